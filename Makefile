@@ -1,0 +1,37 @@
+# slmscope: `make run` opens the app, `make test` runs every check. Both run `make setup` first.
+GO ?= go
+BIN := bin/slmscope
+# Packages that must build without cgo and vet for other operating systems (everything but ui).
+PURE := ./engine/... ./hwprobe/... ./charts/... ./lessons/...
+
+.PHONY: setup build debug run test vet fmt-check bench clean-twins
+
+setup:
+	@sh engine/assets/setup.sh
+
+build: setup
+	$(GO) build -o $(BIN) .
+
+# debug keeps Fyne's thread checker on and the race detector in.
+debug: setup
+	$(GO) build -race -tags debug -o $(BIN) .
+
+run: build
+	./$(BIN)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+	CGO_ENABLED=0 $(GO) build $(PURE)
+	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 $(GO) vet $(PURE)
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) vet $(PURE)
+
+test: setup fmt-check vet build
+	$(GO) test -count=1 -timeout 30m ./...
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./engine/... ./hwprobe/...
+	./$(BIN) bench --model twin:smollm2-135m --quant q8_0 --prompt-tokens 512 --gen-tokens 128 --threads 2 --repeat 3

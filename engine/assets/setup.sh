@@ -1,0 +1,149 @@
+#!/bin/sh
+# setup.sh installs what slmscope needs to build and run, and nothing that is already there.
+# It is idempotent and, once it has run, works offline: downloads are kept in .runtime/downloads
+# and every tarball is checked against the integrity hash pinned in engine/assets/pins.tsv.
+#
+#   SLMSCOPE_VARIANT=cuda|vulkan   pick a GPU build of the llama.cpp runtime (Linux x64)
+#   SLMSCOPE_SKIP_APT=1            do not try to install system packages
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RT="$ROOT/.runtime"
+PINS="$ROOT/engine/assets/pins.tsv"
+DL="$RT/downloads"
+mkdir -p "$DL"
+trap 'rm -rf "$RT"/tmp.$$' EXIT
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+# --- system packages (Debian/Ubuntu) -------------------------------------------------------
+APT_PKGS="gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libffi8 git"
+install_system_packages() {
+    if [ "${SLMSCOPE_SKIP_APT:-}" = 1 ]; then return; fi
+    if ! command -v dpkg-query >/dev/null 2>&1; then
+        case "$(uname -s)" in
+        Darwin) command -v xcode-select >/dev/null 2>&1 || say "install Xcode command line tools: xcode-select --install" ;;
+        Linux) say "not a Debian/Ubuntu system: install a C compiler, pkg-config, and the OpenGL/X11 development headers (see README) and libffi yourself" ;;
+        *) say "install a C compiler (gcc or clang) yourself: Fyne needs cgo" ;;
+        esac
+        return
+    fi
+    missing=""
+    for p in $APT_PKGS; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+    done
+    command -v npm >/dev/null 2>&1 || missing="$missing npm"
+    [ -z "$missing" ] && return
+    say "installing system packages:$missing"
+    SUDO=""
+    if [ "$(id -u)" != 0 ]; then
+        command -v sudo >/dev/null 2>&1 || die "need root or sudo to install:$missing"
+        SUDO=sudo
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq || true
+    # shellcheck disable=SC2086
+    $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null || die "apt-get install failed for:$missing"
+}
+
+# --- pinned npm tarballs ---------------------------------------------------------------------
+pin_field() { awk -F'\t' -v k="$1" -v f="$2" '$1==k {print $f}' "$PINS"; }
+
+# integrity_hex converts npm's "sha512-<base64>" into the hex digest sha512sum prints.
+integrity_hex() { printf '%s' "${1#sha512-}" | base64 -d | od -An -v -tx1 | tr -d ' \n'; }
+
+# fetch KEY prints the path of the verified tarball for the pinned package KEY.
+fetch() {
+    key=$1
+    spec=$(pin_field "$key" 2)
+    want=$(pin_field "$key" 3)
+    [ -n "$spec" ] || die "no pin for $key in $PINS"
+    name=$(printf '%s' "$spec" | sed 's/^@//; s/@[^@]*$//; s#/#-#')
+    ver=${spec##*@}
+    tgz="$DL/$name-$ver.tgz"
+    if [ ! -f "$tgz" ]; then
+        command -v npm >/dev/null 2>&1 || die "npm is needed to fetch $spec (install Node.js and npm)"
+        say "fetching $spec"
+        (cd "$DL" && npm pack --silent "$spec" >/dev/null 2>"$DL/npm.log") || die "npm pack $spec failed: $(tail -n 3 "$DL/npm.log")"
+    fi
+    got=$(sha512sum "$tgz" | cut -d' ' -f1)
+    if [ "$got" != "$(integrity_hex "$want")" ]; then
+        mv "$tgz" "$tgz.bad"
+        die "$spec: integrity mismatch (kept as $tgz.bad); expected $want"
+    fi
+    printf '%s\n' "$tgz"
+}
+
+platform() {
+    os=$(uname -s); arch=$(uname -m)
+    case "$os/$arch" in
+    Linux/x86_64) p=linux-x64 ;;
+    Linux/aarch64 | Linux/arm64) p=linux-arm64 ;;
+    *) p="" ;;
+    esac
+    if [ -n "$p" ] && [ -n "${SLMSCOPE_VARIANT:-}" ]; then p="$p-$SLMSCOPE_VARIANT"; fi
+    printf '%s' "$p"
+}
+
+install_runtime() {
+    if [ -n "${SLMSCOPE_LLAMA_DIR:-}" ]; then
+        say "using llama.cpp from SLMSCOPE_LLAMA_DIR=$SLMSCOPE_LLAMA_DIR"
+        return
+    fi
+    p=$(platform)
+    [ -n "$p" ] || die "no pinned llama.cpp runtime for $(uname -s)/$(uname -m); build llama.cpp v0.5.0 yourself and set SLMSCOPE_LLAMA_DIR (see README)"
+    dest="$RT/llama/$p"
+    stamp="$dest/.pinned"
+    want=$(pin_field "runtime-$p" 3)
+    [ -n "$want" ] || die "no pinned runtime for $p in $PINS"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+    tgz=$(fetch "runtime-$p")
+    tmp="$RT/tmp.$$"; rm -rf "$tmp"; mkdir -p "$tmp"
+    tar xzf "$tgz" -C "$tmp"
+    rm -rf "$dest"; mkdir -p "$(dirname "$dest")"
+    mv "$tmp/package/bins/$p" "$dest"; rm -rf "$tmp"
+    # Loaders look for the unversioned names; keep the versioned files they point at.
+    for lib in "$dest"/libllama.v*.so "$dest"/libggml.v*.so; do
+        [ -f "$lib" ] || continue
+        base=$(basename "$lib" | sed 's/\.v[0-9.]*\.so$/.so/')
+        ln -sf "$(basename "$lib")" "$dest/$base"
+    done
+    printf '%s' "$want" >"$stamp"
+    say "llama.cpp runtime ($p) in $dest"
+}
+
+# Vocab-only tokenizer GGUFs and llama.h from the source bundle of node-llama-cpp.
+VOCABS="starcoder llama-bpe qwen2 llama-spm phi-3 gemma-4"
+install_source_files() {
+    stamp="$RT/vocab/.pinned"
+    want=$(pin_field source 3)
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+    tgz=$(fetch source)
+    tmp="$RT/tmp.$$"; rm -rf "$tmp"; mkdir -p "$tmp"
+    tar xzf "$tgz" -C "$tmp" package/llama/gitRelease.bundle
+    git clone -q "$tmp/package/llama/gitRelease.bundle" "$tmp/src" 2>/dev/null || die "git clone of the llama.cpp source bundle failed (is git installed?)"
+    rm -rf "$RT/vocab" "$RT/include"; mkdir -p "$RT/vocab" "$RT/include"
+    for v in $VOCABS; do cp "$tmp/src/models/ggml-vocab-$v.gguf" "$RT/vocab/"; done
+    cp "$tmp/src/include/llama.h" "$RT/include/"
+    rm -rf "$tmp"
+    printf '%s' "$want" >"$stamp"
+    say "tokenizers in $RT/vocab"
+}
+
+install_echarts() {
+    stamp="$RT/echarts/.pinned"
+    want=$(pin_field echarts 3)
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+    tgz=$(fetch echarts)
+    mkdir -p "$RT/echarts"
+    tar xzf "$tgz" -O package/dist/echarts.min.js >"$RT/echarts/echarts.min.js"
+    printf '%s' "$want" >"$stamp"
+    say "echarts.min.js in $RT/echarts"
+}
+
+install_system_packages
+install_runtime
+install_source_files
+install_echarts
+say "ok"

@@ -1,0 +1,20 @@
+// Command slmscope shows what this machine can run: it measures small language models through
+// llama.cpp and projects larger ones. With no sub-command it opens the desktop app; otherwise it
+// runs one of the command-line tools (see `slmscope help`).
+package main
+
+import (
+	"os"
+	"strings"
+
+	"slmscope/engine/cli"
+	"slmscope/ui"
+)
+
+func main() {
+	args := os.Args[1:]
+	if len(args) == 0 || strings.HasPrefix(args[0], "-psn_") { // -psn_ is macOS Finder's launch flag
+		os.Exit(ui.Run())
+	}
+	os.Exit(cli.Run(args, os.Stdout, os.Stderr))
+}
