@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"slmscope/engine"
 )
 
 // AppID is the Fyne application id (also in FyneApp.toml); it names the preferences store.
@@ -20,6 +22,8 @@ type App struct {
 	screens []*screenEntry
 	content *fyne.Container
 	nav     *widget.List
+	// session keeps one llama.cpp worker warm for the Live run screen.
+	session *engine.Session
 }
 
 // screen describes one navigation entry. build is called once, the first time it is shown.
@@ -30,7 +34,10 @@ type screen struct {
 }
 
 // screens lists the app's screens in navigation order; each lives in its own file.
-var screens = []screen{}
+var screens = []screen{
+	{title: "Live run", icon: theme.MediaPlayIcon(), build: newLiveRunScreen},
+	{title: "Hardware", icon: theme.ComputerIcon(), build: newHardwareScreen},
+}
 
 type screenEntry struct {
 	screen
@@ -45,7 +52,11 @@ func Run() int {
 }
 
 func newApp(fa fyne.App) *App {
-	a := &App{fyne: fa, win: fa.NewWindow("slmscope")}
+	a := &App{fyne: fa, win: fa.NewWindow("slmscope"), session: &engine.Session{}}
+	a.win.SetCloseIntercept(func() {
+		a.session.Close()
+		a.win.Close()
+	})
 	a.win.Resize(fyne.NewSize(1180, 760))
 	a.buildUI()
 	return a

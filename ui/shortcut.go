@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/driver/desktop"
 )
 
 // desktopShortcut is Ctrl (Cmd on macOS via Fyne's mapping) plus a key.
@@ -12,4 +11,4 @@ func (s *desktopShortcut) Key() fyne.KeyName     { return s.key }
 func (s *desktopShortcut) Mod() fyne.KeyModifier { return fyne.KeyModifierShortcutDefault }
 func (s *desktopShortcut) ShortcutName() string  { return "slmscope-" + string(s.key) }
 
-var _ desktop.Shortcut = (*desktopShortcut)(nil)
+var _ fyne.KeyboardShortcut = (*desktopShortcut)(nil)

@@ -1,0 +1,258 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/gguf"
+	"slmscope/engine/twin"
+)
+
+// DefaultPrompt is the prompt the app and benchmarks start from.
+const DefaultPrompt = "Explain, in a few short paragraphs, why a small language model that was fine-tuned for one narrow task can answer faster and cheaper than a large general model, and what it gives up in exchange."
+
+// ModelRef is a model to run: a catalog twin (written on demand into the twin cache) or a
+// GGUF file the user has.
+type ModelRef struct {
+	Path   string        // the GGUF file (set for files; filled in for twins by Resolve)
+	Twin   bool          // a twin: real speed, random words
+	Model  catalog.Model // the catalog entry for twins
+	Quant  string        // "q8_0", ... for twins; the file's dominant type for files
+	Label  string        // what to call it on screen
+	Params int64
+	Bytes  int64 // file size
+}
+
+// ParseModelRef reads "twin:ID" or a path to a .gguf file.
+func ParseModelRef(spec, quant string) (ModelRef, error) {
+	if id, ok := strings.CutPrefix(spec, "twin:"); ok {
+		m, ok := catalog.ByID(id)
+		if !ok {
+			return ModelRef{}, fmt.Errorf("no model %q in the catalog (see `slmscope models`)", id)
+		}
+		if quant == "" {
+			quant = "q8_0"
+		}
+		tq, err := twin.ParseQuant(quant)
+		if err != nil {
+			return ModelRef{}, err
+		}
+		q := string(tq)
+		return ModelRef{Twin: true, Model: m, Quant: q, Label: m.Name + " (twin, " + strings.ToUpper(q) + ")", Params: m.ParamCount()}, nil
+	}
+	if spec == "" {
+		return ModelRef{}, fmt.Errorf("no model given: use twin:ID (see `slmscope models`) or a path to a .gguf file")
+	}
+	st, err := os.Stat(spec)
+	if err != nil {
+		return ModelRef{}, fmt.Errorf("model file %s: %w", spec, err)
+	}
+	if st.IsDir() {
+		return ModelRef{}, fmt.Errorf("%s is a folder: choose a .gguf model file", spec)
+	}
+	return ModelRef{Path: spec, Label: baseName(spec), Bytes: st.Size()}, nil
+}
+
+// Resolve makes sure the model file exists: it writes a twin into the cache if needed
+// (progress gets bytes written) and fills in Path, Params, Quant and Bytes from the file.
+func (r *ModelRef) Resolve(ctx context.Context, cache *twin.Cache, progress func(done, total int64)) error {
+	if r.Twin && r.Path == "" {
+		if cache == nil {
+			c, err := twin.DefaultCache()
+			if err != nil {
+				return err
+			}
+			cache = c
+		}
+		p, err := cache.Path(ctx, r.Model, twin.Quant(r.Quant), progress)
+		if err != nil {
+			return err
+		}
+		r.Path = p
+	}
+	if err := CheckModelFile(r.Path); err != nil {
+		return err
+	}
+	f, err := gguf.Open(r.Path)
+	if err != nil {
+		return err
+	}
+	info := f.Info()
+	r.Params = int64(info.ParamCount)
+	if !r.Twin {
+		r.Quant = strings.ToLower(info.DominantType)
+	}
+	if st, err := os.Stat(r.Path); err == nil {
+		r.Bytes = st.Size()
+	}
+	return nil
+}
+
+// BenchOptions configures a benchmark: repeats each start a fresh worker, so load time and
+// peak memory are measured from scratch every time.
+type BenchOptions struct {
+	Model        ModelRef
+	PromptTokens int
+	GenTokens    int
+	Threads      int
+	Context      int
+	Repeat       int
+	Worker       Options
+	// Progress (may be nil) hears one line per step.
+	Progress func(string)
+}
+
+// BenchRun is one repeat of a benchmark.
+type BenchRun struct {
+	WorkerStartMs  float64 `json:"worker_start_ms"`
+	LoadMs         float64 `json:"load_ms"`
+	TTFTMs         float64 `json:"ttft_ms"`
+	PromptTPS      float64 `json:"prompt_tps"`
+	GenTPS         float64 `json:"gen_tps"`
+	TokenMsP50     float64 `json:"token_ms_p50"`
+	TokenMsP95     float64 `json:"token_ms_p95"`
+	PeakRSSBytes   uint64  `json:"peak_rss_bytes"`
+	LlamaPromptTPS float64 `json:"llama_prompt_tps"`
+	LlamaGenTPS    float64 `json:"llama_gen_tps"`
+	PromptTokens   int     `json:"prompt_tokens"`
+	GenTokens      int     `json:"gen_tokens"`
+}
+
+// BenchResult is the median over repeats, with every repeat kept.
+type BenchResult struct {
+	Model          string     `json:"model"`
+	Twin           bool       `json:"twin"`
+	Quant          string     `json:"quant"`
+	Params         int64      `json:"params"`
+	FileBytes      int64      `json:"file_bytes"`
+	Path           string     `json:"path"`
+	Threads        int        `json:"threads"`
+	Context        int        `json:"context"`
+	LlamaVersion   string     `json:"llama_version"`
+	WorkerStartMs  float64    `json:"worker_start_ms"`
+	LoadMs         float64    `json:"load_ms"`
+	TTFTMs         float64    `json:"ttft_ms"`
+	PromptTokens   int        `json:"prompt_tokens"`
+	PromptTPS      float64    `json:"prompt_tps"`
+	GenTokens      int        `json:"gen_tokens"`
+	GenTPS         float64    `json:"gen_tps"`
+	TokenMsP50     float64    `json:"token_ms_p50"`
+	TokenMsP95     float64    `json:"token_ms_p95"`
+	PeakRSSBytes   uint64     `json:"peak_rss_bytes"`
+	LlamaPromptTPS float64    `json:"llama_prompt_tps"`
+	LlamaGenTPS    float64    `json:"llama_gen_tps"`
+	Repeats        int        `json:"repeats"`
+	Runs           []BenchRun `json:"runs"`
+	When           time.Time  `json:"when"`
+	Method         string     `json:"method"`
+}
+
+// Bench measures a model: Model must be resolved (see ModelRef.Resolve).
+func Bench(ctx context.Context, o BenchOptions) (*BenchResult, error) {
+	if o.Repeat <= 0 {
+		o.Repeat = 1
+	}
+	if o.PromptTokens <= 0 {
+		o.PromptTokens = 512
+	}
+	if o.GenTokens <= 0 {
+		o.GenTokens = 128
+	}
+	if o.Threads <= 0 {
+		o.Threads = runtime.NumCPU()
+	}
+	if o.Context <= 0 {
+		o.Context = max(2048, o.PromptTokens+o.GenTokens+16)
+	}
+	say := func(format string, args ...any) {
+		if o.Progress != nil {
+			o.Progress(fmt.Sprintf(format, args...))
+		}
+	}
+	res := &BenchResult{
+		Model: o.Model.Label, Twin: o.Model.Twin, Quant: o.Model.Quant, Params: o.Model.Params,
+		FileBytes: o.Model.Bytes, Path: o.Model.Path, Threads: o.Threads, Context: o.Context,
+		Repeats: o.Repeat, When: time.Now().UTC(),
+		Method: "each repeat starts a fresh worker; times are slmscope's wall clock on the parent side of the pipe; llama_* are llama.cpp's perf counters for the same run; peak RSS is the worker's VmHWM; values are medians over repeats",
+	}
+	for i := 0; i < o.Repeat; i++ {
+		say("run %d/%d: starting worker", i+1, o.Repeat)
+		run, ver, err := benchOnce(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		res.LlamaVersion = ver
+		res.Runs = append(res.Runs, run)
+		say("run %d/%d: %.1f tok/s generation, %.0f tok/s prompt", i+1, o.Repeat, run.GenTPS, run.PromptTPS)
+	}
+	med := func(f func(BenchRun) float64) float64 {
+		xs := make([]float64, len(res.Runs))
+		for i, r := range res.Runs {
+			xs[i] = f(r)
+		}
+		return median(xs)
+	}
+	res.WorkerStartMs = med(func(r BenchRun) float64 { return r.WorkerStartMs })
+	res.LoadMs = med(func(r BenchRun) float64 { return r.LoadMs })
+	res.TTFTMs = med(func(r BenchRun) float64 { return r.TTFTMs })
+	res.PromptTPS = med(func(r BenchRun) float64 { return r.PromptTPS })
+	res.GenTPS = med(func(r BenchRun) float64 { return r.GenTPS })
+	res.TokenMsP50 = med(func(r BenchRun) float64 { return r.TokenMsP50 })
+	res.TokenMsP95 = med(func(r BenchRun) float64 { return r.TokenMsP95 })
+	res.PeakRSSBytes = uint64(med(func(r BenchRun) float64 { return float64(r.PeakRSSBytes) }))
+	res.LlamaPromptTPS = med(func(r BenchRun) float64 { return r.LlamaPromptTPS })
+	res.LlamaGenTPS = med(func(r BenchRun) float64 { return r.LlamaGenTPS })
+	res.PromptTokens = res.Runs[0].PromptTokens
+	res.GenTokens = res.Runs[0].GenTokens
+	return res, nil
+}
+
+func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {
+	w, err := Start(ctx, o.Worker)
+	if err != nil {
+		return BenchRun{}, "", err
+	}
+	defer w.Close()
+	info, err := w.Load(ctx, LoadOptions{Path: o.Model.Path, Threads: o.Threads, Context: o.Context, GPULayers: -1})
+	if err != nil {
+		return BenchRun{}, "", err
+	}
+	r, err := w.Generate(ctx, GenerateOptions{Prompt: DefaultPrompt, PromptTokens: o.PromptTokens, MaxTokens: o.GenTokens, IgnoreEOS: true}, nil)
+	if err != nil {
+		return BenchRun{}, "", err
+	}
+	if r.Cancelled {
+		return BenchRun{}, "", context.Canceled
+	}
+	return BenchRun{
+		WorkerStartMs: w.StartMs, LoadMs: info.LoadMs,
+		TTFTMs: float64(r.TTFT.Nanoseconds()) / 1e6, PromptTPS: r.PromptTPS(), GenTPS: r.GenTPS(),
+		TokenMsP50: r.TokenMsPercentile(50), TokenMsP95: r.TokenMsPercentile(95),
+		PeakRSSBytes: r.Stats.PeakRSSBytes, LlamaPromptTPS: r.LlamaPromptTPS(), LlamaGenTPS: r.LlamaGenTPS(),
+		PromptTokens: r.PromptTokens, GenTokens: r.GenTokens,
+	}, w.Ready.LlamaVersion, nil
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func baseName(p string) string {
+	i := strings.LastIndexAny(p, `/\`)
+	return p[i+1:]
+}

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"text/tabwriter"
+
+	"slmscope/engine"
+)
+
+func init() {
+	register("bench", "measure a model through llama.cpp: load, prompt and generation speed, memory", benchCommand)
+}
+
+func benchCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	model := fs.String("model", "twin:smollm2-135m", "twin:ID (see `slmscope models`) or a path to a .gguf file")
+	quant := fs.String("quant", "q8_0", "twin quantization: f16, q8_0 or q4_0")
+	promptTokens := fs.Int("prompt-tokens", 512, "prompt length in tokens")
+	genTokens := fs.Int("gen-tokens", 128, "tokens to generate")
+	threads := fs.Int("threads", runtime.NumCPU(), "CPU threads")
+	ctxLen := fs.Int("context", 0, "context length (0: enough for prompt + generation, at least 2048)")
+	repeat := fs.Int("repeat", 3, "repeats (each in a fresh worker); medians are reported")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "bench: unexpected argument %q\n", fs.Arg(0))
+		return ExitUsage
+	}
+	if *promptTokens < 1 || *genTokens < 2 || *threads < 1 || *repeat < 1 {
+		fmt.Fprintln(stderr, "bench: --prompt-tokens must be ≥ 1, --gen-tokens ≥ 2, --threads ≥ 1, --repeat ≥ 1")
+		return ExitUsage
+	}
+	ref, err := engine.ParseModelRef(*model, *quant)
+	if err != nil {
+		fmt.Fprintln(stderr, "bench:", err)
+		return ExitFail
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	progress := func(s string) {
+		if !*asJSON {
+			fmt.Fprintln(stderr, s)
+		}
+	}
+	if err := ref.Resolve(ctx, nil, nil); err != nil {
+		fmt.Fprintln(stderr, "bench:", err)
+		return ExitFail
+	}
+	res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: *promptTokens, GenTokens: *genTokens,
+		Threads: *threads, Context: *ctxLen, Repeat: *repeat, Progress: progress})
+	if err != nil {
+		fmt.Fprintln(stderr, "bench:", oneLine(err.Error()))
+		return ExitFail
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(res)
+		return ExitOK
+	}
+	printBench(stdout, res)
+	return ExitOK
+}
+
+func printBench(w io.Writer, r *engine.BenchResult) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	row := func(k, v, how string) { fmt.Fprintf(tw, "%s\t%s\t%s\n", k, v, how) }
+	twin := ""
+	if r.Twin {
+		twin = " — twin: real speed, random words"
+	}
+	fmt.Fprintf(tw, "%s%s\n", r.Model, twin)
+	row("file", fmt.Sprintf("%s, %s params, %s", engine.FormatBytes(uint64(r.FileBytes)), engine.FormatCount(r.Params), r.Quant), r.Path)
+	row("llama.cpp", "v"+r.LlamaVersion, fmt.Sprintf("%d threads, context %d", r.Threads, r.Context))
+	row("worker start", fmt.Sprintf("%.0f ms", r.WorkerStartMs), "measured: process start to llama.cpp ready")
+	row("model load", fmt.Sprintf("%.0f ms", r.LoadMs), "measured: llama.cpp load + context creation")
+	row("time to first token", fmt.Sprintf("%.0f ms", r.TTFTMs), fmt.Sprintf("measured: %d-token prompt", r.PromptTokens))
+	row("prompt", fmt.Sprintf("%.1f tok/s", r.PromptTPS), fmt.Sprintf("measured (llama.cpp counter: %.1f tok/s)", r.LlamaPromptTPS))
+	row("generation", fmt.Sprintf("%.1f tok/s", r.GenTPS), fmt.Sprintf("measured over %d tokens (llama.cpp counter: %.1f tok/s)", r.GenTokens, r.LlamaGenTPS))
+	row("per-token latency", fmt.Sprintf("p50 %.1f ms, p95 %.1f ms", r.TokenMsP50, r.TokenMsP95), "measured between tokens")
+	peak := "unknown on this OS"
+	if r.PeakRSSBytes > 0 {
+		peak = engine.FormatBytes(r.PeakRSSBytes)
+	}
+	row("peak memory", peak, "measured: worker's peak resident set")
+	fmt.Fprintf(tw, "medians over %d runs\n", r.Repeats)
+	_ = tw.Flush()
+}

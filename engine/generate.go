@@ -1,0 +1,175 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"slmscope/engine/wire"
+)
+
+// GenerateOptions is one generation request.
+type GenerateOptions struct {
+	Prompt       string
+	PromptTokens int // >0: the worker repeats or cuts the prompt to exactly this many tokens
+	MaxTokens    int
+	IgnoreEOS    bool // keep going past end-of-text (benchmarks and twins)
+	Seed         uint32
+}
+
+// Token is one generated token as the caller sees it.
+type Token struct {
+	Index int           // 1-based
+	Piece []byte        // raw bytes; may end inside a UTF-8 character (see UTF8Buffer)
+	At    time.Duration // since the request was sent
+	Gap   time.Duration // since the previous token (for the first: time to first token)
+}
+
+// Result is one finished generation, timed by slmscope's clock beside llama.cpp's counters.
+type Result struct {
+	PromptTokens int
+	GenTokens    int
+	TTFT         time.Duration   // request sent -> first token received
+	Gaps         []time.Duration // per-token latency after the first token
+	GenDuration  time.Duration   // first token -> last token received
+	Stats        wire.Stats      // the worker's own record
+	Cancelled    bool
+	StopReason   string
+}
+
+// GenTPS is slmscope's wall-clock generation speed: tokens after the first, over the time
+// from first to last token (the same intervals llama.cpp's eval counter covers).
+func (r *Result) GenTPS() float64 {
+	if r.GenTokens < 2 || r.GenDuration <= 0 {
+		return 0
+	}
+	return float64(r.GenTokens-1) / r.GenDuration.Seconds()
+}
+
+// PromptTPS is prompt tokens over the time to first token (slmscope's clock).
+func (r *Result) PromptTPS() float64 {
+	if r.TTFT <= 0 {
+		return 0
+	}
+	return float64(r.PromptTokens) / r.TTFT.Seconds()
+}
+
+// LlamaPromptTPS and LlamaGenTPS are llama.cpp's own perf counters for the same run.
+func (r *Result) LlamaPromptTPS() float64 { return rate(r.Stats.LlamaPromptN, r.Stats.LlamaPromptMs) }
+
+// LlamaGenTPS is llama.cpp's eval counter: decoded tokens over eval time.
+func (r *Result) LlamaGenTPS() float64 { return rate(r.Stats.LlamaEvalN, r.Stats.LlamaEvalMs) }
+
+func rate(n int, ms float64) float64 {
+	if n <= 0 || ms <= 0 {
+		return 0
+	}
+	return float64(n) / ms * 1000
+}
+
+// TokenMsPercentile returns the p-th percentile (0..100) of per-token latency in ms.
+func (r *Result) TokenMsPercentile(p float64) float64 {
+	if len(r.Gaps) == 0 {
+		return 0
+	}
+	ms := make([]float64, len(r.Gaps))
+	for i, g := range r.Gaps {
+		ms[i] = float64(g.Nanoseconds()) / 1e6
+	}
+	return Percentile(ms, p)
+}
+
+// Percentile is the nearest-rank-interpolated percentile of xs (0..100); xs is not modified.
+func Percentile(xs []float64, p float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	pos := p / 100 * float64(len(s)-1)
+	lo := int(pos)
+	if lo >= len(s)-1 {
+		return s[len(s)-1]
+	}
+	frac := pos - float64(lo)
+	return s[lo] + frac*(s[lo+1]-s[lo])
+}
+
+// cancelGrace is how long a cancelled generation may take to stop before the worker is killed
+// (a long prompt cannot be interrupted between tokens).
+const cancelGrace = 2 * time.Second
+
+// Generate runs one generation. onToken (may be nil) is called on the caller's goroutine for
+// every token as it arrives. Cancelling ctx stops the generation (the partial Result is
+// returned with Cancelled set); if the worker does not stop within 2 s it is killed.
+func (w *Worker) Generate(ctx context.Context, o GenerateOptions, onToken func(Token)) (*Result, error) {
+	if w.Model == nil {
+		return nil, errors.New("no model loaded")
+	}
+	start := time.Now()
+	if err := w.send(wire.Request{Op: wire.OpGenerate, Prompt: o.Prompt, PromptTokens: o.PromptTokens,
+		MaxTokens: o.MaxTokens, IgnoreEOS: o.IgnoreEOS, Seed: o.Seed}); err != nil {
+		return nil, w.crashError("generating")
+	}
+	res := &Result{}
+	var first, last time.Time
+	cancelled := false
+	var killTimer <-chan time.Time
+	done := ctx.Done()
+	for {
+		var ev wire.Event
+		var ok bool
+		select {
+		case ev, ok = <-w.events:
+		case <-done:
+			cancelled, done = true, nil
+			w.Cancel()
+			killTimer = time.After(cancelGrace)
+			continue
+		case <-killTimer:
+			w.Kill()
+			res.Cancelled, res.StopReason = true, "cancelled"
+			return res, nil
+		}
+		if !ok {
+			if cancelled {
+				res.Cancelled, res.StopReason = true, "cancelled"
+				return res, nil
+			}
+			return res, w.crashError(fmt.Sprintf("generating token %d", res.GenTokens+1))
+		}
+		now := time.Now()
+		switch ev.Op {
+		case wire.OpToken:
+			t := Token{Index: ev.Index, Piece: ev.Piece, At: now.Sub(start)}
+			if first.IsZero() {
+				first = now
+				res.TTFT = now.Sub(start)
+				t.Gap = res.TTFT
+			} else {
+				t.Gap = now.Sub(last)
+				res.Gaps = append(res.Gaps, t.Gap)
+			}
+			last = now
+			res.GenTokens++
+			if onToken != nil {
+				onToken(t)
+			}
+		case wire.OpDone:
+			if ev.Stats != nil {
+				res.Stats = *ev.Stats
+			}
+			res.PromptTokens = res.Stats.PromptTokens
+			if !first.IsZero() {
+				res.GenDuration = last.Sub(first)
+			}
+			res.Cancelled = res.Stats.Cancelled || cancelled
+			res.StopReason = res.Stats.StopReason
+			return res, nil
+		case wire.OpError:
+			return res, errors.New(ev.Error)
+		}
+	}
+}

@@ -1,0 +1,167 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"slmscope/engine/twin"
+	"slmscope/engine/wire"
+)
+
+// Session keeps one worker warm for interactive use: the model stays loaded between runs of
+// the same model and settings, and a crashed worker is replaced on the next run.
+type Session struct {
+	Options Options
+	Cache   *twin.Cache // nil: twin.DefaultCache()
+
+	mu      sync.Mutex
+	w       *Worker
+	loadKey LoadOptions
+	// current mirrors w for Memory, which must not wait for a run to finish.
+	current atomic.Pointer[Worker]
+}
+
+// RunRequest is one interactive run.
+type RunRequest struct {
+	Model     ModelRef
+	Threads   int
+	Context   int
+	MaxTokens int
+	Prompt    string
+}
+
+// RunEvents are the callbacks of a run; any may be nil. They are called from the goroutine
+// that called Run.
+type RunEvents struct {
+	// Stage hears what is happening: "writing twin", "starting llama.cpp", "loading model",
+	// "generating"; frac is 0..1 where known, else -1.
+	Stage func(stage string, frac float64)
+	Token func(Token)
+}
+
+// RunSummary is what a finished run measured.
+type RunSummary struct {
+	Model         ModelRef
+	Result        *Result
+	Info          wire.ModelInfo
+	LlamaVersion  string
+	WorkerStartMs float64 // 0 when a warm worker was reused
+	LoadMs        float64 // 0 when the model was already loaded
+	Reused        bool
+	Threads       int
+}
+
+// Prewarm starts a worker in advance so the first run only has to load the model.
+func (s *Session) Prewarm(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, err := s.worker(ctx)
+	return err
+}
+
+func (s *Session) worker(ctx context.Context) (*Worker, error) {
+	if s.w != nil && !s.w.Exited() {
+		return s.w, nil
+	}
+	s.w = nil
+	w, err := Start(ctx, s.Options)
+	if err != nil {
+		return nil, err
+	}
+	s.w, s.loadKey = w, LoadOptions{}
+	s.current.Store(w)
+	return w, nil
+}
+
+// Run resolves the model (writing a twin if needed), loads it unless already loaded, and
+// generates. Cancelling ctx stops it; the partial result is returned.
+func (s *Session) Run(ctx context.Context, req RunRequest, ev RunEvents) (*RunSummary, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stage := func(name string, frac float64) {
+		if ev.Stage != nil {
+			ev.Stage(name, frac)
+		}
+	}
+	ref := req.Model
+	if ref.Twin && ref.Path == "" {
+		stage("preparing twin", -1)
+	}
+	err := ref.Resolve(ctx, s.Cache, func(done, total int64) {
+		if total > 0 {
+			stage("writing twin", float64(done)/float64(total))
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	sum := &RunSummary{Model: ref, Threads: req.Threads}
+	fresh := s.w == nil || s.w.Exited()
+	if fresh {
+		stage("starting llama.cpp", -1)
+	}
+	w, err := s.worker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if fresh {
+		sum.WorkerStartMs = w.StartMs
+	}
+	sum.LlamaVersion = w.Ready.LlamaVersion
+	key := LoadOptions{Path: ref.Path, Threads: req.Threads, Context: req.Context, GPULayers: -1}
+	if s.loadKey != key || w.Model == nil {
+		stage("loading model", -1)
+		info, err := w.Load(ctx, key)
+		if err != nil {
+			s.drop(err)
+			return nil, err
+		}
+		s.loadKey = key
+		sum.LoadMs = info.LoadMs
+	} else {
+		sum.Reused = true
+	}
+	sum.Info = *w.Model
+	stage("generating", -1)
+	res, err := w.Generate(ctx, GenerateOptions{Prompt: req.Prompt, MaxTokens: req.MaxTokens, IgnoreEOS: ref.Twin}, ev.Token)
+	sum.Result = res
+	if err != nil {
+		s.drop(err)
+		return sum, err
+	}
+	if w.Exited() { // killed after a cancel that did not stop in time
+		s.w = nil
+	}
+	return sum, nil
+}
+
+// drop forgets a worker that crashed so the next run starts a fresh one.
+func (s *Session) drop(err error) {
+	var crash *CrashError
+	if errors.As(err, &crash) || (s.w != nil && s.w.Exited()) {
+		s.w = nil
+		s.loadKey = LoadOptions{}
+	}
+}
+
+// Memory reports the warm worker's resident memory now and at peak (0s if none is running).
+func (s *Session) Memory(ctx context.Context) (rss, peak uint64) {
+	w := s.current.Load()
+	if w == nil || w.Exited() {
+		return 0, 0
+	}
+	rss, peak, _ = w.Memory(ctx)
+	return rss, peak
+}
+
+// Close stops the worker.
+func (s *Session) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.w != nil {
+		_ = s.w.Close()
+		s.w = nil
+	}
+}

@@ -1,0 +1,107 @@
+// Package wire defines the messages between slmscope and its llama.cpp worker process: one JSON
+// object per line on the worker's stdin (requests) and stdout (events). llama.cpp's own log goes
+// to the worker's stderr, which the parent keeps so a crash can be explained.
+package wire
+
+// Request ops, parent to worker.
+const (
+	OpLoad     = "load"
+	OpGenerate = "generate"
+	OpCancel   = "cancel" // stop the current generation after the token in flight
+	OpStatus   = "status" // report memory use now
+)
+
+// Event ops, worker to parent.
+const (
+	OpReady  = "ready"  // sent once at start: runtime loaded, version checked
+	OpLoaded = "loaded" // model loaded
+	OpToken  = "token"  // one generated token
+	OpDone   = "done"   // generation finished; Stats set
+	OpMemory = "memory" // reply to status
+	OpError  = "error"  // the request failed; the worker is still usable unless Fatal
+)
+
+// Request is one line the parent writes.
+type Request struct {
+	Op string `json:"op"`
+
+	// load
+	Path      string `json:"path,omitempty"`
+	Threads   int    `json:"threads,omitempty"`
+	Context   int    `json:"context,omitempty"`
+	GPULayers int    `json:"gpu_layers,omitempty"`
+
+	// generate
+	Prompt       string `json:"prompt,omitempty"`
+	PromptTokens int    `json:"prompt_tokens,omitempty"` // >0: repeat/cut the prompt to exactly this many tokens
+	MaxTokens    int    `json:"max_tokens,omitempty"`
+	IgnoreEOS    bool   `json:"ignore_eos,omitempty"` // keep generating past end-of-text (benchmarks, twins)
+	Seed         uint32 `json:"seed,omitempty"`
+}
+
+// Event is one line the worker writes.
+type Event struct {
+	Op string `json:"op"`
+
+	// ready
+	LlamaVersion string   `json:"llama_version,omitempty"`
+	SystemInfo   string   `json:"system_info,omitempty"`
+	LibDir       string   `json:"lib_dir,omitempty"`
+	Devices      []Device `json:"devices,omitempty"`
+
+	// loaded
+	Model *ModelInfo `json:"model,omitempty"`
+
+	// token
+	Index int    `json:"i,omitempty"`
+	Piece []byte `json:"piece,omitempty"` // raw bytes: a piece may end inside a UTF-8 character
+
+	// done
+	Stats *Stats `json:"stats,omitempty"`
+
+	// memory
+	RSSBytes     uint64 `json:"rss_bytes,omitempty"`
+	PeakRSSBytes uint64 `json:"peak_rss_bytes,omitempty"`
+
+	// error
+	Error string `json:"error,omitempty"`
+	Fatal bool   `json:"fatal,omitempty"`
+}
+
+// Device is one ggml backend device as llama.cpp sees it.
+type Device struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Type        string `json:"type"` // "CPU", "GPU", "IGPU", "ACCEL"
+	MemoryFree  uint64 `json:"memory_free_bytes"`
+	MemoryTotal uint64 `json:"memory_total_bytes"`
+}
+
+// ModelInfo is what llama.cpp reports about a loaded model.
+type ModelInfo struct {
+	Description  string  `json:"description"`
+	Params       uint64  `json:"params"`
+	SizeBytes    uint64  `json:"size_bytes"`
+	Layers       int     `json:"layers"`
+	ContextTrain int     `json:"context_train"`
+	Context      int     `json:"context"`
+	Vocab        int     `json:"vocab"`
+	Threads      int     `json:"threads"`
+	LoadMs       float64 `json:"load_ms"`
+	GPULayers    int     `json:"gpu_layers"`
+}
+
+// Stats closes one generation: the worker's own clock and llama.cpp's perf counters.
+type Stats struct {
+	PromptTokens  int     `json:"prompt_tokens"`
+	GenTokens     int     `json:"gen_tokens"`
+	PromptMs      float64 `json:"prompt_ms"` // worker wall clock: prompt decode incl. first sample
+	GenMs         float64 `json:"gen_ms"`    // worker wall clock: first token to last token
+	LlamaPromptMs float64 `json:"llama_prompt_ms"`
+	LlamaPromptN  int     `json:"llama_prompt_n"`
+	LlamaEvalMs   float64 `json:"llama_eval_ms"`
+	LlamaEvalN    int     `json:"llama_eval_n"`
+	PeakRSSBytes  uint64  `json:"peak_rss_bytes"`
+	Cancelled     bool    `json:"cancelled,omitempty"`
+	StopReason    string  `json:"stop_reason"` // "max_tokens", "eos", "cancelled", "context_full"
+}

@@ -1,0 +1,330 @@
+// Package engine runs language models for slmscope without ever loading llama.cpp into the
+// caller's process: it starts `slmscope worker` as a child, validates every model file with
+// its own GGUF reader first, streams tokens back with timings, and turns a worker crash
+// (abort, signal, out-of-memory kill) into an error that says what happened.
+package engine
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"slmscope/engine/gguf"
+	"slmscope/engine/wire"
+)
+
+// Options says how to start a worker. The zero value runs this executable as `slmscope worker`.
+type Options struct {
+	// Command is the worker's argv; empty means this executable with the argument "worker".
+	Command []string
+	// Env is added to the worker's environment.
+	Env []string
+	// Log, when set, also receives the worker's stderr (llama.cpp's log).
+	Log io.Writer
+}
+
+// Worker is one running llama.cpp child process. Its methods are safe to call from one
+// goroutine at a time, except Cancel, Kill and Memory, which may be called concurrently.
+type Worker struct {
+	cmd     *exec.Cmd
+	stdin   io.WriteCloser
+	events  chan wire.Event
+	memory  chan wire.Event
+	log     *logTail
+	exited  chan struct{} // closed after the process has been waited for
+	state   *os.ProcessState
+	waitErr error
+
+	writeMu sync.Mutex
+	// Ready is the worker's greeting: llama.cpp version, library folder and devices.
+	Ready wire.Event
+	// Model is set after a successful Load.
+	Model *wire.ModelInfo
+	// ModelPath is the file Load was given.
+	ModelPath string
+	started   time.Time
+	StartMs   float64 // process start to ready
+}
+
+// Start launches a worker and waits until it has loaded llama.cpp and checked its version.
+func Start(ctx context.Context, opts Options) (*Worker, error) {
+	argv := opts.Command
+	if len(argv) == 0 {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("finding slmscope's own executable to start the worker: %w", err)
+		}
+		argv = []string{exe, "worker"}
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	// GGML_NO_BACKTRACE: on an abort ggml would attach gdb and print a backtrace to stdout,
+	// slow and unreadable; the assert line on stderr is what explains the crash.
+	cmd.Env = append(append(os.Environ(), "GGML_NO_BACKTRACE=1"), opts.Env...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("starting worker: %w", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("starting worker: %w", err)
+	}
+	w := &Worker{
+		cmd: cmd, stdin: stdin,
+		events: make(chan wire.Event, 256),
+		memory: make(chan wire.Event, 1),
+		log:    newLogTail(200),
+		exited: make(chan struct{}),
+	}
+	if opts.Log != nil {
+		cmd.Stderr = io.MultiWriter(w.log, opts.Log)
+	} else {
+		cmd.Stderr = w.log
+	}
+	w.started = time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting worker %s: %w", argv[0], err)
+	}
+	go w.readEvents(stdout)
+
+	select {
+	case ev, ok := <-w.events:
+		if !ok {
+			return nil, w.crashError("starting")
+		}
+		if ev.Op == wire.OpError {
+			w.Kill()
+			return nil, errors.New(ev.Error)
+		}
+		if ev.Op != wire.OpReady {
+			w.Kill()
+			return nil, fmt.Errorf("worker said %q before it was ready", ev.Op)
+		}
+		w.Ready = ev
+		w.StartMs = msSince(w.started)
+		return w, nil
+	case <-ctx.Done():
+		w.Kill()
+		return nil, ctx.Err()
+	case <-time.After(60 * time.Second):
+		w.Kill()
+		return nil, fmt.Errorf("the worker did not start within 60 s; last log lines: %s", w.log.String())
+	}
+}
+
+// readEvents decodes stdout until the process ends, then records how it ended.
+func (w *Worker) readEvents(stdout io.Reader) {
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		var ev wire.Event
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			w.log.Write([]byte("unreadable worker output: " + sc.Text() + "\n"))
+			continue
+		}
+		if ev.Op == wire.OpMemory {
+			select {
+			case w.memory <- ev:
+			default:
+			}
+			continue
+		}
+		w.events <- ev
+	}
+	w.waitErr = w.cmd.Wait()
+	w.state = w.cmd.ProcessState
+	close(w.exited)
+	close(w.events)
+}
+
+func (w *Worker) send(req wire.Request) error {
+	b, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	w.writeMu.Lock()
+	defer w.writeMu.Unlock()
+	if _, err := w.stdin.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("worker is not listening: %w", err)
+	}
+	return nil
+}
+
+// CrashError is a worker that ended without being asked to: a llama.cpp abort, a signal, an
+// out-of-memory kill. It carries the last lines the worker logged.
+type CrashError struct {
+	During   string   // what the worker was doing: "loading model.gguf", "generating"
+	Signal   string   // "SIGABRT", "SIGKILL", ... or ""
+	ExitCode int      // when it exited without a signal
+	Log      []string // last lines of llama.cpp's log
+}
+
+func (e *CrashError) Error() string {
+	how := fmt.Sprintf("exited with code %d", e.ExitCode)
+	if e.Signal != "" {
+		how = "was killed by " + e.Signal
+		switch e.Signal {
+		case "SIGKILL":
+			how += " (out of memory, or stopped by the user)"
+		case "SIGABRT":
+			how += " (llama.cpp aborted)"
+		case "SIGSEGV", "SIGBUS":
+			how += " (llama.cpp crashed)"
+		}
+	}
+	msg := fmt.Sprintf("the llama.cpp worker %s while %s", how, e.During)
+	if len(e.Log) > 0 {
+		msg += "; its last log lines: " + strings.Join(e.Log, " | ")
+	}
+	return msg + ". slmscope is fine: the next run starts a fresh worker."
+}
+
+func (w *Worker) crashError(during string) error {
+	<-w.exited
+	lines, goSignal := w.log.crashLines(6)
+	e := &CrashError{During: during, Log: lines}
+	if w.state != nil {
+		e.ExitCode = w.state.ExitCode()
+		e.Signal = signalName(w.state)
+	}
+	if e.Signal == "" && goSignal != "" {
+		e.Signal = goSignal // caught by the Go runtime, which then exits with code 2
+	}
+	return e
+}
+
+// Exited reports whether the worker process has ended.
+func (w *Worker) Exited() bool {
+	select {
+	case <-w.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+// next waits for the next event; a closed stream becomes a CrashError.
+func (w *Worker) next(ctx context.Context, during string) (wire.Event, error) {
+	select {
+	case ev, ok := <-w.events:
+		if !ok {
+			return ev, w.crashError(during)
+		}
+		if ev.Op == wire.OpError {
+			return ev, errors.New(ev.Error)
+		}
+		return ev, nil
+	case <-ctx.Done():
+		return wire.Event{}, ctx.Err()
+	}
+}
+
+// LoadOptions says which model to load and how.
+type LoadOptions struct {
+	Path      string
+	Threads   int // 0: all logical CPUs
+	Context   int // 0: 2048
+	GPULayers int // -1: llama.cpp's default (all that fit); 0: CPU only
+}
+
+// Load validates the file with slmscope's GGUF reader, then has the worker load it.
+func (w *Worker) Load(ctx context.Context, o LoadOptions) (*wire.ModelInfo, error) {
+	if err := CheckModelFile(o.Path); err != nil {
+		return nil, err
+	}
+	if err := w.send(wire.Request{Op: wire.OpLoad, Path: o.Path, Threads: o.Threads, Context: o.Context, GPULayers: o.GPULayers}); err != nil {
+		return nil, w.crashError("loading " + o.Path)
+	}
+	ev, err := w.next(ctx, "loading "+o.Path)
+	if err != nil {
+		if ctx.Err() != nil {
+			w.Kill()
+		}
+		return nil, err
+	}
+	if ev.Op != wire.OpLoaded || ev.Model == nil {
+		return nil, fmt.Errorf("worker answered %q to load", ev.Op)
+	}
+	w.Model, w.ModelPath = ev.Model, o.Path
+	return ev.Model, nil
+}
+
+// CheckModelFile runs slmscope's own GGUF checks, so no malformed file reaches llama.cpp.
+func CheckModelFile(path string) error {
+	f, err := gguf.Open(path)
+	if err != nil {
+		return fmt.Errorf("%w: choose a GGUF model file", err)
+	}
+	if err := f.CheckModel(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Memory asks the worker for its resident memory now and at peak (0 = not measurable here).
+func (w *Worker) Memory(ctx context.Context) (rss, peak uint64, err error) {
+	if err := w.send(wire.Request{Op: wire.OpStatus}); err != nil {
+		return 0, 0, err
+	}
+	select {
+	case ev := <-w.memory:
+		return ev.RSSBytes, ev.PeakRSSBytes, nil
+	case <-w.exited:
+		return 0, 0, errors.New("worker has exited")
+	case <-ctx.Done():
+		return 0, 0, ctx.Err()
+	case <-time.After(5 * time.Second):
+		return 0, 0, errors.New("worker did not answer a memory query within 5 s")
+	}
+}
+
+// Cancel asks the worker to stop generating after the token in flight. Generate does this
+// itself when its context is cancelled; Cancel is for callers that hold no context.
+func (w *Worker) Cancel() { _ = w.send(wire.Request{Op: wire.OpCancel}) }
+
+// Kill ends the worker at once.
+func (w *Worker) Kill() {
+	if w.cmd.Process != nil {
+		_ = w.cmd.Process.Kill()
+	}
+	<-w.exited
+}
+
+// Close asks the worker to exit and waits for it (killing it after 3 s).
+func (w *Worker) Close() error {
+	_ = w.stdin.Close()
+	select {
+	case <-w.exited:
+		for range w.events { //nolint:revive // drain so the reader can finish
+		}
+		return nil
+	case <-time.After(3 * time.Second):
+		w.Kill()
+		return nil
+	}
+}
+
+// Log returns the last lines the worker logged.
+func (w *Worker) Log(n int) []string { return w.log.Lines(n) }
+
+func msSince(t time.Time) float64 { return float64(time.Since(t).Nanoseconds()) / 1e6 }
+
+// Device is one llama.cpp (ggml) backend device: what inference will actually use.
+type Device = wire.Device
+
+// ListDevices starts a worker just long enough to ask llama.cpp for its device list.
+func ListDevices(ctx context.Context) ([]Device, error) {
+	w, err := Start(ctx, Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	return w.Ready.Devices, nil
+}

@@ -1,0 +1,41 @@
+//go:build linux
+
+package worker
+
+import (
+	"bufio"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// memoryUse returns the resident set size now and its peak (VmRSS, VmHWM from /proc/self/status).
+func memoryUse() (rss, peak uint64) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0, 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(v)
+		if len(f) != 2 || f[1] != "kB" {
+			continue
+		}
+		n, err := strconv.ParseUint(f[0], 10, 64)
+		if err != nil {
+			continue
+		}
+		switch k {
+		case "VmRSS":
+			rss = n * 1024
+		case "VmHWM":
+			peak = n * 1024
+		}
+	}
+	return rss, peak
+}

@@ -1,0 +1,13 @@
+//go:build !(darwin || linux || freebsd || windows)
+
+package worker
+
+import (
+	"fmt"
+	"runtime"
+)
+
+// llamaVersion has no loader on this OS.
+func llamaVersion(dir string) (string, error) {
+	return "", fmt.Errorf("slmscope cannot load llama.cpp on %s/%s", runtime.GOOS, runtime.GOARCH)
+}

@@ -1,0 +1,341 @@
+// Package worker is the child side of slmscope's llama.cpp process. It is the only code that
+// loads llama.cpp: `slmscope worker` runs Main, which reads wire.Requests on stdin and writes
+// wire.Events on stdout. A llama.cpp abort kills only this process; the parent explains it.
+package worker
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hybridgroup/yzma/pkg/llama"
+
+	"slmscope/engine/assets"
+	"slmscope/engine/wire"
+)
+
+// Main runs the worker until stdin closes. It returns the process exit code.
+func Main(stdin io.Reader, stdout io.Writer) int {
+	w := &server{out: bufio.NewWriterSize(stdout, 64<<10)}
+	w.enc = json.NewEncoder(w.out)
+	w.enc.SetEscapeHTML(false)
+	// purego/libffi calls must stay on one OS thread with llama.cpp's thread-local state.
+	runtime.LockOSThread()
+
+	ready, err := startRuntime()
+	if err != nil {
+		w.send(wire.Event{Op: wire.OpError, Error: err.Error(), Fatal: true})
+		return 1
+	}
+	w.send(ready)
+
+	reqs := make(chan wire.Request, 4)
+	go w.readRequests(stdin, reqs)
+	for req := range reqs {
+		w.handle(req)
+	}
+	w.unload()
+	return 0
+}
+
+// server holds the worker's one model and context.
+type server struct {
+	mu  sync.Mutex // guards out/enc: the request reader answers cancel-less status itself
+	out *bufio.Writer
+	enc *json.Encoder
+
+	model   llama.Model
+	ctx     llama.Context
+	nCtx    int
+	nBatch  int
+	threads int
+
+	cancel atomic.Bool
+}
+
+func (w *server) send(ev wire.Event) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_ = w.enc.Encode(ev)
+	_ = w.out.Flush()
+}
+
+func (w *server) fail(format string, args ...any) {
+	w.send(wire.Event{Op: wire.OpError, Error: fmt.Sprintf(format, args...)})
+}
+
+// readRequests decodes stdin. Cancel takes effect at once (between tokens); everything else
+// is queued for the main loop, which owns llama.cpp.
+func (w *server) readRequests(stdin io.Reader, reqs chan<- wire.Request) {
+	defer close(reqs)
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		var req wire.Request
+		if err := json.Unmarshal(sc.Bytes(), &req); err != nil {
+			w.fail("worker: unreadable request: %v", err)
+			continue
+		}
+		switch req.Op {
+		case wire.OpCancel:
+			w.cancel.Store(true)
+		case wire.OpStatus:
+			rss, peak := memoryUse()
+			w.send(wire.Event{Op: wire.OpMemory, RSSBytes: rss, PeakRSSBytes: peak})
+		default:
+			reqs <- req
+		}
+	}
+}
+
+func (w *server) handle(req wire.Request) {
+	switch req.Op {
+	case wire.OpLoad:
+		ev, err := w.load(req)
+		if err != nil {
+			w.fail("%v", err)
+			return
+		}
+		w.send(ev)
+	case wire.OpGenerate:
+		w.cancel.Store(false)
+		if err := w.generate(req); err != nil {
+			w.fail("%v", err)
+		}
+	default:
+		w.fail("worker: unknown request %q", req.Op)
+	}
+}
+
+// startRuntime finds llama.cpp, checks its version before binding anything, and loads it.
+func startRuntime() (wire.Event, error) {
+	dir, err := assets.LlamaDir()
+	if err != nil {
+		return wire.Event{}, err
+	}
+	ver, err := llamaVersion(dir)
+	if err != nil {
+		return wire.Event{}, err
+	}
+	if !versionMatches(ver) {
+		return wire.Event{}, fmt.Errorf("llama.cpp in %s is version %s, but slmscope needs v%s: run `make setup`, or point %s at a v%s build", dir, ver, assets.LlamaVersion, assets.EnvLlamaDir, assets.LlamaVersion)
+	}
+	if err := llama.Load(dir); err != nil {
+		return wire.Event{}, fmt.Errorf("loading llama.cpp from %s: %w (is libffi installed? Debian: apt-get install libffi8)", dir, err)
+	}
+	llama.Init()
+	ev := wire.Event{Op: wire.OpReady, LlamaVersion: ver, LibDir: dir, SystemInfo: llama.PrintSystemInfo()}
+	for i := uint64(0); i < llama.GGMLBackendDeviceCount(); i++ {
+		d := llama.GGMLBackendDeviceGet(i)
+		free, total := llama.GGMLBackendDeviceMemory(d)
+		ev.Devices = append(ev.Devices, wire.Device{
+			Name:        llama.GGMLBackendDeviceName(d),
+			Description: llama.GGMLBackendDeviceDescription(d),
+			Type:        llama.GGMLBackendDevType(d).String(),
+			MemoryFree:  free,
+			MemoryTotal: total,
+		})
+	}
+	return ev, nil
+}
+
+// versionMatches accepts "0.5.0" and builds of it ("0.5.0-abc", "0.5.0 (abc)").
+func versionMatches(v string) bool {
+	v = strings.TrimPrefix(strings.TrimSpace(v), "v")
+	if !strings.HasPrefix(v, assets.LlamaVersion) {
+		return false
+	}
+	rest := v[len(assets.LlamaVersion):]
+	return rest == "" || !strings.ContainsAny(rest[:1], "0123456789")
+}
+
+func (w *server) unload() {
+	if w.ctx != 0 {
+		_ = llama.Free(w.ctx)
+		w.ctx = 0
+	}
+	if w.model != 0 {
+		_ = llama.ModelFree(w.model)
+		w.model = 0
+	}
+}
+
+func (w *server) load(req wire.Request) (wire.Event, error) {
+	w.unload()
+	if req.Context <= 0 {
+		req.Context = 2048
+	}
+	if req.Threads <= 0 {
+		req.Threads = runtime.NumCPU()
+	}
+	mp := llama.ModelDefaultParams()
+	if req.GPULayers >= 0 {
+		mp.NGpuLayers = int32(req.GPULayers)
+	}
+	start := time.Now()
+	model, err := llama.ModelLoadFromFile(req.Path, mp)
+	if err != nil {
+		return wire.Event{}, fmt.Errorf("llama.cpp could not load %s: %w (its log above says why)", req.Path, err)
+	}
+	cp := llama.ContextDefaultParams()
+	cp.NCtx = uint32(req.Context)
+	cp.NBatch = uint32(min(req.Context, 2048))
+	cp.NUbatch = uint32(min(req.Context, 512))
+	cp.NThreads = int32(req.Threads)
+	cp.NThreadsBatch = int32(req.Threads)
+	cp.NoPerf = 0
+	ctx, err := llama.InitFromModel(model, cp)
+	if err != nil {
+		_ = llama.ModelFree(model)
+		return wire.Event{}, fmt.Errorf("llama.cpp could not create a %d-token context for %s: %w", req.Context, req.Path, err)
+	}
+	loadMs := msSince(start)
+	w.model, w.ctx = model, ctx
+	w.nCtx = int(llama.NCtx(ctx))
+	w.nBatch = int(llama.NBatch(ctx))
+	w.threads = req.Threads
+	vocab := llama.ModelGetVocab(model)
+	return wire.Event{Op: wire.OpLoaded, Model: &wire.ModelInfo{
+		Description:  llama.ModelDesc(model),
+		Params:       llama.ModelNParams(model),
+		SizeBytes:    llama.ModelSize(model),
+		Layers:       int(llama.ModelNLayer(model)),
+		ContextTrain: int(llama.ModelNCtxTrain(model)),
+		Context:      w.nCtx,
+		Vocab:        int(llama.VocabNTokens(vocab)),
+		Threads:      req.Threads,
+		LoadMs:       loadMs,
+		GPULayers:    int(mp.NGpuLayers),
+	}}, nil
+}
+
+// promptTokens tokenizes the prompt; with exact > 0 it repeats or cuts the text so the prompt
+// is exactly that many tokens (benchmarks need a fixed prompt length).
+func promptTokens(vocab llama.Vocab, prompt string, exact int) ([]llama.Token, error) {
+	toks := llama.Tokenize(vocab, prompt, true, true)
+	if exact <= 0 {
+		return toks, nil
+	}
+	body := llama.Tokenize(vocab, prompt, false, false)
+	if len(body) == 0 {
+		return nil, errors.New("the prompt is empty: a fixed-length prompt needs some text to repeat")
+	}
+	for len(toks) < exact {
+		toks = append(toks, body...)
+	}
+	return toks[:exact], nil
+}
+
+func (w *server) generate(req wire.Request) error {
+	if w.ctx == 0 {
+		return errors.New("no model loaded")
+	}
+	start := time.Now()
+	vocab := llama.ModelGetVocab(w.model)
+	toks, err := promptTokens(vocab, req.Prompt, req.PromptTokens)
+	if err != nil {
+		return err
+	}
+	if len(toks) == 0 {
+		return errors.New("the prompt is empty")
+	}
+	if len(toks) >= w.nCtx {
+		return fmt.Errorf("the prompt is %d tokens but the context holds %d: shorten the prompt or choose a larger context", len(toks), w.nCtx)
+	}
+	maxTokens := req.MaxTokens
+	if maxTokens <= 0 {
+		maxTokens = 128
+	}
+	contextFull := false
+	if room := w.nCtx - len(toks); maxTokens > room {
+		maxTokens, contextFull = room, true
+	}
+
+	mem, err := llama.GetMemory(w.ctx)
+	if err == nil {
+		_ = llama.MemoryClear(mem, true)
+	}
+	_ = llama.PerfContextReset(w.ctx)
+	smpl := newSampler(req.Seed)
+	defer llama.SamplerFree(smpl)
+
+	for i := 0; i < len(toks); i += w.nBatch {
+		chunk := toks[i:min(i+w.nBatch, len(toks))]
+		if rc, err := llama.Decode(w.ctx, llama.BatchGetOne(chunk)); err != nil || rc != 0 {
+			return fmt.Errorf("llama.cpp failed to process the prompt (decode returned %d, %v)", rc, err)
+		}
+		if w.cancel.Load() {
+			break
+		}
+	}
+	tok := llama.SamplerSample(smpl, w.ctx, -1)
+	promptMs := msSince(start)
+	firstAt := time.Now()
+
+	stats := wire.Stats{PromptTokens: len(toks), PromptMs: promptMs, StopReason: "max_tokens"}
+	piece := make([]byte, 256)
+	one := make([]llama.Token, 1)
+	n := 0
+	for {
+		if w.cancel.Load() {
+			stats.Cancelled, stats.StopReason = true, "cancelled"
+			break
+		}
+		if !req.IgnoreEOS && llama.VocabIsEOG(vocab, tok) {
+			stats.StopReason = "eos"
+			break
+		}
+		llama.SamplerAccept(smpl, tok)
+		np := llama.TokenToPiece(vocab, tok, piece, 0, false)
+		if np < 0 {
+			piece = make([]byte, -np)
+			np = llama.TokenToPiece(vocab, tok, piece, 0, false)
+		}
+		n++
+		w.send(wire.Event{Op: wire.OpToken, Index: n, Piece: append([]byte(nil), piece[:max(np, 0)]...)})
+		if n >= maxTokens {
+			if contextFull {
+				stats.StopReason = "context_full"
+			}
+			break
+		}
+		one[0] = tok
+		if rc, err := llama.Decode(w.ctx, llama.BatchGetOne(one)); err != nil || rc != 0 {
+			return fmt.Errorf("llama.cpp failed to generate token %d (decode returned %d, %v)", n+1, rc, err)
+		}
+		tok = llama.SamplerSample(smpl, w.ctx, -1)
+	}
+	stats.GenTokens = n
+	stats.GenMs = msSince(firstAt)
+	perf := llama.PerfContext(w.ctx)
+	stats.LlamaPromptMs, stats.LlamaPromptN = perf.TPromptEvalMs, int(perf.NPEval)
+	stats.LlamaEvalMs, stats.LlamaEvalN = perf.TEvalMs, int(perf.NEval)
+	_, stats.PeakRSSBytes = memoryUse()
+	w.send(wire.Event{Op: wire.OpDone, Stats: &stats})
+	return nil
+}
+
+// newSampler is the usual interactive chain: top-k 40, temperature 0.8, seeded draw.
+func newSampler(seed uint32) llama.Sampler {
+	chain := llama.SamplerChainInit(llama.SamplerChainDefaultParams())
+	llama.SamplerChainAdd(chain, llama.SamplerInitTopK(40))
+	llama.SamplerChainAdd(chain, llama.SamplerInitTemp(0.8))
+	if seed == 0 {
+		seed = 42
+	}
+	llama.SamplerChainAdd(chain, llama.SamplerInitDist(seed))
+	return chain
+}
+
+func msSince(t time.Time) float64 { return float64(time.Since(t).Nanoseconds()) / 1e6 }
+
+// Run is the `slmscope worker` entry point.
+func Run() int { return Main(os.Stdin, os.Stdout) }

@@ -1,0 +1,481 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"slmscope/engine"
+	"slmscope/engine/catalog"
+	"slmscope/engine/twin"
+)
+
+// twinNote goes wherever text from a twin appears.
+const twinNote = "twin: real speed, random words"
+
+// Preference keys of the Live run screen. live.last_* are read by the lesson's live facts.
+const (
+	prefLiveModel    = "live.model"
+	prefLiveQuant    = "live.quant"
+	prefLiveThreads  = "live.threads"
+	prefLiveMax      = "live.max_tokens"
+	prefLivePrompt   = "live.prompt"
+	prefLiveFiles    = "live.files"
+	prefLastGenTPS   = "live.last_gen_tps"
+	prefLastModel    = "live.last_model"
+	prefLastWhen     = "live.last_when"
+	prefLastPeakRSS  = "live.last_peak_rss"
+	prefLastParams   = "live.last_params"
+	prefLastQuant    = "live.last_quant"
+	maxRecentFiles   = 8
+	defaultMaxTokens = 128
+)
+
+// modelChoice is one entry of the model picker.
+type modelChoice struct {
+	label string
+	ref   engine.ModelRef
+}
+
+// liveRun is the Live run screen: pick a model, run it, watch tokens and timings arrive.
+type liveRun struct {
+	a       *App
+	session *engine.Session
+
+	choices   []modelChoice
+	modelSel  *widget.Select
+	quantSel  *widget.Select
+	threads   *widget.Select
+	maxTokens *widget.Entry
+	prompt    *widget.Entry
+	runBtn    *widget.Button
+	stopBtn   *widget.Button
+	fitNote   *widget.Label
+
+	stage    *widget.Label
+	progress *widget.ProgressBar
+	busy     *widget.ProgressBarInfinite
+	output   *widget.Label
+	outputSc *container.Scroll
+	twinTag  *widget.Label
+	tps      *canvas.Text
+	tpsHow   *widget.Label
+	counts   *widget.Label
+	spark    *sparkline
+	stats    *fyne.Container
+	errBox   *widget.Label
+	errCard  *fyne.Container
+
+	cancel context.CancelFunc
+}
+
+func newLiveRunScreen(a *App) fyne.CanvasObject {
+	l := &liveRun{a: a, session: a.session}
+	return l.buildUI()
+}
+
+func (l *liveRun) buildUI() fyne.CanvasObject {
+	p := l.a.fyne.Preferences()
+	l.quantSel = widget.NewSelect([]string{"F16", "Q8_0", "Q4_0"}, func(string) { l.refreshChoices() })
+	l.quantSel.SetSelected(p.StringWithFallback(prefLiveQuant, "Q8_0"))
+	l.modelSel = widget.NewSelect(nil, func(string) { l.onModelChanged() })
+	l.modelSel.PlaceHolder = "Choose a model"
+	openBtn := widget.NewButtonWithIcon("Open GGUF file…", theme.FolderOpenIcon(), l.onOpenFile)
+
+	var threadOpts []string
+	for i := 1; i <= runtime.NumCPU(); i++ {
+		threadOpts = append(threadOpts, strconv.Itoa(i))
+	}
+	l.threads = widget.NewSelect(threadOpts, nil)
+	l.threads.SetSelected(strconv.Itoa(min(max(p.IntWithFallback(prefLiveThreads, runtime.NumCPU()), 1), runtime.NumCPU())))
+	l.maxTokens = widget.NewEntry()
+	l.maxTokens.SetText(strconv.Itoa(p.IntWithFallback(prefLiveMax, defaultMaxTokens)))
+	l.prompt = widget.NewMultiLineEntry()
+	l.prompt.Wrapping = fyne.TextWrapWord
+	l.prompt.SetText(p.StringWithFallback(prefLivePrompt, engine.DefaultPrompt))
+	l.prompt.SetMinRowsVisible(3)
+
+	l.runBtn = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), l.onRun)
+	l.runBtn.Importance = widget.HighImportance
+	l.stopBtn = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), l.onStop)
+	l.stopBtn.Disable()
+	l.fitNote = widget.NewLabel("")
+	l.fitNote.Wrapping = fyne.TextWrapWord
+	l.fitNote.Importance = widget.LowImportance
+
+	l.stage = widget.NewLabel("Ready. Press Run (Ctrl+Enter) to stream tokens from the chosen model.")
+	l.progress = widget.NewProgressBar()
+	l.progress.Hide()
+	l.busy = widget.NewProgressBarInfinite()
+	l.busy.Stop()
+	l.busy.Hide()
+	l.output = widget.NewLabel("")
+	l.output.Wrapping = fyne.TextWrapWord
+	l.outputSc = container.NewVScroll(l.output)
+	l.outputSc.SetMinSize(fyne.NewSize(300, 220))
+	l.twinTag = widget.NewLabelWithStyle(twinNote, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	l.twinTag.Importance = widget.WarningImportance
+	l.twinTag.Hide()
+
+	l.tps = canvas.NewText("—", theme.Color(theme.ColorNameForeground))
+	l.tps.TextSize = 34
+	l.tps.TextStyle.Bold = true
+	l.tpsHow = widget.NewLabel("tokens/s, measured live: tokens after the first ÷ time since the first")
+	l.tpsHow.Wrapping = fyne.TextWrapWord
+	l.tpsHow.Importance = widget.LowImportance
+	l.counts = widget.NewLabel("")
+	l.spark = newSparkline(120)
+	l.stats = container.NewVBox()
+	l.errBox = widget.NewLabel("")
+	l.errBox.Wrapping = fyne.TextWrapWord
+	l.errBox.Importance = widget.DangerImportance
+	dismiss := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { l.errCard.Hide() })
+	l.errCard = container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), dismiss, l.errBox)
+	l.errCard.Hide()
+
+	form := widget.NewForm(
+		widget.NewFormItem("Model", container.NewBorder(nil, nil, nil, openBtn, l.modelSel)),
+		widget.NewFormItem("Quantization", l.quantSel),
+		widget.NewFormItem("Threads", l.threads),
+		widget.NewFormItem("Max tokens", l.maxTokens),
+	)
+	controls := container.NewVBox(form, l.fitNote, widget.NewLabel("Prompt"), l.prompt,
+		container.NewHBox(l.runBtn, l.stopBtn), l.errCard)
+	live := widget.NewCard("Live", "",
+		container.NewVBox(l.tps, l.tpsHow, l.counts, widget.NewLabel("Per-token latency (measured, ms)"), l.spark))
+	statsCard := widget.NewCard("Last run", "", l.stats)
+	l.stats.Add(widget.NewLabel("No run yet: stats appear here when a run finishes."))
+	right := container.NewVScroll(container.NewVBox(live, statsCard))
+	right.SetMinSize(fyne.NewSize(340, 200))
+	outputPane := container.NewBorder(container.NewVBox(l.stage, l.progress, l.busy, l.twinTag), nil, nil, nil, l.outputSc)
+	left := container.NewBorder(controls, nil, nil, nil, outputPane)
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.62
+
+	l.refreshChoices()
+	l.a.win.Canvas().AddShortcut(&desktopShortcut{key: fyne.KeyReturn}, func(fyne.Shortcut) { l.onRun() })
+	go func() { _ = l.session.Prewarm(context.Background()) }() // first run only has to load the model
+	return split
+}
+
+// refreshChoices rebuilds the model list for the chosen quant: catalog twins that fit in
+// memory, then files the user opened.
+func (l *liveRun) refreshChoices() {
+	if l.modelSel == nil {
+		return
+	}
+	q := strings.ToLower(l.quantSel.Selected)
+	avail, availSrc := availableMemory()
+	l.choices = nil
+	var tooBig []string
+	for _, m := range catalog.All() {
+		size, err := twin.Size(m, twin.Quant(q))
+		if err != nil {
+			continue
+		}
+		need := uint64(size) + uint64(m.KVCacheBytes(2048, 2)) + 256<<20
+		if avail > 0 && need > avail {
+			tooBig = append(tooBig, m.Name)
+			continue
+		}
+		ref, err := engine.ParseModelRef("twin:"+m.ID, q)
+		if err != nil {
+			continue
+		}
+		l.choices = append(l.choices, modelChoice{label: ref.Label, ref: ref})
+	}
+	for _, f := range l.a.fyne.Preferences().StringListWithFallback(prefLiveFiles, nil) {
+		if ref, err := engine.ParseModelRef(f, ""); err == nil {
+			l.choices = append(l.choices, modelChoice{label: "File: " + ref.Label, ref: ref})
+		}
+	}
+	labels := make([]string, len(l.choices))
+	for i, c := range l.choices {
+		labels[i] = c.label
+	}
+	want := l.modelSel.Selected
+	if want == "" {
+		want = l.a.fyne.Preferences().StringWithFallback(prefLiveModel, "")
+	}
+	l.modelSel.SetOptions(labels)
+	l.modelSel.ClearSelected()
+	if i := indexOf(labels, want); i >= 0 {
+		l.modelSel.SetSelectedIndex(i)
+	} else if strings.Contains(want, "(twin, ") {
+		// Same model at the new quant.
+		base := want[:strings.Index(want, "(twin, ")]
+		for i, s := range labels {
+			if strings.HasPrefix(s, base) {
+				l.modelSel.SetSelectedIndex(i)
+				break
+			}
+		}
+	}
+	if l.modelSel.SelectedIndex() < 0 && len(labels) > 0 {
+		l.modelSel.SetSelectedIndex(0)
+	}
+	note := ""
+	if avail > 0 {
+		note = fmt.Sprintf("Twins listed fit in the %s of memory available (%s).", engine.FormatBytes(avail), availSrc)
+	}
+	if len(tooBig) > 0 {
+		note += fmt.Sprintf(" %d larger models need more memory than that at %s; the Compare screen projects them.", len(tooBig), strings.ToUpper(q))
+	}
+	l.fitNote.SetText(strings.TrimSpace(note))
+	l.a.fyne.Preferences().SetString(prefLiveQuant, l.quantSel.Selected)
+}
+
+func (l *liveRun) onModelChanged() {
+	if c := l.selected(); c != nil {
+		l.a.fyne.Preferences().SetString(prefLiveModel, c.label)
+	}
+}
+
+func (l *liveRun) selected() *modelChoice {
+	i := l.modelSel.SelectedIndex()
+	if i < 0 || i >= len(l.choices) {
+		return nil
+	}
+	return &l.choices[i]
+}
+
+func (l *liveRun) onOpenFile() {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			l.showError(err)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		path := rc.URI().Path()
+		_ = rc.Close()
+		l.stage.SetText("Checking " + path + " …")
+		go func() {
+			err := engine.CheckModelFile(path)
+			fyne.Do(func() {
+				if err != nil {
+					l.stage.SetText("That file was not opened.")
+					l.showError(err)
+					return
+				}
+				p := l.a.fyne.Preferences()
+				files := p.StringListWithFallback(prefLiveFiles, nil)
+				files = append([]string{path}, removeString(files, path)...)
+				if len(files) > maxRecentFiles {
+					files = files[:maxRecentFiles]
+				}
+				p.SetStringList(prefLiveFiles, files)
+				l.refreshChoices()
+				for i, c := range l.choices {
+					if !c.ref.Twin && c.ref.Path == path {
+						l.modelSel.SetSelectedIndex(i)
+					}
+				}
+				l.stage.SetText("Opened " + path + ". Press Run.")
+			})
+		}()
+	}, l.a.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".gguf", ".GGUF"}))
+	d.Show()
+}
+
+func (l *liveRun) showError(err error) {
+	l.errBox.SetText(err.Error())
+	l.errCard.Show()
+}
+
+// request reads the form; the error says which field is wrong.
+func (l *liveRun) request() (engine.RunRequest, error) {
+	c := l.selected()
+	if c == nil {
+		return engine.RunRequest{}, fmt.Errorf("choose a model first (or open a GGUF file)")
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(l.maxTokens.Text))
+	if err != nil || n < 1 || n > 8192 {
+		return engine.RunRequest{}, fmt.Errorf("max tokens must be a whole number from 1 to 8192, not %q", l.maxTokens.Text)
+	}
+	th, _ := strconv.Atoi(l.threads.Selected)
+	if strings.TrimSpace(l.prompt.Text) == "" {
+		return engine.RunRequest{}, fmt.Errorf("the prompt is empty: type something for the model to continue")
+	}
+	return engine.RunRequest{Model: c.ref, Threads: th, Context: 2048, MaxTokens: n, Prompt: l.prompt.Text}, nil
+}
+
+func (l *liveRun) onRun() {
+	if l.cancel != nil {
+		return // already running
+	}
+	req, err := l.request()
+	if err != nil {
+		l.showError(err)
+		return
+	}
+	p := l.a.fyne.Preferences()
+	p.SetInt(prefLiveThreads, req.Threads)
+	p.SetInt(prefLiveMax, req.MaxTokens)
+	p.SetString(prefLivePrompt, req.Prompt)
+
+	l.errCard.Hide()
+	l.output.SetText("")
+	l.tps.Text = "—"
+	l.tps.Refresh()
+	l.counts.SetText("")
+	l.spark.Set(nil)
+	if req.Model.Twin {
+		l.twinTag.Show()
+	} else {
+		l.twinTag.Hide()
+	}
+	l.runBtn.Disable()
+	l.stopBtn.Enable()
+	ctx, cancel := context.WithCancel(context.Background())
+	l.cancel = cancel
+	job := newLiveRunJob(l)
+	go job.run(ctx, req)
+}
+
+func (l *liveRun) onStop() {
+	if l.cancel != nil {
+		l.cancel()
+		l.stage.SetText("Stopping…")
+	}
+}
+
+// finished runs on the UI goroutine when a run ends, successfully or not.
+func (l *liveRun) finished(sum *engine.RunSummary, err error) {
+	l.cancel = nil
+	l.runBtn.Enable()
+	l.stopBtn.Disable()
+	l.busy.Stop()
+	l.busy.Hide()
+	l.progress.Hide()
+	if err != nil {
+		l.stage.SetText("The run did not finish.")
+		l.showError(err)
+	}
+	if sum == nil || sum.Result == nil {
+		return
+	}
+	r := sum.Result
+	switch {
+	case r.Cancelled:
+		l.stage.SetText(fmt.Sprintf("Stopped after %d tokens.", r.GenTokens))
+	case err == nil:
+		l.stage.SetText(fmt.Sprintf("Done: %d tokens (%s).", r.GenTokens, stopReasonText(r.StopReason)))
+	}
+	l.showStats(sum)
+	if err == nil && r.GenTokens >= 2 {
+		p := l.a.fyne.Preferences()
+		p.SetFloat(prefLastGenTPS, r.GenTPS())
+		p.SetString(prefLastModel, sum.Model.Label)
+		p.SetString(prefLastWhen, time.Now().UTC().Format(time.RFC3339))
+		p.SetFloat(prefLastPeakRSS, float64(r.Stats.PeakRSSBytes))
+		p.SetFloat(prefLastParams, float64(sum.Model.Params))
+		p.SetString(prefLastQuant, sum.Model.Quant)
+	}
+}
+
+func stopReasonText(s string) string {
+	switch s {
+	case "eos":
+		return "the model ended its answer"
+	case "max_tokens":
+		return "reached max tokens"
+	case "context_full":
+		return "the context is full"
+	}
+	return s
+}
+
+// showStats fills the stats card: every field labelled with how it was measured.
+func (l *liveRun) showStats(sum *engine.RunSummary) {
+	r := sum.Result
+	rows := [][3]string{
+		{"Model", sum.Model.Label, sum.Model.Path},
+		{"Params", engine.FormatCount(sum.Model.Params), "counted from the file's tensors"},
+		{"File", engine.FormatBytes(uint64(sum.Model.Bytes)) + ", " + strings.ToUpper(sum.Model.Quant), ""},
+		{"Threads", strconv.Itoa(sum.Threads), fmt.Sprintf("context %d", sum.Info.Context)},
+		{"llama.cpp", "v" + sum.LlamaVersion, "runtime version checked by the worker"},
+	}
+	if sum.WorkerStartMs > 0 {
+		rows = append(rows, [3]string{"Worker start", fmtMs(sum.WorkerStartMs), "measured: process start to llama.cpp ready"})
+	}
+	if sum.Reused {
+		rows = append(rows, [3]string{"Model load", "already loaded", "the warm worker kept it from the last run"})
+	} else {
+		rows = append(rows, [3]string{"Model load", fmtMs(sum.LoadMs), "measured: llama.cpp load + context"})
+	}
+	rows = append(rows,
+		[3]string{"Time to first token", fmtMs(float64(r.TTFT.Nanoseconds()) / 1e6), "measured: request sent → first token received"},
+		[3]string{"Prompt", fmt.Sprintf("%d tokens, %.0f tok/s", r.PromptTokens, r.PromptTPS()), fmt.Sprintf("measured; llama.cpp counter %.0f tok/s", r.LlamaPromptTPS())},
+		[3]string{"Generation", fmt.Sprintf("%d tokens, %.1f tok/s", r.GenTokens, r.GenTPS()), fmt.Sprintf("measured; llama.cpp counter %.1f tok/s", r.LlamaGenTPS())},
+		[3]string{"Per-token latency", fmt.Sprintf("p50 %s, p95 %s", fmtMs(r.TokenMsPercentile(50)), fmtMs(r.TokenMsPercentile(95))), "measured between tokens received"},
+	)
+	peak := "unknown on this OS"
+	if r.Stats.PeakRSSBytes > 0 {
+		peak = engine.FormatBytes(r.Stats.PeakRSSBytes)
+	}
+	rows = append(rows, [3]string{"Peak memory", peak, "measured: worker's peak resident set"})
+	if sum.Model.Twin {
+		rows = append(rows, [3]string{"Text", twinNote, "weights are deterministic noise in the real shapes"})
+	}
+	l.stats.RemoveAll()
+	for _, row := range rows {
+		k := widget.NewLabelWithStyle(row[0], fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		v := widget.NewLabel(row[1])
+		v.Wrapping = fyne.TextWrapWord
+		line := container.NewBorder(nil, nil, k, nil, v)
+		l.stats.Add(line)
+		if row[2] != "" {
+			how := widget.NewLabel(row[2])
+			how.Importance = widget.LowImportance
+			how.Wrapping = fyne.TextWrapWord
+			l.stats.Add(how)
+		}
+	}
+}
+
+func fmtMs(ms float64) string {
+	if ms >= 1000 {
+		return fmt.Sprintf("%.2f s", ms/1000)
+	}
+	return fmt.Sprintf("%.0f ms", ms)
+}
+
+func formatMs(ms float64) string {
+	if ms < 10 {
+		return fmt.Sprintf("%.1f ms", ms)
+	}
+	return fmtMs(ms)
+}
+
+func indexOf(xs []string, s string) int {
+	for i, x := range xs {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func removeString(xs []string, s string) []string {
+	out := xs[:0:0]
+	for _, x := range xs {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,146 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"slmscope/engine"
+)
+
+// flushEvery batches token updates: one UI refresh per ~30 ms however fast tokens arrive.
+const flushEvery = 30 * time.Millisecond
+
+// liveRunJob runs one generation off the UI goroutine. It is the only code of the Live run
+// screen that calls fyne.Do.
+type liveRunJob struct {
+	l *liveRun
+
+	mu       sync.Mutex
+	text     strings.Builder // completed text not yet shown
+	utf8     engine.UTF8Buffer
+	n        int
+	firstAt  time.Duration
+	lastAt   time.Duration
+	gapsMs   []float64
+	stage    string
+	frac     float64
+	dirty    bool
+	stageSet bool
+}
+
+func newLiveRunJob(l *liveRun) *liveRunJob { return &liveRunJob{l: l} }
+
+func (j *liveRunJob) run(ctx context.Context, req engine.RunRequest) {
+	stop := make(chan struct{})
+	flushed := make(chan struct{})
+	go func() {
+		defer close(flushed)
+		t := time.NewTicker(flushEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				j.flush()
+			case <-stop:
+				return
+			}
+		}
+	}()
+	sum, err := j.l.session.Run(ctx, req, engine.RunEvents{
+		Stage: func(stage string, frac float64) {
+			j.mu.Lock()
+			j.stage, j.frac, j.stageSet = stage, frac, true
+			j.mu.Unlock()
+		},
+		Token: func(t engine.Token) {
+			j.mu.Lock()
+			j.text.WriteString(j.utf8.Write(t.Piece))
+			j.n = t.Index
+			if t.Index == 1 {
+				j.firstAt = t.At
+			} else {
+				j.gapsMs = append(j.gapsMs, float64(t.Gap.Nanoseconds())/1e6)
+			}
+			j.lastAt = t.At
+			j.dirty = true
+			j.mu.Unlock()
+		},
+	})
+	close(stop)
+	<-flushed
+	j.mu.Lock()
+	j.text.WriteString(j.utf8.Flush())
+	j.dirty = true
+	j.mu.Unlock()
+	j.flush()
+	fyne.Do(func() { j.l.finished(sum, err) })
+}
+
+// flush moves what arrived since the last flush onto the screen in one fyne.Do.
+func (j *liveRunJob) flush() {
+	j.mu.Lock()
+	if !j.dirty && !j.stageSet {
+		j.mu.Unlock()
+		return
+	}
+	text := j.text.String()
+	j.text.Reset()
+	n, first, last := j.n, j.firstAt, j.lastAt
+	gaps := append([]float64(nil), j.gapsMs...)
+	stage, frac, stageSet := j.stage, j.frac, j.stageSet
+	j.dirty, j.stageSet = false, false
+	j.mu.Unlock()
+
+	fyne.Do(func() {
+		l := j.l
+		if stageSet {
+			l.showStage(stage, frac)
+		}
+		if text != "" {
+			l.output.SetText(l.output.Text + text)
+			l.outputSc.ScrollToBottom()
+		}
+		if n > 0 {
+			if n >= 2 && last > first {
+				l.tps.Text = fmt.Sprintf("%.1f tok/s", float64(n-1)/(last-first).Seconds())
+				l.tps.Refresh()
+			}
+			l.counts.SetText(fmt.Sprintf("%d tokens · first after %s", n, fmtMs(float64(first.Nanoseconds())/1e6)))
+			l.spark.Set(gaps)
+		}
+	})
+}
+
+// showStage shows what the run is doing: a bar where progress is known, a spinner otherwise.
+func (l *liveRun) showStage(stage string, frac float64) {
+	switch {
+	case stage == "generating":
+		l.stage.SetText("Generating…")
+		l.progress.Hide()
+		l.busy.Stop()
+		l.busy.Hide()
+	case frac >= 0:
+		l.stage.SetText(fmt.Sprintf("%s (%.0f%%)…", capitalize(stage), frac*100))
+		l.busy.Stop()
+		l.busy.Hide()
+		l.progress.SetValue(frac)
+		l.progress.Show()
+	default:
+		l.stage.SetText(capitalize(stage) + "…")
+		l.progress.Hide()
+		l.busy.Show()
+		l.busy.Start()
+	}
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
