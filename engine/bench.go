@@ -87,6 +87,13 @@ func (r *ModelRef) Resolve(ctx context.Context, cache *twin.Cache, progress func
 	r.Params = int64(info.ParamCount)
 	if !r.Twin {
 		r.Quant = strings.ToLower(info.DominantType)
+		// A twin file opened by path is still a twin: its words are noise.
+		if v, ok := f.Get(twin.KeyTwin); ok {
+			if b, ok := v.AsBool(); ok && b {
+				r.Twin = true
+				r.Label += " (twin: real speed, random words)"
+			}
+		}
 	}
 	if st, err := os.Stat(r.Path); err == nil {
 		r.Bytes = st.Size()

@@ -39,6 +39,8 @@ type RunEvents struct {
 	// "generating"; frac is 0..1 where known, else -1.
 	Stage func(stage string, frac float64)
 	Token func(Token)
+	// Resolved hears the model once its file is known (a file may turn out to be a twin).
+	Resolved func(ModelRef)
 }
 
 // RunSummary is what a finished run measured.
@@ -96,6 +98,9 @@ func (s *Session) Run(ctx context.Context, req RunRequest, ev RunEvents) (*RunSu
 	})
 	if err != nil {
 		return nil, err
+	}
+	if ev.Resolved != nil {
+		ev.Resolved(ref)
 	}
 	sum := &RunSummary{Model: ref, Threads: req.Threads}
 	fresh := s.w == nil || s.w.Exited()

@@ -29,14 +29,15 @@ type App struct {
 // screen describes one navigation entry. build is called once, the first time it is shown.
 type screen struct {
 	title string
-	icon  fyne.Resource
+	icon  fyne.ThemeIconName // a name, not a resource: themes are not available at init
 	build func(a *App) fyne.CanvasObject
 }
 
 // screens lists the app's screens in navigation order; each lives in its own file.
 var screens = []screen{
-	{title: "Live run", icon: theme.MediaPlayIcon(), build: newLiveRunScreen},
-	{title: "Hardware", icon: theme.ComputerIcon(), build: newHardwareScreen},
+	{title: "Live run", icon: theme.IconNameMediaPlay, build: newLiveRunScreen},
+	{title: "Hardware", icon: theme.IconNameComputer, build: newHardwareScreen},
+	{title: "Lesson", icon: theme.IconNameFile, build: buildLessonScreen}, {title: "Quiz", icon: theme.IconNameQuestion, build: buildQuizScreen}, {title: "Progress", icon: theme.IconNameList, build: buildProgressScreen},
 }
 
 type screenEntry struct {
@@ -46,13 +47,15 @@ type screenEntry struct {
 
 // Run opens the main window and blocks until it is closed. It returns the exit code.
 func Run() int {
-	a := newApp(app.NewWithID(AppID))
+	a := newApp(app.NewWithID(AppID), engine.Options{})
 	a.win.ShowAndRun()
 	return 0
 }
 
-func newApp(fa fyne.App) *App {
-	a := &App{fyne: fa, win: fa.NewWindow("slmscope"), session: &engine.Session{}}
+// newApp builds the main window; workerOpts says how to start llama.cpp workers (tests run
+// their own binary as the worker).
+func newApp(fa fyne.App, workerOpts engine.Options) *App {
+	a := &App{fyne: fa, win: fa.NewWindow("slmscope"), session: &engine.Session{Options: workerOpts}}
 	a.win.SetCloseIntercept(func() {
 		a.session.Close()
 		a.win.Close()
@@ -74,7 +77,7 @@ func (a *App) buildUI() {
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
-			row.Objects[0].(*widget.Icon).SetResource(a.screens[id].icon)
+			row.Objects[0].(*widget.Icon).SetResource(theme.Icon(a.screens[id].icon))
 			row.Objects[1].(*widget.Label).SetText(a.screens[id].title)
 		},
 	)

@@ -355,9 +355,12 @@ func (l *liveRun) onStop() {
 
 // finished runs on the UI goroutine when a run ends, successfully or not.
 func (l *liveRun) finished(sum *engine.RunSummary, err error) {
-	l.cancel = nil
-	l.runBtn.Enable()
-	l.stopBtn.Disable()
+	// Buttons come back last, once everything the run produced is on screen.
+	defer func() {
+		l.cancel = nil
+		l.runBtn.Enable()
+		l.stopBtn.Disable()
+	}()
 	l.busy.Stop()
 	l.busy.Hide()
 	l.progress.Hide()

@@ -57,6 +57,9 @@ func (j *liveRunJob) run(ctx context.Context, req engine.RunRequest) {
 			j.stage, j.frac, j.stageSet = stage, frac, true
 			j.mu.Unlock()
 		},
+		Resolved: func(ref engine.ModelRef) {
+			fyne.Do(func() { j.l.twinTag.Hidden = !ref.Twin; j.l.twinTag.Refresh() })
+		},
 		Token: func(t engine.Token) {
 			j.mu.Lock()
 			j.text.WriteString(j.utf8.Write(t.Piece))

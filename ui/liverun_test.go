@@ -1,0 +1,156 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// liveRunFor builds the app with only the Live run screen's state reachable.
+func liveRunFor(t *testing.T, files ...string) (*App, *liveRun) {
+	t.Helper()
+	fa := test.NewTempApp(t)
+	fa.Preferences().SetStringList(prefLiveFiles, files)
+	a := newApp(fa, testWorkerOptions())
+	t.Cleanup(a.session.Close)
+	l := &liveRun{a: a, session: a.session}
+	l.buildUI()
+	return a, l
+}
+
+// waitFor polls cond (on the test goroutine, which is Fyne's in the test driver).
+func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("timed out after %v waiting for %s", timeout, what)
+}
+
+func selectChoice(t *testing.T, l *liveRun, prefix string) {
+	t.Helper()
+	for i, c := range l.choices {
+		if strings.HasPrefix(c.label, prefix) {
+			l.modelSel.SetSelectedIndex(i)
+			return
+		}
+	}
+	t.Fatalf("no model choice starting with %q in %v", prefix, l.modelSel.Options)
+}
+
+func TestLiveRunListsSmolLM2TwinFirst(t *testing.T) {
+	_, l := liveRunFor(t)
+	if len(l.choices) == 0 || l.choices[0].label != "SmolLM2-135M (twin, Q8_0)" {
+		t.Fatalf("first choice %v, want SmolLM2-135M (twin, Q8_0)", l.modelSel.Options)
+	}
+	l.quantSel.SetSelected("Q4_0")
+	if l.modelSel.Selected != "SmolLM2-135M (twin, Q4_0)" {
+		t.Errorf("after switching quant the picker shows %q", l.modelSel.Selected)
+	}
+}
+
+func TestLiveRunStreamsAndShowsStats(t *testing.T) {
+	tiny := writeTinyTwin(t, t.TempDir())
+	a, l := liveRunFor(t, tiny)
+	selectChoice(t, l, "File: tiny.q8_0.gguf")
+	l.maxTokens.SetText("40")
+	test.Tap(l.runBtn)
+	if !l.runBtn.Disabled() || l.stopBtn.Disabled() {
+		t.Error("while running, Run should be disabled and Stop enabled")
+	}
+	waitFor(t, "the run to finish", 60*time.Second, func() bool { return !l.runBtn.Disabled() })
+	if !l.errCard.Hidden {
+		t.Fatalf("error shown: %s", l.errBox.Text)
+	}
+	if l.output.Text == "" {
+		t.Error("no streamed text")
+	}
+	if !strings.HasSuffix(l.tps.Text, "tok/s") {
+		t.Errorf("live speed %q", l.tps.Text)
+	}
+	if l.twinTag.Hidden {
+		t.Error("a twin file's output is not labelled \"" + twinNote + "\"")
+	}
+	if !strings.HasPrefix(l.stage.Text, "Done: 40 tokens") {
+		t.Errorf("stage %q", l.stage.Text)
+	}
+	stats := labelsText(l.stats)
+	for _, want := range []string{"Time to first token", "Generation", "llama.cpp counter", "Peak memory", "Per-token latency", twinNote} {
+		if !strings.Contains(stats, want) {
+			t.Errorf("stats card lacks %q:\n%s", want, stats)
+		}
+	}
+	if got := a.fyne.Preferences().Float(prefLastGenTPS); got <= 0 {
+		t.Errorf("last generation speed not remembered for the lesson: %v", got)
+	}
+	// A second run reuses the warm worker and the loaded model.
+	test.Tap(l.runBtn)
+	waitFor(t, "the second run", 60*time.Second, func() bool { return !l.runBtn.Disabled() })
+	if stats := labelsText(l.stats); !strings.Contains(stats, "already loaded") {
+		t.Errorf("second run did not reuse the loaded model:\n%s", stats)
+	}
+}
+
+func TestLiveRunStop(t *testing.T) {
+	tiny := writeTinyTwin(t, t.TempDir())
+	_, l := liveRunFor(t, tiny)
+	selectChoice(t, l, "File: tiny")
+	l.maxTokens.SetText("8000")
+	test.Tap(l.runBtn)
+	waitFor(t, "tokens", 60*time.Second, func() bool { return l.output.Text != "" })
+	test.Tap(l.stopBtn)
+	waitFor(t, "the stop", 30*time.Second, func() bool { return !l.runBtn.Disabled() })
+	if !strings.HasPrefix(l.stage.Text, "Stopped after") {
+		t.Errorf("stage %q", l.stage.Text)
+	}
+}
+
+func TestLiveRunBadFileShowsErrorAndKeepsRunning(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "notes.gguf")
+	if err := os.WriteFile(bad, []byte("these are my notes, not a model\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, l := liveRunFor(t, bad)
+	selectChoice(t, l, "File: notes.gguf")
+	test.Tap(l.runBtn)
+	waitFor(t, "the error", 30*time.Second, func() bool { return !l.runBtn.Disabled() })
+	if l.errCard.Hidden || !strings.Contains(l.errBox.Text, "text file") {
+		t.Fatalf("error card hidden=%v text %q", l.errCard.Hidden, l.errBox.Text)
+	}
+	// Bad form input is refused in words, too.
+	selectChoice(t, l, "SmolLM2-135M")
+	l.maxTokens.SetText("lots")
+	test.Tap(l.runBtn)
+	if !strings.Contains(l.errBox.Text, "max tokens must be a whole number") {
+		t.Errorf("error %q", l.errBox.Text)
+	}
+}
+
+// labelsText joins the text of every label under o.
+func labelsText(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Label:
+			b.WriteString(v.Text + "\n")
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return b.String()
+}

@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"slmscope/engine"
+	"slmscope/engine/catalog"
+	"slmscope/engine/twin"
+	"slmscope/engine/worker"
+)
+
+// The ui test binary doubles as the llama.cpp worker, as slmscope itself does.
+func TestMain(m *testing.M) {
+	if os.Getenv("SLMSCOPE_TEST_WORKER") == "1" {
+		os.Exit(worker.Main(os.Stdin, os.Stdout))
+	}
+	// Keep tests away from the user's twin cache.
+	dir, err := os.MkdirTemp("", "slmscope-ui-test")
+	if err == nil {
+		os.Setenv("SLMSCOPE_TWIN_DIR", filepath.Join(dir, "twins"))
+	}
+	code := m.Run()
+	if dir != "" {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+// testWorkerOptions runs this test binary as the worker.
+func testWorkerOptions() engine.Options {
+	return engine.Options{Command: []string{os.Args[0], "-test.run=^$"}, Env: []string{"SLMSCOPE_TEST_WORKER=1"}}
+}
+
+// writeTinyTwin writes the catalog's tiny test model into dir.
+func writeTinyTwin(t *testing.T, dir string) string {
+	t.Helper()
+	p := filepath.Join(dir, "tiny.q8_0.gguf")
+	if err := twin.Write(context.Background(), catalog.Tiny, twin.Q8_0, p, nil); err != nil {
+		t.Fatalf("writing tiny twin: %v", err)
+	}
+	return p
+}
