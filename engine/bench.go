@@ -26,7 +26,9 @@ type ModelRef struct {
 	Quant  string        // "q8_0", ... for twins; the file's dominant type for files
 	Label  string        // what to call it on screen
 	Params int64
-	Bytes  int64 // file size
+	// WeightBytes is the tensor data in the file (what the memory plan computes).
+	WeightBytes int64
+	Bytes       int64 // file size
 }
 
 // ParseModelRef reads "twin:ID" or a path to a .gguf file.
@@ -85,6 +87,7 @@ func (r *ModelRef) Resolve(ctx context.Context, cache *twin.Cache, progress func
 	}
 	info := f.Info()
 	r.Params = int64(info.ParamCount)
+	r.WeightBytes = int64(info.WeightBytes)
 	if !r.Twin {
 		r.Quant = strings.ToLower(info.DominantType)
 		// A twin file opened by path is still a twin: its words are noise.
@@ -129,6 +132,8 @@ type BenchRun struct {
 	LlamaGenTPS    float64 `json:"llama_gen_tps"`
 	PromptTokens   int     `json:"prompt_tokens"`
 	GenTokens      int     `json:"gen_tokens"`
+	AvgPowerW      float64 `json:"avg_power_w,omitempty"`
+	PowerSource    string  `json:"power_source,omitempty"`
 }
 
 // BenchResult is the median over repeats, with every repeat kept.
@@ -154,6 +159,8 @@ type BenchResult struct {
 	PeakRSSBytes   uint64     `json:"peak_rss_bytes"`
 	LlamaPromptTPS float64    `json:"llama_prompt_tps"`
 	LlamaGenTPS    float64    `json:"llama_gen_tps"`
+	AvgPowerW      float64    `json:"avg_power_w,omitempty"`
+	PowerSource    string     `json:"power_source,omitempty"`
 	Repeats        int        `json:"repeats"`
 	Runs           []BenchRun `json:"runs"`
 	When           time.Time  `json:"when"`
@@ -215,6 +222,8 @@ func Bench(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 	res.PeakRSSBytes = uint64(med(func(r BenchRun) float64 { return float64(r.PeakRSSBytes) }))
 	res.LlamaPromptTPS = med(func(r BenchRun) float64 { return r.LlamaPromptTPS })
 	res.LlamaGenTPS = med(func(r BenchRun) float64 { return r.LlamaGenTPS })
+	res.AvgPowerW = med(func(r BenchRun) float64 { return r.AvgPowerW })
+	res.PowerSource = res.Runs[0].PowerSource
 	res.PromptTokens = res.Runs[0].PromptTokens
 	res.GenTokens = res.Runs[0].GenTokens
 	return res, nil
@@ -230,10 +239,12 @@ func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {
 	if err != nil {
 		return BenchRun{}, "", err
 	}
+	meter := startEnergy()
 	r, err := w.Generate(ctx, GenerateOptions{Prompt: DefaultPrompt, PromptTokens: o.PromptTokens, MaxTokens: o.GenTokens, IgnoreEOS: true}, nil)
 	if err != nil {
 		return BenchRun{}, "", err
 	}
+	watts, powerSrc := meter.watts()
 	if r.Cancelled {
 		return BenchRun{}, "", context.Canceled
 	}
@@ -243,6 +254,7 @@ func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {
 		TokenMsP50: r.TokenMsPercentile(50), TokenMsP95: r.TokenMsPercentile(95),
 		PeakRSSBytes: r.Stats.PeakRSSBytes, LlamaPromptTPS: r.LlamaPromptTPS(), LlamaGenTPS: r.LlamaGenTPS(),
 		PromptTokens: r.PromptTokens, GenTokens: r.GenTokens,
+		AvgPowerW: watts, PowerSource: powerSrc,
 	}, w.Ready.LlamaVersion, nil
 }
 

@@ -116,6 +116,9 @@ type chartRenderer struct {
 	circles []*canvas.Circle
 	nl, nt  int
 	nr, nc  int
+
+	labels   []charts.Rect // limit labels placed so far
+	deferred []func()      // limit labels, drawn over the series
 }
 
 const (
@@ -206,6 +209,7 @@ func (r *chartRenderer) circle(fill, stroke color.Color, strokeW float32, x, y, 
 func (r *chartRenderer) build(s fyne.Size) {
 	r.objects = r.objects[:0]
 	r.nl, r.nt, r.nr, r.nc = 0, 0, 0, 0
+	r.labels = r.labels[:0]
 	v := r.v
 	c := v.chart
 	fg := theme.Color(theme.ColorNameForeground)
@@ -318,6 +322,10 @@ func (r *chartRenderer) build(s fyne.Size) {
 		}
 	}
 
+	for _, f := range r.deferred {
+		f()
+	}
+	r.deferred = r.deferred[:0]
 	if v.hoverOK {
 		r.tooltip(c, frame, plot, W, H, small)
 	}
@@ -387,7 +395,7 @@ func (r *chartRenderer) limit(c charts.Chart, f charts.Frame, plot charts.Rect, 
 			top, bot := clamp(math.Min(y1, y2), plot.Y, plot.Y+plot.H), clamp(math.Max(y1, y2), plot.Y, plot.Y+plot.H)
 			if bot > top {
 				r.rect(withAlpha(col, 0x26), color.Transparent, 0, plot.X, top, plot.W, bot-top)
-				r.text(label, col, size, false, plot.X+4, top+1, fyne.TextAlignLeading)
+				r.later(func() { r.label(label, col, size, plot.X+4, top+1, fyne.TextAlignLeading) })
 			}
 			return
 		}
@@ -395,7 +403,18 @@ func (r *chartRenderer) limit(c charts.Chart, f charts.Frame, plot charts.Rect, 
 			return
 		}
 		r.line(col, 1.5, plot.X, y1, plot.X+plot.W, y1)
-		r.text(label, col, size, false, plot.X+plot.W-4, y1-th-1, fyne.TextAlignTrailing)
+		// Right end above the line; moved left past other limits' labels, or below the line.
+		lw := float64(fyne.MeasureText(label, size, fyne.TextStyle{}).Width)
+		for _, ly := range []float64{y1 - th - 1, y1 + 1} {
+			if ly < plot.Y || ly+th > plot.Y+plot.H {
+				continue
+			}
+			if x, ok := r.labelSlot(plot.X+plot.W-4, ly, lw, th, plot.X); ok {
+				r.labels = append(r.labels, charts.Rect{X: x - lw, Y: ly, W: lw, H: th})
+				r.later(func() { r.label(label, col, size, x, ly, fyne.TextAlignTrailing) })
+				break
+			}
+		}
 		return
 	}
 	x1, _ := f.Project(plot, l.Value, f.Y.Lo)
@@ -404,7 +423,7 @@ func (r *chartRenderer) limit(c charts.Chart, f charts.Frame, plot charts.Rect, 
 		lft, rgt := clamp(math.Min(x1, x2), plot.X, plot.X+plot.W), clamp(math.Max(x1, x2), plot.X, plot.X+plot.W)
 		if rgt > lft {
 			r.rect(withAlpha(col, 0x26), color.Transparent, 0, lft, plot.Y, rgt-lft, plot.H)
-			r.text(label, col, size, false, lft+4, plot.Y+2, fyne.TextAlignLeading)
+			r.later(func() { r.label(label, col, size, lft+4, plot.Y+2, fyne.TextAlignLeading) })
 		}
 		return
 	}
@@ -412,7 +431,37 @@ func (r *chartRenderer) limit(c charts.Chart, f charts.Frame, plot charts.Rect, 
 		return
 	}
 	r.line(col, 1.5, x1, plot.Y, x1, plot.Y+plot.H)
-	r.text(label, col, size, false, x1+4, plot.Y+2, fyne.TextAlignLeading)
+	r.later(func() { r.label(label, col, size, x1+4, plot.Y+2, fyne.TextAlignLeading) })
+}
+
+func (r *chartRenderer) later(f func()) { r.deferred = append(r.deferred, f) }
+
+// labelSlot finds where a label of width w ending at right can go on row y without covering
+// another limit label, moving left as needed; false when it would leave the plot.
+func (r *chartRenderer) labelSlot(right, y, w, h, minX float64) (float64, bool) {
+	for moved := true; moved; {
+		moved = false
+		for _, l := range r.labels {
+			if y < l.Y+l.H && y+h > l.Y && right-w < l.X+l.W && right > l.X {
+				right, moved = l.X-12, true
+			}
+		}
+	}
+	return right, right-w >= minX
+}
+
+// label draws limit text on a translucent background so it reads over the data.
+func (r *chartRenderer) label(s string, c color.Color, size float32, x, y float64, align fyne.TextAlign) {
+	sz := fyne.MeasureText(s, size, fyne.TextStyle{})
+	bx := x
+	switch align {
+	case fyne.TextAlignCenter:
+		bx -= float64(sz.Width) / 2
+	case fyne.TextAlignTrailing:
+		bx -= float64(sz.Width)
+	}
+	r.rect(withAlpha(theme.Color(theme.ColorNameBackground), 0xc0), color.Transparent, 0, bx-2, y, float64(sz.Width)+4, float64(sz.Height))
+	r.text(s, c, size, false, x, y, align)
 }
 
 // polyline draws the series' segments clipped to the plot; dashed draws 6 px on, 4 px off,

@@ -1,0 +1,291 @@
+package charts
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+
+	gecharts "github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/go-echarts/go-echarts/v2/types"
+)
+
+// snippet is one chart as go-echarts renders it: its element and its script.
+type snippet struct {
+	element, script string
+}
+
+// echartsSnippet renders c with go-echarts under the given element id. go-echarts has no
+// fields for a few options (log base, z order, silent series, limit-only series), so a
+// ConfigurationVisitor adds them to the option JSON go-echarts builds.
+func echartsSnippet(c Chart, id string) (sn snippet, err error) {
+	line := echartsLine(c, id)
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("go-echarts could not render it: %v", r)
+		}
+	}()
+	s := line.RenderSnippet()
+	script := s.Script
+	// Keep strings from the chart description from closing the <script> element.
+	if i, j := strings.Index(script, ">"), strings.LastIndex(script, "</script>"); i >= 0 && j > i {
+		script = script[:i+1] + scriptSafe(script[i+1:j]) + script[j:]
+	}
+	return snippet{element: s.Element, script: script}, nil
+}
+
+// echartsLine builds the go-echarts line chart for c, its element id set to id. Its
+// formatters call the slmFmt helpers that RenderHTML puts on the page.
+func echartsLine(c Chart, id string) *gecharts.Line {
+	f := c.Frame(8, 8)
+	v := &visitor{extra: map[int]map[string]any{}, xAxis: axisExtras(c.X, f.X), yAxis: axisExtras(c.Y, f.Y)}
+	line := gecharts.NewLine()
+	line.Accept(v)
+	line.SetGlobalOptions(
+		gecharts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: "480px", PageTitle: c.Title, AssetsHost: "./"}),
+		gecharts.WithAnimation(false),
+		gecharts.WithTitleOpts(opts.Title{Show: opts.Bool(false)}),
+		gecharts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
+			Formatter: opts.FuncOpts(`function (p) { var t = p.name ? p.name : p.seriesName; return echarts.format.encodeHTML(t).split(String.fromCharCode(10)).join('<br>'); }`)}),
+		gecharts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Top: "0", Left: "center"}),
+		gecharts.WithGridOpts(opts.Grid{Left: "70", Right: "40", Top: "50", Bottom: "60", ContainLabel: opts.Bool(true)}),
+		gecharts.WithXAxisOpts(opts.XAxis{
+			Type: axisType(c.X), Name: AxisTitle(c.X), NameLocation: "middle", NameGap: 30,
+			Min: f.X.Lo, Max: f.X.Hi,
+			AxisLabel: &opts.AxisLabel{Formatter: formatterJS(c.X.Unit), HideOverlap: opts.Bool(true)},
+			SplitLine: &opts.SplitLine{Show: opts.Bool(true)},
+		}),
+		gecharts.WithYAxisOpts(opts.YAxis{
+			Type: axisType(c.Y), Name: AxisTitle(c.Y), NameLocation: "middle", NameGap: 55,
+			Min: f.Y.Lo, Max: f.Y.Hi,
+			AxisLabel: &opts.AxisLabel{Formatter: formatterJS(c.Y.Unit)},
+			SplitLine: &opts.SplitLine{Show: opts.Bool(true)},
+		}),
+	)
+	var legend []string
+	seen := map[string]bool{}
+	addLegend := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			legend = append(legend, name)
+		}
+	}
+	idx := 0
+	for si, s := range c.Series {
+		color := c.SeriesColor(si)
+		addLegend(s.Name)
+		data := make([]opts.LineData, 0, len(s.Points))
+		for pi, p := range s.Points {
+			data = append(data, opts.LineData{Value: []float64{p.X, p.Y}, Name: c.HoverText(Hit{si, pi})})
+		}
+		so := []gecharts.SeriesOpts{gecharts.WithItemStyleOpts(opts.ItemStyle{Color: color})}
+		switch s.Kind {
+		case Measured:
+			width, op := float32(2), float32(1)
+			if !s.Line {
+				width, op = 0, 0
+			}
+			so = append(so,
+				gecharts.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 9, ShowSymbol: opts.Bool(true)}),
+				gecharts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: width, Type: "solid", Opacity: opts.Float(op)}))
+			if len(s.Points) > 60 {
+				so = append(so, gecharts.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 3, ShowSymbol: opts.Bool(false)}))
+			}
+		case Projected:
+			so = append(so,
+				gecharts.WithLineChartOpts(opts.LineChart{Symbol: "emptyCircle", SymbolSize: 8, ShowSymbol: opts.Bool(true)}),
+				gecharts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2, Type: "dashed"}))
+		case Reference:
+			so = append(so,
+				gecharts.WithLineChartOpts(opts.LineChart{Symbol: "none", ShowSymbol: opts.Bool(false)}),
+				gecharts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 1, Type: "solid", Opacity: opts.Float(0.7)}))
+		}
+		line.AddSeries(s.Name, data, so...)
+		v.extra[idx] = map[string]any{"z": 3}
+		idx++
+		if s.Kind == Projected && hasBand(s) {
+			// The band: a custom series whose one item draws the low–high polygon (stacked
+			// areas cannot do this on a log axis).
+			first := s.Points[0]
+			line.AddSeries(s.Name, []opts.LineData{{Value: []float64{first.X, first.Y}}},
+				gecharts.WithItemStyleOpts(opts.ItemStyle{Color: color}))
+			v.extra[idx] = map[string]any{"type": "custom", "z": 1, "silent": true, "clip": true,
+				"tooltip": map[string]any{"show": false}, "renderItem": bandRenderItem(s, color)}
+			idx++
+		}
+	}
+	for _, l := range c.Limits {
+		color := l.Color
+		if color == "" {
+			color = LimitColor
+		}
+		name := c.LimitText(l)
+		addLegend(name)
+		axis := "yAxis"
+		if l.Orientation == Vertical {
+			axis = "xAxis"
+		}
+		label := map[string]any{"show": true, "formatter": "{b}", "color": color}
+		extra := map[string]any{"z": 2}
+		if l.IsBand() {
+			label["position"] = "insideTopLeft"
+			extra["markArea"] = map[string]any{
+				"silent": false, "label": label,
+				"itemStyle": map[string]any{"color": color, "opacity": 0.12},
+				"data": []any{[]any{
+					map[string]any{"name": name, axis: l.Value},
+					map[string]any{axis: l.To},
+				}},
+			}
+		} else {
+			label["position"] = "insideEndTop"
+			extra["markLine"] = map[string]any{
+				"symbol": []string{"none", "none"}, "label": label,
+				"lineStyle": map[string]any{"color": color, "type": "solid", "width": 1.5},
+				"data":      []any{map[string]any{"name": name, axis: l.Value}},
+			}
+		}
+		line.AddSeries(name, nil, gecharts.WithItemStyleOpts(opts.ItemStyle{Color: color}),
+			gecharts.WithLineStyleOpts(opts.LineStyle{Color: color}))
+		v.extra[idx] = extra
+		idx++
+	}
+	v.legend = legend
+	return line
+}
+
+// bandRenderItem returns the renderItem function of a band series: a polygon through the
+// low ends left to right and the high ends back (a lone point gets a 6 px bar).
+func bandRenderItem(s Series, color string) types.FuncStr {
+	var lo, hi []string
+	for _, p := range s.Points {
+		l, h := p.Y, p.Y
+		if p.HasBand() {
+			l, h = p.Low, p.High
+		}
+		lo = append(lo, fmt.Sprintf("[%g,%g]", p.X, l))
+		hi = append(hi, fmt.Sprintf("[%g,%g]", p.X, h))
+	}
+	return opts.FuncOpts(fmt.Sprintf(`function (params, api) {
+var lo = [%s], hi = [%s], pts = [], i;
+for (i = 0; i < lo.length; i++) { pts.push(api.coord(lo[i])); }
+for (i = hi.length - 1; i >= 0; i--) { pts.push(api.coord(hi[i])); }
+var style = { fill: '%s', opacity: 0.2 };
+if (lo.length === 1) {
+  var a = pts[0], b = pts[1];
+  return { type: 'rect', shape: { x: a[0] - 3, y: Math.min(a[1], b[1]), width: 6, height: Math.abs(a[1] - b[1]) }, style: style };
+}
+return { type: 'polygon', shape: { points: pts }, style: style };
+}`, strings.Join(lo, ","), strings.Join(hi, ","), color))
+}
+
+func hasBand(s Series) bool {
+	for _, p := range s.Points {
+		if p.HasBand() {
+			return true
+		}
+	}
+	return false
+}
+
+func axisType(a Axis) string {
+	if a.Scale == Log {
+		return "log"
+	}
+	return "value"
+}
+
+// axisExtras are axis options go-echarts has no field for: the log base. echarts ticks
+// every power of the base (for ranges under ten powers), so when the frame ticks every k-th
+// power the base becomes base^k and both renderers show the same ticks.
+func axisExtras(a Axis, r Range) map[string]any {
+	m := map[string]any{}
+	if a.Scale != Log {
+		return m
+	}
+	base := 10.0
+	if a.Unit == UnitBytes {
+		base = 2
+	}
+	m["logBase"] = base
+	if len(r.Ticks) >= 2 {
+		k := math.Log(r.Ticks[1].Value/r.Ticks[0].Value) / math.Log(base)
+		if rk := math.Round(k); rk >= 1 && math.Abs(k-rk) < 1e-6 {
+			m["logBase"] = math.Pow(base, rk)
+		}
+	}
+	return m
+}
+
+func formatterJS(u Unit) types.FuncStr {
+	name := map[Unit]string{UnitParams: "params", UnitBytes: "bytes", UnitUSDPerMTok: "usd", UnitTokens: "tokens"}[u]
+	if name == "" {
+		name = "plain"
+	}
+	return opts.FuncOpts(fmt.Sprintf(`function (v) { return slmFmt(v, '%s'); }`, name))
+}
+
+// visitor adds what go-echarts' option structs cannot say to the option JSON.
+type visitor struct {
+	gecharts.BaseConfigurationVisitor
+	extra        map[int]map[string]any // by series index
+	xAxis, yAxis map[string]any
+	legend       []string
+}
+
+func (v *visitor) VisitSeriesOpt(ms gecharts.MultiSeries) interface{} {
+	out := make([]map[string]any, 0, len(ms))
+	for i, s := range ms {
+		m := toMap(s)
+		for k, x := range v.extra[i] {
+			m[k] = x
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func (v *visitor) VisitXAxis(x []opts.XAxis) interface{} { return mergeAxes(x, v.xAxis) }
+func (v *visitor) VisitYAxis(y []opts.YAxis) interface{} { return mergeAxes(y, v.yAxis) }
+
+func (v *visitor) VisitTooltipOpt(t opts.Tooltip) interface{} {
+	m := toMap(t)
+	m["confine"] = true
+	return m
+}
+
+func (v *visitor) VisitLegendOpt(l opts.Legend) interface{} {
+	m := toMap(l)
+	if len(v.legend) > 0 {
+		names := make([]string, len(v.legend))
+		for i, n := range v.legend {
+			names[i] = n
+		}
+		m["data"] = names
+	}
+	return m
+}
+
+func mergeAxes[T any](axes []T, extra map[string]any) []map[string]any {
+	out := make([]map[string]any, 0, len(axes))
+	for _, a := range axes {
+		m := toMap(a)
+		for k, x := range extra {
+			m[k] = x
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// toMap turns a go-echarts option struct into its JSON object, to add fields to it.
+func toMap(x any) map[string]any {
+	m := map[string]any{}
+	b, err := json.Marshal(x)
+	if err != nil {
+		return m
+	}
+	_ = json.Unmarshal(b, &m)
+	return m
+}

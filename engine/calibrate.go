@@ -1,0 +1,179 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"time"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/estimate"
+	"slmscope/engine/twin"
+)
+
+// LadderStep is one twin the calibration measures.
+type LadderStep struct {
+	ModelID string
+	Quant   string
+}
+
+// DefaultLadder runs twins from small to large, mixing quantizations so the speed fit sees
+// different bytes per parameter. Steps that would not fit in memory or in the time left are
+// skipped, and the calibration says so.
+var DefaultLadder = []LadderStep{
+	{"smollm2-135m", "q8_0"},
+	{"smollm2-360m", "q8_0"},
+	{"qwen2.5-0.5b", "q4_0"},
+	{"smollm2-360m", "f16"},
+	{"llama-3.2-1b", "q4_0"},
+	{"qwen2.5-1.5b", "q4_0"},
+	{"smollm2-1.7b", "q8_0"},
+	{"llama-3.2-3b", "q4_0"},
+	{"qwen2.5-3b", "q8_0"},
+	{"llama-3.1-8b", "q4_0"},
+}
+
+// CalibrateOptions configures "Measure this machine".
+type CalibrateOptions struct {
+	Budget       time.Duration // total time allowed (default 90 s)
+	Ladder       []LadderStep  // default DefaultLadder
+	Threads      int           // default all logical CPUs
+	PromptTokens int           // default 128
+	GenTokens    int           // default 32
+	Machine      estimate.Machine
+	Key          string // hardware key the result is cached under
+	Cache        *twin.Cache
+	Worker       Options
+	// Progress hears the step (1-based), the number of steps, a sentence, and the overall
+	// fraction done (0..1).
+	Progress func(step, steps int, msg string, frac float64)
+}
+
+// Calibrate measures the twin ladder within the time budget. A cancelled context returns what
+// was measured so far with ctx.Err(); the caller may keep it.
+func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, error) {
+	if o.Budget <= 0 {
+		o.Budget = 90 * time.Second
+	}
+	if len(o.Ladder) == 0 {
+		o.Ladder = DefaultLadder
+	}
+	if o.Threads <= 0 {
+		o.Threads = runtime.NumCPU()
+	}
+	if o.PromptTokens <= 0 {
+		o.PromptTokens = 128
+	}
+	if o.GenTokens <= 0 {
+		o.GenTokens = 32
+	}
+	if o.Cache == nil {
+		c, err := twin.DefaultCache()
+		if err != nil {
+			return estimate.Calibration{}, err
+		}
+		o.Cache = c
+	}
+	start := time.Now()
+	cal := estimate.Calibration{Key: o.Key, When: start.UTC(), Machine: o.Machine, BudgetSeconds: o.Budget.Seconds()}
+	say := func(step int, msg string) {
+		if o.Progress != nil {
+			frac := min(time.Since(start).Seconds()/o.Budget.Seconds(), 1)
+			o.Progress(step, len(o.Ladder), msg, frac)
+		}
+	}
+	// Rates learned as the ladder runs, to predict whether the next step fits the budget.
+	writeBps := 300e6 // a first guess for twin writing, replaced after the first write
+	var lastBytesPerSec float64
+	for i, st := range o.Ladder {
+		step := i + 1
+		m, ok := catalog.ByID(st.ModelID)
+		if !ok {
+			cal.Notes = append(cal.Notes, fmt.Sprintf("skipped %s: not in the catalog", st.ModelID))
+			continue
+		}
+		q, err := twin.ParseQuant(st.Quant)
+		if err != nil {
+			return cal, err
+		}
+		size, err := twin.Size(m, q)
+		if err != nil {
+			return cal, err
+		}
+		label := m.Name + " " + q.Label()
+		if need, _ := twin.RAMNeeded(m, q); o.Machine.UsableRAM() > 0 && need > o.Machine.UsableRAM() {
+			cal.Notes = append(cal.Notes, fmt.Sprintf("skipped %s: needs %s of RAM, %s usable", label, twin.GiB(need), twin.GiB(o.Machine.UsableRAM())))
+			continue
+		}
+		// Predict this step's time: writing the twin (unless cached) plus reading its weights
+		// once per generated token at the rate the last step showed.
+		predicted := 2.0
+		if !o.Cache.Has(m, q) {
+			predicted += float64(size) / writeBps
+		}
+		if lastBytesPerSec > 0 {
+			predicted += float64(size) * float64(o.GenTokens+o.PromptTokens/8) / lastBytesPerSec
+		}
+		left := o.Budget.Seconds() - time.Since(start).Seconds()
+		if len(cal.Measurements) >= 3 && predicted > left {
+			cal.Notes = append(cal.Notes, fmt.Sprintf("stopped before %s: it would take about %.0f s and %.0f s of the budget were left", label, predicted, max(left, 0)))
+			break
+		}
+		say(step, "Preparing the "+label+" twin…")
+		ref, err := ParseModelRef("twin:"+m.ID, string(q))
+		if err != nil {
+			return cal, err
+		}
+		t0 := time.Now()
+		wrote := !o.Cache.Has(m, q)
+		if err := ref.Resolve(ctx, o.Cache, func(done, total int64) {
+			say(step, fmt.Sprintf("Writing the %s twin (%.0f%%)…", label, 100*float64(done)/float64(max(total, 1))))
+		}); err != nil {
+			if ctx.Err() != nil {
+				return cal, ctx.Err()
+			}
+			var fit *twin.FitError
+			if errors.As(err, &fit) {
+				cal.Notes = append(cal.Notes, "skipped "+label+": "+err.Error())
+				continue
+			}
+			return cal, err
+		}
+		if wrote {
+			if sec := time.Since(t0).Seconds(); sec > 0.05 {
+				writeBps = float64(size) / sec
+			}
+		}
+		say(step, "Measuring "+label+"…")
+		res, err := Bench(ctx, BenchOptions{Model: ref, PromptTokens: o.PromptTokens, GenTokens: o.GenTokens,
+			Threads: o.Threads, Repeat: 1, Worker: o.Worker})
+		if err != nil {
+			if ctx.Err() != nil {
+				return cal, ctx.Err()
+			}
+			cal.Notes = append(cal.Notes, fmt.Sprintf("%s failed: %v", label, err))
+			continue
+		}
+		lastBytesPerSec = float64(ref.WeightBytes) * res.GenTPS
+		cal.Measurements = append(cal.Measurements, MeasurementFromBench(m.ID, res, ref))
+		say(step, fmt.Sprintf("%s: %.1f tok/s generation, %.0f tok/s prompt", label, res.GenTPS, res.PromptTPS))
+	}
+	if len(cal.Measurements) < 3 {
+		cal.Notes = append(cal.Notes, fmt.Sprintf("only %d twins measured: projections lean on the bandwidth prior", len(cal.Measurements)))
+	}
+	say(len(o.Ladder), fmt.Sprintf("Measured %d twins in %.0f s.", len(cal.Measurements), time.Since(start).Seconds()))
+	return cal, nil
+}
+
+// MeasurementFromBench turns a benchmark into the estimator's input.
+func MeasurementFromBench(modelID string, r *BenchResult, ref ModelRef) estimate.Measurement {
+	return estimate.Measurement{
+		ModelID: modelID, Quant: r.Quant, Params: r.Params,
+		FileBytes: r.FileBytes, WeightBytes: ref.WeightBytes,
+		Context: r.Context, Threads: r.Threads, Device: "cpu",
+		GenTPS: r.GenTPS, GenTokens: r.GenTokens, PromptTPS: r.PromptTPS, PromptTokens: r.PromptTokens,
+		TTFTMs: r.TTFTMs, LoadMs: r.LoadMs, PeakRSSBytes: int64(r.PeakRSSBytes),
+		AvgPowerW: r.AvgPowerW, PowerSource: r.PowerSource, Twin: r.Twin, When: r.When,
+	}
+}

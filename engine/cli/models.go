@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"slmscope/engine/catalog"
+)
+
+func init() {
+	register("models", "list the model catalog: real models slmscope can measure as twins", modelsCommand)
+}
+
+// modelJSON is one catalog entry as `models --json` prints it: the config numbers plus the
+// parameter count computed from the shapes.
+type modelJSON struct {
+	catalog.Model
+	ParamCount int64 `json:"param_count"`
+}
+
+func modelsCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("models", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print a JSON array with every field")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "models: unexpected argument %q\n", fs.Arg(0))
+		return ExitUsage
+	}
+	models := catalog.All()
+	if *asJSON {
+		out := make([]modelJSON, len(models))
+		for i, m := range models {
+			out[i] = modelJSON{Model: m, ParamCount: m.ParamCount()}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			fmt.Fprintln(stderr, "models:", err)
+			return ExitFail
+		}
+		return ExitOK
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tPARAMS\tLAYERS\tHIDDEN\tHEADS/KV\tCTX\tTOKENIZER\tARCH\tNOTE")
+	var notes []string
+	for _, m := range models {
+		mark := ""
+		if note := joinNotes(m.ArchNote, m.Note); note != "" {
+			notes = append(notes, fmt.Sprintf("[%d] %s: %s", len(notes)+1, m.ID, note))
+			mark = fmt.Sprintf("[%d]", len(notes))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d/%d\t%s\t%s (%d)\t%s\t%s\n", m.ID, m.Name, humanCount(m.Params),
+			m.Layers, m.Hidden, m.Heads, m.KVHeads, humanCtx(m.Context), m.Tokenizer, m.Vocab, m.Arch, mark)
+	}
+	tw.Flush()
+	fmt.Fprintln(stdout)
+	for _, n := range notes {
+		fmt.Fprintln(stdout, n)
+	}
+	fmt.Fprintln(stdout, "\nNumbers from each model's published config.json (`slmscope models --json` names it).")
+	fmt.Fprintln(stdout, "Run one with `slmscope bench --model twin:ID`; twins have the real shapes and speed, with random words.")
+	return ExitOK
+}
+
+func joinNotes(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
+// humanCount writes a parameter count the way model cards do: 135M, 1.7B, 405B.
+func humanCount(n int64) string {
+	switch {
+	case n >= 1e11:
+		return fmt.Sprintf("%.0fB", float64(n)/1e9)
+	case n >= 1e9:
+		return fmt.Sprintf("%.3gB", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.0fM", float64(n)/1e6)
+	}
+	return fmt.Sprint(n)
+}
+
+// humanCtx writes a context length as 8K, 128K.
+func humanCtx(n int) string {
+	if n >= 1024 && n%1024 == 0 {
+		return fmt.Sprintf("%dK", n/1024)
+	}
+	return fmt.Sprint(n)
+}

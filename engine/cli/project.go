@@ -1,0 +1,227 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/estimate"
+	"slmscope/hwprobe"
+)
+
+func init() {
+	register("project", "project memory, speed and cost of catalog models on this machine (measured where calibrated)", runProject)
+}
+
+// projectReport is `slmscope project --json`.
+type projectReport struct {
+	Models []estimate.Projection `json:"models"`
+	// Calibrated is true when measurements of this machine were used.
+	Calibrated      bool             `json:"calibrated"`
+	CalibrationWhen *time.Time       `json:"calibration_when,omitempty"`
+	Machine         estimate.Machine `json:"machine"`
+	Notes           []string         `json:"notes,omitempty"`
+}
+
+func runProject(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("project", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	modelID := fs.String("model", "", "only this catalog model (default: all; see `slmscope project -h` for IDs)")
+	quantFlag := fs.String("quant", "", "only this quantization, or a comma-separated list (default BF16,Q8_0,Q4_K_M)")
+	ctxLen := fs.Int("context", estimate.DefaultContext, "context length in tokens for the KV cache")
+	prompt := fs.Int("prompt", 512, "prompt length in tokens for time to first token")
+	asJSON := fs.Bool("json", false, "print JSON: {models:[...]} (with --validate: the leave-one-out report)")
+	validate := fs.Bool("validate", false, "project each measured twin from the others and compare with its measurement")
+	calPath := fs.String("calibration", "", "calibration cache file (default: the user cache folder's slmscope/calibration.json)")
+	noProbe := fs.Bool("no-probe", false, "do not probe this machine; use the machine stored with the calibration")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: slmscope project [--model ID] [--quant Q] [--context N] [--prompt N] [--json] [--validate]")
+		fs.PrintDefaults()
+		fmt.Fprintf(stderr, "\nmodels: %s\nquants: %s\n", strings.Join(catalog.IDs(), ", "), strings.Join(estimate.Quants(), ", "))
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "slmscope project: unexpected argument %q (see `slmscope project -h`)\n", fs.Arg(0))
+		return ExitUsage
+	}
+	if *ctxLen <= 0 || *prompt <= 0 {
+		fmt.Fprintln(stderr, "slmscope project: --context and --prompt must be positive token counts")
+		return ExitUsage
+	}
+	models := catalog.All()
+	if *modelID != "" {
+		m, ok := catalog.ByID(*modelID)
+		if !ok {
+			fmt.Fprintf(stderr, "slmscope project: no catalog model %q (try one of: %s)\n", *modelID, strings.Join(catalog.IDs(), ", "))
+			return ExitUsage
+		}
+		models = []catalog.Model{m}
+	}
+	quants := estimate.DefaultQuants()
+	if *quantFlag != "" {
+		quants = nil
+		for _, q := range strings.Split(*quantFlag, ",") {
+			nq, err := estimate.NormalizeQuant(q)
+			if err != nil {
+				fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
+				return ExitUsage
+			}
+			quants = append(quants, nq)
+		}
+	}
+
+	path := *calPath
+	if path == "" {
+		p, err := estimate.CachePath()
+		if err != nil {
+			fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
+			return ExitFail
+		}
+		path = p
+	}
+	rep := projectReport{}
+	var machine estimate.Machine
+	key := ""
+	if !*noProbe {
+		hw, err := hwprobe.Probe(context.Background(), hwprobe.Options{})
+		if err != nil {
+			fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
+			return ExitFail
+		}
+		machine, key = estimate.MachineFromReport(hw), estimate.HardwareKey(hw)
+	}
+	cal, err := estimate.LoadCalibration(path, key)
+	switch {
+	case err == nil:
+		rep.Calibrated = len(cal.Measurements) > 0
+		w := cal.When
+		rep.CalibrationWhen = &w
+		if *noProbe {
+			machine = cal.Machine
+		} else if machine.MeasuredBandwidthGBs == 0 {
+			machine.MeasuredBandwidthGBs = cal.Machine.MeasuredBandwidthGBs
+		}
+	case errors.Is(err, estimate.ErrNoCalibration):
+		if err != estimate.ErrNoCalibration { // a corrupt cache was moved aside: say so
+			fmt.Fprintf(stderr, "slmscope project: warning: %s\n", oneLine(err.Error()))
+		}
+		rep.Notes = append(rep.Notes, "uncalibrated: nothing measured on this machine yet; run `slmscope calibrate` for calibrated projections")
+	default:
+		fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
+		return ExitFail
+	}
+	if machine.MeasuredBandwidthGBs == 0 {
+		rep.Notes = append(rep.Notes, "no memory bandwidth measured: speeds rest on an assumed 20 GB/s (run `slmscope probe` to measure it)")
+	}
+	rep.Machine = machine
+
+	if *validate {
+		v := estimate.Validate(machine, cal, models)
+		if *asJSON {
+			return writeJSON(stdout, stderr, v)
+		}
+		printValidation(stdout, v)
+		return ExitOK
+	}
+
+	ps, errs := estimate.ProjectWith(machine, cal, models, quants, estimate.Options{Context: *ctxLen, PromptTokens: *prompt})
+	for _, e := range errs {
+		rep.Notes = append(rep.Notes, "skipped: "+oneLine(e.Error()))
+	}
+	rep.Models = ps
+	if rep.Models == nil {
+		rep.Models = []estimate.Projection{}
+	}
+	if *asJSON {
+		return writeJSON(stdout, stderr, rep)
+	}
+	printProjections(stdout, rep, *ctxLen, *prompt)
+	return ExitOK
+}
+
+func writeJSON(stdout, stderr io.Writer, v any) int {
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintf(stderr, "slmscope project: cannot write the JSON: %s\n", oneLine(err.Error()))
+		return ExitFail
+	}
+	return ExitOK
+}
+
+func printProjections(w io.Writer, rep projectReport, ctxLen, prompt int) {
+	for _, n := range rep.Notes {
+		fmt.Fprintln(w, n)
+	}
+	if rep.CalibrationWhen != nil {
+		fmt.Fprintf(w, "calibration: measured %s\n", rep.CalibrationWhen.Local().Format("2006-01-02 15:04"))
+	}
+	fmt.Fprintf(w, "context %d tokens, time to first token for a %d-token prompt\n\n", ctxLen, prompt)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MODEL\tQUANT\tPARAMS\tMEMORY\tFITS\tTOK/S (BAND)\tTTFT\tCOST/1M TOK\tSOURCE")
+	for _, p := range rep.Models {
+		fits := "no"
+		switch {
+		case p.FitVerdict.Placement == estimate.PlacePartial:
+			fits = fmt.Sprintf("%d/%d GPU", p.FitVerdict.GPULayers, p.FitVerdict.TotalLayers)
+		case p.Fits && p.FitVerdict.Placement == estimate.PlaceGPU:
+			fits = "GPU"
+		case p.Fits:
+			fits = "RAM"
+		case p.FitVerdict.Placement == estimate.PlaceUnknown:
+			fits = "?"
+		}
+		ttft := "-"
+		if p.TTFTMs > 0 {
+			ttft = fmt.Sprintf("%.2f s", p.TTFTMs/1000)
+		}
+		cost := "-"
+		if p.Cost.TotalPerMTok > 0 {
+			cost = fmt.Sprintf("%.3f %s", p.Cost.TotalPerMTok, p.Cost.Currency)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.2fB\t%s\t%s\t%s (%s–%s)\t%s\t%s\t%s\n", p.ID, p.Quant, float64(p.Params)/1e9,
+			estimate.HumanBytes(p.MemoryBytes), fits, tps(p.DecodeTPS), tps(p.DecodeTPSLow), tps(p.DecodeTPSHigh), ttft, cost, p.Label())
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nmeasured = a run of that model and quant on this machine; projected = fitted on this machine's runs;")
+	fmt.Fprintln(w, "uncalibrated = from bandwidth and published efficiency only. `--json` shows each row's basis.")
+}
+
+func tps(v float64) string {
+	if v >= 100 {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.1f", v)
+}
+
+func printValidation(w io.Writer, v estimate.Validation) {
+	if v.Note != "" {
+		fmt.Fprintln(w, v.Note)
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MODEL\tQUANT\tDEVICE\tMEASURED TOK/S\tPROJECTED FROM OTHERS\tERROR")
+	for _, c := range v.Models {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.1f\t%+.1f%%\n", c.ID, c.Quant, c.Device, c.MeasuredTPS, c.ProjectedTPS, c.ErrorPct)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "median absolute decode error: %.1f%%\n\n", v.MedianAbsErrorPct)
+	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MODEL\tQUANT\tCONTEXT\tESTIMATED\tMEASURED PEAK RSS\tERROR")
+	for _, c := range v.Memory {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%+.1f%%\n", c.ID, c.Quant, c.Context, estimate.HumanBytes(c.EstimatedBytes), estimate.HumanBytes(c.MeasuredPeakRSSBytes), c.ErrorPct)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "memory error: median %.1f%%, worst %.1f%%\n", v.MedianAbsMemoryErrorPct, v.MaxAbsMemoryErrorPct)
+}

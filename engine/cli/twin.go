@@ -1,0 +1,222 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/shirou/gopsutil/v3/mem"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/twin"
+)
+
+func init() {
+	register("twin", "write a twin: a model's exact shapes and tokenizer with random weights", twinCommand)
+	register("twins", "list the cached twins, or clear them with --clear", twinsCommand)
+}
+
+// availableRAM is the CLI's RAM probe for the twin cache's fit check.
+func availableRAM() uint64 {
+	v, err := mem.VirtualMemory()
+	if err != nil {
+		return 1 << 62 // unknown: do not refuse
+	}
+	return v.Available
+}
+
+func twinCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("twin", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	id := fs.String("model", "", "catalog model ID (see `slmscope models`)")
+	quantFlag := fs.String("quant", "q8_0", "weight quantization: f16, q8_0 or q4_0")
+	out := fs.String("out", "", "file to write (default: put the twin in the twin cache)")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "twin: unexpected argument %q\n", fs.Arg(0))
+		return ExitUsage
+	}
+	if *id == "" {
+		fmt.Fprintln(stderr, "twin: --model is required, e.g. `slmscope twin --model smollm2-135m --out smollm2.gguf`")
+		return ExitUsage
+	}
+	q, err := twin.ParseQuant(*quantFlag)
+	if err != nil {
+		fmt.Fprintln(stderr, "twin:", err)
+		return ExitUsage
+	}
+	m, ok := catalog.ByID(*id)
+	if !ok {
+		fmt.Fprintf(stderr, "twin: no model %q in the catalog; `slmscope models` lists the IDs\n", *id)
+		return ExitFail
+	}
+	size, err := twin.Size(m, q)
+	if err != nil {
+		fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
+		return ExitFail
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	progress := progressPrinter(stderr, m.Name+" twin ("+q.Label()+")")
+	start := time.Now()
+	path := *out
+	if path == "" {
+		c, err := twin.DefaultCache()
+		if err != nil {
+			fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
+			return ExitFail
+		}
+		c.AvailableRAM = availableRAM
+		if path, err = c.Path(ctx, m, q, progress); err != nil {
+			fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
+			return ExitFail
+		}
+	} else {
+		dir := filepath.Dir(path)
+		if free, err := twin.FreeDiskSpace(dir); err == nil && uint64(size) > free {
+			fe := &twin.FitError{Model: m.Name, Quant: q, Resource: "disk", Need: size, Have: int64(min(free, 1<<62)), Dir: dir}
+			fmt.Fprintln(stderr, "twin:", fe)
+			return ExitFail
+		}
+		if err := twin.Write(ctx, m, q, path, progress); err != nil {
+			if errors.Is(err, context.Canceled) {
+				fmt.Fprintln(stderr, "twin: interrupted; nothing was written")
+			} else {
+				fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
+			}
+			return ExitFail
+		}
+	}
+	secs := time.Since(start).Seconds()
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	fmt.Fprintf(stdout, "%s\n", path)
+	fmt.Fprintf(stdout, "%s twin, %s: %d bytes (%s) in %.2f s, %.0f MB/s — twin: real speed, random words\n",
+		m.Name, q.Label(), size, twin.GiB(size), secs, float64(size)/1e6/max(secs, 1e-9))
+	return ExitOK
+}
+
+// progressPrinter returns a progress callback that rewrites one line on a terminal and
+// prints nothing otherwise (logs and pipes stay clean).
+func progressPrinter(w io.Writer, what string) func(done, total int64) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	var last time.Time
+	return func(done, total int64) {
+		if done < total && time.Since(last) < 250*time.Millisecond {
+			return
+		}
+		last = time.Now()
+		fmt.Fprintf(w, "\rwriting %s: %3.0f%% of %s", what, 100*float64(done)/float64(max(total, 1)), twin.GiB(total))
+		if done == total {
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+// twinsJSON is `twins --json`'s output.
+type twinsJSON struct {
+	Dir       string      `json:"dir"`
+	CapBytes  int64       `json:"cap_bytes"`
+	UsedBytes int64       `json:"used_bytes"`
+	Twins     []entryJSON `json:"twins"`
+}
+
+type entryJSON struct {
+	ID       string    `json:"id"`
+	Quant    string    `json:"quant"`
+	Format   int       `json:"format"`
+	Current  bool      `json:"current"`
+	Path     string    `json:"path"`
+	Bytes    int64     `json:"bytes"`
+	LastUsed time.Time `json:"last_used"`
+}
+
+func twinsCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("twins", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	clearAll := fs.Bool("clear", false, "delete every cached twin")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "twins: unexpected argument %q\n", fs.Arg(0))
+		return ExitUsage
+	}
+	c, err := twin.DefaultCache()
+	if err != nil {
+		fmt.Fprintln(stderr, "twins:", oneLine(err.Error()))
+		return ExitFail
+	}
+	entries, err := c.List()
+	if err != nil {
+		fmt.Fprintln(stderr, "twins:", oneLine(err.Error()))
+		return ExitFail
+	}
+	var used int64
+	for _, e := range entries {
+		used += e.Bytes
+	}
+	if *clearAll {
+		if err := c.Clear(); err != nil {
+			fmt.Fprintln(stderr, "twins:", oneLine(err.Error()))
+			return ExitFail
+		}
+		if *asJSON {
+			return twinsWriteJSON(stdout, stderr, map[string]any{"dir": c.Dir, "cleared": len(entries), "freed_bytes": used})
+		}
+		fmt.Fprintf(stdout, "cleared %d twins (%s) from %s\n", len(entries), twin.GiB(used), c.Dir)
+		return ExitOK
+	}
+	if *asJSON {
+		out := twinsJSON{Dir: c.Dir, CapBytes: c.CapBytes, UsedBytes: used, Twins: []entryJSON{}}
+		for _, e := range entries {
+			out.Twins = append(out.Twins, entryJSON{ID: e.ID, Quant: string(e.Quant), Format: e.Format,
+				Current: e.Current, Path: e.Path, Bytes: e.Bytes, LastUsed: e.LastUsed})
+		}
+		return twinsWriteJSON(stdout, stderr, out)
+	}
+	fmt.Fprintf(stdout, "twin cache %s: %s used of %s (set %s to change the cap)\n", c.Dir, twin.GiB(used), twin.GiB(c.CapBytes), twin.EnvCap)
+	if len(entries) == 0 {
+		fmt.Fprintln(stdout, "no twins cached yet: `slmscope twin --model ID` or `slmscope bench --model twin:ID` makes one")
+		return ExitOK
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "MODEL\tQUANT\tSIZE\tLAST USED\tFILE")
+	for _, e := range entries {
+		id := e.ID
+		if !e.Current {
+			id += " (old format, removed on next write)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, e.Quant.Label(), twin.GiB(e.Bytes), e.LastUsed.Format("2006-01-02 15:04"), filepath.Base(e.Path))
+	}
+	tw.Flush()
+	return ExitOK
+}
+
+func twinsWriteJSON(stdout, stderr io.Writer, v any) int {
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return ExitFail
+	}
+	return ExitOK
+}

@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/twin"
+)
+
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = Run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestModelsCommand(t *testing.T) {
+	code, out, errOut := run(t, "models")
+	if code != ExitOK || errOut != "" {
+		t.Fatalf("models: exit %d, stderr %q", code, errOut)
+	}
+	for _, m := range catalog.All() {
+		if !strings.Contains(out, m.ID) {
+			t.Errorf("table lacks %s", m.ID)
+		}
+	}
+	for _, want := range []string{"135M", "1.71B", "14.7B", "405B", "9/3", "starcoder (49152)", "v0.1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q", want)
+		}
+	}
+
+	code, out, _ = run(t, "models", "--json")
+	if code != ExitOK {
+		t.Fatalf("models --json: exit %d", code)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(catalog.All()) {
+		t.Fatalf("%d entries, want %d", len(got), len(catalog.All()))
+	}
+	first := got[0]
+	for _, k := range []string{"id", "name", "params", "param_count", "source", "arch", "layers", "hidden", "heads", "kv_heads", "head_dim", "ffn", "vocab", "context", "tied_embeddings", "qkv_bias", "rope_theta", "norm_eps", "tokenizer"} {
+		if _, ok := first[k]; !ok {
+			t.Errorf("JSON entry lacks %q", k)
+		}
+	}
+	if first["id"] != "smollm2-135m" || first["param_count"] != float64(134515008) {
+		t.Errorf("first entry: %v %v", first["id"], first["param_count"])
+	}
+}
+
+func TestTwinCommands(t *testing.T) {
+	t.Setenv(twin.EnvDir, t.TempDir())
+	t.Setenv(twin.EnvCap, "1GiB")
+	outFile := filepath.Join(t.TempDir(), "tiny.gguf")
+	size, err := twin.Size(catalog.Tiny, twin.Q4_0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"no model", []string{"twin"}, ExitUsage, "", "--model is required"},
+		{"bad flag", []string{"twin", "--nope"}, ExitUsage, "", "flag provided but not defined"},
+		{"bad quant", []string{"twin", "--model", "tiny", "--quant", "q5_k"}, ExitUsage, "", "unknown quantization"},
+		{"extra arg", []string{"twin", "--model", "tiny", "extra"}, ExitUsage, "", "unexpected argument"},
+		{"unknown model", []string{"twin", "--model", "gpt-9"}, ExitFail, "", "slmscope models"},
+		{"bad out folder", []string{"twin", "--model", "tiny", "--out", filepath.Join(t.TempDir(), "no", "x.gguf")}, ExitFail, "", "cannot write"},
+		{"write file", []string{"twin", "--model", "tiny", "--quant", "q4_0", "--out", outFile}, ExitOK, outFile, ""},
+		{"empty cache", []string{"twins"}, ExitOK, "no twins cached yet", ""},
+		{"into cache", []string{"twin", "--model", "tiny", "--quant", "Q8_0"}, ExitOK, "tiny.q8_0.twin", ""},
+		{"list", []string{"twins"}, ExitOK, "Q8_0", ""},
+		{"twins extra arg", []string{"twins", "x"}, ExitUsage, "", "unexpected argument"},
+		{"clear", []string{"twins", "--clear"}, ExitOK, "cleared 1 twins", ""},
+		{"cleared", []string{"twins"}, ExitOK, "no twins cached yet", ""},
+	}
+	for _, tc := range tests {
+		code, out, errOut := run(t, tc.args...)
+		if code != tc.code || !strings.Contains(out, tc.stdout) || !strings.Contains(errOut, tc.stderr) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
+				tc.name, code, out, errOut, tc.code, tc.stdout, tc.stderr)
+		}
+		if code == ExitFail && strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+			t.Errorf("%s: a failure must be one line on stderr, got %q", tc.name, errOut)
+		}
+	}
+	if st, err := os.Stat(outFile); err != nil || st.Size() != size {
+		t.Errorf("--out file: %v, size want %d", err, size)
+	}
+}
+
+func TestTwinsJSON(t *testing.T) {
+	t.Setenv(twin.EnvDir, t.TempDir())
+	t.Setenv(twin.EnvCap, "")
+	if code, _, errOut := run(t, "twin", "--model", "tiny", "--quant", "q4_0"); code != ExitOK {
+		t.Fatalf("twin: exit %d: %s", code, errOut)
+	}
+	code, out, _ := run(t, "twins", "--json")
+	if code != ExitOK {
+		t.Fatalf("twins --json: exit %d", code)
+	}
+	var got struct {
+		Dir       string `json:"dir"`
+		CapBytes  int64  `json:"cap_bytes"`
+		UsedBytes int64  `json:"used_bytes"`
+		Twins     []struct {
+			ID      string `json:"id"`
+			Quant   string `json:"quant"`
+			Bytes   int64  `json:"bytes"`
+			Current bool   `json:"current"`
+		} `json:"twins"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	size, _ := twin.Size(catalog.Tiny, twin.Q4_0)
+	if len(got.Twins) != 1 || got.Twins[0].ID != "tiny" || got.Twins[0].Quant != "q4_0" || got.Twins[0].Bytes != size ||
+		!got.Twins[0].Current || got.UsedBytes != size || got.CapBytes != twin.DefaultCap {
+		t.Errorf("twins --json = %+v", got)
+	}
+}
+
+func TestTwinRefusedByCap(t *testing.T) {
+	t.Setenv(twin.EnvDir, t.TempDir())
+	t.Setenv(twin.EnvCap, "1MB")
+	code, _, errOut := run(t, "twin", "--model", "tiny", "--quant", "f16")
+	if code != ExitFail || !strings.Contains(errOut, "more than the twin cache cap of 1 MiB") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	t.Setenv(twin.EnvCap, "lots")
+	if code, _, errOut := run(t, "twins"); code != ExitFail || !strings.Contains(errOut, twin.EnvCap) {
+		t.Errorf("bad cap: exit %d, stderr %q", code, errOut)
+	}
+}

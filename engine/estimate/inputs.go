@@ -1,0 +1,258 @@
+package estimate
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+)
+
+// Measurement is one measured run of a model (a twin or a real GGUF) on this machine, as the
+// worker's benchmark reports it. Zero means "not measured" for every number.
+type Measurement struct {
+	ModelID string `json:"model_id"`
+	Quant   string `json:"quant"`
+	// Params is the model's parameter count (elements of all tensors).
+	Params int64 `json:"params"`
+	// FileBytes is the GGUF file size; WeightBytes the tensor data in it (what the plan
+	// computes). Either may be zero; WeightBytes wins when both are set.
+	FileBytes   int64 `json:"file_bytes,omitempty"`
+	WeightBytes int64 `json:"weight_bytes,omitempty"`
+	Context     int   `json:"context"`
+	// UBatch is llama.cpp's n_ubatch for the run (0 = the default 512).
+	UBatch  int `json:"ubatch,omitempty"`
+	Threads int `json:"threads,omitempty"`
+	// Device is where the model ran: "cpu" (or empty) or the GPU's name as Machine lists it.
+	Device string `json:"device,omitempty"`
+	// GPULayers is how many blocks were offloaded (0 on CPU).
+	GPULayers int `json:"gpu_layers,omitempty"`
+
+	GenTPS       float64 `json:"gen_tps"`
+	GenTokens    int     `json:"gen_tokens,omitempty"`
+	PromptTPS    float64 `json:"prompt_tps"`
+	PromptTokens int     `json:"prompt_tokens"`
+	TTFTMs       float64 `json:"ttft_ms"`
+	LoadMs       float64 `json:"load_ms,omitempty"`
+	// PeakRSSBytes is the worker process's peak resident set (weights, KV, buffers, runtime).
+	PeakRSSBytes int64 `json:"peak_rss_bytes"`
+	// AvgPowerW is the average power drawn during generation, when RAPL or NVML could read it.
+	AvgPowerW   float64 `json:"avg_power_w,omitempty"`
+	PowerSource string  `json:"power_source,omitempty"` // "RAPL package", "NVML", ...
+	// Twin is true when the file was a twin slmscope wrote ("twin: real speed, random words").
+	Twin bool      `json:"twin"`
+	When time.Time `json:"when"`
+}
+
+// onCPU reports whether the run used the CPU only.
+func (m Measurement) onCPU() bool { return m.Device == "" || m.Device == "cpu" }
+
+// ubatch returns the run's n_ubatch with llama.cpp's default.
+func (m Measurement) ubatch() int {
+	if m.UBatch > 0 {
+		return m.UBatch
+	}
+	return DefaultUBatch
+}
+
+// DefaultUBatch is llama.cpp's default n_ubatch.
+const DefaultUBatch = 512
+
+// GPU is one graphics device as the hardware probe reports it.
+type GPU struct {
+	Name   string `json:"name"`
+	Vendor string `json:"vendor"` // "nvidia", "amd", "intel", "apple"
+	// TotalBytes and FreeBytes are its memory; FreeBytes 0 means unknown.
+	TotalBytes int64 `json:"total_bytes"`
+	FreeBytes  int64 `json:"free_bytes"`
+	// BandwidthGBs is the theoretical memory bandwidth (GB/s) from the vendor's spec or
+	// library; 0 means unknown.
+	BandwidthGBs float64 `json:"bandwidth_gbs"`
+	// TFLOPS is the dense FP16 throughput when known (for prompt-speed projections).
+	TFLOPS float64 `json:"tflops,omitempty"`
+	// PowerLimitW is the board power limit (NVML), the default power for cost when no power
+	// was measured.
+	PowerLimitW float64 `json:"power_limit_w,omitempty"`
+	// Unified is true for integrated / Apple GPUs that share system RAM.
+	Unified bool `json:"unified,omitempty"`
+}
+
+// Machine is what the estimator needs to know about this computer. The hardware probe fills
+// it; everything is optional and a zero means unknown.
+type Machine struct {
+	RAMTotalBytes     int64 `json:"ram_total_bytes"`
+	RAMAvailableBytes int64 `json:"ram_available_bytes"`
+	// CgroupLimitBytes is the container's memory limit (0 = none).
+	CgroupLimitBytes int64  `json:"cgroup_limit_bytes,omitempty"`
+	CPUName          string `json:"cpu_name,omitempty"`
+	CPUCores         int    `json:"cpu_cores,omitempty"`
+	// MeasuredBandwidthGBs is the memory bandwidth from slmscope's microbenchmark.
+	MeasuredBandwidthGBs float64 `json:"measured_bandwidth_gbs,omitempty"`
+	GPUs                 []GPU   `json:"gpus,omitempty"`
+	// AppleWorkingSetBytes is Metal's recommendedMaxWorkingSetSize on Apple silicon (0 = not
+	// a Mac or unknown).
+	AppleWorkingSetBytes int64 `json:"apple_working_set_bytes,omitempty"`
+	// Laptop selects the laptop default power (25 W) over the desktop one (65 W) for cost.
+	Laptop bool `json:"laptop,omitempty"`
+}
+
+// UsableRAM is what a model may use in system memory: available RAM, capped by the cgroup
+// limit when one is set. Zero means unknown.
+func (m Machine) UsableRAM() int64 {
+	r := m.RAMAvailableBytes
+	if r == 0 {
+		r = m.RAMTotalBytes
+	}
+	if m.CgroupLimitBytes > 0 && (r == 0 || m.CgroupLimitBytes < r) {
+		r = m.CgroupLimitBytes
+	}
+	return r
+}
+
+// Calibration is the set of measurements taken on one machine, cached between runs.
+type Calibration struct {
+	// Key identifies the hardware (the caller builds it from the hardware report); a cached
+	// calibration is only used for a machine with the same key.
+	Key          string        `json:"key"`
+	When         time.Time     `json:"when"`
+	Machine      Machine       `json:"machine"`
+	Measurements []Measurement `json:"measurements"`
+	// BudgetSeconds and Notes record how the calibration run went ("stopped at the budget
+	// before qwen2.5-1.5b", ...).
+	BudgetSeconds float64  `json:"budget_seconds,omitempty"`
+	Notes         []string `json:"notes,omitempty"`
+}
+
+// cacheFile is the JSON document in calibration.json: one calibration per hardware key.
+type cacheFile struct {
+	Version int                    `json:"version"`
+	Entries map[string]Calibration `json:"entries"`
+}
+
+const cacheVersion = 1
+
+// CachePath is where calibrations are kept: os.UserCacheDir()/slmscope/calibration.json.
+func CachePath() (string, error) {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no user cache folder to keep the calibration in (set $XDG_CACHE_HOME or $HOME): %w", err)
+	}
+	return filepath.Join(d, "slmscope", "calibration.json"), nil
+}
+
+// ErrNoCalibration is returned by LoadCalibration when nothing is cached for the key.
+var ErrNoCalibration = errors.New("this machine has not been measured yet: run `slmscope calibrate` or press \"Measure this machine\"")
+
+// LoadCalibration reads the calibration for key from path. An empty key returns the most
+// recent calibration of any machine. A missing file or key gives ErrNoCalibration. A file
+// that is not valid calibration JSON is moved aside (to path + ".corrupt-<time>") so the next
+// save starts clean, and the error says where it went.
+func LoadCalibration(path, key string) (Calibration, error) {
+	cf, err := readCache(path)
+	if err != nil {
+		return Calibration{}, err
+	}
+	if key == "" {
+		var best Calibration
+		found := false
+		for _, c := range cf.Entries {
+			if !found || c.When.After(best.When) {
+				best, found = c, true
+			}
+		}
+		if !found {
+			return Calibration{}, ErrNoCalibration
+		}
+		return best, nil
+	}
+	c, ok := cf.Entries[key]
+	if !ok {
+		return Calibration{}, ErrNoCalibration
+	}
+	return c, nil
+}
+
+// ListCalibrations returns every cached calibration, newest first.
+func ListCalibrations(path string) ([]Calibration, error) {
+	cf, err := readCache(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []Calibration
+	for _, c := range cf.Entries {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].When.After(out[j].When) })
+	return out, nil
+}
+
+func readCache(path string) (cacheFile, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return cacheFile{}, ErrNoCalibration
+	}
+	if err != nil {
+		return cacheFile{}, fmt.Errorf("cannot read the calibration cache %s: %w", path, err)
+	}
+	var cf cacheFile
+	perr := json.Unmarshal(data, &cf)
+	if perr == nil && cf.Version != cacheVersion {
+		perr = fmt.Errorf("version %d, expected %d", cf.Version, cacheVersion)
+	}
+	if perr != nil {
+		aside := fmt.Sprintf("%s.corrupt-%s", path, time.Now().UTC().Format("20060102T150405"))
+		if rerr := os.Rename(path, aside); rerr != nil {
+			return cacheFile{}, fmt.Errorf("the calibration cache %s is unreadable (%v) and could not be moved aside (%v): delete it and measure again", path, perr, rerr)
+		}
+		return cacheFile{}, fmt.Errorf("the calibration cache %s was unreadable (%v); it was moved to %s and this machine needs measuring again: %w", path, perr, aside, ErrNoCalibration)
+	}
+	if cf.Entries == nil {
+		cf.Entries = map[string]Calibration{}
+	}
+	return cf, nil
+}
+
+// SaveCalibration stores c under c.Key in path, keeping other machines' entries. The file is
+// written to a temporary name and renamed, so a crash never leaves half a file.
+func SaveCalibration(path string, c Calibration) error {
+	if c.Key == "" {
+		return errors.New("a calibration needs a hardware key before it can be saved")
+	}
+	cf, err := readCache(path)
+	if err != nil && !errors.Is(err, ErrNoCalibration) {
+		return err
+	}
+	if cf.Entries == nil {
+		cf.Entries = map[string]Calibration{}
+	}
+	cf.Version = cacheVersion
+	cf.Entries[c.Key] = c
+	data, err := json.MarshalIndent(cf, "", "  ")
+	if err != nil {
+		return fmt.Errorf("cannot encode the calibration: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("cannot create the cache folder for %s: %w", path, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".calibration-*.json")
+	if err != nil {
+		return fmt.Errorf("cannot write the calibration cache next to %s: %w", path, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("cannot write the calibration cache %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("cannot write the calibration cache %s: %w", tmp.Name(), err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("cannot replace the calibration cache %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,267 @@
+package estimate
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/gguf"
+)
+
+// KVCacheBytes is the key/value cache size: 2 (keys and values) · layers · KV heads · head
+// dim · context, in kvType ("F16" default, "F32", "Q8_0", "Q4_0", ... as llama.cpp's
+// --cache-type-k/v). Quantized caches are priced per block exactly like weights.
+func KVCacheBytes(layers, kvHeads, headDim, context int, kvType string) (int64, error) {
+	if kvType == "" {
+		kvType = "F16"
+	}
+	t, err := gguf.ParseType(kvType)
+	if err != nil {
+		return 0, fmt.Errorf("KV cache type: %w", err)
+	}
+	if layers <= 0 || kvHeads <= 0 || headDim <= 0 || context <= 0 {
+		return 0, fmt.Errorf("KV cache needs positive layers, KV heads, head dim and context (got %d, %d, %d, %d)", layers, kvHeads, headDim, context)
+	}
+	row, err := gguf.TensorBytes(t, []uint64{uint64(kvHeads * headDim), uint64(context)})
+	if err != nil {
+		return 0, fmt.Errorf("KV cache type %s does not fit rows of %d values: %w", t, kvHeads*headDim, err)
+	}
+	return 2 * int64(layers) * int64(row), nil
+}
+
+// modelKV is KVCacheBytes for a catalog model.
+func modelKV(m catalog.Model, context int, kvType string) (int64, error) {
+	return KVCacheBytes(m.Layers, m.KVHeads, m.HeadDim, context, kvType)
+}
+
+// Overhead models what llama.cpp needs beyond weights and KV cache — runtime libraries,
+// tokenizer tables, compute buffers, the worker process — plus the second copy of weights the
+// CPU backend makes when it repacks them, all as seen in the worker's peak RSS:
+//
+//	overhead = Base + PerCtxHidden · context · hidden + PerVocabUBatch · vocab · ubatch
+//	         + PerFFNUBatch · ffn · ubatch + RepackShare · repackable weight bytes
+//
+// The context·hidden term follows attention scratch, vocab·ubatch the logits buffer and
+// tokenizer tables, ffn·ubatch the feed-forward activations of one micro-batch. Repackable
+// bytes are weights in Q4_0, Q4_K or IQ4_NL: ggml's CPU backend rearranges those into
+// interleaved blocks (ggml-cpu/repack.cpp: Q4_0 and Q4_K on AVX2 and ARM dot-product CPUs),
+// and while the model loads both copies are resident. FitOverhead fits the five coefficients
+// by least squares on measured twins (peak RSS − exact weights − exact KV), pulled toward
+// DefaultOverhead when only a few twins were measured.
+type Overhead struct {
+	BaseBytes      float64 `json:"base_bytes"`
+	PerCtxHidden   float64 `json:"per_ctx_hidden_bytes"`
+	PerVocabUBatch float64 `json:"per_vocab_ubatch_bytes"`
+	PerFFNUBatch   float64 `json:"per_ffn_ubatch_bytes"`
+	RepackShare    float64 `json:"repack_share"`
+	// Points is how many measurements the fit used; 0 means the default prior.
+	Points int `json:"points"`
+	// ResidualRMSBytes is the fit's root-mean-square error on those measurements.
+	ResidualRMSBytes float64 `json:"residual_rms_bytes"`
+	Basis            string  `json:"basis"`
+}
+
+// DefaultOverhead is the prior used before anything is measured on this machine. Its
+// coefficients come from twins measured on the development machine (Debian 12, x86-64 with
+// AVX2, 2 threads, context 2048, llama.cpp v0.5.0), whose peak RSS minus weights and KV was:
+// tiny 54 MB, SmolLM2-135M 69 MB, SmolLM2-360M 79 MB, Qwen2.5-0.5B 124 MB at Q8_0, and a
+// Q4_0 twin's RSS exceeding its Q8_0 sibling's by its whole Q4_0 weight size again (the
+// repacked copy). A least-squares fit of those gives ≈ 41 MB + 20 B·ffn·ubatch +
+// 0.43 B·vocab·ubatch + 1.0 × repackable bytes; the context·hidden term is set to 0.5 B as
+// those runs did not vary the context. The testdata file devmachine_rss.json holds the runs.
+func DefaultOverhead() Overhead {
+	return Overhead{
+		BaseBytes: 41e6, PerCtxHidden: 0.5, PerVocabUBatch: 0.43, PerFFNUBatch: 20, RepackShare: 1,
+		Basis: "default overhead prior from the development machine's twins (41 MB + 0.5 B·context·hidden + 0.43 B·vocab·ubatch + 20 B·ffn·ubatch + repacked Q4 weights), not measured on this machine",
+	}
+}
+
+// overheadInputs are the quantities the overhead depends on for one model and run.
+type overheadInputs struct {
+	context, hidden, vocab, ffn, ubatch int
+	repack                              int64
+}
+
+func (in overheadInputs) features() []float64 {
+	ub := in.ubatch
+	if ub <= 0 {
+		ub = DefaultUBatch
+	}
+	return []float64{1,
+		float64(in.context) * float64(in.hidden) / 1e6,
+		float64(in.vocab) * float64(ub) / 1e6,
+		float64(in.ffn) * float64(ub) / 1e6,
+		float64(in.repack) / 1e6,
+	}
+}
+
+func (o Overhead) theta() []float64 {
+	return []float64{o.BaseBytes, o.PerCtxHidden * 1e6, o.PerVocabUBatch * 1e6, o.PerFFNUBatch * 1e6, o.RepackShare * 1e6}
+}
+
+func (o Overhead) bytes(in overheadInputs) int64 {
+	v := dot(in.features(), o.theta())
+	if v < 0 {
+		return 0
+	}
+	return int64(math.Round(v))
+}
+
+// Bytes evaluates the overhead for a model at a context on the CPU (ubatch 0 = 512).
+func (o Overhead) Bytes(m catalog.Model, quant string, context, ubatch int) int64 {
+	return o.bytes(overheadInputs{context: context, hidden: m.Hidden, vocab: m.Vocab, ffn: m.FFN, ubatch: ubatch, repack: repackBytes(m, quant)})
+}
+
+// repackBytes is the weight bytes in types ggml's CPU backend repacks (Q4_0, Q4_K, IQ4_NL).
+func repackBytes(m catalog.Model, quant string) int64 {
+	w, err := WeightsOf(m, quant)
+	if err != nil {
+		return 0
+	}
+	return w.Types["Q4_0"] + w.Types["Q4_K"] + w.Types["IQ4_NL"]
+}
+
+// overheadSample is one measured twin reduced to the overhead regression's inputs.
+type overheadSample struct {
+	m     Measurement
+	model catalog.Model
+	in    overheadInputs
+	fixed int64   // weights + KV, exact
+	y     float64 // peak RSS − fixed
+}
+
+func overheadSamples(ms []Measurement, models []catalog.Model) []overheadSample {
+	var out []overheadSample
+	for _, m := range ms {
+		if m.PeakRSSBytes <= 0 || m.Context <= 0 {
+			continue
+		}
+		cm, ok := findModel(models, m.ModelID)
+		if !ok {
+			continue
+		}
+		wb := m.WeightBytes
+		if wb == 0 {
+			b, err := WeightBytes(cm, m.Quant)
+			if err != nil {
+				continue
+			}
+			wb = b
+		}
+		kv, err := modelKV(cm, m.Context, "F16")
+		if err != nil {
+			continue
+		}
+		in := overheadInputs{context: m.Context, hidden: cm.Hidden, vocab: cm.Vocab, ffn: cm.FFN, ubatch: m.ubatch()}
+		if m.onCPU() {
+			in.repack = repackBytes(cm, m.Quant)
+		}
+		out = append(out, overheadSample{m: m, model: cm, in: in, fixed: wb + kv, y: float64(m.PeakRSSBytes - wb - kv)})
+	}
+	return out
+}
+
+// overheadPrior returns the prior mean and weights for the regression in its scaled units
+// (bytes; bytes per million elements; bytes per MB of repackable weights). The prior standard
+// deviations are 30 MB, 2, 1 and 10 B per element and 0.3 of the repacked copy, against an
+// assumed measurement noise of 4 MB: one measured twin moves the fit mostly through the base
+// term; several twins of different widths, vocabularies and quantizations pin the rest.
+func overheadPrior() (mu, lambda []float64) {
+	mu = DefaultOverhead().theta()
+	const noise = 4e6
+	sd := []float64{30e6, 2e6, 1e6, 10e6, 0.3e6}
+	lambda = make([]float64, len(sd))
+	for i := range sd {
+		lambda[i] = (noise * noise) / (sd[i] * sd[i])
+	}
+	return mu, lambda
+}
+
+func fitOverheadSamples(ss []overheadSample) (Overhead, error) {
+	mu, lambda := overheadPrior()
+	if len(ss) == 0 {
+		return DefaultOverhead(), nil
+	}
+	x := make([][]float64, len(ss))
+	y := make([]float64, len(ss))
+	for i, s := range ss {
+		x[i], y[i] = s.in.features(), s.y
+	}
+	th, err := linearFit(x, y, nil, mu, lambda)
+	if err != nil {
+		return DefaultOverhead(), err
+	}
+	o := Overhead{BaseBytes: th[0], PerCtxHidden: th[1] / 1e6, PerVocabUBatch: th[2] / 1e6, PerFFNUBatch: th[3] / 1e6, RepackShare: th[4] / 1e6, Points: len(ss)}
+	res := make([]float64, len(ss))
+	for i := range ss {
+		res[i] = dot(x[i], th) - y[i]
+	}
+	o.ResidualRMSBytes = rms(res)
+	o.Basis = fmt.Sprintf("overhead fitted on %d measured run(s): %s + %.2f B·context·hidden + %.2f B·vocab·ubatch + %.1f B·ffn·ubatch + %.2f × repacked Q4 weights (fit error %s RMS)",
+		len(ss), HumanBytes(int64(o.BaseBytes)), o.PerCtxHidden, o.PerVocabUBatch, o.PerFFNUBatch, o.RepackShare, HumanBytes(int64(o.ResidualRMSBytes)))
+	return o, nil
+}
+
+// FitOverhead fits the Overhead coefficients to measurements of catalog models (measurements
+// of models not in models or the catalog, or without peak RSS and context, are skipped). With
+// none left it returns DefaultOverhead.
+func FitOverhead(ms []Measurement, models []catalog.Model) Overhead {
+	o, err := fitOverheadSamples(overheadSamples(ms, models))
+	if err != nil {
+		d := DefaultOverhead()
+		d.Basis += fmt.Sprintf(" (fit failed: %v)", err)
+		return d
+	}
+	return o
+}
+
+// Memory is the memory a model needs at a context length.
+type Memory struct {
+	WeightBytes   int64 `json:"weight_bytes"`
+	KVBytes       int64 `json:"kv_bytes"`
+	OverheadBytes int64 `json:"overhead_bytes"`
+	// RepackBytes is the part of OverheadBytes that is the CPU backend's repacked copy of Q4
+	// weights; it is not needed when the weights live on a GPU.
+	RepackBytes int64   `json:"repack_bytes"`
+	TotalBytes  int64   `json:"total_bytes"`
+	Context     int     `json:"context"`
+	KVType      string  `json:"kv_type"`
+	Weights     Weights `json:"weights"`
+	Basis       string  `json:"basis"`
+}
+
+// EstimateMemory adds exact weights, exact KV cache and the overhead model for m at quant
+// and context (kvType "" = F16).
+func EstimateMemory(m catalog.Model, quant string, context int, kvType string, ov Overhead) (Memory, error) {
+	if kvType == "" {
+		kvType = "F16"
+	}
+	w, err := WeightsOf(m, quant)
+	if err != nil {
+		return Memory{}, err
+	}
+	kv, err := modelKV(m, context, kvType)
+	if err != nil {
+		return Memory{}, fmt.Errorf("model %s: %w", m.ID, err)
+	}
+	in := overheadInputs{context: context, hidden: m.Hidden, vocab: m.Vocab, ffn: m.FFN, ubatch: DefaultUBatch, repack: repackBytes(m, quant)}
+	oh := ov.bytes(in)
+	rp := int64(math.Round(ov.RepackShare * float64(in.repack)))
+	mem := Memory{
+		WeightBytes: w.Bytes, KVBytes: kv, OverheadBytes: oh, RepackBytes: min(rp, oh), TotalBytes: w.Bytes + kv + oh,
+		Context: context, KVType: strings.ToUpper(kvType), Weights: w,
+	}
+	mem.Basis = fmt.Sprintf("weights %s (%s, exact per tensor) + KV cache %s (%d tokens, %s) + overhead %s (%s)",
+		HumanBytes(w.Bytes), w.TypeSummary(), HumanBytes(kv), context, mem.KVType, HumanBytes(oh), ov.Basis)
+	return mem, nil
+}
+
+func findModel(models []catalog.Model, id string) (catalog.Model, bool) {
+	for _, m := range models {
+		if strings.EqualFold(m.ID, id) {
+			return m, true
+		}
+	}
+	return catalog.ByID(id)
+}

@@ -1,0 +1,286 @@
+package estimate
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"slmscope/engine/catalog"
+)
+
+// DefaultContext is the context length projections use when none is given.
+const DefaultContext = 4096
+
+// Sources of a projection's numbers.
+const (
+	SourceMeasured  = "measured"
+	SourceProjected = "projected"
+)
+
+// Options tune ProjectWith; the zero value means the defaults.
+type Options struct {
+	Context      int    // tokens of context the KV cache holds (default 4096)
+	PromptTokens int    // prompt length for time to first token (default 512)
+	KVType       string // KV cache type (default F16)
+	Cost         CostSettings
+}
+
+func (o Options) withDefaults() Options {
+	if o.Context <= 0 {
+		o.Context = DefaultContext
+	}
+	if o.PromptTokens <= 0 {
+		o.PromptTokens = defaultPrompt
+	}
+	if o.KVType == "" {
+		o.KVType = "F16"
+	}
+	if o.Cost.PricePerKWh == 0 && o.Cost.Currency == "" {
+		o.Cost = DefaultCostSettings()
+	}
+	return o
+}
+
+// Projection is what slmscope says about one model at one quantization on this machine.
+// JSON field names follow `slmscope project --json`.
+type Projection struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Quant   string `json:"quant"`
+	Params  int64  `json:"params"`
+	Context int    `json:"context"`
+
+	MemoryBytes int64  `json:"memory_bytes"`
+	Memory      Memory `json:"memory"`
+	// MeasuredPeakRSSBytes is set when this exact model and quant was measured.
+	MeasuredPeakRSSBytes int64 `json:"measured_peak_rss_bytes,omitempty"`
+
+	Fits       bool    `json:"fits"`
+	Verdict    string  `json:"verdict"`
+	FitVerdict Verdict `json:"fit_detail"`
+	// Device is where the speed figures assume it runs: "cpu", a GPU name, or
+	// "GPU name + cpu" for partial offload.
+	Device string `json:"device"`
+
+	DecodeTPS     float64 `json:"decode_tps"`
+	DecodeTPSLow  float64 `json:"decode_tps_low"`
+	DecodeTPSHigh float64 `json:"decode_tps_high"`
+	PromptTPS     float64 `json:"prompt_tps"`
+	PromptTokens  int     `json:"prompt_tokens"`
+	// TTFTMs is time to first token for PromptTokens of prompt, model already loaded.
+	TTFTMs float64 `json:"ttft_ms"`
+	// ReadPerTokenBytes is what one generated token streams from memory.
+	ReadPerTokenBytes int64 `json:"read_per_token_bytes"`
+
+	// Source is "measured" when a run of this exact model and quant was measured here,
+	// otherwise "projected". Calibrated tells whether a projection rests on measurements
+	// from this machine ("uncalibrated" ones rest on bandwidth and published efficiency).
+	Source     string `json:"source"`
+	Calibrated bool   `json:"calibrated"`
+	Basis      string `json:"basis"`
+
+	Cost Cost `json:"cost"`
+}
+
+// Label is the short badge for a projection: "measured", "projected" or
+// "projected, uncalibrated".
+func (p Projection) Label() string {
+	if p.Source == SourceMeasured {
+		return SourceMeasured
+	}
+	if !p.Calibrated {
+		return SourceProjected + ", uncalibrated"
+	}
+	return SourceProjected
+}
+
+// Project projects every model at every quant for this machine and calibration at context
+// tokens (0 = DefaultContext), with a 512-token prompt for time to first token. Unknown quant
+// names and models whose shapes cannot be planned are skipped; ProjectWith reports them.
+func Project(machine Machine, cal Calibration, models []catalog.Model, quants []string, context int) []Projection {
+	out, _ := ProjectWith(machine, cal, models, quants, Options{Context: context})
+	return out
+}
+
+// ProjectWith is Project with options; it also returns one error per skipped model/quant.
+func ProjectWith(machine Machine, cal Calibration, models []catalog.Model, quants []string, opt Options) ([]Projection, []error) {
+	opt = opt.withDefaults()
+	if len(quants) == 0 {
+		quants = DefaultQuants()
+	}
+	known := append(append([]catalog.Model(nil), models...), catalog.All()...)
+	ov := FitOverhead(cal.Measurements, known)
+	sm := FitSpeed(machine, cal.Measurements, known)
+	var out []Projection
+	var errs []error
+	for _, m := range models {
+		for _, q := range quants {
+			p, err := projectOne(machine, cal, m, q, opt, ov, sm)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			out = append(out, p)
+		}
+	}
+	return out, errs
+}
+
+func projectOne(machine Machine, cal Calibration, m catalog.Model, quant string, opt Options, ov Overhead, sm SpeedModels) (Projection, error) {
+	q, err := NormalizeQuant(quant)
+	if err != nil {
+		return Projection{}, err
+	}
+	mem, err := EstimateMemory(m, q, opt.Context, opt.KVType, ov)
+	if err != nil {
+		return Projection{}, err
+	}
+	v := Judge(m, mem, machine)
+	read, _, err := readPerToken(m, q, 0, opt.PromptTokens+decodeGenTokens/2)
+	if err != nil {
+		return Projection{}, err
+	}
+	p := Projection{
+		ID: m.ID, Name: m.Name, Quant: q, Params: mem.Weights.Params, Context: opt.Context,
+		MemoryBytes: mem.TotalBytes, Memory: mem, Fits: v.Fits, Verdict: v.Sentence, FitVerdict: v,
+		PromptTokens: opt.PromptTokens, ReadPerTokenBytes: int64(read), Source: SourceProjected,
+	}
+
+	var gpu *GPU
+	for i := range machine.GPUs {
+		if machine.GPUs[i].Name == v.Device {
+			gpu = &machine.GPUs[i]
+		}
+	}
+	var decodeBasis, promptBasis string
+	var prompt PromptModel
+	switch {
+	case v.Placement == PlaceGPU && gpu != nil && hasModel(sm.GPU, gpu.Name):
+		d := sm.GPU[gpu.Name]
+		p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = d.TPS(read)
+		p.Device, p.Calibrated, decodeBasis = gpu.Name, d.Calibrated, d.Basis
+		prompt = sm.GPUPrompt[gpu.Name]
+	case v.Placement == PlacePartial && gpu != nil && hasModel(sm.GPU, gpu.Name):
+		d := sm.GPU[gpu.Name]
+		layerRead := float64(mem.Weights.LayerBytes) + (read-float64(mem.Weights.ReadPerToken))/float64(m.Layers)
+		onGPU := layerRead * float64(v.GPULayers)
+		gm, gs, gf := d.Seconds(onGPU)
+		cm, cs, cf := sm.CPU.Seconds(read - onGPU)
+		gm, gs, gf = gm-d.OverheadSec, gs-d.OverheadSec, gf-d.OverheadSec // one fixed cost per token, the CPU's
+		p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = 1/(gm+cm), 1/(gs+cs), 1/(gf+cf)
+		p.Device = gpu.Name + " + cpu"
+		p.Calibrated = d.Calibrated && sm.CPU.Calibrated
+		decodeBasis = fmt.Sprintf("partial offload: %d of %d layers (%s per token) at the GPU's rate [%s], the rest (%s) at the CPU's [%s]",
+			v.GPULayers, m.Layers, HumanBytes(int64(onGPU)), d.Basis, HumanBytes(int64(read-onGPU)), sm.CPU.Basis)
+		prompt = sm.CPUPrompt
+	default:
+		d := sm.CPU
+		p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = d.TPS(read)
+		p.Device, p.Calibrated, decodeBasis = "cpu", d.Calibrated, d.Basis
+		prompt = sm.CPUPrompt
+	}
+	p.PromptTPS = prompt.TPS(float64(p.Params))
+	if p.PromptTPS > 0 {
+		p.TTFTMs = float64(opt.PromptTokens) / p.PromptTPS * msPerSecond
+		promptBasis = fmt.Sprintf("prompt %.0f tok/s, time to first token = %d prompt tokens ÷ prompt speed (%s)", p.PromptTPS, opt.PromptTokens, prompt.Basis)
+	} else {
+		promptBasis = "prompt speed not projected: " + prompt.Basis
+	}
+
+	// A measured run of this exact model and quant replaces the projection.
+	if runs := matchingRuns(cal.Measurements, m.ID, q); len(runs) > 0 {
+		applyMeasured(&p, runs, opt)
+		decodeBasis = p.Basis
+	} else {
+		label := "projected"
+		if !p.Calibrated {
+			label = "projected, uncalibrated"
+		}
+		decodeBasis = fmt.Sprintf("%s: decode reads %s per token; %s", label, HumanBytes(int64(read)), decodeBasis)
+	}
+	p.Basis = joinNonEmpty("; ", decodeBasis, promptBasis, "memory: "+mem.Basis, "fit: "+v.Sentence)
+	p.Cost = CostPerMillion(p.DecodeTPS, powerFor(machine, cal, gpu, p.Device), opt.Cost)
+	return p, nil
+}
+
+func hasModel(m map[string]DecodeModel, name string) bool {
+	_, ok := m[name]
+	return ok
+}
+
+func matchingRuns(ms []Measurement, id, quant string) []Measurement {
+	var out []Measurement
+	for _, m := range ms {
+		if strings.EqualFold(m.ModelID, id) && strings.EqualFold(m.Quant, quant) && m.GenTPS > 0 {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// applyMeasured puts measured figures in place of projected ones: decode = mean of the runs
+// (band = their min and max), prompt speed = mean, time to first token measured when a run
+// used the same prompt length (else prompt length ÷ measured prompt speed), peak RSS shown
+// beside the estimate.
+func applyMeasured(p *Projection, runs []Measurement, opt Options) {
+	p.Source, p.Calibrated = SourceMeasured, true
+	sum, lo, hi, psum, pn := 0.0, math.Inf(1), math.Inf(-1), 0.0, 0
+	ttft, tn := 0.0, 0
+	var rss int64
+	for _, r := range runs {
+		sum += r.GenTPS
+		lo, hi = math.Min(lo, r.GenTPS), math.Max(hi, r.GenTPS)
+		if r.PromptTPS > 0 {
+			psum += r.PromptTPS
+			pn++
+		}
+		if r.TTFTMs > 0 && r.PromptTokens == opt.PromptTokens {
+			ttft += r.TTFTMs
+			tn++
+		}
+		if r.PeakRSSBytes > rss {
+			rss = r.PeakRSSBytes
+		}
+		if r.Device != "" {
+			p.Device = r.Device
+		}
+	}
+	p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = sum/float64(len(runs)), lo, hi
+	if pn > 0 {
+		p.PromptTPS = psum / float64(pn)
+		p.TTFTMs = float64(opt.PromptTokens) / p.PromptTPS * msPerSecond
+	}
+	if tn > 0 {
+		p.TTFTMs = ttft / float64(tn)
+	}
+	p.MeasuredPeakRSSBytes = rss
+	kind := "real file"
+	if runs[0].Twin {
+		kind = "twin: real speed, random words"
+	}
+	p.Basis = fmt.Sprintf("measured: %d run(s) of this model and quant on this machine (%s), last on %s; decode %.1f tok/s (range %.1f–%.1f), peak RSS %s",
+		len(runs), kind, runs[len(runs)-1].When.Format("2006-01-02 15:04"), p.DecodeTPS, lo, hi, HumanBytes(rss))
+}
+
+// powerFor picks measured power for the device from the calibration runs, else the default.
+func powerFor(machine Machine, cal Calibration, gpu *GPU, device string) Power {
+	sum, n, src := 0.0, 0, ""
+	for _, m := range cal.Measurements {
+		if m.AvgPowerW <= 0 {
+			continue
+		}
+		if gpu == nil && !m.onCPU() || gpu != nil && m.Device != gpu.Name {
+			continue
+		}
+		sum += m.AvgPowerW
+		n++
+		src = m.PowerSource
+	}
+	if n > 0 {
+		if src == "" {
+			src = "power counter"
+		}
+		return MeasuredPower(sum/float64(n), fmt.Sprintf("%s, mean of %d run(s) on %s", src, n, device))
+	}
+	return DefaultPower(machine, gpu)
+}

@@ -1,0 +1,134 @@
+package estimate
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"slmscope/engine/catalog"
+)
+
+func TestProjectUncalibrated(t *testing.T) {
+	m := model(t, "llama-3.1-8b")
+	machine := Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, CPUCores: 8}
+	ps := Project(machine, Calibration{}, []catalog.Model{m}, []string{"Q8_0", "q4_k_m"}, 8192)
+	if len(ps) != 2 {
+		t.Fatalf("%d projections, want 2", len(ps))
+	}
+	p := ps[0]
+	if p.Source != SourceProjected || p.Calibrated || p.Label() != "projected, uncalibrated" {
+		t.Errorf("source %q calibrated %v", p.Source, p.Calibrated)
+	}
+	if !strings.Contains(p.Basis, "uncalibrated") || !strings.Contains(p.Basis, "40.0 GB/s") {
+		t.Errorf("basis does not say what it rests on: %s", p.Basis)
+	}
+	// decode = 0.7 · 40 GB/s ÷ bytes read per token; band 0.5–0.9 of 40 GB/s.
+	read := float64(p.ReadPerTokenBytes)
+	if want := 28e9 / read; math.Abs(p.DecodeTPS-want) > 1e-9*want {
+		t.Errorf("decode %.3f, want %.3f", p.DecodeTPS, want)
+	}
+	if math.Abs(p.DecodeTPSLow-20e9/read) > 1e-6 || math.Abs(p.DecodeTPSHigh-36e9/read) > 1e-6 {
+		t.Errorf("band [%.3f, %.3f]", p.DecodeTPSLow, p.DecodeTPSHigh)
+	}
+	// KV at 8192 is exactly 1 GiB; memory adds up.
+	if p.Memory.KVBytes != 1<<30 || p.MemoryBytes != p.Memory.WeightBytes+p.Memory.KVBytes+p.Memory.OverheadBytes {
+		t.Errorf("memory %+v", p.Memory)
+	}
+	if !p.Fits || p.Device != "cpu" {
+		t.Errorf("fits %v on %q", p.Fits, p.Device)
+	}
+	// Prompt from the per-core prior: 8 × 60 GFLOP/s at 2 FLOPs per parameter.
+	if want := 480e9 / (2 * float64(p.Params)); math.Abs(p.PromptTPS-want)/want > 1e-9 {
+		t.Errorf("prompt %.2f tok/s, want %.2f", p.PromptTPS, want)
+	}
+	if want := 512 / p.PromptTPS * 1000; math.Abs(p.TTFTMs-want) > 1e-6 {
+		t.Errorf("ttft %.1f ms, want %.1f", p.TTFTMs, want)
+	}
+	if ps[1].Quant != "Q4_K_M" || ps[1].DecodeTPS <= p.DecodeTPS {
+		t.Errorf("Q4_K_M (%s) should be faster than Q8_0: %.2f vs %.2f", ps[1].Quant, ps[1].DecodeTPS, p.DecodeTPS)
+	}
+	// Catalog alone: still projected, from the assumed bandwidth, and labelled.
+	p = Project(Machine{}, Calibration{}, []catalog.Model{m}, nil, 0)[0]
+	if p.Calibrated || !strings.Contains(p.Basis, "no bandwidth measured") || p.Context != DefaultContext || p.Quant != "BF16" {
+		t.Errorf("catalog-only projection: %+v", p)
+	}
+	// Unknown quant is reported, not projected.
+	if _, errs := ProjectWith(machine, Calibration{}, []catalog.Model{m}, []string{"Q9"}, Options{}); len(errs) != 1 {
+		t.Errorf("errors %v", errs)
+	}
+}
+
+func TestProjectMeasuredAndCalibrated(t *testing.T) {
+	small := model(t, "smollm2-135m")
+	w, _ := WeightBytes(small, "Q8_0")
+	when := time.Date(2026, 11, 24, 5, 0, 0, 0, time.UTC)
+	var ms []Measurement
+	// Three twins following 0.5 ms + bytes ÷ 12 GB/s exactly.
+	for _, id := range []string{"smollm2-135m", "smollm2-360m", "qwen2.5-0.5b"} {
+		cm := model(t, id)
+		read, _, _ := readPerToken(cm, "Q8_0", 0, 512+64)
+		wb, _ := WeightBytes(cm, "Q8_0")
+		ms = append(ms, Measurement{ModelID: id, Quant: "Q8_0", WeightBytes: wb, Context: 2048, PromptTokens: 512, GenTokens: 128,
+			GenTPS: 1 / (0.5e-3 + read/12e9), PromptTPS: 600, TTFTMs: 840, PeakRSSBytes: wb + 60e6, Twin: true, When: when, AvgPowerW: 30, PowerSource: "RAPL package"})
+	}
+	cal := Calibration{Key: "k", When: when, Measurements: ms}
+	machine := Machine{RAMAvailableBytes: 8e9, MeasuredBandwidthGBs: 15}
+	ps := Project(machine, cal, []catalog.Model{small, model(t, "llama-3.2-1b")}, []string{"Q8_0"}, 2048)
+	p := ps[0]
+	if p.Source != SourceMeasured || p.DecodeTPS != ms[0].GenTPS || p.TTFTMs != 840 || p.MeasuredPeakRSSBytes != w+60e6 {
+		t.Errorf("measured projection: %+v", p)
+	}
+	if !strings.Contains(p.Basis, "twin: real speed, random words") {
+		t.Errorf("measured basis %q", p.Basis)
+	}
+	q := ps[1]
+	if q.Source != SourceProjected || !q.Calibrated || q.Label() != "projected" {
+		t.Errorf("llama-3.2-1b: %s calibrated=%v", q.Source, q.Calibrated)
+	}
+	want := 1 / (0.5e-3 + float64(q.ReadPerTokenBytes)/12e9)
+	if math.Abs(q.DecodeTPS-want)/want > 0.02 {
+		t.Errorf("llama-3.2-1b decode %.2f, want %.2f (fit on three exact twins)", q.DecodeTPS, want)
+	}
+	if q.DecodeTPSLow >= q.DecodeTPS || q.DecodeTPSHigh <= q.DecodeTPS {
+		t.Errorf("band [%.2f, %.2f] around %.2f", q.DecodeTPSLow, q.DecodeTPSHigh, q.DecodeTPS)
+	}
+	if !q.Cost.Power.Measured || q.Cost.Power.Watts != 30 {
+		t.Errorf("power %+v, want the measured 30 W", q.Cost.Power)
+	}
+	// The JSON field names the CLI promises.
+	data, _ := json.Marshal(q)
+	for _, k := range []string{`"id"`, `"quant"`, `"params"`, `"memory_bytes"`, `"fits"`, `"decode_tps"`, `"decode_tps_low"`, `"decode_tps_high"`, `"prompt_tps"`, `"ttft_ms"`, `"source"`, `"basis"`} {
+		if !strings.Contains(string(data), k) {
+			t.Errorf("projection JSON lacks %s", k)
+		}
+	}
+}
+
+func TestProjectGPU(t *testing.T) {
+	m := model(t, "llama-3.1-8b")
+	gpu := GPU{Name: "RTX 4090", Vendor: "nvidia", FreeBytes: 23e9, BandwidthGBs: 1008, PowerLimitW: 450}
+	p := Project(Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, GPUs: []GPU{gpu}}, Calibration{}, []catalog.Model{m}, []string{"Q4_K_M"}, 4096)[0]
+	if p.Device != "RTX 4090" || p.Calibrated {
+		t.Fatalf("device %q calibrated %v", p.Device, p.Calibrated)
+	}
+	read := float64(p.ReadPerTokenBytes)
+	if want := 0.65 * 1008e9 / read; math.Abs(p.DecodeTPS-want)/want > 1e-9 {
+		t.Errorf("decode %.1f, want %.1f", p.DecodeTPS, want)
+	}
+	if !strings.Contains(p.Basis, "published llama.cpp range 0.50–0.85") {
+		t.Errorf("basis %q", p.Basis)
+	}
+	if p.Cost.Power.Watts != 450 || p.Cost.Power.Measured {
+		t.Errorf("power %+v, want the 450 W limit as a default", p.Cost.Power)
+	}
+	// Partial offload sits between CPU-only and all-GPU speed.
+	small := gpu
+	small.FreeBytes = 3e9
+	q := Project(Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, GPUs: []GPU{small}}, Calibration{}, []catalog.Model{m}, []string{"Q4_K_M"}, 4096)[0]
+	cpu := Project(Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40}, Calibration{}, []catalog.Model{m}, []string{"Q4_K_M"}, 4096)[0]
+	if q.FitVerdict.Placement != PlacePartial || q.DecodeTPS <= cpu.DecodeTPS || q.DecodeTPS >= p.DecodeTPS {
+		t.Errorf("partial %.1f tok/s (%s), cpu %.1f, gpu %.1f", q.DecodeTPS, q.FitVerdict.Placement, cpu.DecodeTPS, p.DecodeTPS)
+	}
+}

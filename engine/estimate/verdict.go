@@ -1,0 +1,148 @@
+package estimate
+
+import (
+	"fmt"
+
+	"slmscope/engine/catalog"
+)
+
+// Placement says where a model would run.
+const (
+	PlaceGPU     = "gpu"     // every layer on one GPU (or Apple's unified memory under Metal)
+	PlacePartial = "partial" // some layers on a GPU, the rest in system RAM
+	PlaceRAM     = "ram"     // CPU only, in system RAM
+	PlaceNone    = "none"    // does not fit anywhere
+	PlaceUnknown = "unknown" // the machine's memory is not known
+)
+
+// tightShare is the share of available memory above which a fit is called tight.
+const tightShare = 0.9
+
+// Verdict is whether and where a model fits, with one sentence for people.
+type Verdict struct {
+	Fits      bool   `json:"fits"`
+	Placement string `json:"placement"`
+	// Device is the GPU's name for "gpu" and "partial".
+	Device string `json:"device,omitempty"`
+	// GPULayers of TotalLayers blocks go to the GPU (all for "gpu", none for "ram").
+	GPULayers   int   `json:"gpu_layers"`
+	TotalLayers int   `json:"total_layers"`
+	NeedBytes   int64 `json:"need_bytes"`
+	// AvailableBytes is the memory the verdict compared against (GPU free memory, the Apple
+	// working-set cap or usable RAM).
+	AvailableBytes int64 `json:"available_bytes"`
+	// Tight is set when the model needs more than 90% of that memory.
+	Tight    bool   `json:"tight"`
+	Sentence string `json:"sentence"`
+}
+
+// Judge decides where m, needing mem, fits on machine. The order follows what llama.cpp
+// would do: the whole model on the GPU with the most bandwidth that has room (discrete GPUs
+// against their free memory, Apple silicon against Metal's working-set cap and usable RAM),
+// else as many layers as fit on a discrete GPU with the rest in RAM ("fits with N of M
+// layers on the GPU"), else CPU only against usable RAM (available RAM capped by the cgroup
+// limit).
+func Judge(m catalog.Model, mem Memory, machine Machine) Verdict {
+	need := mem.TotalBytes
+	v := Verdict{NeedBytes: need, TotalLayers: m.Layers}
+	ram := machine.UsableRAM()
+	gpuNeed := need - mem.RepackBytes // weights on a GPU are not repacked by the CPU backend
+
+	// 1. Whole model on a GPU.
+	best := -1
+	var bestAvail int64
+	for i, g := range machine.GPUs {
+		avail := gpuAvailable(g, machine)
+		if avail <= 0 || gpuNeed > avail {
+			continue
+		}
+		if best < 0 || g.BandwidthGBs > machine.GPUs[best].BandwidthGBs {
+			best, bestAvail = i, avail
+		}
+	}
+	if best >= 0 {
+		g := machine.GPUs[best]
+		v.Fits, v.Placement, v.Device, v.GPULayers, v.AvailableBytes, v.NeedBytes = true, PlaceGPU, g.Name, m.Layers, bestAvail, gpuNeed
+		v.Tight = float64(gpuNeed) > tightShare*float64(bestAvail)
+		what := "free on"
+		if g.Unified {
+			what = "usable by the GPU on"
+		}
+		v.Sentence = fmt.Sprintf("fits on the GPU: needs %s of %s %s %s", HumanBytes(gpuNeed), HumanBytes(bestAvail), what, g.Name)
+		return v.withTight()
+	}
+
+	// 2. Partial offload to a discrete GPU.
+	perLayer := mem.Weights.LayerBytes + mem.KVBytes/int64(max(m.Layers, 1))
+	for _, g := range machine.GPUs {
+		if g.Unified || g.FreeBytes <= 0 || perLayer <= 0 {
+			continue
+		}
+		n := int((g.FreeBytes - (mem.OverheadBytes - mem.RepackBytes)) / perLayer)
+		if n < 1 {
+			continue
+		}
+		if n >= m.Layers {
+			n = m.Layers - 1
+		}
+		cpuPart := need - int64(n)*perLayer
+		if ram > 0 && cpuPart > ram {
+			continue
+		}
+		if n > v.GPULayers {
+			v.Fits, v.Placement, v.Device, v.GPULayers, v.AvailableBytes = true, PlacePartial, g.Name, n, g.FreeBytes
+			v.Sentence = fmt.Sprintf("fits with %d of %d layers on the GPU %s (%s free there); the other %s stays in system RAM, which is slower",
+				n, m.Layers, g.Name, HumanBytes(g.FreeBytes), HumanBytes(cpuPart))
+		}
+	}
+	if v.Fits {
+		return v
+	}
+
+	// 3. CPU only.
+	if ram <= 0 {
+		v.Placement = PlaceUnknown
+		v.Sentence = fmt.Sprintf("needs %s; this machine's free memory is unknown, so the fit cannot be judged", HumanBytes(need))
+		return v
+	}
+	v.AvailableBytes = ram
+	what := "available RAM"
+	if machine.CgroupLimitBytes > 0 && machine.CgroupLimitBytes == ram {
+		what = "the container's memory limit"
+	}
+	if need <= ram {
+		v.Fits, v.Placement = true, PlaceRAM
+		v.Tight = float64(need) > tightShare*float64(ram)
+		v.Sentence = fmt.Sprintf("fits in RAM: needs %s of %s %s", HumanBytes(need), HumanBytes(ram), what)
+		return v.withTight()
+	}
+	v.Placement = PlaceNone
+	v.Sentence = fmt.Sprintf("does not fit: needs %s, %s is %s (%s short)", HumanBytes(need), what, HumanBytes(ram), HumanBytes(need-ram))
+	if len(machine.GPUs) > 0 {
+		v.Sentence += ", and no GPU has room for even one layer"
+	}
+	return v
+}
+
+// gpuAvailable is what a whole model may use on g: free memory for a discrete GPU; for a
+// unified-memory GPU, Apple's working-set cap (when known) bounded by usable RAM.
+func gpuAvailable(g GPU, machine Machine) int64 {
+	if !g.Unified {
+		return g.FreeBytes
+	}
+	avail := machine.AppleWorkingSetBytes
+	if avail == 0 {
+		avail = g.FreeBytes
+	}
+	if ram := machine.UsableRAM(); ram > 0 && (avail == 0 || ram < avail) {
+		avail = ram
+	}
+	return avail
+}
+
+func (v Verdict) withTight() Verdict {
+	if v.Tight {
+		v.Sentence += " (tight: less than 10% to spare)"
+	}
+	return v
+}

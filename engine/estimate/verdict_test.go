@@ -1,0 +1,59 @@
+package estimate
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestJudge(t *testing.T) {
+	const GB = int64(1e9)
+	m := model(t, "llama-3.1-8b")
+	mem, err := EstimateMemory(m, "Q4_K_M", 4096, "", DefaultOverhead())
+	if err != nil {
+		t.Fatal(err)
+	}
+	need := mem.TotalBytes // about 5.7 GB
+	tests := []struct {
+		name      string
+		machine   Machine
+		placement string
+		fits      bool
+		layers    int
+		sentence  string
+	}{
+		{"plenty of RAM", Machine{RAMAvailableBytes: 32 * GB}, PlaceRAM, true, 0, "fits in RAM"},
+		{"cgroup limit wins", Machine{RAMAvailableBytes: 32 * GB, CgroupLimitBytes: 4 * GB}, PlaceNone, false, 0, "the container's memory limit"},
+		{"too little RAM", Machine{RAMAvailableBytes: 4 * GB}, PlaceNone, false, 0, "short"},
+		{"tight", Machine{RAMAvailableBytes: need + need/20}, PlaceRAM, true, 0, "tight"},
+		{"unknown memory", Machine{}, PlaceUnknown, false, 0, "unknown"},
+		{"whole model on a GPU", Machine{RAMAvailableBytes: 16 * GB, GPUs: []GPU{{Name: "RTX 4090", FreeBytes: 23 * GB, BandwidthGBs: 1008}}},
+			PlaceGPU, true, 32, "fits on the GPU"},
+		{"partial offload", Machine{RAMAvailableBytes: 16 * GB, GPUs: []GPU{{Name: "GTX 1650", FreeBytes: 3 * GB, BandwidthGBs: 128}}},
+			PlacePartial, true, -1, "layers on the GPU GTX 1650"},
+		{"Apple working-set cap fits", Machine{RAMAvailableBytes: 12 * GB, AppleWorkingSetBytes: 10 * GB, GPUs: []GPU{{Name: "Apple M2", Unified: true, BandwidthGBs: 100}}},
+			PlaceGPU, true, 32, "usable by the GPU"},
+		{"Apple cap too small, RAM not", Machine{RAMAvailableBytes: 12 * GB, AppleWorkingSetBytes: 5 * GB, GPUs: []GPU{{Name: "Apple M1", Unified: true, BandwidthGBs: 68}}},
+			PlaceRAM, true, 0, "fits in RAM"},
+	}
+	for _, tc := range tests {
+		v := Judge(m, mem, tc.machine)
+		if v.Placement != tc.placement || v.Fits != tc.fits {
+			t.Errorf("%s: %s fits=%v, want %s fits=%v (%s)", tc.name, v.Placement, v.Fits, tc.placement, tc.fits, v.Sentence)
+		}
+		if tc.layers >= 0 && v.GPULayers != tc.layers {
+			t.Errorf("%s: %d GPU layers, want %d", tc.name, v.GPULayers, tc.layers)
+		}
+		if !strings.Contains(v.Sentence, tc.sentence) {
+			t.Errorf("%s: sentence %q lacks %q", tc.name, v.Sentence, tc.sentence)
+		}
+	}
+	// Partial offload: the layer count follows from free memory and per-layer bytes.
+	v := Judge(m, mem, Machine{RAMAvailableBytes: 16 * GB, GPUs: []GPU{{Name: "GTX 1650", FreeBytes: 3 * GB}}})
+	perLayer := mem.Weights.LayerBytes + mem.KVBytes/32
+	if want := int((3*GB - (mem.OverheadBytes - mem.RepackBytes)) / perLayer); v.GPULayers != want || want < 1 || want >= 32 {
+		t.Errorf("partial: %d layers, want %d", v.GPULayers, want)
+	}
+	if !strings.Contains(v.Sentence, "of 32 layers") {
+		t.Errorf("partial sentence %q", v.Sentence)
+	}
+}

@@ -1,0 +1,329 @@
+package estimate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/gguf"
+)
+
+// Tensor is one weight tensor of a model as llama.cpp stores it: its GGUF name and its shape
+// in GGUF order (Dims[0] is the row length), with the ggml type a recipe chose for it.
+type Tensor struct {
+	Name  string
+	Dims  []uint64
+	Layer int // block index, -1 for tensors outside the blocks
+	Type  gguf.GGMLType
+	Bytes int64
+}
+
+// Elements is the number of weights the tensor holds.
+func (t Tensor) Elements() int64 {
+	n := int64(1)
+	for _, d := range t.Dims {
+		n *= int64(d)
+	}
+	return n
+}
+
+// Quants lists the quantization names the estimator knows, in the order the app shows them.
+// A plain ggml type name ("Q8_0", "Q4_K", "F16", ...) means every 2-D weight matrix in that
+// type, as llama-quantize --pure and slmscope's twins do; "Q4_K_M" and "Q5_K_M" are
+// llama.cpp's mixed recipes.
+func Quants() []string {
+	return []string{"F32", "BF16", "F16", "Q8_0", "Q6_K", "Q5_K_M", "Q5_K", "Q4_K_M", "Q4_K", "Q4_0", "Q3_K", "Q2_K"}
+}
+
+// DefaultQuants are the three the Compare screen and `slmscope project` show by default.
+func DefaultQuants() []string { return []string{"BF16", "Q8_0", "Q4_K_M"} }
+
+// NormalizeQuant maps a user's spelling ("q4_k_m", "bf16") to the canonical name, or explains
+// which names exist.
+func NormalizeQuant(q string) (string, error) {
+	u := strings.ToUpper(strings.TrimSpace(q))
+	for _, k := range Quants() {
+		if k == u {
+			return k, nil
+		}
+	}
+	return "", fmt.Errorf("unknown quantization %q: use one of %s", q, strings.Join(Quants(), ", "))
+}
+
+// Layout lists a catalog model's tensors exactly as llama.cpp's converter writes them for its
+// architecture (Type and Bytes left zero):
+//   - llama / qwen2: token_embd [hidden, vocab], output_norm [hidden], output [hidden, vocab]
+//     unless embeddings are tied, and per block attn_norm, attn_q, attn_k, attn_v,
+//     attn_output, ffn_norm, ffn_gate, ffn_up, ffn_down, plus attn_{q,k,v}.bias when the model
+//     has QKV biases (Qwen2);
+//   - phi3: the same with one fused attn_qkv [hidden, q+2·kv] and a fused ffn_up
+//     [hidden, 2·ffn] (gate and up together) instead of separate q/k/v and gate/up.
+//
+// Not modelled: Llama 3.1's rope_freqs (64 F32 values, 256 bytes) and long-rope factor
+// tensors, which are tiny and which twins do not write.
+func Layout(m catalog.Model) []Tensor {
+	h, v, f := uint64(m.Hidden), uint64(m.Vocab), uint64(m.FFN)
+	q, kv := uint64(m.Heads*m.HeadDim), uint64(m.KVHeads*m.HeadDim)
+	out := []Tensor{{Name: "token_embd.weight", Dims: []uint64{h, v}, Layer: -1}}
+	for i := 0; i < m.Layers; i++ {
+		p := fmt.Sprintf("blk.%d.", i)
+		add := func(name string, dims ...uint64) {
+			out = append(out, Tensor{Name: p + name, Dims: dims, Layer: i})
+		}
+		add("attn_norm.weight", h)
+		if m.Arch == "phi3" {
+			add("attn_qkv.weight", h, q+2*kv)
+		} else {
+			add("attn_q.weight", h, q)
+			add("attn_k.weight", h, kv)
+			add("attn_v.weight", h, kv)
+			if m.QKVBias {
+				add("attn_q.bias", q)
+				add("attn_k.bias", kv)
+				add("attn_v.bias", kv)
+			}
+		}
+		add("attn_output.weight", q, h)
+		add("ffn_norm.weight", h)
+		if m.Arch == "phi3" {
+			add("ffn_up.weight", h, 2*f)
+		} else {
+			add("ffn_gate.weight", h, f)
+			add("ffn_up.weight", h, f)
+		}
+		add("ffn_down.weight", f, h)
+	}
+	out = append(out, Tensor{Name: "output_norm.weight", Dims: []uint64{h}, Layer: -1})
+	if !m.TiedEmbeddings {
+		out = append(out, Tensor{Name: "output.weight", Dims: []uint64{h, v}, Layer: -1})
+	}
+	return out
+}
+
+// Plan assigns a ggml type and exact byte size to every tensor of m for a quantization:
+//
+//   - 1-D tensors (norms, biases) stay F32, as llama.cpp's quantizer and converter keep them.
+//   - A plain type name ("F16", "Q8_0", "Q4_0", "Q4_K", ...) puts every 2-D weight matrix,
+//     token embeddings and output included, in that type. This is the recipe of slmscope's
+//     twins and of `llama-quantize --pure`, so a twin's weight bytes are computed exactly.
+//   - "Q4_K_M" / "Q5_K_M" follow llama_tensor_get_type_impl in llama.cpp v0.5.0
+//     (src/llama-quant.cpp): default Q4_K (Q5_K); attn_v (or a fused attn_qkv) and ffn_down
+//     in Q6_K on the layers where use_more_bits(i, n) holds — i < n/8, i >= 7n/8, or
+//     (i - n/8) % 3 == 2 — which is about half of them; output.weight (or the token
+//     embeddings when tied, since they double as the output) in Q6_K, or Q8_0 when the row
+//     length is not a multiple of 256; 70B-class models (80 layers, GQA) get attn_v in Q5_K
+//     instead of Q4_K on the other layers. Untied token embeddings keep the default type.
+//   - Row lengths that do not divide into the type's block fall back exactly as llama.cpp's
+//     tensor_type_fallback does: Q4_K→Q5_0, Q5_K→Q5_1, Q6_K→Q8_0, Q2_K/Q3_K→Q4_0, and F16
+//     when even that does not fit (e.g. SmolLM2-135M's 576-wide rows under Q4_K).
+func Plan(m catalog.Model, quant string) ([]Tensor, error) {
+	q, err := NormalizeQuant(quant)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkShape(m); err != nil {
+		return nil, err
+	}
+	ts := Layout(m)
+	for i := range ts {
+		t := &ts[i]
+		t.Type = chooseType(m, q, *t)
+		b, err := gguf.TensorBytes(t.Type, t.Dims)
+		if err != nil {
+			return nil, fmt.Errorf("model %s, tensor %s at %s: %w", m.ID, t.Name, q, err)
+		}
+		t.Bytes = int64(b)
+	}
+	return ts, nil
+}
+
+func checkShape(m catalog.Model) error {
+	if m.Layers <= 0 || m.Hidden <= 0 || m.Heads <= 0 || m.KVHeads <= 0 || m.HeadDim <= 0 || m.FFN <= 0 || m.Vocab <= 0 {
+		return fmt.Errorf("model %q has a zero or negative shape number (layers, hidden, heads, KV heads, head dim, FFN, vocab); check its catalog entry", m.ID)
+	}
+	return nil
+}
+
+// chooseType picks the ggml type of one tensor under quantization q (see Plan).
+func chooseType(m catalog.Model, q string, t Tensor) gguf.GGMLType {
+	if len(t.Dims) < 2 || !strings.HasSuffix(t.Name, "weight") || strings.Contains(t.Name, "_norm.weight") {
+		return gguf.TypeF32
+	}
+	var typ gguf.GGMLType
+	switch q {
+	case "Q4_K_M", "Q5_K_M":
+		typ = mixType(m, q, t)
+	case "Q5_K":
+		typ = gguf.TypeQ5_K
+	default:
+		parsed, err := gguf.ParseType(q)
+		if err != nil { // cannot happen: Quants() only holds type names gguf knows
+			return gguf.TypeF16
+		}
+		typ = parsed
+	}
+	return fallback(typ, t.Dims[0])
+}
+
+// mixType is llama.cpp's Q4_K_M / Q5_K_M choice for one quantizable 2-D tensor.
+func mixType(m catalog.Model, q string, t Tensor) gguf.GGMLType {
+	def := gguf.TypeQ4_K
+	if q == "Q5_K_M" {
+		def = gguf.TypeQ5_K
+	}
+	isOutput := t.Name == "output.weight" || (m.TiedEmbeddings && t.Name == "token_embd.weight")
+	switch {
+	case isOutput:
+		if t.Dims[0]%def.BlockSize() != 0 {
+			return gguf.TypeQ8_0
+		}
+		return gguf.TypeQ6_K
+	case t.Name == "token_embd.weight":
+		return def
+	case strings.HasSuffix(t.Name, "attn_v.weight") || strings.HasSuffix(t.Name, "attn_qkv.weight"):
+		if useMoreBits(t.Layer, m.Layers) {
+			return gguf.TypeQ6_K
+		}
+		if is70B(m) && def == gguf.TypeQ4_K {
+			return gguf.TypeQ5_K
+		}
+		return def
+	case strings.HasSuffix(t.Name, "ffn_down.weight"):
+		if useMoreBits(t.Layer, m.Layers) {
+			return gguf.TypeQ6_K
+		}
+		return def
+	}
+	return def
+}
+
+// useMoreBits is llama-quant.cpp's use_more_bits lambda, integer division included.
+func useMoreBits(i, n int) bool {
+	return i < n/8 || i >= 7*n/8 || (i-n/8)%3 == 2
+}
+
+// is70B mirrors how llama.cpp labels a model LLM_TYPE_70B: 80 blocks, and for the llama
+// architecture grouped-query attention (heads != KV heads; equal heads would be 65B).
+func is70B(m catalog.Model) bool {
+	if m.Layers != 80 {
+		return false
+	}
+	if m.Arch == "llama" {
+		return m.Heads != m.KVHeads
+	}
+	return m.Arch == "qwen2"
+}
+
+// fallback is llama.cpp's tensor_type_fallback for a row length that does not divide into
+// the type's block.
+func fallback(t gguf.GGMLType, rowLen uint64) gguf.GGMLType {
+	if rowLen%t.BlockSize() == 0 {
+		return t
+	}
+	var r gguf.GGMLType
+	switch t {
+	case gguf.TypeQ2_K, gguf.TypeQ3_K:
+		r = gguf.TypeQ4_0
+	case gguf.TypeQ4_K:
+		r = gguf.TypeQ5_0
+	case gguf.TypeQ5_K:
+		r = gguf.TypeQ5_1
+	case gguf.TypeQ6_K:
+		r = gguf.TypeQ8_0
+	default:
+		r = t
+	}
+	if rowLen%r.BlockSize() != 0 {
+		return gguf.TypeF16
+	}
+	return r
+}
+
+// Weights summarises a plan: total bytes, what one generated token reads, and the parameter
+// count.
+type Weights struct {
+	Quant string `json:"quant"`
+	// Bytes is the exact size of all tensor data.
+	Bytes int64 `json:"bytes"`
+	// ReadPerToken is what one decode step streams from memory: every tensor except the token
+	// embeddings, of which only one row is read (unless tied, when the matrix is also the
+	// output projection and is read whole).
+	ReadPerToken int64 `json:"read_per_token_bytes"`
+	// Params counts the elements of all tensors.
+	Params int64 `json:"params"`
+	// LayerBytes is the size of one repeating block (the average when blocks differ), used for
+	// partial GPU offload; NonLayerBytes is embeddings, output and final norm.
+	LayerBytes    int64 `json:"layer_bytes"`
+	NonLayerBytes int64 `json:"non_layer_bytes"`
+	// Types counts bytes per ggml type, e.g. {"Q4_K": ..., "Q6_K": ..., "F32": ...}.
+	Types map[string]int64 `json:"types"`
+}
+
+// WeightsOf computes the Weights summary of m at quant.
+func WeightsOf(m catalog.Model, quant string) (Weights, error) {
+	ts, err := Plan(m, quant)
+	if err != nil {
+		return Weights{}, err
+	}
+	q, _ := NormalizeQuant(quant)
+	w := Weights{Quant: q, Types: map[string]int64{}}
+	var layers int64
+	for _, t := range ts {
+		w.Bytes += t.Bytes
+		w.Params += t.Elements()
+		w.Types[t.Type.String()] += t.Bytes
+		if t.Layer >= 0 {
+			layers += t.Bytes
+		} else {
+			w.NonLayerBytes += t.Bytes
+		}
+		if t.Name == "token_embd.weight" && !m.TiedEmbeddings {
+			w.ReadPerToken += t.Bytes / int64(t.Dims[1])
+		} else {
+			w.ReadPerToken += t.Bytes
+		}
+	}
+	w.LayerBytes = layers / int64(m.Layers)
+	return w, nil
+}
+
+// WeightBytes is the exact size of m's tensor data at quant (see Plan for the recipes).
+func WeightBytes(m catalog.Model, quant string) (int64, error) {
+	w, err := WeightsOf(m, quant)
+	return w.Bytes, err
+}
+
+// TypeSummary renders Weights.Types as "Q4_K 3.9 GB, Q6_K 0.9 GB, F32 0.3 MB", largest first.
+func (w Weights) TypeSummary() string {
+	type kv struct {
+		k string
+		v int64
+	}
+	var all []kv
+	for k, v := range w.Types {
+		all = append(all, kv{k, v})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].v > all[j].v || (all[i].v == all[j].v && all[i].k < all[j].k) })
+	parts := make([]string, len(all))
+	for i, e := range all {
+		parts[i] = e.k + " " + HumanBytes(e.v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// HumanBytes formats a byte count in decimal units ("4.92 GB"), as model files are quoted.
+func HumanBytes(b int64) string {
+	f := float64(b)
+	switch {
+	case f >= 1e12:
+		return fmt.Sprintf("%.2f TB", f/1e12)
+	case f >= 1e9:
+		return fmt.Sprintf("%.2f GB", f/1e9)
+	case f >= 1e6:
+		return fmt.Sprintf("%.1f MB", f/1e6)
+	case f >= 1e3:
+		return fmt.Sprintf("%.1f kB", f/1e3)
+	}
+	return fmt.Sprintf("%d B", b)
+}

@@ -1,0 +1,289 @@
+// Package twin writes and caches twins: GGUF files with a real model's exact architecture,
+// tensor shapes and tokenizer (from engine/catalog and llama.cpp's vocab files) but
+// deterministic pseudo-random weights. llama.cpp's speed and memory do not depend on the
+// weight values, so a twin measures the real model on this machine without downloading
+// it; its words are noise ("twin: real speed, random words").
+package twin
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/gguf"
+)
+
+// FormatVersion changes whenever the writer's output changes; it is stored in every twin
+// (slmscope.twin_format) and in cache file names, so old twins are never reused.
+const FormatVersion = 1
+
+// Metadata keys slmscope adds so any part of the app can recognise a twin.
+const (
+	KeyTwin       = "slmscope.twin"        // bool, always true
+	KeyTwinOf     = "slmscope.twin_of"     // catalog model ID
+	KeyTwinQuant  = "slmscope.twin_quant"  // Quant name
+	KeyTwinFormat = "slmscope.twin_format" // FormatVersion
+)
+
+// Quant is the storage type of a twin's weight matrices. Norms and biases are always F32.
+type Quant string
+
+// The quantizations a twin can be written in.
+const (
+	F16  Quant = "f16"
+	Q8_0 Quant = "q8_0"
+	Q4_0 Quant = "q4_0"
+)
+
+// Quants lists the supported quantizations, largest first.
+func Quants() []Quant { return []Quant{F16, Q8_0, Q4_0} }
+
+// ParseQuant accepts "f16", "q8_0", "Q4_0", ... and reports the choices when s is none of them.
+func ParseQuant(s string) (Quant, error) {
+	q := Quant(strings.ToLower(strings.TrimSpace(s)))
+	for _, k := range Quants() {
+		if q == k {
+			return q, nil
+		}
+	}
+	return "", fmt.Errorf("unknown quantization %q: use f16, q8_0 or q4_0", s)
+}
+
+// Label is the usual upper-case name: "F16", "Q8_0", "Q4_0".
+func (q Quant) Label() string { return strings.ToUpper(string(q)) }
+
+// tensorType is the ggml type used for 2-D weight matrices.
+func (q Quant) tensorType() (gguf.GGMLType, error) {
+	switch q {
+	case F16:
+		return gguf.TypeF16, nil
+	case Q8_0:
+		return gguf.TypeQ8_0, nil
+	case Q4_0:
+		return gguf.TypeQ4_0, nil
+	}
+	return 0, fmt.Errorf("unknown quantization %q: use f16, q8_0 or q4_0", string(q))
+}
+
+// fileType is llama.cpp's general.file_type (enum llama_ftype) for q.
+func (q Quant) fileType() uint32 {
+	switch q {
+	case Q8_0:
+		return 7 // LLAMA_FTYPE_MOSTLY_Q8_0
+	case Q4_0:
+		return 2 // LLAMA_FTYPE_MOSTLY_Q4_0
+	}
+	return 1 // LLAMA_FTYPE_MOSTLY_F16
+}
+
+// tensorKind says how a tensor's values are generated.
+type tensorKind uint8
+
+const (
+	kindMatrix tensorKind = iota // weight matrix in the twin's quantization
+	kindNorm                     // RMS norm weights: all 1.0, F32
+	kindBias                     // biases: small values, F32
+)
+
+// layout is everything needed to write a twin: metadata, tensor table and how to fill it.
+type layout struct {
+	model   catalog.Model
+	quant   Quant
+	kvs     []gguf.KV
+	tensors []gguf.TensorSpec
+	kinds   []tensorKind
+}
+
+// FileName is the twin's file name: model, quantization and FormatVersion, e.g.
+// "smollm2-135m.q8_0.twin1.gguf".
+func FileName(m catalog.Model, q Quant) string {
+	return m.ID + "." + string(q) + ".twin" + strconv.Itoa(FormatVersion) + ".gguf"
+}
+
+// Size returns the exact size in bytes of the twin Write would produce.
+func Size(m catalog.Model, q Quant) (int64, error) {
+	l, err := newLayout(m, q)
+	if err != nil {
+		return 0, err
+	}
+	n, err := gguf.FileSize(l.kvs, l.tensors)
+	if err != nil {
+		return 0, fmt.Errorf("%s twin: %w", m.Name, err)
+	}
+	return n, nil
+}
+
+// newLayout builds the metadata and tensor table of a twin, with the tensor names and
+// shapes llama.cpp v0.5.0 loads for m.Arch (src/models/{llama,qwen2,phi3}.cpp).
+func newLayout(m catalog.Model, q Quant) (*layout, error) {
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("cannot write a twin: %w", err)
+	}
+	wt, err := q.tensorType()
+	if err != nil {
+		return nil, err
+	}
+	tok, err := tokenizerKVs(m)
+	if err != nil {
+		return nil, err
+	}
+	a := m.Arch
+	u := func(v int) gguf.Value { return gguf.Uint32(uint32(v)) }
+	kvs := []gguf.KV{
+		{Key: "general.architecture", Value: gguf.String(a)},
+		{Key: "general.name", Value: gguf.String(m.Name + " twin")},
+		{Key: "general.file_type", Value: gguf.Uint32(q.fileType())},
+		{Key: "general.quantization_version", Value: gguf.Uint32(2)},
+		{Key: KeyTwin, Value: gguf.Bool(true)},
+		{Key: KeyTwinOf, Value: gguf.String(m.ID)},
+		{Key: KeyTwinQuant, Value: gguf.String(string(q))},
+		{Key: KeyTwinFormat, Value: gguf.Uint32(FormatVersion)},
+		{Key: a + ".vocab_size", Value: u(m.Vocab)},
+		{Key: a + ".context_length", Value: u(m.Context)},
+		{Key: a + ".embedding_length", Value: u(m.Hidden)},
+		{Key: a + ".block_count", Value: u(m.Layers)},
+		{Key: a + ".feed_forward_length", Value: u(m.FFN)},
+		{Key: a + ".attention.head_count", Value: u(m.Heads)},
+		{Key: a + ".attention.head_count_kv", Value: u(m.KVHeads)},
+		{Key: a + ".attention.key_length", Value: u(m.HeadDim)},
+		{Key: a + ".attention.value_length", Value: u(m.HeadDim)},
+		{Key: a + ".attention.layer_norm_rms_epsilon", Value: gguf.Float32(float32(m.NormEps))},
+		{Key: a + ".rope.freq_base", Value: gguf.Float32(float32(m.RopeTheta))},
+		{Key: a + ".rope.dimension_count", Value: u(m.HeadDim)},
+	}
+	kvs = append(kvs, tok...)
+
+	l := &layout{model: m, quant: q, kvs: kvs}
+	h, v, f := uint64(m.Hidden), uint64(m.Vocab), uint64(m.FFN)
+	qd, kvd := uint64(m.QDim()), uint64(m.KVDim())
+	matrix := func(name string, dims ...uint64) {
+		t := wt
+		if dims[0]%t.BlockSize() != 0 {
+			t = gguf.TypeF16 // quantized blocks need whole rows; llama.cpp's quantizer falls back the same way
+		}
+		l.add(name, t, kindMatrix, dims...)
+	}
+	matrix("token_embd.weight", h, v)
+	for i := 0; i < m.Layers; i++ {
+		p := "blk." + strconv.Itoa(i) + "."
+		l.add(p+"attn_norm.weight", gguf.TypeF32, kindNorm, h)
+		if a == "phi3" {
+			matrix(p+"attn_qkv.weight", h, qd+2*kvd)
+		} else {
+			matrix(p+"attn_q.weight", h, qd)
+			matrix(p+"attn_k.weight", h, kvd)
+			matrix(p+"attn_v.weight", h, kvd)
+			if m.QKVBias {
+				l.add(p+"attn_q.bias", gguf.TypeF32, kindBias, qd)
+				l.add(p+"attn_k.bias", gguf.TypeF32, kindBias, kvd)
+				l.add(p+"attn_v.bias", gguf.TypeF32, kindBias, kvd)
+			}
+		}
+		matrix(p+"attn_output.weight", qd, h)
+		l.add(p+"ffn_norm.weight", gguf.TypeF32, kindNorm, h)
+		if a == "phi3" {
+			matrix(p+"ffn_up.weight", h, 2*f) // gate and up fused, gate first
+		} else {
+			matrix(p+"ffn_gate.weight", h, f)
+			matrix(p+"ffn_up.weight", h, f)
+		}
+		matrix(p+"ffn_down.weight", f, h)
+	}
+	l.add("output_norm.weight", gguf.TypeF32, kindNorm, h)
+	if !m.TiedEmbeddings {
+		matrix("output.weight", h, v)
+	}
+	return l, nil
+}
+
+func (l *layout) add(name string, t gguf.GGMLType, k tensorKind, dims ...uint64) {
+	l.tensors = append(l.tensors, gguf.TensorSpec{Name: name, Dims: dims, Type: t})
+	l.kinds = append(l.kinds, k)
+}
+
+// progressEvery is the shortest time between two progress callbacks.
+const progressEvery = 50 * time.Millisecond
+
+// Write writes the twin of m in quantization q to path. It writes a temporary file in the
+// same folder and renames it into place only when complete, so a cancelled or killed write
+// never leaves a file that looks valid. progress (may be nil) is called at most every 50 ms
+// with bytes written so far and the file's total size, and once at the end with done == total.
+// Cancelling ctx stops the write and returns ctx's error.
+func Write(ctx context.Context, m catalog.Model, q Quant, path string, progress func(done, total int64)) (err error) {
+	l, err := newLayout(m, q)
+	if err != nil {
+		return err
+	}
+	total, err := gguf.FileSize(l.kvs, l.tensors)
+	if err != nil {
+		return fmt.Errorf("%s twin: %w", m.Name, err)
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("cannot write the %s twin in %s: %w", m.Name, dir, err)
+	}
+	tmp := f.Name()
+	f.Chmod(0o644) // CreateTemp makes 0600; a twin is an ordinary, shareable file
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	pw := &progressWriter{w: f, total: total, report: progress}
+	g := newGenerator(ctx, m.ID)
+	defer g.close()
+	err = gguf.Write(pw, l.kvs, l.tensors, func(i int, t gguf.TensorSpec, w io.Writer) error {
+		return g.fill(w, t, l.kinds[i])
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("writing the %s twin to %s: %w", m.Name, path, err)
+	}
+	if pw.n != total {
+		return fmt.Errorf("writing the %s twin: wrote %d bytes, expected %d", m.Name, pw.n, total)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("saving the %s twin to %s: %w", m.Name, tmp, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("saving the %s twin to %s: %w", m.Name, tmp, err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("saving the %s twin to %s: %w", m.Name, path, err)
+	}
+	if progress != nil {
+		progress(total, total)
+	}
+	return nil
+}
+
+// progressWriter counts bytes and reports them at most every progressEvery.
+type progressWriter struct {
+	w      io.Writer
+	n      int64
+	total  int64
+	last   time.Time
+	report func(done, total int64)
+}
+
+func (p *progressWriter) Write(b []byte) (int, error) {
+	n, err := p.w.Write(b)
+	p.n += int64(n)
+	if p.report != nil {
+		if now := time.Now(); now.Sub(p.last) >= progressEvery {
+			p.last = now
+			p.report(p.n, p.total)
+		}
+	}
+	return n, err
+}

@@ -1,0 +1,57 @@
+package hwprobe
+
+import "context"
+
+// GPU is one graphics adapter. Zero numbers are "unknown" only when Unknown says so (with
+// the reason); Source names the library or files the figures came from.
+type GPU struct {
+	Vendor   string `json:"vendor"` // NVIDIA, AMD, Intel, Apple, or the PCI vendor id
+	Name     string `json:"name"`
+	Index    int    `json:"index"`
+	UUID     string `json:"uuid,omitempty"`
+	PCIBusID string `json:"pci_bus_id,omitempty"`
+
+	MemoryTotalBytes uint64 `json:"memory_total_bytes"`
+	MemoryFreeBytes  uint64 `json:"memory_free_bytes"`
+	MemoryUsedBytes  uint64 `json:"memory_used_bytes"`
+	// UnifiedMemory is true when the GPU uses system RAM (Apple silicon, integrated GPUs).
+	UnifiedMemory bool `json:"unified_memory"`
+	// SharedMemoryBytes is system RAM the OS lets the GPU borrow (DXGI).
+	SharedMemoryBytes uint64 `json:"shared_memory_bytes,omitempty"`
+
+	// BandwidthGBps is the theoretical memory bandwidth (bus width × memory clock).
+	BandwidthGBps      float64 `json:"bandwidth_gbps"`
+	BandwidthSource    string  `json:"bandwidth_source,omitempty"`
+	MemoryBusWidthBits int     `json:"memory_bus_width_bits,omitempty"`
+	MaxMemoryClockMHz  int     `json:"max_memory_clock_mhz,omitempty"`
+
+	Driver            string `json:"driver,omitempty"`
+	CUDAVersion       string `json:"cuda_version,omitempty"`
+	ComputeCapability string `json:"compute_capability,omitempty"`
+	PCIeGeneration    int    `json:"pcie_generation,omitempty"`
+	PCIeWidth         int    `json:"pcie_width,omitempty"`
+
+	PowerWatts      float64 `json:"power_watts,omitempty"`
+	PowerLimitWatts float64 `json:"power_limit_watts,omitempty"`
+	TemperatureC    int     `json:"temperature_c,omitempty"`
+	BusyPercent     int     `json:"busy_percent,omitempty"`
+
+	Source  string  `json:"source"`
+	Unknown Unknown `json:"unknown,omitempty"`
+}
+
+// ProbeGPUs lists GPUs through every vendor probe (cheap enough to call every second or two
+// for live VRAM use). The notes say why a vendor found nothing.
+func ProbeGPUs(ctx context.Context, opts Options) ([]GPU, []string) {
+	return probeGPUs(ctx, opts)
+}
+
+// cString reads a NUL-terminated string from buf.
+func cString(buf []byte) string {
+	for i, b := range buf {
+		if b == 0 {
+			return string(buf[:i])
+		}
+	}
+	return string(buf)
+}

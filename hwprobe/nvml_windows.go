@@ -1,0 +1,4 @@
+package hwprobe
+
+// defaultNVMLLibrary is found in System32 with current NVIDIA drivers.
+const defaultNVMLLibrary = "nvml.dll"

@@ -1,0 +1,388 @@
+package lessons
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ProgressVersion is the progress file format this slmscope writes and reads.
+const ProgressVersion = 1
+
+// Progress is everything the learner has done, as stored in progress.json.
+type Progress struct {
+	Version int                        `json:"version"`
+	App     string                     `json:"app"`
+	Updated time.Time                  `json:"updated"`
+	Lessons map[string]*LessonProgress `json:"lessons"`
+}
+
+// LessonProgress is one lesson's quiz history.
+type LessonProgress struct {
+	Best      *ScoreRecord                 `json:"best,omitempty"` // best full (not retry) session
+	Last      *ScoreRecord                 `json:"last,omitempty"` // most recent session, full or retry
+	Sessions  int                          `json:"sessions"`       // finished sessions
+	Questions map[string]*QuestionProgress `json:"questions"`
+}
+
+// ScoreRecord is a finished session's score.
+type ScoreRecord struct {
+	Correct int       `json:"correct"`
+	Total   int       `json:"total"`
+	Retry   bool      `json:"retry,omitempty"`
+	At      time.Time `json:"at"`
+}
+
+// Percent is the score as a percentage.
+func (r ScoreRecord) Percent() float64 { return Score{Correct: r.Correct, Total: r.Total}.Percent() }
+
+// QuestionProgress is one question's history.
+type QuestionProgress struct {
+	Attempts    int       `json:"attempts"`
+	Correct     int       `json:"correct"` // how many attempts were correct
+	LastCorrect bool      `json:"last_correct"`
+	LastAnswer  string    `json:"last_answer"`
+	FirstAt     time.Time `json:"first_at"`
+	LastAt      time.Time `json:"last_at"`
+}
+
+// DefaultProgressPath is <user config dir>/slmscope/progress.json.
+func DefaultProgressPath() (string, error) {
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find your user config folder to keep quiz progress in: %w", err)
+	}
+	return filepath.Join(d, "slmscope", "progress.json"), nil
+}
+
+// Store keeps progress in a JSON file, writing it atomically after every change. It is safe
+// for concurrent use. A file it cannot use is moved aside, never overwritten.
+type Store struct {
+	path    string
+	mu      sync.Mutex
+	p       Progress
+	warning string
+	noSave  string // non-empty: why saving is disabled this session
+}
+
+// renameFile is os.Rename; tests replace it to simulate a crash between write and rename.
+var renameFile = os.Rename
+
+// nowUTC is the clock used for file names; tests may fix it.
+var nowUTC = func() time.Time { return time.Now().UTC() }
+
+// OpenStore loads the progress file at path. It never fails: a missing file is a fresh start;
+// a corrupt, truncated or future-version file is renamed to path.corrupt-<timestamp> and
+// progress starts fresh; Warning says what happened so the UI can tell the learner.
+func OpenStore(path string) *Store {
+	s := &Store{path: path, p: newProgress()}
+	removeStaleTemps(path)
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return s
+	case err != nil:
+		s.noSave = "the progress file could not be read"
+		s.warning = fmt.Sprintf("Could not read your progress file %s (%v). Progress is kept for this session only and the file is left untouched; check its permissions.", path, err)
+		return s
+	}
+	p, err := decodeProgress(data)
+	if err == nil {
+		s.p = p
+		return s
+	}
+	aside, merr := moveAside(path)
+	if merr != nil {
+		s.noSave = "the unreadable progress file could not be moved aside"
+		s.warning = fmt.Sprintf("Your progress file %s could not be used (%v) and could not be moved aside (%v). Progress is kept for this session only, so the file is not overwritten.", path, err, merr)
+		return s
+	}
+	s.warning = fmt.Sprintf("Your progress file could not be used (%v). It was kept as %s and progress starts fresh.", err, aside)
+	return s
+}
+
+func newProgress() Progress {
+	return Progress{Version: ProgressVersion, App: "slmscope", Lessons: map[string]*LessonProgress{}}
+}
+
+// decodeProgress parses and checks a progress file's bytes.
+func decodeProgress(data []byte) (Progress, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return Progress{}, errors.New("the file is empty")
+	}
+	var head struct {
+		Version *int `json:"version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return Progress{}, fmt.Errorf("it is not valid JSON, perhaps truncated: %w", err)
+	}
+	if head.Version == nil {
+		return Progress{}, errors.New("it has no format version")
+	}
+	if *head.Version > ProgressVersion {
+		return Progress{}, fmt.Errorf("it was written by a newer slmscope (format version %d; this one reads version %d)", *head.Version, ProgressVersion)
+	}
+	if *head.Version < 1 {
+		return Progress{}, fmt.Errorf("format version %d is not valid", *head.Version)
+	}
+	var p Progress
+	if err := json.Unmarshal(data, &p); err != nil {
+		return Progress{}, fmt.Errorf("it does not have the expected fields: %w", err)
+	}
+	if p.Lessons == nil {
+		p.Lessons = map[string]*LessonProgress{}
+	}
+	for id, lp := range p.Lessons {
+		if lp == nil {
+			return Progress{}, fmt.Errorf("lesson %q has no data", id)
+		}
+		if lp.Questions == nil {
+			lp.Questions = map[string]*QuestionProgress{}
+		}
+		for qid, qp := range lp.Questions {
+			if qp == nil || qp.Attempts < 0 || qp.Correct < 0 || qp.Correct > qp.Attempts {
+				return Progress{}, fmt.Errorf("lesson %q question %q has impossible counts", id, qid)
+			}
+		}
+		for _, r := range []*ScoreRecord{lp.Best, lp.Last} {
+			if r != nil && (r.Correct < 0 || r.Total < 0 || r.Correct > r.Total) {
+				return Progress{}, fmt.Errorf("lesson %q has an impossible score", id)
+			}
+		}
+	}
+	p.App = "slmscope"
+	return p, nil
+}
+
+// moveAside renames path to path.corrupt-<UTC timestamp> (with a counter if that exists).
+func moveAside(path string) (string, error) {
+	base := path + ".corrupt-" + nowUTC().Format("20060102T150405Z")
+	dst := base
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(dst); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		dst = fmt.Sprintf("%s-%d", base, i)
+	}
+	if err := os.Rename(path, dst); err != nil {
+		return "", err
+	}
+	return dst, nil
+}
+
+// removeStaleTemps deletes temp files an interrupted save left behind (older than a minute, so
+// another running slmscope's save in progress is not disturbed). The real file is untouched.
+func removeStaleTemps(path string) {
+	matches, _ := filepath.Glob(globEscape(path) + ".tmp-*")
+	for _, m := range matches {
+		if st, err := os.Lstat(m); err == nil && st.Mode().IsRegular() && time.Since(st.ModTime()) > time.Minute {
+			os.Remove(m)
+		}
+	}
+}
+
+func globEscape(p string) string {
+	r := strings.NewReplacer(`*`, `\*`, `?`, `\?`, `[`, `\[`)
+	if os.PathSeparator == '\\' {
+		return p // Glob has no escapes on Windows; such names are rare in a config folder
+	}
+	return r.Replace(p)
+}
+
+// WriteFileAtomic writes data to path so that a crash at any moment leaves either the old file
+// or the new one, never a mix: it writes a temp file in the same folder, flushes it to disk,
+// then renames it over path.
+func WriteFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("cannot create the folder %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("cannot write in %s: %w", dir, err)
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("cannot write %s (is the disk full?): %w", tmp, werr)
+	}
+	if err := renameFile(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("cannot replace %s: %w", path, err)
+	}
+	syncDir(dir)
+	return nil
+}
+
+// Path is the progress file's location.
+func (s *Store) Path() string { return s.path }
+
+// Warning is what went wrong when the file was opened ("" if nothing).
+func (s *Store) Warning() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.warning
+}
+
+// save writes the current progress; the caller holds mu.
+func (s *Store) save() error {
+	if s.noSave != "" {
+		return fmt.Errorf("progress is not saved this session because %s", s.noSave)
+	}
+	s.p.Updated = nowUTC()
+	data, err := json.MarshalIndent(s.p, "", "  ")
+	if err != nil {
+		return fmt.Errorf("cannot encode progress: %w", err)
+	}
+	if err := WriteFileAtomic(s.path, append(data, '\n')); err != nil {
+		return fmt.Errorf("could not save quiz progress: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) lesson(id string) *LessonProgress {
+	lp := s.p.Lessons[id]
+	if lp == nil {
+		lp = &LessonProgress{Questions: map[string]*QuestionProgress{}}
+		s.p.Lessons[id] = lp
+	}
+	return lp
+}
+
+// RecordAnswer adds one attempt at a question and saves. The in-memory progress is updated
+// even if saving fails; the error says why it was not saved.
+func (s *Store) RecordAnswer(lessonID string, q Question, a Answer, correct bool, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lp := s.lesson(lessonID)
+	qp := lp.Questions[q.ID]
+	if qp == nil {
+		qp = &QuestionProgress{FirstAt: at}
+		lp.Questions[q.ID] = qp
+	}
+	qp.Attempts++
+	if correct {
+		qp.Correct++
+	}
+	qp.LastCorrect, qp.LastAnswer, qp.LastAt = correct, AnswerText(q, a), at
+	return s.save()
+}
+
+// RecordSession stores a finished session's score as the lesson's last score and, for a full
+// (not retry) session, as its best if it beats the previous best; then saves.
+func (s *Store) RecordSession(lessonID string, sc Score, retry bool, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lp := s.lesson(lessonID)
+	rec := &ScoreRecord{Correct: sc.Correct, Total: sc.Total, Retry: retry, At: at}
+	lp.Last = rec
+	lp.Sessions++
+	if !retry && sc.Total > 0 && (lp.Best == nil || rec.Percent() > lp.Best.Percent()) {
+		best := *rec
+		lp.Best = &best
+	}
+	return s.save()
+}
+
+// Snapshot returns a deep copy of the progress.
+func (s *Store) Snapshot() Progress {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	data, _ := json.Marshal(s.p)
+	var out Progress
+	_ = json.Unmarshal(data, &out)
+	if out.Lessons == nil {
+		out.Lessons = map[string]*LessonProgress{}
+	}
+	return out
+}
+
+// LessonIDs lists the lessons with any progress, sorted.
+func (s *Store) LessonIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sortedKeys(s.p.Lessons)
+}
+
+// Reset forgets all progress and saves the empty state. The UI asks for confirmation first.
+func (s *Store) Reset() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.p = newProgress()
+	return s.save()
+}
+
+// Export writes the progress as a file another slmscope can import.
+func (s *Store) Export(w io.Writer) error {
+	s.mu.Lock()
+	data, err := json.MarshalIndent(s.p, "", "  ")
+	s.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("cannot encode progress: %w", err)
+	}
+	if _, err := w.Write(append(data, '\n')); err != nil {
+		return fmt.Errorf("could not write the exported progress: %w", err)
+	}
+	return nil
+}
+
+// Import replaces the progress with an exported file's, after checking it completely; a file
+// that is not valid progress changes nothing.
+func (s *Store) Import(r io.Reader) error {
+	data, err := io.ReadAll(io.LimitReader(r, 64<<20))
+	if err != nil {
+		return fmt.Errorf("could not read the file to import: %w", err)
+	}
+	p, err := decodeProgress(data)
+	if err != nil {
+		return fmt.Errorf("this is not a slmscope progress file that can be imported: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.p
+	s.p = p
+	if err := s.save(); err != nil {
+		s.p = old
+		return err
+	}
+	return nil
+}
+
+// Summary describes a lesson's progress in one line for lists.
+func (lp *LessonProgress) Summary() string {
+	if lp == nil {
+		return "not started"
+	}
+	var parts []string
+	if lp.Best != nil {
+		parts = append(parts, fmt.Sprintf("best %d/%d", lp.Best.Correct, lp.Best.Total))
+	}
+	if lp.Last != nil {
+		l := fmt.Sprintf("last %d/%d", lp.Last.Correct, lp.Last.Total)
+		if lp.Last.Retry {
+			l += " (retry)"
+		}
+		parts = append(parts, l)
+	}
+	attempts := 0
+	for _, q := range lp.Questions {
+		attempts += q.Attempts
+	}
+	parts = append(parts, fmt.Sprintf("%d answers given", attempts))
+	return strings.Join(parts, " · ")
+}

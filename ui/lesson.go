@@ -1,0 +1,226 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"slmscope/lessons"
+)
+
+// lessonScreen shows one lesson: its header, its Markdown with tables drawn as tables and
+// "On this machine" lines filled in from this computer, its key terms, and the instructor
+// folder's status.
+type lessonScreen struct {
+	a      *App
+	st     *lessonState
+	picker *widget.Select
+	ids    []string
+	page   *fyne.Container // the rendered lesson
+	scroll *container.Scroll
+	folder *fyne.Container // instructor folder path and problems
+	alert  *widget.Label   // "n files have problems" above the lesson
+	live   []*widget.Label // the "On this machine" lines, for tests
+}
+
+func buildLessonScreen(a *App) fyne.CanvasObject { return newLessonScreen(a).buildUI() }
+
+func newLessonScreen(a *App) *lessonScreen {
+	s := &lessonScreen{a: a, st: a.lessonState()}
+	s.st.onCatalog = append(s.st.onCatalog, s.onCatalogChanged)
+	return s
+}
+
+func (s *lessonScreen) buildUI() fyne.CanvasObject {
+	s.picker = widget.NewSelect(nil, s.onPick)
+	reload := widget.NewButtonWithIcon("Reload", theme.ViewRefreshIcon(), s.onReload)
+	quiz := widget.NewButtonWithIcon("Check yourself", theme.ConfirmIcon(), s.onQuiz)
+	quiz.Importance = widget.HighImportance
+	s.alert = widget.NewLabel("")
+	s.alert.Importance = widget.WarningImportance
+	s.alert.Wrapping = fyne.TextWrapWord
+	s.alert.Hide()
+	s.page = container.NewVBox()
+	s.folder = container.NewVBox()
+	s.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(s.page, widget.NewSeparator(), s.folder)))
+	top := container.NewBorder(nil, s.alert, widget.NewLabel("Lesson"), container.NewHBox(reload, quiz), s.picker)
+	s.onCatalogChanged()
+	return container.NewBorder(top, nil, nil, nil, s.scroll)
+}
+
+// onCatalogChanged refreshes the picker, the lesson and the folder report after a (re)load.
+func (s *lessonScreen) onCatalogChanged() {
+	titles, ids := s.st.lessonTitles()
+	s.ids = ids
+	s.picker.Options = titles
+	for i, id := range ids {
+		if id == s.st.current {
+			s.picker.SetSelectedIndex(i) // calls onPick, which renders
+		}
+	}
+	s.picker.Refresh()
+	if s.st.current == "" {
+		s.render(nil)
+	}
+	s.renderFolder()
+}
+
+func (s *lessonScreen) onPick(string) {
+	i := s.picker.SelectedIndex()
+	if i < 0 || i >= len(s.ids) {
+		return
+	}
+	s.st.current = s.ids[i]
+	s.render(s.st.catalog.Lesson(s.st.current))
+}
+
+func (s *lessonScreen) onReload() { s.st.reload() }
+
+func (s *lessonScreen) onQuiz() {
+	if s.st.startQuiz != nil {
+		s.st.startQuiz(s.st.current)
+	}
+	s.a.showScreen("Quiz")
+}
+
+// render draws lesson l into the page.
+func (s *lessonScreen) render(l *lessons.Lesson) {
+	s.page.RemoveAll()
+	s.live = nil
+	if l == nil {
+		s.page.Add(widget.NewLabel("No lessons are available."))
+		return
+	}
+	title := widget.NewRichTextFromMarkdown("# " + l.Title)
+	title.Wrapping = fyne.TextWrapWord
+	s.page.Add(title)
+	var meta []string
+	if l.Track != "" {
+		meta = append(meta, l.Track)
+	}
+	if l.Number > 0 {
+		meta = append(meta, fmt.Sprintf("Lesson %d", l.Number))
+	}
+	meta = append(meta, l.Level, fmt.Sprintf("~%d min read", l.ReadTime))
+	if len(l.Prerequisites) > 0 {
+		meta = append(meta, "before this: "+strings.Join(l.Prerequisites, ", "))
+	}
+	m := widget.NewLabel(strings.Join(meta, " · "))
+	m.Wrapping = fyne.TextWrapWord
+	m.Importance = widget.LowImportance
+	s.page.Add(m)
+	if l.Goal != "" {
+		g := widget.NewLabel("After this lesson: " + l.Goal)
+		g.Wrapping = fyne.TextWrapWord
+		g.TextStyle.Italic = true
+		s.page.Add(g)
+	}
+	facts := s.st.facts()
+	for _, b := range l.Blocks {
+		switch b.Kind {
+		case lessons.BlockMarkdown:
+			rt := widget.NewRichTextFromMarkdown(b.Markdown)
+			rt.Wrapping = fyne.TextWrapWord
+			s.page.Add(rt)
+		case lessons.BlockTable:
+			s.page.Add(container.NewPadded(newMarkdownTable(b.Table)))
+		case lessons.BlockLive:
+			s.page.Add(s.liveCard(b.Live, facts))
+		}
+	}
+	if len(l.KeyTerms) > 0 {
+		var md strings.Builder
+		md.WriteString("## Key terms\n\n")
+		for _, k := range l.KeyTerms {
+			fmt.Fprintf(&md, "- **%s**: %s\n", k.Term, k.Meaning)
+		}
+		rt := widget.NewRichTextFromMarkdown(md.String())
+		rt.Wrapping = fyne.TextWrapWord
+		s.page.Add(rt)
+	}
+	if l.QuizSet == nil {
+		s.page.Add(widget.NewLabel("This lesson has no quiz."))
+	}
+	src := widget.NewLabel("Source: " + l.Source)
+	src.Importance = widget.LowImportance
+	s.page.Add(src)
+	s.scroll.ScrollToTop()
+}
+
+// liveCard is an "On this machine" line with a link to the Compare screen.
+func (s *lessonScreen) liveCard(topic string, f lessons.Facts) fyne.CanvasObject {
+	text, measured := lessons.OnThisMachine(topic, f)
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	if !measured {
+		l.Importance = widget.WarningImportance
+	}
+	s.live = append(s.live, l)
+	compare := widget.NewButtonWithIcon("Compare", theme.NavigateNextIcon(), func() { s.a.showScreen("Compare") })
+	if !s.a.hasScreen("Compare") {
+		compare.Disable()
+	}
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = theme.InputRadiusSize()
+	icon := widget.NewIcon(theme.ComputerIcon())
+	return container.NewStack(bg, container.NewBorder(nil, nil, icon, container.NewCenter(compare), l))
+}
+
+// renderFolder shows where instructor lessons go and what is wrong with any of them.
+func (s *lessonScreen) renderFolder() {
+	s.folder.RemoveAll()
+	c := s.st.catalog
+	head := widget.NewRichTextFromMarkdown("### Instructor lessons folder")
+	s.folder.Add(head)
+	if c.Dir == "" {
+		s.folder.Add(widget.NewLabel("No user config folder was found, so instructor lessons cannot be loaded."))
+	} else {
+		path := widget.NewLabel(c.Dir)
+		path.TextStyle.Monospace = true
+		path.Wrapping = fyne.TextWrapBreak
+		s.folder.Add(path)
+		var status string
+		switch {
+		case c.DirMissing:
+			status = "This folder does not exist yet. Create it and put lesson files (.md, with a quiz .quiz.yaml beside each) in it, then press Reload. `slmscope lessons check` validates it."
+		default:
+			n := 0
+			for _, l := range c.Lessons {
+				if l.Source != "built-in" {
+					n++
+				}
+			}
+			status = fmt.Sprintf("%d lessons loaded from this folder, %d problems.", n, len(c.Errors))
+		}
+		st := widget.NewLabel(status)
+		st.Wrapping = fyne.TextWrapWord
+		s.folder.Add(st)
+	}
+	for _, e := range c.Errors {
+		l := widget.NewLabel("• " + e.Error())
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.DangerImportance
+		s.folder.Add(l)
+	}
+	if n := len(c.Errors); n > 0 {
+		s.alert.SetText(fmt.Sprintf("%d problems in the instructor lessons folder: the other lessons loaded. Details at the end of the page.", n))
+		s.alert.Show()
+	} else {
+		s.alert.Hide()
+	}
+}
+
+// hasScreen says whether a screen with this title exists (for links between screens).
+func (a *App) hasScreen(title string) bool {
+	for _, e := range a.screens {
+		if e.title == title {
+			return true
+		}
+	}
+	return false
+}
