@@ -193,7 +193,7 @@ func Bench(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 		Model: o.Model.Label, Twin: o.Model.Twin, Quant: o.Model.Quant, Params: o.Model.Params,
 		FileBytes: o.Model.Bytes, Path: o.Model.Path, Threads: o.Threads, Context: o.Context,
 		Repeats: o.Repeat, When: time.Now().UTC(),
-		Method: "each repeat starts a fresh worker; times are slmscope's wall clock on the parent side of the pipe; llama_* are llama.cpp's perf counters for the same run; peak RSS is the worker's VmHWM; values are medians over repeats",
+		Method: "each repeat starts a fresh worker; greedy sampling; times are slmscope's wall clock on the parent side of the pipe; llama_* are llama.cpp's perf counters for the same run; peak RSS is the worker's VmHWM; values are medians over repeats",
 	}
 	for i := 0; i < o.Repeat; i++ {
 		say("run %d/%d: starting worker", i+1, o.Repeat)
@@ -240,7 +240,7 @@ func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {
 		return BenchRun{}, "", err
 	}
 	meter := startEnergy()
-	r, err := w.Generate(ctx, GenerateOptions{Prompt: DefaultPrompt, PromptTokens: o.PromptTokens, MaxTokens: o.GenTokens, IgnoreEOS: true}, nil)
+	r, err := w.Generate(ctx, GenerateOptions{Prompt: DefaultPrompt, PromptTokens: o.PromptTokens, MaxTokens: o.GenTokens, IgnoreEOS: true, Greedy: true}, nil)
 	if err != nil {
 		return BenchRun{}, "", err
 	}

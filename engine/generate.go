@@ -17,6 +17,7 @@ type GenerateOptions struct {
 	MaxTokens    int
 	IgnoreEOS    bool // keep going past end-of-text (benchmarks and twins)
 	Seed         uint32
+	Greedy       bool // argmax sampling (benchmarks)
 }
 
 // Token is one generated token as the caller sees it.
@@ -110,7 +111,7 @@ func (w *Worker) Generate(ctx context.Context, o GenerateOptions, onToken func(T
 	}
 	start := time.Now()
 	if err := w.send(wire.Request{Op: wire.OpGenerate, Prompt: o.Prompt, PromptTokens: o.PromptTokens,
-		MaxTokens: o.MaxTokens, IgnoreEOS: o.IgnoreEOS, Seed: o.Seed}); err != nil {
+		MaxTokens: o.MaxTokens, IgnoreEOS: o.IgnoreEOS, Seed: o.Seed, Greedy: o.Greedy}); err != nil {
 		return nil, w.crashError("generating")
 	}
 	res := &Result{}

@@ -19,6 +19,7 @@ import (
 
 	"slmscope/engine/gguf"
 	"slmscope/engine/wire"
+	"slmscope/hwprobe"
 )
 
 // Options says how to start a worker. The zero value runs this executable as `slmscope worker`.
@@ -327,4 +328,24 @@ func ListDevices(ctx context.Context) ([]Device, error) {
 	}
 	defer w.Close()
 	return w.Ready.Devices, nil
+}
+
+// LlamaDevices asks a short-lived worker for llama.cpp's device list in the hardware probe's
+// terms. The string says where the list came from, or why there is none.
+func LlamaDevices(ctx context.Context) ([]hwprobe.LlamaDevice, string) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	devs, err := ListDevices(ctx)
+	if err != nil {
+		return nil, "llama.cpp's device list is unavailable: " + strings.Join(strings.Fields(err.Error()), " ")
+	}
+	out := make([]hwprobe.LlamaDevice, 0, len(devs))
+	for _, d := range devs {
+		out = append(out, hwprobe.LlamaDevice{Name: d.Name, Description: d.Description, Type: d.Type,
+			MemoryFreeBytes: d.MemoryFree, MemoryTotalBytes: d.MemoryTotal})
+	}
+	if len(out) == 0 {
+		return out, "the llama.cpp worker listed no devices"
+	}
+	return out, "from the llama.cpp worker (ggml backend devices)"
 }

@@ -221,7 +221,13 @@ func probeGPUs(ctx context.Context, opts Options) ([]GPU, []string) {
 	}
 	if opts.isHost() {
 		pg, pn := probePlatformGPUs()
-		gpus = append(gpus, pg...)
+		for _, g := range pg {
+			// DXGI lists NVIDIA and AMD adapters too; their vendor library gave more detail.
+			if g.Vendor == "NVIDIA" && len(nv) > 0 || g.Vendor == "AMD" && len(amd) > 0 {
+				continue
+			}
+			gpus = append(gpus, g)
+		}
 		notes = append(notes, pn...)
 	}
 	return gpus, notes

@@ -97,6 +97,14 @@ func (api *nvmlAPI) bind(field string, fptr any, names ...string) {
 
 func loadNVML(path string) (*nvmlAPI, error) {
 	lib, err := openLibrary(path)
+	if err != nil && path == defaultNVMLLibrary {
+		for _, p := range nvmlFallbackPaths() {
+			if l, e := openLibrary(p); e == nil {
+				lib, err = l, nil
+				break
+			}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +149,7 @@ func probeNVML(path string) ([]GPU, error) {
 	defer runtime.UnlockOSThread()
 	if err := nvmlErr(api.Init()); err != nil {
 		api.lib.close()
-		return nil, fmt.Errorf("NVIDIA NVML (%s) failed to start: %w", path, err)
+		return nil, fmt.Errorf("NVIDIA NVML (%s) failed to start: %w", api.lib.path, err)
 	}
 	defer func() {
 		if api.Shutdown != nil {
@@ -182,7 +190,7 @@ func probeNVML(path string) ([]GPU, error) {
 	}
 	var gpus []GPU
 	for i := uint32(0); i < count; i++ {
-		g := GPU{Vendor: "NVIDIA", Index: int(i), Driver: driver, CUDAVersion: cuda, Source: "NVML (" + path + ")"}
+		g := GPU{Vendor: "NVIDIA", Index: int(i), Driver: driver, CUDAVersion: cuda, Source: "NVML (" + api.lib.path + ")"}
 		for k, v := range sysUnknown {
 			g.Unknown.set(k, v)
 		}

@@ -187,3 +187,21 @@ func TestParseLessonValid(t *testing.T) {
 		t.Errorf("table = %+v", tb)
 	}
 }
+
+func TestReflow(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"one\ntwo\n\nthree", "one two\n\nthree"},
+		{"# Head\ntext\nmore", "# Head\ntext more"},
+		{"- item\n  continued\n- next", "- item continued\n- next"},
+		{"1. first\n2. second\n   wraps", "1. first\n2. second wraps"},
+		{"> quote\n> goes on\n\nafter", "> quote goes on\n\nafter"},
+		{"para\n> quote", "para\n> quote"},
+		{"```\ncode\nlines\n```\nx\ny", "```\ncode\nlines\n```\nx y"},
+		{"text\n---\nmore", "text\n---\nmore"},
+	}
+	for _, tt := range tests {
+		if got := Reflow(tt.in); got != tt.want {
+			t.Errorf("Reflow(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -184,3 +185,59 @@ func parseTable(lines []string, first int) (*Table, int, error) {
 	}
 	return t, n, nil
 }
+
+// Reflow joins the lines of each paragraph, list item and quote into one line, so that a
+// renderer which treats every newline as a line break (Fyne's does) lets the text wrap to its
+// width instead. Headings, list markers, quotes, tables and fenced code keep their lines.
+func Reflow(md string) string {
+	lines := strings.Split(md, "\n")
+	var out []string
+	inFence := false
+	joinable := false // the previous output line is prose that a continuation may join
+	prevQuote := false
+	for _, line := range lines {
+		trim := strings.TrimSpace(line)
+		if strings.HasPrefix(trim, "```") || strings.HasPrefix(trim, "~~~") {
+			inFence = !inFence
+			out = append(out, line)
+			joinable = false
+			continue
+		}
+		if inFence {
+			out = append(out, line)
+			continue
+		}
+		isQuote := strings.HasPrefix(trim, ">")
+		switch {
+		case trim == "":
+			joinable = false
+			out = append(out, line)
+		case isQuote && joinable && prevQuote:
+			out[len(out)-1] += " " + strings.TrimSpace(strings.TrimPrefix(trim, ">"))
+		case !isQuote && joinable && !prevQuote && !startsBlock(trim):
+			out[len(out)-1] += " " + trim
+		default:
+			out = append(out, line)
+			joinable = !strings.HasPrefix(trim, "#") && !strings.HasPrefix(trim, "|") && !isRule(trim)
+			prevQuote = isQuote
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+var orderedItemRE = regexp.MustCompile(`^\d+[.)]\s`)
+
+// startsBlock says whether a line begins a new Markdown block rather than continuing prose.
+func startsBlock(trim string) bool {
+	switch {
+	case strings.HasPrefix(trim, "#"), strings.HasPrefix(trim, "|"), strings.HasPrefix(trim, ">"):
+		return true
+	case strings.HasPrefix(trim, "- "), strings.HasPrefix(trim, "* "), strings.HasPrefix(trim, "+ "):
+		return true
+	case isRule(trim):
+		return true
+	}
+	return orderedItemRE.MatchString(trim)
+}
+
+func isRule(trim string) bool { return trim == "---" || trim == "***" || trim == "___" }

@@ -47,7 +47,9 @@ type screenEntry struct {
 
 // Run opens the main window and blocks until it is closed. It returns the exit code.
 func Run() int {
-	a := newApp(app.NewWithID(AppID), engine.Options{})
+	fa := app.NewWithID(AppID)
+	fa.SetIcon(appIcon)
+	a := newApp(fa, engine.Options{})
 	a.win.ShowAndRun()
 	return 0
 }

@@ -40,24 +40,9 @@ func realHardwareSource() hardwareSource {
 	}
 }
 
-// fillLlamaDevices asks a short-lived llama.cpp worker for ggml's backend devices; the
-// string is the source, or the reason there is no list.
+// fillLlamaDevices asks a short-lived llama.cpp worker for ggml's backend devices.
 func fillLlamaDevices(ctx context.Context) ([]hwprobe.LlamaDevice, string) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	devs, err := engine.ListDevices(ctx)
-	if err != nil {
-		return nil, "llama.cpp's device list is unavailable: " + strings.Join(strings.Fields(err.Error()), " ")
-	}
-	out := make([]hwprobe.LlamaDevice, 0, len(devs))
-	for _, d := range devs {
-		out = append(out, hwprobe.LlamaDevice{Name: d.Name, Description: d.Description, Type: d.Type,
-			MemoryFreeBytes: d.MemoryFree, MemoryTotalBytes: d.MemoryTotal})
-	}
-	if len(out) == 0 {
-		return out, "the llama.cpp worker listed no devices"
-	}
-	return out, "from the llama.cpp worker (ggml backend devices)"
+	return engine.LlamaDevices(ctx)
 }
 
 // hardwareScreen shows what this machine has for running models, each figure with its source.

@@ -25,6 +25,7 @@ type lessonScreen struct {
 	scroll *container.Scroll
 	folder *fyne.Container // instructor folder path and problems
 	alert  *widget.Label   // "n files have problems" above the lesson
+	top    *fyne.Container
 	live   []*widget.Label // the "On this machine" lines, for tests
 }
 
@@ -48,9 +49,9 @@ func (s *lessonScreen) buildUI() fyne.CanvasObject {
 	s.page = container.NewVBox()
 	s.folder = container.NewVBox()
 	s.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(s.page, widget.NewSeparator(), s.folder)))
-	top := container.NewBorder(nil, s.alert, widget.NewLabel("Lesson"), container.NewHBox(reload, quiz), s.picker)
+	s.top = container.NewBorder(nil, s.alert, widget.NewLabel("Lesson"), container.NewHBox(reload, quiz), s.picker)
 	s.onCatalogChanged()
-	return container.NewBorder(top, nil, nil, nil, s.scroll)
+	return container.NewBorder(s.top, nil, nil, nil, s.scroll)
 }
 
 // onCatalogChanged refreshes the picker, the lesson and the folder report after a (re)load.
@@ -124,7 +125,7 @@ func (s *lessonScreen) render(l *lessons.Lesson) {
 	for _, b := range l.Blocks {
 		switch b.Kind {
 		case lessons.BlockMarkdown:
-			rt := widget.NewRichTextFromMarkdown(b.Markdown)
+			rt := widget.NewRichTextFromMarkdown(lessons.Reflow(b.Markdown))
 			rt.Wrapping = fyne.TextWrapWord
 			s.page.Add(rt)
 		case lessons.BlockTable:
@@ -149,6 +150,7 @@ func (s *lessonScreen) render(l *lessons.Lesson) {
 	src := widget.NewLabel("Source: " + l.Source)
 	src.Importance = widget.LowImportance
 	s.page.Add(src)
+	s.page.Refresh()
 	s.scroll.ScrollToTop()
 }
 
@@ -213,6 +215,10 @@ func (s *lessonScreen) renderFolder() {
 	} else {
 		s.alert.Hide()
 	}
+	if s.top != nil {
+		s.top.Refresh()
+	}
+	s.folder.Refresh()
 }
 
 // hasScreen says whether a screen with this title exists (for links between screens).

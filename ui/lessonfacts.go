@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"math"
+	"strings"
 	"time"
 
 	"slmscope/hwprobe"
@@ -25,7 +26,7 @@ func (a *App) lessonFacts() lessons.Facts {
 	defer cancel()
 	if r, err := hwprobe.Memory(ctx); err == nil && r.AvailableBytes > 0 {
 		f.AvailableRAMBytes, f.TotalRAMBytes = r.AvailableBytes, r.TotalBytes
-		f.RAMSource = "hwprobe, " + r.Source
+		f.RAMSource = "read by hwprobe via " + strings.NewReplacer("(", "", ")", "").Replace(r.Source)
 	}
 	p := a.fyne.Preferences()
 	if tps := p.FloatWithFallback(factsPrefGenTPS, 0); tps > 0 && !math.IsInf(tps, 0) && !math.IsNaN(tps) {

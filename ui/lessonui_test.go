@@ -280,3 +280,40 @@ func mustTime(s string) (t time.Time) {
 	}
 	return t
 }
+
+func TestProgressResetAsksFirst(t *testing.T) {
+	a, st := newLessonTestApp(t, lessons.Facts{}, "")
+	p := newProgressScreen(a)
+	showIn(a, p.buildUI())
+	q := lessons.Question{ID: "q", Kind: lessons.KindSingle, Choice: []lessons.Choice{{Text: "x", Correct: true}, {Text: "y"}}}
+	if err := st.store.RecordAnswer("lesson8", q, lessons.Answer{Choices: []int{0}}, true, testTime); err != nil {
+		t.Fatal(err)
+	}
+	tapDialogButton := func(label string) {
+		t.Helper()
+		top := a.win.Canvas().Overlays().Top()
+		if top == nil {
+			t.Fatal("no confirmation dialog")
+		}
+		for _, o := range test.LaidOutObjects(top) {
+			if b, ok := o.(*widget.Button); ok && b.Text == label {
+				test.Tap(b)
+				return
+			}
+		}
+		t.Fatalf("no %q button in the dialog", label)
+	}
+	p.onReset()
+	tapDialogButton("No")
+	if len(lessons.OpenStore(st.store.Path()).LessonIDs()) != 1 {
+		t.Fatal("progress was reset although the learner said No")
+	}
+	p.onReset()
+	tapDialogButton("Yes")
+	if ids := lessons.OpenStore(st.store.Path()).LessonIDs(); len(ids) != 0 {
+		t.Fatalf("after Yes: %v", ids)
+	}
+	if !strings.Contains(allText(p.list), "not started") {
+		t.Error("the overview was not refreshed after the reset")
+	}
+}

@@ -72,6 +72,7 @@ type liveRun struct {
 	tps      *canvas.Text
 	tpsHow   *widget.Label
 	counts   *widget.Label
+	memory   *widget.Label
 	spark    *sparkline
 	stats    *fyne.Container
 	errBox   *widget.Label
@@ -135,6 +136,8 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.tpsHow.Wrapping = fyne.TextWrapWord
 	l.tpsHow.Importance = widget.LowImportance
 	l.counts = widget.NewLabel("")
+	l.memory = widget.NewLabel("")
+	l.memory.Wrapping = fyne.TextWrapWord
 	l.spark = newSparkline(120)
 	l.stats = container.NewVBox()
 	l.errBox = widget.NewLabel("")
@@ -153,7 +156,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	controls := container.NewVBox(form, l.fitNote, widget.NewLabel("Prompt"), l.prompt,
 		container.NewHBox(l.runBtn, l.stopBtn), l.errCard)
 	live := widget.NewCard("Live", "",
-		container.NewVBox(l.tps, l.tpsHow, l.counts, widget.NewLabel("Per-token latency (measured, ms)"), l.spark))
+		container.NewVBox(l.tps, l.tpsHow, l.counts, l.memory, widget.NewLabel("Per-token latency (measured, ms)"), l.spark))
 	statsCard := widget.NewCard("Last run", "", l.stats)
 	l.stats.Add(widget.NewLabel("No run yet: stats appear here when a run finishes."))
 	right := container.NewVScroll(container.NewVBox(live, statsCard))

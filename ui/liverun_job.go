@@ -31,7 +31,12 @@ type liveRunJob struct {
 	frac     float64
 	dirty    bool
 	stageSet bool
+	rss      uint64 // worker memory now and at peak, polled while the run lasts
+	peakRSS  uint64
 }
+
+// memoryEvery is how often the worker's memory is polled during a run.
+const memoryEvery = 500 * time.Millisecond
 
 func newLiveRunJob(l *liveRun) *liveRunJob { return &liveRunJob{l: l} }
 
@@ -42,10 +47,19 @@ func (j *liveRunJob) run(ctx context.Context, req engine.RunRequest) {
 		defer close(flushed)
 		t := time.NewTicker(flushEvery)
 		defer t.Stop()
+		mem := time.NewTicker(memoryEvery)
+		defer mem.Stop()
 		for {
 			select {
 			case <-t.C:
 				j.flush()
+			case <-mem.C:
+				rss, peak := j.l.session.Memory(ctx)
+				j.mu.Lock()
+				if rss > 0 {
+					j.rss, j.peakRSS, j.dirty = rss, peak, true
+				}
+				j.mu.Unlock()
 			case <-stop:
 				return
 			}
@@ -96,6 +110,7 @@ func (j *liveRunJob) flush() {
 	n, first, last := j.n, j.firstAt, j.lastAt
 	gaps := append([]float64(nil), j.gapsMs...)
 	stage, frac, stageSet := j.stage, j.frac, j.stageSet
+	rss, peak := j.rss, j.peakRSS
 	j.dirty, j.stageSet = false, false
 	j.mu.Unlock()
 
@@ -115,6 +130,9 @@ func (j *liveRunJob) flush() {
 			}
 			l.counts.SetText(fmt.Sprintf("%d tokens · first after %s", n, fmtMs(float64(first.Nanoseconds())/1e6)))
 			l.spark.Set(gaps)
+		}
+		if rss > 0 {
+			l.memory.SetText(fmt.Sprintf("Worker memory %s now, %s peak (measured: resident set)", engine.FormatBytes(rss), engine.FormatBytes(peak)))
 		}
 	})
 }

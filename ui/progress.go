@@ -22,6 +22,7 @@ type progressScreen struct {
 	st      *lessonState
 	warning *widget.Label
 	list    *fyne.Container
+	top     *fyne.Container
 }
 
 func buildProgressScreen(a *App) fyne.CanvasObject { return newProgressScreen(a).buildUI() }
@@ -45,11 +46,11 @@ func (s *progressScreen) buildUI() fyne.CanvasObject {
 	path := widget.NewLabel("Kept on this computer in " + s.st.store.Path())
 	path.Wrapping = fyne.TextWrapBreak
 	path.Importance = widget.LowImportance
-	top := container.NewVBox(
+	s.top = container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("Progress"), container.NewHBox(export, imp, reset)),
 		path, s.warning)
 	s.refresh()
-	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(s.list)))
+	return container.NewBorder(s.top, nil, nil, nil, container.NewVScroll(container.NewPadded(s.list)))
 }
 
 // refresh redraws the per-lesson overview from the store.
@@ -66,6 +67,9 @@ func (s *progressScreen) refresh() {
 		s.warning.Show()
 	} else {
 		s.warning.Hide()
+	}
+	if s.top != nil {
+		s.top.Refresh()
 	}
 	snap := s.st.store.Snapshot()
 	s.list.RemoveAll()

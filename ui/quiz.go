@@ -22,6 +22,7 @@ type quizScreen struct {
 	st *lessonState
 
 	root     fyne.CanvasObject
+	top      *fyne.Container
 	picker   *widget.Select
 	ids      []string
 	title    *widget.Label
@@ -55,7 +56,7 @@ func buildQuizScreen(a *App) fyne.CanvasObject { return newQuizScreen(a).buildUI
 
 func newQuizScreen(a *App) *quizScreen {
 	s := &quizScreen{a: a, st: a.lessonState()}
-	s.st.startQuiz = s.start
+	s.st.startQuiz = s.open
 	s.st.onCatalog = append(s.st.onCatalog, s.onCatalogChanged)
 	return s
 }
@@ -109,10 +110,10 @@ func (s *quizScreen) buildUI() fyne.CanvasObject {
 	again := widget.NewButtonWithIcon("Take the whole quiz again", theme.MediaReplayIcon(), func() { s.start(s.lessonID) })
 	progress := widget.NewButtonWithIcon("See progress", theme.ListIcon(), func() { s.a.showScreen("Progress") })
 	s.result = container.NewVBox(s.score, s.missed, container.NewHBox(s.retry, again, progress))
-	top := container.NewVBox(
+	s.top = container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("Quiz"), restart, s.picker),
 		s.title, s.bar, s.notes)
-	s.root = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(container.NewVBox(s.question, s.result))))
+	s.root = container.NewBorder(s.top, nil, nil, nil, container.NewVScroll(container.NewPadded(container.NewVBox(s.question, s.result))))
 	s.hookKeys()
 	s.onCatalogChanged()
 	if s.lessonID == "" {
@@ -174,6 +175,14 @@ func (s *quizScreen) selectPicker() {
 	}
 }
 
+// open shows lesson id's quiz, keeping a session of that lesson that is still under way.
+func (s *quizScreen) open(id string) {
+	if id == s.lessonID && s.session != nil && !s.session.Done() {
+		return
+	}
+	s.start(id)
+}
+
 // start begins the quiz of lesson id, computing live questions from this machine's facts now.
 func (s *quizScreen) start(id string) {
 	l := s.st.catalog.Lesson(id)
@@ -186,6 +195,7 @@ func (s *quizScreen) start(id string) {
 		s.title.SetText("This lesson has no quiz.")
 		s.question.Hide()
 		s.result.Hide()
+		s.relayout()
 		return
 	}
 	s.lessonID = id
@@ -218,6 +228,17 @@ func (s *quizScreen) setNotes(lines ...string) {
 		s.notes.Hide()
 	} else {
 		s.notes.Show()
+	}
+	s.top.Refresh()
+}
+
+// relayout lays the question and result boxes out again after parts were shown or hidden
+// (a container does not do that by itself when a child's visibility changes).
+func (s *quizScreen) relayout() {
+	s.question.Refresh()
+	s.result.Refresh()
+	if s.root != nil {
+		s.root.Refresh()
 	}
 }
 
@@ -272,6 +293,7 @@ func (s *quizScreen) showQuestion() {
 	s.next.Hide()
 	s.verdict.Hide()
 	s.explain.Hide()
+	s.relayout()
 }
 
 // paintChoices redraws the choice rows: numbers, chosen state and, once answered, marks.
@@ -390,6 +412,7 @@ func (s *quizScreen) onSubmit() {
 	if len(notes) > 0 {
 		s.setNotes(notes...)
 	}
+	s.relayout()
 	s.st.progressChanged()
 }
 
@@ -398,6 +421,7 @@ func (s *quizScreen) showVerdict(text string, imp widget.Importance) {
 	s.verdict.Importance = imp
 	s.verdict.Refresh()
 	s.verdict.Show()
+	s.relayout()
 }
 
 func (s *quizScreen) onNext() {
@@ -437,6 +461,7 @@ func (s *quizScreen) showResult() {
 		s.setNotes(err.Error())
 	}
 	s.result.Show()
+	s.relayout()
 	s.st.progressChanged()
 }
 

@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
-	"time"
 
 	"slmscope/engine"
 	"slmscope/hwprobe"
@@ -20,8 +19,6 @@ func init() {
 	register("probe", "show this machine's CPU, usable RAM, GPUs, memory bandwidth and power", runProbe)
 }
 
-// llamaDevicesTimeout bounds how long the probe waits for the llama.cpp worker's device list.
-const llamaDevicesTimeout = 30 * time.Second
 
 func runProbe(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
@@ -77,21 +74,10 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 // fillLlamaDevices asks a short-lived llama.cpp worker for ggml's device list; a failure
 // becomes the report's LlamaDevicesNote.
 func fillLlamaDevices(ctx context.Context, rep *hwprobe.Report) {
-	ctx, cancel := context.WithTimeout(ctx, llamaDevicesTimeout)
-	defer cancel()
-	devs, err := engine.ListDevices(ctx)
-	if err != nil {
-		rep.LlamaDevicesNote = "llama.cpp's device list is unavailable: " + oneLine(err.Error())
-		return
-	}
-	rep.LlamaDevices = rep.LlamaDevices[:0]
-	for _, d := range devs {
-		rep.LlamaDevices = append(rep.LlamaDevices, hwprobe.LlamaDevice{Name: d.Name, Description: d.Description, Type: d.Type,
-			MemoryFreeBytes: d.MemoryFree, MemoryTotalBytes: d.MemoryTotal})
-	}
-	rep.LlamaDevicesNote = "from the llama.cpp worker (ggml backend devices)"
+	devs, note := engine.LlamaDevices(ctx)
+	rep.LlamaDevices = append(rep.LlamaDevices[:0], devs...)
 	if len(devs) == 0 {
-		rep.LlamaDevicesNote = "the llama.cpp worker listed no devices"
+		rep.LlamaDevicesNote = note
 	}
 }
 

@@ -95,7 +95,7 @@ func TestFitDecodeRecoversSyntheticParameters(t *testing.T) {
 }
 
 func TestFitDecodeFewPointsLeansOnPrior(t *testing.T) {
-	// One run at 10 GB/s effective; the prior says 0.7 × 20 = 14 GB/s. The fit must land
+	// One run at 10 GB/s effective; the prior says 0.75 × 20 = 15 GB/s. The fit must land
 	// between, near the measurement, and the band must be at least 25%.
 	ms := synthRuns([]float64{1e9}, 0, 10, 0)
 	d := FitSpeed(Machine{MeasuredBandwidthGBs: 20}, ms, nil).CPU
@@ -108,8 +108,8 @@ func TestFitDecodeFewPointsLeansOnPrior(t *testing.T) {
 	// Nothing measured: uncalibrated, from the prior's range.
 	d = FitSpeed(Machine{MeasuredBandwidthGBs: 20}, nil, nil).CPU
 	tps, lo, hi := d.TPS(1e9)
-	if d.Calibrated || math.Abs(tps-14) > 1e-9 || math.Abs(lo-10) > 1e-9 || math.Abs(hi-18) > 1e-9 {
-		t.Errorf("uncalibrated: calibrated=%v tps %.2f [%.2f, %.2f], want 14 [10, 18]", d.Calibrated, tps, lo, hi)
+	if d.Calibrated || math.Abs(tps-15) > 1e-9 || math.Abs(lo-10) > 1e-9 || math.Abs(hi-20) > 1e-9 {
+		t.Errorf("uncalibrated: calibrated=%v tps %.2f [%.2f, %.2f], want 15 [10, 20]", d.Calibrated, tps, lo, hi)
 	}
 	if d.Label() != "uncalibrated" {
 		t.Errorf("label %q", d.Label())

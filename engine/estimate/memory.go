@@ -222,13 +222,17 @@ type Memory struct {
 	KVBytes       int64 `json:"kv_bytes"`
 	OverheadBytes int64 `json:"overhead_bytes"`
 	// RepackBytes is the part of OverheadBytes that is the CPU backend's repacked copy of Q4
-	// weights; it is not needed when the weights live on a GPU.
-	RepackBytes int64   `json:"repack_bytes"`
-	TotalBytes  int64   `json:"total_bytes"`
-	Context     int     `json:"context"`
-	KVType      string  `json:"kv_type"`
-	Weights     Weights `json:"weights"`
-	Basis       string  `json:"basis"`
+	// weights. Peak RSS counts both copies while loading, but the original is clean file cache
+	// (the mapped GGUF) the OS can drop under pressure, and a GPU does not repack at all.
+	RepackBytes int64 `json:"repack_bytes"`
+	// TotalBytes is the expected peak RSS (what the worker's measurement shows);
+	// RequiredBytes = TotalBytes − RepackBytes is what must fit, used for the fit verdicts.
+	RequiredBytes int64   `json:"required_bytes"`
+	TotalBytes    int64   `json:"total_bytes"`
+	Context       int     `json:"context"`
+	KVType        string  `json:"kv_type"`
+	Weights       Weights `json:"weights"`
+	Basis         string  `json:"basis"`
 }
 
 // EstimateMemory adds exact weights, exact KV cache and the overhead model for m at quant
@@ -250,10 +254,15 @@ func EstimateMemory(m catalog.Model, quant string, context int, kvType string, o
 	rp := int64(math.Round(ov.RepackShare * float64(in.repack)))
 	mem := Memory{
 		WeightBytes: w.Bytes, KVBytes: kv, OverheadBytes: oh, RepackBytes: min(rp, oh), TotalBytes: w.Bytes + kv + oh,
-		Context: context, KVType: strings.ToUpper(kvType), Weights: w,
+		RequiredBytes: w.Bytes + kv + oh - min(rp, oh),
+		Context:       context, KVType: strings.ToUpper(kvType), Weights: w,
 	}
 	mem.Basis = fmt.Sprintf("weights %s (%s, exact per tensor) + KV cache %s (%d tokens, %s) + overhead %s (%s)",
 		HumanBytes(w.Bytes), w.TypeSummary(), HumanBytes(kv), context, mem.KVType, HumanBytes(oh), ov.Basis)
+	if mem.RepackBytes > 0 {
+		mem.Basis += fmt.Sprintf("; %s of that is the CPU backend's repacked copy of the Q4 weights: peak RSS shows it while loading, but the mapped original can be dropped by the OS, so %s must fit",
+			HumanBytes(mem.RepackBytes), HumanBytes(mem.RequiredBytes))
+	}
 	return mem, nil
 }
 

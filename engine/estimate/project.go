@@ -50,6 +50,8 @@ type Projection struct {
 	Params  int64  `json:"params"`
 	Context int    `json:"context"`
 
+	// MemoryBytes is what must fit in memory (Memory.RequiredBytes); Memory.TotalBytes is the
+	// expected peak RSS, which for Q4 weights on a CPU also counts a droppable second copy.
 	MemoryBytes int64  `json:"memory_bytes"`
 	Memory      Memory `json:"memory"`
 	// MeasuredPeakRSSBytes is set when this exact model and quant was measured.
@@ -79,7 +81,10 @@ type Projection struct {
 	Calibrated bool   `json:"calibrated"`
 	Basis      string `json:"basis"`
 
-	Cost Cost `json:"cost"`
+	// Cost is the local cost of a million generated tokens; InputCost of a million prompt
+	// tokens (at the prompt speed), for comparing with an API's input price.
+	Cost      Cost `json:"cost"`
+	InputCost Cost `json:"input_cost"`
 }
 
 // Label is the short badge for a projection: "measured", "projected" or
@@ -142,7 +147,7 @@ func projectOne(machine Machine, cal Calibration, m catalog.Model, quant string,
 	}
 	p := Projection{
 		ID: m.ID, Name: m.Name, Quant: q, Params: mem.Weights.Params, Context: opt.Context,
-		MemoryBytes: mem.TotalBytes, Memory: mem, Fits: v.Fits, Verdict: v.Sentence, FitVerdict: v,
+		MemoryBytes: mem.RequiredBytes, Memory: mem, Fits: v.Fits, Verdict: v.Sentence, FitVerdict: v,
 		PromptTokens: opt.PromptTokens, ReadPerTokenBytes: int64(read), Source: SourceProjected,
 	}
 
@@ -189,7 +194,9 @@ func projectOne(machine Machine, cal Calibration, m catalog.Model, quant string,
 
 	// A measured run of this exact model and quant replaces the projection.
 	if runs := matchingRuns(cal.Measurements, m.ID, q); len(runs) > 0 {
-		applyMeasured(&p, runs, opt)
+		if applyMeasured(&p, runs, opt) {
+			promptBasis = fmt.Sprintf("prompt %.0f tok/s and time to first token measured", p.PromptTPS)
+		}
 		decodeBasis = p.Basis
 	} else {
 		label := "projected"
@@ -199,7 +206,9 @@ func projectOne(machine Machine, cal Calibration, m catalog.Model, quant string,
 		decodeBasis = fmt.Sprintf("%s: decode reads %s per token; %s", label, HumanBytes(int64(read)), decodeBasis)
 	}
 	p.Basis = joinNonEmpty("; ", decodeBasis, promptBasis, "memory: "+mem.Basis, "fit: "+v.Sentence)
-	p.Cost = CostPerMillion(p.DecodeTPS, powerFor(machine, cal, gpu, p.Device), opt.Cost)
+	pw := powerFor(machine, cal, gpu, p.Device)
+	p.Cost = CostPerMillion(p.DecodeTPS, pw, opt.Cost)
+	p.InputCost = CostPerMillion(p.PromptTPS, pw, opt.Cost)
 	return p, nil
 }
 
@@ -221,8 +230,8 @@ func matchingRuns(ms []Measurement, id, quant string) []Measurement {
 // applyMeasured puts measured figures in place of projected ones: decode = mean of the runs
 // (band = their min and max), prompt speed = mean, time to first token measured when a run
 // used the same prompt length (else prompt length ÷ measured prompt speed), peak RSS shown
-// beside the estimate.
-func applyMeasured(p *Projection, runs []Measurement, opt Options) {
+// beside the estimate. It reports whether prompt speed was measured too.
+func applyMeasured(p *Projection, runs []Measurement, opt Options) bool {
 	p.Source, p.Calibrated = SourceMeasured, true
 	sum, lo, hi, psum, pn := 0.0, math.Inf(1), math.Inf(-1), 0.0, 0
 	ttft, tn := 0.0, 0
@@ -260,6 +269,7 @@ func applyMeasured(p *Projection, runs []Measurement, opt Options) {
 	}
 	p.Basis = fmt.Sprintf("measured: %d run(s) of this model and quant on this machine (%s), last on %s; decode %.1f tok/s (range %.1f–%.1f), peak RSS %s",
 		len(runs), kind, runs[len(runs)-1].When.Format("2006-01-02 15:04"), p.DecodeTPS, lo, hi, HumanBytes(rss))
+	return pn > 0
 }
 
 // powerFor picks measured power for the device from the calibration runs, else the default.

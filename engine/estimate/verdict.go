@@ -43,10 +43,13 @@ type Verdict struct {
 // layers on the GPU"), else CPU only against usable RAM (available RAM capped by the cgroup
 // limit).
 func Judge(m catalog.Model, mem Memory, machine Machine) Verdict {
-	need := mem.TotalBytes
+	need := mem.RequiredBytes // peak RSS minus the droppable copy of repacked weights
+	if need == 0 {
+		need = mem.TotalBytes
+	}
 	v := Verdict{NeedBytes: need, TotalLayers: m.Layers}
 	ram := machine.UsableRAM()
-	gpuNeed := need - mem.RepackBytes // weights on a GPU are not repacked by the CPU backend
+	gpuNeed := need
 
 	// 1. Whole model on a GPU.
 	best := -1

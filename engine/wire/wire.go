@@ -37,6 +37,7 @@ type Request struct {
 	MaxTokens    int    `json:"max_tokens,omitempty"`
 	IgnoreEOS    bool   `json:"ignore_eos,omitempty"` // keep generating past end-of-text (benchmarks, twins)
 	Seed         uint32 `json:"seed,omitempty"`
+	Greedy       bool   `json:"greedy,omitempty"` // argmax sampling: cheapest per token (benchmarks)
 }
 
 // Event is one line the worker writes.

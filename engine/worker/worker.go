@@ -264,7 +264,7 @@ func (w *server) generate(req wire.Request) error {
 		_ = llama.MemoryClear(mem, true)
 	}
 	_ = llama.PerfContextReset(w.ctx)
-	smpl := newSampler(req.Seed)
+	smpl := newSampler(req.Seed, req.Greedy)
 	defer llama.SamplerFree(smpl)
 
 	for i := 0; i < len(toks); i += w.nBatch {
@@ -323,9 +323,14 @@ func (w *server) generate(req wire.Request) error {
 	return nil
 }
 
-// newSampler is the usual interactive chain: top-k 40, temperature 0.8, seeded draw.
-func newSampler(seed uint32) llama.Sampler {
+// newSampler is the usual interactive chain: top-k 40, temperature 0.8, seeded draw; or,
+// for benchmarks, greedy argmax, which adds the least time per token beside llama.cpp's own.
+func newSampler(seed uint32, greedy bool) llama.Sampler {
 	chain := llama.SamplerChainInit(llama.SamplerChainDefaultParams())
+	if greedy {
+		llama.SamplerChainAdd(chain, llama.SamplerInitGreedy())
+		return chain
+	}
 	llama.SamplerChainAdd(chain, llama.SamplerInitTopK(40))
 	llama.SamplerChainAdd(chain, llama.SamplerInitTemp(0.8))
 	if seed == 0 {

@@ -1,0 +1,84 @@
+package engine_test
+
+import (
+	"context"
+	"testing"
+
+	"slmscope/engine"
+	"slmscope/engine/twin"
+)
+
+// BenchmarkGenerateSmolLM2Twin measures the speed goal: slmscope's wall-clock
+// generation speed through the worker against llama.cpp's own counter for the same run
+// (SmolLM2-135M twin, Q8_0, 2 threads, 128 tokens). Run with:
+//
+//	go test -run '^$' -bench GenerateSmolLM2 -benchtime 5x ./engine/
+//
+// It reports wall_tok/s, llama_tok/s and wall/llama (the goal is ≥ 0.97).
+func BenchmarkGenerateSmolLM2Twin(b *testing.B) {
+	ref, err := engine.ParseModelRef("twin:smollm2-135m", "q8_0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cache, err := twin.DefaultCache()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := ref.Resolve(ctx, cache, nil); err != nil {
+		b.Fatal(err)
+	}
+	w, err := engine.Start(ctx, workerOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.Load(ctx, engine.LoadOptions{Path: ref.Path, Threads: 2, Context: 2048, GPULayers: -1}); err != nil {
+		b.Fatal(err)
+	}
+	var wall, llama, ratio float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := w.Generate(ctx, engine.GenerateOptions{Prompt: engine.DefaultPrompt, PromptTokens: 512, MaxTokens: 128, IgnoreEOS: true, Greedy: true}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		wall += r.GenTPS()
+		llama += r.LlamaGenTPS()
+		ratio += r.GenTPS() / r.LlamaGenTPS()
+	}
+	n := float64(b.N)
+	b.ReportMetric(wall/n, "wall_tok/s")
+	b.ReportMetric(llama/n, "llama_tok/s")
+	b.ReportMetric(ratio/n, "wall/llama")
+}
+
+// BenchmarkWorkerStartAndLoad is the time from starting a worker to the SmolLM2-135M twin
+// being loaded and ready: what a user waits before the first token on a cold start.
+func BenchmarkWorkerStartAndLoad(b *testing.B) {
+	ref, err := engine.ParseModelRef("twin:smollm2-135m", "q8_0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cache, err := twin.DefaultCache()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := ref.Resolve(ctx, cache, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		w, err := engine.Start(ctx, workerOptions())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := w.Load(ctx, engine.LoadOptions{Path: ref.Path, Threads: 2, Context: 2048, GPULayers: -1}); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		w.Close()
+		b.StartTimer()
+	}
+}
