@@ -24,6 +24,14 @@ type FileError struct {
 func (e *FileError) Error() string { return e.File + ": " + e.Err.Error() }
 func (e *FileError) Unwrap() error { return e.Err }
 
+// missingDirError says a lessons folder does not exist; errors.Is(err, fs.ErrNotExist) holds.
+type missingDirError string
+
+func (d missingDirError) Error() string {
+	return "the lessons folder " + string(d) + " does not exist; create it and put lesson files (.md) in it"
+}
+func (d missingDirError) Unwrap() error { return fs.ErrNotExist }
+
 // DefaultLessonsDir is the instructor lessons folder: <user config dir>/slmscope/lessons.
 func DefaultLessonsDir() (string, error) {
 	d, err := os.UserConfigDir()
@@ -58,7 +66,7 @@ func LoadDir(dir string) ([]*Lesson, []error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, []error{fmt.Errorf("the lessons folder %s does not exist; create it and put lesson files (.md) in it: %w", dir, fs.ErrNotExist)}
+			return nil, []error{missingDirError(dir)}
 		}
 		return nil, []error{fmt.Errorf("cannot open the lessons folder: %w", err)}
 	}

@@ -122,6 +122,9 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
 		return ExitFail
 	}
+	if machine.GPUNote != "" {
+		rep.Notes = append(rep.Notes, machine.GPUNote)
+	}
 	if machine.MeasuredBandwidthGBs == 0 {
 		rep.Notes = append(rep.Notes, "no memory bandwidth measured: speeds rest on an assumed 20 GB/s (run `slmscope probe` to measure it)")
 	}
@@ -211,12 +214,17 @@ func printValidation(w io.Writer, v estimate.Validation) {
 		fmt.Fprintln(w, v.Note)
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "MODEL\tQUANT\tDEVICE\tMEASURED TOK/S\tPROJECTED FROM OTHERS\tERROR")
-	for _, c := range v.Models {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.1f\t%+.1f%%\n", c.ID, c.Quant, c.Device, c.MeasuredTPS, c.ProjectedTPS, c.ErrorPct)
+	if len(v.Models) > 0 {
+		fmt.Fprintln(tw, "MODEL\tQUANT\tDEVICE\tMEASURED TOK/S\tPROJECTED FROM OTHERS\tERROR")
+		for _, c := range v.Models {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.1f\t%+.1f%%\n", c.ID, c.Quant, c.Device, c.MeasuredTPS, c.ProjectedTPS, c.ErrorPct)
+		}
+		tw.Flush()
+		fmt.Fprintf(w, "median absolute decode error: %.1f%%\n\n", v.MedianAbsErrorPct)
 	}
-	tw.Flush()
-	fmt.Fprintf(w, "median absolute decode error: %.1f%%\n\n", v.MedianAbsErrorPct)
+	if len(v.Memory) == 0 {
+		return
+	}
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "MODEL\tQUANT\tCONTEXT\tESTIMATED\tMEASURED PEAK RSS\tERROR")
 	for _, c := range v.Memory {

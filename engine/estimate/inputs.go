@@ -23,7 +23,8 @@ type Measurement struct {
 	FileBytes   int64 `json:"file_bytes,omitempty"`
 	WeightBytes int64 `json:"weight_bytes,omitempty"`
 	Context     int   `json:"context"`
-	// UBatch is llama.cpp's n_ubatch for the run (0 = the default 512).
+	// UBatch is llama.cpp's n_ubatch for the run (0 = the default 512); the micro-batch that
+	// matters for memory is min(PromptTokens, UBatch).
 	UBatch  int `json:"ubatch,omitempty"`
 	Threads int `json:"threads,omitempty"`
 	// Device is where the model ran: "cpu" (or empty) or the GPU's name as Machine lists it.
@@ -50,12 +51,18 @@ type Measurement struct {
 // onCPU reports whether the run used the CPU only.
 func (m Measurement) onCPU() bool { return m.Device == "" || m.Device == "cpu" }
 
-// ubatch returns the run's n_ubatch with llama.cpp's default.
+// ubatch returns the largest micro-batch the run processed: its prompt length capped by
+// n_ubatch (llama.cpp's default 512). Compute scratch is touched only as far as the batches
+// reach, so a 256-token prompt shows less of it in peak RSS than a 512-token one.
 func (m Measurement) ubatch() int {
-	if m.UBatch > 0 {
-		return m.UBatch
+	ub := m.UBatch
+	if ub <= 0 {
+		ub = DefaultUBatch
 	}
-	return DefaultUBatch
+	if m.PromptTokens > 0 && m.PromptTokens < ub {
+		return m.PromptTokens
+	}
+	return ub
 }
 
 // DefaultUBatch is llama.cpp's default n_ubatch.
@@ -97,6 +104,8 @@ type Machine struct {
 	AppleWorkingSetBytes int64 `json:"apple_working_set_bytes,omitempty"`
 	// Laptop selects the laptop default power (25 W) over the desktop one (65 W) for cost.
 	Laptop bool `json:"laptop,omitempty"`
+	// GPUNote says why GPUs were left out (e.g. the llama.cpp build has no GPU backend).
+	GPUNote string `json:"gpu_note,omitempty"`
 }
 
 // UsableRAM is what a model may use in system memory: available RAM, capped by the cgroup

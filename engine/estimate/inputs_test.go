@@ -115,6 +115,14 @@ func TestMachineFromReport(t *testing.T) {
 	if HardwareKey(r) != k {
 		t.Error("key changed with free memory")
 	}
+	r.LlamaDevices = []hwprobe.LlamaDevice{{Name: "CPU", Type: "CPU"}}
+	if m := MachineFromReport(r); len(m.GPUs) != 0 || m.GPUNote == "" {
+		t.Errorf("CPU-only llama.cpp: GPUs %+v, note %q", m.GPUs, m.GPUNote)
+	}
+	r.LlamaDevices = append(r.LlamaDevices, hwprobe.LlamaDevice{Name: "MTL0", Type: "GPU"})
+	if m := MachineFromReport(r); len(m.GPUs) != 1 || m.GPUNote != "" {
+		t.Errorf("Metal llama.cpp: GPUs %+v, note %q", m.GPUs, m.GPUNote)
+	}
 	if MachineFromReport(nil).UsableRAM() != 0 || HardwareKey(nil) != "" {
 		t.Error("nil report")
 	}

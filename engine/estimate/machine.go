@@ -11,7 +11,9 @@ import (
 // usable RAM (already cgroup-capped by the probe) with the cgroup limit beside it, the CPU,
 // the measured read bandwidth, every GPU with its free memory, theoretical bandwidth and
 // power limit, and for Apple silicon Metal's working-set cap (which the probe reports as the
-// GPU's total memory). A machine with a battery counts as a laptop for default power.
+// GPU's total memory). A machine with a battery counts as a laptop for default power. When
+// the report carries llama.cpp's device list and it has no GPU device, the GPUs are left out
+// (GPUNote says so): the runtime could not use them.
 func MachineFromReport(r *hwprobe.Report) Machine {
 	if r == nil {
 		return Machine{}
@@ -28,6 +30,10 @@ func MachineFromReport(r *hwprobe.Report) Machine {
 	if m.CPUCores == 0 {
 		m.CPUCores = r.CPU.LogicalCores
 	}
+	if len(r.LlamaDevices) > 0 && !hasGPUBackend(r.LlamaDevices) && len(r.GPUs) > 0 {
+		m.GPUNote = "the GPUs are not used: this llama.cpp build lists no GPU device (CPU-only runtime)"
+		return m
+	}
 	for _, g := range r.GPUs {
 		eg := GPU{
 			Name: g.Name, Vendor: strings.ToLower(g.Vendor),
@@ -40,6 +46,16 @@ func MachineFromReport(r *hwprobe.Report) Machine {
 		m.GPUs = append(m.GPUs, eg)
 	}
 	return m
+}
+
+// hasGPUBackend reports whether llama.cpp listed a GPU or integrated-GPU device.
+func hasGPUBackend(ds []hwprobe.LlamaDevice) bool {
+	for _, d := range ds {
+		if strings.EqualFold(d.Type, "GPU") || strings.EqualFold(d.Type, "IGPU") {
+			return true
+		}
+	}
+	return false
 }
 
 // HardwareKey identifies a machine for the calibration cache: OS, architecture, CPU model

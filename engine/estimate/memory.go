@@ -39,22 +39,23 @@ func modelKV(m catalog.Model, context int, kvType string) (int64, error) {
 // tokenizer tables, compute buffers, the worker process — plus the second copy of weights the
 // CPU backend makes when it repacks them, all as seen in the worker's peak RSS:
 //
-//	overhead = Base + PerCtxHidden · context · hidden + PerVocabUBatch · vocab · ubatch
+//	overhead = Base + PerCtxHidden · context · hidden + PerVocab · vocab
 //	         + PerFFNUBatch · ffn · ubatch + RepackShare · repackable weight bytes
 //
-// The context·hidden term follows attention scratch, vocab·ubatch the logits buffer and
-// tokenizer tables, ffn·ubatch the feed-forward activations of one micro-batch. Repackable
+// The context·hidden term follows attention scratch, the vocab term the tokenizer's tables
+// and the logits buffer, ffn·ubatch the feed-forward activations of the largest micro-batch
+// (min(prompt, n_ubatch) tokens). Repackable
 // bytes are weights in Q4_0, Q4_K or IQ4_NL: ggml's CPU backend rearranges those into
 // interleaved blocks (ggml-cpu/repack.cpp: Q4_0 and Q4_K on AVX2 and ARM dot-product CPUs),
 // and while the model loads both copies are resident. FitOverhead fits the five coefficients
 // by least squares on measured twins (peak RSS − exact weights − exact KV), pulled toward
 // DefaultOverhead when only a few twins were measured.
 type Overhead struct {
-	BaseBytes      float64 `json:"base_bytes"`
-	PerCtxHidden   float64 `json:"per_ctx_hidden_bytes"`
-	PerVocabUBatch float64 `json:"per_vocab_ubatch_bytes"`
-	PerFFNUBatch   float64 `json:"per_ffn_ubatch_bytes"`
-	RepackShare    float64 `json:"repack_share"`
+	BaseBytes    float64 `json:"base_bytes"`
+	PerCtxHidden float64 `json:"per_ctx_hidden_bytes"`
+	PerVocab     float64 `json:"per_vocab_bytes"`
+	PerFFNUBatch float64 `json:"per_ffn_ubatch_bytes"`
+	RepackShare  float64 `json:"repack_share"`
 	// Points is how many measurements the fit used; 0 means the default prior.
 	Points int `json:"points"`
 	// ResidualRMSBytes is the fit's root-mean-square error on those measurements.
@@ -64,16 +65,17 @@ type Overhead struct {
 
 // DefaultOverhead is the prior used before anything is measured on this machine. Its
 // coefficients come from twins measured on the development machine (Debian 12, x86-64 with
-// AVX2, 2 threads, context 2048, llama.cpp v0.5.0), whose peak RSS minus weights and KV was:
-// tiny 54 MB, SmolLM2-135M 69 MB, SmolLM2-360M 79 MB, Qwen2.5-0.5B 124 MB at Q8_0, and a
-// Q4_0 twin's RSS exceeding its Q8_0 sibling's by its whole Q4_0 weight size again (the
-// repacked copy). A least-squares fit of those gives ≈ 41 MB + 20 B·ffn·ubatch +
-// 0.43 B·vocab·ubatch + 1.0 × repackable bytes; the context·hidden term is set to 0.5 B as
-// those runs did not vary the context. The testdata file devmachine_rss.json holds the runs.
+// AVX2, 2 threads, context 2048, llama.cpp v0.5.0; testdata/devmachine_rss.json): peak RSS
+// minus weights and KV was 54 MB for the 2-layer tiny model, 69 MB for SmolLM2-135M, 79 MB
+// for SmolLM2-360M and 124 MB for Qwen2.5-0.5B at Q8_0 with 512-token prompts, 10–22 MB less
+// with 256-token prompts, and a Q4_0 twin's RSS exceeded its Q8_0 sibling's by its whole
+// Q4_0 weight size again (the repacked copy). Least squares on those runs gives ≈ 42 MB +
+// 208 B per vocabulary entry + 20 B·ffn·ubatch + 1.0 × repackable bytes; the context·hidden
+// term is set to 0.5 B because those runs did not vary the context.
 func DefaultOverhead() Overhead {
 	return Overhead{
-		BaseBytes: 41e6, PerCtxHidden: 0.5, PerVocabUBatch: 0.43, PerFFNUBatch: 20, RepackShare: 1,
-		Basis: "default overhead prior from the development machine's twins (41 MB + 0.5 B·context·hidden + 0.43 B·vocab·ubatch + 20 B·ffn·ubatch + repacked Q4 weights), not measured on this machine",
+		BaseBytes: 42e6, PerCtxHidden: 0.5, PerVocab: 208, PerFFNUBatch: 20, RepackShare: 1,
+		Basis: "default overhead prior from the development machine's twins (42 MB + 0.5 B·context·hidden + 208 B·vocab + 20 B·ffn·ubatch + repacked Q4 weights), not measured on this machine",
 	}
 }
 
@@ -90,14 +92,14 @@ func (in overheadInputs) features() []float64 {
 	}
 	return []float64{1,
 		float64(in.context) * float64(in.hidden) / 1e6,
-		float64(in.vocab) * float64(ub) / 1e6,
+		float64(in.vocab) / 1e3,
 		float64(in.ffn) * float64(ub) / 1e6,
 		float64(in.repack) / 1e6,
 	}
 }
 
 func (o Overhead) theta() []float64 {
-	return []float64{o.BaseBytes, o.PerCtxHidden * 1e6, o.PerVocabUBatch * 1e6, o.PerFFNUBatch * 1e6, o.RepackShare * 1e6}
+	return []float64{o.BaseBytes, o.PerCtxHidden * 1e6, o.PerVocab * 1e3, o.PerFFNUBatch * 1e6, o.RepackShare * 1e6}
 }
 
 func (o Overhead) bytes(in overheadInputs) int64 {
@@ -163,14 +165,15 @@ func overheadSamples(ms []Measurement, models []catalog.Model) []overheadSample 
 }
 
 // overheadPrior returns the prior mean and weights for the regression in its scaled units
-// (bytes; bytes per million elements; bytes per MB of repackable weights). The prior standard
-// deviations are 30 MB, 2, 1 and 10 B per element and 0.3 of the repacked copy, against an
+// (bytes; per million context·hidden; per thousand vocabulary entries; per million ffn·ubatch;
+// per MB of repackable weights). The prior standard deviations are 30 MB, 2 B, 200 B, 10 B
+// per element and 0.3 of the repacked copy, against an
 // assumed measurement noise of 4 MB: one measured twin moves the fit mostly through the base
 // term; several twins of different widths, vocabularies and quantizations pin the rest.
 func overheadPrior() (mu, lambda []float64) {
 	mu = DefaultOverhead().theta()
 	const noise = 4e6
-	sd := []float64{30e6, 2e6, 1e6, 10e6, 0.3e6}
+	sd := []float64{30e6, 2e6, 200e3, 10e6, 0.3e6}
 	lambda = make([]float64, len(sd))
 	for i := range sd {
 		lambda[i] = (noise * noise) / (sd[i] * sd[i])
@@ -192,14 +195,14 @@ func fitOverheadSamples(ss []overheadSample) (Overhead, error) {
 	if err != nil {
 		return DefaultOverhead(), err
 	}
-	o := Overhead{BaseBytes: th[0], PerCtxHidden: th[1] / 1e6, PerVocabUBatch: th[2] / 1e6, PerFFNUBatch: th[3] / 1e6, RepackShare: th[4] / 1e6, Points: len(ss)}
+	o := Overhead{BaseBytes: th[0], PerCtxHidden: th[1] / 1e6, PerVocab: th[2] / 1e3, PerFFNUBatch: th[3] / 1e6, RepackShare: th[4] / 1e6, Points: len(ss)}
 	res := make([]float64, len(ss))
 	for i := range ss {
 		res[i] = dot(x[i], th) - y[i]
 	}
 	o.ResidualRMSBytes = rms(res)
-	o.Basis = fmt.Sprintf("overhead fitted on %d measured run(s): %s + %.2f B·context·hidden + %.2f B·vocab·ubatch + %.1f B·ffn·ubatch + %.2f × repacked Q4 weights (fit error %s RMS)",
-		len(ss), HumanBytes(int64(o.BaseBytes)), o.PerCtxHidden, o.PerVocabUBatch, o.PerFFNUBatch, o.RepackShare, HumanBytes(int64(o.ResidualRMSBytes)))
+	o.Basis = fmt.Sprintf("overhead fitted on %d measured run(s): %s + %.2f B·context·hidden + %.0f B·vocab + %.1f B·ffn·ubatch + %.2f × repacked Q4 weights (fit error %s RMS)",
+		len(ss), HumanBytes(int64(o.BaseBytes)), o.PerCtxHidden, o.PerVocab, o.PerFFNUBatch, o.RepackShare, HumanBytes(int64(o.ResidualRMSBytes)))
 	return o, nil
 }
 

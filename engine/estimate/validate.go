@@ -104,6 +104,8 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 	switch {
 	case len(cal.Measurements) == 0:
 		v.Note = "nothing measured on this machine yet: run `slmscope calibrate`"
+	case len(v.Models) == 0:
+		v.Note = "no measured generation speeds: only the memory estimate can be checked"
 	case len(v.Models) < 3:
 		v.Note = "fewer than three measured runs: each check leans on the bandwidth prior"
 	}
