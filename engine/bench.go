@@ -134,6 +134,7 @@ type BenchRun struct {
 	GenTokens      int     `json:"gen_tokens"`
 	AvgPowerW      float64 `json:"avg_power_w,omitempty"`
 	PowerSource    string  `json:"power_source,omitempty"`
+	Device         string  `json:"device"` // "cpu", or the GPU llama.cpp offloaded layers to
 }
 
 // BenchResult is the median over repeats, with every repeat kept.
@@ -161,6 +162,7 @@ type BenchResult struct {
 	LlamaGenTPS    float64    `json:"llama_gen_tps"`
 	AvgPowerW      float64    `json:"avg_power_w,omitempty"`
 	PowerSource    string     `json:"power_source,omitempty"`
+	Device         string     `json:"device"`
 	Repeats        int        `json:"repeats"`
 	Runs           []BenchRun `json:"runs"`
 	When           time.Time  `json:"when"`
@@ -224,6 +226,7 @@ func Bench(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 	res.LlamaGenTPS = med(func(r BenchRun) float64 { return r.LlamaGenTPS })
 	res.AvgPowerW = med(func(r BenchRun) float64 { return r.AvgPowerW })
 	res.PowerSource = res.Runs[0].PowerSource
+	res.Device = res.Runs[0].Device
 	res.PromptTokens = res.Runs[0].PromptTokens
 	res.GenTokens = res.Runs[0].GenTokens
 	return res, nil
@@ -254,7 +257,7 @@ func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {
 		TokenMsP50: r.TokenMsPercentile(50), TokenMsP95: r.TokenMsPercentile(95),
 		PeakRSSBytes: r.Stats.PeakRSSBytes, LlamaPromptTPS: r.LlamaPromptTPS(), LlamaGenTPS: r.LlamaGenTPS(),
 		PromptTokens: r.PromptTokens, GenTokens: r.GenTokens,
-		AvgPowerW: watts, PowerSource: powerSrc,
+		AvgPowerW: watts, PowerSource: powerSrc, Device: runDevice(w.Ready.Devices, info.GPULayers),
 	}, w.Ready.LlamaVersion, nil
 }
 
@@ -274,4 +277,17 @@ func median(xs []float64) float64 {
 func baseName(p string) string {
 	i := strings.LastIndexAny(p, `/\`)
 	return p[i+1:]
+}
+
+// runDevice names where a model ran: the first GPU llama.cpp lists when it offloaded layers,
+// else "cpu".
+func runDevice(devs []Device, gpuLayers int) string {
+	if gpuLayers != 0 { // llama.cpp offloads by default (-1 or a large count) when it has a GPU
+		for _, d := range devs {
+			if d.Type == "GPU" || d.Type == "IGPU" {
+				return d.Description
+			}
+		}
+	}
+	return "cpu"
 }

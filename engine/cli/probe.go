@@ -19,7 +19,6 @@ func init() {
 	register("probe", "show this machine's CPU, usable RAM, GPUs, memory bandwidth and power", runProbe)
 }
 
-
 func runProbe(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -1,0 +1,204 @@
+// Package report assembles what slmscope knows about this machine — the hardware summary,
+// every catalog model's projection at the chosen quantizations, the leave-one-out validation,
+// cost beside dated API prices, and the charts — into one description that both the
+// `slmscope report` command and the Compare screen use. Compute is a pure function (no
+// probing, no I/O); Charts and Page turn its result into chart descriptions and an HTML page;
+// Write renders that page as one self-contained offline HTML file.
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"slmscope/charts"
+	"slmscope/engine/catalog"
+	"slmscope/engine/estimate"
+	"slmscope/hwprobe"
+)
+
+// TTFTPromptLengths are the prompt lengths the time-to-first-token chart projects.
+var TTFTPromptLengths = []int{128, 512, 2048, 8192}
+
+// Input is everything a report is computed from. Only Machine and Models are needed; the
+// rest have defaults.
+type Input struct {
+	// Hardware is the probe's report for the summary (nil: the summary uses Machine alone and
+	// says the figures were stored with the calibration).
+	Hardware    *hwprobe.Report
+	Machine     estimate.Machine
+	Calibration estimate.Calibration
+	Models      []catalog.Model
+	// Quants to project (default: estimate.DefaultQuants plus every quant that was measured,
+	// so measured rows appear).
+	Quants       []string
+	Context      int // KV cache length in tokens (default estimate.DefaultContext)
+	PromptTokens int // prompt length for time to first token (default 512)
+	Cost         estimate.CostSettings
+	Prices       estimate.PriceTable
+	Now          time.Time // when the report was made (default time.Now)
+}
+
+// Data is a computed report.
+type Data struct {
+	Input       Input
+	Projections []estimate.Projection
+	// Skipped explains model/quant pairs the estimator could not project.
+	Skipped    []string
+	Validation estimate.Validation
+	// TTFT holds, per model shown in the TTFT chart, its time to first token at each of
+	// TTFTPromptLengths (projected) or its measured run.
+	TTFT []charts.TTFTSeries
+}
+
+// Calibrated reports whether any measurement of this machine backs the report.
+func (d Data) Calibrated() bool { return len(d.Input.Calibration.Measurements) > 0 }
+
+// QuantsFor returns estimate.DefaultQuants followed by every quant measured in cal that is
+// not already listed, in canonical spelling.
+func QuantsFor(cal estimate.Calibration) []string {
+	out := append([]string(nil), estimate.DefaultQuants()...)
+	seen := map[string]bool{}
+	for _, q := range out {
+		seen[q] = true
+	}
+	for _, m := range cal.Measurements {
+		q, err := estimate.NormalizeQuant(m.Quant)
+		if err != nil || seen[q] {
+			continue
+		}
+		seen[q] = true
+		out = append(out, q)
+	}
+	return out
+}
+
+// Compute projects every model at every quant and runs the validation. It does no I/O, so
+// the Compare screen can call it again whenever a setting changes.
+func Compute(in Input) Data {
+	if in.Context <= 0 {
+		in.Context = estimate.DefaultContext
+	}
+	if in.PromptTokens <= 0 {
+		in.PromptTokens = 512
+	}
+	if len(in.Quants) == 0 {
+		in.Quants = QuantsFor(in.Calibration)
+	}
+	if in.Cost.PricePerKWh <= 0 && in.Cost.Currency == "" {
+		in.Cost = estimate.DefaultCostSettings()
+	}
+	if len(in.Prices.Prices) == 0 {
+		in.Prices = estimate.DefaultPrices()
+	}
+	if in.Now.IsZero() {
+		in.Now = time.Now()
+	}
+	if len(in.Models) == 0 {
+		in.Models = catalog.All()
+	}
+	opt := estimate.Options{Context: in.Context, PromptTokens: in.PromptTokens, Cost: in.Cost}
+	ps, errs := estimate.ProjectWith(in.Machine, in.Calibration, in.Models, in.Quants, opt)
+	d := Data{Input: in, Projections: ps}
+	for _, e := range errs {
+		d.Skipped = append(d.Skipped, e.Error())
+	}
+	d.Validation = estimate.Validate(in.Machine, in.Calibration, in.Models)
+	d.TTFT = ttftSeries(in, ps)
+	return d
+}
+
+// ttftSeries projects time to first token over TTFTPromptLengths for up to five models
+// spread over the size range (at the first quant), and adds each measured run as a point.
+func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
+	var out []charts.TTFTSeries
+	for _, m := range in.Calibration.Measurements {
+		if m.TTFTMs <= 0 || m.PromptTokens <= 0 {
+			continue
+		}
+		name := m.ModelID
+		if cm, ok := catalog.ByID(m.ModelID); ok {
+			name = cm.Name
+		}
+		out = append(out, charts.TTFTSeries{
+			Name: name + " " + strings.ToUpper(m.Quant) + " measured", Measured: true,
+			Note:   fmt.Sprintf("measured here (%s), %d-token prompt", twinWord(m.Twin), m.PromptTokens),
+			Points: []charts.TTFTPoint{{PromptTokens: m.PromptTokens, Millis: m.TTFTMs}},
+		})
+	}
+	if len(ps) == 0 {
+		return out
+	}
+	q := in.Quants[0]
+	var pick []catalog.Model
+	var sized []estimate.Projection
+	for _, p := range ps {
+		if p.Quant == q {
+			sized = append(sized, p)
+		}
+	}
+	sort.Slice(sized, func(i, j int) bool { return sized[i].Params < sized[j].Params })
+	const want = 5
+	for i := 0; i < want && len(sized) > 0; i++ {
+		idx := 0
+		if want > 1 {
+			idx = int(math.Round(float64(i) * float64(len(sized)-1) / float64(want-1)))
+		}
+		if cm, ok := catalog.ByID(sized[idx].ID); ok && (len(pick) == 0 || pick[len(pick)-1].ID != cm.ID) {
+			pick = append(pick, cm)
+		}
+	}
+	series := make([]charts.TTFTSeries, len(pick))
+	for i, m := range pick {
+		series[i] = charts.TTFTSeries{Name: m.Name + " " + q, Note: "projected from prompt speed"}
+	}
+	for _, n := range TTFTPromptLengths {
+		opt := estimate.Options{Context: max(in.Context, n+256), PromptTokens: n, Cost: in.Cost}
+		got, _ := estimate.ProjectWith(in.Machine, in.Calibration, pick, []string{q}, opt)
+		for _, p := range got {
+			for i, m := range pick {
+				if m.ID != p.ID || p.TTFTMs <= 0 {
+					continue
+				}
+				lo, hi := ttftBand(p)
+				series[i].Points = append(series[i].Points, charts.TTFTPoint{PromptTokens: n, Millis: p.TTFTMs, Low: lo, High: hi})
+				series[i].Note = p.Label() + ": " + shorten(p.Basis, 160)
+			}
+		}
+	}
+	return append(out, series...)
+}
+
+// ttftBand widens time to first token by the decode band's relative width (the prompt model's
+// own band is not exported per projection): the slow end at the low speed, the fast at high.
+func ttftBand(p estimate.Projection) (float64, float64) {
+	if p.DecodeTPS <= 0 || p.DecodeTPSLow <= 0 || p.DecodeTPSHigh <= 0 {
+		return 0, 0
+	}
+	return p.TTFTMs * p.DecodeTPS / p.DecodeTPSHigh, p.TTFTMs * p.DecodeTPS / p.DecodeTPSLow
+}
+
+func twinWord(twin bool) string {
+	if twin {
+		return "twin: real speed, random words"
+	}
+	return "real model file"
+}
+
+func shorten(s string, n int) string {
+	s = strings.TrimSpace(s)
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// Write computes the report for in and writes it to w as one self-contained HTML file.
+func Write(w io.Writer, in Input) error {
+	d := Compute(in)
+	return charts.RenderHTML(w, Page(d))
+}

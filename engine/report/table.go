@@ -1,0 +1,193 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"slmscope/engine/estimate"
+)
+
+// Column is one column of the projection table.
+type Column int
+
+// The projection table's columns, in order.
+const (
+	ColModel Column = iota
+	ColParams
+	ColQuant
+	ColMemory
+	ColFits
+	ColSpeed
+	ColTTFT
+	ColCost
+	ColSource
+	NumColumns
+)
+
+// ColumnTitles are the projection table's headers.
+var ColumnTitles = [NumColumns]string{"Model", "Params", "Quant", "Memory (weights + KV)", "Fits?", "Generation tok/s (band)", "TTFT", "Cost per 1M tokens", "Measured / projected"}
+
+// Cells returns p's row of the projection table as text.
+func Cells(p estimate.Projection) [NumColumns]string {
+	return [NumColumns]string{
+		p.Name,
+		FormatParams(p.Params),
+		p.Quant,
+		MemoryText(p),
+		FitsText(p),
+		SpeedText(p),
+		TTFTText(p),
+		CostText(p),
+		Badge(p),
+	}
+}
+
+// SortKey returns a value that orders rows by column c: numbers for numeric columns, text
+// (lower case) otherwise.
+func SortKey(p estimate.Projection, c Column) (float64, string) {
+	switch c {
+	case ColParams:
+		return float64(p.Params), ""
+	case ColMemory:
+		return float64(p.MemoryBytes), ""
+	case ColFits:
+		if p.Fits {
+			return 0, ""
+		}
+		return 1, ""
+	case ColSpeed:
+		return p.DecodeTPS, ""
+	case ColTTFT:
+		return p.TTFTMs, ""
+	case ColCost:
+		if p.Cost.TotalPerMTok <= 0 {
+			return math.Inf(1), ""
+		}
+		return p.Cost.TotalPerMTok, ""
+	case ColQuant:
+		return 0, p.Quant
+	case ColSource:
+		return 0, p.Label()
+	}
+	return 0, strings.ToLower(p.Name)
+}
+
+// FormatParams writes a parameter count: "135M", "1.54B".
+func FormatParams(n int64) string {
+	v := float64(n)
+	switch {
+	case v >= 1e9:
+		return trimFloat(v/1e9, 2) + "B"
+	case v >= 1e6:
+		return trimFloat(v/1e6, 0) + "M"
+	}
+	return fmt.Sprint(n)
+}
+
+func trimFloat(v float64, dec int) string {
+	s := fmt.Sprintf("%.*f", dec, v)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+// MemoryText is "4.92 GB (KV 537 MB)".
+func MemoryText(p estimate.Projection) string {
+	return fmt.Sprintf("%s (KV %s)", estimate.HumanBytes(p.MemoryBytes), estimate.HumanBytes(p.Memory.KVBytes))
+}
+
+// FitsText is "yes (RAM)", "yes (GPU)", "partial 20/32 on GPU", "no" or "unknown".
+func FitsText(p estimate.Projection) string {
+	v := p.FitVerdict
+	switch {
+	case v.Placement == estimate.PlacePartial:
+		return fmt.Sprintf("partial %d/%d on GPU", v.GPULayers, v.TotalLayers)
+	case p.Fits && v.Placement == estimate.PlaceGPU:
+		return "yes (GPU)"
+	case p.Fits && v.Tight:
+		return "yes (RAM, tight)"
+	case p.Fits:
+		return "yes (RAM)"
+	case v.Placement == estimate.PlaceUnknown:
+		return "unknown"
+	}
+	return "no"
+}
+
+// SpeedText is "91.2 tok/s" for a measurement and "12.4 (9.8–15.1)" for a projection.
+func SpeedText(p estimate.Projection) string {
+	if p.DecodeTPS <= 0 {
+		return "–"
+	}
+	if p.Source == estimate.SourceMeasured || p.DecodeTPSLow <= 0 || p.DecodeTPSHigh <= 0 {
+		return tps(p.DecodeTPS)
+	}
+	return fmt.Sprintf("%s (%s–%s)", tps(p.DecodeTPS), tps(p.DecodeTPSLow), tps(p.DecodeTPSHigh))
+}
+
+func tps(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+// TTFTText is the time to first token, e.g. "0.84 s (512-token prompt)".
+func TTFTText(p estimate.Projection) string {
+	if p.TTFTMs <= 0 {
+		return "–"
+	}
+	if p.TTFTMs < 1000 {
+		return fmt.Sprintf("%.0f ms", p.TTFTMs)
+	}
+	return fmt.Sprintf("%.2f s", p.TTFTMs/1000)
+}
+
+// CostText is the local cost of a million generated tokens, e.g. "0.061 USD".
+func CostText(p estimate.Projection) string {
+	if p.Cost.TotalPerMTok <= 0 {
+		return "–"
+	}
+	c := p.Cost.TotalPerMTok
+	switch {
+	case c >= 10:
+		return fmt.Sprintf("%.1f %s", c, p.Cost.Currency)
+	case c >= 0.1:
+		return fmt.Sprintf("%.2f %s", c, p.Cost.Currency)
+	}
+	return fmt.Sprintf("%.3f %s", c, p.Cost.Currency)
+}
+
+// Badge is "● measured" or "○ projected ±12%" (", uncalibrated" when nothing on this machine
+// backs the fit).
+func Badge(p estimate.Projection) string {
+	if p.Source == estimate.SourceMeasured {
+		return "● measured"
+	}
+	s := "○ " + p.Label()
+	if p.DecodeTPS > 0 && p.DecodeTPSLow > 0 && p.DecodeTPSHigh > 0 {
+		band := math.Max(p.DecodeTPSHigh/p.DecodeTPS-1, 1-p.DecodeTPSLow/p.DecodeTPS)
+		s += fmt.Sprintf(" ±%.0f%%", band*100)
+	}
+	return s
+}
+
+// Basis says how p's numbers were obtained, in one line.
+func Basis(p estimate.Projection) string {
+	parts := []string{}
+	if p.Basis != "" {
+		parts = append(parts, p.Basis)
+	}
+	if p.Memory.Basis != "" {
+		parts = append(parts, "memory: "+p.Memory.Basis)
+	}
+	if p.Cost.Basis != "" {
+		parts = append(parts, "cost: "+p.Cost.Basis)
+	}
+	return strings.Join(parts, " · ")
+}
