@@ -37,6 +37,7 @@ type screen struct {
 var screens = []screen{
 	{title: "Live run", icon: theme.IconNameMediaPlay, build: newLiveRunScreen},
 	{title: "Hardware", icon: theme.IconNameComputer, build: newHardwareScreen},
+	{title: "Compare", icon: theme.IconNameGrid, build: newCompareScreen},
 	{title: "Lesson", icon: theme.IconNameFile, build: buildLessonScreen}, {title: "Quiz", icon: theme.IconNameQuestion, build: buildQuizScreen}, {title: "Progress", icon: theme.IconNameList, build: buildProgressScreen},
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -49,10 +50,13 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 		return ExitFail
 	}
 	cache.AvailableRAM = func() uint64 { return uint64(machine.UsableRAM()) }
+	lastLine := ""
 	cal, err := engine.Calibrate(ctx, engine.CalibrateOptions{
 		Budget: *budget, Threads: *threads, Machine: machine, Key: estimate.HardwareKey(hw), Cache: cache,
 		Progress: func(step, steps int, msg string, frac float64) {
-			if !*asJSON {
+			// One line per stage: twin writing reports every 50 ms, a terminal needs less.
+			if stage, _, _ := strings.Cut(msg, " ("); !*asJSON && stage != lastLine {
+				lastLine = stage
 				fmt.Fprintf(stderr, "[%3.0f%%] %d/%d %s\n", frac*100, step, steps, msg)
 			}
 		},

@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/estimate"
+	"slmscope/engine/report"
+	"slmscope/hwprobe"
+)
+
+func init() {
+	register("report", "write one self-contained offline HTML report: hardware, projections, charts, validation", runReport)
+}
+
+func runReport(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "the HTML file to write (required)")
+	ctxLen := fs.Int("context", estimate.DefaultContext, "context length in tokens for the KV cache")
+	prompt := fs.Int("prompt", 512, "prompt length in tokens for time to first token")
+	noProbe := fs.Bool("no-probe", false, "do not probe this machine; use the machine stored with the calibration")
+	calPath := fs.String("calibration", "", "calibration cache file (default: the user cache folder's slmscope/calibration.json)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: slmscope report --out FILE.html [--context N] [--prompt N] [--no-probe]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if fs.NArg() > 0 || *out == "" {
+		fmt.Fprintln(stderr, "slmscope report: give the file to write with --out FILE.html (and no other arguments)")
+		return ExitUsage
+	}
+	if *ctxLen <= 0 || *prompt <= 0 {
+		fmt.Fprintln(stderr, "slmscope report: --context and --prompt must be positive token counts")
+		return ExitUsage
+	}
+	in, notes, err := reportInput(*calPath, *noProbe)
+	if err != nil {
+		fmt.Fprintf(stderr, "slmscope report: %s\n", oneLine(err.Error()))
+		return ExitFail
+	}
+	for _, n := range notes {
+		fmt.Fprintf(stderr, "slmscope report: note: %s\n", oneLine(n))
+	}
+	in.Context, in.PromptTokens = *ctxLen, *prompt
+	if err := writeReportFile(*out, in); err != nil {
+		fmt.Fprintf(stderr, "slmscope report: %s\n", oneLine(err.Error()))
+		return ExitFail
+	}
+	abs, _ := filepath.Abs(*out)
+	fmt.Fprintf(stdout, "wrote %s (open it in any browser; it works offline)\n", abs)
+	return ExitOK
+}
+
+// reportInput gathers the machine, calibration, cost settings and prices.
+func reportInput(calPath string, noProbe bool) (report.Input, []string, error) {
+	var in report.Input
+	var notes []string
+	if calPath == "" {
+		p, err := estimate.CachePath()
+		if err != nil {
+			return in, nil, err
+		}
+		calPath = p
+	}
+	key := ""
+	if !noProbe {
+		hw, err := hwprobe.Probe(context.Background(), hwprobe.Options{})
+		if err != nil {
+			return in, nil, err
+		}
+		in.Hardware, in.Machine, key = hw, estimate.MachineFromReport(hw), estimate.HardwareKey(hw)
+	}
+	cal, err := estimate.LoadCalibration(calPath, key)
+	switch {
+	case err == nil:
+		in.Calibration = cal
+		if noProbe {
+			in.Machine = cal.Machine
+		} else if in.Machine.MeasuredBandwidthGBs == 0 {
+			in.Machine.MeasuredBandwidthGBs = cal.Machine.MeasuredBandwidthGBs
+		}
+	case errors.Is(err, estimate.ErrNoCalibration):
+		if err != estimate.ErrNoCalibration {
+			notes = append(notes, err.Error())
+		}
+		if noProbe {
+			return in, nil, fmt.Errorf("--no-probe needs a stored calibration and none was found in %s: run `slmscope calibrate` first or drop --no-probe", calPath)
+		}
+		notes = append(notes, "nothing measured on this machine yet: the report shows uncalibrated projections (run `slmscope calibrate` first for calibrated ones)")
+	default:
+		return in, nil, err
+	}
+	in.Models = catalog.All()
+	in.Cost = estimate.DefaultCostSettings()
+	in.Prices = estimate.DefaultPrices()
+	if pp, err := estimate.PricesPath(); err == nil {
+		t, perr := estimate.LoadPrices(pp)
+		if perr != nil {
+			notes = append(notes, perr.Error())
+		}
+		if len(t.Prices) > 0 {
+			in.Prices = t
+		}
+	}
+	return in, notes, nil
+}
+
+// writeReportFile writes the report next to path and renames it into place, so a failure
+// never leaves half a file.
+func writeReportFile(path string, in report.Input) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".slmscope-report-*.html")
+	if err != nil {
+		return fmt.Errorf("cannot write to %s: %w (choose a folder you can write to)", dir, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	_ = f.Chmod(0o644) // a report is for sharing, not a secret
+	if err := report.Write(f, in); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("cannot finish writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("cannot move the report to %s: %w", path, err)
+	}
+	return nil
+}

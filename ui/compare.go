@@ -1,0 +1,692 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/estimate"
+	"slmscope/engine/report"
+	"slmscope/engine/twin"
+	"slmscope/hwprobe"
+)
+
+// Preferences the Compare screen remembers.
+const (
+	prefCompareContext  = "compare.context"
+	prefCompareQuants   = "compare.quants"
+	prefCompareKWh      = "compare.price_per_kwh"
+	prefCompareCurrency = "compare.currency"
+	prefCompareHWPrice  = "compare.hardware_price"
+	prefCompareLifetime = "compare.lifetime_years"
+	prefCompareHours    = "compare.hours_per_day"
+)
+
+// Quant selector choices besides the single quantizations.
+const (
+	quantsDefault = "BF16 · Q8_0 · Q4_K_M + measured"
+	quantsAll     = "All quantizations"
+)
+
+// compareContexts are the context lengths offered.
+var compareContexts = []string{"1024", "2048", "4096", "8192", "16384", "32768", "65536", "131072"}
+
+// colMeasure is the table column after the report's columns: the per-row Measure button.
+const colMeasure = int(report.NumColumns)
+
+// compareScreen answers "SLM vs LLM on my machine": every catalog model × quant with memory,
+// fit, speed, time to first token and cost, measured or projected; the charts; the
+// leave-one-out validation; cost settings and API prices; and the HTML report.
+type compareScreen struct {
+	a     *App
+	src   compareSource
+	spawn func(func()) // runs work off the UI goroutine (tests may run it inline)
+	ctx   context.Context
+	stop  context.CancelFunc
+
+	// State, touched only on the UI goroutine.
+	loaded      bool
+	hw          *hwprobe.Report
+	machine     estimate.Machine
+	key         string
+	cal         estimate.Calibration
+	pricesTable estimate.PriceTable
+	data        report.Data
+	rows        []estimate.Projection // data.Projections in table order
+	sortCol     report.Column
+	sortDesc    bool
+	gen         int // bumps on every recompute; stale results are dropped
+	busy        bool
+	cancel      context.CancelFunc
+	measure     string // "id|quant" of the row being measured
+
+	view       fyne.CanvasObject
+	status     *widget.Label
+	machineTxt *widget.Label
+	measureBtn *widget.Button
+	cancelBtn  *widget.Button
+	progress   *widget.ProgressBar
+	progressTx *widget.Label
+	ctxSel     *widget.Select
+	quantSel   *widget.Select
+	exportBtn  *widget.Button
+	browserBtn *widget.Button
+	table      *widget.Table
+	detail     *widget.Label
+	charts     []*ChartView
+	validation *fyne.Container
+	priceBox   *fyne.Container
+	kwh        *widget.Entry
+	currency   *widget.Entry
+	hwPrice    *widget.Entry
+	lifetime   *widget.Entry
+	hours      *widget.Entry
+	costNote   *widget.Label
+}
+
+func newCompareScreen(a *App) fyne.CanvasObject {
+	return newCompareScreenWith(a, realCompareSource(a), func(f func()) { go f() }).view
+}
+
+// newCompareScreenWith builds the screen and starts loading the machine and calibration.
+func newCompareScreenWith(a *App, src compareSource, spawn func(func())) *compareScreen {
+	s := &compareScreen{a: a, src: src, spawn: spawn, sortCol: report.ColParams}
+	s.ctx, s.stop = context.WithCancel(context.Background())
+	s.buildUI()
+	s.load()
+	return s
+}
+
+func (s *compareScreen) buildUI() {
+	p := s.a.fyne.Preferences()
+	title := widget.NewLabelWithStyle("Compare: small vs large models on this machine", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.status = widget.NewLabel("Looking at this machine…")
+	s.status.Wrapping = fyne.TextWrapWord
+	s.machineTxt = widget.NewLabel("")
+	s.machineTxt.Wrapping = fyne.TextWrapWord
+	s.machineTxt.Importance = widget.LowImportance
+
+	s.measureBtn = widget.NewButtonWithIcon("Measure this machine", theme.MediaPlayIcon(), s.onMeasureMachine)
+	s.measureBtn.Importance = widget.HighImportance
+	s.measureBtn.Disable()
+	s.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), s.onCancel)
+	s.cancelBtn.Hide()
+	s.progress = widget.NewProgressBar()
+	s.progress.Hide()
+	s.progressTx = widget.NewLabel("")
+	s.progressTx.Hide()
+
+	s.ctxSel = widget.NewSelect(compareContexts, func(string) { s.onSettingsChanged() })
+	s.ctxSel.SetSelected(strconv.Itoa(p.IntWithFallback(prefCompareContext, estimate.DefaultContext)))
+	if s.ctxSel.Selected == "" {
+		s.ctxSel.SetSelected(strconv.Itoa(estimate.DefaultContext))
+	}
+	s.quantSel = widget.NewSelect(append([]string{quantsDefault, quantsAll}, estimate.Quants()...), func(string) { s.onSettingsChanged() })
+	s.quantSel.SetSelected(p.StringWithFallback(prefCompareQuants, quantsDefault))
+	if s.quantSel.Selected == "" {
+		s.quantSel.SetSelected(quantsDefault)
+	}
+	s.exportBtn = widget.NewButtonWithIcon("Export report…", theme.DocumentSaveIcon(), s.onExport)
+	s.browserBtn = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), s.onOpenBrowser)
+	s.exportBtn.Disable()
+	s.browserBtn.Disable()
+
+	controls := container.NewHBox(widget.NewLabel("Context (tokens)"), s.ctxSel, widget.NewLabel("Quantization"), s.quantSel,
+		widget.NewSeparator(), s.exportBtn, s.browserBtn)
+	measureRow := container.NewBorder(nil, nil, container.NewHBox(s.measureBtn, s.cancelBtn), nil,
+		container.NewVBox(s.progress, s.progressTx))
+	top := container.NewVBox(title, s.status, s.machineTxt, measureRow, controls)
+
+	s.table = widget.NewTableWithHeaders(s.tableSize, s.newCell, s.updateCell)
+	s.table.ShowHeaderColumn = false
+	s.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("column", nil) }
+	s.table.UpdateHeader = s.updateHeader
+	widths := []float32{130, 70, 80, 170, 130, 170, 80, 120, 190, 100}
+	for c, w := range widths {
+		s.table.SetColumnWidth(c, w)
+	}
+	s.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(s.rows) {
+			s.showDetail(s.rows[id.Row])
+		}
+	}
+	s.detail = widget.NewLabel("Select a row to see how its numbers were obtained.")
+	s.detail.Wrapping = fyne.TextWrapWord
+	detail := container.NewVScroll(s.detail)
+	detail.SetMinSize(fyne.NewSize(200, 90))
+	tableTab := container.NewBorder(nil, detail, nil, nil, s.table)
+
+	for _, c := range report.Charts(report.Data{}) {
+		s.charts = append(s.charts, NewChartView(c))
+	}
+	objs := make([]fyne.CanvasObject, len(s.charts))
+	for i, c := range s.charts {
+		objs[i] = c
+	}
+	chartsTab := container.NewVScroll(container.NewGridWithColumns(2, objs...))
+
+	s.validation = container.NewVBox()
+	validationTab := container.NewVScroll(s.validation)
+
+	s.kwh = s.costEntry(fmt.Sprint(p.FloatWithFallback(prefCompareKWh, estimate.DefaultPricePerKWh)))
+	s.currency = s.costEntry(p.StringWithFallback(prefCompareCurrency, estimate.DefaultCostSettings().Currency))
+	s.hwPrice = s.costEntry(floatText(p.FloatWithFallback(prefCompareHWPrice, 0)))
+	s.lifetime = s.costEntry(floatText(p.FloatWithFallback(prefCompareLifetime, 0)))
+	s.hours = s.costEntry(floatText(p.FloatWithFallback(prefCompareHours, 0)))
+	s.hwPrice.SetPlaceHolder("optional, e.g. 1200")
+	s.lifetime.SetPlaceHolder("optional, e.g. 4")
+	s.hours.SetPlaceHolder("default 24")
+	s.costNote = widget.NewLabel("")
+	s.costNote.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(
+		widget.NewFormItem("Electricity price per kWh", s.kwh),
+		widget.NewFormItem("Currency", s.currency),
+		widget.NewFormItem("Hardware price (optional)", s.hwPrice),
+		widget.NewFormItem("Lifetime in years", s.lifetime),
+		widget.NewFormItem("Hours of use per day", s.hours),
+	)
+	s.priceBox = container.NewVBox()
+	costTab := container.NewVScroll(container.NewVBox(form, s.costNote, s.priceBox))
+
+	tabs := container.NewAppTabs(
+		container.NewTabItemWithIcon("Table", theme.GridIcon(), tableTab),
+		container.NewTabItemWithIcon("Charts", theme.ViewFullScreenIcon(), chartsTab),
+		container.NewTabItemWithIcon("Validation", theme.ConfirmIcon(), validationTab),
+		container.NewTabItemWithIcon("Cost", theme.StorageIcon(), costTab),
+	)
+	s.view = container.NewBorder(top, nil, nil, nil, tabs)
+}
+
+func floatText(v float64) string {
+	if v == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+func (s *compareScreen) costEntry(text string) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetText(text)
+	e.OnChanged = func(string) { s.onSettingsChanged() }
+	return e
+}
+
+// settings reads the selectors and cost fields; bad cost input is reported, not guessed.
+func (s *compareScreen) settings() (ctxLen int, quants []string, cost estimate.CostSettings, problem string) {
+	ctxLen, _ = strconv.Atoi(s.ctxSel.Selected)
+	if ctxLen <= 0 {
+		ctxLen = estimate.DefaultContext
+	}
+	switch q := s.quantSel.Selected; q {
+	case quantsAll:
+		quants = estimate.Quants()
+	case quantsDefault, "":
+		quants = report.QuantsFor(s.cal)
+	default:
+		quants = []string{q}
+	}
+	cost = estimate.DefaultCostSettings()
+	var bad []string
+	num := func(e *widget.Entry, name string, dst *float64) {
+		t := strings.TrimSpace(strings.ReplaceAll(e.Text, ",", "."))
+		if t == "" {
+			return
+		}
+		v, err := strconv.ParseFloat(t, 64)
+		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+			bad = append(bad, name)
+			return
+		}
+		*dst = v
+	}
+	num(s.kwh, "electricity price", &cost.PricePerKWh)
+	num(s.hwPrice, "hardware price", &cost.HardwarePrice)
+	num(s.lifetime, "lifetime", &cost.LifetimeYears)
+	num(s.hours, "hours per day", &cost.HoursPerDay)
+	if c := strings.TrimSpace(s.currency.Text); c != "" {
+		cost.Currency = c
+	}
+	if cost.HoursPerDay > 24 {
+		bad = append(bad, "hours per day (at most 24)")
+	}
+	if len(bad) > 0 {
+		problem = "Not a usable number: " + strings.Join(bad, ", ") + ". Type a plain number such as 0.30; the other settings still apply."
+	}
+	return ctxLen, quants, cost, problem
+}
+
+// onSettingsChanged remembers the settings and recomputes the projections.
+func (s *compareScreen) onSettingsChanged() {
+	if s.costNote == nil || s.hours == nil {
+		return // still building the UI
+	}
+	ctxLen, _, cost, problem := s.settings()
+	p := s.a.fyne.Preferences()
+	p.SetInt(prefCompareContext, ctxLen)
+	p.SetString(prefCompareQuants, s.quantSel.Selected)
+	p.SetFloat(prefCompareKWh, cost.PricePerKWh)
+	p.SetString(prefCompareCurrency, cost.Currency)
+	p.SetFloat(prefCompareHWPrice, cost.HardwarePrice)
+	p.SetFloat(prefCompareLifetime, cost.LifetimeYears)
+	p.SetFloat(prefCompareHours, cost.HoursPerDay)
+	s.costNote.SetText(problem)
+	s.recompute()
+}
+
+// input is the report input for the current state and settings.
+func (s *compareScreen) input() report.Input {
+	ctxLen, quants, cost, _ := s.settings()
+	return report.Input{Hardware: s.hw, Machine: s.machine, Calibration: s.cal, Models: catalog.All(),
+		Quants: quants, Context: ctxLen, PromptTokens: 512, Cost: cost, Prices: s.pricesTable}
+}
+
+// recompute projects again off the UI goroutine; only the newest result is shown.
+func (s *compareScreen) recompute() {
+	if !s.loaded {
+		return
+	}
+	s.gen++
+	job := &compareProjectJob{s: s, gen: s.gen, in: s.input()}
+	s.spawn(job.run)
+}
+
+// applyData shows a computed report (on the UI goroutine).
+func (s *compareScreen) applyData(gen int, d report.Data) {
+	if gen != s.gen {
+		return
+	}
+	s.data = d
+	s.sortRows()
+	s.table.Refresh()
+	for i, c := range report.Charts(d) {
+		if i < len(s.charts) {
+			s.charts[i].SetChart(c)
+		}
+	}
+	s.showValidation(d.Validation)
+	s.showPrices(d)
+	s.showStatus()
+	s.exportBtn.Enable()
+	s.browserBtn.Enable()
+}
+
+// showStatus writes the calibration state: the empty state, or when it was last measured.
+func (s *compareScreen) showStatus() {
+	if s.busy {
+		return
+	}
+	if len(s.cal.Measurements) == 0 {
+		s.status.SetText(report.EmptyStateText)
+		s.status.Importance = widget.WarningImportance
+	} else {
+		s.status.SetText(fmt.Sprintf("Last measured: %s — %d twins on this machine (twin: real speed, random words). Rows marked ● were measured; ○ rows are projected from them with the band shown.",
+			s.cal.When.Local().Format("2006-01-02 15:04"), len(s.cal.Measurements)))
+		s.status.Importance = widget.MediumImportance
+	}
+	s.status.Refresh()
+}
+
+// machineText summarises what the projections rest on.
+func machineText(m estimate.Machine, hw *hwprobe.Report) string {
+	parts := []string{}
+	if m.CPUName != "" {
+		parts = append(parts, fmt.Sprintf("%s (%d cores)", m.CPUName, m.CPUCores))
+	}
+	if r := m.UsableRAM(); r > 0 {
+		parts = append(parts, "RAM usable "+estimate.HumanBytes(r))
+	}
+	for _, g := range m.GPUs {
+		parts = append(parts, fmt.Sprintf("GPU %s %s", g.Name, estimate.HumanBytes(g.TotalBytes)))
+	}
+	if m.MeasuredBandwidthGBs > 0 {
+		src := "measured by slmscope's microbenchmark"
+		if hw != nil && hw.Bandwidth.Cached {
+			src += ", cached this boot"
+		}
+		parts = append(parts, fmt.Sprintf("memory bandwidth %.1f GB/s (%s)", m.MeasuredBandwidthGBs, src))
+	} else {
+		parts = append(parts, fmt.Sprintf("memory bandwidth not measured (assumed %.0f GB/s)", estimate.AssumedBandwidthGBs))
+	}
+	if m.GPUNote != "" {
+		parts = append(parts, m.GPUNote)
+	}
+	return "This machine: " + strings.Join(parts, " · ")
+}
+
+// sortRows orders the rows by the chosen column (stable, then by size and quant).
+func (s *compareScreen) sortRows() {
+	s.rows = append(s.rows[:0], s.data.Projections...)
+	col, desc := s.sortCol, s.sortDesc
+	sort.SliceStable(s.rows, func(i, j int) bool {
+		a, b := s.rows[i], s.rows[j]
+		an, at := report.SortKey(a, col)
+		bn, bt := report.SortKey(b, col)
+		if an == bn && at == bt {
+			if a.Params != b.Params {
+				return a.Params < b.Params
+			}
+			return a.Quant < b.Quant
+		}
+		less := an < bn || (an == bn && at < bt)
+		if desc {
+			return !less
+		}
+		return less
+	})
+}
+
+// onSort sorts by a column; a second tap reverses the order.
+func (s *compareScreen) onSort(col report.Column) {
+	if s.sortCol == col {
+		s.sortDesc = !s.sortDesc
+	} else {
+		s.sortCol, s.sortDesc = col, false
+	}
+	s.sortRows()
+	s.table.Refresh()
+}
+
+func (s *compareScreen) tableSize() (int, int) { return len(s.rows), colMeasure + 1 }
+
+func (s *compareScreen) newCell() fyne.CanvasObject {
+	l := widget.NewLabel("cell")
+	l.Truncation = fyne.TextTruncateEllipsis
+	b := widget.NewButton("Measure", nil)
+	b.Hide()
+	return container.NewStack(l, b)
+}
+
+func (s *compareScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	st := o.(*fyne.Container)
+	l, b := st.Objects[0].(*widget.Label), st.Objects[1].(*widget.Button)
+	if id.Row < 0 || id.Row >= len(s.rows) {
+		return
+	}
+	p := s.rows[id.Row]
+	if id.Col == colMeasure {
+		l.Hide()
+		b.Show()
+		ok, _ := s.measurable(p)
+		key := p.ID + "|" + p.Quant
+		switch {
+		case s.measure == key:
+			b.SetText("Measuring…")
+		case p.Source == estimate.SourceMeasured:
+			b.SetText("Measure again")
+		default:
+			b.SetText("Measure")
+		}
+		if ok && !s.busy {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+		b.OnTapped = func() { s.onMeasureRow(p) }
+		return
+	}
+	b.Hide()
+	l.Show()
+	cells := report.Cells(p)
+	l.SetText(cells[id.Col])
+	imp := widget.MediumImportance
+	switch report.Column(id.Col) {
+	case report.ColSource:
+		if p.Source == estimate.SourceMeasured {
+			imp = widget.SuccessImportance
+		} else if !p.Calibrated {
+			imp = widget.WarningImportance
+		}
+	case report.ColFits:
+		if !p.Fits {
+			imp = widget.DangerImportance
+		}
+	}
+	if l.Importance != imp {
+		l.Importance = imp
+		l.Refresh()
+	}
+}
+
+func (s *compareScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	b := o.(*widget.Button)
+	if id.Col < 0 {
+		return
+	}
+	if id.Col == colMeasure {
+		b.SetText("Measure")
+		b.OnTapped = nil
+		return
+	}
+	t := report.ColumnTitles[id.Col]
+	if report.Column(id.Col) == s.sortCol {
+		if s.sortDesc {
+			t += " ▼"
+		} else {
+			t += " ▲"
+		}
+	}
+	b.SetText(t)
+	col := report.Column(id.Col)
+	b.OnTapped = func() { s.onSort(col) }
+}
+
+// measurable says whether the row's twin can be written and run here, or why not.
+func (s *compareScreen) measurable(p estimate.Projection) (bool, string) {
+	q, err := twin.ParseQuant(p.Quant)
+	if err != nil {
+		return false, fmt.Sprintf("no twin is written in %s (twins come in F16, Q8_0 and Q4_0)", p.Quant)
+	}
+	m, ok := catalog.ByID(p.ID)
+	if !ok {
+		return false, "not a catalog model"
+	}
+	need, err := twin.RAMNeeded(m, q)
+	if err != nil {
+		return false, err.Error()
+	}
+	if avail := s.machine.UsableRAM(); avail > 0 && need > avail {
+		return false, fmt.Sprintf("its twin needs %s of RAM and %s is usable", estimate.HumanBytes(need), estimate.HumanBytes(avail))
+	}
+	if !p.Fits {
+		return false, "it does not fit in this machine's memory"
+	}
+	return true, ""
+}
+
+// showDetail explains one row: fit sentence, speed, memory and cost basis.
+func (s *compareScreen) showDetail(p estimate.Projection) {
+	lines := []string{fmt.Sprintf("%s %s — %s", p.Name, p.Quant, report.Badge(p))}
+	if p.FitVerdict.Sentence != "" {
+		lines = append(lines, p.FitVerdict.Sentence)
+	}
+	lines = append(lines, "Speed: "+p.Basis, "Memory: "+p.Memory.Basis, "Cost: "+p.Cost.Basis)
+	if ok, why := s.measurable(p); !ok {
+		lines = append(lines, "Cannot be measured here: "+why+".")
+	}
+	s.detail.SetText(strings.Join(lines, "\n"))
+}
+
+// showValidation fills the Validation tab.
+func (s *compareScreen) showValidation(v estimate.Validation) {
+	s.validation.RemoveAll()
+	head := widget.NewLabel("")
+	head.Wrapping = fyne.TextWrapWord
+	var txt []string
+	if v.Note != "" {
+		txt = append(txt, v.Note)
+	}
+	switch {
+	case len(v.Models) > 0:
+		txt = append(txt, fmt.Sprintf("Leave-one-out: each measured twin's speed projected from the others only. Median absolute error %.1f%% over %d twins.", v.MedianAbsErrorPct, len(v.Models)))
+	case len(s.cal.Measurements) == 0:
+		txt = append(txt, "Nothing to validate yet: press Measure this machine. The projections are checked against each measured twin once there are at least two.")
+	}
+	if len(v.Memory) > 0 {
+		txt = append(txt, fmt.Sprintf("Memory estimate against measured peak RSS: median error %.1f%%, worst %.1f%%.", v.MedianAbsMemoryErrorPct, v.MaxAbsMemoryErrorPct))
+	}
+	head.SetText(strings.Join(txt, "\n"))
+	s.validation.Add(head)
+	for _, t := range report.ValidationTables(v) {
+		s.validation.Add(widget.NewLabelWithStyle(t.Caption, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		s.validation.Add(newMarkdownTable(tableFromRows(t.Header, t.Rows)))
+	}
+}
+
+// showPrices fills the API price table and the local-vs-API comparison on the Cost tab.
+func (s *compareScreen) showPrices(d report.Data) {
+	s.priceBox.RemoveAll()
+	pt := report.PriceTable(d.Input.Prices)
+	src := "built-in table"
+	if d.Input.Prices.Path != "" {
+		src = d.Input.Prices.Path
+	}
+	note := widget.NewLabel(fmt.Sprintf("%s (%s). %s", pt.Caption, src, d.Input.Prices.Note))
+	note.Wrapping = fyne.TextWrapWord
+	s.priceBox.Add(note)
+	s.priceBox.Add(newMarkdownTable(tableFromRows(pt.Header, pt.Rows)))
+	ct := report.ComparisonTable(d)
+	s.priceBox.Add(widget.NewLabelWithStyle(ct.Caption, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	s.priceBox.Add(newMarkdownTable(tableFromRows(ct.Header, ct.Rows)))
+}
+
+// load probes the machine and reads the cached calibration and prices.
+func (s *compareScreen) load() {
+	job := &compareLoadJob{s: s}
+	s.spawn(job.run)
+}
+
+// applyLoaded takes the probe, calibration and prices (on the UI goroutine).
+func (s *compareScreen) applyLoaded(hw *hwprobe.Report, cal estimate.Calibration, prices estimate.PriceTable, notes []string, err error) {
+	if err != nil {
+		s.status.SetText("Could not look at this machine: " + err.Error())
+		s.status.Importance = widget.DangerImportance
+		s.status.Refresh()
+		return
+	}
+	s.hw, s.cal, s.pricesTable = hw, cal, prices
+	s.machine = estimate.MachineFromReport(hw)
+	if s.machine.MeasuredBandwidthGBs == 0 && cal.Machine.MeasuredBandwidthGBs > 0 {
+		s.machine.MeasuredBandwidthGBs = cal.Machine.MeasuredBandwidthGBs
+	}
+	s.key = estimate.HardwareKey(hw)
+	s.machineTxt.SetText(strings.Join(append([]string{machineText(s.machine, hw)}, notes...), "\n"))
+	s.loaded = true
+	s.measureBtn.Enable()
+	s.showStatus()
+	s.recompute()
+}
+
+// applyCalibration stores a new calibration and recomputes (on the UI goroutine).
+func (s *compareScreen) applyCalibration(cal estimate.Calibration) {
+	s.cal = cal
+	s.showStatus()
+	s.recompute()
+}
+
+// startBusy shows the progress area and disables what must not run twice.
+func (s *compareScreen) startBusy(msg string) context.Context {
+	ctx, cancel := context.WithCancel(s.ctx)
+	s.busy, s.cancel = true, cancel
+	s.measureBtn.Disable()
+	s.cancelBtn.Show()
+	s.cancelBtn.Enable()
+	s.progress.SetValue(0)
+	s.progress.Show()
+	s.progressTx.SetText(msg)
+	s.progressTx.Show()
+	s.table.Refresh()
+	return ctx
+}
+
+// endBusy hides the progress area and shows msg as the status line.
+func (s *compareScreen) endBusy(msg string, imp widget.Importance) {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.busy, s.cancel, s.measure = false, nil, ""
+	s.measureBtn.Enable()
+	s.cancelBtn.Hide()
+	s.progress.Hide()
+	s.progressTx.SetText(msg)
+	s.progressTx.Importance = imp
+	s.progressTx.Refresh()
+	s.table.Refresh()
+}
+
+// showProgress updates the progress bar and sentence.
+func (s *compareScreen) showProgress(frac float64, msg string) {
+	if !s.busy {
+		return
+	}
+	s.progress.SetValue(frac)
+	s.progressTx.SetText(msg)
+}
+
+func (s *compareScreen) onCancel() {
+	if s.cancel != nil {
+		s.cancel()
+		s.cancelBtn.Disable()
+		s.progressTx.SetText("Stopping… what was measured so far is kept.")
+	}
+}
+
+// onMeasureMachine runs the twin ladder within the default 90 s budget.
+func (s *compareScreen) onMeasureMachine() {
+	if s.busy || !s.loaded {
+		return
+	}
+	ctx := s.startBusy("Starting the calibration: a ladder of twins from small to large, about 90 s…")
+	job := &compareCalibrateJob{s: s, ctx: ctx, machine: s.machine, key: s.key, old: s.cal, budget: 90 * time.Second}
+	s.spawn(job.run)
+}
+
+// onMeasureRow benchmarks one row's twin and adds it to the calibration.
+func (s *compareScreen) onMeasureRow(p estimate.Projection) {
+	if s.busy || !s.loaded {
+		return
+	}
+	if ok, why := s.measurable(p); !ok {
+		s.progressTx.SetText(fmt.Sprintf("%s %s cannot be measured here: %s.", p.Name, p.Quant, why))
+		s.progressTx.Show()
+		return
+	}
+	ctx := s.startBusy(fmt.Sprintf("Measuring the %s %s twin…", p.Name, p.Quant))
+	s.measure = p.ID + "|" + p.Quant
+	s.table.Refresh()
+	job := &compareMeasureJob{s: s, ctx: ctx, id: p.ID, name: p.Name, quant: p.Quant, machine: s.machine, key: s.key, old: s.cal}
+	s.spawn(job.run)
+}
+
+// mergeCalibration adds fresh measurements to old, replacing runs of the same model and
+// quant, and stamps it now. A calibration of other hardware is not merged.
+func mergeCalibration(old, fresh estimate.Calibration) estimate.Calibration {
+	out := fresh
+	if old.Key != fresh.Key {
+		return out
+	}
+	seen := map[string]bool{}
+	for _, m := range fresh.Measurements {
+		seen[m.ModelID+"|"+strings.ToUpper(m.Quant)] = true
+	}
+	var kept []estimate.Measurement
+	for _, m := range old.Measurements {
+		if !seen[m.ModelID+"|"+strings.ToUpper(m.Quant)] {
+			kept = append(kept, m)
+		}
+	}
+	out.Measurements = append(kept, fresh.Measurements...)
+	if out.BudgetSeconds == 0 {
+		out.BudgetSeconds = old.BudgetSeconds
+	}
+	return out
+}

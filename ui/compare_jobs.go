@@ -1,0 +1,368 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"slmscope/engine"
+	"slmscope/engine/estimate"
+	"slmscope/engine/report"
+	"slmscope/engine/twin"
+	"slmscope/hwprobe"
+)
+
+// compareSource is where the Compare screen gets the machine, calibration and measurements;
+// tests swap in fakes so no probe or long calibration runs.
+type compareSource struct {
+	probe     func(ctx context.Context) (*hwprobe.Report, error)
+	loadCal   func(key string) (estimate.Calibration, error)
+	saveCal   func(estimate.Calibration) error
+	prices    func() (estimate.PriceTable, error)
+	calibrate func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error)
+	// bench measures one catalog twin (ID and quant) and reports progress sentences.
+	bench func(ctx context.Context, id, quant string, progress func(frac float64, msg string)) (estimate.Measurement, error)
+	// openURL hands a file:// URL to the OS browser.
+	openURL func(*url.URL) error
+}
+
+func realCompareSource(a *App) compareSource {
+	workers := a.session.Options
+	return compareSource{
+		probe: func(ctx context.Context) (*hwprobe.Report, error) { return hwprobe.Probe(ctx, hwprobe.Options{}) },
+		loadCal: func(key string) (estimate.Calibration, error) {
+			path, err := estimate.CachePath()
+			if err != nil {
+				return estimate.Calibration{}, err
+			}
+			return estimate.LoadCalibration(path, key)
+		},
+		saveCal: func(c estimate.Calibration) error {
+			path, err := estimate.CachePath()
+			if err != nil {
+				return err
+			}
+			return estimate.SaveCalibration(path, c)
+		},
+		prices: func() (estimate.PriceTable, error) {
+			path, err := estimate.PricesPath()
+			if err != nil {
+				return estimate.DefaultPrices(), err
+			}
+			return estimate.LoadPrices(path)
+		},
+		calibrate: func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error) {
+			o.Worker = workers
+			return engine.Calibrate(ctx, o)
+		},
+		bench: func(ctx context.Context, id, quant string, progress func(float64, string)) (estimate.Measurement, error) {
+			return benchTwin(ctx, workers, id, quant, progress)
+		},
+		openURL: a.fyne.OpenURL,
+	}
+}
+
+// benchTwin writes (or reuses) a catalog twin and measures it the way the calibration does.
+func benchTwin(ctx context.Context, workers engine.Options, id, quant string, progress func(float64, string)) (estimate.Measurement, error) {
+	ref, err := engine.ParseModelRef("twin:"+id, strings.ToLower(quant))
+	if err != nil {
+		return estimate.Measurement{}, err
+	}
+	cache, err := twin.DefaultCache()
+	if err != nil {
+		return estimate.Measurement{}, err
+	}
+	if err := ref.Resolve(ctx, cache, func(done, total int64) {
+		progress(0.5*float64(done)/float64(max(total, 1)), fmt.Sprintf("Writing the %s twin (%.0f%%)…", ref.Label, 100*float64(done)/float64(max(total, 1))))
+	}); err != nil {
+		return estimate.Measurement{}, err
+	}
+	progress(0.5, "Measuring "+ref.Label+" (twin: real speed, random words)…")
+	res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: 128, GenTokens: 32, Threads: runtime.NumCPU(), Repeat: 1, Worker: workers,
+		Progress: func(msg string) { progress(0.75, msg) }})
+	if err != nil {
+		return estimate.Measurement{}, err
+	}
+	return engine.MeasurementFromBench(id, res, ref), nil
+}
+
+// compareLoadJob probes the machine and reads the calibration and prices; it is the only
+// code of the load that calls fyne.Do.
+type compareLoadJob struct{ s *compareScreen }
+
+func (j *compareLoadJob) run() {
+	src := j.s.src
+	hw, err := src.probe(j.s.ctx)
+	var cal estimate.Calibration
+	var notes []string
+	if err == nil {
+		cal, err = src.loadCal(estimate.HardwareKey(hw))
+		if errors.Is(err, estimate.ErrNoCalibration) {
+			if err != estimate.ErrNoCalibration { // a corrupt cache was moved aside
+				notes = append(notes, err.Error())
+			}
+			cal, err = estimate.Calibration{}, nil
+		}
+	}
+	prices, perr := src.prices()
+	if perr != nil {
+		notes = append(notes, "API prices: "+perr.Error())
+	}
+	if len(prices.Prices) == 0 {
+		prices = estimate.DefaultPrices()
+	}
+	if j.s.ctx.Err() != nil {
+		return
+	}
+	fyne.Do(func() { j.s.applyLoaded(hw, cal, prices, notes, err) })
+}
+
+// compareProjectJob recomputes the projections off the UI goroutine.
+type compareProjectJob struct {
+	s   *compareScreen
+	gen int
+	in  report.Input
+}
+
+func (j *compareProjectJob) run() {
+	d := report.Compute(j.in)
+	if j.s.ctx.Err() != nil {
+		return
+	}
+	fyne.Do(func() { j.s.applyData(j.gen, d) })
+}
+
+// throttle passes at most one progress update per interval to the UI (the last one wins).
+type throttle struct {
+	mu    sync.Mutex
+	last  time.Time
+	every time.Duration
+}
+
+func (t *throttle) ok() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if time.Since(t.last) < t.every {
+		return false
+	}
+	t.last = time.Now()
+	return true
+}
+
+// compareCalibrateJob runs "Measure this machine" and keeps partial results on cancel.
+type compareCalibrateJob struct {
+	s       *compareScreen
+	ctx     context.Context
+	machine estimate.Machine
+	key     string
+	old     estimate.Calibration
+	budget  time.Duration
+}
+
+func (j *compareCalibrateJob) run() {
+	th := &throttle{every: 50 * time.Millisecond}
+	cal, err := j.s.src.calibrate(j.ctx, engine.CalibrateOptions{
+		Budget: j.budget, Machine: j.machine, Key: j.key,
+		Progress: func(step, steps int, msg string, frac float64) {
+			if th.ok() {
+				fyne.Do(func() { j.s.showProgress(frac, fmt.Sprintf("Step %d of %d: %s", step, steps, msg)) })
+			}
+		},
+	})
+	cancelled := errors.Is(err, context.Canceled)
+	if err != nil && !cancelled {
+		fyne.Do(func() { j.s.endBusy("Measuring stopped: "+err.Error(), widget.DangerImportance) })
+		return
+	}
+	if len(cal.Measurements) == 0 {
+		fyne.Do(func() {
+			j.s.endBusy("Cancelled before any twin was measured: nothing changed.", widget.WarningImportance)
+		})
+		return
+	}
+	merged := mergeCalibration(j.old, cal)
+	serr := j.s.src.saveCal(merged)
+	msg := fmt.Sprintf("Measured %d twins.", len(cal.Measurements))
+	if cancelled {
+		msg = fmt.Sprintf("Cancelled: the %d twins measured so far are kept.", len(cal.Measurements))
+	}
+	imp := widget.SuccessImportance
+	if serr != nil {
+		msg += " They could not be saved for next time: " + serr.Error()
+		imp = widget.WarningImportance
+	}
+	fyne.Do(func() {
+		j.s.endBusy(msg, imp)
+		j.s.applyCalibration(merged)
+	})
+}
+
+// compareMeasureJob measures one row's twin and adds it to the calibration.
+type compareMeasureJob struct {
+	s               *compareScreen
+	ctx             context.Context
+	id, name, quant string
+	machine         estimate.Machine
+	key             string
+	old             estimate.Calibration
+}
+
+func (j *compareMeasureJob) run() {
+	th := &throttle{every: 50 * time.Millisecond}
+	m, err := j.s.src.bench(j.ctx, j.id, j.quant, func(frac float64, msg string) {
+		if th.ok() {
+			fyne.Do(func() { j.s.showProgress(frac, msg) })
+		}
+	})
+	label := j.name + " " + j.quant
+	if err != nil {
+		msg := fmt.Sprintf("Could not measure %s: %v", label, err)
+		if errors.Is(err, context.Canceled) {
+			msg = "Cancelled: " + label + " was not measured."
+		}
+		fyne.Do(func() { j.s.endBusy(msg, widget.DangerImportance) })
+		return
+	}
+	fresh := estimate.Calibration{Key: j.key, When: time.Now().UTC(), Machine: j.machine, Measurements: []estimate.Measurement{m}}
+	if j.old.Key == j.key {
+		fresh.Notes = j.old.Notes
+	}
+	merged := mergeCalibration(j.old, fresh)
+	serr := j.s.src.saveCal(merged)
+	msg := fmt.Sprintf("Measured %s: %.1f tok/s generation, %.0f ms to first token, peak memory %s (twin: real speed, random words).",
+		label, m.GenTPS, m.TTFTMs, estimate.HumanBytes(m.PeakRSSBytes))
+	imp := widget.SuccessImportance
+	if serr != nil {
+		msg += " Not saved for next time: " + serr.Error()
+		imp = widget.WarningImportance
+	}
+	fyne.Do(func() {
+		j.s.endBusy(msg, imp)
+		j.s.applyCalibration(merged)
+	})
+}
+
+// compareReportJob writes the HTML report to a writer, or to a temporary file it then opens
+// in the OS browser.
+type compareReportJob struct {
+	s       *compareScreen
+	in      report.Input
+	w       io.WriteCloser // export: the file the user chose
+	where   string
+	browser bool
+}
+
+func (j *compareReportJob) run() {
+	if !j.browser {
+		err := report.Write(j.w, j.in)
+		if cerr := j.w.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("cannot finish writing the report: %w", cerr)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				j.s.reportDone("The report could not be written: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			j.s.reportDone("Report written to "+j.where+" — open it in any browser; it works offline.", widget.SuccessImportance)
+		})
+		return
+	}
+	path, err := writeTempReport(j.in)
+	fyne.Do(func() {
+		if err != nil {
+			j.s.reportDone("The report could not be written: "+err.Error(), widget.DangerImportance)
+			return
+		}
+		if oerr := j.s.src.openURL(fileURL(path)); oerr != nil {
+			j.s.reportDone(fmt.Sprintf("Report written to %s, but the browser could not be opened (%v): open the file yourself.", path, oerr), widget.WarningImportance)
+			return
+		}
+		j.s.reportDone("Opened the report in your browser ("+path+").", widget.SuccessImportance)
+	})
+}
+
+// writeTempReport writes the report to a new file in the temporary folder.
+func writeTempReport(in report.Input) (string, error) {
+	f, err := os.CreateTemp("", "slmscope-report-*.html")
+	if err != nil {
+		return "", fmt.Errorf("cannot create a temporary file: %w", err)
+	}
+	_ = f.Chmod(0o644)
+	if err := report.Write(f, in); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", fmt.Errorf("cannot finish writing %s: %w", f.Name(), err)
+	}
+	return f.Name(), nil
+}
+
+// fileURL is the file:// URL of a local path ("file:///C:/..." on Windows).
+func fileURL(path string) *url.URL {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return &url.URL{Scheme: "file", Path: p}
+}
+
+// onExport asks where to save the report, then writes it off the UI goroutine.
+func (s *compareScreen) onExport() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.reportDone("Cannot save there: "+err.Error(), widget.DangerImportance)
+			return
+		}
+		if w == nil {
+			return // the user cancelled
+		}
+		s.startReport()
+		job := &compareReportJob{s: s, in: s.input(), w: w, where: w.URI().Path()}
+		s.spawn(job.run)
+	}, s.a.win)
+	d.SetFileName("slmscope-report.html")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".html"}))
+	d.Show()
+}
+
+// onOpenBrowser writes the report to a temporary file and opens it with the OS browser.
+func (s *compareScreen) onOpenBrowser() {
+	s.startReport()
+	job := &compareReportJob{s: s, in: s.input(), browser: true}
+	s.spawn(job.run)
+}
+
+func (s *compareScreen) startReport() {
+	s.exportBtn.Disable()
+	s.browserBtn.Disable()
+	s.progressTx.Importance = widget.MediumImportance
+	s.progressTx.SetText("Writing the report…")
+	s.progressTx.Show()
+}
+
+func (s *compareScreen) reportDone(msg string, imp widget.Importance) {
+	s.exportBtn.Enable()
+	s.browserBtn.Enable()
+	s.progressTx.Importance = imp
+	s.progressTx.SetText(msg)
+	s.progressTx.Show()
+}

@@ -1,0 +1,402 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"slmscope/engine"
+	"slmscope/engine/estimate"
+	"slmscope/engine/report"
+	"slmscope/hwprobe"
+)
+
+// fakeCompare is a canned machine and calibration for the Compare screen.
+type fakeCompare struct {
+	mu        sync.Mutex
+	cal       estimate.Calibration // what loadCal returns (no measurements = ErrNoCalibration)
+	saved     []estimate.Calibration
+	opened    []*url.URL
+	calibrate func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error)
+	bench     func(ctx context.Context, id, quant string, progress func(float64, string)) (estimate.Measurement, error)
+}
+
+func fakeReport() *hwprobe.Report {
+	return &hwprobe.Report{OS: "linux", Arch: "amd64",
+		CPU:       hwprobe.CPU{Model: "Test CPU", PhysicalCores: 2, LogicalCores: 2, Source: "fake"},
+		RAM:       hwprobe.RAM{TotalBytes: 16 * testGiB, AvailableBytes: 12 * testGiB, Source: "fake"},
+		Bandwidth: hwprobe.Bandwidth{ReadGBps: 13.4, TriadGBps: 12, Threads: 2, Source: "fake"}}
+}
+
+func (f *fakeCompare) source() compareSource {
+	return compareSource{
+		probe: func(context.Context) (*hwprobe.Report, error) { return fakeReport(), nil },
+		loadCal: func(key string) (estimate.Calibration, error) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			if len(f.cal.Measurements) == 0 {
+				return estimate.Calibration{}, estimate.ErrNoCalibration
+			}
+			c := f.cal
+			c.Key = key
+			return c, nil
+		},
+		saveCal: func(c estimate.Calibration) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.saved = append(f.saved, c)
+			return nil
+		},
+		prices: func() (estimate.PriceTable, error) { return estimate.DefaultPrices(), nil },
+		calibrate: func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error) {
+			return f.calibrate(ctx, o)
+		},
+		bench: func(ctx context.Context, id, quant string, p func(float64, string)) (estimate.Measurement, error) {
+			return f.bench(ctx, id, quant, p)
+		},
+		openURL: func(u *url.URL) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.opened = append(f.opened, u)
+			return nil
+		},
+	}
+}
+
+// fixtureCalibration is a real calibration of the development machine (engine/report/testdata).
+func fixtureCalibration(t *testing.T) estimate.Calibration {
+	t.Helper()
+	b, err := os.ReadFile("../engine/report/testdata/calibration.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c estimate.Calibration
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// compareFor builds the screen with work run inline (spawn calls the job directly), so every
+// result is on screen when the call returns.
+func compareFor(t *testing.T, f *fakeCompare) (*App, *compareScreen) {
+	t.Helper()
+	fa := test.NewTempApp(t)
+	a := newApp(fa, testWorkerOptions())
+	t.Cleanup(a.session.Close)
+	s := newCompareScreenWith(a, f.source(), func(job func()) { job() })
+	t.Cleanup(s.stop)
+	return a, s
+}
+
+func TestCompareEmptyState(t *testing.T) {
+	_, s := compareFor(t, &fakeCompare{})
+	if s.status.Text != report.EmptyStateText {
+		t.Errorf("status %q, want the empty state", s.status.Text)
+	}
+	if len(s.rows) == 0 {
+		t.Fatal("no rows before calibration: projections should use the bandwidth alone")
+	}
+	for _, p := range s.rows {
+		if p.Source != estimate.SourceProjected || p.Calibrated {
+			t.Errorf("%s %s: %s before anything was measured", p.ID, p.Quant, p.Label())
+		}
+	}
+	if !strings.Contains(s.machineTxt.Text, "13.4 GB/s") {
+		t.Errorf("machine line %q does not say the measured bandwidth", s.machineTxt.Text)
+	}
+	if s.measureBtn.Disabled() {
+		t.Error("Measure this machine is disabled")
+	}
+}
+
+// headerButton finds the table header button whose text starts with prefix.
+func headerButton(t *testing.T, o fyne.CanvasObject, prefix string) *widget.Button {
+	t.Helper()
+	var texts []string
+	for _, obj := range test.LaidOutObjects(o) {
+		if b, ok := obj.(*widget.Button); ok {
+			if strings.HasPrefix(b.Text, prefix) {
+				return b
+			}
+			texts = append(texts, b.Text)
+		}
+	}
+	t.Fatalf("no button %q among %q", prefix, texts)
+	return nil
+}
+
+func TestCompareSortsByTappedColumn(t *testing.T) {
+	a, s := compareFor(t, &fakeCompare{cal: fixtureCalibration(t)})
+	a.win.SetContent(s.view)
+	a.win.Resize(fyne.NewSize(1400, 800))
+	if !strings.HasPrefix(s.status.Text, "Last measured:") {
+		t.Errorf("status %q, want when it was last measured", s.status.Text)
+	}
+	tests := []struct {
+		header string
+		col    report.Column
+		desc   bool
+	}{
+		{"Generation tok/s", report.ColSpeed, false},
+		{"Generation tok/s", report.ColSpeed, true},
+		{"Memory", report.ColMemory, false},
+	}
+	for _, tc := range tests {
+		test.Tap(headerButton(t, s.view, tc.header))
+		if s.sortCol != tc.col || s.sortDesc != tc.desc {
+			t.Fatalf("after tapping %q: sorted by %d desc=%v", tc.header, s.sortCol, s.sortDesc)
+		}
+		for i := 1; i < len(s.rows); i++ {
+			a, _ := report.SortKey(s.rows[i-1], tc.col)
+			b, _ := report.SortKey(s.rows[i], tc.col)
+			if (!tc.desc && a > b) || (tc.desc && a < b) {
+				t.Fatalf("%s desc=%v: row %d (%v) before row %d (%v)", tc.header, tc.desc, i-1, a, i, b)
+			}
+		}
+		if !strings.HasSuffix(headerButton(t, s.view, tc.header).Text, map[bool]string{false: "▲", true: "▼"}[tc.desc]) {
+			t.Errorf("header %q does not show the sort direction", tc.header)
+		}
+	}
+}
+
+func TestCompareContextChangesMemory(t *testing.T) {
+	_, s := compareFor(t, &fakeCompare{cal: fixtureCalibration(t)})
+	s.quantSel.SetSelected("Q8_0")
+	s.ctxSel.SetSelected("2048")
+	before := map[string]estimate.Projection{}
+	for _, p := range s.rows {
+		before[p.ID] = p
+	}
+	s.ctxSel.SetSelected("32768")
+	if len(s.rows) != len(before) {
+		t.Fatalf("%d rows after the context change, %d before", len(s.rows), len(before))
+	}
+	for _, p := range s.rows {
+		b := before[p.ID]
+		if p.Context != 32768 || p.Memory.KVBytes <= b.Memory.KVBytes || p.MemoryBytes <= b.MemoryBytes {
+			t.Errorf("%s: context %d, KV %d → %d, memory %d → %d", p.ID, p.Context, b.Memory.KVBytes, p.Memory.KVBytes, b.MemoryBytes, p.MemoryBytes)
+		}
+		if report.MemoryText(p) == report.MemoryText(b) {
+			t.Errorf("%s: memory cell unchanged: %q", p.ID, report.MemoryText(p))
+		}
+	}
+	if got := s.a.fyne.Preferences().Int(prefCompareContext); got != 32768 {
+		t.Errorf("context remembered as %d", got)
+	}
+}
+
+func TestCompareCostSettingsRememberedAndApplied(t *testing.T) {
+	_, s := compareFor(t, &fakeCompare{cal: fixtureCalibration(t)})
+	cost := func() float64 {
+		for _, p := range s.rows {
+			if p.Fits && p.Cost.TotalPerMTok > 0 {
+				return p.Cost.TotalPerMTok
+			}
+		}
+		t.Fatal("no row with a cost")
+		return 0
+	}
+	base := cost()
+	s.kwh.SetText("0.60")
+	if got := cost(); got < 1.9*base || got > 2.1*base {
+		t.Errorf("doubling the electricity price: cost %.4f → %.4f", base, got)
+	}
+	if v := s.a.fyne.Preferences().Float(prefCompareKWh); v != 0.6 {
+		t.Errorf("price per kWh remembered as %v", v)
+	}
+	s.kwh.SetText("abc")
+	if !strings.Contains(s.costNote.Text, "electricity price") {
+		t.Errorf("bad input not reported: %q", s.costNote.Text)
+	}
+	if s.priceBox.Objects == nil || len(s.priceBox.Objects) < 2 {
+		t.Error("API price table not shown")
+	}
+}
+
+func TestCompareMeasureThisMachine(t *testing.T) {
+	fixture := fixtureCalibration(t)
+	var steps []string
+	f := &fakeCompare{calibrate: func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error) {
+		if o.Budget != 90*time.Second || o.Key == "" {
+			t.Errorf("budget %v key %q", o.Budget, o.Key)
+		}
+		o.Progress(1, 2, "Measuring SmolLM2-135M Q8_0…", 0.5)
+		steps = append(steps, "progress")
+		c := fixture
+		c.Key = o.Key
+		return c, nil
+	}}
+	_, s := compareFor(t, f)
+	test.Tap(s.measureBtn)
+	if len(f.saved) != 1 || len(f.saved[0].Measurements) != len(fixture.Measurements) {
+		t.Fatalf("saved %d calibrations", len(f.saved))
+	}
+	if !strings.HasPrefix(s.status.Text, "Last measured:") || s.busy || !s.cancelBtn.Hidden {
+		t.Errorf("after measuring: status %q busy %v", s.status.Text, s.busy)
+	}
+	if len(s.data.Validation.Models) == 0 {
+		t.Error("no leave-one-out validation after calibration")
+	}
+	measured := 0
+	for _, p := range s.rows {
+		if p.Source == estimate.SourceMeasured {
+			measured++
+		}
+	}
+	if measured == 0 {
+		t.Error("no measured rows after calibration")
+	}
+}
+
+func TestCompareCancelKeepsPartialResults(t *testing.T) {
+	fixture := fixtureCalibration(t)
+	started := make(chan struct{})
+	f := &fakeCompare{calibrate: func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error) {
+		close(started)
+		<-ctx.Done()
+		c := estimate.Calibration{Key: o.Key, When: time.Now(), Machine: o.Machine, Measurements: fixture.Measurements[:1]}
+		return c, ctx.Err()
+	}}
+	fa := test.NewTempApp(t)
+	a := newApp(fa, testWorkerOptions())
+	t.Cleanup(a.session.Close)
+	var wg sync.WaitGroup
+	s := newCompareScreenWith(a, f.source(), func(job func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); job() }()
+	})
+	t.Cleanup(s.stop)
+	waitFor(t, "the machine to load", 5*time.Second, func() bool { return !s.measureBtn.Disabled() })
+	test.Tap(s.measureBtn)
+	<-started
+	test.Tap(s.cancelBtn)
+	waitFor(t, "the partial calibration", 5*time.Second, func() bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return len(f.saved) == 1
+	})
+	wg.Wait()
+	if !strings.Contains(s.progressTx.Text, "Cancelled") || !strings.HasPrefix(s.status.Text, "Last measured:") {
+		t.Errorf("after cancel: progress %q, status %q", s.progressTx.Text, s.status.Text)
+	}
+}
+
+func TestCompareMeasureRowAddsMeasurement(t *testing.T) {
+	f := &fakeCompare{bench: func(ctx context.Context, id, quant string, p func(float64, string)) (estimate.Measurement, error) {
+		p(0.5, "Measuring…")
+		return estimate.Measurement{ModelID: id, Quant: quant, Params: 134_515_008, Context: 4096, GenTPS: 90, PromptTPS: 600,
+			PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20, Twin: true, When: time.Now()}, nil
+	}}
+	_, s := compareFor(t, f)
+	s.quantSel.SetSelected("Q8_0")
+	var row estimate.Projection
+	for _, p := range s.rows {
+		if p.ID == "smollm2-135m" {
+			row = p
+		}
+	}
+	if ok, why := s.measurable(row); !ok {
+		t.Fatalf("smollm2-135m Q8_0 not measurable: %s", why)
+	}
+	s.onMeasureRow(row)
+	if len(f.saved) != 1 || len(f.saved[0].Measurements) != 1 {
+		t.Fatalf("saved %v", f.saved)
+	}
+	for _, p := range s.rows {
+		if p.ID == "smollm2-135m" && p.Source != estimate.SourceMeasured {
+			t.Errorf("row still %s after measuring", p.Label())
+		}
+	}
+	if !strings.Contains(s.progressTx.Text, "90.0 tok/s") {
+		t.Errorf("progress line %q", s.progressTx.Text)
+	}
+	// A quant without twins cannot be measured, and says why.
+	s.quantSel.SetSelected("Q4_K_M")
+	if ok, why := s.measurable(s.rows[0]); ok || !strings.Contains(why, "twin") {
+		t.Errorf("Q4_K_M measurable=%v (%s)", ok, why)
+	}
+}
+
+func TestCompareOpenInBrowserWritesReport(t *testing.T) {
+	f := &fakeCompare{cal: fixtureCalibration(t)}
+	_, s := compareFor(t, f)
+	test.Tap(s.browserBtn)
+	if len(f.opened) != 1 || f.opened[0].Scheme != "file" {
+		t.Fatalf("opened %v (status %q)", f.opened, s.progressTx.Text)
+	}
+	path := f.opened[0].Path
+	t.Cleanup(func() { os.Remove(path) })
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(b), "<!DOCTYPE html>") || !strings.Contains(string(b), "How each number was obtained") {
+		t.Errorf("the file is not the report (%d bytes)", len(b))
+	}
+}
+
+// TestCompareChartsRenderNatively draws the report's real charts with the native renderer.
+func TestCompareChartsRenderNatively(t *testing.T) {
+	a, s := compareFor(t, &fakeCompare{cal: fixtureCalibration(t)})
+	a.win.SetContent(s.view)
+	want := report.Charts(s.data)
+	if len(s.charts) != len(want) {
+		t.Fatalf("%d chart views, want %d", len(s.charts), len(want))
+	}
+	for i, v := range s.charts {
+		if v.Chart().ID != want[i].ID || v.Chart().PointCount() == 0 {
+			t.Errorf("chart %d: %q with %d points", i, v.Chart().ID, v.Chart().PointCount())
+		}
+		w := test.NewTempWindow(t, v)
+		w.Resize(fyne.NewSize(700, 420))
+		objs := test.WidgetRenderer(v).Objects()
+		if !hasText(objs, want[i].Title) || count[*canvas.Line](objs) < 5 {
+			t.Errorf("chart %q did not render (texts %q)", want[i].Title, renderedTexts(objs))
+		}
+	}
+}
+
+func TestFileURL(t *testing.T) {
+	u := fileURL("/tmp/a b/report.html")
+	if u.String() != "file:///tmp/a%20b/report.html" {
+		t.Errorf("fileURL = %s", u)
+	}
+}
+
+func TestMergeCalibration(t *testing.T) {
+	m := func(id, q string, tps float64) estimate.Measurement {
+		return estimate.Measurement{ModelID: id, Quant: q, GenTPS: tps}
+	}
+	old := estimate.Calibration{Key: "k", Measurements: []estimate.Measurement{m("a", "q8_0", 1), m("b", "q8_0", 2)}}
+	tests := []struct {
+		name  string
+		fresh estimate.Calibration
+		want  int
+	}{
+		{"replaces the same run", estimate.Calibration{Key: "k", Measurements: []estimate.Measurement{m("a", "Q8_0", 5)}}, 2},
+		{"adds a new run", estimate.Calibration{Key: "k", Measurements: []estimate.Measurement{m("c", "q4_0", 5)}}, 3},
+		{"other hardware is not merged", estimate.Calibration{Key: "other", Measurements: []estimate.Measurement{m("c", "q4_0", 5)}}, 1},
+	}
+	for _, tc := range tests {
+		got := mergeCalibration(old, tc.fresh)
+		if len(got.Measurements) != tc.want {
+			t.Errorf("%s: %d measurements, want %d", tc.name, len(got.Measurements), tc.want)
+		}
+		for _, x := range got.Measurements {
+			if x.ModelID == "a" && x.GenTPS != 5 && tc.name == "replaces the same run" {
+				t.Errorf("%s: old run kept", tc.name)
+			}
+		}
+	}
+}
