@@ -114,7 +114,6 @@ func (s *compareScreen) buildUI() {
 	s.status.Wrapping = fyne.TextWrapWord
 	s.machineTxt = widget.NewLabel("")
 	s.machineTxt.Wrapping = fyne.TextWrapWord
-	s.machineTxt.Importance = widget.LowImportance
 
 	s.measureBtn = widget.NewButtonWithIcon("Measure this machine", theme.MediaPlayIcon(), s.onMeasureMachine)
 	s.measureBtn.Importance = widget.HighImportance
@@ -141,7 +140,8 @@ func (s *compareScreen) buildUI() {
 	s.exportBtn.Disable()
 	s.browserBtn.Disable()
 
-	controls := container.NewHBox(widget.NewLabel("Context (tokens)"), s.ctxSel, widget.NewLabel("Quantization"), s.quantSel,
+	quantBox := container.NewGridWrap(fyne.NewSize(280, s.quantSel.MinSize().Height), s.quantSel)
+	controls := container.NewHBox(widget.NewLabel("Context (tokens)"), s.ctxSel, widget.NewLabel("Quantization"), quantBox,
 		widget.NewSeparator(), s.exportBtn, s.browserBtn)
 	measureRow := container.NewBorder(nil, nil, container.NewHBox(s.measureBtn, s.cancelBtn), nil,
 		container.NewVBox(s.progress, s.progressTx))
@@ -151,7 +151,7 @@ func (s *compareScreen) buildUI() {
 	s.table.ShowHeaderColumn = false
 	s.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("column", nil) }
 	s.table.UpdateHeader = s.updateHeader
-	widths := []float32{130, 70, 80, 170, 130, 170, 80, 120, 190, 100}
+	widths := []float32{108, 62, 68, 165, 85, 130, 62, 98, 135, 80}
 	for c, w := range widths {
 		s.table.SetColumnWidth(c, w)
 	}
@@ -160,7 +160,7 @@ func (s *compareScreen) buildUI() {
 			s.showDetail(s.rows[id.Row])
 		}
 	}
-	s.detail = widget.NewLabel("Select a row to see how its numbers were obtained.")
+	s.detail = widget.NewLabel("Select a row to see how its numbers were obtained. ▶ measures that row's twin on this machine (twin: real speed, random words).")
 	s.detail.Wrapping = fyne.TextWrapWord
 	detail := container.NewVScroll(s.detail)
 	detail.SetMinSize(fyne.NewSize(200, 90))
@@ -401,7 +401,7 @@ func (s *compareScreen) tableSize() (int, int) { return len(s.rows), colMeasure 
 func (s *compareScreen) newCell() fyne.CanvasObject {
 	l := widget.NewLabel("cell")
 	l.Truncation = fyne.TextTruncateEllipsis
-	b := widget.NewButton("Measure", nil)
+	b := widget.NewButtonWithIcon("", theme.MediaPlayIcon(), nil)
 	b.Hide()
 	return container.NewStack(l, b)
 }
@@ -420,11 +420,11 @@ func (s *compareScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		key := p.ID + "|" + p.Quant
 		switch {
 		case s.measure == key:
-			b.SetText("Measuring…")
+			b.SetIcon(theme.ViewRefreshIcon()) // this row is being measured
 		case p.Source == estimate.SourceMeasured:
-			b.SetText("Measure again")
+			b.SetIcon(theme.MediaReplayIcon()) // measure again
 		default:
-			b.SetText("Measure")
+			b.SetIcon(theme.MediaPlayIcon())
 		}
 		if ok && !s.busy {
 			b.Enable()

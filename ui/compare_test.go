@@ -148,8 +148,8 @@ func TestCompareSortsByTappedColumn(t *testing.T) {
 		col    report.Column
 		desc   bool
 	}{
-		{"Generation tok/s", report.ColSpeed, false},
-		{"Generation tok/s", report.ColSpeed, true},
+		{"Tok/s", report.ColSpeed, false},
+		{"Tok/s", report.ColSpeed, true},
 		{"Memory", report.ColMemory, false},
 	}
 	for _, tc := range tests {

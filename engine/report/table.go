@@ -26,7 +26,7 @@ const (
 )
 
 // ColumnTitles are the projection table's headers.
-var ColumnTitles = [NumColumns]string{"Model", "Params", "Quant", "Memory (weights + KV)", "Fits?", "Generation tok/s (band)", "TTFT", "Cost per 1M tokens", "Measured / projected"}
+var ColumnTitles = [NumColumns]string{"Model", "Params", "Quant", "Memory (KV cache)", "Fits?", "Tok/s (band)", "TTFT", "Cost/1M tok", "Source"}
 
 // Cells returns p's row of the projection table as text.
 func Cells(p estimate.Projection) [NumColumns]string {
