@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"sort"
 	"strings"
 	"time"
 
@@ -261,18 +260,8 @@ func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {
 	}, w.Ready.LlamaVersion, nil
 }
 
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
+// median of xs (interpolated between the middle two for an even count).
+func median(xs []float64) float64 { return Percentile(xs, 50) }
 
 func baseName(p string) string {
 	i := strings.LastIndexAny(p, `/\`)

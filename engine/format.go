@@ -1,20 +1,13 @@
 package engine
 
-import "fmt"
+import (
+	"fmt"
 
-// FormatBytes writes a byte count in binary units ("136.4 MiB").
-func FormatBytes(b uint64) string {
-	const unit = 1024
-	if b < unit {
-		return fmt.Sprintf("%d B", b)
-	}
-	div, exp := uint64(unit), 0
-	for n := b / unit; n >= unit && exp < 4; n /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(b)/float64(div), "KMGTP"[exp])
-}
+	"slmscope/hwprobe"
+)
+
+// FormatBytes writes a byte count in binary units ("136.4 MiB"), as the hardware probe does.
+func FormatBytes(b uint64) string { return hwprobe.FormatBytes(b) }
 
 // FormatCount writes a parameter count the way model names do ("135M", "1.7B", "405B").
 func FormatCount(n int64) string {

@@ -1,6 +1,9 @@
 package hwprobe
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // GPU is one graphics adapter. Zero numbers are "unknown" only when Unknown says so (with
 // the reason); Source names the library or files the figures came from.
@@ -54,4 +57,38 @@ func cString(buf []byte) string {
 		}
 	}
 	return string(buf)
+}
+
+// DriverDetails lists what is known of the GPU's software and link, in display order:
+// "driver 550.54", "CUDA 12.4", "compute capability 8.9", "PCIe 4 ×16".
+func (g GPU) DriverDetails() []string {
+	var out []string
+	if g.Driver != "" {
+		out = append(out, "driver "+g.Driver)
+	}
+	if g.CUDAVersion != "" {
+		out = append(out, "CUDA "+g.CUDAVersion)
+	}
+	if g.ComputeCapability != "" {
+		out = append(out, "compute capability "+g.ComputeCapability)
+	}
+	if g.PCIeGeneration > 0 {
+		out = append(out, fmt.Sprintf("PCIe %d ×%d", g.PCIeGeneration, g.PCIeWidth))
+	}
+	return out
+}
+
+// LiveDetails lists the readings that change while it works: power draw, limit, temperature.
+func (g GPU) LiveDetails() []string {
+	var out []string
+	if g.PowerWatts > 0 {
+		out = append(out, fmt.Sprintf("%.0f W", g.PowerWatts))
+	}
+	if g.PowerLimitWatts > 0 {
+		out = append(out, fmt.Sprintf("limit %.0f W", g.PowerLimitWatts))
+	}
+	if g.TemperatureC > 0 {
+		out = append(out, fmt.Sprintf("%d °C", g.TemperatureC))
+	}
+	return out
 }

@@ -41,8 +41,12 @@ const (
 // compareContexts are the context lengths offered.
 var compareContexts = []string{"1024", "2048", "4096", "8192", "16384", "32768", "65536", "131072"}
 
-// colMeasure is the table column after the report's columns: the per-row Measure button.
-const colMeasure = int(report.NumColumns)
+// colMeasure is the table's first column, the per-row Measure button; the report's columns
+// follow it.
+const colMeasure = 0
+
+// reportCol maps a table column to the report column it shows.
+func reportCol(tableCol int) report.Column { return report.Column(tableCol - 1) }
 
 // compareScreen answers "SLM vs LLM on my machine": every catalog model × quant with memory,
 // fit, speed, time to first token and cost, measured or projected; the charts; the
@@ -151,7 +155,7 @@ func (s *compareScreen) buildUI() {
 	s.table.ShowHeaderColumn = false
 	s.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("column", nil) }
 	s.table.UpdateHeader = s.updateHeader
-	widths := []float32{108, 62, 68, 165, 85, 130, 62, 98, 135, 80}
+	widths := []float32{50, 120, 62, 74, 146, 84, 124, 70, 92, 140}
 	for c, w := range widths {
 		s.table.SetColumnWidth(c, w)
 	}
@@ -160,7 +164,7 @@ func (s *compareScreen) buildUI() {
 			s.showDetail(s.rows[id.Row])
 		}
 	}
-	s.detail = widget.NewLabel("Select a row to see how its numbers were obtained. ▶ measures that row's twin on this machine (twin: real speed, random words).")
+	s.detail = widget.NewLabel("Select a row to see how its numbers were obtained. ▶ (Run column) measures that row's twin on this machine (twin: real speed, random words).")
 	s.detail.Wrapping = fyne.TextWrapWord
 	detail := container.NewVScroll(s.detail)
 	detail.SetMinSize(fyne.NewSize(200, 90))
@@ -396,7 +400,7 @@ func (s *compareScreen) onSort(col report.Column) {
 	s.table.Refresh()
 }
 
-func (s *compareScreen) tableSize() (int, int) { return len(s.rows), colMeasure + 1 }
+func (s *compareScreen) tableSize() (int, int) { return len(s.rows), int(report.NumColumns) + 1 }
 
 func (s *compareScreen) newCell() fyne.CanvasObject {
 	l := widget.NewLabel("cell")
@@ -437,9 +441,9 @@ func (s *compareScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	b.Hide()
 	l.Show()
 	cells := report.Cells(p)
-	l.SetText(cells[id.Col])
+	l.SetText(cells[reportCol(id.Col)])
 	imp := widget.MediumImportance
-	switch report.Column(id.Col) {
+	switch reportCol(id.Col) {
 	case report.ColSource:
 		if p.Source == estimate.SourceMeasured {
 			imp = widget.SuccessImportance
@@ -463,12 +467,13 @@ func (s *compareScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject)
 		return
 	}
 	if id.Col == colMeasure {
-		b.SetText("Measure")
+		b.SetText("Run")
 		b.OnTapped = nil
 		return
 	}
-	t := report.ColumnTitles[id.Col]
-	if report.Column(id.Col) == s.sortCol {
+	col := reportCol(id.Col)
+	t := report.ColumnTitles[col]
+	if col == s.sortCol {
 		if s.sortDesc {
 			t += " ▼"
 		} else {
@@ -476,7 +481,6 @@ func (s *compareScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject)
 		}
 	}
 	b.SetText(t)
-	col := report.Column(id.Col)
 	b.OnTapped = func() { s.onSort(col) }
 }
 

@@ -363,32 +363,11 @@ func (h *hardwareScreen) updateGPUs() {
 		if g.BandwidthGBps > 0 {
 			lines = append(lines, fmt.Sprintf("Bandwidth %.0f GB/s (%s)", g.BandwidthGBps, g.BandwidthSource))
 		}
-		var drv []string
-		if g.Driver != "" {
-			drv = append(drv, "driver "+g.Driver)
-		}
-		if g.CUDAVersion != "" {
-			drv = append(drv, "CUDA "+g.CUDAVersion)
-		}
-		if g.ComputeCapability != "" {
-			drv = append(drv, "compute capability "+g.ComputeCapability)
-		}
-		if g.PCIeGeneration > 0 {
-			drv = append(drv, fmt.Sprintf("PCIe %d ×%d", g.PCIeGeneration, g.PCIeWidth))
-		}
+		drv := g.DriverDetails()
 		if len(drv) > 0 {
 			lines = append(lines, strings.Join(drv, " · "))
 		}
-		var live []string
-		if g.PowerWatts > 0 {
-			live = append(live, fmt.Sprintf("%.0f W", g.PowerWatts))
-		}
-		if g.PowerLimitWatts > 0 {
-			live = append(live, fmt.Sprintf("limit %.0f W", g.PowerLimitWatts))
-		}
-		if g.TemperatureC > 0 {
-			live = append(live, fmt.Sprintf("%d °C", g.TemperatureC))
-		}
+		live := g.LiveDetails()
 		if len(live) > 0 {
 			lines = append(lines, strings.Join(live, " · "))
 		}

@@ -130,28 +130,7 @@ func writeProbeText(w io.Writer, r *hwprobe.Report) {
 		if g.BandwidthGBps > 0 {
 			fmt.Fprintf(w, "           bandwidth %.0f GB/s (%s)\n", g.BandwidthGBps, g.BandwidthSource)
 		}
-		var extra []string
-		if g.Driver != "" {
-			extra = append(extra, "driver "+g.Driver)
-		}
-		if g.CUDAVersion != "" {
-			extra = append(extra, "CUDA "+g.CUDAVersion)
-		}
-		if g.ComputeCapability != "" {
-			extra = append(extra, "compute "+g.ComputeCapability)
-		}
-		if g.PCIeGeneration > 0 {
-			extra = append(extra, fmt.Sprintf("PCIe %d x%d", g.PCIeGeneration, g.PCIeWidth))
-		}
-		if g.PowerWatts > 0 {
-			extra = append(extra, fmt.Sprintf("%.0f W", g.PowerWatts))
-		}
-		if g.PowerLimitWatts > 0 {
-			extra = append(extra, fmt.Sprintf("limit %.0f W", g.PowerLimitWatts))
-		}
-		if g.TemperatureC > 0 {
-			extra = append(extra, fmt.Sprintf("%d °C", g.TemperatureC))
-		}
+		extra := append(g.DriverDetails(), g.LiveDetails()...)
 		if len(extra) > 0 {
 			fmt.Fprintf(w, "           %s\n", strings.Join(extra, ", "))
 		}

@@ -65,7 +65,7 @@ func TestWriteProbeText(t *testing.T) {
 		"GPU        NVIDIA 0: Fake 4090",
 		"memory 24.0 GiB, 20.0 GiB free",
 		"bandwidth 1008 GB/s (NVML)",
-		"PCIe 4 x16",
+		"PCIe 4 ×16",
 		"power_watts: unknown (NVML: NVML_ERROR_NOT_SUPPORTED",
 		"note: AMD ROCm SMI missing",
 		"read 20.0 GB/s, triad 15.0 GB/s",

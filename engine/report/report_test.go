@@ -270,6 +270,11 @@ func TestCellsAndSortKeys(t *testing.T) {
 			t.Errorf("column %s: %q, want %q", ColumnTitles[tc.col], cells[tc.col], tc.want)
 		}
 	}
+	for b, want := range map[int64]string{512: "512 B", 94_400_000: "94.4 MB", 922_000_000: "922 MB", 1_540_000_000: "1.54 GB", 999_600_000: "1.00 GB"} {
+		if got := CompactBytes(b); got != want {
+			t.Errorf("CompactBytes(%d) = %q, want %q", b, got, want)
+		}
+	}
 	if v, _ := SortKey(p, ColMemory); v != 5e9 {
 		t.Errorf("memory sort key %v", v)
 	}

@@ -93,9 +93,28 @@ func trimFloat(v float64, dec int) string {
 	return s
 }
 
-// MemoryText is "4.92 GB (KV 537 MB)".
+// MemoryText is "4.92 GB (KV 537 MB)": what must fit, with the KV cache part.
 func MemoryText(p estimate.Projection) string {
-	return fmt.Sprintf("%s (KV %s)", estimate.HumanBytes(p.MemoryBytes), estimate.HumanBytes(p.Memory.KVBytes))
+	return fmt.Sprintf("%s (KV %s)", CompactBytes(p.MemoryBytes), CompactBytes(p.Memory.KVBytes))
+}
+
+// CompactBytes writes a byte count in decimal units with three significant digits: "94.4 MB",
+// "922 MB", "1.54 GB".
+func CompactBytes(b int64) string {
+	v := float64(b)
+	units := []string{"B", "kB", "MB", "GB", "TB", "PB"}
+	i := 0
+	for i < len(units)-1 && math.Abs(v) >= 999.5 {
+		v /= 1000
+		i++
+	}
+	switch {
+	case i == 0 || math.Abs(v) >= 99.95:
+		return fmt.Sprintf("%.0f %s", v, units[i])
+	case math.Abs(v) >= 9.995:
+		return fmt.Sprintf("%.1f %s", v, units[i])
+	}
+	return fmt.Sprintf("%.2f %s", v, units[i])
 }
 
 // FitsText is "yes (RAM)", "yes (GPU)", "partial 20/32 on GPU", "no" or "unknown".
