@@ -89,11 +89,10 @@ func (a *App) buildUI() {
 	split.Offset = 0.16
 	a.win.SetContent(split)
 	if len(a.screens) > 0 {
-		last := a.fyne.Preferences().IntWithFallback("ui.screen", 0)
-		if last < 0 || last >= len(a.screens) {
-			last = 0
+		// Remembered by title: the list of screens may change between versions.
+		if !a.showScreen(a.fyne.Preferences().String("ui.screen")) {
+			a.nav.Select(0)
 		}
-		a.nav.Select(last)
 	}
 	a.addShortcuts()
 }
@@ -106,7 +105,7 @@ func (a *App) show(id int) {
 	}
 	a.content.Objects = []fyne.CanvasObject{e.view}
 	a.content.Refresh()
-	a.fyne.Preferences().SetInt("ui.screen", id)
+	a.fyne.Preferences().SetString("ui.screen", e.title)
 }
 
 // showScreen selects a screen by title (used by links between screens); false if absent.

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"math"
 	"sort"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -37,6 +39,9 @@ const (
 	quantsDefault = "BF16 · Q8_0 · Q4_K_M + measured"
 	quantsAll     = "All quantizations"
 )
+
+// compareChartHeight is each chart's height on the Charts tab.
+const compareChartHeight = 560
 
 // compareContexts are the context lengths offered.
 var compareContexts = []string{"1024", "2048", "4096", "8192", "16384", "32768", "65536", "131072"}
@@ -155,7 +160,7 @@ func (s *compareScreen) buildUI() {
 	s.table.ShowHeaderColumn = false
 	s.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("column", nil) }
 	s.table.UpdateHeader = s.updateHeader
-	widths := []float32{50, 120, 62, 74, 146, 84, 124, 70, 92, 140}
+	widths := []float32{50, 120, 62, 74, 158, 80, 118, 70, 92, 140}
 	for c, w := range widths {
 		s.table.SetColumnWidth(c, w)
 	}
@@ -173,11 +178,14 @@ func (s *compareScreen) buildUI() {
 	for _, c := range report.Charts(report.Data{}) {
 		s.charts = append(s.charts, NewChartView(c))
 	}
-	objs := make([]fyne.CanvasObject, len(s.charts))
-	for i, c := range s.charts {
-		objs[i] = c
+	stack := container.NewVBox()
+	for _, c := range s.charts {
+		// one chart per row, tall enough that the legend leaves room for the plot
+		height := canvas.NewRectangle(color.Transparent)
+		height.SetMinSize(fyne.NewSize(0, compareChartHeight))
+		stack.Add(container.NewStack(height, c))
 	}
-	chartsTab := container.NewVScroll(container.NewGridWithColumns(2, objs...))
+	chartsTab := container.NewVScroll(stack)
 
 	s.validation = container.NewVBox()
 	validationTab := container.NewVScroll(s.validation)

@@ -111,14 +111,11 @@ func Compute(in Input) Data {
 	return d
 }
 
-// ttftSeries projects time to first token over TTFTPromptLengths for up to five models
+// ttftSeries projects time to first token over TTFTPromptLengths for up to four models
 // spread over the size range (at the first quant), and adds each measured run as a point.
 func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
 	var out []charts.TTFTSeries
-	for _, m := range in.Calibration.Measurements {
-		if m.TTFTMs <= 0 || m.PromptTokens <= 0 {
-			continue
-		}
+	for _, m := range spreadMeasurements(in.Calibration.Measurements, 3) {
 		name := m.ModelID
 		if cm, ok := catalog.ByID(m.ModelID); ok {
 			name = cm.Name
@@ -133,6 +130,11 @@ func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
 		return out
 	}
 	q := in.Quants[0]
+	for _, c := range in.Quants {
+		if c == "Q4_K_M" { // the quantization people most often download
+			q = c
+		}
+	}
 	var pick []catalog.Model
 	var sized []estimate.Projection
 	for _, p := range ps {
@@ -141,7 +143,7 @@ func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
 		}
 	}
 	sort.Slice(sized, func(i, j int) bool { return sized[i].Params < sized[j].Params })
-	const want = 5
+	const want = 4
 	for i := 0; i < want && len(sized) > 0; i++ {
 		idx := 0
 		if want > 1 {
@@ -170,6 +172,26 @@ func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
 		}
 	}
 	return append(out, series...)
+}
+
+// spreadMeasurements picks up to n runs with a time to first token, spread over the size range
+// (smallest, largest, and between), so the chart's legend stays readable.
+func spreadMeasurements(ms []estimate.Measurement, n int) []estimate.Measurement {
+	var ok []estimate.Measurement
+	for _, m := range ms {
+		if m.TTFTMs > 0 && m.PromptTokens > 0 {
+			ok = append(ok, m)
+		}
+	}
+	sort.SliceStable(ok, func(i, j int) bool { return ok[i].Params < ok[j].Params })
+	if len(ok) <= n {
+		return ok
+	}
+	out := make([]estimate.Measurement, 0, n)
+	for i := 0; i < n; i++ {
+		out = append(out, ok[int(math.Round(float64(i)*float64(len(ok)-1)/float64(n-1)))])
+	}
+	return out
 }
 
 // ttftBand widens time to first token by the decode band's relative width (the prompt model's
