@@ -13,8 +13,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/shirou/gopsutil/v3/mem"
-
 	"slmscope/engine/catalog"
 	"slmscope/engine/twin"
 )
@@ -25,13 +23,6 @@ func init() {
 }
 
 // availableRAM is the CLI's RAM probe for the twin cache's fit check.
-func availableRAM() uint64 {
-	v, err := mem.VirtualMemory()
-	if err != nil {
-		return 1 << 62 // unknown: do not refuse
-	}
-	return v.Available
-}
 
 func twinCommand(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("twin", flag.ContinueOnError)
@@ -76,7 +67,6 @@ func twinCommand(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
 			return ExitFail
 		}
-		c.AvailableRAM = availableRAM
 		if path, err = c.Path(ctx, m, q, progress); err != nil {
 			fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
 			return ExitFail

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"slmscope/engine/catalog"
+	"slmscope/hwprobe"
 )
 
 // Environment variables that configure DefaultCache.
@@ -94,8 +95,8 @@ func GiB(n int64) string {
 }
 
 // DefaultCache returns the cache in <user cache dir>/slmscope/twins (or $SLMSCOPE_TWIN_DIR),
-// capped at 16 GiB or $SLMSCOPE_TWIN_CAP, with this OS's free-disk check. AvailableRAM is
-// left nil: callers set it from their RAM probe.
+// capped at 16 GiB or $SLMSCOPE_TWIN_CAP, with this OS's free-disk check and the hardware
+// probe's usable RAM (cgroup-aware) for the fit check.
 func DefaultCache() (*Cache, error) {
 	dir := os.Getenv(EnvDir)
 	if dir == "" {
@@ -113,7 +114,18 @@ func DefaultCache() (*Cache, error) {
 		}
 		capBytes = n
 	}
-	return &Cache{Dir: dir, CapBytes: capBytes, FreeDisk: FreeDiskSpace}, nil
+	return &Cache{Dir: dir, CapBytes: capBytes, FreeDisk: FreeDiskSpace, AvailableRAM: usableRAM}, nil
+}
+
+// usableRAM is RAM available now, capped by a cgroup limit; unknown never refuses a twin.
+func usableRAM() uint64 {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	ram, err := hwprobe.Memory(ctx)
+	if err != nil || ram.AvailableBytes == 0 {
+		return 1 << 62
+	}
+	return ram.AvailableBytes
 }
 
 // ParseBytes reads a size such as "8GiB", "1.5 GB", "500MB", "16G" (G, M, K and T mean

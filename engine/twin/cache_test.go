@@ -226,7 +226,7 @@ func TestDefaultCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Dir != dir || c.CapBytes != 8<<30 || c.FreeDisk == nil || c.AvailableRAM != nil {
+	if c.Dir != dir || c.CapBytes != 8<<30 || c.FreeDisk == nil || c.AvailableRAM == nil || c.AvailableRAM() == 0 {
 		t.Errorf("DefaultCache = %+v", c)
 	}
 	t.Setenv(EnvCap, "lots")
