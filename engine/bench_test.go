@@ -3,9 +3,13 @@ package engine_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"slmscope/engine"
+	"slmscope/engine/catalog"
+	"slmscope/engine/estimate"
 	"slmscope/engine/twin"
+	"slmscope/hwprobe"
 )
 
 // BenchmarkGenerateSmolLM2Twin measures the speed goal: slmscope's wall-clock
@@ -78,4 +82,31 @@ func smolLM2Twin(b *testing.B) engine.ModelRef {
 		b.Fatal(err)
 	}
 	return ref
+}
+
+// BenchmarkProjectionAccuracy runs the calibration ladder on this machine (90 s budget, as
+// "Measure this machine" does) and reports how well the projections predict each measured
+// twin from the others: the goals are a median absolute decode-speed error ≤ 10 % and
+// memory within 10 % of the measured peak RSS for every twin. Run with:
+//
+//	go test -run '^$' -bench ProjectionAccuracy -benchtime 1x -timeout 30m ./engine/
+func BenchmarkProjectionAccuracy(b *testing.B) {
+	hw, err := hwprobe.Probe(context.Background(), hwprobe.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	machine := estimate.MachineFromReport(hw)
+	for i := 0; i < b.N; i++ {
+		cal, err := engine.Calibrate(context.Background(), engine.CalibrateOptions{
+			Budget: 90 * time.Second, Machine: machine, Key: estimate.HardwareKey(hw), Worker: workerOptions(),
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		v := estimate.Validate(machine, cal, catalog.All())
+		b.ReportMetric(float64(len(cal.Measurements)), "twins")
+		b.ReportMetric(v.MedianAbsErrorPct, "decode_median_abs_err_%")
+		b.ReportMetric(v.MedianAbsMemoryErrorPct, "memory_median_abs_err_%")
+		b.ReportMetric(v.MaxAbsMemoryErrorPct, "memory_max_abs_err_%")
+	}
 }

@@ -85,7 +85,10 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 	}
 	// Rates learned as the ladder runs, to predict whether the next step fits the budget.
 	writeBps := 300e6 // a first guess for twin writing, replaced after the first write
-	var lastBytesPerSec float64
+	// The last measured step's duration and file size: a step's time grows about linearly
+	// with the bytes read per token, so the next one is predicted by scaling.
+	var lastBenchSec float64
+	var lastSize int64
 	for i, st := range o.Ladder {
 		step := i + 1
 		m, ok := catalog.ByID(st.ModelID)
@@ -108,12 +111,12 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 		}
 		// Predict this step's time: writing the twin (unless cached) plus reading its weights
 		// once per generated token at the rate the last step showed.
-		predicted := 2.0
+		predicted := 1.0
 		if !o.Cache.Has(m, q) {
 			predicted += float64(size) / writeBps
 		}
-		if lastBytesPerSec > 0 {
-			predicted += float64(size) * float64(o.GenTokens+o.PromptTokens/8) / lastBytesPerSec
+		if lastSize > 0 {
+			predicted += lastBenchSec * float64(size) / float64(lastSize)
 		}
 		left := o.Budget.Seconds() - time.Since(start).Seconds()
 		if len(cal.Measurements) >= 3 && predicted > left {
@@ -146,6 +149,7 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 			}
 		}
 		say(step, "Measuring "+label+"…")
+		benchStart := time.Now()
 		res, err := Bench(ctx, BenchOptions{Model: ref, PromptTokens: o.PromptTokens, GenTokens: o.GenTokens,
 			Threads: o.Threads, Repeat: 1, Worker: o.Worker})
 		if err != nil {
@@ -155,7 +159,7 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 			cal.Notes = append(cal.Notes, fmt.Sprintf("%s failed: %v", label, err))
 			continue
 		}
-		lastBytesPerSec = float64(ref.WeightBytes) * res.GenTPS
+		lastBenchSec, lastSize = time.Since(benchStart).Seconds(), size
 		cal.Measurements = append(cal.Measurements, MeasurementFromBench(m.ID, res, ref))
 		say(step, fmt.Sprintf("%s: %.1f tok/s generation, %.0f tok/s prompt", label, res.GenTPS, res.PromptTPS))
 	}

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"slmscope/charts"
 	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/twin"
@@ -73,7 +74,7 @@ type liveRun struct {
 	tpsHow   *widget.Label
 	counts   *widget.Label
 	memory   *widget.Label
-	spark    *sparkline
+	latency  *ChartView
 	stats    *fyne.Container
 	errBox   *widget.Label
 	errCard  *fyne.Container
@@ -138,7 +139,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.counts = widget.NewLabel("")
 	l.memory = widget.NewLabel("")
 	l.memory.Wrapping = fyne.TextWrapWord
-	l.spark = newSparkline(120)
+	l.latency = NewChartView(charts.TokenLatency(nil, charts.LatencyOptions{}))
 	l.stats = container.NewVBox()
 	l.errBox = widget.NewLabel("")
 	l.errBox.Wrapping = fyne.TextWrapWord
@@ -156,7 +157,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	controls := container.NewVBox(form, l.fitNote, widget.NewLabel("Prompt"), l.prompt,
 		container.NewHBox(l.runBtn, l.stopBtn), l.errCard)
 	live := widget.NewCard("Live", "",
-		container.NewVBox(l.tps, l.tpsHow, l.counts, l.memory, widget.NewLabel("Per-token latency (measured, ms)"), l.spark))
+		container.NewVBox(l.tps, l.tpsHow, l.counts, l.memory, l.latency))
 	statsCard := widget.NewCard("Last run", "", l.stats)
 	l.stats.Add(widget.NewLabel("No run yet: stats appear here when a run finishes."))
 	right := container.NewVScroll(container.NewVBox(live, statsCard))
@@ -335,7 +336,7 @@ func (l *liveRun) onRun() {
 	l.tps.Text = "—"
 	l.tps.Refresh()
 	l.counts.SetText("")
-	l.spark.Set(nil)
+	l.latency.SetChart(charts.TokenLatency(nil, charts.LatencyOptions{Model: req.Model.Label, Twin: req.Model.Twin}))
 	if req.Model.Twin {
 		l.twinTag.Show()
 	} else {

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"slmscope/charts"
 	"slmscope/engine"
 )
 
@@ -33,7 +34,12 @@ type liveRunJob struct {
 	stageSet bool
 	rss      uint64 // worker memory now and at peak, polled while the run lasts
 	peakRSS  uint64
+	model    string // the resolved model's label and whether it is a twin, for the chart
+	twin     bool
 }
+
+// latencyPoints caps the live latency chart's points (min/max per bucket keeps the spikes).
+const latencyPoints = 400
 
 // memoryEvery is how often the worker's memory is polled during a run.
 const memoryEvery = 500 * time.Millisecond
@@ -72,6 +78,9 @@ func (j *liveRunJob) run(ctx context.Context, req engine.RunRequest) {
 			j.mu.Unlock()
 		},
 		Resolved: func(ref engine.ModelRef) {
+			j.mu.Lock()
+			j.model, j.twin = ref.Label, ref.Twin
+			j.mu.Unlock()
 			fyne.Do(func() { j.l.twinTag.Hidden = !ref.Twin; j.l.twinTag.Refresh() })
 		},
 		Token: func(t engine.Token) {
@@ -111,8 +120,13 @@ func (j *liveRunJob) flush() {
 	gaps := append([]float64(nil), j.gapsMs...)
 	stage, frac, stageSet := j.stage, j.frac, j.stageSet
 	rss, peak := j.rss, j.peakRSS
+	model, twin := j.model, j.twin
 	j.dirty, j.stageSet = false, false
 	j.mu.Unlock()
+	var latency charts.Chart
+	if n > 0 {
+		latency = liveLatencyChart(gaps, model, twin)
+	}
 
 	fyne.Do(func() {
 		l := j.l
@@ -129,12 +143,21 @@ func (j *liveRunJob) flush() {
 				l.tps.Refresh()
 			}
 			l.counts.SetText(fmt.Sprintf("%d tokens · first after %s", n, fmtMs(float64(first.Nanoseconds())/1e6)))
-			l.spark.Set(gaps)
+			l.latency.SetChart(latency)
 		}
 		if rss > 0 {
 			l.memory.SetText(fmt.Sprintf("Worker memory %s now, %s peak (measured: resident set)", engine.FormatBytes(rss), engine.FormatBytes(peak)))
 		}
 	})
+}
+
+// liveLatencyChart is the Live card's per-token latency chart, decimated for a cheap redraw.
+func liveLatencyChart(gapsMs []float64, model string, twin bool) charts.Chart {
+	c := charts.TokenLatency(gapsMs, charts.LatencyOptions{Model: model, Twin: twin})
+	for i := range c.Series {
+		c.Series[i].Points = charts.Decimate(c.Series[i].Points, latencyPoints)
+	}
+	return c
 }
 
 // showStage shows what the run is doing: a bar where progress is known, a spinner otherwise.

@@ -90,6 +90,9 @@ func TestLiveRunStreamsAndShowsStats(t *testing.T) {
 			t.Errorf("stats card lacks %q:\n%s", want, stats)
 		}
 	}
+	if c := l.latency.Chart(); c.PointCount() != 39 || len(c.Limits) != 2 {
+		t.Errorf("latency chart: %d points (want 39 gaps between 40 tokens), %d p50/p95 lines", c.PointCount(), len(c.Limits))
+	}
 	if got := a.fyne.Preferences().Float(prefLastGenTPS); got <= 0 {
 		t.Errorf("last generation speed not remembered for the lesson: %v", got)
 	}

@@ -155,5 +155,21 @@ func TTFTChart(d Data) charts.Chart {
 	if !d.Calibrated() {
 		basis = "Uncalibrated: prompt speed assumed from the CPU's core count until this machine is measured."
 	}
-	return charts.TTFTVsPromptLength(d.TTFT, basis)
+	c := charts.TTFTVsPromptLength(d.TTFT, basis)
+	top := 0.0
+	for _, s := range c.Series {
+		for _, p := range s.Points {
+			top = max(top, p.Y, p.High)
+		}
+	}
+	if top >= 10_000 { // seconds read better than tens of thousands of milliseconds
+		for i := range c.Series {
+			for j := range c.Series[i].Points {
+				pt := &c.Series[i].Points[j]
+				pt.Y, pt.Low, pt.High = pt.Y/1000, pt.Low/1000, pt.High/1000
+			}
+		}
+		c.Y.Unit = charts.UnitSeconds
+	}
+	return c
 }

@@ -111,8 +111,8 @@ func Compute(in Input) Data {
 	return d
 }
 
-// ttftSeries projects time to first token over TTFTPromptLengths for up to four models
-// spread over the size range (at the first quant), and adds each measured run as a point.
+// ttftSeries projects time to first token over TTFTPromptLengths for up to four models that
+// fit, spread over the size range (at Q4_K_M when shown, else the first quant), and adds each measured run as a point.
 func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
 	var out []charts.TTFTSeries
 	for _, m := range spreadMeasurements(in.Calibration.Measurements, 3) {
@@ -138,8 +138,15 @@ func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
 	var pick []catalog.Model
 	var sized []estimate.Projection
 	for _, p := range ps {
-		if p.Quant == q {
+		if p.Quant == q && p.Fits { // a model that cannot run here has no time to first token
 			sized = append(sized, p)
+		}
+	}
+	if len(sized) == 0 {
+		for _, p := range ps {
+			if p.Quant == q {
+				sized = append(sized, p)
+			}
 		}
 	}
 	sort.Slice(sized, func(i, j int) bool { return sized[i].Params < sized[j].Params })

@@ -1,0 +1,90 @@
+package engine_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"slmscope/engine"
+	"slmscope/engine/catalog"
+	"slmscope/engine/estimate"
+	"slmscope/engine/twin"
+)
+
+// TestCalibrateShortLadderThenProject is issue 4's "projection of a real small twin ladder on
+// this machine (short budget)": two real SmolLM2-135M twins (Q8_0 and Q4_0) measured through
+// the test-binary worker, then every catalog model projected from them (skipped with -short).
+func TestCalibrateShortLadderThenProject(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: writes two SmolLM2-135M twins (≈ 230 MB)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	machine := estimate.Machine{RAMTotalBytes: 8 << 30, RAMAvailableBytes: 4 << 30, CPUCores: 2, MeasuredBandwidthGBs: 10}
+	var steps []string
+	cal, err := engine.Calibrate(ctx, engine.CalibrateOptions{
+		Budget:       60 * time.Second,
+		Ladder:       []engine.LadderStep{{ModelID: "smollm2-135m", Quant: "q8_0"}, {ModelID: "smollm2-135m", Quant: "q4_0"}},
+		Threads:      2,
+		PromptTokens: 64,
+		GenTokens:    16,
+		Machine:      machine,
+		Key:          "test-machine",
+		Cache:        &twin.Cache{Dir: t.TempDir(), CapBytes: 1 << 30},
+		Worker:       workerOptions(),
+		Progress:     func(step, n int, msg string, frac float64) { steps = append(steps, msg) },
+	})
+	if err != nil {
+		t.Fatalf("calibrate: %v (notes %q)", err, cal.Notes)
+	}
+	if len(cal.Measurements) != 2 || cal.Key != "test-machine" || len(steps) == 0 {
+		t.Fatalf("%d measurements, key %q, %d progress messages; notes %q", len(cal.Measurements), cal.Key, len(steps), cal.Notes)
+	}
+	for _, m := range cal.Measurements {
+		if m.GenTPS <= 0 || m.PromptTPS <= 0 || m.TTFTMs <= 0 || m.PeakRSSBytes <= 0 || !m.Twin {
+			t.Errorf("incomplete measurement: %+v", m)
+		}
+	}
+
+	ps, errs := estimate.ProjectWith(machine, cal, catalog.All(), []string{"Q8_0", "Q4_0", "Q4_K_M"}, estimate.Options{Context: 2048, PromptTokens: 64})
+	if len(errs) > 0 {
+		t.Errorf("skipped: %v", errs)
+	}
+	measured := map[string]float64{}
+	for _, m := range cal.Measurements {
+		measured[m.Quant] = m.GenTPS
+	}
+	for _, p := range ps {
+		if p.DecodeTPS <= 0 || p.MemoryBytes <= 0 || p.TTFTMs <= 0 {
+			t.Errorf("%s %s: empty projection %+v", p.ID, p.Quant, p)
+			continue
+		}
+		if p.ID == "smollm2-135m" && (p.Quant == "Q8_0" || p.Quant == "Q4_0") {
+			if p.Source != estimate.SourceMeasured {
+				t.Errorf("%s %s: %s, want measured", p.ID, p.Quant, p.Label())
+			}
+			continue
+		}
+		if p.Source != estimate.SourceProjected || !p.Calibrated || !(p.DecodeTPSLow < p.DecodeTPS && p.DecodeTPS < p.DecodeTPSHigh) {
+			t.Errorf("%s %s: %s, %.2f (%.2f–%.2f) tok/s: want a calibrated projection with a band", p.ID, p.Quant, p.Label(), p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh)
+		}
+	}
+	// Among projections at one quant, a model that reads more bytes per token is never faster.
+	byQuant := map[string][]estimate.Projection{}
+	for _, p := range ps {
+		if p.Source == estimate.SourceProjected {
+			byQuant[p.Quant] = append(byQuant[p.Quant], p)
+		}
+	}
+	for q, list := range byQuant {
+		for _, a := range list {
+			for _, b := range list {
+				if a.ReadPerTokenBytes > 2*b.ReadPerTokenBytes && a.DecodeTPS > b.DecodeTPS {
+					t.Errorf("%s: %s (%d B/token) projected faster (%.1f tok/s) than %s (%d B/token, %.1f tok/s)",
+						q, a.ID, a.ReadPerTokenBytes, a.DecodeTPS, b.ID, b.ReadPerTokenBytes, b.DecodeTPS)
+				}
+			}
+		}
+	}
+	t.Logf("measured: %+v", measured)
+}
