@@ -78,6 +78,7 @@ type compareScreen struct {
 	busy        bool
 	cancel      context.CancelFunc
 	measure     string // "id|quant" of the row being measured
+	selected    string // "id|quant" of the row whose basis is shown
 
 	view       fyne.CanvasObject
 	status     *widget.Label
@@ -119,7 +120,7 @@ func newCompareScreenWith(a *App, src compareSource, spawn func(func())) *compar
 func (s *compareScreen) buildUI() {
 	p := s.a.fyne.Preferences()
 	title := widget.NewLabelWithStyle("Compare: small vs large models on this machine", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.status = widget.NewLabel("Looking at this machine…")
+	s.status = widget.NewLabel("Looking at this machine (memory bandwidth is measured once per boot: a few seconds)…")
 	s.status.Wrapping = fyne.TextWrapWord
 	s.machineTxt = widget.NewLabel("")
 	s.machineTxt.Wrapping = fyne.TextWrapWord
@@ -132,6 +133,7 @@ func (s *compareScreen) buildUI() {
 	s.progress = widget.NewProgressBar()
 	s.progress.Hide()
 	s.progressTx = widget.NewLabel("")
+	s.progressTx.Wrapping = fyne.TextWrapWord // long messages must not widen the window
 	s.progressTx.Hide()
 
 	s.ctxSel = widget.NewSelect(compareContexts, func(string) { s.onSettingsChanged() })
@@ -160,12 +162,13 @@ func (s *compareScreen) buildUI() {
 	s.table.ShowHeaderColumn = false
 	s.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("column", nil) }
 	s.table.UpdateHeader = s.updateHeader
-	widths := []float32{50, 120, 62, 74, 158, 80, 118, 70, 92, 140}
+	widths := []float32{50, 118, 60, 72, 150, 86, 130, 68, 90, 136}
 	for c, w := range widths {
 		s.table.SetColumnWidth(c, w)
 	}
 	s.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(s.rows) {
+			s.selected = s.rows[id.Row].ID + "|" + s.rows[id.Row].Quant
 			s.showDetail(s.rows[id.Row])
 		}
 	}
@@ -325,8 +328,16 @@ func (s *compareScreen) applyData(gen int, d report.Data) {
 			s.charts[i].SetChart(c)
 		}
 	}
+	for _, p := range s.rows {
+		if p.ID+"|"+p.Quant == s.selected {
+			s.showDetail(p) // the numbers changed: so did their basis
+		}
+	}
 	s.showValidation(d.Validation)
 	s.showPrices(d)
+	if _, _, _, problem := s.settings(); problem == "" {
+		s.costNote.SetText(powerNote(d))
+	}
 	s.showStatus()
 	s.exportBtn.Enable()
 	s.browserBtn.Enable()
@@ -346,6 +357,16 @@ func (s *compareScreen) showStatus() {
 		s.status.Importance = widget.MediumImportance
 	}
 	s.status.Refresh()
+}
+
+// powerNote says which power figure the local costs use.
+func powerNote(d report.Data) string {
+	for _, p := range d.Projections {
+		if p.Fits && p.Cost.Power.Basis != "" {
+			return "Power used for local cost: " + p.Cost.Power.Basis + "."
+		}
+	}
+	return ""
 }
 
 // machineText summarises what the projections rest on.
@@ -521,7 +542,7 @@ func (s *compareScreen) showDetail(p estimate.Projection) {
 	if p.FitVerdict.Sentence != "" {
 		lines = append(lines, p.FitVerdict.Sentence)
 	}
-	lines = append(lines, "Speed: "+p.Basis, "Memory: "+p.Memory.Basis, "Cost: "+p.Cost.Basis)
+	lines = append(lines, p.Basis, "Cost: "+p.Cost.Basis)
 	if ok, why := s.measurable(p); !ok {
 		lines = append(lines, "Cannot be measured here: "+why+".")
 	}

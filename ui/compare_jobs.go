@@ -340,6 +340,7 @@ func (s *compareScreen) onExport() {
 		s.spawn(job.run)
 	}, s.a.win)
 	d.SetFileName("slmscope-report.html")
+	d.Resize(fyne.NewSize(820, 560))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".html"}))
 	d.Show()
 }

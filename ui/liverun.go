@@ -336,7 +336,7 @@ func (l *liveRun) onRun() {
 	l.tps.Text = "—"
 	l.tps.Refresh()
 	l.counts.SetText("")
-	l.latency.SetChart(charts.TokenLatency(nil, charts.LatencyOptions{Model: req.Model.Label, Twin: req.Model.Twin}))
+	l.latency.SetChart(liveLatencyChart(nil, req.Model.Label, req.Model.Twin))
 	if req.Model.Twin {
 		l.twinTag.Show()
 	} else {

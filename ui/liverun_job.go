@@ -152,8 +152,13 @@ func (j *liveRunJob) flush() {
 }
 
 // liveLatencyChart is the Live card's per-token latency chart, decimated for a cheap redraw.
+// The model is named in the card already, so the narrow chart's title stays short; model is
+// kept in the subtitle.
 func liveLatencyChart(gapsMs []float64, model string, twin bool) charts.Chart {
-	c := charts.TokenLatency(gapsMs, charts.LatencyOptions{Model: model, Twin: twin})
+	c := charts.TokenLatency(gapsMs, charts.LatencyOptions{Twin: twin})
+	if model != "" {
+		c.Subtitle = model + ". " + c.Subtitle
+	}
 	for i := range c.Series {
 		c.Series[i].Points = charts.Decimate(c.Series[i].Points, latencyPoints)
 	}

@@ -133,11 +133,11 @@ func ProjectionTable(d Data) charts.Table {
 	return t
 }
 
-// BasisTable says, row by row, what each projection's speed, memory and cost rest on.
+// BasisTable says, row by row, what each projection's numbers rest on.
 func BasisTable(d Data) charts.Table {
-	t := charts.Table{Caption: "The basis of every row in the table above", Header: []string{"Model", "Quant", "Speed and time to first token", "Memory", "Cost"}}
+	t := charts.Table{Caption: "The basis of every row in the table above", Header: []string{"Model", "Quant", "Speed, time to first token, memory and fit", "Cost"}}
 	for _, p := range d.Projections {
-		t.Rows = append(t.Rows, []string{p.Name, p.Quant, p.Label() + ": " + p.Basis, p.Memory.Basis, p.Cost.Basis})
+		t.Rows = append(t.Rows, []string{p.Name, p.Quant, p.Basis, p.Cost.Basis})
 	}
 	return t
 }
@@ -172,13 +172,13 @@ func PriceTable(t estimate.PriceTable) charts.Table {
 	return out
 }
 
-// LargestFitting is the fitting projection with the most parameters (ties: the fastest), the
-// local model the cost comparison uses; ok is false when nothing fits.
-func LargestFitting(ps []estimate.Projection) (estimate.Projection, bool) {
+// LargestFitting is the fitting projection with the most parameters (ties: the fastest) among
+// those generating at least minTPS tokens/s; ok is false when none qualifies.
+func LargestFitting(ps []estimate.Projection, minTPS float64) (estimate.Projection, bool) {
 	var best estimate.Projection
 	ok := false
 	for _, p := range ps {
-		if !p.Fits || p.Cost.TotalPerMTok <= 0 {
+		if !p.Fits || p.Cost.TotalPerMTok <= 0 || p.DecodeTPS < minTPS {
 			continue
 		}
 		if !ok || p.Params > best.Params || (p.Params == best.Params && p.DecodeTPS > best.DecodeTPS) {
@@ -188,20 +188,44 @@ func LargestFitting(ps []estimate.Projection) (estimate.Projection, bool) {
 	return best, ok
 }
 
-// ComparisonTable puts the largest model that fits beside each API, in the lesson's terms.
+// ComparisonTable puts two local models beside each API, in the lesson's terms: the largest
+// that still generates at reading speed here, and the largest that fits at all.
 func ComparisonTable(d Data) charts.Table {
-	t := charts.Table{Caption: "The largest model that fits here against each API (output tokens)", Header: []string{"Local model", "API model", "Local per 1M", "API per 1M", "% of the API's cost", "In words"}}
-	p, ok := LargestFitting(d.Projections)
-	if !ok {
+	t := charts.Table{Caption: "Local models against each API (output tokens)", Header: []string{"Local model", "API model", "Local per 1M", "API per 1M", "Local as % of the API's cost", "In words"}}
+	type pick struct {
+		p   estimate.Projection
+		why string
+	}
+	var picks []pick
+	if p, ok := LargestFitting(d.Projections, charts.ReadingSpeedLow); ok {
+		picks = append(picks, pick{p, fmt.Sprintf("largest at ≥ %.0f tok/s", charts.ReadingSpeedLow)})
+	}
+	if p, ok := LargestFitting(d.Projections, 0); ok && (len(picks) == 0 || p.ID != picks[0].p.ID || p.Quant != picks[0].p.Quant) {
+		picks = append(picks, pick{p, "largest that fits"})
+	}
+	if len(picks) == 0 {
 		t.Rows = append(t.Rows, []string{"no catalog model fits this machine", "", "", "", "", ""})
 		return t
 	}
-	for _, api := range d.Input.Prices.Prices {
-		c := estimate.Compare(p.Name+" "+p.Quant, p.Cost, api, 0, 0)
-		t.Rows = append(t.Rows, []string{c.LocalModel, c.APIModel, fmt.Sprintf("%.3f %s", c.LocalPerM, p.Cost.Currency),
-			fmt.Sprintf("%.2f %s", c.APIPerM, d.Input.Prices.Currency), fmt.Sprintf("%.2g%%", c.PercentOfCost), c.Sentence})
+	for _, pk := range picks {
+		p := pk.p
+		for _, api := range d.Input.Prices.Prices {
+			c := estimate.Compare(p.Name+" "+p.Quant, p.Cost, api, 0, 0)
+			t.Rows = append(t.Rows, []string{fmt.Sprintf("%s (%s, %s tok/s, %s)", c.LocalModel, pk.why, tps(p.DecodeTPS), p.Label()), c.APIModel,
+				fmt.Sprintf("%.3f %s", c.LocalPerM, p.Cost.Currency), fmt.Sprintf("%.2f %s", c.APIPerM, d.Input.Prices.Currency), percent(c.PercentOfCost), c.Sentence})
+		}
 	}
 	return t
+}
+
+func percent(v float64) string {
+	switch {
+	case v >= 10:
+		return fmt.Sprintf("%.0f%%", v)
+	case v >= 1:
+		return fmt.Sprintf("%.1f%%", v)
+	}
+	return fmt.Sprintf("%.2f%%", v)
 }
 
 func validationParagraphs(v estimate.Validation) []string {

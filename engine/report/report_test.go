@@ -275,11 +275,38 @@ func TestCellsAndSortKeys(t *testing.T) {
 			t.Errorf("CompactBytes(%d) = %q, want %q", b, got, want)
 		}
 	}
+	for ms, want := range map[float64]string{840: "840 ms", 2500: "2.50 s", 27_300: "27 s", 1_452_000: "24 min", 11_000_000: "3.1 h"} {
+		if got := TTFTText(estimate.Projection{TTFTMs: ms}); got != want {
+			t.Errorf("TTFTText(%v ms) = %q, want %q", ms, got, want)
+		}
+	}
+	for v, want := range map[float64]string{137.8: "138%", 4.56: "4.6%", 0.123: "0.12%"} {
+		if got := percent(v); got != want {
+			t.Errorf("percent(%v) = %q, want %q", v, got, want)
+		}
+	}
 	if v, _ := SortKey(p, ColMemory); v != 5e9 {
 		t.Errorf("memory sort key %v", v)
 	}
 	p.Cost.TotalPerMTok = 0
 	if v, _ := SortKey(p, ColCost); v < 1e300 {
 		t.Errorf("unknown cost sorts at %v, want last", v)
+	}
+}
+
+// BenchmarkCompute is what the Compare screen pays on every setting change, here with every
+// quantization selected (the screen runs it off the UI goroutine and drops stale results).
+func BenchmarkCompute(b *testing.B) {
+	raw, err := os.ReadFile("testdata/calibration.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cal estimate.Calibration
+	if err := json.Unmarshal(raw, &cal); err != nil {
+		b.Fatal(err)
+	}
+	in := Input{Machine: cal.Machine, Calibration: cal, Models: catalog.All(), Quants: estimate.Quants()}
+	for b.Loop() {
+		_ = Compute(in)
 	}
 }

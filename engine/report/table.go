@@ -156,15 +156,23 @@ func tps(v float64) string {
 	return fmt.Sprintf("%.2f", v)
 }
 
-// TTFTText is the time to first token, e.g. "0.84 s (512-token prompt)".
+// TTFTText is the time to first token: "840 ms", "2.50 s", "27 s", "24 min", "3.1 h".
 func TTFTText(p estimate.Projection) string {
 	if p.TTFTMs <= 0 {
 		return "–"
 	}
-	if p.TTFTMs < 1000 {
+	sec := p.TTFTMs / 1000
+	switch {
+	case p.TTFTMs < 1000:
 		return fmt.Sprintf("%.0f ms", p.TTFTMs)
+	case sec < 10:
+		return fmt.Sprintf("%.2f s", sec)
+	case sec < 120:
+		return fmt.Sprintf("%.0f s", sec)
+	case sec < 7200:
+		return fmt.Sprintf("%.0f min", sec/60)
 	}
-	return fmt.Sprintf("%.2f s", p.TTFTMs/1000)
+	return fmt.Sprintf("%.1f h", sec/3600)
 }
 
 // CostText is the local cost of a million generated tokens, e.g. "0.061 USD".
@@ -194,19 +202,4 @@ func Badge(p estimate.Projection) string {
 		s += fmt.Sprintf(" ±%.0f%%", band*100)
 	}
 	return s
-}
-
-// Basis says how p's numbers were obtained, in one line.
-func Basis(p estimate.Projection) string {
-	parts := []string{}
-	if p.Basis != "" {
-		parts = append(parts, p.Basis)
-	}
-	if p.Memory.Basis != "" {
-		parts = append(parts, "memory: "+p.Memory.Basis)
-	}
-	if p.Cost.Basis != "" {
-		parts = append(parts, "cost: "+p.Cost.Basis)
-	}
-	return strings.Join(parts, " · ")
 }
