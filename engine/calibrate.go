@@ -151,7 +151,7 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 		say(step, "Measuring "+label+"…")
 		benchStart := time.Now()
 		res, err := Bench(ctx, BenchOptions{Model: ref, PromptTokens: o.PromptTokens, GenTokens: o.GenTokens,
-			Threads: o.Threads, Repeat: 1, Worker: o.Worker})
+			Threads: o.Threads, Repeat: calibrationRepeats(size), Worker: o.Worker})
 		if err != nil {
 			if ctx.Err() != nil {
 				return cal, ctx.Err()
@@ -168,6 +168,19 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 	}
 	say(len(o.Ladder), fmt.Sprintf("Measured %d twins in %.0f s.", len(cal.Measurements), time.Since(start).Seconds()))
 	return cal, nil
+}
+
+// calibrationRepeats is how many times a twin is measured (the median is kept). A short run
+// on a shared machine moves by ±10 %, so small twins, which cost well under a second each,
+// are measured three times; large ones, where one run takes many seconds, once.
+func calibrationRepeats(fileBytes int64) int {
+	switch {
+	case fileBytes < 1<<30:
+		return 3
+	case fileBytes < 3<<30:
+		return 2
+	}
+	return 1
 }
 
 // MeasurementFromBench turns a benchmark into the estimator's input.
