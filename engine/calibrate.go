@@ -10,6 +10,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/twin"
+	"slmscope/hwprobe"
 )
 
 // LadderStep is one twin the calibration measures.
@@ -76,6 +77,14 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 		o.Cache = c
 	}
 	start := time.Now()
+	// Measure the memory bandwidth afresh: the per-boot cache may hold a figure taken while
+	// the machine was busy, and the speed fit uses it as its prior.
+	if o.Progress != nil {
+		o.Progress(0, len(o.Ladder), "Measuring memory bandwidth…", 0)
+	}
+	if bw := hwprobe.CachedBandwidth(ctx, hwprobe.Options{Remeasure: true}); bw.ReadGBps > 0 {
+		o.Machine.MeasuredBandwidthGBs = bw.ReadGBps
+	}
 	cal := estimate.Calibration{Key: o.Key, When: start.UTC(), Machine: o.Machine, BudgetSeconds: o.Budget.Seconds()}
 	say := func(step int, msg string) {
 		if o.Progress != nil {
