@@ -586,6 +586,7 @@ func (s *compareScreen) showPrices(d report.Data) {
 	note := widget.NewLabel(fmt.Sprintf("%s (%s). %s", pt.Caption, src, d.Input.Prices.Note))
 	note.Wrapping = fyne.TextWrapWord
 	s.priceBox.Add(note)
+	s.priceBox.Add(container.NewHBox(widget.NewButtonWithIcon("Edit prices…", theme.DocumentCreateIcon(), s.onEditPrices)))
 	s.priceBox.Add(newMarkdownTable(tableFromRows(pt.Header, pt.Rows)))
 	ct := report.ComparisonTable(d)
 	s.priceBox.Add(widget.NewLabelWithStyle(ct.Caption, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))

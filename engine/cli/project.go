@@ -33,7 +33,7 @@ type projectReport struct {
 func runProject(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("project", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	modelID := fs.String("model", "", "only this catalog model (default: all; see `slmscope project -h` for IDs)")
+	modelID := fs.String("model", "", "only this catalog model (default: all; the IDs are listed below)")
 	quantFlag := fs.String("quant", "", "only this quantization, or a comma-separated list (default BF16,Q8_0,Q4_K_M)")
 	ctxLen := fs.Int("context", estimate.DefaultContext, "context length in tokens for the KV cache")
 	prompt := fs.Int("prompt", 512, "prompt length in tokens for time to first token")

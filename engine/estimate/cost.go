@@ -188,16 +188,26 @@ func LoadPrices(path string) (PriceTable, error) {
 	if err != nil {
 		return DefaultPrices(), fmt.Errorf("cannot read the API price table %s: %w", path, err)
 	}
+	t, err := ParsePrices(data, path)
+	if err != nil {
+		return DefaultPrices(), err
+	}
+	return t, nil
+}
+
+// ParsePrices reads a price table in prices.json's format; path only names it in errors and
+// in the Source of entries that give none.
+func ParsePrices(data []byte, path string) (PriceTable, error) {
 	var t PriceTable
 	if err := json.Unmarshal(data, &t); err != nil {
-		return DefaultPrices(), fmt.Errorf("the API price table %s is not valid JSON (%v): fix it or delete it to use the built-in prices", path, err)
+		return PriceTable{}, fmt.Errorf("the API price table %s is not valid JSON (%v): fix it or delete it to use the built-in prices", path, err)
 	}
 	if len(t.Prices) == 0 {
-		return DefaultPrices(), fmt.Errorf("the API price table %s lists no prices: add some or delete it to use the built-in prices", path)
+		return PriceTable{}, fmt.Errorf("the API price table %s lists no prices: add some or delete it to use the built-in prices", path)
 	}
 	for i, p := range t.Prices {
 		if p.Model == "" || p.InputPerMTok < 0 || p.OutputPerMTok < 0 {
-			return DefaultPrices(), fmt.Errorf("the API price table %s: entry %d needs a model name and non-negative prices", path, i+1)
+			return PriceTable{}, fmt.Errorf("the API price table %s: entry %d needs a model name and non-negative prices", path, i+1)
 		}
 		if p.AsOf == "" {
 			t.Prices[i].AsOf = t.AsOf
