@@ -167,14 +167,7 @@ func TestCancelStopsAndKeepsWorker(t *testing.T) {
 }
 
 func TestBadModelFilesAreRefusedInWords(t *testing.T) {
-	valid, err := os.ReadFile(tinyTwin(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases, err := ggufbad.Cases(valid)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cases := badCases(t)
 	ctx := context.Background()
 	w, err := engine.Start(ctx, workerOptions())
 	if err != nil {
@@ -206,14 +199,7 @@ func TestBadModelFilesAreRefusedInWords(t *testing.T) {
 // A layer count of 1000 aborts llama.cpp (GGML_ASSERT). If a file ever got past the reader,
 // the worker must contain it: the parent gets a CrashError and the next worker works.
 func TestWorkerAbortIsContained(t *testing.T) {
-	valid, err := os.ReadFile(tinyTwin(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases, err := ggufbad.Cases(valid)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cases := badCases(t)
 	var layers1000 []byte
 	for _, c := range cases {
 		if c.Want == ggufbad.WantLayerCount1000 {
@@ -374,3 +360,17 @@ func TestSmolLM2TwinBench(t *testing.T) {
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// badCases derives issue 2's bad-input files from the tiny twin.
+func badCases(t *testing.T) []ggufbad.Case {
+	t.Helper()
+	valid, err := os.ReadFile(tinyTwin(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := ggufbad.Cases(valid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}

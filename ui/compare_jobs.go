@@ -199,14 +199,20 @@ func (j *compareCalibrateJob) run() {
 	if cancelled {
 		msg = fmt.Sprintf("Cancelled: the %d twins measured so far are kept.", len(cal.Measurements))
 	}
+	deliverCalibration(j.s, merged, msg, serr, " They could not be saved for next time: ")
+}
+
+// deliverCalibration shows how a measurement ended and applies the merged calibration on
+// the UI goroutine; a failed save is said, not hidden.
+func deliverCalibration(s *compareScreen, merged estimate.Calibration, msg string, saveErr error, saveMsg string) {
 	imp := widget.SuccessImportance
-	if serr != nil {
-		msg += " They could not be saved for next time: " + serr.Error()
+	if saveErr != nil {
+		msg += saveMsg + saveErr.Error()
 		imp = widget.WarningImportance
 	}
 	fyne.Do(func() {
-		j.s.endBusy(msg, imp)
-		j.s.applyCalibration(merged)
+		s.endBusy(msg, imp)
+		s.applyCalibration(merged)
 	})
 }
 
@@ -244,15 +250,7 @@ func (j *compareMeasureJob) run() {
 	serr := j.s.src.saveCal(merged)
 	msg := fmt.Sprintf("Measured %s: %.1f tok/s generation, %.0f ms to first token, peak memory %s (twin: real speed, random words).",
 		label, m.GenTPS, m.TTFTMs, estimate.HumanBytes(m.PeakRSSBytes))
-	imp := widget.SuccessImportance
-	if serr != nil {
-		msg += " Not saved for next time: " + serr.Error()
-		imp = widget.WarningImportance
-	}
-	fyne.Do(func() {
-		j.s.endBusy(msg, imp)
-		j.s.applyCalibration(merged)
-	})
+	deliverCalibration(j.s, merged, msg, serr, " Not saved for next time: ")
 }
 
 // compareReportJob writes the HTML report to a writer, or to a temporary file it then opens
