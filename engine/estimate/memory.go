@@ -124,6 +124,26 @@ func repackBytes(m catalog.Model, quant string) int64 {
 	return w.Types["Q4_0"] + w.Types["Q4_K"] + w.Types["IQ4_NL"]
 }
 
+// idleEmbeddingBytes is the part of the weights a run never touches: with untied embeddings
+// the token table is only read a row per token (the output projection is its own matrix), so
+// its mapped pages mostly stay on disk and out of the resident set. Tied tables are read whole
+// by the output projection on every token.
+func idleEmbeddingBytes(m catalog.Model, quant string) int64 {
+	if m.TiedEmbeddings {
+		return 0
+	}
+	ts, err := Plan(m, quant)
+	if err != nil {
+		return 0
+	}
+	for _, t := range ts {
+		if t.Name == "token_embd.weight" {
+			return t.Bytes
+		}
+	}
+	return 0
+}
+
 // overheadSample is one measured twin reduced to the overhead regression's inputs.
 type overheadSample struct {
 	m     Measurement
@@ -159,6 +179,7 @@ func overheadSamples(ms []Measurement, models []catalog.Model) []overheadSample 
 		if m.onCPU() {
 			in.repack = repackBytes(cm, m.Quant)
 		}
+		wb -= idleEmbeddingBytes(cm, m.Quant)
 		out = append(out, overheadSample{m: m, model: cm, in: in, fixed: wb + kv, y: float64(m.PeakRSSBytes - wb - kv)})
 	}
 	return out
@@ -228,6 +249,9 @@ type Memory struct {
 	// weights. Peak RSS counts both copies while loading, but the original is clean file cache
 	// (the mapped GGUF) the OS can drop under pressure, and a GPU does not repack at all.
 	RepackBytes int64 `json:"repack_bytes"`
+	// IdleBytes is the untied token-embedding table: mapped, but only a row per token is
+	// read, so it stays out of the resident set and is not counted in TotalBytes.
+	IdleBytes int64 `json:"idle_embedding_bytes,omitempty"`
 	// TotalBytes is the expected peak RSS (what the worker's measurement shows);
 	// RequiredBytes = TotalBytes − RepackBytes is what must fit, used for the fit verdicts.
 	RequiredBytes int64   `json:"required_bytes"`
@@ -255,13 +279,18 @@ func EstimateMemory(m catalog.Model, quant string, context int, kvType string, o
 	in := overheadInputs{context: context, hidden: m.Hidden, vocab: m.Vocab, ffn: m.FFN, ubatch: DefaultUBatch, repack: repackBytes(m, quant)}
 	oh := ov.bytes(in)
 	rp := int64(math.Round(ov.RepackShare * float64(in.repack)))
+	idle := idleEmbeddingBytes(m, quant)
+	resident := w.Bytes - idle
 	mem := Memory{
-		WeightBytes: w.Bytes, KVBytes: kv, OverheadBytes: oh, RepackBytes: min(rp, oh), TotalBytes: w.Bytes + kv + oh,
-		RequiredBytes: w.Bytes + kv + oh - min(rp, oh),
+		WeightBytes: w.Bytes, IdleBytes: idle, KVBytes: kv, OverheadBytes: oh, RepackBytes: min(rp, oh), TotalBytes: resident + kv + oh,
+		RequiredBytes: resident + kv + oh - min(rp, oh),
 		Context:       context, KVType: strings.ToUpper(kvType), Weights: w,
 	}
 	mem.Basis = fmt.Sprintf("weights %s (%s, exact per tensor) + KV cache %s (%d tokens, %s) + overhead %s (%s)",
 		HumanBytes(w.Bytes), w.TypeSummary(), HumanBytes(kv), context, mem.KVType, HumanBytes(oh), ov.Basis)
+	if idle > 0 {
+		mem.Basis += fmt.Sprintf("; the %s untied embedding table is mapped but read a row per token, so it is not counted as resident", HumanBytes(idle))
+	}
 	if mem.RepackBytes > 0 {
 		mem.Basis += fmt.Sprintf("; %s of that is the CPU backend's repacked copy of the Q4 weights: peak RSS shows it while loading, but the mapped original can be dropped by the OS, so %s must fit",
 			HumanBytes(mem.RepackBytes), HumanBytes(mem.RequiredBytes))

@@ -33,7 +33,7 @@ func TestProjectUncalibrated(t *testing.T) {
 		t.Errorf("band [%.3f, %.3f]", p.DecodeTPSLow, p.DecodeTPSHigh)
 	}
 	// KV at 8192 is exactly 1 GiB; memory adds up.
-	if p.Memory.KVBytes != 1<<30 || p.Memory.TotalBytes != p.Memory.WeightBytes+p.Memory.KVBytes+p.Memory.OverheadBytes || p.MemoryBytes != p.Memory.TotalBytes-p.Memory.RepackBytes {
+	if p.Memory.KVBytes != 1<<30 || p.Memory.TotalBytes != p.Memory.WeightBytes-p.Memory.IdleBytes+p.Memory.KVBytes+p.Memory.OverheadBytes || p.MemoryBytes != p.Memory.TotalBytes-p.Memory.RepackBytes {
 		t.Errorf("memory %+v", p.Memory)
 	}
 	if !p.Fits || p.Device != "cpu" {
