@@ -24,6 +24,9 @@ type App struct {
 	nav     *widget.List
 	// session keeps one llama.cpp worker warm for the Live run screen.
 	session *engine.Session
+	// current is the title of the screen on show; shownHooks run when their screen is shown.
+	current    string
+	shownHooks map[string]func()
 }
 
 // screen describes one navigation entry. build is called once, the first time it is shown.
@@ -35,7 +38,7 @@ type screen struct {
 
 // screens lists the app's screens in navigation order; each lives in its own file.
 var screens = []screen{
-	{title: "Live run", icon: theme.IconNameMediaPlay, build: newLiveRunScreen},
+	{title: liveRunTitle, icon: theme.IconNameMediaPlay, build: newLiveRunScreen},
 	{title: "Hardware", icon: theme.IconNameComputer, build: newHardwareScreen},
 	{title: "Compare", icon: theme.IconNameGrid, build: newCompareScreen},
 	{title: "Lesson", icon: theme.IconNameFile, build: buildLessonScreen}, {title: "Quiz", icon: theme.IconNameQuestion, build: buildQuizScreen}, {title: "Progress", icon: theme.IconNameList, build: buildProgressScreen},
@@ -105,7 +108,19 @@ func (a *App) show(id int) {
 	}
 	a.content.Objects = []fyne.CanvasObject{e.view}
 	a.content.Refresh()
+	a.current = e.title
+	if hook := a.shownHooks[e.title]; hook != nil {
+		hook()
+	}
 	a.fyne.Preferences().SetString("ui.screen", e.title)
+}
+
+// onShown runs f (on the UI goroutine) each time the screen titled title is shown again.
+func (a *App) onShown(title string, f func()) {
+	if a.shownHooks == nil {
+		a.shownHooks = map[string]func(){}
+	}
+	a.shownHooks[title] = f
 }
 
 // showScreen selects a screen by title (used by links between screens); false if absent.

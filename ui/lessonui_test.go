@@ -317,3 +317,20 @@ func TestProgressResetAsksFirst(t *testing.T) {
 		t.Error("the overview was not refreshed after the reset")
 	}
 }
+
+func TestLessonRedrawsAfterANewLiveRun(t *testing.T) {
+	facts := lessons.Facts{AvailableRAMBytes: 8e9, TotalRAMBytes: 16e9, RAMSource: "fake probe"}
+	a, st := newLessonTestApp(t, facts, "")
+	st.facts = func() lessons.Facts { return facts }
+	s := newLessonScreen(a)
+	root := s.buildUI()
+	showIn(a, root)
+	if text := allText(root); !strings.Contains(text, "generation speed not measured yet") {
+		t.Fatal("precondition: no speed yet")
+	}
+	facts.GenTPS, facts.GenModel, facts.GenSource = 42.5, "SmolLM2-135M (twin, Q8_0)", "Live run"
+	s.onShown()
+	if text := allText(root); !strings.Contains(text, "42.5") {
+		t.Errorf("after a Live run the lesson still says:\n%s", text)
+	}
+}

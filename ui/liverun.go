@@ -22,6 +22,9 @@ import (
 	"slmscope/engine/twin"
 )
 
+// liveRunTitle names the screen in the navigation.
+const liveRunTitle = "Live run"
+
 // twinNote goes wherever text from a twin appears.
 const twinNote = "twin: real speed, random words"
 
@@ -63,6 +66,8 @@ type liveRun struct {
 	runBtn    *widget.Button
 	stopBtn   *widget.Button
 	fitNote   *widget.Label
+	cacheNote *widget.Label
+	clearBtn  *widget.Button
 
 	stage    *widget.Label
 	progress *widget.ProgressBar
@@ -115,8 +120,12 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.fitNote = widget.NewLabel("")
 	l.fitNote.Wrapping = fyne.TextWrapWord
 	l.fitNote.Importance = widget.LowImportance
+	l.cacheNote = widget.NewLabel("")
+	l.cacheNote.Wrapping = fyne.TextWrapWord
+	l.cacheNote.Importance = widget.LowImportance
+	l.clearBtn = widget.NewButtonWithIcon("Clear twins…", theme.DeleteIcon(), l.onClearTwins)
 
-	l.stage = widget.NewLabel("Ready. Press Run (Ctrl+Enter) to stream tokens from the chosen model.")
+	l.stage = widget.NewLabel("Ready. Press Run (Ctrl+Enter) to stream tokens from the chosen model; Stop is Ctrl+.")
 	l.progress = widget.NewProgressBar()
 	l.progress.Hide()
 	l.busy = widget.NewProgressBarInfinite()
@@ -154,7 +163,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 		widget.NewFormItem("Threads", l.threads),
 		widget.NewFormItem("Max tokens", l.maxTokens),
 	)
-	controls := container.NewVBox(form, l.fitNote, widget.NewLabel("Prompt"), l.prompt,
+	controls := container.NewVBox(form, l.fitNote, container.NewBorder(nil, nil, nil, l.clearBtn, l.cacheNote), widget.NewLabel("Prompt"), l.prompt,
 		container.NewHBox(l.runBtn, l.stopBtn), l.errCard)
 	live := widget.NewCard("Live", "",
 		container.NewVBox(l.tps, l.tpsHow, l.counts, l.memory, l.latency))
@@ -168,7 +177,18 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	split.Offset = 0.62
 
 	l.refreshChoices()
-	l.a.win.Canvas().AddShortcut(&desktopShortcut{key: fyne.KeyReturn}, func(fyne.Shortcut) { l.onRun() })
+	l.updateCacheNote()
+	// Ctrl+Enter runs and Ctrl+. stops, but only while this screen is the one on show.
+	l.a.win.Canvas().AddShortcut(&desktopShortcut{key: fyne.KeyReturn}, func(fyne.Shortcut) {
+		if l.a.current == liveRunTitle {
+			l.onRun()
+		}
+	})
+	l.a.win.Canvas().AddShortcut(&desktopShortcut{key: fyne.KeyPeriod}, func(fyne.Shortcut) {
+		if l.a.current == liveRunTitle {
+			l.onStop()
+		}
+	})
 	go func() { _ = l.session.Prewarm(context.Background()) }() // first run only has to load the model
 	return split
 }
@@ -383,6 +403,7 @@ func (l *liveRun) finished(sum *engine.RunSummary, err error) {
 		l.stage.SetText(fmt.Sprintf("Done: %d tokens (%s).", r.GenTokens, stopReasonText(r.StopReason)))
 	}
 	l.showStats(sum)
+	l.updateCacheNote() // a run may have written a twin
 	if err == nil && r.GenTokens >= 2 {
 		p := l.a.fyne.Preferences()
 		p.SetFloat(prefLastGenTPS, r.GenTPS())

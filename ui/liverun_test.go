@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/twin"
 )
 
 // liveRunFor builds the app with only the Live run screen's state reachable.
@@ -156,4 +160,39 @@ func labelsText(o fyne.CanvasObject) string {
 	}
 	walk(o)
 	return b.String()
+}
+
+func TestLiveRunClearTwinCache(t *testing.T) {
+	c, err := twin.DefaultCache() // SLMSCOPE_TWIN_DIR points into a temp folder (TestMain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Path(context.Background(), catalog.Tiny, twin.Q8_0, nil); err != nil {
+		t.Fatal(err)
+	}
+	a, l := liveRunFor(t)
+	waitFor(t, "the cache note", 10*time.Second, func() bool { return strings.Contains(l.cacheNote.Text, c.Dir) })
+	if strings.HasPrefix(l.cacheNote.Text, "Twin cache: 0 B") {
+		t.Fatalf("cache note %q after writing a twin", l.cacheNote.Text)
+	}
+	l.onClearTwins()
+	yes := findButton(a.win.Canvas().Overlays().Top(), "Yes")
+	if yes == nil {
+		t.Fatal("no confirmation with a Yes button")
+	}
+	test.Tap(yes)
+	waitFor(t, "the cache to empty", 10*time.Second, func() bool {
+		used, _ := c.Used()
+		return used == 0 && strings.HasPrefix(l.cacheNote.Text, "Twin cache: 0 B")
+	})
+}
+
+// findButton returns the first button under o whose text is text.
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	for _, obj := range test.LaidOutObjects(o) {
+		if b, ok := obj.(*widget.Button); ok && b.Text == text {
+			return b
+		}
+	}
+	return nil
 }

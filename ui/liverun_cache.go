@@ -1,0 +1,60 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+
+	"slmscope/engine"
+	"slmscope/engine/twin"
+)
+
+// updateCacheNote shows how much the twin cache holds, read off the UI goroutine.
+func (l *liveRun) updateCacheNote() {
+	go func() {
+		text := ""
+		c, err := twin.DefaultCache()
+		if err == nil {
+			used, uerr := c.Used()
+			switch {
+			case uerr != nil:
+				text = "Twin cache: " + uerr.Error()
+			default:
+				text = fmt.Sprintf("Twin cache: %s of its %s cap, in %s.", engine.FormatBytes(uint64(used)), engine.FormatBytes(uint64(c.CapBytes)), c.Dir)
+			}
+		} else {
+			text = "Twin cache: " + err.Error()
+		}
+		fyne.Do(func() { l.cacheNote.SetText(text) })
+	}()
+}
+
+// onClearTwins deletes the cached twins after asking; they are rewritten when next needed.
+func (l *liveRun) onClearTwins() {
+	if l.cancel != nil {
+		l.showError(fmt.Errorf("a run is in progress: stop it before clearing the twin cache"))
+		return
+	}
+	c, err := twin.DefaultCache()
+	if err != nil {
+		l.showError(err)
+		return
+	}
+	dialog.ShowConfirm("Clear the twin cache?",
+		fmt.Sprintf("This deletes every twin in %s.\nThey are written again, in seconds, the next time a model needs one.", c.Dir),
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			go func() {
+				err := c.Clear()
+				fyne.Do(func() {
+					if err != nil {
+						l.showError(err)
+					}
+					l.updateCacheNote()
+				})
+			}()
+		}, l.a.win)
+}
