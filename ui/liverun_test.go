@@ -3,7 +3,9 @@ package ui
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -195,4 +197,30 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 		}
 	}
 	return nil
+}
+
+// A worker killed mid-run (out of memory, a llama.cpp abort) becomes an error in the window;
+// the app goes on and the next Run starts a fresh worker.
+func TestLiveRunSurvivesAKilledWorker(t *testing.T) {
+	if _, err := exec.LookPath("pkill"); err != nil {
+		t.Skip("pkill not found")
+	}
+	tiny := writeTinyTwin(t, t.TempDir())
+	_, l := liveRunFor(t, tiny)
+	selectChoice(t, l, "File: tiny")
+	l.maxTokens.SetText("8000")
+	test.Tap(l.runBtn)
+	waitFor(t, "tokens", 60*time.Second, func() bool { return l.output.Text != "" })
+	// Kill this test binary's worker children (the warm worker serving the run).
+	_ = exec.Command("pkill", "-KILL", "-P", strconv.Itoa(os.Getpid())).Run()
+	waitFor(t, "the run to end", 30*time.Second, func() bool { return !l.runBtn.Disabled() })
+	if l.errCard.Hidden || !strings.Contains(l.errBox.Text, "SIGKILL") || !strings.Contains(l.errBox.Text, "next run starts a fresh worker") {
+		t.Fatalf("error card hidden=%v text %q", l.errCard.Hidden, l.errBox.Text)
+	}
+	l.maxTokens.SetText("5")
+	test.Tap(l.runBtn)
+	waitFor(t, "the next run", 60*time.Second, func() bool { return !l.runBtn.Disabled() })
+	if !l.errCard.Hidden || !strings.HasPrefix(l.stage.Text, "Done: 5 tokens") {
+		t.Fatalf("after the kill: stage %q, error %q", l.stage.Text, l.errBox.Text)
+	}
 }
