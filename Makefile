@@ -4,7 +4,7 @@ BIN := bin/slmscope
 # Packages that must build without cgo and vet for other operating systems (everything but ui).
 PURE := ./engine/... ./hwprobe/... ./charts/... ./lessons/...
 
-.PHONY: setup build debug run test vet fmt-check bench clean-twins
+.PHONY: setup build debug run test vet fmt-check bench accuracy
 
 setup:
 	@sh engine/assets/setup.sh
@@ -33,6 +33,13 @@ test: setup fmt-check vet build
 	$(GO) test -count=1 -timeout 30m ./...
 	$(GO) test -race -count=1 -timeout 20m ./lessons/... ./engine/gguf/... ./engine/twin/... ./engine/estimate/... ./charts/...
 
+# bench: the speed goals (wall clock vs llama.cpp's counter, worker start, twin writing,
+# GGUF parsing, memory bandwidth), then slmscope bench on the SmolLM2-135M twin.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./engine/... ./hwprobe/...
+	$(GO) test -run '^$$' -bench 'GenerateSmolLM2|WorkerStart' -benchtime 3x ./engine/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./engine/twin/ ./engine/gguf/ ./hwprobe/
 	./$(BIN) bench --model twin:smollm2-135m --quant q8_0 --prompt-tokens 512 --gen-tokens 128 --threads 2 --repeat 3
+
+# accuracy: the projection goals, on a 90 s calibration ladder (run it on an idle machine).
+accuracy: build
+	$(GO) test -run '^$$' -bench ProjectionAccuracy -benchtime 1x -timeout 30m ./engine/
