@@ -103,10 +103,11 @@ install_runtime() {
     tar xzf "$tgz" -C "$tmp"
     rm -rf "$dest"; mkdir -p "$(dirname "$dest")"
     mv "$tmp/package/bins/$p" "$dest"; rm -rf "$tmp"
-    # Loaders look for the unversioned names; keep the versioned files they point at.
-    for lib in "$dest"/libllama.v*.so "$dest"/libggml.v*.so; do
-        [ -f "$lib" ] || continue
-        base=$(basename "$lib" | sed 's/\.v[0-9.]*\.so$/.so/')
+    # Loaders look for the unversioned names (libllama.so, libggml.so); keep the versioned
+    # files they point at: libllama.v0.5.0.so, or libllama.vulkan.v0.5.0.so in GPU variants.
+    for lib in "$dest"/libllama.*.so "$dest"/libggml.*.so; do
+        [ -f "$lib" ] && [ ! -L "$lib" ] || continue
+        base=$(basename "$lib" | sed 's/^\(lib[a-z]*\)\..*\.so$/\1.so/')
         ln -sf "$(basename "$lib")" "$dest/$base"
     done
     printf '%s' "$want" >"$stamp"
