@@ -24,13 +24,13 @@ fmt-check:
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 vet:
-	$(GO) vet ./...
+	$(GO) vet ./... a.slmscope/clocale
 	CGO_ENABLED=0 $(GO) build $(PURE)
 	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 $(GO) vet $(PURE)
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) vet $(PURE)
 
 test: setup fmt-check vet build
-	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) test -count=1 -timeout 30m ./... a.slmscope/clocale
 	$(GO) test -race -count=1 -timeout 20m ./lessons/... ./engine/gguf/... ./engine/twin/... ./engine/estimate/... ./charts/...
 
 # bench: the speed goals (wall clock vs llama.cpp's counter, worker start, twin writing,

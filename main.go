@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 
+	_ "a.slmscope/clocale" // before Fyne reads the locale: see the package comment
+
 	"slmscope/engine/cli"
 	"slmscope/ui"
 )

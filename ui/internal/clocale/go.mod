@@ -1,0 +1,3 @@
+module a.slmscope/clocale
+
+go 1.26
