@@ -139,6 +139,7 @@ type compareProjectJob struct {
 
 func (j *compareProjectJob) run() {
 	d := report.Compute(j.in)
+	twin.Preload(d.Input.Models) // the table asks each row's twin size (measurable) on the UI goroutine
 	if j.s.ctx.Err() != nil {
 		return
 	}

@@ -66,8 +66,12 @@ type liveRun struct {
 	runBtn    *widget.Button
 	stopBtn   *widget.Button
 	fitNote   *widget.Label
-	cacheNote *widget.Label
-	clearBtn  *widget.Button
+	// choiceGen numbers list refreshes (only the newest is shown); choicesShown counts the
+	// lists put on screen.
+	choiceGen    int
+	choicesShown int
+	cacheNote    *widget.Label
+	clearBtn     *widget.Button
 
 	stage    *widget.Label
 	progress *widget.ProgressBar
@@ -193,37 +197,76 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	return split
 }
 
+// modelChoices is the model picker's content for one quantization.
+type modelChoices struct {
+	quant    string // as the quant selector shows it: "Q8_0"
+	choices  []modelChoice
+	tooBig   []string // catalog models whose twin would not fit
+	avail    uint64
+	availSrc string
+}
+
 // refreshChoices rebuilds the model list for the chosen quant: catalog twins that fit in
-// memory, then files the user opened.
-func (l *liveRun) refreshChoices() {
+// memory, then files the user opened. Sizing twins reads their tokenizer files and the
+// memory probe, so the list is built off the UI goroutine; then (may be nil) runs once the
+// new list is on screen.
+func (l *liveRun) refreshChoices() { l.refreshChoicesThen(nil) }
+
+func (l *liveRun) refreshChoicesThen(then func()) {
 	if l.modelSel == nil {
 		return
 	}
-	q := strings.ToLower(l.quantSel.Selected)
-	avail, availSrc := availableMemory()
-	l.choices = nil
-	var tooBig []string
+	quant := l.quantSel.Selected
+	files := l.a.fyne.Preferences().StringListWithFallback(prefLiveFiles, nil)
+	l.a.fyne.Preferences().SetString(prefLiveQuant, quant)
+	l.choiceGen++
+	gen := l.choiceGen
+	go func() {
+		mc := buildModelChoices(quant, files)
+		fyne.Do(func() {
+			if gen != l.choiceGen {
+				return // a newer refresh is on its way
+			}
+			l.applyChoices(mc)
+			if then != nil {
+				then()
+			}
+		})
+	}()
+}
+
+// buildModelChoices lists the twins whose memory need (twin.RAMNeeded, the rule the twin
+// cache refuses by) fits in the memory available now, then the opened files.
+func buildModelChoices(quant string, files []string) modelChoices {
+	q := strings.ToLower(quant)
+	mc := modelChoices{quant: quant}
+	mc.avail, mc.availSrc = availableMemory()
 	for _, m := range catalog.All() {
-		size, err := twin.Size(m, twin.Quant(q))
+		need, err := twin.RAMNeeded(m, twin.Quant(q))
 		if err != nil {
 			continue
 		}
-		need := uint64(size) + uint64(m.KVCacheBytes(2048, 2)) + 256<<20
-		if avail > 0 && need > avail {
-			tooBig = append(tooBig, m.Name)
+		if mc.avail > 0 && uint64(need) > mc.avail {
+			mc.tooBig = append(mc.tooBig, m.Name)
 			continue
 		}
 		ref, err := engine.ParseModelRef("twin:"+m.ID, q)
 		if err != nil {
 			continue
 		}
-		l.choices = append(l.choices, modelChoice{label: ref.Label, ref: ref})
+		mc.choices = append(mc.choices, modelChoice{label: ref.Label, ref: ref})
 	}
-	for _, f := range l.a.fyne.Preferences().StringListWithFallback(prefLiveFiles, nil) {
+	for _, f := range files {
 		if ref, err := engine.ParseModelRef(f, ""); err == nil {
-			l.choices = append(l.choices, modelChoice{label: "File: " + ref.Label, ref: ref})
+			mc.choices = append(mc.choices, modelChoice{label: "File: " + ref.Label, ref: ref})
 		}
 	}
+	return mc
+}
+
+// applyChoices puts a built list in the picker, keeping the chosen model where it can.
+func (l *liveRun) applyChoices(mc modelChoices) {
+	l.choices = mc.choices
 	labels := make([]string, len(l.choices))
 	for i, c := range l.choices {
 		labels[i] = c.label
@@ -250,14 +293,14 @@ func (l *liveRun) refreshChoices() {
 		l.modelSel.SetSelectedIndex(0)
 	}
 	note := ""
-	if avail > 0 {
-		note = fmt.Sprintf("Twins listed fit in the %s of memory available (%s).", engine.FormatBytes(avail), availSrc)
+	if mc.avail > 0 {
+		note = fmt.Sprintf("Twins listed fit in the %s of memory available (%s).", engine.FormatBytes(mc.avail), mc.availSrc)
 	}
-	if len(tooBig) > 0 {
-		note += fmt.Sprintf(" %d larger models need more memory than that at %s; the Compare screen projects them.", len(tooBig), strings.ToUpper(q))
+	if len(mc.tooBig) > 0 {
+		note += fmt.Sprintf(" %d larger models need more memory than that at %s; the Compare screen projects them.", len(mc.tooBig), mc.quant)
 	}
 	l.fitNote.SetText(strings.TrimSpace(note))
-	l.a.fyne.Preferences().SetString(prefLiveQuant, l.quantSel.Selected)
+	l.choicesShown++
 }
 
 func (l *liveRun) onModelChanged() {
@@ -301,13 +344,14 @@ func (l *liveRun) onOpenFile() {
 					files = files[:maxRecentFiles]
 				}
 				p.SetStringList(prefLiveFiles, files)
-				l.refreshChoices()
-				for i, c := range l.choices {
-					if !c.ref.Twin && c.ref.Path == path {
-						l.modelSel.SetSelectedIndex(i)
+				l.refreshChoicesThen(func() {
+					for i, c := range l.choices {
+						if !c.ref.Twin && c.ref.Path == path {
+							l.modelSel.SetSelectedIndex(i)
+						}
 					}
-				}
-				l.stage.SetText("Opened " + path + ". Press Run.")
+					l.stage.SetText("Opened " + path + ". Press Run.")
+				})
 			})
 		}()
 	}, l.a.win)

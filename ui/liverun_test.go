@@ -27,7 +27,14 @@ func liveRunFor(t *testing.T, files ...string) (*App, *liveRun) {
 	t.Cleanup(a.session.Close)
 	l := &liveRun{a: a, session: a.session}
 	l.buildUI()
+	waitChoices(t, l, 0)
 	return a, l
+}
+
+// waitChoices waits until the picker shows a model list newer than the shown-th.
+func waitChoices(t *testing.T, l *liveRun, shown int) {
+	t.Helper()
+	waitFor(t, "the model list", 30*time.Second, func() bool { return l.choicesShown > shown })
 }
 
 // waitFor polls cond (on the test goroutine, which is Fyne's in the test driver).
@@ -59,7 +66,9 @@ func TestLiveRunListsSmolLM2TwinFirst(t *testing.T) {
 	if len(l.choices) == 0 || l.choices[0].label != "SmolLM2-135M (twin, Q8_0)" {
 		t.Fatalf("first choice %v, want SmolLM2-135M (twin, Q8_0)", l.modelSel.Options)
 	}
+	shown := l.choicesShown
 	l.quantSel.SetSelected("Q4_0")
+	waitChoices(t, l, shown)
 	if l.modelSel.Selected != "SmolLM2-135M (twin, Q4_0)" {
 		t.Errorf("after switching quant the picker shows %q", l.modelSel.Selected)
 	}

@@ -232,3 +232,11 @@ func generatedVocab(size int) ([]gguf.KV, error) {
 		{Key: "tokenizer.ggml.add_eos_token", Value: gguf.Bool(false)},
 	}, nil
 }
+
+// Preload reads the tokenizers that Size and RAMNeeded need for models, so that later calls
+// do no file I/O: a UI calls it off its event loop before sizing twins on it.
+func Preload(models []catalog.Model) {
+	for _, m := range models {
+		_, _ = tokenizerKVs(m)
+	}
+}
