@@ -10,7 +10,10 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
+	"slmscope/engine/ident"
+	"slmscope/engine/quant"
 	"slmscope/engine/twin"
+	"slmscope/engine/units"
 )
 
 // DefaultPrompt is the prompt the app and benchmarks start from.
@@ -22,7 +25,7 @@ type ModelRef struct {
 	Path   string        // the GGUF file (set for files; filled in for twins by Resolve)
 	Twin   bool          // a twin: real speed, random words
 	Model  catalog.Model // the catalog entry for twins
-	Quant  string        // "q8_0", ... for twins; the file's dominant type for files
+	Quant  quant.Quant   // the twin's quantization; the file's dominant type for files
 	Label  string        // what to call it on screen
 	Params int64
 	// WeightBytes is the tensor data in the file (what the memory plan computes).
@@ -30,22 +33,35 @@ type ModelRef struct {
 	Bytes       int64 // file size
 }
 
+// TwinRef is the reference to m's twin at q.
+func TwinRef(m catalog.Model, q quant.Quant) ModelRef {
+	return ModelRef{Twin: true, Model: m, Quant: q, Label: m.Name + " (twin, " + q.String() + ")", Params: m.ParamCount()}
+}
+
+// Key identifies the model for maps and preferences (see ident.Key): a twin by catalog id
+// and quant, a file by its path.
+func (r ModelRef) Key() ident.Key {
+	if r.Twin && r.Model.ID != "" && (r.Path == "" || strings.HasSuffix(r.Path, twin.FileName(r.Model, r.Quant))) {
+		return ident.Twin(r.Model.ID, r.Quant)
+	}
+	return ident.File(r.Path)
+}
+
 // ParseModelRef reads "twin:ID" or a path to a .gguf file.
-func ParseModelRef(spec, quant string) (ModelRef, error) {
+func ParseModelRef(spec, q string) (ModelRef, error) {
 	if id, ok := strings.CutPrefix(spec, "twin:"); ok {
 		m, ok := catalog.ByID(id)
 		if !ok {
 			return ModelRef{}, fmt.Errorf("no model %q in the catalog (see `slmscope models`)", id)
 		}
-		if quant == "" {
-			quant = "q8_0"
+		if q == "" {
+			q = "q8_0"
 		}
-		tq, err := twin.ParseQuant(quant)
+		tq, err := twin.ParseQuant(q)
 		if err != nil {
 			return ModelRef{}, err
 		}
-		q := string(tq)
-		return ModelRef{Twin: true, Model: m, Quant: q, Label: m.Name + " (twin, " + strings.ToUpper(q) + ")", Params: m.ParamCount()}, nil
+		return TwinRef(m, tq), nil
 	}
 	if spec == "" {
 		return ModelRef{}, fmt.Errorf("no model given: use twin:ID (see `slmscope models`) or a path to a .gguf file")
@@ -65,13 +81,13 @@ func ParseModelRef(spec, quant string) (ModelRef, error) {
 func (r *ModelRef) Resolve(ctx context.Context, cache *twin.Cache, progress func(done, total int64)) error {
 	if r.Twin && r.Path == "" {
 		if cache == nil {
-			c, err := twin.DefaultCache()
+			c, err := TwinCacheHere(ctx)
 			if err != nil {
 				return err
 			}
 			cache = c
 		}
-		p, err := cache.Path(ctx, r.Model, twin.Quant(r.Quant), progress)
+		p, err := cache.Path(ctx, r.Model, r.Quant, progress)
 		if err != nil {
 			return err
 		}
@@ -88,12 +104,12 @@ func (r *ModelRef) Resolve(ctx context.Context, cache *twin.Cache, progress func
 	r.Params = int64(info.ParamCount)
 	r.WeightBytes = int64(info.WeightBytes)
 	if !r.Twin {
-		r.Quant = strings.ToLower(info.DominantType)
+		r.Quant = quant.Canonical(info.DominantType)
 		// A twin file opened by path is still a twin: its words are noise.
 		if v, ok := f.Get(twin.KeyTwin); ok {
 			if b, ok := v.AsBool(); ok && b {
 				r.Twin = true
-				r.Label += " (twin: real speed, random words)"
+				r.Label += " (" + units.TwinDisclaimer + ")"
 			}
 		}
 	}
@@ -138,34 +154,34 @@ type BenchRun struct {
 
 // BenchResult is the median over repeats, with every repeat kept.
 type BenchResult struct {
-	Model          string     `json:"model"`
-	Twin           bool       `json:"twin"`
-	Quant          string     `json:"quant"`
-	Params         int64      `json:"params"`
-	FileBytes      int64      `json:"file_bytes"`
-	Path           string     `json:"path"`
-	Threads        int        `json:"threads"`
-	Context        int        `json:"context"`
-	LlamaVersion   string     `json:"llama_version"`
-	WorkerStartMs  float64    `json:"worker_start_ms"`
-	LoadMs         float64    `json:"load_ms"`
-	TTFTMs         float64    `json:"ttft_ms"`
-	PromptTokens   int        `json:"prompt_tokens"`
-	PromptTPS      float64    `json:"prompt_tps"`
-	GenTokens      int        `json:"gen_tokens"`
-	GenTPS         float64    `json:"gen_tps"`
-	TokenMsP50     float64    `json:"token_ms_p50"`
-	TokenMsP95     float64    `json:"token_ms_p95"`
-	PeakRSSBytes   uint64     `json:"peak_rss_bytes"`
-	LlamaPromptTPS float64    `json:"llama_prompt_tps"`
-	LlamaGenTPS    float64    `json:"llama_gen_tps"`
-	AvgPowerW      float64    `json:"avg_power_w,omitempty"`
-	PowerSource    string     `json:"power_source,omitempty"`
-	Device         string     `json:"device"`
-	Repeats        int        `json:"repeats"`
-	Runs           []BenchRun `json:"runs"`
-	When           time.Time  `json:"when"`
-	Method         string     `json:"method"`
+	Model          string      `json:"model"`
+	Twin           bool        `json:"twin"`
+	Quant          quant.Quant `json:"quant"`
+	Params         int64       `json:"params"`
+	FileBytes      int64       `json:"file_bytes"`
+	Path           string      `json:"path"`
+	Threads        int         `json:"threads"`
+	Context        int         `json:"context"`
+	LlamaVersion   string      `json:"llama_version"`
+	WorkerStartMs  float64     `json:"worker_start_ms"`
+	LoadMs         float64     `json:"load_ms"`
+	TTFTMs         float64     `json:"ttft_ms"`
+	PromptTokens   int         `json:"prompt_tokens"`
+	PromptTPS      float64     `json:"prompt_tps"`
+	GenTokens      int         `json:"gen_tokens"`
+	GenTPS         float64     `json:"gen_tps"`
+	TokenMsP50     float64     `json:"token_ms_p50"`
+	TokenMsP95     float64     `json:"token_ms_p95"`
+	PeakRSSBytes   uint64      `json:"peak_rss_bytes"`
+	LlamaPromptTPS float64     `json:"llama_prompt_tps"`
+	LlamaGenTPS    float64     `json:"llama_gen_tps"`
+	AvgPowerW      float64     `json:"avg_power_w,omitempty"`
+	PowerSource    string      `json:"power_source,omitempty"`
+	Device         string      `json:"device"`
+	Repeats        int         `json:"repeats"`
+	Runs           []BenchRun  `json:"runs"`
+	When           time.Time   `json:"when"`
+	Method         string      `json:"method"`
 }
 
 // Bench measures a model: Model must be resolved (see ModelRef.Resolve).

@@ -9,6 +9,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
+	"slmscope/engine/quant"
 	"slmscope/engine/twin"
 	"slmscope/hwprobe"
 )
@@ -16,23 +17,23 @@ import (
 // LadderStep is one twin the calibration measures.
 type LadderStep struct {
 	ModelID string
-	Quant   string
+	Quant   quant.Quant
 }
 
 // DefaultLadder runs twins from small to large, mixing quantizations so the speed fit sees
 // different bytes per parameter. Steps that would not fit in memory or in the time left are
 // skipped, and the calibration says so.
 var DefaultLadder = []LadderStep{
-	{"smollm2-135m", "q8_0"},
-	{"smollm2-360m", "q8_0"},
-	{"qwen2.5-0.5b", "q4_0"},
-	{"smollm2-360m", "f16"},
-	{"llama-3.2-1b", "q4_0"},
-	{"qwen2.5-1.5b", "q4_0"},
-	{"smollm2-1.7b", "q8_0"},
-	{"llama-3.2-3b", "q4_0"},
-	{"qwen2.5-3b", "q8_0"},
-	{"llama-3.1-8b", "q4_0"},
+	{"smollm2-135m", twin.Q8_0},
+	{"smollm2-360m", twin.Q8_0},
+	{"qwen2.5-0.5b", twin.Q4_0},
+	{"smollm2-360m", twin.F16},
+	{"llama-3.2-1b", twin.Q4_0},
+	{"qwen2.5-1.5b", twin.Q4_0},
+	{"smollm2-1.7b", twin.Q8_0},
+	{"llama-3.2-3b", twin.Q4_0},
+	{"qwen2.5-3b", twin.Q8_0},
+	{"llama-3.1-8b", twin.Q4_0},
 }
 
 // CalibrateOptions configures "Measure this machine".
@@ -105,7 +106,7 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 			cal.Notes = append(cal.Notes, fmt.Sprintf("skipped %s: not in the catalog", st.ModelID))
 			continue
 		}
-		q, err := twin.ParseQuant(st.Quant)
+		q, err := twin.ParseQuant(string(st.Quant))
 		if err != nil {
 			return cal, err
 		}
@@ -113,9 +114,9 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 		if err != nil {
 			return cal, err
 		}
-		label := m.Name + " " + q.Label()
-		if need, _ := twin.RAMNeeded(m, q); o.Machine.UsableRAM() > 0 && need > o.Machine.UsableRAM() {
-			cal.Notes = append(cal.Notes, fmt.Sprintf("skipped %s: needs %s of RAM, %s usable", label, twin.GiB(need), twin.GiB(o.Machine.UsableRAM())))
+		label := m.Name + " " + q.String()
+		if v, err := estimate.FitAt(m, q, twin.RunContext, o.Machine, estimate.DefaultOverhead()); err == nil && !v.Fits && v.Placement != estimate.PlaceUnknown {
+			cal.Notes = append(cal.Notes, fmt.Sprintf("skipped %s: %s", label, v.Sentence))
 			continue
 		}
 		// Predict this step's time: writing the twin (unless cached) plus reading its weights
@@ -133,10 +134,7 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 			break
 		}
 		say(step, "Preparing the "+label+" twin…")
-		ref, err := ParseModelRef("twin:"+m.ID, string(q))
-		if err != nil {
-			return cal, err
-		}
+		ref := TwinRef(m, q)
 		t0 := time.Now()
 		wrote := !o.Cache.Has(m, q)
 		if err := ref.Resolve(ctx, o.Cache, func(done, total int64) {

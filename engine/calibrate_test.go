@@ -8,6 +8,7 @@ import (
 	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
+	"slmscope/engine/quant"
 	"slmscope/engine/twin"
 )
 
@@ -46,11 +47,11 @@ func TestCalibrateShortLadderThenProject(t *testing.T) {
 		}
 	}
 
-	ps, errs := estimate.ProjectWith(machine, cal, catalog.All(), []string{"Q8_0", "Q4_0", "Q4_K_M"}, estimate.Options{Context: 2048, PromptTokens: 64})
+	ps, errs := estimate.ProjectWith(machine, cal, catalog.All(), []quant.Quant{"Q8_0", "Q4_0", "Q4_K_M"}, estimate.Options{Context: 2048, PromptTokens: 64})
 	if len(errs) > 0 {
 		t.Errorf("skipped: %v", errs)
 	}
-	measured := map[string]float64{}
+	measured := map[quant.Quant]float64{}
 	for _, m := range cal.Measurements {
 		measured[m.Quant] = m.GenTPS
 	}
@@ -70,7 +71,7 @@ func TestCalibrateShortLadderThenProject(t *testing.T) {
 		}
 	}
 	// Among projections at one quant, a model that reads more bytes per token is never faster.
-	byQuant := map[string][]estimate.Projection{}
+	byQuant := map[quant.Quant][]estimate.Projection{}
 	for _, p := range ps {
 		if p.Source == estimate.SourceProjected {
 			byQuant[p.Quant] = append(byQuant[p.Quant], p)

@@ -14,9 +14,7 @@ import (
 	"time"
 
 	"slmscope/engine"
-	"slmscope/engine/estimate"
-	"slmscope/engine/twin"
-	"slmscope/hwprobe"
+	"slmscope/engine/units"
 )
 
 func init() {
@@ -38,21 +36,21 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	hw, err := hwprobe.Probe(ctx, hwprobe.Options{})
+	hub := &engine.Machine{}
+	ms, err := hub.Load(ctx, engine.MachineOptions{})
 	if err != nil {
 		fmt.Fprintln(stderr, "calibrate:", oneLine(err.Error()))
 		return ExitFail
 	}
-	machine := estimate.MachineFromReport(hw)
-	cache, err := twin.DefaultCache()
+	machine := ms.Machine
+	cache, err := engine.NewTwinCache(ms)
 	if err != nil {
 		fmt.Fprintln(stderr, "calibrate:", oneLine(err.Error()))
 		return ExitFail
 	}
-	cache.AvailableRAM = func() uint64 { return uint64(machine.UsableRAM()) }
 	lastLine := ""
 	cal, err := engine.Calibrate(ctx, engine.CalibrateOptions{
-		Budget: *budget, Threads: *threads, Machine: machine, Key: estimate.HardwareKey(hw), Cache: cache,
+		Budget: *budget, Threads: *threads, Machine: machine, Key: ms.Key, Cache: cache,
 		Progress: func(step, steps int, msg string, frac float64) {
 			// One line per stage: twin writing reports every 50 ms, a terminal needs less.
 			if stage, _, _ := strings.Cut(msg, " ("); !*asJSON && stage != lastLine {
@@ -69,28 +67,26 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "calibrate: nothing was measured; nothing saved")
 		return ExitFail
 	}
-	path, perr := estimate.CachePath()
-	if perr == nil {
-		perr = estimate.SaveCalibration(path, cal)
-	}
+	merged, perr := hub.AddCalibration(cal) // estimate's one merge rule, as in the app
 	if perr != nil {
 		fmt.Fprintln(stderr, "calibrate: measured, but could not save:", oneLine(perr.Error()))
 		return ExitFail
 	}
 	if *asJSON {
-		return writeJSON(stdout, stderr, cal)
+		return writeJSON(stdout, stderr, merged.Calibration)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "twin\tquant\tparams\tgen tok/s\tprompt tok/s\tTTFT\tpeak RSS")
 	for _, m := range cal.Measurements {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.0f\t%.0f ms\t%s\n", m.ModelID, m.Quant, engine.FormatCount(m.Params),
-			m.GenTPS, m.PromptTPS, m.TTFTMs, engine.FormatBytes(uint64(m.PeakRSSBytes)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.0f\t%.0f ms\t%s\n", m.ModelID, m.Quant, units.Params(m.Params),
+			m.GenTPS, m.PromptTPS, m.TTFTMs, units.Bytes(m.PeakRSSBytes))
 	}
 	_ = tw.Flush()
 	for _, n := range cal.Notes {
 		fmt.Fprintln(stdout, "note:", n)
 	}
-	fmt.Fprintf(stdout, "measured (twins: real speed, random words) with %d threads; saved to %s\n", *threads, path)
+	kept := len(merged.Calibration.Measurements) - len(cal.Measurements)
+	fmt.Fprintf(stdout, "measured (%s) with %d threads; saved with %d earlier run(s) of other twins kept\n", units.TwinDisclaimer, *threads, kept)
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stdout, "stopped early: the twins measured so far were saved")
 	}

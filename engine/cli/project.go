@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,9 +10,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
-	"slmscope/hwprobe"
+	"slmscope/engine/quant"
 )
 
 func init() {
@@ -44,7 +44,7 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: slmscope project [--model ID] [--quant Q] [--context N] [--prompt N] [--json] [--validate]")
 		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nmodels: %s\nquants: %s\n", strings.Join(catalog.IDs(), ", "), strings.Join(estimate.Quants(), ", "))
+		fmt.Fprintf(stderr, "\nmodels: %s\nquants: %s\n", strings.Join(catalog.IDs(), ", "), quant.Join(estimate.Quants(), ", "))
 	}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -71,57 +71,27 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 	}
 	quants := estimate.DefaultQuants()
 	if *quantFlag != "" {
-		quants = nil
-		for _, q := range strings.Split(*quantFlag, ",") {
-			nq, err := estimate.NormalizeQuant(q)
-			if err != nil {
-				fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
-				return ExitUsage
-			}
-			quants = append(quants, nq)
+		qs, err := quant.ParseList(*quantFlag)
+		if err != nil {
+			fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
+			return ExitUsage
 		}
+		quants = qs
 	}
 
-	path := *calPath
-	if path == "" {
-		p, err := estimate.CachePath()
-		if err != nil {
-			fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
-			return ExitFail
-		}
-		path = p
-	}
 	rep := projectReport{}
-	var machine estimate.Machine
-	key := ""
-	if !*noProbe {
-		hw, err := hwprobe.Probe(context.Background(), hwprobe.Options{})
-		if err != nil {
-			fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
-			return ExitFail
-		}
-		machine, key = estimate.MachineFromReport(hw), estimate.HardwareKey(hw)
-	}
-	cal, err := estimate.LoadCalibration(path, key)
-	switch {
-	case err == nil:
-		rep.Calibrated = len(cal.Measurements) > 0
-		w := cal.When
-		rep.CalibrationWhen = &w
-		if *noProbe {
-			machine = cal.Machine
-		} else if machine.MeasuredBandwidthGBs == 0 {
-			machine.MeasuredBandwidthGBs = cal.Machine.MeasuredBandwidthGBs
-		}
-	case errors.Is(err, estimate.ErrNoCalibration):
-		if err != estimate.ErrNoCalibration { // a corrupt cache was moved aside: say so
-			fmt.Fprintf(stderr, "slmscope project: warning: %s\n", oneLine(err.Error()))
-		}
-		rep.Notes = append(rep.Notes, "uncalibrated: nothing measured on this machine yet; run `slmscope calibrate` for calibrated projections")
-	default:
+	ms, err := engine.LoadMachine(context.Background(), engine.MachineOptions{CalibrationPath: *calPath, NoProbe: *noProbe})
+	if err != nil {
 		fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
 		return ExitFail
 	}
+	machine, cal := ms.Machine, ms.Calibration
+	if ms.Calibrated() {
+		rep.Calibrated = true
+		w := cal.When
+		rep.CalibrationWhen = &w
+	}
+	rep.Notes = append(rep.Notes, ms.Notes...)
 	if machine.GPUNote != "" {
 		rep.Notes = append(rep.Notes, machine.GPUNote)
 	}

@@ -2,17 +2,16 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
+	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/report"
-	"slmscope/hwprobe"
 )
 
 func init() {
@@ -66,42 +65,15 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 // reportInput gathers the machine, calibration, cost settings and prices.
 func reportInput(calPath string, noProbe bool) (report.Input, []string, error) {
 	var in report.Input
-	var notes []string
-	if calPath == "" {
-		p, err := estimate.CachePath()
-		if err != nil {
-			return in, nil, err
-		}
-		calPath = p
-	}
-	key := ""
-	if !noProbe {
-		hw, err := hwprobe.Probe(context.Background(), hwprobe.Options{})
-		if err != nil {
-			return in, nil, err
-		}
-		in.Hardware, in.Machine, key = hw, estimate.MachineFromReport(hw), estimate.HardwareKey(hw)
-	}
-	cal, err := estimate.LoadCalibration(calPath, key)
-	switch {
-	case err == nil:
-		in.Calibration = cal
-		if noProbe {
-			in.Machine = cal.Machine
-		} else if in.Machine.MeasuredBandwidthGBs == 0 {
-			in.Machine.MeasuredBandwidthGBs = cal.Machine.MeasuredBandwidthGBs
-		}
-	case errors.Is(err, estimate.ErrNoCalibration):
-		if err != estimate.ErrNoCalibration {
-			notes = append(notes, err.Error())
-		}
-		if noProbe {
-			return in, nil, fmt.Errorf("--no-probe needs a stored calibration and none was found in %s: run `slmscope calibrate` first or drop --no-probe", calPath)
-		}
-		notes = append(notes, "nothing measured on this machine yet: the report shows uncalibrated projections (run `slmscope calibrate` first for calibrated ones)")
-	default:
+	ms, err := engine.LoadMachine(context.Background(), engine.MachineOptions{CalibrationPath: calPath, NoProbe: noProbe})
+	if err != nil {
 		return in, nil, err
 	}
+	if noProbe && !ms.Calibrated() {
+		return in, nil, fmt.Errorf("--no-probe needs a stored calibration and none was found: run `slmscope calibrate` first or drop --no-probe")
+	}
+	in.Hardware, in.Machine, in.Calibration = ms.Hardware, ms.Machine, ms.Calibration
+	notes := ms.Notes
 	in.Models = catalog.All()
 	in.Cost = estimate.DefaultCostSettings()
 	in.Prices = estimate.DefaultPrices()

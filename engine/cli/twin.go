@@ -13,8 +13,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/twin"
+	"slmscope/engine/units"
 )
 
 func init() {
@@ -58,11 +60,11 @@ func twinCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	progress := progressPrinter(stderr, m.Name+" twin ("+q.Label()+")")
+	progress := progressPrinter(stderr, m.Name+" twin ("+q.String()+")")
 	start := time.Now()
 	path := *out
 	if path == "" {
-		c, err := twin.DefaultCache()
+		c, err := engine.TwinCacheHere(ctx)
 		if err != nil {
 			fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
 			return ExitFail
@@ -92,8 +94,8 @@ func twinCommand(args []string, stdout, stderr io.Writer) int {
 		path = abs
 	}
 	fmt.Fprintf(stdout, "%s\n", path)
-	fmt.Fprintf(stdout, "%s twin, %s: %d bytes (%s) in %.2f s, %.0f MB/s — twin: real speed, random words\n",
-		m.Name, q.Label(), size, twin.GiB(size), secs, float64(size)/1e6/max(secs, 1e-9))
+	fmt.Fprintf(stdout, "%s twin, %s: %d bytes (%s) in %.2f s, %.0f MB/s — "+units.TwinDisclaimer+"\n",
+		m.Name, q.String(), size, units.Bytes(size), secs, float64(size)/1e6/max(secs, 1e-9))
 	return ExitOK
 }
 
@@ -113,7 +115,7 @@ func progressPrinter(w io.Writer, what string) func(done, total int64) {
 			return
 		}
 		last = time.Now()
-		fmt.Fprintf(w, "\rwriting %s: %3.0f%% of %s", what, 100*float64(done)/float64(max(total, 1)), twin.GiB(total))
+		fmt.Fprintf(w, "\rwriting %s: %3.0f%% of %s", what, 100*float64(done)/float64(max(total, 1)), units.Bytes(total))
 		if done == total {
 			fmt.Fprintln(w)
 		}
@@ -172,7 +174,7 @@ func twinsCommand(args []string, stdout, stderr io.Writer) int {
 		if *asJSON {
 			return twinsWriteJSON(stdout, stderr, map[string]any{"dir": c.Dir, "cleared": len(entries), "freed_bytes": used})
 		}
-		fmt.Fprintf(stdout, "cleared %d twins (%s) from %s\n", len(entries), twin.GiB(used), c.Dir)
+		fmt.Fprintf(stdout, "cleared %d twins (%s) from %s\n", len(entries), units.Bytes(used), c.Dir)
 		return ExitOK
 	}
 	if *asJSON {
@@ -183,7 +185,7 @@ func twinsCommand(args []string, stdout, stderr io.Writer) int {
 		}
 		return twinsWriteJSON(stdout, stderr, out)
 	}
-	fmt.Fprintf(stdout, "twin cache %s: %s used of %s (set %s to change the cap)\n", c.Dir, twin.GiB(used), twin.GiB(c.CapBytes), twin.EnvCap)
+	fmt.Fprintf(stdout, "twin cache %s: %s used of %s (set %s to change the cap)\n", c.Dir, units.Bytes(used), units.Bytes(c.CapBytes), twin.EnvCap)
 	if len(entries) == 0 {
 		fmt.Fprintln(stdout, "no twins cached yet: `slmscope twin --model ID` or `slmscope bench --model twin:ID` makes one")
 		return ExitOK
@@ -195,7 +197,7 @@ func twinsCommand(args []string, stdout, stderr io.Writer) int {
 		if !e.Current {
 			id += " (old format, removed on next write)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, e.Quant.Label(), twin.GiB(e.Bytes), e.LastUsed.Format("2006-01-02 15:04"), filepath.Base(e.Path))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, e.Quant.String(), units.Bytes(e.Bytes), e.LastUsed.Format("2006-01-02 15:04"), filepath.Base(e.Path))
 	}
 	tw.Flush()
 	return ExitOK

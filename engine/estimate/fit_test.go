@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"slmscope/engine/catalog"
+	"slmscope/engine/quant"
 )
 
 // noise returns a deterministic pseudo-random value in [-1, 1] for index i.
@@ -123,7 +124,7 @@ func TestFitOverheadRecoversSyntheticParameters(t *testing.T) {
 	for _, id := range []string{"tiny", "smollm2-135m", "smollm2-360m", "qwen2.5-0.5b", "llama-3.2-1b", "qwen2.5-1.5b", "smollm2-1.7b"} {
 		m, _ := catalog.ByID(id)
 		for _, ctx := range []int{512, 2048, 8192} {
-			for _, q := range []string{"Q8_0", "Q4_0"} {
+			for _, q := range []quant.Quant{"Q8_0", "Q4_0"} {
 				w, _ := WeightBytes(m, q)
 				kv, _ := modelKV(m, ctx, "F16")
 				rss := float64(w+kv+truth.Bytes(m, q, ctx, 0)) + 2e6*noise(i)

@@ -9,13 +9,15 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"slmscope/engine/quant"
 )
 
 // Measurement is one measured run of a model (a twin or a real GGUF) on this machine, as the
 // worker's benchmark reports it. Zero means "not measured" for every number.
 type Measurement struct {
-	ModelID string `json:"model_id"`
-	Quant   string `json:"quant"`
+	ModelID string      `json:"model_id"`
+	Quant   quant.Quant `json:"quant"`
 	// Params is the model's parameter count (elements of all tensors).
 	Params int64 `json:"params"`
 	// FileBytes is the GGUF file size; WeightBytes the tensor data in it (what the plan

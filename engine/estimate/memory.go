@@ -7,6 +7,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
+	"slmscope/engine/quant"
 )
 
 // KVCacheBytes is the key/value cache size: 2 (keys and values) · layers · KV heads · head
@@ -111,13 +112,13 @@ func (o Overhead) bytes(in overheadInputs) int64 {
 }
 
 // Bytes evaluates the overhead for a model at a context on the CPU (ubatch 0 = 512).
-func (o Overhead) Bytes(m catalog.Model, quant string, context, ubatch int) int64 {
-	return o.bytes(overheadInputs{context: context, hidden: m.Hidden, vocab: m.Vocab, ffn: m.FFN, ubatch: ubatch, repack: repackBytes(m, quant)})
+func (o Overhead) Bytes(m catalog.Model, qt quant.Quant, context, ubatch int) int64 {
+	return o.bytes(overheadInputs{context: context, hidden: m.Hidden, vocab: m.Vocab, ffn: m.FFN, ubatch: ubatch, repack: repackBytes(m, qt)})
 }
 
 // repackBytes is the weight bytes in types ggml's CPU backend repacks (Q4_0, Q4_K, IQ4_NL).
-func repackBytes(m catalog.Model, quant string) int64 {
-	w, err := WeightsOf(m, quant)
+func repackBytes(m catalog.Model, qt quant.Quant) int64 {
+	w, err := WeightsOf(m, qt)
 	if err != nil {
 		return 0
 	}
@@ -128,11 +129,11 @@ func repackBytes(m catalog.Model, quant string) int64 {
 // the token table is only read a row per token (the output projection is its own matrix), so
 // its mapped pages mostly stay on disk and out of the resident set. Tied tables are read whole
 // by the output projection on every token.
-func idleEmbeddingBytes(m catalog.Model, quant string) int64 {
+func idleEmbeddingBytes(m catalog.Model, qt quant.Quant) int64 {
 	if m.TiedEmbeddings {
 		return 0
 	}
-	ts, err := Plan(m, quant)
+	ts, err := Plan(m, qt)
 	if err != nil {
 		return 0
 	}
@@ -264,11 +265,11 @@ type Memory struct {
 
 // EstimateMemory adds exact weights, exact KV cache and the overhead model for m at quant
 // and context (kvType "" = F16).
-func EstimateMemory(m catalog.Model, quant string, context int, kvType string, ov Overhead) (Memory, error) {
+func EstimateMemory(m catalog.Model, qt quant.Quant, context int, kvType string, ov Overhead) (Memory, error) {
 	if kvType == "" {
 		kvType = "F16"
 	}
-	w, err := WeightsOf(m, quant)
+	w, err := WeightsOf(m, qt)
 	if err != nil {
 		return Memory{}, err
 	}
@@ -276,10 +277,10 @@ func EstimateMemory(m catalog.Model, quant string, context int, kvType string, o
 	if err != nil {
 		return Memory{}, fmt.Errorf("model %s: %w", m.ID, err)
 	}
-	in := overheadInputs{context: context, hidden: m.Hidden, vocab: m.Vocab, ffn: m.FFN, ubatch: DefaultUBatch, repack: repackBytes(m, quant)}
+	in := overheadInputs{context: context, hidden: m.Hidden, vocab: m.Vocab, ffn: m.FFN, ubatch: DefaultUBatch, repack: repackBytes(m, qt)}
 	oh := ov.bytes(in)
 	rp := int64(math.Round(ov.RepackShare * float64(in.repack)))
-	idle := idleEmbeddingBytes(m, quant)
+	idle := idleEmbeddingBytes(m, qt)
 	resident := w.Bytes - idle
 	mem := Memory{
 		WeightBytes: w.Bytes, IdleBytes: idle, KVBytes: kv, OverheadBytes: oh, RepackBytes: min(rp, oh), TotalBytes: resident + kv + oh,

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"slmscope/engine/catalog"
+	"slmscope/engine/quant"
 )
 
 // DefaultContext is the context length projections use when none is given.
@@ -44,11 +45,11 @@ func (o Options) withDefaults() Options {
 // Projection is what slmscope says about one model at one quantization on this machine.
 // JSON field names follow `slmscope project --json`.
 type Projection struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Quant   string `json:"quant"`
-	Params  int64  `json:"params"`
-	Context int    `json:"context"`
+	ID      string      `json:"id"`
+	Name    string      `json:"name"`
+	Quant   quant.Quant `json:"quant"`
+	Params  int64       `json:"params"`
+	Context int         `json:"context"`
 
 	// MemoryBytes is what must fit in memory (Memory.RequiredBytes); Memory.TotalBytes is the
 	// expected peak RSS, which for Q4 weights on a CPU also counts a droppable second copy.
@@ -102,13 +103,13 @@ func (p Projection) Label() string {
 // Project projects every model at every quant for this machine and calibration at context
 // tokens (0 = DefaultContext), with a 512-token prompt for time to first token. Unknown quant
 // names and models whose shapes cannot be planned are skipped; ProjectWith reports them.
-func Project(machine Machine, cal Calibration, models []catalog.Model, quants []string, context int) []Projection {
+func Project(machine Machine, cal Calibration, models []catalog.Model, quants []quant.Quant, context int) []Projection {
 	out, _ := ProjectWith(machine, cal, models, quants, Options{Context: context})
 	return out
 }
 
 // ProjectWith is Project with options; it also returns one error per skipped model/quant.
-func ProjectWith(machine Machine, cal Calibration, models []catalog.Model, quants []string, opt Options) ([]Projection, []error) {
+func ProjectWith(machine Machine, cal Calibration, models []catalog.Model, quants []quant.Quant, opt Options) ([]Projection, []error) {
 	opt = opt.withDefaults()
 	if len(quants) == 0 {
 		quants = DefaultQuants()
@@ -131,8 +132,8 @@ func ProjectWith(machine Machine, cal Calibration, models []catalog.Model, quant
 	return out, errs
 }
 
-func projectOne(machine Machine, cal Calibration, m catalog.Model, quant string, opt Options, ov Overhead, sm SpeedModels) (Projection, error) {
-	q, err := NormalizeQuant(quant)
+func projectOne(machine Machine, cal Calibration, m catalog.Model, qt quant.Quant, opt Options, ov Overhead, sm SpeedModels) (Projection, error) {
+	q, err := quant.Parse(string(qt))
 	if err != nil {
 		return Projection{}, err
 	}
@@ -217,10 +218,10 @@ func hasModel(m map[string]DecodeModel, name string) bool {
 	return ok
 }
 
-func matchingRuns(ms []Measurement, id, quant string) []Measurement {
+func matchingRuns(ms []Measurement, id string, q quant.Quant) []Measurement {
 	var out []Measurement
 	for _, m := range ms {
-		if strings.EqualFold(m.ModelID, id) && strings.EqualFold(m.Quant, quant) && m.GenTPS > 0 {
+		if strings.EqualFold(m.ModelID, id) && m.Quant == q && m.GenTPS > 0 {
 			out = append(out, m)
 		}
 	}

@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"slmscope/engine/catalog"
+	"slmscope/engine/quant"
 )
 
 func TestProjectUncalibrated(t *testing.T) {
 	m := model(t, "llama-3.1-8b")
 	machine := Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, CPUCores: 8}
-	ps := Project(machine, Calibration{}, []catalog.Model{m}, []string{"Q8_0", "q4_k_m"}, 8192)
+	ps := Project(machine, Calibration{}, []catalog.Model{m}, []quant.Quant{"Q8_0", "q4_k_m"}, 8192)
 	if len(ps) != 2 {
 		t.Fatalf("%d projections, want 2", len(ps))
 	}
@@ -55,7 +56,7 @@ func TestProjectUncalibrated(t *testing.T) {
 		t.Errorf("catalog-only projection: %+v", p)
 	}
 	// Unknown quant is reported, not projected.
-	if _, errs := ProjectWith(machine, Calibration{}, []catalog.Model{m}, []string{"Q9"}, Options{}); len(errs) != 1 {
+	if _, errs := ProjectWith(machine, Calibration{}, []catalog.Model{m}, []quant.Quant{"Q9"}, Options{}); len(errs) != 1 {
 		t.Errorf("errors %v", errs)
 	}
 }
@@ -75,7 +76,7 @@ func TestProjectMeasuredAndCalibrated(t *testing.T) {
 	}
 	cal := Calibration{Key: "k", When: when, Measurements: ms}
 	machine := Machine{RAMAvailableBytes: 8e9, MeasuredBandwidthGBs: 15}
-	ps := Project(machine, cal, []catalog.Model{small, model(t, "llama-3.2-1b")}, []string{"Q8_0"}, 2048)
+	ps := Project(machine, cal, []catalog.Model{small, model(t, "llama-3.2-1b")}, []quant.Quant{"Q8_0"}, 2048)
 	p := ps[0]
 	if p.Source != SourceMeasured || p.DecodeTPS != ms[0].GenTPS || p.TTFTMs != 840 || p.MeasuredPeakRSSBytes != w+60e6 {
 		t.Errorf("measured projection: %+v", p)
@@ -109,7 +110,7 @@ func TestProjectMeasuredAndCalibrated(t *testing.T) {
 func TestProjectGPU(t *testing.T) {
 	m := model(t, "llama-3.1-8b")
 	gpu := GPU{Name: "RTX 4090", Vendor: "nvidia", FreeBytes: 23e9, BandwidthGBs: 1008, PowerLimitW: 450}
-	p := Project(Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, GPUs: []GPU{gpu}}, Calibration{}, []catalog.Model{m}, []string{"Q4_K_M"}, 4096)[0]
+	p := Project(Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, GPUs: []GPU{gpu}}, Calibration{}, []catalog.Model{m}, []quant.Quant{"Q4_K_M"}, 4096)[0]
 	if p.Device != "RTX 4090" || p.Calibrated {
 		t.Fatalf("device %q calibrated %v", p.Device, p.Calibrated)
 	}
@@ -126,8 +127,8 @@ func TestProjectGPU(t *testing.T) {
 	// Partial offload sits between CPU-only and all-GPU speed.
 	small := gpu
 	small.FreeBytes = 3e9
-	q := Project(Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, GPUs: []GPU{small}}, Calibration{}, []catalog.Model{m}, []string{"Q4_K_M"}, 4096)[0]
-	cpu := Project(Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40}, Calibration{}, []catalog.Model{m}, []string{"Q4_K_M"}, 4096)[0]
+	q := Project(Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, GPUs: []GPU{small}}, Calibration{}, []catalog.Model{m}, []quant.Quant{"Q4_K_M"}, 4096)[0]
+	cpu := Project(Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40}, Calibration{}, []catalog.Model{m}, []quant.Quant{"Q4_K_M"}, 4096)[0]
 	if q.FitVerdict.Placement != PlacePartial || q.DecodeTPS <= cpu.DecodeTPS || q.DecodeTPS >= p.DecodeTPS {
 		t.Errorf("partial %.1f tok/s (%s), cpu %.1f, gpu %.1f", q.DecodeTPS, q.FitVerdict.Placement, cpu.DecodeTPS, p.DecodeTPS)
 	}
@@ -143,7 +144,7 @@ func TestProjectGPUCalibrated(t *testing.T) {
 		ms = append(ms, Measurement{ModelID: id, Quant: "Q8_0", Device: "RTX 3060", PromptTokens: 512, GenTokens: 128, GenTPS: 1 / (1e-3 + read/250e9)})
 	}
 	machine := Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, GPUs: []GPU{gpu}}
-	p := Project(machine, Calibration{Measurements: ms}, []catalog.Model{model(t, "llama-3.1-8b")}, []string{"Q4_K_M"}, 4096)[0]
+	p := Project(machine, Calibration{Measurements: ms}, []catalog.Model{model(t, "llama-3.1-8b")}, []quant.Quant{"Q4_K_M"}, 4096)[0]
 	if p.Device != "RTX 3060" || !p.Calibrated || p.Source != SourceProjected {
 		t.Fatalf("device %q calibrated %v source %s", p.Device, p.Calibrated, p.Source)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"slmscope/engine/catalog"
+	"slmscope/engine/quant"
 )
 
 // Decode efficiency: the share of a memory bandwidth that llama.cpp's token generation
@@ -149,8 +150,8 @@ type speedSample struct {
 // readPerToken is what one decode step of cm at quant reads: weights (ReadPerToken) plus the
 // F16 KV cache up to position pos. When weightBytes is known (a real file) the weight part is
 // scaled to it.
-func readPerToken(cm catalog.Model, quant string, weightBytes int64, pos int) (float64, int64, error) {
-	w, err := WeightsOf(cm, quant)
+func readPerToken(cm catalog.Model, qt quant.Quant, weightBytes int64, pos int) (float64, int64, error) {
+	w, err := WeightsOf(cm, qt)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -19,7 +19,7 @@ func TestTwinWeightsMatchTwinFiles(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s %s: %v", m.ID, q, err)
 			}
-			w, err := WeightBytes(m, string(q))
+			w, err := WeightBytes(m, q)
 			if err != nil {
 				t.Fatalf("%s %s: %v", m.ID, q, err)
 			}

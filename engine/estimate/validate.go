@@ -4,15 +4,16 @@ import (
 	"math"
 
 	"slmscope/engine/catalog"
+	"slmscope/engine/quant"
 )
 
 // SpeedCheck is one measured run projected from the other runs (leave-one-out).
 type SpeedCheck struct {
-	ID           string  `json:"id"`
-	Quant        string  `json:"quant"`
-	Device       string  `json:"device"`
-	MeasuredTPS  float64 `json:"measured_tps"`
-	ProjectedTPS float64 `json:"projected_tps"`
+	ID           string      `json:"id"`
+	Quant        quant.Quant `json:"quant"`
+	Device       string      `json:"device"`
+	MeasuredTPS  float64     `json:"measured_tps"`
+	ProjectedTPS float64     `json:"projected_tps"`
 	// ErrorPct is (projected − measured) / measured × 100.
 	ErrorPct float64 `json:"error_pct"`
 	// From says how many other runs the projection used (0 = the bandwidth prior alone).
@@ -22,12 +23,12 @@ type SpeedCheck struct {
 // MemoryCheck is one measured run's peak RSS against the estimate made with the overhead
 // fitted on the other runs.
 type MemoryCheck struct {
-	ID                   string  `json:"id"`
-	Quant                string  `json:"quant"`
-	Context              int     `json:"context"`
-	EstimatedBytes       int64   `json:"estimated_bytes"`
-	MeasuredPeakRSSBytes int64   `json:"measured_peak_rss_bytes"`
-	ErrorPct             float64 `json:"error_pct"`
+	ID                   string      `json:"id"`
+	Quant                quant.Quant `json:"quant"`
+	Context              int         `json:"context"`
+	EstimatedBytes       int64       `json:"estimated_bytes"`
+	MeasuredPeakRSSBytes int64       `json:"measured_peak_rss_bytes"`
+	ErrorPct             float64     `json:"error_pct"`
 }
 
 // Validation is how wrong the projections were on the runs this machine could measure.

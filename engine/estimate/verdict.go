@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"slmscope/engine/catalog"
+	"slmscope/engine/quant"
 )
 
 // Placement says where a model would run.
@@ -148,4 +149,22 @@ func (v Verdict) withTight() Verdict {
 		v.Sentence += " (tight: less than 10% to spare)"
 	}
 	return v
+}
+
+// FitAt is slmscope's one fit rule: the memory m needs at quant q and context tokens (exact
+// weights, exact KV cache, and the runtime overhead fitted on this machine's runs, ov) judged
+// against machine by Judge. The Compare table's Fits? column, the model pickers, the Run
+// buttons, the twin cache's refusal and the lesson's live facts all ask it.
+func FitAt(m catalog.Model, q quant.Quant, context int, machine Machine, ov Overhead) (Verdict, error) {
+	if context <= 0 {
+		context = DefaultContext
+	}
+	if m.Context > 0 && context > m.Context {
+		context = m.Context
+	}
+	mem, err := EstimateMemory(m, q, context, "", ov)
+	if err != nil {
+		return Verdict{}, err
+	}
+	return Judge(m, mem, machine), nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
+	"slmscope/engine/quant"
 )
 
 // Tensor is one weight tensor of a model as llama.cpp stores it: its GGUF name and its shape
@@ -28,28 +29,12 @@ func (t Tensor) Elements() int64 {
 	return n
 }
 
-// Quants lists the quantization names the estimator knows, in the order the app shows them.
-// A plain ggml type name ("Q8_0", "Q4_K", "F16", ...) means every 2-D weight matrix in that
-// type, as llama-quantize --pure and slmscope's twins do; "Q4_K_M" and "Q5_K_M" are
-// llama.cpp's mixed recipes.
-func Quants() []string {
-	return []string{"F32", "BF16", "F16", "Q8_0", "Q6_K", "Q5_K_M", "Q5_K", "Q4_K_M", "Q4_K", "Q4_0", "Q3_K", "Q2_K"}
-}
+// Quants lists the quantizations the estimator knows, in the order the app shows them
+// (see quant.Quant for what a plain type name and a recipe mean).
+func Quants() []quant.Quant { return quant.Known() }
 
 // DefaultQuants are the three the Compare screen and `slmscope project` show by default.
-func DefaultQuants() []string { return []string{"BF16", "Q8_0", "Q4_K_M"} }
-
-// NormalizeQuant maps a user's spelling ("q4_k_m", "bf16") to the canonical name, or explains
-// which names exist.
-func NormalizeQuant(q string) (string, error) {
-	u := strings.ToUpper(strings.TrimSpace(q))
-	for _, k := range Quants() {
-		if k == u {
-			return k, nil
-		}
-	}
-	return "", fmt.Errorf("unknown quantization %q: use one of %s", q, strings.Join(Quants(), ", "))
-}
+func DefaultQuants() []quant.Quant { return []quant.Quant{quant.BF16, quant.Q8_0, quant.Q4_K_M} }
 
 // Layout lists a catalog model's tensors exactly as llama.cpp's converter writes them for its
 // architecture (Type and Bytes left zero):
@@ -117,8 +102,8 @@ func Layout(m catalog.Model) []Tensor {
 //   - Row lengths that do not divide into the type's block fall back exactly as llama.cpp's
 //     tensor_type_fallback does: Q4_K→Q5_0, Q5_K→Q5_1, Q6_K→Q8_0, Q2_K/Q3_K→Q4_0, and F16
 //     when even that does not fit (e.g. SmolLM2-135M's 576-wide rows under Q4_K).
-func Plan(m catalog.Model, quant string) ([]Tensor, error) {
-	q, err := NormalizeQuant(quant)
+func Plan(m catalog.Model, qt quant.Quant) ([]Tensor, error) {
+	q, err := quant.Parse(string(qt))
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +131,7 @@ func checkShape(m catalog.Model) error {
 }
 
 // chooseType picks the ggml type of one tensor under quantization q (see Plan).
-func chooseType(m catalog.Model, q string, t Tensor) gguf.GGMLType {
+func chooseType(m catalog.Model, q quant.Quant, t Tensor) gguf.GGMLType {
 	if len(t.Dims) < 2 || !strings.HasSuffix(t.Name, "weight") || strings.Contains(t.Name, "_norm.weight") {
 		return gguf.TypeF32
 	}
@@ -157,7 +142,7 @@ func chooseType(m catalog.Model, q string, t Tensor) gguf.GGMLType {
 	case "Q5_K":
 		typ = gguf.TypeQ5_K
 	default:
-		parsed, err := gguf.ParseType(q)
+		parsed, err := gguf.ParseType(string(q))
 		if err != nil { // cannot happen: Quants() only holds type names gguf knows
 			return gguf.TypeF16
 		}
@@ -167,7 +152,7 @@ func chooseType(m catalog.Model, q string, t Tensor) gguf.GGMLType {
 }
 
 // mixType is llama.cpp's Q4_K_M / Q5_K_M choice for one quantizable 2-D tensor.
-func mixType(m catalog.Model, q string, t Tensor) gguf.GGMLType {
+func mixType(m catalog.Model, q quant.Quant, t Tensor) gguf.GGMLType {
 	def := gguf.TypeQ4_K
 	if q == "Q5_K_M" {
 		def = gguf.TypeQ5_K
@@ -243,7 +228,7 @@ func fallback(t gguf.GGMLType, rowLen uint64) gguf.GGMLType {
 // Weights summarises a plan: total bytes, what one generated token reads, and the parameter
 // count.
 type Weights struct {
-	Quant string `json:"quant"`
+	Quant quant.Quant `json:"quant"`
 	// Bytes is the exact size of all tensor data.
 	Bytes int64 `json:"bytes"`
 	// ReadPerToken is what one decode step streams from memory: every tensor except the token
@@ -261,13 +246,12 @@ type Weights struct {
 }
 
 // WeightsOf computes the Weights summary of m at quant.
-func WeightsOf(m catalog.Model, quant string) (Weights, error) {
-	ts, err := Plan(m, quant)
+func WeightsOf(m catalog.Model, qt quant.Quant) (Weights, error) {
+	ts, err := Plan(m, qt)
 	if err != nil {
 		return Weights{}, err
 	}
-	q, _ := NormalizeQuant(quant)
-	w := Weights{Quant: q, Types: map[string]int64{}}
+	w := Weights{Quant: quant.Canonical(string(qt)), Types: map[string]int64{}}
 	var layers int64
 	for _, t := range ts {
 		w.Bytes += t.Bytes
@@ -289,8 +273,8 @@ func WeightsOf(m catalog.Model, quant string) (Weights, error) {
 }
 
 // WeightBytes is the exact size of m's tensor data at quant (see Plan for the recipes).
-func WeightBytes(m catalog.Model, quant string) (int64, error) {
-	w, err := WeightsOf(m, quant)
+func WeightBytes(m catalog.Model, qt quant.Quant) (int64, error) {
+	w, err := WeightsOf(m, qt)
 	return w.Bytes, err
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
+	"slmscope/engine/quant"
 )
 
 func model(t *testing.T, id string) catalog.Model {
@@ -48,7 +49,7 @@ func TestWeightBytesByHand(t *testing.T) {
 		{"Q4_0", 8_029_995_008/32*18 + 1_064_960},
 	}
 	for _, tc := range tests {
-		got, err := WeightBytes(m, tc.quant)
+		got, err := WeightBytes(m, quant.Quant(tc.quant))
 		if err != nil {
 			t.Fatalf("%s: %v", tc.quant, err)
 		}
@@ -245,15 +246,8 @@ func TestKVCacheBytes(t *testing.T) {
 	}
 }
 
-func TestNormalizeQuant(t *testing.T) {
-	if q, err := NormalizeQuant(" q4_k_m "); err != nil || q != "Q4_K_M" {
-		t.Errorf("q4_k_m → %q, %v", q, err)
-	}
-	_, err := NormalizeQuant("Q7")
-	if err == nil || !strings.Contains(err.Error(), "Q4_K_M") {
-		t.Errorf("Q7 error %v should list the known names", err)
-	}
+func TestPlanRefusesBrokenShapes(t *testing.T) {
 	if _, err := Plan(catalog.Model{ID: "broken"}, "Q8_0"); err == nil {
-		t.Error("a zero-shape model was planned")
+		t.Fatal("want an error for a model with zero shape numbers")
 	}
 }

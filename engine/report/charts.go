@@ -17,14 +17,14 @@ func Charts(d Data) []charts.Chart {
 }
 
 func (d Data) label(p estimate.Projection) string {
-	return p.Name + " " + p.Quant
+	return p.Name + " " + p.Quant.String()
 }
 
 // SpeedChart is generation speed against parameter count.
 func SpeedChart(d Data) charts.Chart {
 	var vals []charts.ModelValue
 	for _, p := range d.Projections {
-		v := charts.ModelValue{Name: p.Name, Params: float64(p.Params), Quant: p.Quant, Value: p.DecodeTPS,
+		v := charts.ModelValue{Name: p.Name, Params: float64(p.Params), Quant: string(p.Quant), Value: p.DecodeTPS,
 			Measured: p.Source == estimate.SourceMeasured, Note: p.Label() + ": " + shorten(p.Basis, 160)}
 		if !v.Measured {
 			v.Low, v.High = p.DecodeTPSLow, p.DecodeTPSHigh
@@ -47,7 +47,7 @@ func bytesPerParam(ps []estimate.Projection) map[string]float64 {
 	per := map[string][]float64{}
 	for _, p := range ps {
 		if p.Params > 0 && p.ReadPerTokenBytes > 0 {
-			per[p.Quant] = append(per[p.Quant], float64(p.ReadPerTokenBytes)/float64(p.Params))
+			per[string(p.Quant)] = append(per[string(p.Quant)], float64(p.ReadPerTokenBytes)/float64(p.Params))
 		}
 	}
 	out := map[string]float64{}
@@ -62,7 +62,7 @@ func bytesPerParam(ps []estimate.Projection) map[string]float64 {
 func MemoryChart(d Data) charts.Chart {
 	var vals []charts.ModelValue
 	for _, p := range d.Projections {
-		v := charts.ModelValue{Name: p.Name, Params: float64(p.Params), Quant: p.Quant, Value: float64(p.MemoryBytes),
+		v := charts.ModelValue{Name: p.Name, Params: float64(p.Params), Quant: string(p.Quant), Value: float64(p.MemoryBytes),
 			Note: fmt.Sprintf("weights %s + KV cache %s (%d tokens) + overhead %s", estimate.HumanBytes(p.Memory.WeightBytes),
 				estimate.HumanBytes(p.Memory.KVBytes), p.Context, estimate.HumanBytes(p.Memory.OverheadBytes-p.Memory.RepackBytes))}
 		if p.MeasuredPeakRSSBytes > 0 && p.Context == measuredContext(d, p) {
@@ -94,8 +94,7 @@ func MemoryChart(d Data) charts.Chart {
 // measuredContext is the context of the measurement of p's model and quant (0 if none).
 func measuredContext(d Data, p estimate.Projection) int {
 	for _, m := range d.Input.Calibration.Measurements {
-		q, _ := estimate.NormalizeQuant(m.Quant)
-		if m.ModelID == p.ID && q == p.Quant {
+		if m.ModelID == p.ID && m.Quant == p.Quant {
 			return m.Context
 		}
 	}
@@ -119,7 +118,7 @@ func CostChart(d Data) charts.Chart {
 		if !p.Fits || p.Cost.TotalPerMTok <= 0 {
 			continue
 		}
-		v := charts.ModelValue{Name: p.Name, Params: float64(p.Params), Quant: p.Quant, Value: p.Cost.TotalPerMTok,
+		v := charts.ModelValue{Name: p.Name, Params: float64(p.Params), Quant: string(p.Quant), Value: p.Cost.TotalPerMTok,
 			Measured: p.Source == estimate.SourceMeasured, Note: p.Cost.Basis}
 		if !v.Measured && p.DecodeTPSLow > 0 && p.DecodeTPSHigh > 0 {
 			// cost is inversely proportional to speed

@@ -7,6 +7,7 @@ import (
 
 	"slmscope/charts"
 	"slmscope/engine/estimate"
+	"slmscope/engine/quant"
 	"slmscope/hwprobe"
 )
 
@@ -17,7 +18,7 @@ const EmptyStateText = "Nothing measured on this machine yet: projections use th
 func Page(d Data) charts.Page {
 	in := d.Input
 	intro := fmt.Sprintf("What this machine can run, how fast, and at what cost: every catalog model at %s, context %d tokens, time to first token for a %d-token prompt. Every number is either measured here (and says how) or projected (and says from what, with its band).",
-		strings.Join(in.Quants, ", "), in.Context, in.PromptTokens)
+		quant.Join(in.Quants, ", "), in.Context, in.PromptTokens)
 	cs := Charts(d)
 	page := charts.Page{
 		Title: "slmscope report — SLM vs LLM on this machine",
@@ -137,7 +138,7 @@ func ProjectionTable(d Data) charts.Table {
 func BasisTable(d Data) charts.Table {
 	t := charts.Table{Caption: "The basis of every row in the table above", Header: []string{"Model", "Quant", "Speed, time to first token, memory and fit", "Cost"}}
 	for _, p := range d.Projections {
-		t.Rows = append(t.Rows, []string{p.Name, p.Quant, p.Basis, p.Cost.Basis})
+		t.Rows = append(t.Rows, []string{p.Name, string(p.Quant), p.Basis, p.Cost.Basis})
 	}
 	return t
 }
@@ -210,7 +211,7 @@ func ComparisonTable(d Data) charts.Table {
 	for _, pk := range picks {
 		p := pk.p
 		for _, api := range d.Input.Prices.Prices {
-			c := estimate.Compare(p.Name+" "+p.Quant, p.Cost, api, 0, 0)
+			c := estimate.Compare(p.Name+" "+p.Quant.String(), p.Cost, api, 0, 0)
 			t.Rows = append(t.Rows, []string{fmt.Sprintf("%s (%s, %s tok/s, %s)", c.LocalModel, pk.why, tps(p.DecodeTPS), p.Label()), c.APIModel,
 				fmt.Sprintf("%.3f %s", c.LocalPerM, p.Cost.Currency), fmt.Sprintf("%.2f %s", c.APIPerM, d.Input.Prices.Currency), percent(c.PercentOfCost), c.Sentence})
 		}
@@ -252,7 +253,7 @@ func ValidationTables(v estimate.Validation) []charts.Table {
 		t := charts.Table{Caption: fmt.Sprintf("Generation speed, leave-one-out (median absolute error %.1f%%)", v.MedianAbsErrorPct),
 			Header: []string{"Model", "Quant", "Device", "Measured tok/s", "Projected from the others", "Error", "From runs"}}
 		for _, c := range v.Models {
-			t.Rows = append(t.Rows, []string{c.ID, c.Quant, c.Device, fmt.Sprintf("%.1f", c.MeasuredTPS), fmt.Sprintf("%.1f", c.ProjectedTPS), fmt.Sprintf("%+.1f%%", c.ErrorPct), fmt.Sprint(c.From)})
+			t.Rows = append(t.Rows, []string{c.ID, string(c.Quant), c.Device, fmt.Sprintf("%.1f", c.MeasuredTPS), fmt.Sprintf("%.1f", c.ProjectedTPS), fmt.Sprintf("%+.1f%%", c.ErrorPct), fmt.Sprint(c.From)})
 		}
 		out = append(out, t)
 	}
@@ -260,7 +261,7 @@ func ValidationTables(v estimate.Validation) []charts.Table {
 		t := charts.Table{Caption: "Memory, estimate against measured peak RSS",
 			Header: []string{"Model", "Quant", "Context", "Estimated", "Measured peak RSS", "Error"}}
 		for _, c := range v.Memory {
-			t.Rows = append(t.Rows, []string{c.ID, c.Quant, fmt.Sprint(c.Context), estimate.HumanBytes(c.EstimatedBytes), estimate.HumanBytes(c.MeasuredPeakRSSBytes), fmt.Sprintf("%+.1f%%", c.ErrorPct)})
+			t.Rows = append(t.Rows, []string{c.ID, string(c.Quant), fmt.Sprint(c.Context), estimate.HumanBytes(c.EstimatedBytes), estimate.HumanBytes(c.MeasuredPeakRSSBytes), fmt.Sprintf("%+.1f%%", c.ErrorPct)})
 		}
 		out = append(out, t)
 	}
@@ -287,7 +288,7 @@ func HowParagraphs(d Data) []string {
 		sort.Slice(ms, func(i, j int) bool { return ms[i].Params < ms[j].Params })
 		var names []string
 		for _, m := range ms {
-			names = append(names, fmt.Sprintf("%s %s (%.1f tok/s)", m.ModelID, strings.ToUpper(m.Quant), m.GenTPS))
+			names = append(names, fmt.Sprintf("%s %s (%.1f tok/s)", m.ModelID, m.Quant.String(), m.GenTPS))
 		}
 		out = append(out, fmt.Sprintf("Measured on this machine (%s): %s.", in.Calibration.When.Local().Format("2006-01-02 15:04"), strings.Join(names, ", ")))
 		for _, n := range in.Calibration.Notes {

@@ -17,6 +17,7 @@ import (
 	"slmscope/charts"
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
+	"slmscope/engine/quant"
 	"slmscope/hwprobe"
 )
 
@@ -34,7 +35,7 @@ type Input struct {
 	Models      []catalog.Model
 	// Quants to project (default: estimate.DefaultQuants plus every quant that was measured,
 	// so measured rows appear).
-	Quants       []string
+	Quants       []quant.Quant
 	Context      int // KV cache length in tokens (default estimate.DefaultContext)
 	PromptTokens int // prompt length for time to first token (default 512)
 	Cost         estimate.CostSettings
@@ -59,14 +60,14 @@ func (d Data) Calibrated() bool { return len(d.Input.Calibration.Measurements) >
 
 // QuantsFor returns estimate.DefaultQuants followed by every quant measured in cal that is
 // not already listed, in canonical spelling.
-func QuantsFor(cal estimate.Calibration) []string {
-	out := append([]string(nil), estimate.DefaultQuants()...)
-	seen := map[string]bool{}
+func QuantsFor(cal estimate.Calibration) []quant.Quant {
+	out := estimate.DefaultQuants()
+	seen := map[quant.Quant]bool{}
 	for _, q := range out {
 		seen[q] = true
 	}
 	for _, m := range cal.Measurements {
-		q, err := estimate.NormalizeQuant(m.Quant)
+		q, err := quant.Parse(string(m.Quant))
 		if err != nil || seen[q] {
 			continue
 		}
@@ -121,7 +122,7 @@ func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
 			name = cm.Name
 		}
 		out = append(out, charts.TTFTSeries{
-			Name: name + " " + strings.ToUpper(m.Quant) + " measured", Measured: true,
+			Name: name + " " + m.Quant.String() + " measured", Measured: true,
 			Note:   fmt.Sprintf("measured here (%s), %d-token prompt", twinWord(m.Twin), m.PromptTokens),
 			Points: []charts.TTFTPoint{{PromptTokens: m.PromptTokens, Millis: m.TTFTMs}},
 		})
@@ -162,11 +163,11 @@ func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
 	}
 	series := make([]charts.TTFTSeries, len(pick))
 	for i, m := range pick {
-		series[i] = charts.TTFTSeries{Name: m.Name + " " + q, Note: "projected from prompt speed"}
+		series[i] = charts.TTFTSeries{Name: m.Name + " " + q.String(), Note: "projected from prompt speed"}
 	}
 	for _, n := range TTFTPromptLengths {
 		opt := estimate.Options{Context: max(in.Context, n+256), PromptTokens: n, Cost: in.Cost}
-		got, _ := estimate.ProjectWith(in.Machine, in.Calibration, pick, []string{q}, opt)
+		got, _ := estimate.ProjectWith(in.Machine, in.Calibration, pick, []quant.Quant{q}, opt)
 		for _, p := range got {
 			for i, m := range pick {
 				if m.ID != p.ID || p.TTFTMs <= 0 {

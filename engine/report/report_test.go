@@ -16,6 +16,7 @@ import (
 	"slmscope/engine/assets"
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
+	"slmscope/engine/quant"
 )
 
 // fixture loads testdata/calibration.json: a real calibration of the development machine
@@ -41,11 +42,11 @@ func TestComputeCoversEveryModelAndQuant(t *testing.T) {
 	tests := []struct {
 		name       string
 		calibrated bool
-		quants     []string
+		quants     []quant.Quant
 	}{
 		{"calibrated, default quants plus measured ones", true, nil},
 		{"uncalibrated", false, nil},
-		{"one quant", true, []string{"Q8_0"}},
+		{"one quant", true, []quant.Quant{"Q8_0"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -83,15 +84,15 @@ func TestComputeCoversEveryModelAndQuant(t *testing.T) {
 
 func TestQuantsForAddsMeasuredQuants(t *testing.T) {
 	cal := estimate.Calibration{Measurements: []estimate.Measurement{{ModelID: "smollm2-135m", Quant: "q4_0"}, {ModelID: "smollm2-135m", Quant: "q8_0"}}}
-	got := strings.Join(QuantsFor(cal), ",")
-	if want := strings.Join(append(estimate.DefaultQuants(), "Q4_0"), ","); got != want {
+	got := quant.Join(QuantsFor(cal), ",")
+	if want := quant.Join(append(estimate.DefaultQuants(), quant.Q4_0), ","); got != want {
 		t.Errorf("QuantsFor = %s, want %s", got, want)
 	}
 }
 
 func TestContextChangesMemory(t *testing.T) {
 	in := fixture(t)
-	in.Quants = []string{"Q8_0"}
+	in.Quants = []quant.Quant{"Q8_0"}
 	in.Context = 2048
 	small := Compute(in)
 	in.Context = 32768

@@ -33,7 +33,7 @@ func Cells(p estimate.Projection) [NumColumns]string {
 	return [NumColumns]string{
 		p.Name,
 		FormatParams(p.Params),
-		p.Quant,
+		string(p.Quant),
 		MemoryText(p),
 		FitsText(p),
 		SpeedText(p),
@@ -66,7 +66,7 @@ func SortKey(p estimate.Projection, c Column) (float64, string) {
 		}
 		return p.Cost.TotalPerMTok, ""
 	case ColQuant:
-		return 0, p.Quant
+		return 0, string(p.Quant)
 	case ColSource:
 		return 0, p.Label()
 	}

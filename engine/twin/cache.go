@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"slmscope/engine/catalog"
-	"slmscope/hwprobe"
+	"slmscope/engine/units"
 )
 
 // Environment variables that configure DefaultCache.
@@ -25,7 +25,7 @@ const (
 // DefaultCap is the cache cap when SLMSCOPE_TWIN_CAP is not set.
 const DefaultCap = 16 << 30
 
-// RunContext is the context length the RAM check assumes a twin is run with.
+// RunContext is the context length the RAM check judges a twin at (Live run's default).
 const RunContext = 4096
 
 // staleTemp is how old an unfinished write's temporary file must be before the cache
@@ -36,8 +36,9 @@ const staleTemp = 10 * time.Minute
 type Cache struct {
 	Dir      string
 	CapBytes int64 // 0 or less: no cap
-	// AvailableRAM returns the bytes of RAM available to run a model; nil skips the RAM check.
-	AvailableRAM func() uint64
+	// RAMCheck says whether m's twin at q would fit this machine to run, with the bytes it
+	// needs and has (engine.NewTwinCache sets slmscope's one fit rule); nil skips the check.
+	RAMCheck func(m catalog.Model, q Quant) (need, have int64, fits bool)
 	// FreeDisk returns the free bytes on dir's file system; nil, or an error from it, skips
 	// the disk check.
 	FreeDisk func(dir string) (uint64, error)
@@ -73,30 +74,22 @@ type FitError struct {
 var ErrDoesNotFit = errors.New("twin does not fit on this machine")
 
 func (e *FitError) Error() string {
-	what := fmt.Sprintf("the %s twin (%s)", e.Model, e.Quant.Label())
+	what := fmt.Sprintf("the %s twin (%s)", e.Model, e.Quant)
 	switch e.Resource {
 	case "RAM":
-		return fmt.Sprintf("%s needs %s of RAM to run, but only %s is available: pick a smaller model or quantization", what, GiB(e.Need), GiB(e.Have))
+		return fmt.Sprintf("%s needs %s of RAM to run, but only %s is available: pick a smaller model or quantization", what, units.Bytes(e.Need), units.Bytes(e.Have))
 	case "disk":
-		return fmt.Sprintf("%s needs %s of disk space in %s, but only %s is free: free some space or set %s to another folder", what, GiB(e.Need), e.Dir, GiB(e.Have), EnvDir)
+		return fmt.Sprintf("%s needs %s of disk space in %s, but only %s is free: free some space or set %s to another folder", what, units.Bytes(e.Need), e.Dir, units.Bytes(e.Have), EnvDir)
 	}
-	return fmt.Sprintf("%s takes %s, more than the twin cache cap of %s: raise %s (e.g. %s=64GiB) or pick a smaller quantization", what, GiB(e.Need), GiB(e.Have), EnvCap, EnvCap)
+	return fmt.Sprintf("%s takes %s, more than the twin cache cap of %s: raise %s (e.g. %s=64GiB) or pick a smaller quantization", what, units.Bytes(e.Need), units.Bytes(e.Have), EnvCap, EnvCap)
 }
 
 // Unwrap lets errors.Is(err, ErrDoesNotFit) match.
 func (e *FitError) Unwrap() error { return ErrDoesNotFit }
 
-// GiB formats a byte count as "3.4 GiB"; below 1 GiB it uses MiB ("136 MiB").
-func GiB(n int64) string {
-	if n < 1<<30 {
-		return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
-	}
-	return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-}
-
 // DefaultCache returns the cache in <user cache dir>/slmscope/twins (or $SLMSCOPE_TWIN_DIR),
-// capped at 16 GiB or $SLMSCOPE_TWIN_CAP, with this OS's free-disk check and the hardware
-// probe's usable RAM (cgroup-aware) for the fit check.
+// capped at 16 GiB or $SLMSCOPE_TWIN_CAP, with this OS's free-disk check. It has no RAM
+// check: engine.NewTwinCache adds the one fit rule for twins that are written to be run.
 func DefaultCache() (*Cache, error) {
 	dir := os.Getenv(EnvDir)
 	if dir == "" {
@@ -114,18 +107,7 @@ func DefaultCache() (*Cache, error) {
 		}
 		capBytes = n
 	}
-	return &Cache{Dir: dir, CapBytes: capBytes, FreeDisk: FreeDiskSpace, AvailableRAM: usableRAM}, nil
-}
-
-// usableRAM is RAM available now, capped by a cgroup limit; unknown never refuses a twin.
-func usableRAM() uint64 {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	ram, err := hwprobe.Memory(ctx)
-	if err != nil || ram.AvailableBytes == 0 {
-		return 1 << 62
-	}
-	return ram.AvailableBytes
+	return &Cache{Dir: dir, CapBytes: capBytes, FreeDisk: FreeDiskSpace}, nil
 }
 
 // ParseBytes reads a size such as "8GiB", "1.5 GB", "500MB", "16G" (G, M, K and T mean
@@ -149,20 +131,6 @@ func ParseBytes(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size: write it like 8GiB, 500MB or 16G", s)
 	}
 	return int64(v * mult), nil
-}
-
-// RAMNeeded projects the memory needed to run m's twin in quantization q: the file (weights
-// are mapped and read), the F16 KV cache for RunContext tokens (or the model's context if
-// shorter), and llama.cpp's compute buffers and runtime (256 MiB plus 2% of the weights,
-// plus one row of logits per batch token).
-func RAMNeeded(m catalog.Model, q Quant) (int64, error) {
-	size, err := Size(m, q)
-	if err != nil {
-		return 0, err
-	}
-	kv := m.KVCacheBytes(min(m.Context, RunContext), 2)
-	overhead := int64(256<<20) + size/50 + int64(m.Vocab)*4*512
-	return size + kv + overhead, nil
 }
 
 // Has reports whether the twin of m in quantization q is already in the cache.
@@ -196,12 +164,8 @@ func (c *Cache) Path(ctx context.Context, m catalog.Model, q Quant, progress fun
 		return path, nil
 	}
 
-	if c.AvailableRAM != nil {
-		need, err := RAMNeeded(m, q)
-		if err != nil {
-			return "", err
-		}
-		if have := int64(min(c.AvailableRAM(), 1<<62)); need > have {
+	if c.RAMCheck != nil {
+		if need, have, fits := c.RAMCheck(m, q); !fits {
 			return "", &FitError{Model: m.Name, Quant: q, Resource: "RAM", Need: need, Have: have}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"slmscope/engine/catalog"
+	"slmscope/engine/units"
 )
 
 func testCache(t *testing.T, capBytes int64) *Cache {
@@ -143,14 +144,14 @@ func TestCacheRemove(t *testing.T) {
 }
 
 // TestCacheRefuses injects small RAM, disk and cap numbers: each refusal is a *FitError
-// naming both numbers in GiB, and nothing is written.
+// naming both numbers in decimal units, and nothing is written.
 func TestCacheRefuses(t *testing.T) {
 	m, _ := catalog.ByID("smollm2-1.7b")
 	size, err := Size(m, F16)
 	if err != nil {
 		t.Fatal(err)
 	}
-	need, _ := RAMNeeded(m, F16)
+	const need = 5_000_000_000 // what the injected fit rule says the twin needs
 	tests := []struct {
 		name     string
 		ram      uint64
@@ -159,14 +160,14 @@ func TestCacheRefuses(t *testing.T) {
 		resource string
 		want     []string
 	}{
-		{"ram", 2 << 30, 1 << 40, 0, "RAM", []string{"SmolLM2-1.7B twin (F16) needs " + GiB(need) + " of RAM", "only 2.0 GiB is available"}},
-		{"disk", 64 << 30, 1 << 30, 0, "disk", []string{"needs " + GiB(size+64<<20) + " of disk space", "only 1.0 GiB is free"}},
-		{"cap", 64 << 30, 1 << 40, 1 << 30, "cache cap", []string{"takes " + GiB(size), "cap of 1.0 GiB", EnvCap}},
+		{"ram", 2 << 30, 1 << 40, 0, "RAM", []string{"SmolLM2-1.7B twin (F16) needs 5 GB of RAM", "only 2.15 GB is available"}},
+		{"disk", 64 << 30, 1 << 30, 0, "disk", []string{"needs " + units.Bytes(size+64<<20) + " of disk space", "only 1.07 GB is free"}},
+		{"cap", 64 << 30, 1 << 40, 1 << 30, "cache cap", []string{"takes " + units.Bytes(size), "cap of 1.07 GB", EnvCap}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := testCache(t, tc.capBytes)
-			c.AvailableRAM = func() uint64 { return tc.ram }
+			c.RAMCheck = func(catalog.Model, Quant) (int64, int64, bool) { return need, int64(tc.ram), need <= int64(tc.ram) }
 			c.FreeDisk = func(string) (uint64, error) { return tc.disk, nil }
 			_, err := c.Path(context.Background(), m, F16, nil)
 			var fe *FitError
@@ -185,7 +186,7 @@ func TestCacheRefuses(t *testing.T) {
 	}
 	// Enough of everything: the disk probe failing ("unknown") does not block a write.
 	c := testCache(t, 1<<30)
-	c.AvailableRAM = func() uint64 { return 64 << 30 }
+	c.RAMCheck = func(catalog.Model, Quant) (int64, int64, bool) { return 1, 64 << 30, true }
 	c.FreeDisk = func(string) (uint64, error) { return 0, errors.New("unknown") }
 	if _, err := c.Path(context.Background(), catalog.Tiny, Q4_0, nil); err != nil {
 		t.Errorf("with RAM and an unknown disk: %v", err)
@@ -226,7 +227,7 @@ func TestDefaultCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Dir != dir || c.CapBytes != 8<<30 || c.FreeDisk == nil || c.AvailableRAM == nil || c.AvailableRAM() == 0 {
+	if c.Dir != dir || c.CapBytes != 8<<30 || c.FreeDisk == nil || c.RAMCheck != nil {
 		t.Errorf("DefaultCache = %+v", c)
 	}
 	t.Setenv(EnvCap, "lots")

@@ -12,11 +12,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
+	"slmscope/engine/quant"
 )
 
 // FormatVersion changes whenever the writer's output changes; it is stored in every twin
@@ -31,35 +31,33 @@ const (
 	KeyTwinFormat = "slmscope.twin_format" // FormatVersion
 )
 
-// Quant is the storage type of a twin's weight matrices. Norms and biases are always F32.
-type Quant string
+// Quant is the storage type of a twin's weight matrices (norms and biases are always F32): the
+// app's one quantization type, so twins, estimates and screens share one spelling.
+type Quant = quant.Quant
 
 // The quantizations a twin can be written in.
 const (
-	F16  Quant = "f16"
-	Q8_0 Quant = "q8_0"
-	Q4_0 Quant = "q4_0"
+	F16  = quant.F16
+	Q8_0 = quant.Q8_0
+	Q4_0 = quant.Q4_0
 )
 
-// Quants lists the supported quantizations, largest first.
+// Quants lists the quantizations a twin can be written in, largest first.
 func Quants() []Quant { return []Quant{F16, Q8_0, Q4_0} }
 
 // ParseQuant accepts "f16", "q8_0", "Q4_0", ... and reports the choices when s is none of them.
 func ParseQuant(s string) (Quant, error) {
-	q := Quant(strings.ToLower(strings.TrimSpace(s)))
+	q := quant.Canonical(s)
 	for _, k := range Quants() {
 		if q == k {
 			return q, nil
 		}
 	}
-	return "", fmt.Errorf("unknown quantization %q: use f16, q8_0 or q4_0", s)
+	return "", fmt.Errorf("twins can be written as %s, not %q", quant.Join(Quants(), ", "), s)
 }
 
-// Label is the usual upper-case name: "F16", "Q8_0", "Q4_0".
-func (q Quant) Label() string { return strings.ToUpper(string(q)) }
-
 // tensorType is the ggml type used for 2-D weight matrices.
-func (q Quant) tensorType() (gguf.GGMLType, error) {
+func tensorType(q Quant) (gguf.GGMLType, error) {
 	switch q {
 	case F16:
 		return gguf.TypeF16, nil
@@ -68,11 +66,11 @@ func (q Quant) tensorType() (gguf.GGMLType, error) {
 	case Q4_0:
 		return gguf.TypeQ4_0, nil
 	}
-	return 0, fmt.Errorf("unknown quantization %q: use f16, q8_0 or q4_0", string(q))
+	return 0, fmt.Errorf("twins can be written as %s, not %q", quant.Join(Quants(), ", "), string(q))
 }
 
 // fileType is llama.cpp's general.file_type (enum llama_ftype) for q.
-func (q Quant) fileType() uint32 {
+func fileType(q Quant) uint32 {
 	switch q {
 	case Q8_0:
 		return 7 // LLAMA_FTYPE_MOSTLY_Q8_0
@@ -103,7 +101,7 @@ type layout struct {
 // FileName is the twin's file name: model, quantization and FormatVersion, e.g.
 // "smollm2-135m.q8_0.twin1.gguf".
 func FileName(m catalog.Model, q Quant) string {
-	return m.ID + "." + string(q) + ".twin" + strconv.Itoa(FormatVersion) + ".gguf"
+	return m.ID + "." + q.FileTag() + ".twin" + strconv.Itoa(FormatVersion) + ".gguf"
 }
 
 // Size returns the exact size in bytes of the twin Write would produce.
@@ -125,7 +123,7 @@ func newLayout(m catalog.Model, q Quant) (*layout, error) {
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("cannot write a twin: %w", err)
 	}
-	wt, err := q.tensorType()
+	wt, err := tensorType(q)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +136,7 @@ func newLayout(m catalog.Model, q Quant) (*layout, error) {
 	kvs := []gguf.KV{
 		{Key: "general.architecture", Value: gguf.String(a)},
 		{Key: "general.name", Value: gguf.String(m.Name + " twin")},
-		{Key: "general.file_type", Value: gguf.Uint32(q.fileType())},
+		{Key: "general.file_type", Value: gguf.Uint32(fileType(q))},
 		{Key: "general.quantization_version", Value: gguf.Uint32(2)},
 		{Key: KeyTwin, Value: gguf.Bool(true)},
 		{Key: KeyTwinOf, Value: gguf.String(m.ID)},

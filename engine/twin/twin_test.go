@@ -89,7 +89,7 @@ func TestWriteSizeAndParse(t *testing.T) {
 				{KeyTwinOf, m.ID},
 				{KeyTwinQuant, string(tc.q)},
 				{KeyTwinFormat, uint32(FormatVersion)},
-				{"general.file_type", tc.q.fileType()},
+				{"general.file_type", fileType(tc.q)},
 				{m.Arch + ".block_count", uint32(m.Layers)},
 				{m.Arch + ".embedding_length", uint32(m.Hidden)},
 				{m.Arch + ".attention.head_count_kv", uint32(m.KVHeads)},

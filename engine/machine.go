@@ -1,0 +1,324 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/estimate"
+	"slmscope/engine/quant"
+	"slmscope/engine/twin"
+	"slmscope/engine/units"
+	"slmscope/hwprobe"
+)
+
+// MachineState is the one picture of this machine that every screen, `slmscope
+// probe/project/report` and the lesson read: the hardware probe, the estimator's view of it,
+// the stored calibration, and notes (a cache moved aside, nothing measured yet). A screen
+// never keeps its own copy of these figures: it asks the Machine and observes it.
+type MachineState struct {
+	// Hardware is the probe's report (nil when the probe was skipped or failed).
+	Hardware *hwprobe.Report
+	// Machine is what the estimator uses. MeasuredBandwidthGBs is the newest measurement:
+	// the probe's per-boot cache, replaced by a calibration's or a Remeasure.
+	Machine estimate.Machine
+	// Key identifies the hardware in the calibration cache.
+	Key string
+	// Calibration is the stored calibration for Key (zero when nothing was measured).
+	Calibration estimate.Calibration
+	// Overhead is the memory overhead fitted on Calibration, for the fit rule.
+	Overhead estimate.Overhead
+	// Notes are sentences for people: a corrupt cache moved aside, an uncalibrated machine.
+	Notes []string
+	// Revision grows with every change of calibration or bandwidth (not with live RAM), so
+	// observers know when projections must be recomputed.
+	Revision int
+}
+
+// Calibrated says whether any measurement backs the projections.
+func (s MachineState) Calibrated() bool { return len(s.Calibration.Measurements) > 0 }
+
+// Fit is the one fit rule for catalog model m at quant q and context tokens on this machine
+// (see estimate.FitAt).
+func (s MachineState) Fit(m catalog.Model, q quant.Quant, context int) (estimate.Verdict, error) {
+	return estimate.FitAt(m, q, context, s.Machine, s.Overhead)
+}
+
+// BandwidthText says the memory bandwidth the projections use, and where it came from.
+func (s MachineState) BandwidthText() string {
+	if s.Machine.MeasuredBandwidthGBs <= 0 {
+		return fmt.Sprintf("memory bandwidth not measured (assumed %s)", units.GBps(estimate.AssumedBandwidthGBs))
+	}
+	src := "measured by slmscope's microbenchmark"
+	if s.Hardware != nil && s.Hardware.Bandwidth.Source != "" {
+		src = s.Hardware.Bandwidth.Source
+	}
+	return fmt.Sprintf("memory bandwidth %s (%s)", units.GBps(s.Machine.MeasuredBandwidthGBs), src)
+}
+
+// RAMText says the usable RAM and the total, on one scale: "22.6 GB usable of 24.4 GB".
+func (s MachineState) RAMText() string {
+	u := s.Machine.UsableRAM()
+	if u <= 0 {
+		return "RAM not measured"
+	}
+	t := s.Machine.RAMTotalBytes
+	if s.Machine.CgroupLimitBytes > 0 && s.Machine.CgroupLimitBytes < t {
+		t = s.Machine.CgroupLimitBytes
+	}
+	if t <= 0 {
+		return units.GB(u) + " usable"
+	}
+	return units.GB(u) + " usable of " + units.GB(t)
+}
+
+// MachineOptions says where LoadMachine reads from; the zero value probes this machine and
+// reads the user cache folder's calibration.
+type MachineOptions struct {
+	// CalibrationPath is the calibration cache file ("" = estimate.CachePath()).
+	CalibrationPath string
+	// NoProbe uses the machine stored with the calibration instead of probing.
+	NoProbe bool
+	// Probe replaces hwprobe.Probe (tests).
+	Probe func(ctx context.Context, o hwprobe.Options) (*hwprobe.Report, error)
+	// ProbeOptions are passed to the probe.
+	ProbeOptions hwprobe.Options
+}
+
+// LoadMachine probes this machine (unless NoProbe), reads its calibration and combines them:
+// the probe's bandwidth when it has one, else the calibration's. A corrupt cache is moved
+// aside by estimate and said in Notes, as is a machine with nothing measured (with NoProbe
+// and no calibration the Machine is then empty: the caller decides whether that is usable).
+func LoadMachine(ctx context.Context, o MachineOptions) (MachineState, error) {
+	var s MachineState
+	path := o.CalibrationPath
+	if path == "" {
+		p, err := estimate.CachePath()
+		if err != nil {
+			return s, err
+		}
+		path = p
+	}
+	if !o.NoProbe {
+		probe := o.Probe
+		if probe == nil {
+			probe = hwprobe.Probe
+		}
+		hw, err := probe(ctx, o.ProbeOptions)
+		if err != nil {
+			return s, err
+		}
+		s.Hardware, s.Machine, s.Key = hw, estimate.MachineFromReport(hw), estimate.HardwareKey(hw)
+	}
+	cal, err := estimate.LoadCalibration(path, s.Key)
+	switch {
+	case err == nil:
+		s.Calibration = cal
+		if o.NoProbe {
+			s.Machine, s.Key = cal.Machine, cal.Key
+		} else if s.Machine.MeasuredBandwidthGBs == 0 {
+			s.Machine.MeasuredBandwidthGBs = cal.Machine.MeasuredBandwidthGBs
+		}
+	case errors.Is(err, estimate.ErrNoCalibration):
+		if err != estimate.ErrNoCalibration { // a corrupt cache was moved aside: say so
+			s.Notes = append(s.Notes, err.Error())
+		}
+		s.Notes = append(s.Notes, UncalibratedNote)
+	default:
+		return s, err
+	}
+	s.Overhead = estimate.FitOverhead(s.Calibration.Measurements, catalog.All())
+	return s, nil
+}
+
+// Machine holds the current MachineState for a whole process and tells observers when it
+// changes. It is safe for concurrent use; observers run on the goroutine that made the
+// change (the UI wraps them in its job adapters).
+type Machine struct {
+	// CalibrationPath is where calibrations are saved ("" = estimate.CachePath()).
+	CalibrationPath string
+	// Save replaces estimate.SaveCalibration (tests).
+	Save func(path string, c estimate.Calibration) error
+
+	mu        sync.Mutex
+	state     MachineState
+	loaded    bool
+	observers map[int]func(MachineState)
+	next      int
+}
+
+// Load reads the machine (see LoadMachine) and publishes it.
+func (h *Machine) Load(ctx context.Context, o MachineOptions) (MachineState, error) {
+	if o.CalibrationPath == "" {
+		o.CalibrationPath = h.CalibrationPath
+	}
+	s, err := LoadMachine(ctx, o)
+	if err != nil {
+		return s, err
+	}
+	h.publish(func(cur *MachineState) { s.Revision = cur.Revision + 1; *cur = s })
+	return s, nil
+}
+
+// Current returns the state and whether it was loaded yet.
+func (h *Machine) Current() (MachineState, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.state, h.loaded
+}
+
+// Observe calls f with every new state until the returned function is called.
+func (h *Machine) Observe(f func(MachineState)) (stop func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.observers == nil {
+		h.observers = map[int]func(MachineState){}
+	}
+	id := h.next
+	h.next++
+	h.observers[id] = f
+	return func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		delete(h.observers, id)
+	}
+}
+
+// publish changes the state under the lock, then tells the observers outside it.
+func (h *Machine) publish(change func(*MachineState)) MachineState {
+	h.mu.Lock()
+	change(&h.state)
+	h.loaded = true
+	s := h.state
+	obs := make([]func(MachineState), 0, len(h.observers))
+	for _, f := range h.observers {
+		obs = append(obs, f)
+	}
+	h.mu.Unlock()
+	for _, f := range obs {
+		f(s)
+	}
+	return s
+}
+
+// AddCalibration merges fresh measurements into the stored calibration (estimate's one merge
+// rule), saves it, takes a newly measured bandwidth, and publishes the result. A failed save
+// is returned, but the new figures are published all the same.
+func (h *Machine) AddCalibration(fresh estimate.Calibration) (MachineState, error) {
+	var saveErr error
+	s := h.publish(func(cur *MachineState) {
+		if fresh.Key == "" {
+			fresh.Key = cur.Key
+		}
+		merged := estimate.MergeCalibration(cur.Calibration, fresh)
+		saveErr = h.save(merged)
+		cur.Calibration = merged
+		cur.Overhead = estimate.FitOverhead(merged.Measurements, catalog.All())
+		if bw := fresh.Machine.MeasuredBandwidthGBs; bw > 0 {
+			setBandwidth(cur, hwprobe.Bandwidth{ReadGBps: bw, Source: "re-measured at " + fresh.When.Local().Format("15:04") + " before the calibration"})
+		}
+		cur.Notes = dropUncalibratedNote(cur.Notes)
+		cur.Revision++
+	})
+	return s, saveErr
+}
+
+// SetBandwidth publishes a new bandwidth measurement (the Hardware screen's Remeasure).
+func (h *Machine) SetBandwidth(bw hwprobe.Bandwidth) MachineState {
+	return h.publish(func(cur *MachineState) {
+		if bw.ReadGBps <= 0 {
+			return
+		}
+		setBandwidth(cur, bw)
+		cur.Revision++
+	})
+}
+
+// SetRAM publishes a live RAM reading (the Hardware screen's refresh); it does not bump
+// Revision.
+func (h *Machine) SetRAM(ram hwprobe.RAM) MachineState {
+	return h.publish(func(cur *MachineState) {
+		if cur.Hardware != nil {
+			hw := *cur.Hardware
+			hw.RAM = ram
+			cur.Hardware = &hw
+		}
+		cur.Machine.RAMTotalBytes = int64(ram.TotalBytes)
+		cur.Machine.RAMAvailableBytes = int64(ram.AvailableBytes)
+		cur.Machine.CgroupLimitBytes = int64(ram.CgroupLimitBytes)
+	})
+}
+
+func setBandwidth(cur *MachineState, bw hwprobe.Bandwidth) {
+	cur.Machine.MeasuredBandwidthGBs = bw.ReadGBps
+	if cur.Hardware != nil {
+		hw := *cur.Hardware
+		if bw.TriadGBps == 0 && bw.ReadGBps == hw.Bandwidth.ReadGBps {
+			bw.TriadGBps = hw.Bandwidth.TriadGBps
+		}
+		if bw.MeasuredAt.IsZero() {
+			bw.MeasuredAt = time.Now()
+		}
+		hw.Bandwidth = bw
+		cur.Hardware = &hw
+	}
+}
+
+func (h *Machine) save(c estimate.Calibration) error {
+	path := h.CalibrationPath
+	if path == "" {
+		p, err := estimate.CachePath()
+		if err != nil {
+			return err
+		}
+		path = p
+	}
+	save := h.Save
+	if save == nil {
+		save = estimate.SaveCalibration
+	}
+	return save(path, c)
+}
+
+func dropUncalibratedNote(notes []string) []string {
+	var out []string
+	for _, n := range notes {
+		if n != UncalibratedNote {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// UncalibratedNote is said wherever projections rest on no measurement of this machine.
+const UncalibratedNote = "uncalibrated: nothing measured on this machine yet; run `slmscope calibrate` (or press Measure this machine) for calibrated projections"
+
+// NewTwinCache returns the user's twin cache with the one fit rule as its RAM check: a twin
+// that would not fit this machine at twin.RunContext is refused before it is written.
+func NewTwinCache(s MachineState) (*twin.Cache, error) {
+	c, err := twin.DefaultCache()
+	if err != nil {
+		return nil, err
+	}
+	c.RAMCheck = func(m catalog.Model, q quant.Quant) (need, have int64, fits bool) {
+		v, err := s.Fit(m, q, twin.RunContext)
+		if err != nil || v.Placement == estimate.PlaceUnknown {
+			return 0, 0, true
+		}
+		return v.NeedBytes, v.AvailableBytes, v.Fits
+	}
+	return c, nil
+}
+
+// TwinCacheHere is NewTwinCache for this machine as a quick probe (no bandwidth run) sees
+// it: for commands that write twins without a loaded Machine.
+func TwinCacheHere(ctx context.Context) (*twin.Cache, error) {
+	s, err := LoadMachine(ctx, MachineOptions{ProbeOptions: hwprobe.Options{SkipBandwidth: true}})
+	if err != nil {
+		return twin.DefaultCache() // no probe, no RAM check: the write itself still checks disk and cap
+	}
+	return NewTwinCache(s)
+}

@@ -1,0 +1,88 @@
+// Package quant names quantizations once for the whole app. A Quant is the canonical,
+// upper-case name llama.cpp and model cards use ("F16", "Q8_0", "Q4_K_M"); user input and old
+// files are parsed at the edges with Parse, and every map, preference and comparison uses the
+// canonical value.
+package quant
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Quant is a quantization: a plain ggml type name ("Q8_0", "Q4_K", "F16") means every 2-D
+// weight matrix in that type, as `llama-quantize --pure` and slmscope's twins write them;
+// "Q4_K_M", "Q5_K_M", ... are llama.cpp's per-tensor recipes.
+type Quant string
+
+// The quantizations slmscope knows by name.
+const (
+	F32    Quant = "F32"
+	BF16   Quant = "BF16"
+	F16    Quant = "F16"
+	Q8_0   Quant = "Q8_0"
+	Q6_K   Quant = "Q6_K"
+	Q5_K_M Quant = "Q5_K_M"
+	Q5_K   Quant = "Q5_K"
+	Q4_K_M Quant = "Q4_K_M"
+	Q4_K   Quant = "Q4_K"
+	Q4_0   Quant = "Q4_0"
+	Q3_K   Quant = "Q3_K"
+	Q2_K   Quant = "Q2_K"
+)
+
+// known lists every name Parse accepts, in the order the app shows them (largest first).
+var known = []Quant{F32, BF16, F16, Q8_0, Q6_K, Q5_K_M, Q5_K, Q4_K_M, Q4_K, Q4_0, Q3_K, Q2_K}
+
+// Known returns the quantizations Parse accepts, largest first.
+func Known() []Quant { return append([]Quant(nil), known...) }
+
+// Parse reads a user's or a file's spelling ("q4_k_m", " BF16 ") and returns the canonical
+// Quant, or an error that lists the names that exist.
+func Parse(s string) (Quant, error) {
+	q := Canonical(s)
+	for _, k := range known {
+		if q == k {
+			return q, nil
+		}
+	}
+	return "", fmt.Errorf("unknown quantization %q: use one of %s", s, Join(known, ", "))
+}
+
+// Canonical upper-cases and trims s without checking that the name is known; it is for
+// reading stored values written by older versions (lower-case "q8_0"), which stay readable
+// even when a later version drops a name.
+func Canonical(s string) Quant { return Quant(strings.ToUpper(strings.TrimSpace(s))) }
+
+// String is the canonical name.
+func (q Quant) String() string { return string(q) }
+
+// FileTag is the lower-case form used in file names ("q8_0").
+func (q Quant) FileTag() string { return strings.ToLower(string(q)) }
+
+// UnmarshalText canonicalises stored spellings, so "q8_0" in an old cache reads as Q8_0.
+func (q *Quant) UnmarshalText(b []byte) error {
+	*q = Canonical(string(b))
+	return nil
+}
+
+// Join writes qs separated by sep.
+func Join(qs []Quant, sep string) string {
+	parts := make([]string, len(qs))
+	for i, q := range qs {
+		parts[i] = string(q)
+	}
+	return strings.Join(parts, sep)
+}
+
+// ParseList reads a comma-separated list ("q8_0,Q4_K_M").
+func ParseList(s string) ([]Quant, error) {
+	var out []Quant
+	for _, part := range strings.Split(s, ",") {
+		q, err := Parse(part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
