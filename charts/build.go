@@ -3,6 +3,7 @@ package charts
 import (
 	"fmt"
 	"math"
+	"slmscope/engine/units"
 	"sort"
 	"strings"
 )
@@ -246,28 +247,11 @@ func TokenLatency(latMs []float64, opt LatencyOptions) Chart {
 	}
 	c.Series = append(c.Series, s)
 	sort.Float64s(valid)
-	p50, p95 := Percentile(valid, 50), Percentile(valid, 95)
+	p50, p95 := units.PercentileSorted(valid, 50), units.PercentileSorted(valid, 95)
 	c.Limits = append(c.Limits,
 		Limit{Orientation: Horizontal, Value: p50, Label: "p50 " + FormatValue(p50, UnitMillis), Color: "#009e73"},
 		Limit{Orientation: Horizontal, Value: p95, Label: "p95 " + FormatValue(p95, UnitMillis), Color: "#d55e00"})
 	return c
-}
-
-// Percentile returns the p-th percentile (0–100) of sorted values by linear interpolation.
-func Percentile(sorted []float64, p float64) float64 {
-	if len(sorted) == 0 {
-		return math.NaN()
-	}
-	if len(sorted) == 1 || p <= 0 {
-		return sorted[0]
-	}
-	if p >= 100 {
-		return sorted[len(sorted)-1]
-	}
-	r := p / 100 * float64(len(sorted)-1)
-	i := int(r)
-	f := r - float64(i)
-	return sorted[i] + f*(sorted[i+1]-sorted[i])
 }
 
 // Roofline returns a reference series y = bandwidth / (x · bytesPerParam): the tokens per

@@ -227,7 +227,7 @@ func Bench(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 		for i, r := range res.Runs {
 			xs[i] = f(r)
 		}
-		return median(xs)
+		return units.Median(xs)
 	}
 	res.WorkerStartMs = med(func(r BenchRun) float64 { return r.WorkerStartMs })
 	res.LoadMs = med(func(r BenchRun) float64 { return r.LoadMs })
@@ -275,9 +275,6 @@ func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {
 		AvgPowerW: watts, PowerSource: powerSrc, Device: runDevice(w.Ready.Devices, info.GPULayers),
 	}, w.Ready.LlamaVersion, nil
 }
-
-// median of xs (interpolated between the middle two for an even count).
-func median(xs []float64) float64 { return Percentile(xs, 50) }
 
 func baseName(p string) string {
 	i := strings.LastIndexAny(p, `/\`)

@@ -15,6 +15,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf/ggufbad"
 	"slmscope/engine/twin"
+	"slmscope/engine/units"
 	"slmscope/engine/worker"
 )
 
@@ -356,7 +357,7 @@ func TestSmolLM2TwinBench(t *testing.T) {
 		t.Errorf("incomplete result: %+v", res)
 	}
 	t.Logf("SmolLM2-135M Q8_0 twin: gen %.1f tok/s (llama.cpp %.1f), prompt %.0f tok/s, load %.0f ms, peak %s",
-		res.GenTPS, res.LlamaGenTPS, res.PromptTPS, res.LoadMs, engine.FormatBytes(res.PeakRSSBytes))
+		res.GenTPS, res.LlamaGenTPS, res.PromptTPS, res.LoadMs, units.BytesU(res.PeakRSSBytes))
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
+	"slmscope/engine/units"
 	"slmscope/engine/wire"
 )
 
@@ -79,23 +79,7 @@ func (r *Result) TokenMsPercentile(p float64) float64 {
 	for i, g := range r.Gaps {
 		ms[i] = float64(g.Nanoseconds()) / 1e6
 	}
-	return Percentile(ms, p)
-}
-
-// Percentile is the nearest-rank-interpolated percentile of xs (0..100); xs is not modified.
-func Percentile(xs []float64, p float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	pos := p / 100 * float64(len(s)-1)
-	lo := int(pos)
-	if lo >= len(s)-1 {
-		return s[len(s)-1]
-	}
-	frac := pos - float64(lo)
-	return s[lo] + frac*(s[lo+1]-s[lo])
+	return units.Percentile(ms, p)
 }
 
 // cancelGrace is how long a cancelled generation may take to stop before the worker is killed

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slmscope/engine/units"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -40,8 +41,8 @@ func TestPercentile(t *testing.T) {
 		{[]float64{10, 20}, 50, 15},
 	}
 	for _, tt := range tests {
-		if got := Percentile(tt.xs, tt.p); got != tt.want {
-			t.Errorf("Percentile(%v, %v) = %v, want %v", tt.xs, tt.p, got, tt.want)
+		if got := units.Percentile(tt.xs, tt.p); got != tt.want {
+			t.Errorf("units.Percentile(%v, %v) = %v, want %v", tt.xs, tt.p, got, tt.want)
 		}
 	}
 }
@@ -49,14 +50,14 @@ func TestPercentile(t *testing.T) {
 func TestFormat(t *testing.T) {
 	counts := map[int64]string{134_515_008: "135M", 1_711_376_384: "1.71B", 70_553_706_496: "70.6B", 405_000_000_000: "405B", 999: "999"}
 	for n, want := range counts {
-		if got := FormatCount(n); got != want {
-			t.Errorf("FormatCount(%d) = %q, want %q", n, got, want)
+		if got := units.Params(n); got != want {
+			t.Errorf("units.Params(%d) = %q, want %q", n, got, want)
 		}
 	}
 	bytes := map[uint64]string{512: "512 B", 1536: "1.5 KiB", 144_800_000: "138.1 MiB", 16 << 30: "16.0 GiB"}
 	for n, want := range bytes {
-		if got := FormatBytes(n); got != want {
-			t.Errorf("FormatBytes(%d) = %q, want %q", n, got, want)
+		if got := units.BytesU(n); got != want {
+			t.Errorf("units.BytesU(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slmscope/engine/units"
 	"strings"
 	"sync"
 	"time"
@@ -176,7 +177,7 @@ func MeasureBandwidth(ctx context.Context, bufferBytes uint64, threads int) (Ban
 		ReadGBps: bestRead, TriadGBps: bestTriad, Threads: threads, BufferBytes: uint64(3*n) * 8, Passes: passes,
 		Seconds: time.Since(start).Seconds(), MeasuredAt: time.Now(),
 		Source: fmt.Sprintf("measured by slmscope's Go microbenchmark: %d threads over %s, best of %d passes",
-			threads, FormatBytes(uint64(3*n)*8), passes),
+			threads, units.BytesU(uint64(3*n)*8), passes),
 	}, nil
 }
 

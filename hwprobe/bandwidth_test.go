@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slmscope/engine/units"
 	"strings"
 	"testing"
 )
@@ -23,7 +24,7 @@ func TestMeasureBandwidthSane(t *testing.T) {
 	if bw.Passes < 3 || bw.BufferBytes == 0 || bw.BufferBytes > 96<<20 || !strings.Contains(bw.Source, "best of") {
 		t.Errorf("measurement details wrong: %+v", bw)
 	}
-	t.Logf("read %.1f GB/s, triad %.1f GB/s over %s, %d passes, %.2f s", bw.ReadGBps, bw.TriadGBps, FormatBytes(bw.BufferBytes), bw.Passes, bw.Seconds)
+	t.Logf("read %.1f GB/s, triad %.1f GB/s over %s, %d passes, %.2f s", bw.ReadGBps, bw.TriadGBps, units.BytesU(bw.BufferBytes), bw.Passes, bw.Seconds)
 }
 
 func TestMeasureBandwidthErrors(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slmscope/engine/units"
 
 	"github.com/shirou/gopsutil/v3/mem"
 )
@@ -77,25 +78,11 @@ func memoryWith(ctx context.Context, opts Options) (RAM, error) {
 			r.AvailableBytes = min(r.AvailableBytes, free)
 			r.Source += " capped by cgroup " + cg.Source
 		} else if cg.Limit > 0 {
-			r.CgroupNote = fmt.Sprintf("cgroup limit %s is above physical RAM, so it does not cap anything", FormatBytes(cg.Limit))
+			r.CgroupNote = fmt.Sprintf("cgroup limit %s is above physical RAM, so it does not cap anything", units.BytesU(cg.Limit))
 		}
 	}
 	if r.TotalBytes >= r.AvailableBytes {
 		r.UsedBytes = r.TotalBytes - r.AvailableBytes
 	}
 	return r, nil
-}
-
-// FormatBytes renders a byte count in binary units for messages ("7.5 GiB").
-func FormatBytes(b uint64) string {
-	const unit = 1024
-	if b < unit {
-		return fmt.Sprintf("%d B", b)
-	}
-	div, exp := uint64(unit), 0
-	for n := b / unit; n >= unit && exp < 5; n /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(b)/float64(div), "KMGTPE"[exp])
 }

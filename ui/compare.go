@@ -20,6 +20,7 @@ import (
 	"slmscope/engine/estimate"
 	"slmscope/engine/report"
 	"slmscope/engine/twin"
+	"slmscope/engine/units"
 	"slmscope/hwprobe"
 )
 
@@ -376,10 +377,10 @@ func machineText(m estimate.Machine, hw *hwprobe.Report) string {
 		parts = append(parts, fmt.Sprintf("%s (%d cores)", m.CPUName, m.CPUCores))
 	}
 	if r := m.UsableRAM(); r > 0 {
-		parts = append(parts, "RAM usable "+estimate.HumanBytes(r))
+		parts = append(parts, "RAM usable "+units.Bytes(r))
 	}
 	for _, g := range m.GPUs {
-		parts = append(parts, fmt.Sprintf("GPU %s %s", g.Name, estimate.HumanBytes(g.TotalBytes)))
+		parts = append(parts, fmt.Sprintf("GPU %s %s", g.Name, units.Bytes(g.TotalBytes)))
 	}
 	if m.MeasuredBandwidthGBs > 0 {
 		src := "measured by slmscope's microbenchmark"
@@ -528,7 +529,7 @@ func (s *compareScreen) measurable(p estimate.Projection) (bool, string) {
 		return false, err.Error()
 	}
 	if avail := s.machine.UsableRAM(); avail > 0 && need > avail {
-		return false, fmt.Sprintf("its twin needs %s of RAM and %s is usable", estimate.HumanBytes(need), estimate.HumanBytes(avail))
+		return false, fmt.Sprintf("its twin needs %s of RAM and %s is usable", units.Bytes(need), units.Bytes(avail))
 	}
 	if !p.Fits {
 		return false, "it does not fit in this machine's memory"

@@ -22,6 +22,7 @@ import (
 	"slmscope/engine/estimate"
 	"slmscope/engine/report"
 	"slmscope/engine/twin"
+	"slmscope/engine/units"
 	"slmscope/hwprobe"
 )
 
@@ -250,7 +251,7 @@ func (j *compareMeasureJob) run() {
 	merged := mergeCalibration(j.old, fresh)
 	serr := j.s.src.saveCal(merged)
 	msg := fmt.Sprintf("Measured %s: %.1f tok/s generation, %.0f ms to first token, peak memory %s (twin: real speed, random words).",
-		label, m.GenTPS, m.TTFTMs, estimate.HumanBytes(m.PeakRSSBytes))
+		label, m.GenTPS, m.TTFTMs, units.Bytes(m.PeakRSSBytes))
 	deliverCalibration(j.s, merged, msg, serr, " Not saved for next time: ")
 }
 

@@ -20,6 +20,7 @@ import (
 	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/twin"
+	"slmscope/engine/units"
 )
 
 // liveRunTitle names the screen in the navigation.
@@ -294,7 +295,7 @@ func (l *liveRun) applyChoices(mc modelChoices) {
 	}
 	note := ""
 	if mc.avail > 0 {
-		note = fmt.Sprintf("Twins listed fit in the %s of memory available (%s).", engine.FormatBytes(mc.avail), mc.availSrc)
+		note = fmt.Sprintf("Twins listed fit in the %s of memory available (%s).", units.BytesU(mc.avail), mc.availSrc)
 	}
 	if len(mc.tooBig) > 0 {
 		note += fmt.Sprintf(" %d larger models need more memory than that at %s; the Compare screen projects them.", len(mc.tooBig), mc.quant)
@@ -476,8 +477,8 @@ func (l *liveRun) showStats(sum *engine.RunSummary) {
 	r := sum.Result
 	rows := [][3]string{
 		{"Model", sum.Model.Label, sum.Model.Path},
-		{"Params", engine.FormatCount(sum.Model.Params), "counted from the file's tensors"},
-		{"File", engine.FormatBytes(uint64(sum.Model.Bytes)) + ", " + strings.ToUpper(sum.Model.Quant), ""},
+		{"Params", units.Params(sum.Model.Params), "counted from the file's tensors"},
+		{"File", units.BytesU(uint64(sum.Model.Bytes)) + ", " + strings.ToUpper(sum.Model.Quant), ""},
 		{"Threads", strconv.Itoa(sum.Threads), fmt.Sprintf("context %d", sum.Info.Context)},
 		{"llama.cpp", "v" + sum.LlamaVersion, "runtime version checked by the worker"},
 	}
@@ -497,7 +498,7 @@ func (l *liveRun) showStats(sum *engine.RunSummary) {
 	)
 	peak := "unknown on this OS"
 	if r.Stats.PeakRSSBytes > 0 {
-		peak = engine.FormatBytes(r.Stats.PeakRSSBytes)
+		peak = units.BytesU(r.Stats.PeakRSSBytes)
 	}
 	rows = append(rows, [3]string{"Peak memory", peak, "measured: worker's peak resident set"})
 	if sum.Model.Twin {

@@ -6,8 +6,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 
-	"slmscope/engine"
 	"slmscope/engine/twin"
+	"slmscope/engine/units"
 )
 
 // updateCacheNote shows how much the twin cache holds, read off the UI goroutine.
@@ -21,7 +21,7 @@ func (l *liveRun) updateCacheNote() {
 			case uerr != nil:
 				text = "Twin cache: " + uerr.Error()
 			default:
-				text = fmt.Sprintf("Twin cache: %s of its %s cap, in %s.", engine.FormatBytes(uint64(used)), engine.FormatBytes(uint64(c.CapBytes)), c.Dir)
+				text = fmt.Sprintf("Twin cache: %s of its %s cap, in %s.", units.BytesU(uint64(used)), units.BytesU(uint64(c.CapBytes)), c.Dir)
 			}
 		} else {
 			text = "Twin cache: " + err.Error()

@@ -11,6 +11,7 @@ import (
 
 	"slmscope/charts"
 	"slmscope/engine"
+	"slmscope/engine/units"
 )
 
 // flushEvery batches token updates: one UI refresh per ~30 ms however fast tokens arrive.
@@ -146,7 +147,7 @@ func (j *liveRunJob) flush() {
 			l.latency.SetChart(latency)
 		}
 		if rss > 0 {
-			l.memory.SetText(fmt.Sprintf("Worker memory %s now, %s peak (measured: resident set)", engine.FormatBytes(rss), engine.FormatBytes(peak)))
+			l.memory.SetText(fmt.Sprintf("Worker memory %s now, %s peak (measured: resident set)", units.BytesU(rss), units.BytesU(peak)))
 		}
 	})
 }

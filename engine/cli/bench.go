@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"slmscope/engine"
+	"slmscope/engine/units"
 )
 
 func init() {
@@ -80,7 +81,7 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 		twin = " — twin: real speed, random words"
 	}
 	fmt.Fprintf(tw, "%s%s\n", r.Model, twin)
-	row("file", fmt.Sprintf("%s, %s params, %s", engine.FormatBytes(uint64(r.FileBytes)), engine.FormatCount(r.Params), r.Quant), r.Path)
+	row("file", fmt.Sprintf("%s, %s params, %s", units.BytesU(uint64(r.FileBytes)), units.Params(r.Params), r.Quant), r.Path)
 	row("llama.cpp", "v"+r.LlamaVersion, fmt.Sprintf("%d threads, context %d", r.Threads, r.Context))
 	row("worker start", fmt.Sprintf("%.0f ms", r.WorkerStartMs), "measured: process start to llama.cpp ready")
 	row("model load", fmt.Sprintf("%.0f ms", r.LoadMs), "measured: llama.cpp load + context creation")
@@ -90,7 +91,7 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 	row("per-token latency", fmt.Sprintf("p50 %.1f ms, p95 %.1f ms", r.TokenMsP50, r.TokenMsP95), "measured between tokens")
 	peak := "unknown on this OS"
 	if r.PeakRSSBytes > 0 {
-		peak = engine.FormatBytes(r.PeakRSSBytes)
+		peak = units.BytesU(r.PeakRSSBytes)
 	}
 	row("peak memory", peak, "measured: worker's peak resident set")
 	fmt.Fprintf(tw, "medians over %d runs\n", r.Repeats)

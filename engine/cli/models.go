@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"slmscope/engine/catalog"
+	"slmscope/engine/units"
 )
 
 func init() {
@@ -55,8 +56,8 @@ func modelsCommand(args []string, stdout, stderr io.Writer) int {
 			notes = append(notes, fmt.Sprintf("[%d] %s: %s", len(notes)+1, m.ID, note))
 			mark = fmt.Sprintf("[%d]", len(notes))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d/%d\t%s\t%s (%d)\t%s\t%s\n", m.ID, m.Name, humanCount(m.Params),
-			m.Layers, m.Hidden, m.Heads, m.KVHeads, humanCtx(m.Context), m.Tokenizer, m.Vocab, m.Arch, mark)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d/%d\t%s\t%s (%d)\t%s\t%s\n", m.ID, m.Name, units.Params(m.Params),
+			m.Layers, m.Hidden, m.Heads, m.KVHeads, units.Tokens(m.Context), m.Tokenizer, m.Vocab, m.Arch, mark)
 	}
 	tw.Flush()
 	fmt.Fprintln(stdout)
@@ -76,25 +77,4 @@ func joinNotes(a, b string) string {
 		return a
 	}
 	return a + "; " + b
-}
-
-// humanCount writes a parameter count the way model cards do: 135M, 1.7B, 405B.
-func humanCount(n int64) string {
-	switch {
-	case n >= 1e11:
-		return fmt.Sprintf("%.0fB", float64(n)/1e9)
-	case n >= 1e9:
-		return fmt.Sprintf("%.3gB", float64(n)/1e9)
-	case n >= 1e6:
-		return fmt.Sprintf("%.0fM", float64(n)/1e6)
-	}
-	return fmt.Sprint(n)
-}
-
-// humanCtx writes a context length as 8K, 128K.
-func humanCtx(n int) string {
-	if n >= 1024 && n%1024 == 0 {
-		return fmt.Sprintf("%dK", n/1024)
-	}
-	return fmt.Sprint(n)
 }

@@ -14,6 +14,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
+	"slmscope/engine/units"
 )
 
 func init() {
@@ -165,7 +166,7 @@ func printProjections(w io.Writer, rep projectReport, ctxLen, prompt int) {
 			cost = fmt.Sprintf("%.3f %s", p.Cost.TotalPerMTok, p.Cost.Currency)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%.2fB\t%s\t%s\t%s (%s–%s)\t%s\t%s\t%s\n", p.ID, p.Quant, float64(p.Params)/1e9,
-			estimate.HumanBytes(p.MemoryBytes), fits, tps(p.DecodeTPS), tps(p.DecodeTPSLow), tps(p.DecodeTPSHigh), ttft, cost, p.Label())
+			units.Bytes(p.MemoryBytes), fits, tps(p.DecodeTPS), tps(p.DecodeTPSLow), tps(p.DecodeTPSHigh), ttft, cost, p.Label())
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\nmeasured = a run of that model and quant on this machine; projected = fitted on this machine's runs;")
@@ -198,7 +199,7 @@ func printValidation(w io.Writer, v estimate.Validation) {
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "MODEL\tQUANT\tCONTEXT\tESTIMATED\tMEASURED PEAK RSS\tERROR")
 	for _, c := range v.Memory {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%+.1f%%\n", c.ID, c.Quant, c.Context, estimate.HumanBytes(c.EstimatedBytes), estimate.HumanBytes(c.MeasuredPeakRSSBytes), c.ErrorPct)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%+.1f%%\n", c.ID, c.Quant, c.Context, units.Bytes(c.EstimatedBytes), units.Bytes(c.MeasuredPeakRSSBytes), c.ErrorPct)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "memory error: median %.1f%%, worst %.1f%%\n", v.MedianAbsMemoryErrorPct, v.MaxAbsMemoryErrorPct)

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slmscope/engine/units"
 	"strings"
 )
 
@@ -99,7 +100,7 @@ func CostPerMillion(tps float64, power Power, s CostSettings) Cost {
 	c.KWhPerMTok = power.Watts * seconds / 3.6e6
 	c.EnergyPerMTok = c.KWhPerMTok * s.PricePerKWh
 	c.Basis = fmt.Sprintf("%.1f W × %s per million tokens = %.3f kWh × %.2f %s/kWh (%s)",
-		power.Watts, humanDuration(seconds), c.KWhPerMTok, s.PricePerKWh, s.Currency, power.Basis)
+		power.Watts, units.Duration(seconds), c.KWhPerMTok, s.PricePerKWh, s.Currency, power.Basis)
 	if s.HardwarePrice > 0 && s.LifetimeYears > 0 && s.HoursPerDay > 0 {
 		useSeconds := s.LifetimeYears * 365 * s.HoursPerDay * 3600
 		c.HardwarePerMTok = s.HardwarePrice * seconds / useSeconds
@@ -107,16 +108,6 @@ func CostPerMillion(tps float64, power Power, s CostSettings) Cost {
 	}
 	c.TotalPerMTok = c.EnergyPerMTok + c.HardwarePerMTok
 	return c
-}
-
-func humanDuration(sec float64) string {
-	switch {
-	case sec >= 3600:
-		return fmt.Sprintf("%.1f h", sec/3600)
-	case sec >= 60:
-		return fmt.Sprintf("%.1f min", sec/60)
-	}
-	return fmt.Sprintf("%.1f s", sec)
 }
 
 // APIPrice is one hosted model's list price per million tokens.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 )
 
 // linearFit is a weighted least-squares fit of y ≈ X·θ with a Gaussian prior on θ:
@@ -93,18 +92,4 @@ func rms(xs []float64) float64 {
 		s += x * x
 	}
 	return math.Sqrt(s / float64(len(xs)))
-}
-
-// median of xs (0 for none); xs is not modified.
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }

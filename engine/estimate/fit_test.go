@@ -11,6 +11,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/quant"
+	"slmscope/engine/units"
 )
 
 // noise returns a deterministic pseudo-random value in [-1, 1] for index i.
@@ -142,7 +143,7 @@ func TestFitOverheadRecoversSyntheticParameters(t *testing.T) {
 		t.Errorf("fit %+v, want %+v", o, truth)
 	}
 	if o.ResidualRMSBytes > 3e6 {
-		t.Errorf("residual %s, noise was ±2 MB", HumanBytes(int64(o.ResidualRMSBytes)))
+		t.Errorf("residual %s, noise was ±2 MB", units.Bytes(int64(o.ResidualRMSBytes)))
 	}
 	// No usable runs: the documented prior.
 	if d := FitOverhead(nil, nil); d.Points != 0 || d.BaseBytes != DefaultOverhead().BaseBytes {
@@ -214,7 +215,7 @@ func TestOverheadOnDevMachineTwins(t *testing.T) {
 			t.Fatal(err)
 		}
 		if e := 100 * float64(mem.TotalBytes-m.PeakRSSBytes) / float64(m.PeakRSSBytes); math.Abs(e) > 10 {
-			t.Errorf("%s %s: prior estimate %s vs measured %s (%+.1f%%)", m.ModelID, m.Quant, HumanBytes(mem.TotalBytes), HumanBytes(m.PeakRSSBytes), e)
+			t.Errorf("%s %s: prior estimate %s vs measured %s (%+.1f%%)", m.ModelID, m.Quant, units.Bytes(mem.TotalBytes), units.Bytes(m.PeakRSSBytes), e)
 		}
 	}
 	v := Validate(Machine{}, cal, nil)

@@ -8,6 +8,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
 	"slmscope/engine/quant"
+	"slmscope/engine/units"
 )
 
 // KVCacheBytes is the key/value cache size: 2 (keys and values) · layers · KV heads · head
@@ -224,7 +225,7 @@ func fitOverheadSamples(ss []overheadSample) (Overhead, error) {
 	}
 	o.ResidualRMSBytes = rms(res)
 	o.Basis = fmt.Sprintf("overhead fitted on %d measured run(s): %s + %.2f B·context·hidden + %.0f B·vocab + %.1f B·ffn·ubatch + %.2f × repacked Q4 weights (fit error %s RMS)",
-		len(ss), HumanBytes(int64(o.BaseBytes)), o.PerCtxHidden, o.PerVocab, o.PerFFNUBatch, o.RepackShare, HumanBytes(int64(o.ResidualRMSBytes)))
+		len(ss), units.Bytes(int64(o.BaseBytes)), o.PerCtxHidden, o.PerVocab, o.PerFFNUBatch, o.RepackShare, units.Bytes(int64(o.ResidualRMSBytes)))
 	return o, nil
 }
 
@@ -288,13 +289,13 @@ func EstimateMemory(m catalog.Model, qt quant.Quant, context int, kvType string,
 		Context:       context, KVType: strings.ToUpper(kvType), Weights: w,
 	}
 	mem.Basis = fmt.Sprintf("weights %s (%s, exact per tensor) + KV cache %s (%d tokens, %s) + overhead %s (%s)",
-		HumanBytes(w.Bytes), w.TypeSummary(), HumanBytes(kv), context, mem.KVType, HumanBytes(oh), ov.Basis)
+		units.Bytes(w.Bytes), w.TypeSummary(), units.Bytes(kv), context, mem.KVType, units.Bytes(oh), ov.Basis)
 	if idle > 0 {
-		mem.Basis += fmt.Sprintf("; the %s untied embedding table is mapped but read a row per token, so it is not counted as resident", HumanBytes(idle))
+		mem.Basis += fmt.Sprintf("; the %s untied embedding table is mapped but read a row per token, so it is not counted as resident", units.Bytes(idle))
 	}
 	if mem.RepackBytes > 0 {
 		mem.Basis += fmt.Sprintf("; %s of that is the CPU backend's repacked copy of the Q4 weights: peak RSS shows it while loading, but the mapped original can be dropped by the OS, so %s must fit",
-			HumanBytes(mem.RepackBytes), HumanBytes(mem.RequiredBytes))
+			units.Bytes(mem.RepackBytes), units.Bytes(mem.RequiredBytes))
 	}
 	return mem, nil
 }

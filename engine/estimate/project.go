@@ -7,6 +7,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/quant"
+	"slmscope/engine/units"
 )
 
 // DefaultContext is the context length projections use when none is given.
@@ -177,7 +178,7 @@ func projectOne(machine Machine, cal Calibration, m catalog.Model, qt quant.Quan
 		p.Device = gpu.Name + " + cpu"
 		p.Calibrated = d.Calibrated && sm.CPU.Calibrated
 		decodeBasis = fmt.Sprintf("partial offload: %d of %d layers (%s per token) at the GPU's rate [%s], the rest (%s) at the CPU's [%s]",
-			v.GPULayers, m.Layers, HumanBytes(int64(onGPU)), d.Basis, HumanBytes(int64(read-onGPU)), sm.CPU.Basis)
+			v.GPULayers, m.Layers, units.Bytes(int64(onGPU)), d.Basis, units.Bytes(int64(read-onGPU)), sm.CPU.Basis)
 		prompt = sm.CPUPrompt
 	default:
 		d := sm.CPU
@@ -204,7 +205,7 @@ func projectOne(machine Machine, cal Calibration, m catalog.Model, qt quant.Quan
 		if !p.Calibrated {
 			label = "projected, uncalibrated"
 		}
-		decodeBasis = fmt.Sprintf("%s: decode reads %s per token; %s", label, HumanBytes(int64(read)), decodeBasis)
+		decodeBasis = fmt.Sprintf("%s: decode reads %s per token; %s", label, units.Bytes(int64(read)), decodeBasis)
 	}
 	p.Basis = joinNonEmpty("; ", decodeBasis, promptBasis, "memory: "+mem.Basis, "fit: "+v.Sentence)
 	pw := powerFor(machine, cal, gpu, p.Device)
@@ -269,7 +270,7 @@ func applyMeasured(p *Projection, runs []Measurement, opt Options) bool {
 		kind = "twin: real speed, random words"
 	}
 	p.Basis = fmt.Sprintf("measured: %d run(s) of this model and quant on this machine (%s), last on %s; decode %.1f tok/s (range %.1f–%.1f), peak RSS %s",
-		len(runs), kind, runs[len(runs)-1].When.Format("2006-01-02 15:04"), p.DecodeTPS, lo, hi, HumanBytes(rss))
+		len(runs), kind, runs[len(runs)-1].When.Format("2006-01-02 15:04"), p.DecodeTPS, lo, hi, units.Bytes(rss))
 	return pn > 0
 }
 

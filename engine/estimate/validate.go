@@ -5,6 +5,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/quant"
+	"slmscope/engine/units"
 )
 
 // SpeedCheck is one measured run projected from the other runs (leave-one-out).
@@ -82,7 +83,7 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 			abs = append(abs, math.Abs(e))
 		}
 	}
-	v.MedianAbsErrorPct = median(abs)
+	v.MedianAbsErrorPct = units.Median(abs)
 
 	ss := overheadSamples(cal.Measurements, known)
 	var mabs []float64
@@ -98,7 +99,7 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 			EstimatedBytes: est, MeasuredPeakRSSBytes: s.m.PeakRSSBytes, ErrorPct: e})
 		mabs = append(mabs, math.Abs(e))
 	}
-	v.MedianAbsMemoryErrorPct = median(mabs)
+	v.MedianAbsMemoryErrorPct = units.Median(mabs)
 	for _, e := range mabs {
 		v.MaxAbsMemoryErrorPct = math.Max(v.MaxAbsMemoryErrorPct, e)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/quant"
+	"slmscope/engine/units"
 )
 
 // Placement says where a model would run.
@@ -72,7 +73,7 @@ func Judge(m catalog.Model, mem Memory, machine Machine) Verdict {
 		if g.Unified {
 			what = "usable by the GPU on"
 		}
-		v.Sentence = fmt.Sprintf("fits on the GPU: needs %s of %s %s %s", HumanBytes(gpuNeed), HumanBytes(bestAvail), what, g.Name)
+		v.Sentence = fmt.Sprintf("fits on the GPU: needs %s of %s %s %s", units.Bytes(gpuNeed), units.Bytes(bestAvail), what, g.Name)
 		return v.withTight()
 	}
 
@@ -96,7 +97,7 @@ func Judge(m catalog.Model, mem Memory, machine Machine) Verdict {
 		if n > v.GPULayers {
 			v.Fits, v.Placement, v.Device, v.GPULayers, v.AvailableBytes = true, PlacePartial, g.Name, n, g.FreeBytes
 			v.Sentence = fmt.Sprintf("fits with %d of %d layers on the GPU %s (%s free there); the other %s stays in system RAM, which is slower",
-				n, m.Layers, g.Name, HumanBytes(g.FreeBytes), HumanBytes(cpuPart))
+				n, m.Layers, g.Name, units.Bytes(g.FreeBytes), units.Bytes(cpuPart))
 		}
 	}
 	if v.Fits {
@@ -106,7 +107,7 @@ func Judge(m catalog.Model, mem Memory, machine Machine) Verdict {
 	// 3. CPU only.
 	if ram <= 0 {
 		v.Placement = PlaceUnknown
-		v.Sentence = fmt.Sprintf("needs %s; this machine's free memory is unknown, so the fit cannot be judged", HumanBytes(need))
+		v.Sentence = fmt.Sprintf("needs %s; this machine's free memory is unknown, so the fit cannot be judged", units.Bytes(need))
 		return v
 	}
 	v.AvailableBytes = ram
@@ -117,11 +118,11 @@ func Judge(m catalog.Model, mem Memory, machine Machine) Verdict {
 	if need <= ram {
 		v.Fits, v.Placement = true, PlaceRAM
 		v.Tight = float64(need) > tightShare*float64(ram)
-		v.Sentence = fmt.Sprintf("fits in RAM: needs %s of %s %s", HumanBytes(need), HumanBytes(ram), what)
+		v.Sentence = fmt.Sprintf("fits in RAM: needs %s of %s %s", units.Bytes(need), units.Bytes(ram), what)
 		return v.withTight()
 	}
 	v.Placement = PlaceNone
-	v.Sentence = fmt.Sprintf("does not fit: needs %s, %s is %s (%s short)", HumanBytes(need), what, HumanBytes(ram), HumanBytes(need-ram))
+	v.Sentence = fmt.Sprintf("does not fit: needs %s, %s is %s (%s short)", units.Bytes(need), what, units.Bytes(ram), units.Bytes(need-ram))
 	if len(machine.GPUs) > 0 {
 		v.Sentence += ", and no GPU has room for even one layer"
 	}

@@ -8,6 +8,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
 	"slmscope/engine/quant"
+	"slmscope/engine/units"
 )
 
 // Tensor is one weight tensor of a model as llama.cpp stores it: its GGUF name and its shape
@@ -291,23 +292,7 @@ func (w Weights) TypeSummary() string {
 	sort.Slice(all, func(i, j int) bool { return all[i].v > all[j].v || (all[i].v == all[j].v && all[i].k < all[j].k) })
 	parts := make([]string, len(all))
 	for i, e := range all {
-		parts[i] = e.k + " " + HumanBytes(e.v)
+		parts[i] = e.k + " " + units.Bytes(e.v)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// HumanBytes formats a byte count in decimal units ("4.92 GB"), as model files are quoted.
-func HumanBytes(b int64) string {
-	f := float64(b)
-	switch {
-	case f >= 1e12:
-		return fmt.Sprintf("%.2f TB", f/1e12)
-	case f >= 1e9:
-		return fmt.Sprintf("%.2f GB", f/1e9)
-	case f >= 1e6:
-		return fmt.Sprintf("%.1f MB", f/1e6)
-	case f >= 1e3:
-		return fmt.Sprintf("%.1f kB", f/1e3)
-	}
-	return fmt.Sprintf("%d B", b)
 }

@@ -8,6 +8,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
 	"slmscope/engine/quant"
+	"slmscope/engine/units"
 )
 
 func model(t *testing.T, id string) catalog.Model {
@@ -101,7 +102,7 @@ func TestQ4KMMatchesPublishedFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		if d := math.Abs(float64(got)-tc.fileBytes) / tc.fileBytes; d > 0.03 {
-			t.Errorf("%s Q4_K_M = %s, %.1f%% off %s", tc.id, HumanBytes(got), 100*d, tc.file)
+			t.Errorf("%s Q4_K_M = %s, %.1f%% off %s", tc.id, units.Bytes(got), 100*d, tc.file)
 		}
 	}
 }

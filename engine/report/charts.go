@@ -7,6 +7,7 @@ import (
 
 	"slmscope/charts"
 	"slmscope/engine/estimate"
+	"slmscope/engine/units"
 )
 
 // Charts returns the report's four charts in order: speed vs size (rooflines and the reading
@@ -63,8 +64,8 @@ func MemoryChart(d Data) charts.Chart {
 	var vals []charts.ModelValue
 	for _, p := range d.Projections {
 		v := charts.ModelValue{Name: p.Name, Params: float64(p.Params), Quant: string(p.Quant), Value: float64(p.MemoryBytes),
-			Note: fmt.Sprintf("weights %s + KV cache %s (%d tokens) + overhead %s", estimate.HumanBytes(p.Memory.WeightBytes),
-				estimate.HumanBytes(p.Memory.KVBytes), p.Context, estimate.HumanBytes(p.Memory.OverheadBytes-p.Memory.RepackBytes))}
+			Note: fmt.Sprintf("weights %s + KV cache %s (%d tokens) + overhead %s", units.Bytes(p.Memory.WeightBytes),
+				units.Bytes(p.Memory.KVBytes), p.Context, units.Bytes(p.Memory.OverheadBytes-p.Memory.RepackBytes))}
 		if p.MeasuredPeakRSSBytes > 0 && p.Context == measuredContext(d, p) {
 			v.Value, v.Measured = float64(p.MeasuredPeakRSSBytes), true
 			v.Note = "measured peak RSS of the worker"

@@ -8,6 +8,7 @@ import (
 	"slmscope/charts"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
+	"slmscope/engine/units"
 	"slmscope/hwprobe"
 )
 
@@ -45,58 +46,16 @@ func hardwareParagraphs(d Data) []string {
 	return nil
 }
 
-// HardwareTable summarises the machine with the source of each figure.
+// HardwareTable is the hardware report (HardwareSections, the renderer the Hardware screen and
+// `slmscope probe` use) as one table row per section.
 func HardwareTable(r *hwprobe.Report, m estimate.Machine) charts.Table {
-	t := charts.Table{Caption: "What slmscope found, and where each figure came from", Header: []string{"Item", "Value", "Source"}}
-	add := func(item, value, source string) { t.Rows = append(t.Rows, []string{item, value, source}) }
-	gb := func(b uint64) string { return estimate.HumanBytes(int64(b)) }
-	if r == nil {
-		stored := "stored with the calibration"
-		add("CPU", fmt.Sprintf("%s, %d cores", orUnknown(m.CPUName), m.CPUCores), stored)
-		add("RAM", fmt.Sprintf("%s total, %s usable", estimate.HumanBytes(m.RAMTotalBytes), estimate.HumanBytes(m.UsableRAM())), stored)
-		for _, g := range m.GPUs {
-			add("GPU", fmt.Sprintf("%s, %s", g.Name, estimate.HumanBytes(g.TotalBytes)), stored)
+	t := charts.Table{Caption: "What slmscope found, and where each figure came from", Header: []string{"Item", "What slmscope found (and from where)"}}
+	for _, s := range HardwareSections(r, m) {
+		item := s.Title
+		if s.Subtitle != "" {
+			item += " (" + s.Subtitle + ")"
 		}
-		bw := "not measured"
-		if m.MeasuredBandwidthGBs > 0 {
-			bw = fmt.Sprintf("%.1f GB/s read", m.MeasuredBandwidthGBs)
-		}
-		add("Memory bandwidth", bw, stored)
-		return t
-	}
-	add("System", strings.TrimSpace(fmt.Sprintf("%s %s %s", r.OS, r.Arch, r.Platform)), "Go runtime and the OS")
-	add("CPU", fmt.Sprintf("%s, %d physical / %d logical cores", orUnknown(r.CPU.Model), r.CPU.PhysicalCores, r.CPU.LogicalCores), orUnknown(r.CPU.Source))
-	ram := fmt.Sprintf("%s total, %s available", gb(r.RAM.TotalBytes), gb(r.RAM.AvailableBytes))
-	if r.RAM.CgroupLimitBytes > 0 {
-		ram += fmt.Sprintf(", container limit %s", gb(r.RAM.CgroupLimitBytes))
-	}
-	add("RAM", ram, orUnknown(r.RAM.Source))
-	for _, g := range r.GPUs {
-		v := fmt.Sprintf("%s %s, %s (%s free)", g.Vendor, g.Name, gb(g.MemoryTotalBytes), gb(g.MemoryFreeBytes))
-		if g.BandwidthGBps > 0 {
-			v += fmt.Sprintf(", %.0f GB/s theoretical", g.BandwidthGBps)
-		}
-		add("GPU", v, orUnknown(g.Source))
-	}
-	if len(r.GPUs) == 0 {
-		add("GPU", "none found", strings.Join(r.GPUNotes, "; "))
-	}
-	b := r.Bandwidth
-	if b.ReadGBps > 0 {
-		v := fmt.Sprintf("%.1f GB/s read, %.1f GB/s triad (%d threads)", b.ReadGBps, b.TriadGBps, b.Threads)
-		src := b.Source
-		if b.Cached {
-			src += fmt.Sprintf(" (measured %s, cached this boot)", b.MeasuredAt.Local().Format("15:04"))
-		}
-		add("Memory bandwidth (measured)", v, orUnknown(src))
-	} else {
-		add("Memory bandwidth (measured)", "not measured", orUnknown(b.Note))
-	}
-	if b.TheoreticalGBps > 0 {
-		add("Memory bandwidth (theoretical)", fmt.Sprintf("%.1f GB/s", b.TheoreticalGBps), orUnknown(b.TheoreticalSource))
-	}
-	if m.GPUNote != "" {
-		add("GPU use", m.GPUNote, "llama.cpp's device list")
+		t.Rows = append(t.Rows, []string{item, strings.Join(s.Lines, "; ")})
 	}
 	return t
 }
@@ -261,7 +220,7 @@ func ValidationTables(v estimate.Validation) []charts.Table {
 		t := charts.Table{Caption: "Memory, estimate against measured peak RSS",
 			Header: []string{"Model", "Quant", "Context", "Estimated", "Measured peak RSS", "Error"}}
 		for _, c := range v.Memory {
-			t.Rows = append(t.Rows, []string{c.ID, string(c.Quant), fmt.Sprint(c.Context), estimate.HumanBytes(c.EstimatedBytes), estimate.HumanBytes(c.MeasuredPeakRSSBytes), fmt.Sprintf("%+.1f%%", c.ErrorPct)})
+			t.Rows = append(t.Rows, []string{c.ID, string(c.Quant), fmt.Sprint(c.Context), units.Bytes(c.EstimatedBytes), units.Bytes(c.MeasuredPeakRSSBytes), fmt.Sprintf("%+.1f%%", c.ErrorPct)})
 		}
 		out = append(out, t)
 	}

@@ -17,6 +17,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
+	"slmscope/engine/units"
 )
 
 // fixture loads testdata/calibration.json: a real calibration of the development machine
@@ -272,8 +273,8 @@ func TestCellsAndSortKeys(t *testing.T) {
 		}
 	}
 	for b, want := range map[int64]string{512: "512 B", 94_400_000: "94.4 MB", 922_000_000: "922 MB", 1_540_000_000: "1.54 GB", 999_600_000: "1.00 GB"} {
-		if got := CompactBytes(b); got != want {
-			t.Errorf("CompactBytes(%d) = %q, want %q", b, got, want)
+		if got := units.Bytes(b); got != want {
+			t.Errorf("units.Bytes(%d) = %q, want %q", b, got, want)
 		}
 	}
 	for ms, want := range map[float64]string{840: "840 ms", 2500: "2.50 s", 27_300: "27 s", 1_452_000: "24 min", 11_000_000: "3.1 h"} {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"slmscope/engine/estimate"
+	"slmscope/engine/units"
 )
 
 // Column is one column of the projection table.
@@ -32,7 +33,7 @@ var ColumnTitles = [NumColumns]string{"Model", "Params", "Quant", "Memory (KV ca
 func Cells(p estimate.Projection) [NumColumns]string {
 	return [NumColumns]string{
 		p.Name,
-		FormatParams(p.Params),
+		units.Params(p.Params),
 		string(p.Quant),
 		MemoryText(p),
 		FitsText(p),
@@ -73,48 +74,9 @@ func SortKey(p estimate.Projection, c Column) (float64, string) {
 	return 0, strings.ToLower(p.Name)
 }
 
-// FormatParams writes a parameter count: "135M", "1.54B".
-func FormatParams(n int64) string {
-	v := float64(n)
-	switch {
-	case v >= 1e9:
-		return trimFloat(v/1e9, 2) + "B"
-	case v >= 1e6:
-		return trimFloat(v/1e6, 0) + "M"
-	}
-	return fmt.Sprint(n)
-}
-
-func trimFloat(v float64, dec int) string {
-	s := fmt.Sprintf("%.*f", dec, v)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s
-}
-
 // MemoryText is "4.92 GB (KV 537 MB)": what must fit, with the KV cache part.
 func MemoryText(p estimate.Projection) string {
-	return fmt.Sprintf("%s (KV %s)", CompactBytes(p.MemoryBytes), CompactBytes(p.Memory.KVBytes))
-}
-
-// CompactBytes writes a byte count in decimal units with three significant digits: "94.4 MB",
-// "922 MB", "1.54 GB".
-func CompactBytes(b int64) string {
-	v := float64(b)
-	units := []string{"B", "kB", "MB", "GB", "TB", "PB"}
-	i := 0
-	for i < len(units)-1 && math.Abs(v) >= 999.5 {
-		v /= 1000
-		i++
-	}
-	switch {
-	case i == 0 || math.Abs(v) >= 99.95:
-		return fmt.Sprintf("%.0f %s", v, units[i])
-	case math.Abs(v) >= 9.995:
-		return fmt.Sprintf("%.1f %s", v, units[i])
-	}
-	return fmt.Sprintf("%.2f %s", v, units[i])
+	return fmt.Sprintf("%s (KV %s)", units.Bytes(p.MemoryBytes), units.Bytes(p.Memory.KVBytes))
 }
 
 // FitsText is "yes (RAM)", "yes (GPU)", "partial 20/32 on GPU", "no" or "unknown".

@@ -26,7 +26,7 @@ func cachedIDs(t *testing.T, c *Cache) []string {
 	}
 	var out []string
 	for _, e := range es {
-		out = append(out, e.ID+"."+string(e.Quant))
+		out = append(out, e.ID+"."+e.Quant.FileTag())
 	}
 	return out
 }
@@ -160,7 +160,7 @@ func TestCacheRefuses(t *testing.T) {
 		resource string
 		want     []string
 	}{
-		{"ram", 2 << 30, 1 << 40, 0, "RAM", []string{"SmolLM2-1.7B twin (F16) needs 5 GB of RAM", "only 2.15 GB is available"}},
+		{"ram", 2 << 30, 1 << 40, 0, "RAM", []string{"SmolLM2-1.7B twin (F16) needs 5.00 GB of RAM", "only 2.15 GB is available"}},
 		{"disk", 64 << 30, 1 << 30, 0, "disk", []string{"needs " + units.Bytes(size+64<<20) + " of disk space", "only 1.07 GB is free"}},
 		{"cap", 64 << 30, 1 << 40, 1 << 30, "cache cap", []string{"takes " + units.Bytes(size), "cap of 1.07 GB", EnvCap}},
 	}
@@ -280,19 +280,5 @@ func TestFreeDiskSpace(t *testing.T) {
 	}
 	if _, err := FreeDiskSpace(filepath.Join(t.TempDir(), "no", "such")); err == nil {
 		t.Error("a missing folder reported free space")
-	}
-}
-
-func TestGiB(t *testing.T) {
-	tests := []struct {
-		n    int64
-		want string
-	}{
-		{0, "0 MiB"}, {136 << 20, "136 MiB"}, {1<<30 - 1<<20, "1023 MiB"}, {3 << 29, "1.5 GiB"}, {16 << 30, "16.0 GiB"},
-	}
-	for _, tc := range tests {
-		if got := GiB(tc.n); got != tc.want {
-			t.Errorf("GiB(%d) = %q, want %q", tc.n, got, tc.want)
-		}
 	}
 }

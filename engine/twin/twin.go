@@ -53,7 +53,7 @@ func ParseQuant(s string) (Quant, error) {
 			return q, nil
 		}
 	}
-	return "", fmt.Errorf("twins can be written as %s, not %q", quant.Join(Quants(), ", "), s)
+	return "", fmt.Errorf("unknown quantization %q for a twin: twins are written as %s", s, quant.Join(Quants(), ", "))
 }
 
 // tensorType is the ggml type used for 2-D weight matrices.
@@ -66,7 +66,7 @@ func tensorType(q Quant) (gguf.GGMLType, error) {
 	case Q4_0:
 		return gguf.TypeQ4_0, nil
 	}
-	return 0, fmt.Errorf("twins can be written as %s, not %q", quant.Join(Quants(), ", "), string(q))
+	return 0, fmt.Errorf("unknown quantization %q for a twin: twins are written as %s", string(q), quant.Join(Quants(), ", "))
 }
 
 // fileType is llama.cpp's general.file_type (enum llama_ftype) for q.

@@ -24,22 +24,26 @@ func Bytes(b int64) string { return BytesN(float64(b), 3) }
 // BytesU is Bytes for unsigned counts (hardware figures).
 func BytesU(b uint64) string { return BytesN(float64(b), 3) }
 
-// BytesN writes v bytes with n significant digits (charts use fewer on axis ticks).
+// BytesN writes v bytes with n significant digits, keeping trailing zeros so the precision
+// shows ("1.00 GB"); charts use fewer digits on axis ticks.
 func BytesN(v float64, n int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "n/a"
 	}
 	units := []string{"B", "kB", "MB", "GB", "TB", "PB"}
-	a, i := math.Abs(v), 0
-	for i < len(units)-1 && a >= 999.5 {
-		a /= 1000
+	i := 0
+	for i < len(units)-1 && math.Abs(v) >= 999.5 {
 		v /= 1000
 		i++
 	}
 	if i == 0 {
 		return strconv.FormatFloat(math.Round(v), 'f', 0, 64) + " B"
 	}
-	return Sig(v, n) + " " + units[i]
+	digits := n - 1
+	for a := math.Abs(v); a >= 9.995 && digits > 0; a /= 10 {
+		digits--
+	}
+	return strconv.FormatFloat(v, 'f', digits, 64) + " " + units[i]
 }
 
 // GB writes a byte count in GB with one decimal, for "x of y GB" pairs on one scale.
