@@ -31,8 +31,11 @@ type MachineState struct {
 	Calibration estimate.Calibration
 	// Overhead is the memory overhead fitted on Calibration, for the fit rule.
 	Overhead estimate.Overhead
-	// Notes are sentences for people: a corrupt cache moved aside, an uncalibrated machine.
+	// Notes are sentences for people: an uncalibrated machine, missing figures.
 	Notes []string
+	// Warnings say that something went wrong and was repaired: a corrupt calibration cache
+	// moved aside. Commands print them on stderr; screens show them beside the figures.
+	Warnings []string
 	// Revision grows with every change of calibration or bandwidth (not with live RAM), so
 	// observers know when projections must be recomputed.
 	Revision int
@@ -86,6 +89,8 @@ type MachineOptions struct {
 	Probe func(ctx context.Context, o hwprobe.Options) (*hwprobe.Report, error)
 	// ProbeOptions are passed to the probe.
 	ProbeOptions hwprobe.Options
+	// LoadCalibration replaces reading CalibrationPath (tests).
+	LoadCalibration func(path, key string) (estimate.Calibration, error)
 }
 
 // LoadMachine probes this machine (unless NoProbe), reads its calibration and combines them:
@@ -95,7 +100,7 @@ type MachineOptions struct {
 func LoadMachine(ctx context.Context, o MachineOptions) (MachineState, error) {
 	var s MachineState
 	path := o.CalibrationPath
-	if path == "" {
+	if path == "" && o.LoadCalibration == nil {
 		p, err := estimate.CachePath()
 		if err != nil {
 			return s, err
@@ -113,7 +118,11 @@ func LoadMachine(ctx context.Context, o MachineOptions) (MachineState, error) {
 		}
 		s.Hardware, s.Machine, s.Key = hw, estimate.MachineFromReport(hw), estimate.HardwareKey(hw)
 	}
-	cal, err := estimate.LoadCalibration(path, s.Key)
+	load := o.LoadCalibration
+	if load == nil {
+		load = estimate.LoadCalibration
+	}
+	cal, err := load(path, s.Key)
 	switch {
 	case err == nil:
 		s.Calibration = cal
@@ -124,7 +133,7 @@ func LoadMachine(ctx context.Context, o MachineOptions) (MachineState, error) {
 		}
 	case errors.Is(err, estimate.ErrNoCalibration):
 		if err != estimate.ErrNoCalibration { // a corrupt cache was moved aside: say so
-			s.Notes = append(s.Notes, err.Error())
+			s.Warnings = append(s.Warnings, err.Error())
 		}
 		s.Notes = append(s.Notes, UncalibratedNote)
 	default:

@@ -60,18 +60,18 @@ func TestWriteProbeText(t *testing.T) {
 	var b bytes.Buffer
 	writeProbeText(&b, r)
 	for _, want := range []string{
-		"Test CPU (V): 4 physical / 8 logical cores",
-		"cgroup v2 limit 4.0 GiB (machine has 16.0 GiB)",
-		"GPU        NVIDIA 0: Fake 4090",
-		"memory 24.0 GiB, 20.0 GiB free",
-		"bandwidth 1008 GB/s (NVML)",
+		"Test CPU (V)", "4 physical cores, 8 logical",
+		"Capped by a cgroup v2 limit of 4.3 GB (the machine has 17.2 GB)",
+		"GPU: Fake 4090 — NVIDIA #0 · NVML (fake)",
+		"Memory 25.8 GB, 21.5 GB free",
+		"Bandwidth 1008 GB/s theoretical (NVML)",
 		"PCIe 4 ×16",
-		"power_watts: unknown (NVML: NVML_ERROR_NOT_SUPPORTED",
-		"note: AMD ROCm SMI missing",
-		"read 20.0 GB/s, triad 15.0 GB/s",
+		"power watts: unknown (NVML: NVML_ERROR_NOT_SUPPORTED",
+		"AMD ROCm SMI missing",
+		"read 20.0 GB/s · triad 15.0 GB/s",
 		"theoretical: unknown (no DMI)",
-		"on battery (sysfs), battery 50%",
-		"GPU CUDA0 (Fake 4090): 20.0 GiB free of 24.0 GiB",
+		"On battery (50%) · sysfs",
+		"GPU · CUDA0 (Fake 4090): 21.5 GB free of 25.8 GB",
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, b.String())

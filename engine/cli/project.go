@@ -93,6 +93,9 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 		rep.CalibrationWhen = &w
 	}
 	rep.Notes = append(rep.Notes, ms.Notes...)
+	for _, w := range ms.Warnings {
+		fmt.Fprintf(stderr, "slmscope project: warning: %s\n", oneLine(w))
+	}
 	if machine.GPUNote != "" {
 		rep.Notes = append(rep.Notes, machine.GPUNote)
 	}

@@ -73,7 +73,7 @@ func reportInput(calPath string, noProbe bool) (report.Input, []string, error) {
 		return in, nil, fmt.Errorf("--no-probe needs a stored calibration and none was found: run `slmscope calibrate` first or drop --no-probe")
 	}
 	in.Hardware, in.Machine, in.Calibration = ms.Hardware, ms.Machine, ms.Calibration
-	notes := ms.Notes
+	notes := append(ms.Warnings, ms.Notes...)
 	in.Models = catalog.All()
 	in.Cost = estimate.DefaultCostSettings()
 	in.Prices = estimate.DefaultPrices()

@@ -126,7 +126,7 @@ func TestTwinsJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	size, _ := twin.Size(catalog.Tiny, twin.Q4_0)
-	if len(got.Twins) != 1 || got.Twins[0].ID != "tiny" || got.Twins[0].Quant != "q4_0" || got.Twins[0].Bytes != size ||
+	if len(got.Twins) != 1 || got.Twins[0].ID != "tiny" || got.Twins[0].Quant != "Q4_0" || got.Twins[0].Bytes != size ||
 		!got.Twins[0].Current || got.UsedBytes != size || got.CapBytes != twin.DefaultCap {
 		t.Errorf("twins --json = %+v", got)
 	}
@@ -136,7 +136,7 @@ func TestTwinRefusedByCap(t *testing.T) {
 	t.Setenv(twin.EnvDir, t.TempDir())
 	t.Setenv(twin.EnvCap, "1MB")
 	code, _, errOut := run(t, "twin", "--model", "tiny", "--quant", "f16")
-	if code != ExitFail || !strings.Contains(errOut, "more than the twin cache cap of 1 MiB") {
+	if code != ExitFail || !strings.Contains(errOut, "more than the twin cache cap of 1.00 MB") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 	t.Setenv(twin.EnvCap, "lots")

@@ -115,12 +115,12 @@ func storedSections(m estimate.Machine) []HardwareSection {
 	return append(out, HardwareSection{Kind: SectionBandwidth, Title: "Memory bandwidth", Lines: []string{bw, stored}})
 }
 
-// RAMSummary is the RAM figure every screen shows: "22.6 GB available of 24.4 GB (1.8 GB used)".
+// RAMSummary is the RAM figure every screen shows: "22.6 GB available of 24.4 GB".
 func RAMSummary(m hwprobe.RAM) string {
 	if m.TotalBytes == 0 {
 		return "RAM: unknown"
 	}
-	return fmt.Sprintf("%s available of %s (%s used)", units.GB(int64(m.AvailableBytes)), units.GB(int64(m.TotalBytes)), units.GB(int64(m.UsedBytes)))
+	return fmt.Sprintf("%s available of %s", units.GB(int64(m.AvailableBytes)), units.GB(int64(m.TotalBytes)))
 }
 
 // RAMLines are the RAM section's details: cgroup cap, swap, source, unknowns.
