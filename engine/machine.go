@@ -155,6 +155,8 @@ type Machine struct {
 	mu        sync.Mutex
 	state     MachineState
 	loaded    bool
+	loading   chan struct{} // closed when the load in flight ends
+	loadErr   error
 	observers map[int]func(MachineState)
 	next      int
 }
@@ -170,6 +172,38 @@ func (h *Machine) Load(ctx context.Context, o MachineOptions) (MachineState, err
 	}
 	h.publish(func(cur *MachineState) { s.Revision = cur.Revision + 1; *cur = s })
 	return s, nil
+}
+
+// LoadOnce returns the loaded state, waiting for a load in flight, or loads it with o if
+// nobody has: screens opening at the same time probe the machine once.
+func (h *Machine) LoadOnce(ctx context.Context, o MachineOptions) (MachineState, error) {
+	h.mu.Lock()
+	if h.loaded {
+		s := h.state
+		h.mu.Unlock()
+		return s, nil
+	}
+	if ch := h.loading; ch != nil {
+		h.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return MachineState{}, ctx.Err()
+		}
+		h.mu.Lock()
+		s, err := h.state, h.loadErr
+		h.mu.Unlock()
+		return s, err
+	}
+	ch := make(chan struct{})
+	h.loading = ch
+	h.mu.Unlock()
+	s, err := h.Load(ctx, o)
+	h.mu.Lock()
+	h.loading, h.loadErr = nil, err
+	h.mu.Unlock()
+	close(ch)
+	return s, err
 }
 
 // Current returns the state and whether it was loaded yet.

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"slmscope/engine/units"
 )
 
 // Facts are this machine's numbers that lessons and live questions use. A zero field means
@@ -13,6 +15,10 @@ type Facts struct {
 	AvailableRAMBytes uint64 // memory available for a model right now
 	TotalRAMBytes     uint64
 	RAMSource         string // how the RAM was read, e.g. "hwprobe (cgroup limit)" or "gopsutil /proc/meminfo"
+
+	// Fits are this machine's verdicts for the lesson's reference models by slmscope's one fit
+	// rule (weights, KV cache and runtime), one sentence each; empty when not judged.
+	Fits []string
 
 	GenTPS    float64 // generation speed measured on Live run, tokens per second
 	GenModel  string  // which model that run used
@@ -67,6 +73,9 @@ func OnThisMachine(topic string, f Facts) (text string, measured bool) {
 		} else {
 			s += fmt.Sprintf("a 70B model's (%s) would need %s as much memory as is available.", gb(big), times(big/avail))
 		}
+		if len(f.Fits) > 0 {
+			s += " Counting the KV cache and the runtime too (slmscope's fit rule, as on Compare): " + strings.Join(f.Fits, "; ") + "."
+		}
 		return s, true
 	case "speed":
 		if !f.HasGen() {
@@ -90,8 +99,9 @@ func sourceNote(src string) string {
 	return " (" + src + ")"
 }
 
-// gb prints bytes as decimal gigabytes, as the lesson does (140 GB = 140e9 bytes).
-func gb(bytes float64) string { return formatNum(bytes/gigabyte) + " GB" }
+// gb prints bytes as decimal gigabytes, as the lesson does (140 GB = 140e9 bytes), with the
+// app's one formatter so the lesson's RAM reads as on every other screen.
+func gb(bytes float64) string { return units.GB(int64(bytes)) }
 
 func times(x float64) string {
 	if x >= 10 {

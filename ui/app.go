@@ -3,6 +3,8 @@
 package ui
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
@@ -24,6 +26,9 @@ type App struct {
 	nav     *widget.List
 	// session keeps one llama.cpp worker warm for the Live run screen.
 	session *engine.Session
+	// machine is the one picture of this machine (probe, bandwidth, calibration) that every
+	// screen reads and observes (machine_job.go).
+	machine *engine.Machine
 	// current is the title of the screen on show; shownHooks run when their screen is shown.
 	current    string
 	shownHooks map[string]func()
@@ -54,6 +59,8 @@ func Run() int {
 	fa := app.NewWithID(AppID)
 	fa.SetIcon(appIcon)
 	a := newApp(fa, engine.Options{})
+	// Probe the machine once, in the background, for every screen (machine_job.go).
+	go func() { _, _ = a.machine.LoadOnce(context.Background(), engine.MachineOptions{}) }()
 	a.win.ShowAndRun()
 	return 0
 }
@@ -61,7 +68,7 @@ func Run() int {
 // newApp builds the main window; workerOpts says how to start llama.cpp workers (tests run
 // their own binary as the worker).
 func newApp(fa fyne.App, workerOpts engine.Options) *App {
-	a := &App{fyne: fa, win: fa.NewWindow("slmscope"), session: &engine.Session{Options: workerOpts}}
+	a := &App{fyne: fa, win: fa.NewWindow("slmscope"), session: &engine.Session{Options: workerOpts}, machine: &engine.Machine{}}
 	a.win.SetCloseIntercept(func() {
 		a.session.Close()
 		a.win.Close()

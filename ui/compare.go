@@ -16,8 +16,11 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
+	"slmscope/engine/ident"
+	"slmscope/engine/quant"
 	"slmscope/engine/report"
 	"slmscope/engine/twin"
 	"slmscope/engine/units"
@@ -71,6 +74,7 @@ type compareScreen struct {
 	key         string
 	cal         estimate.Calibration
 	pricesTable estimate.PriceTable
+	loadNotes   []string // problems reading the prices
 	data        report.Data
 	rows        []estimate.Projection // data.Projections in table order
 	sortCol     report.Column
@@ -78,8 +82,10 @@ type compareScreen struct {
 	gen         int // bumps on every recompute; stale results are dropped
 	busy        bool
 	cancel      context.CancelFunc
-	measure     string // "id|quant" of the row being measured
-	selected    string // "id|quant" of the row whose basis is shown
+	measure     ident.Key // the row being measured
+	selected    ident.Key // the row whose basis is shown
+	state       engine.MachineState
+	revision    int // the machine revision the projections were computed for
 
 	view       fyne.CanvasObject
 	status     *widget.Label
@@ -111,9 +117,14 @@ func newCompareScreen(a *App) fyne.CanvasObject {
 
 // newCompareScreenWith builds the screen and starts loading the machine and calibration.
 func newCompareScreenWith(a *App, src compareSource, spawn func(func())) *compareScreen {
+	a.hub()
 	s := &compareScreen{a: a, src: src, spawn: spawn, sortCol: report.ColParams}
 	s.ctx, s.stop = context.WithCancel(context.Background())
+	if src.saveCal != nil {
+		a.machine.Save = func(_ string, c estimate.Calibration) error { return src.saveCal(c) }
+	}
 	s.buildUI()
+	s.observeMachine()
 	s.load()
 	return s
 }
@@ -142,7 +153,11 @@ func (s *compareScreen) buildUI() {
 	if s.ctxSel.Selected == "" {
 		s.ctxSel.SetSelected(strconv.Itoa(estimate.DefaultContext))
 	}
-	s.quantSel = widget.NewSelect(append([]string{quantsDefault, quantsAll}, estimate.Quants()...), func(string) { s.onSettingsChanged() })
+	quantOpts := []string{quantsDefault, quantsAll}
+	for _, q := range estimate.Quants() {
+		quantOpts = append(quantOpts, q.String())
+	}
+	s.quantSel = widget.NewSelect(quantOpts, func(string) { s.onSettingsChanged() })
 	s.quantSel.SetSelected(p.StringWithFallback(prefCompareQuants, quantsDefault))
 	if s.quantSel.Selected == "" {
 		s.quantSel.SetSelected(quantsDefault)
@@ -169,11 +184,11 @@ func (s *compareScreen) buildUI() {
 	}
 	s.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(s.rows) {
-			s.selected = s.rows[id.Row].ID + "|" + s.rows[id.Row].Quant
+			s.selected = s.rows[id.Row].Key()
 			s.showDetail(s.rows[id.Row])
 		}
 	}
-	s.detail = widget.NewLabel("Select a row to see how its numbers were obtained. ▶ (Run column) measures that row's twin on this machine (twin: real speed, random words).")
+	s.detail = widget.NewLabel("Select a row to see how its numbers were obtained. ▶ (Run column) measures that row's twin on this machine (" + units.TwinDisclaimer + ").")
 	s.detail.Wrapping = fyne.TextWrapWord
 	detail := container.NewVScroll(s.detail)
 	detail.SetMinSize(fyne.NewSize(200, 90))
@@ -238,7 +253,7 @@ func (s *compareScreen) costEntry(text string) *widget.Entry {
 }
 
 // settings reads the selectors and cost fields; bad cost input is reported, not guessed.
-func (s *compareScreen) settings() (ctxLen int, quants []string, cost estimate.CostSettings, problem string) {
+func (s *compareScreen) settings() (ctxLen int, quants []quant.Quant, cost estimate.CostSettings, problem string) {
 	ctxLen, _ = strconv.Atoi(s.ctxSel.Selected)
 	if ctxLen <= 0 {
 		ctxLen = estimate.DefaultContext
@@ -249,7 +264,7 @@ func (s *compareScreen) settings() (ctxLen int, quants []string, cost estimate.C
 	case quantsDefault, "":
 		quants = report.QuantsFor(s.cal)
 	default:
-		quants = []string{q}
+		quants = []quant.Quant{quant.Canonical(q)}
 	}
 	cost = estimate.DefaultCostSettings()
 	var bad []string
@@ -329,8 +344,10 @@ func (s *compareScreen) applyData(gen int, d report.Data) {
 			s.charts[i].SetChart(c)
 		}
 	}
-	for _, p := range s.rows {
-		if p.ID+"|"+p.Quant == s.selected {
+	for i, p := range s.rows {
+		if p.Key() == s.selected {
+			// Rows moved: select the same model again, so highlight and detail agree.
+			s.table.Select(widget.TableCellID{Row: i, Col: 1})
 			s.showDetail(p) // the numbers changed: so did their basis
 		}
 	}
@@ -353,8 +370,8 @@ func (s *compareScreen) showStatus() {
 		s.status.SetText(report.EmptyStateText)
 		s.status.Importance = widget.WarningImportance
 	} else {
-		s.status.SetText(fmt.Sprintf("Last measured: %s — %d twins on this machine (twin: real speed, random words). Rows marked ● were measured; ○ rows are projected from them with the band shown.",
-			s.cal.When.Local().Format("2006-01-02 15:04"), len(s.cal.Measurements)))
+		s.status.SetText(fmt.Sprintf("Last measured: %s — %d twins on this machine (%s). Rows marked ● were measured; ○ rows are projected from them with the band shown.",
+			s.cal.When.Local().Format("2006-01-02 15:04"), len(s.cal.Measurements), units.TwinDisclaimer))
 		s.status.Importance = widget.MediumImportance
 	}
 	s.status.Refresh()
@@ -368,33 +385,6 @@ func powerNote(d report.Data) string {
 		}
 	}
 	return ""
-}
-
-// machineText summarises what the projections rest on.
-func machineText(m estimate.Machine, hw *hwprobe.Report) string {
-	parts := []string{}
-	if m.CPUName != "" {
-		parts = append(parts, fmt.Sprintf("%s (%d cores)", m.CPUName, m.CPUCores))
-	}
-	if r := m.UsableRAM(); r > 0 {
-		parts = append(parts, "RAM usable "+units.Bytes(r))
-	}
-	for _, g := range m.GPUs {
-		parts = append(parts, fmt.Sprintf("GPU %s %s", g.Name, units.Bytes(g.TotalBytes)))
-	}
-	if m.MeasuredBandwidthGBs > 0 {
-		src := "measured by slmscope's microbenchmark"
-		if hw != nil && hw.Bandwidth.Cached {
-			src += ", cached this boot"
-		}
-		parts = append(parts, fmt.Sprintf("memory bandwidth %.1f GB/s (%s)", m.MeasuredBandwidthGBs, src))
-	} else {
-		parts = append(parts, fmt.Sprintf("memory bandwidth not measured (assumed %.0f GB/s)", estimate.AssumedBandwidthGBs))
-	}
-	if m.GPUNote != "" {
-		parts = append(parts, m.GPUNote)
-	}
-	return "This machine: " + strings.Join(parts, " · ")
 }
 
 // sortRows orders the rows by the chosen column (stable, then by size and quant).
@@ -451,7 +441,7 @@ func (s *compareScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		l.Hide()
 		b.Show()
 		ok, _ := s.measurable(p)
-		key := p.ID + "|" + p.Quant
+		key := p.Key()
 		switch {
 		case s.measure == key:
 			b.SetIcon(theme.ViewRefreshIcon()) // this row is being measured
@@ -514,25 +504,23 @@ func (s *compareScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject)
 	b.OnTapped = func() { s.onSort(col) }
 }
 
-// measurable says whether the row's twin can be written and run here, or why not.
+// measurable says whether the row's twin can be written and run here, or why not: the twin
+// must exist in that quantization and pass the one fit rule at the context a run uses.
 func (s *compareScreen) measurable(p estimate.Projection) (bool, string) {
-	q, err := twin.ParseQuant(p.Quant)
+	q, err := twin.ParseQuant(string(p.Quant))
 	if err != nil {
-		return false, fmt.Sprintf("no twin is written in %s (twins come in F16, Q8_0 and Q4_0)", p.Quant)
+		return false, fmt.Sprintf("no twin is written in %s (twins come in %s)", p.Quant, quant.Join(twin.Quants(), ", "))
 	}
 	m, ok := catalog.ByID(p.ID)
 	if !ok {
 		return false, "not a catalog model"
 	}
-	need, err := twin.RAMNeeded(m, q)
+	v, err := s.state.Fit(m, q, twin.RunContext)
 	if err != nil {
 		return false, err.Error()
 	}
-	if avail := s.machine.UsableRAM(); avail > 0 && need > avail {
-		return false, fmt.Sprintf("its twin needs %s of RAM and %s is usable", units.Bytes(need), units.Bytes(avail))
-	}
-	if !p.Fits {
-		return false, "it does not fit in this machine's memory"
+	if !v.Fits && v.Placement != estimate.PlaceUnknown {
+		return false, fmt.Sprintf("at the %d-token context a run uses, it %s", twin.RunContext, v.Sentence)
 	}
 	return true, ""
 }
@@ -600,32 +588,55 @@ func (s *compareScreen) load() {
 	s.spawn(job.run)
 }
 
-// applyLoaded takes the probe, calibration and prices (on the UI goroutine).
-func (s *compareScreen) applyLoaded(hw *hwprobe.Report, cal estimate.Calibration, prices estimate.PriceTable, notes []string, err error) {
+// applyLoaded takes the prices, and the machine's load error if it could not be read (on the
+// UI goroutine).
+func (s *compareScreen) applyLoaded(prices estimate.PriceTable, notes []string, err error) {
+	s.pricesTable, s.loadNotes = prices, notes
 	if err != nil {
 		s.status.SetText("Could not look at this machine: " + err.Error())
 		s.status.Importance = widget.DangerImportance
 		s.status.Refresh()
 		return
 	}
-	s.hw, s.cal, s.pricesTable = hw, cal, prices
-	s.machine = estimate.MachineFromReport(hw)
-	if s.machine.MeasuredBandwidthGBs == 0 && cal.Machine.MeasuredBandwidthGBs > 0 {
-		s.machine.MeasuredBandwidthGBs = cal.Machine.MeasuredBandwidthGBs
+	if st, ok := s.a.machine.Current(); ok {
+		s.applyMachine(st)
 	}
-	s.key = estimate.HardwareKey(hw)
-	s.machineTxt.SetText(strings.Join(append([]string{machineText(s.machine, hw)}, notes...), "\n"))
-	s.loaded = true
-	s.measureBtn.Enable()
-	s.showStatus()
-	s.recompute()
 }
 
-// applyCalibration stores a new calibration and recomputes (on the UI goroutine).
-func (s *compareScreen) applyCalibration(cal estimate.Calibration) {
-	s.cal = cal
-	s.showStatus()
-	s.recompute()
+// applyMachine shows a new machine state (on the UI goroutine): the machine line always,
+// and new projections when the calibration or bandwidth changed.
+func (s *compareScreen) applyMachine(st engine.MachineState) {
+	s.state = st
+	s.hw, s.machine, s.key, s.cal = st.Hardware, st.Machine, st.Key, st.Calibration
+	lines := append([]string{machineText(st)}, st.Warnings...)
+	s.machineTxt.SetText(strings.Join(append(lines, s.loadNotes...), "\n"))
+	if s.pricesTable.Prices == nil {
+		return // the prices are still loading; applyLoaded comes back here
+	}
+	if !s.loaded || st.Revision != s.revision {
+		s.loaded, s.revision = true, st.Revision
+		s.measureBtn.Enable()
+		s.showStatus()
+		s.recompute()
+	}
+}
+
+// machineText summarises what the projections rest on, in the words every screen uses.
+func machineText(st engine.MachineState) string {
+	m := st.Machine
+	var parts []string
+	if m.CPUName != "" {
+		parts = append(parts, fmt.Sprintf("%s (%d cores)", m.CPUName, m.CPUCores))
+	}
+	parts = append(parts, "RAM "+st.RAMText())
+	for _, g := range m.GPUs {
+		parts = append(parts, fmt.Sprintf("GPU %s %s", g.Name, units.Bytes(g.TotalBytes)))
+	}
+	parts = append(parts, st.BandwidthText())
+	if m.GPUNote != "" {
+		parts = append(parts, m.GPUNote)
+	}
+	return "This machine: " + strings.Join(parts, " · ")
 }
 
 // startBusy shows the progress area and disables what must not run twice.
@@ -681,7 +692,7 @@ func (s *compareScreen) onMeasureMachine() {
 		return
 	}
 	ctx := s.startBusy("Starting the calibration: a ladder of twins from small to large, about 90 s…")
-	job := &compareCalibrateJob{s: s, ctx: ctx, machine: s.machine, key: s.key, old: s.cal, budget: 90 * time.Second}
+	job := &compareCalibrateJob{s: s, ctx: ctx, machine: s.machine, key: s.key, budget: 90 * time.Second}
 	s.spawn(job.run)
 }
 
@@ -696,32 +707,8 @@ func (s *compareScreen) onMeasureRow(p estimate.Projection) {
 		return
 	}
 	ctx := s.startBusy(fmt.Sprintf("Measuring the %s %s twin…", p.Name, p.Quant))
-	s.measure = p.ID + "|" + p.Quant
+	s.measure = p.Key()
 	s.table.Refresh()
-	job := &compareMeasureJob{s: s, ctx: ctx, id: p.ID, name: p.Name, quant: p.Quant, machine: s.machine, key: s.key, old: s.cal}
+	job := &compareMeasureJob{s: s, ctx: ctx, id: p.ID, name: p.Name, quant: p.Quant, machine: s.machine, key: s.key}
 	s.spawn(job.run)
-}
-
-// mergeCalibration adds fresh measurements to old, replacing runs of the same model and
-// quant, and stamps it now. A calibration of other hardware is not merged.
-func mergeCalibration(old, fresh estimate.Calibration) estimate.Calibration {
-	out := fresh
-	if old.Key != fresh.Key {
-		return out
-	}
-	seen := map[string]bool{}
-	for _, m := range fresh.Measurements {
-		seen[m.ModelID+"|"+strings.ToUpper(m.Quant)] = true
-	}
-	var kept []estimate.Measurement
-	for _, m := range old.Measurements {
-		if !seen[m.ModelID+"|"+strings.ToUpper(m.Quant)] {
-			kept = append(kept, m)
-		}
-	}
-	out.Measurements = append(kept, fresh.Measurements...)
-	if out.BudgetSeconds == 0 {
-		out.BudgetSeconds = old.BudgetSeconds
-	}
-	return out
 }

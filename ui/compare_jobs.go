@@ -20,6 +20,7 @@ import (
 
 	"slmscope/engine"
 	"slmscope/engine/estimate"
+	"slmscope/engine/quant"
 	"slmscope/engine/report"
 	"slmscope/engine/twin"
 	"slmscope/engine/units"
@@ -35,7 +36,7 @@ type compareSource struct {
 	prices    func() (estimate.PriceTable, error)
 	calibrate func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error)
 	// bench measures one catalog twin (ID and quant) and reports progress sentences.
-	bench func(ctx context.Context, id, quant string, progress func(frac float64, msg string)) (estimate.Measurement, error)
+	bench func(ctx context.Context, id string, q quant.Quant, progress func(frac float64, msg string)) (estimate.Measurement, error)
 	// openURL hands a file:// URL to the OS browser.
 	openURL func(*url.URL) error
 }
@@ -67,22 +68,30 @@ func realCompareSource(a *App) compareSource {
 		},
 		calibrate: func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error) {
 			o.Worker = workers
+			state, _ := a.machine.Current()
+			cache, err := engine.NewTwinCache(state)
+			if err != nil {
+				return estimate.Calibration{}, err
+			}
+			o.Cache = cache
 			return engine.Calibrate(ctx, o)
 		},
-		bench: func(ctx context.Context, id, quant string, progress func(float64, string)) (estimate.Measurement, error) {
-			return benchTwin(ctx, workers, id, quant, progress)
+		bench: func(ctx context.Context, id string, q quant.Quant, progress func(float64, string)) (estimate.Measurement, error) {
+			return benchTwin(ctx, a, id, q, progress)
 		},
 		openURL: a.fyne.OpenURL,
 	}
 }
 
 // benchTwin writes (or reuses) a catalog twin and measures it the way the calibration does.
-func benchTwin(ctx context.Context, workers engine.Options, id, quant string, progress func(float64, string)) (estimate.Measurement, error) {
-	ref, err := engine.ParseModelRef("twin:"+id, strings.ToLower(quant))
+func benchTwin(ctx context.Context, a *App, id string, q quant.Quant, progress func(float64, string)) (estimate.Measurement, error) {
+	workers := a.session.Options
+	ref, err := engine.ParseModelRef("twin:"+id, string(q))
 	if err != nil {
 		return estimate.Measurement{}, err
 	}
-	cache, err := twin.DefaultCache()
+	state, _ := a.machine.Current()
+	cache, err := engine.NewTwinCache(state)
 	if err != nil {
 		return estimate.Measurement{}, err
 	}
@@ -91,7 +100,7 @@ func benchTwin(ctx context.Context, workers engine.Options, id, quant string, pr
 	}); err != nil {
 		return estimate.Measurement{}, err
 	}
-	progress(0.5, "Measuring "+ref.Label+" (twin: real speed, random words)…")
+	progress(0.5, "Measuring "+ref.Label+" ("+units.TwinDisclaimer+")…")
 	res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: 128, GenTokens: 32, Threads: runtime.NumCPU(), Repeat: 1, Worker: workers,
 		Progress: func(msg string) { progress(0.75, msg) }})
 	if err != nil {
@@ -100,24 +109,17 @@ func benchTwin(ctx context.Context, workers engine.Options, id, quant string, pr
 	return engine.MeasurementFromBench(id, res, ref), nil
 }
 
-// compareLoadJob probes the machine and reads the calibration and prices; it is the only
-// code of the load that calls fyne.Do.
+// compareLoadJob reads the prices and makes sure the app's machine is loaded (probe and
+// calibration, through the compare source); the screen sees the machine through its observer.
 type compareLoadJob struct{ s *compareScreen }
 
 func (j *compareLoadJob) run() {
 	src := j.s.src
-	hw, err := src.probe(j.s.ctx)
-	var cal estimate.Calibration
+	_, loadErr := j.s.a.machine.LoadOnce(j.s.ctx, engine.MachineOptions{
+		Probe:           func(ctx context.Context, _ hwprobe.Options) (*hwprobe.Report, error) { return src.probe(ctx) },
+		LoadCalibration: func(_, key string) (estimate.Calibration, error) { return src.loadCal(key) },
+	})
 	var notes []string
-	if err == nil {
-		cal, err = src.loadCal(estimate.HardwareKey(hw))
-		if errors.Is(err, estimate.ErrNoCalibration) {
-			if err != estimate.ErrNoCalibration { // a corrupt cache was moved aside
-				notes = append(notes, err.Error())
-			}
-			cal, err = estimate.Calibration{}, nil
-		}
-	}
 	prices, perr := src.prices()
 	if perr != nil {
 		notes = append(notes, "API prices: "+perr.Error())
@@ -128,7 +130,16 @@ func (j *compareLoadJob) run() {
 	if j.s.ctx.Err() != nil {
 		return
 	}
-	fyne.Do(func() { j.s.applyLoaded(hw, cal, prices, notes, err) })
+	fyne.Do(func() { j.s.applyLoaded(prices, notes, loadErr) })
+}
+
+// observeMachine shows every new machine state on the Compare screen.
+func (s *compareScreen) observeMachine() {
+	stop := s.a.observeMachine(s.applyMachine)
+	go func() {
+		<-s.ctx.Done()
+		stop()
+	}()
 }
 
 // compareProjectJob recomputes the projections off the UI goroutine.
@@ -170,7 +181,6 @@ type compareCalibrateJob struct {
 	ctx     context.Context
 	machine estimate.Machine
 	key     string
-	old     estimate.Calibration
 	budget  time.Duration
 }
 
@@ -195,37 +205,33 @@ func (j *compareCalibrateJob) run() {
 		})
 		return
 	}
-	merged := mergeCalibration(j.old, cal)
-	serr := j.s.src.saveCal(merged)
+	_, serr := j.s.a.machine.AddCalibration(cal) // merged by estimate's one rule; observers recompute
 	msg := fmt.Sprintf("Measured %d twins.", len(cal.Measurements))
 	if cancelled {
 		msg = fmt.Sprintf("Cancelled: the %d twins measured so far are kept.", len(cal.Measurements))
 	}
-	deliverCalibration(j.s, merged, msg, serr, " They could not be saved for next time: ")
+	deliverMeasured(j.s, msg, serr, " They could not be saved for next time: ")
 }
 
-// deliverCalibration shows how a measurement ended and applies the merged calibration on
-// the UI goroutine; a failed save is said, not hidden.
-func deliverCalibration(s *compareScreen, merged estimate.Calibration, msg string, saveErr error, saveMsg string) {
+// deliverMeasured shows how a measurement ended; a failed save is said, not hidden. The new
+// figures reach every screen through the machine's observers.
+func deliverMeasured(s *compareScreen, msg string, saveErr error, saveMsg string) {
 	imp := widget.SuccessImportance
 	if saveErr != nil {
 		msg += saveMsg + saveErr.Error()
 		imp = widget.WarningImportance
 	}
-	fyne.Do(func() {
-		s.endBusy(msg, imp)
-		s.applyCalibration(merged)
-	})
+	fyne.Do(func() { s.endBusy(msg, imp) })
 }
 
 // compareMeasureJob measures one row's twin and adds it to the calibration.
 type compareMeasureJob struct {
-	s               *compareScreen
-	ctx             context.Context
-	id, name, quant string
-	machine         estimate.Machine
-	key             string
-	old             estimate.Calibration
+	s        *compareScreen
+	ctx      context.Context
+	id, name string
+	quant    quant.Quant
+	machine  estimate.Machine
+	key      string
 }
 
 func (j *compareMeasureJob) run() {
@@ -235,7 +241,7 @@ func (j *compareMeasureJob) run() {
 			fyne.Do(func() { j.s.showProgress(frac, msg) })
 		}
 	})
-	label := j.name + " " + j.quant
+	label := j.name + " " + j.quant.String()
 	if err != nil {
 		msg := fmt.Sprintf("Could not measure %s: %v", label, err)
 		if errors.Is(err, context.Canceled) {
@@ -245,14 +251,14 @@ func (j *compareMeasureJob) run() {
 		return
 	}
 	fresh := estimate.Calibration{Key: j.key, When: time.Now().UTC(), Machine: j.machine, Measurements: []estimate.Measurement{m}}
-	if j.old.Key == j.key {
-		fresh.Notes = j.old.Notes
+	if cur, ok := j.s.a.machine.Current(); ok && cur.Calibration.Key == j.key {
+		fresh.Notes, fresh.BudgetSeconds = cur.Calibration.Notes, cur.Calibration.BudgetSeconds
 	}
-	merged := mergeCalibration(j.old, fresh)
-	serr := j.s.src.saveCal(merged)
-	msg := fmt.Sprintf("Measured %s: %.1f tok/s generation, %.0f ms to first token, peak memory %s (twin: real speed, random words).",
-		label, m.GenTPS, m.TTFTMs, units.Bytes(m.PeakRSSBytes))
-	deliverCalibration(j.s, merged, msg, serr, " Not saved for next time: ")
+	fresh.Machine.MeasuredBandwidthGBs = 0 // measuring one row does not re-measure bandwidth
+	_, serr := j.s.a.machine.AddCalibration(fresh)
+	msg := fmt.Sprintf("Measured %s: %s generation, %s to first token, peak memory %s (%s).",
+		label, units.TokPerSec(m.GenTPS), units.Millis(m.TTFTMs), units.Bytes(m.PeakRSSBytes), units.TwinDisclaimer)
+	deliverMeasured(j.s, msg, serr, " Not saved for next time: ")
 }
 
 // compareReportJob writes the HTML report to a writer, or to a temporary file it then opens

@@ -17,6 +17,7 @@ import (
 
 	"slmscope/engine"
 	"slmscope/engine/estimate"
+	"slmscope/engine/quant"
 	"slmscope/engine/report"
 	"slmscope/hwprobe"
 )
@@ -28,7 +29,7 @@ type fakeCompare struct {
 	saved     []estimate.Calibration
 	opened    []*url.URL
 	calibrate func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error)
-	bench     func(ctx context.Context, id, quant string, progress func(float64, string)) (estimate.Measurement, error)
+	bench     func(ctx context.Context, id string, q quant.Quant, progress func(float64, string)) (estimate.Measurement, error)
 }
 
 func fakeReport() *hwprobe.Report {
@@ -61,8 +62,8 @@ func (f *fakeCompare) source() compareSource {
 		calibrate: func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error) {
 			return f.calibrate(ctx, o)
 		},
-		bench: func(ctx context.Context, id, quant string, p func(float64, string)) (estimate.Measurement, error) {
-			return f.bench(ctx, id, quant, p)
+		bench: func(ctx context.Context, id string, q quant.Quant, p func(float64, string)) (estimate.Measurement, error) {
+			return f.bench(ctx, id, q, p)
 		},
 		openURL: func(u *url.URL) error {
 			f.mu.Lock()
@@ -293,9 +294,9 @@ func TestCompareCancelKeepsPartialResults(t *testing.T) {
 }
 
 func TestCompareMeasureRowAddsMeasurement(t *testing.T) {
-	f := &fakeCompare{bench: func(ctx context.Context, id, quant string, p func(float64, string)) (estimate.Measurement, error) {
+	f := &fakeCompare{bench: func(ctx context.Context, id string, q quant.Quant, p func(float64, string)) (estimate.Measurement, error) {
 		p(0.5, "Measuring…")
-		return estimate.Measurement{ModelID: id, Quant: quant, Params: 134_515_008, Context: 4096, GenTPS: 90, PromptTPS: 600,
+		return estimate.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 90, PromptTPS: 600,
 			PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20, Twin: true, When: time.Now()}, nil
 	}}
 	_, s := compareFor(t, f)
@@ -371,32 +372,5 @@ func TestFileURL(t *testing.T) {
 	u := fileURL("/tmp/a b/report.html")
 	if u.String() != "file:///tmp/a%20b/report.html" {
 		t.Errorf("fileURL = %s", u)
-	}
-}
-
-func TestMergeCalibration(t *testing.T) {
-	m := func(id, q string, tps float64) estimate.Measurement {
-		return estimate.Measurement{ModelID: id, Quant: q, GenTPS: tps}
-	}
-	old := estimate.Calibration{Key: "k", Measurements: []estimate.Measurement{m("a", "q8_0", 1), m("b", "q8_0", 2)}}
-	tests := []struct {
-		name  string
-		fresh estimate.Calibration
-		want  int
-	}{
-		{"replaces the same run", estimate.Calibration{Key: "k", Measurements: []estimate.Measurement{m("a", "Q8_0", 5)}}, 2},
-		{"adds a new run", estimate.Calibration{Key: "k", Measurements: []estimate.Measurement{m("c", "q4_0", 5)}}, 3},
-		{"other hardware is not merged", estimate.Calibration{Key: "other", Measurements: []estimate.Measurement{m("c", "q4_0", 5)}}, 1},
-	}
-	for _, tc := range tests {
-		got := mergeCalibration(old, tc.fresh)
-		if len(got.Measurements) != tc.want {
-			t.Errorf("%s: %d measurements, want %d", tc.name, len(got.Measurements), tc.want)
-		}
-		for _, x := range got.Measurements {
-			if x.ModelID == "a" && x.GenTPS != 5 && tc.name == "replaces the same run" {
-				t.Errorf("%s: old run kept", tc.name)
-			}
-		}
 	}
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -14,6 +13,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
+	"slmscope/engine/estimate"
+	"slmscope/engine/report"
+	"slmscope/engine/units"
 	"slmscope/hwprobe"
 )
 
@@ -24,6 +26,7 @@ const hardwareLiveInterval = 1500 * time.Millisecond
 // hardwareSource is where the Hardware screen gets its figures; tests swap in fakes.
 type hardwareSource struct {
 	probe     func(ctx context.Context, opts hwprobe.Options) (*hwprobe.Report, error)
+	loadCal   func(path, key string) (estimate.Calibration, error)
 	memory    func(ctx context.Context) (hwprobe.RAM, error)
 	gpus      func(ctx context.Context, opts hwprobe.Options) ([]hwprobe.GPU, []string)
 	bandwidth func(ctx context.Context, opts hwprobe.Options) hwprobe.Bandwidth
@@ -33,19 +36,17 @@ type hardwareSource struct {
 func realHardwareSource() hardwareSource {
 	return hardwareSource{
 		probe:     hwprobe.Probe,
+		loadCal:   estimate.LoadCalibration,
 		memory:    hwprobe.Memory,
 		gpus:      hwprobe.ProbeGPUs,
 		bandwidth: hwprobe.CachedBandwidth,
-		devices:   fillLlamaDevices,
+		devices:   engine.LlamaDevices,
 	}
 }
 
-// fillLlamaDevices asks a short-lived llama.cpp worker for ggml's backend devices.
-func fillLlamaDevices(ctx context.Context) ([]hwprobe.LlamaDevice, string) {
-	return engine.LlamaDevices(ctx)
-}
-
-// hardwareScreen shows what this machine has for running models, each figure with its source.
+// hardwareScreen shows the app's machine (a.machine), each figure with its source, through
+// the one hardware renderer (report.HardwareSections). It refreshes the machine's RAM live
+// and re-measures its bandwidth; every other screen sees those changes too.
 type hardwareScreen struct {
 	a     *App
 	src   hardwareSource
@@ -53,11 +54,14 @@ type hardwareScreen struct {
 	ctx   context.Context
 	stop  context.CancelFunc
 
-	report    *hwprobe.Report
+	state     engine.MachineState
+	devices   []hwprobe.LlamaDevice // what llama.cpp's worker listed (not part of the probe)
+	devNote   string
+	gpuLive   []hwprobe.GPU // the last VRAM poll
 	probing   bool
 	measuring bool
 	shown     atomic.Bool
-	hasGPUs   atomic.Bool // the last report listed GPUs, so live ticks poll VRAM
+	hasGPUs   atomic.Bool // the machine has GPUs, so live ticks poll VRAM
 	ticks     int
 
 	view       fyne.CanvasObject
@@ -68,7 +72,7 @@ type hardwareScreen struct {
 
 	ramBar   *widget.ProgressBar
 	ramText  *widget.Label
-	gpuBars  map[int]*widget.ProgressBar // by position in report.GPUs
+	gpuBars  map[int]*widget.ProgressBar // by position in the report's GPUs
 	gpuTexts map[int]*widget.Label
 
 	bwText       *widget.Label
@@ -86,10 +90,16 @@ func newHardwareScreen(a *App) fyne.CanvasObject {
 
 // newHardwareScreenWith builds the screen and starts the first probe.
 func newHardwareScreenWith(a *App, src hardwareSource, spawn func(func())) *hardwareScreen {
+	a.hub()
 	h := &hardwareScreen{a: a, src: src, spawn: spawn, gpuBars: map[int]*widget.ProgressBar{}, gpuTexts: map[int]*widget.Label{}}
 	h.ctx, h.stop = context.WithCancel(context.Background())
 	h.shown.Store(true)
 	h.buildUI()
+	stop := a.observeMachine(h.applyState)
+	go func() {
+		<-h.ctx.Done()
+		stop()
+	}()
 	h.onRefresh()
 	return h
 }
@@ -105,126 +115,131 @@ func (h *hardwareScreen) buildUI() {
 	h.view = container.NewBorder(top, nil, nil, nil, container.NewVScroll(h.cards))
 }
 
-// deliver hands a result to the UI goroutine; it is the screen's only use of fyne.Do.
-func (h *hardwareScreen) deliver(f func()) {
-	if h.ctx.Err() != nil {
-		return
+// shownReport is the machine's report with what this screen adds: llama.cpp's devices and
+// the last VRAM poll.
+func (h *hardwareScreen) shownReport() *hwprobe.Report {
+	if h.state.Hardware == nil {
+		return nil
 	}
-	fyne.Do(f)
-}
-
-// onRefresh probes again (bandwidth from this boot's cache) and asks llama.cpp for its devices.
-func (h *hardwareScreen) onRefresh() {
-	if h.probing {
-		return
-	}
-	h.probing = true
-	h.refreshBtn.Disable()
-	h.busy.Show()
-	h.busy.Start()
-	h.status.SetText("Probing this machine…")
-	h.spawn(func() {
-		rep, err := h.src.probe(h.ctx, hwprobe.Options{SkipBandwidth: true})
-		h.deliver(func() { h.applyReport(rep, err) })
-	})
-}
-
-func (h *hardwareScreen) applyReport(rep *hwprobe.Report, err error) {
-	h.probing = false
-	h.refreshBtn.Enable()
-	h.busy.Stop()
-	h.busy.Hide()
-	if err != nil {
-		h.status.SetText("The probe failed: " + err.Error())
-		return
-	}
-	h.report = rep
-	h.hasGPUs.Store(len(rep.GPUs) > 0)
-	h.status.SetText(fmt.Sprintf("Probed at %s in %.2f s. Every figure says where it came from; RAM updates live.",
-		rep.ProbedAt.Local().Format("15:04:05"), rep.ProbeSeconds))
-	h.rebuildCards()
-	if rep.Bandwidth.ReadGBps == 0 && !h.measuring {
-		h.onRemeasure(false) // nothing cached this boot: measure once, in the background
-	}
-	h.llamaText.SetText("Asking llama.cpp which devices it will use…")
-	h.spawn(func() {
-		devs, note := h.src.devices(h.ctx)
-		h.deliver(func() {
-			if h.report == nil {
-				return
+	r := *h.state.Hardware
+	r.LlamaDevices, r.LlamaDevicesNote = h.devices, h.devNote
+	r.GPUs = append([]hwprobe.GPU(nil), r.GPUs...)
+	if len(h.gpuLive) == len(r.GPUs) {
+		for i := range r.GPUs {
+			if h.gpuLive[i].Name == r.GPUs[i].Name {
+				r.GPUs[i].MemoryFreeBytes, r.GPUs[i].MemoryUsedBytes = h.gpuLive[i].MemoryFreeBytes, h.gpuLive[i].MemoryUsedBytes
 			}
-			h.report.LlamaDevices, h.report.LlamaDevicesNote = devs, note
-			h.llamaText.SetText(llamaDevicesText(h.report))
-		})
-	})
+		}
+	}
+	return &r
 }
 
-// onRemeasure runs the bandwidth microbenchmark in the background (force = ignore the cache).
-func (h *hardwareScreen) onRemeasure(force bool) {
-	if h.measuring {
+// applyState shows a new machine state (on the UI goroutine): the cards are built once per
+// probe; RAM, VRAM and bandwidth update in place.
+func (h *hardwareScreen) applyState(st engine.MachineState) {
+	rebuild := h.state.Hardware == nil || st.Hardware == nil || h.state.Hardware.ProbedAt != st.Hardware.ProbedAt ||
+		len(h.state.Hardware.GPUs) != len(st.Hardware.GPUs)
+	h.state = st
+	if st.Hardware == nil {
 		return
 	}
-	h.measuring = true
-	h.remeasureBtn.Disable()
-	h.bwBusy.Show()
-	h.bwBusy.Start()
-	h.bwText.SetText("Measuring memory bandwidth (about half a second)…")
-	h.spawn(func() {
-		bw := h.src.bandwidth(h.ctx, hwprobe.Options{Remeasure: force})
-		h.deliver(func() {
-			h.measuring = false
-			h.remeasureBtn.Enable()
-			h.bwBusy.Stop()
+	h.hasGPUs.Store(len(st.Hardware.GPUs) > 0)
+	if rebuild || h.ramBar == nil {
+		h.rebuildCards()
+		return
+	}
+	h.updateLive()
+}
+
+func (h *hardwareScreen) sections() map[string][]report.HardwareSection {
+	out := map[string][]report.HardwareSection{}
+	for _, s := range report.HardwareSections(h.shownReport(), h.state.Machine) {
+		out[s.Kind] = append(out[s.Kind], s)
+	}
+	return out
+}
+
+func (h *hardwareScreen) rebuildCards() {
+	r := h.shownReport()
+	h.gpuBars, h.gpuTexts = map[int]*widget.ProgressBar{}, map[int]*widget.Label{}
+	var cards []fyne.CanvasObject
+	for _, s := range report.HardwareSections(r, h.state.Machine) {
+		var content fyne.CanvasObject
+		switch s.Kind {
+		case report.SectionRAM:
+			h.ramBar, h.ramText = widget.NewProgressBar(), wrapLabel("")
+			content = container.NewVBox(h.ramBar, h.ramText)
+		case report.SectionGPU:
+			bar, txt := widget.NewProgressBar(), wrapLabel("")
+			h.gpuBars[s.GPU], h.gpuTexts[s.GPU] = bar, txt
+			content = container.NewVBox(txt)
+			if r.GPUs[s.GPU].MemoryTotalBytes > 0 {
+				content = container.NewVBox(bar, txt)
+			}
+		case report.SectionGPUNotes, report.SectionNotes:
+			content = wrapLabel("• " + strings.Join(s.Lines, "\n• "))
+		case report.SectionBandwidth:
+			h.bwText = wrapLabel("")
+			h.bwBusy = widget.NewProgressBarInfinite()
 			h.bwBusy.Hide()
-			if h.report != nil {
-				h.report.Bandwidth = bw
+			h.remeasureBtn = widget.NewButtonWithIcon("Re-measure", theme.MediaReplayIcon(), func() { h.onRemeasure(true) })
+			if h.measuring {
+				h.remeasureBtn.Disable()
+				h.bwBusy.Show()
 			}
-			h.bwText.SetText(bandwidthText(bw, h.gpuBandwidths()))
-		})
-	})
-}
-
-// liveLoop refreshes RAM (and VRAM every other tick) while the screen is on show.
-func (h *hardwareScreen) liveLoop(every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-h.ctx.Done():
-			return
-		case <-t.C:
-			h.liveTick()
+			content = container.NewVBox(h.bwText, h.bwBusy, container.NewHBox(h.remeasureBtn))
+		case report.SectionLlama:
+			h.llamaText = wrapLabel(strings.Join(s.Lines, "\n"))
+			content = h.llamaText
+		default:
+			content = wrapLabel(strings.Join(s.Lines, "\n"))
 		}
+		cards = append(cards, widget.NewCard(s.Title, s.Subtitle, content))
 	}
+	h.cards.Objects = cards
+	h.cards.Refresh()
+	h.updateLive()
 }
 
-// liveTick reads memory off the UI goroutine and applies it there.
-func (h *hardwareScreen) liveTick() {
-	if !h.shown.Load() {
-		h.deliver(func() { h.shown.Store(h.isShown()) })
+// updateLive rewrites the figures that change while the screen is open.
+func (h *hardwareScreen) updateLive() {
+	r := h.shownReport()
+	if r == nil || h.ramBar == nil {
 		return
 	}
-	h.ticks++
-	ram, err := h.src.memory(h.ctx)
-	var gpus []hwprobe.GPU
-	if h.ticks%2 == 0 && h.hasGPUs.Load() {
-		gpus, _ = h.src.gpus(h.ctx, hwprobe.Options{})
+	secs := h.sections()
+	m := r.RAM
+	if m.TotalBytes > 0 {
+		h.ramBar.SetValue(float64(m.UsedBytes) / float64(m.TotalBytes))
 	}
-	h.deliver(func() {
-		h.shown.Store(h.isShown())
-		if err == nil && h.report != nil {
-			h.report.RAM = ram
-			h.updateRAM()
-		}
-		if h.report != nil && len(gpus) == len(h.report.GPUs) {
-			for i := range gpus {
-				if gpus[i].Name == h.report.GPUs[i].Name {
-					h.report.GPUs[i].MemoryFreeBytes, h.report.GPUs[i].MemoryUsedBytes = gpus[i].MemoryFreeBytes, gpus[i].MemoryUsedBytes
-				}
+	h.ramBar.TextFormatter = func() string {
+		return fmt.Sprintf("%s used of %s · %s available", units.GB(int64(m.UsedBytes)), units.GB(int64(m.TotalBytes)), units.GB(int64(m.AvailableBytes)))
+	}
+	h.ramBar.Refresh()
+	if s := secs[report.SectionRAM]; len(s) > 0 {
+		h.ramText.SetText(strings.Join(s[0].Lines[1:], "\n") + "\nUpdated " + time.Now().Format("15:04:05"))
+	}
+	for _, s := range secs[report.SectionGPU] {
+		g := r.GPUs[s.GPU]
+		if bar := h.gpuBars[s.GPU]; bar != nil && g.MemoryTotalBytes > 0 {
+			used := g.MemoryUsedBytes
+			if used == 0 && g.MemoryFreeBytes <= g.MemoryTotalBytes {
+				used = g.MemoryTotalBytes - g.MemoryFreeBytes
 			}
-			h.updateGPUs()
+			bar.SetValue(float64(used) / float64(g.MemoryTotalBytes))
+			bar.TextFormatter = func() string { return fmt.Sprintf("%s used of %s", units.BytesU(used), units.BytesU(g.MemoryTotalBytes)) }
+			bar.Refresh()
 		}
-	})
+		if txt := h.gpuTexts[s.GPU]; txt != nil {
+			txt.SetText(strings.Join(s.Lines, "\n"))
+		}
+	}
+	if s := secs[report.SectionBandwidth]; len(s) > 0 && h.bwText != nil && !h.measuring {
+		h.bwText.SetText(strings.Join(s[0].Lines, "\n"))
+	}
+	if s := secs[report.SectionLlama]; len(s) > 0 && h.llamaText != nil {
+		h.llamaText.SetText(strings.Join(s[0].Lines, "\n"))
+	}
 }
 
 // isShown is true when this screen is the one in the content area (always, when standalone).
@@ -236,249 +251,8 @@ func (h *hardwareScreen) isShown() bool {
 	return len(objs) > 0 && objs[0] == h.view
 }
 
-func (h *hardwareScreen) rebuildCards() {
-	r := h.report
-	h.gpuBars, h.gpuTexts = map[int]*widget.ProgressBar{}, map[int]*widget.Label{}
-	var cards []fyne.CanvasObject
-
-	sys := fmt.Sprintf("%s/%s", r.OS, r.Arch)
-	if r.Platform != "" {
-		sys += " · " + r.Platform
-	}
-	if r.Kernel != "" {
-		sys += " · kernel " + r.Kernel
-	}
-
-	c := r.CPU
-	cpuLines := []string{
-		fmt.Sprintf("%s (%s)", orWord(c.Model, "unknown model"), orWord(c.Vendor, "unknown vendor")),
-		fmt.Sprintf("%d physical cores, %d logical", c.PhysicalCores, c.LogicalCores),
-	}
-	if c.FrequencyMHz > 0 {
-		cpuLines = append(cpuLines, fmt.Sprintf("%.0f MHz", c.FrequencyMHz))
-	}
-	cpuLines = append(cpuLines, "Features llama.cpp uses: "+orWord(strings.Join(c.Features, " "), "none detected"),
-		"Source: "+c.Source+"; features: "+c.FeaturesSource)
-	cards = append(cards, widget.NewCard("CPU", sys, wrapLabel(strings.Join(append(cpuLines, unknownLines(c.Unknown)...), "\n"))))
-
-	h.ramBar = widget.NewProgressBar()
-	h.ramText = wrapLabel("")
-	h.updateRAM()
-	cards = append(cards, widget.NewCard("RAM", "what a model can use now (cgroup-aware)", container.NewVBox(h.ramBar, h.ramText)))
-
-	for i, g := range r.GPUs {
-		bar := widget.NewProgressBar()
-		txt := wrapLabel("")
-		h.gpuBars[i], h.gpuTexts[i] = bar, txt
-		content := container.NewVBox(txt)
-		if g.MemoryTotalBytes > 0 {
-			content = container.NewVBox(bar, txt)
-		}
-		cards = append(cards, widget.NewCard(fmt.Sprintf("GPU: %s", g.Name), fmt.Sprintf("%s #%d · %s", g.Vendor, g.Index, g.Source), content))
-	}
-	h.updateGPUs()
-	if len(r.GPUs) == 0 || len(r.GPUNotes) > 0 {
-		notes := r.GPUNotes
-		if len(notes) == 0 {
-			notes = []string{"no GPU found"}
-		}
-		title := "GPUs: none found"
-		if len(r.GPUs) > 0 {
-			title = "GPUs: what is missing and why"
-		}
-		cards = append(cards, widget.NewCard(title, "", wrapLabel("• "+strings.Join(notes, "\n• "))))
-	}
-
-	h.bwText = wrapLabel(bandwidthText(r.Bandwidth, h.gpuBandwidths()))
-	h.bwBusy = widget.NewProgressBarInfinite()
-	h.bwBusy.Hide()
-	h.remeasureBtn = widget.NewButtonWithIcon("Re-measure", theme.MediaReplayIcon(), func() { h.onRemeasure(true) })
-	if h.measuring {
-		h.remeasureBtn.Disable()
-		h.bwBusy.Show()
-	}
-	cards = append(cards, widget.NewCard("Memory bandwidth", "measured here vs theoretical",
-		container.NewVBox(h.bwText, h.bwBusy, container.NewHBox(h.remeasureBtn))))
-
-	h.llamaText = wrapLabel(llamaDevicesText(r))
-	cards = append(cards, widget.NewCard("What llama.cpp sees", "ggml backend devices: what inference will use", h.llamaText))
-
-	cards = append(cards, widget.NewCard("Power", "for the energy and cost figures", wrapLabel(powerText(r.Power))))
-	if len(r.Notes) > 0 {
-		cards = append(cards, widget.NewCard("Other notes", "", wrapLabel("• "+strings.Join(r.Notes, "\n• "))))
-	}
-	h.cards.Objects = cards
-	h.cards.Refresh()
-}
-
-func (h *hardwareScreen) updateRAM() {
-	m := h.report.RAM
-	gb := hwprobe.FormatBytes
-	if m.TotalBytes > 0 {
-		h.ramBar.SetValue(float64(m.UsedBytes) / float64(m.TotalBytes))
-	}
-	h.ramBar.TextFormatter = func() string {
-		return fmt.Sprintf("%s used of %s · %s available", gb(m.UsedBytes), gb(m.TotalBytes), gb(m.AvailableBytes))
-	}
-	h.ramBar.Refresh()
-	var lines []string
-	if m.CgroupLimitBytes > 0 {
-		lines = append(lines, fmt.Sprintf("Capped by a cgroup v%d limit of %s (the machine has %s)", m.CgroupVersion, gb(m.CgroupLimitBytes), gb(m.HostTotalBytes)))
-	} else if m.CgroupNote != "" {
-		lines = append(lines, "Cgroup: "+m.CgroupNote)
-	}
-	if m.SwapTotalBytes > 0 {
-		lines = append(lines, fmt.Sprintf("Swap %s, %s used (a model that spills into swap runs far slower)", gb(m.SwapTotalBytes), gb(m.SwapUsedBytes)))
-	} else {
-		lines = append(lines, "No swap")
-	}
-	lines = append(lines, "Source: "+m.Source+", updated "+time.Now().Format("15:04:05"))
-	lines = append(lines, unknownLines(m.Unknown)...)
-	h.ramText.SetText(strings.Join(lines, "\n"))
-}
-
-func (h *hardwareScreen) updateGPUs() {
-	gb := hwprobe.FormatBytes
-	for i, g := range h.report.GPUs {
-		bar, txt := h.gpuBars[i], h.gpuTexts[i]
-		if bar == nil {
-			continue
-		}
-		if g.MemoryTotalBytes > 0 {
-			used := g.MemoryUsedBytes
-			if used == 0 && g.MemoryFreeBytes <= g.MemoryTotalBytes {
-				used = g.MemoryTotalBytes - g.MemoryFreeBytes
-			}
-			bar.SetValue(float64(used) / float64(g.MemoryTotalBytes))
-			bar.TextFormatter = func() string { return fmt.Sprintf("%s used of %s", gb(used), gb(g.MemoryTotalBytes)) }
-			bar.Refresh()
-		}
-		var lines []string
-		if g.UnifiedMemory {
-			lines = append(lines, "Unified memory: shares system RAM with the CPU")
-		}
-		if g.SharedMemoryBytes > 0 {
-			lines = append(lines, "May borrow "+gb(g.SharedMemoryBytes)+" of system RAM")
-		}
-		if g.BandwidthGBps > 0 {
-			lines = append(lines, fmt.Sprintf("Bandwidth %.0f GB/s (%s)", g.BandwidthGBps, g.BandwidthSource))
-		}
-		drv := g.DriverDetails()
-		if len(drv) > 0 {
-			lines = append(lines, strings.Join(drv, " · "))
-		}
-		live := g.LiveDetails()
-		if len(live) > 0 {
-			lines = append(lines, strings.Join(live, " · "))
-		}
-		lines = append(lines, unknownLines(g.Unknown)...)
-		txt.SetText(strings.Join(lines, "\n"))
-	}
-}
-
-// gpuBandwidths lists the GPUs' theoretical bandwidths for the bandwidth card.
-func (h *hardwareScreen) gpuBandwidths() []string {
-	if h.report == nil {
-		return nil
-	}
-	var out []string
-	for _, g := range h.report.GPUs {
-		if g.BandwidthGBps > 0 {
-			out = append(out, fmt.Sprintf("%s: %.0f GB/s theoretical (%s)", g.Name, g.BandwidthGBps, g.BandwidthSource))
-		}
-	}
-	return out
-}
-
-func bandwidthText(b hwprobe.Bandwidth, gpus []string) string {
-	var lines []string
-	if b.ReadGBps > 0 {
-		lines = append(lines, fmt.Sprintf("CPU memory, measured: read %.1f GB/s · triad %.1f GB/s", b.ReadGBps, b.TriadGBps), "  "+b.Source)
-	} else {
-		lines = append(lines, "CPU memory, measured: "+orWord(b.Note, "not measured yet"))
-	}
-	if b.TheoreticalGBps > 0 {
-		line := fmt.Sprintf("CPU memory, theoretical: %.1f GB/s", b.TheoreticalGBps)
-		if b.ReadGBps > 0 {
-			line += fmt.Sprintf(" (measured read reaches %.0f%% of it)", 100*b.ReadGBps/b.TheoreticalGBps)
-		}
-		lines = append(lines, line, "  "+b.TheoreticalSource)
-	} else {
-		lines = append(lines, "CPU memory, theoretical: "+b.TheoreticalSource)
-	}
-	for _, g := range gpus {
-		lines = append(lines, "GPU "+g)
-	}
-	lines = append(lines, "Generation speed is bounded by bandwidth ÷ bytes read per token.")
-	return strings.Join(lines, "\n")
-}
-
-func llamaDevicesText(r *hwprobe.Report) string {
-	gb := hwprobe.FormatBytes
-	var lines []string
-	for _, d := range r.LlamaDevices {
-		line := fmt.Sprintf("%s · %s (%s)", d.Type, d.Name, d.Description)
-		if d.MemoryTotalBytes > 0 {
-			line += fmt.Sprintf(": %s free of %s", gb(d.MemoryFreeBytes), gb(d.MemoryTotalBytes))
-		}
-		lines = append(lines, line)
-	}
-	if r.LlamaDevicesNote != "" {
-		lines = append(lines, r.LlamaDevicesNote)
-	}
-	if len(lines) == 0 {
-		return "Not asked yet."
-	}
-	return strings.Join(lines, "\n")
-}
-
-func powerText(p hwprobe.Power) string {
-	var lines []string
-	switch p.Source {
-	case "battery":
-		lines = append(lines, fmt.Sprintf("On battery (%.0f%%) · %s", p.BatteryPercent, p.BatterySource))
-	case "ac":
-		lines = append(lines, "On mains power · "+p.BatterySource)
-	default:
-		lines = append(lines, "Power source "+p.BatterySource)
-	}
-	for _, z := range p.RAPL {
-		lines = append(lines, fmt.Sprintf("RAPL %s energy counter: %.1f J (%s)", z.Name, z.EnergyJoules, z.Path))
-	}
-	if p.RAPLNote != "" {
-		lines = append(lines, "CPU energy (RAPL): "+p.RAPLNote)
-	}
-	if p.GPUWatts > 0 {
-		lines = append(lines, fmt.Sprintf("GPU power now: %.0f W (%s)", p.GPUWatts, p.GPUWattsSource))
-	} else {
-		lines = append(lines, "GPU power: "+p.GPUWattsSource)
-	}
-	return strings.Join(lines, "\n")
-}
-
-// unknownLines renders an Unknown map as "field: unknown (reason)" lines, sorted.
-func unknownLines(u hwprobe.Unknown) []string {
-	keys := make([]string, 0, len(u))
-	for k := range u {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]string, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, fmt.Sprintf("%s: unknown (%s)", strings.ReplaceAll(k, "_", " "), u[k]))
-	}
-	return out
-}
-
 func wrapLabel(s string) *widget.Label {
 	l := widget.NewLabel(s)
 	l.Wrapping = fyne.TextWrapWord
 	return l
-}
-
-func orWord(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"slmscope/engine"
+	"slmscope/engine/units"
 	"slmscope/lessons"
 )
 
@@ -35,14 +37,19 @@ func buildLessonScreen(a *App) fyne.CanvasObject {
 	s := newLessonScreen(a)
 	view := s.buildUI()
 	a.onShown("Lesson", s.onShown)
+	// The machine arriving or being re-measured changes the "On this machine" lines.
+	a.observeMachine(func(engine.MachineState) {
+		if a.current == "Lesson" {
+			s.onShown()
+		}
+	})
 	return view
 }
 
 // onShown redraws the lesson when a Live run has measured something since it was drawn, so
 // its "On this machine" lines are never stale.
 func (s *lessonScreen) onShown() {
-	f := s.st.facts()
-	if f.GenTPS == s.shownGen.GenTPS && f.GenModel == s.shownGen.GenModel {
+	if factsShown(s.st.facts()) == factsShown(s.shownGen) {
 		return
 	}
 	if l := s.st.catalog.Lesson(s.st.current); l != nil {
@@ -50,6 +57,12 @@ func (s *lessonScreen) onShown() {
 		s.render(l)
 		s.scroll.ScrollToOffset(offset)
 	}
+}
+
+// factsShown is what the page shows of f: a RAM change too small to change the printed
+// figure does not redraw it.
+func factsShown(f lessons.Facts) string {
+	return fmt.Sprint(units.GB(int64(f.AvailableRAMBytes)), units.GB(int64(f.TotalRAMBytes)), f.Fits, f.GenTPS, f.GenModel)
 }
 
 func newLessonScreen(a *App) *lessonScreen {

@@ -1,12 +1,11 @@
 package ui
 
 import (
-	"context"
 	"math"
-	"strings"
 	"time"
 
-	"slmscope/hwprobe"
+	"slmscope/engine/catalog"
+	"slmscope/engine/quant"
 	"slmscope/lessons"
 )
 
@@ -17,16 +16,33 @@ const (
 	factsPrefWhen   = "live.last_when"
 )
 
-// lessonFacts gathers this machine's numbers for the lesson and its live questions: available
-// memory from hwprobe (cgroup-aware), and the generation speed of the last Live run. Anything
-// not measured stays zero, and the lesson says so rather than guess.
+// lessonFitModels are the lesson's reference models, judged by the one fit rule.
+var lessonFitModels = []struct {
+	id string
+	q  quant.Quant
+}{{"smollm2-135m", quant.BF16}, {"llama-3.1-8b", quant.Q4_K_M}, {"llama-3.1-70b", quant.Q4_K_M}}
+
+// lessonFacts gathers this machine's numbers for the lesson and its live questions from the
+// app's machine (the same RAM figure Hardware and Compare show, and the same fit rule), and
+// the generation speed of the last Live run. It never probes: before the machine is loaded
+// the memory facts stay zero and the lesson says so rather than guess.
 func (a *App) lessonFacts() lessons.Facts {
 	var f lessons.Facts
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if r, err := hwprobe.Memory(ctx); err == nil && r.AvailableBytes > 0 {
-		f.AvailableRAMBytes, f.TotalRAMBytes = r.AvailableBytes, r.TotalBytes
-		f.RAMSource = "read by hwprobe via " + strings.NewReplacer("(", "", ")", "").Replace(r.Source)
+	if st, ok := a.hub().Current(); ok && st.Machine.UsableRAM() > 0 {
+		f.AvailableRAMBytes, f.TotalRAMBytes = uint64(st.Machine.UsableRAM()), uint64(st.Machine.RAMTotalBytes)
+		f.RAMSource = "the app's hardware probe"
+		if st.Hardware != nil && st.Hardware.RAM.Source != "" {
+			f.RAMSource += ", " + st.Hardware.RAM.Source
+		}
+		for _, r := range lessonFitModels {
+			m, ok := catalog.ByID(r.id)
+			if !ok {
+				continue
+			}
+			if v, err := st.Fit(m, r.q, 4096); err == nil {
+				f.Fits = append(f.Fits, m.Name+" "+r.q.String()+" at a 4K context "+v.Sentence)
+			}
+		}
 	}
 	p := a.fyne.Preferences()
 	if tps := p.FloatWithFallback(factsPrefGenTPS, 0); tps > 0 && !math.IsInf(tps, 0) && !math.IsNaN(tps) {

@@ -19,6 +19,9 @@ import (
 	"slmscope/charts"
 	"slmscope/engine"
 	"slmscope/engine/catalog"
+	"slmscope/engine/estimate"
+	"slmscope/engine/ident"
+	"slmscope/engine/quant"
 	"slmscope/engine/twin"
 	"slmscope/engine/units"
 )
@@ -26,12 +29,9 @@ import (
 // liveRunTitle names the screen in the navigation.
 const liveRunTitle = "Live run"
 
-// twinNote goes wherever text from a twin appears.
-const twinNote = "twin: real speed, random words"
-
 // Preference keys of the Live run screen. live.last_* are read by the lesson's live facts.
 const (
-	prefLiveModel    = "live.model"
+	prefLiveModel    = "live.model_key" // an ident.Key, never a label
 	prefLiveQuant    = "live.quant"
 	prefLiveThreads  = "live.threads"
 	prefLiveMax      = "live.max_tokens"
@@ -57,6 +57,9 @@ type modelChoice struct {
 type liveRun struct {
 	a       *App
 	session *engine.Session
+	spawn   func(func()) // runs work off the UI goroutine (tests may run it inline)
+	// machineRev is the machine revision the model list was judged against (-1: not loaded).
+	machineRev int
 
 	choices   []modelChoice
 	modelSel  *widget.Select
@@ -93,7 +96,8 @@ type liveRun struct {
 }
 
 func newLiveRunScreen(a *App) fyne.CanvasObject {
-	l := &liveRun{a: a, session: a.session}
+	a.hub()
+	l := &liveRun{a: a, session: a.session, spawn: func(f func()) { go f() }, machineRev: -1}
 	return l.buildUI()
 }
 
@@ -140,7 +144,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.output.Wrapping = fyne.TextWrapWord
 	l.outputSc = container.NewVScroll(l.output)
 	l.outputSc.SetMinSize(fyne.NewSize(300, 220))
-	l.twinTag = widget.NewLabelWithStyle(twinNote, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	l.twinTag = widget.NewLabelWithStyle(units.TwinDisclaimer, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	l.twinTag.Importance = widget.WarningImportance
 	l.twinTag.Hide()
 
@@ -181,7 +185,10 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.62
 
-	l.refreshChoices()
+	l.a.observeMachine(l.onMachine)
+	if l.machineRev < 0 {
+		l.refreshChoices()
+	}
 	l.updateCacheNote()
 	// Ctrl+Enter runs and Ctrl+. stops, but only while this screen is the one on show.
 	l.a.win.Canvas().AddShortcut(&desktopShortcut{key: fyne.KeyReturn}, func(fyne.Shortcut) {
@@ -200,16 +207,15 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 
 // modelChoices is the model picker's content for one quantization.
 type modelChoices struct {
-	quant    string // as the quant selector shows it: "Q8_0"
-	choices  []modelChoice
-	tooBig   []string // catalog models whose twin would not fit
-	avail    uint64
-	availSrc string
+	quant   quant.Quant
+	choices []modelChoice
+	tooBig  []string // catalog models whose twin would not fit
+	fitNote string   // what the list was judged against
 }
 
-// refreshChoices rebuilds the model list for the chosen quant: catalog twins that fit in
-// memory, then files the user opened. Sizing twins reads their tokenizer files and the
-// memory probe, so the list is built off the UI goroutine; then (may be nil) runs once the
+// refreshChoices rebuilds the model list for the chosen quant: catalog twins that pass the
+// one fit rule on the app's machine, then files the user opened. Sizing twins reads their
+// tokenizer files, so the list is built off the UI goroutine; then (may be nil) runs once the
 // new list is on screen.
 func (l *liveRun) refreshChoices() { l.refreshChoicesThen(nil) }
 
@@ -217,44 +223,32 @@ func (l *liveRun) refreshChoicesThen(then func()) {
 	if l.modelSel == nil {
 		return
 	}
-	quant := l.quantSel.Selected
+	q := quant.Canonical(l.quantSel.Selected)
 	files := l.a.fyne.Preferences().StringListWithFallback(prefLiveFiles, nil)
-	l.a.fyne.Preferences().SetString(prefLiveQuant, quant)
+	l.a.fyne.Preferences().SetString(prefLiveQuant, q.String())
 	l.choiceGen++
-	gen := l.choiceGen
-	go func() {
-		mc := buildModelChoices(quant, files)
-		fyne.Do(func() {
-			if gen != l.choiceGen {
-				return // a newer refresh is on its way
-			}
-			l.applyChoices(mc)
-			if then != nil {
-				then()
-			}
-		})
-	}()
+	job := &liveChoicesJob{l: l, gen: l.choiceGen, quant: q, files: files, then: then}
+	job.state, job.loaded = l.a.machine.Current()
+	l.spawn(job.run)
 }
 
-// buildModelChoices lists the twins whose memory need (twin.RAMNeeded, the rule the twin
-// cache refuses by) fits in the memory available now, then the opened files.
-func buildModelChoices(quant string, files []string) modelChoices {
-	q := strings.ToLower(quant)
-	mc := modelChoices{quant: quant}
-	mc.avail, mc.availSrc = availableMemory()
+// buildModelChoices lists the twins that fit this machine by the one fit rule (at the
+// context a run uses), then the opened files. Before the machine is known every twin is
+// listed and the note says so.
+func buildModelChoices(q quant.Quant, files []string, st engine.MachineState, loaded bool) modelChoices {
+	mc := modelChoices{quant: q}
+	tq, err := twin.ParseQuant(string(q))
+	if err != nil {
+		tq = twin.Q8_0
+	}
 	for _, m := range catalog.All() {
-		need, err := twin.RAMNeeded(m, twin.Quant(q))
-		if err != nil {
-			continue
+		if loaded {
+			if v, err := st.Fit(m, tq, twin.RunContext); err == nil && !v.Fits && v.Placement != estimate.PlaceUnknown {
+				mc.tooBig = append(mc.tooBig, m.Name)
+				continue
+			}
 		}
-		if mc.avail > 0 && uint64(need) > mc.avail {
-			mc.tooBig = append(mc.tooBig, m.Name)
-			continue
-		}
-		ref, err := engine.ParseModelRef("twin:"+m.ID, q)
-		if err != nil {
-			continue
-		}
+		ref := engine.TwinRef(m, tq)
 		mc.choices = append(mc.choices, modelChoice{label: ref.Label, ref: ref})
 	}
 	for _, f := range files {
@@ -262,51 +256,72 @@ func buildModelChoices(quant string, files []string) modelChoices {
 			mc.choices = append(mc.choices, modelChoice{label: "File: " + ref.Label, ref: ref})
 		}
 	}
+	switch {
+	case !loaded:
+		mc.fitNote = "Checking this machine's memory: models that do not fit will be left out."
+	case st.Machine.UsableRAM() > 0:
+		mc.fitNote = fmt.Sprintf("Twins listed fit this machine (RAM %s) by slmscope's fit rule: weights, KV cache at %d tokens and runtime.", st.RAMText(), twin.RunContext)
+	}
+	if len(mc.tooBig) > 0 {
+		mc.fitNote += fmt.Sprintf(" %d larger models need more memory than that at %s; the Compare screen projects them.", len(mc.tooBig), q)
+	}
 	return mc
 }
 
-// applyChoices puts a built list in the picker, keeping the chosen model where it can.
+// applyChoices puts a built list in the picker, keeping the chosen model where it can: by its
+// key, or the same catalog model at the new quant.
 func (l *liveRun) applyChoices(mc modelChoices) {
 	l.choices = mc.choices
 	labels := make([]string, len(l.choices))
 	for i, c := range l.choices {
 		labels[i] = c.label
 	}
-	want := l.modelSel.Selected
-	if want == "" {
-		want = l.a.fyne.Preferences().StringWithFallback(prefLiveModel, "")
+	want := ident.Key("")
+	if c := l.selected(); c != nil {
+		want = c.ref.Key()
+	} else if k, err := ident.Parse(l.a.fyne.Preferences().String(prefLiveModel)); err == nil {
+		want = k
 	}
 	l.modelSel.SetOptions(labels)
 	l.modelSel.ClearSelected()
-	if i := indexOf(labels, want); i >= 0 {
-		l.modelSel.SetSelectedIndex(i)
-	} else if strings.Contains(want, "(twin, ") {
-		// Same model at the new quant.
-		base := want[:strings.Index(want, "(twin, ")]
-		for i, s := range labels {
-			if strings.HasPrefix(s, base) {
-				l.modelSel.SetSelectedIndex(i)
-				break
-			}
+	l.modelSel.SetSelectedIndex(pickChoice(l.choices, want))
+	l.fitNote.SetText(strings.TrimSpace(mc.fitNote))
+	l.choicesShown++
+}
+
+// pickChoice is the index of the choice with key want, else the same catalog model in another
+// quant, else the first choice (-1 for none).
+func pickChoice(choices []modelChoice, want ident.Key) int {
+	wantID, _, isTwin := want.Catalog()
+	for i, c := range choices {
+		if c.ref.Key() == want {
+			return i
 		}
 	}
-	if l.modelSel.SelectedIndex() < 0 && len(labels) > 0 {
-		l.modelSel.SetSelectedIndex(0)
+	for i, c := range choices {
+		if id, _, ok := c.ref.Key().Catalog(); isTwin && ok && id == wantID {
+			return i
+		}
 	}
-	note := ""
-	if mc.avail > 0 {
-		note = fmt.Sprintf("Twins listed fit in the %s of memory available (%s).", units.BytesU(mc.avail), mc.availSrc)
+	if len(choices) > 0 {
+		return 0
 	}
-	if len(mc.tooBig) > 0 {
-		note += fmt.Sprintf(" %d larger models need more memory than that at %s; the Compare screen projects them.", len(mc.tooBig), mc.quant)
+	return -1
+}
+
+// onMachine re-judges the model list when the machine is first known or its calibration
+// changes (live RAM ticks do not rebuild it).
+func (l *liveRun) onMachine(st engine.MachineState) {
+	if st.Revision == l.machineRev {
+		return
 	}
-	l.fitNote.SetText(strings.TrimSpace(note))
-	l.choicesShown++
+	l.machineRev = st.Revision
+	l.refreshChoices()
 }
 
 func (l *liveRun) onModelChanged() {
 	if c := l.selected(); c != nil {
-		l.a.fyne.Preferences().SetString(prefLiveModel, c.label)
+		l.a.fyne.Preferences().SetString(prefLiveModel, string(c.ref.Key()))
 	}
 }
 
@@ -456,7 +471,7 @@ func (l *liveRun) finished(sum *engine.RunSummary, err error) {
 		p.SetString(prefLastWhen, time.Now().UTC().Format(time.RFC3339))
 		p.SetFloat(prefLastPeakRSS, float64(r.Stats.PeakRSSBytes))
 		p.SetFloat(prefLastParams, float64(sum.Model.Params))
-		p.SetString(prefLastQuant, sum.Model.Quant)
+		p.SetString(prefLastQuant, sum.Model.Quant.String())
 	}
 }
 
@@ -478,7 +493,7 @@ func (l *liveRun) showStats(sum *engine.RunSummary) {
 	rows := [][3]string{
 		{"Model", sum.Model.Label, sum.Model.Path},
 		{"Params", units.Params(sum.Model.Params), "counted from the file's tensors"},
-		{"File", units.BytesU(uint64(sum.Model.Bytes)) + ", " + strings.ToUpper(sum.Model.Quant), ""},
+		{"File", units.Bytes(sum.Model.Bytes) + ", " + sum.Model.Quant.String(), ""},
 		{"Threads", strconv.Itoa(sum.Threads), fmt.Sprintf("context %d", sum.Info.Context)},
 		{"llama.cpp", "v" + sum.LlamaVersion, "runtime version checked by the worker"},
 	}
@@ -502,7 +517,7 @@ func (l *liveRun) showStats(sum *engine.RunSummary) {
 	}
 	rows = append(rows, [3]string{"Peak memory", peak, "measured: worker's peak resident set"})
 	if sum.Model.Twin {
-		rows = append(rows, [3]string{"Text", twinNote, "weights are deterministic noise in the real shapes"})
+		rows = append(rows, [3]string{"Text", units.TwinDisclaimer, "weights are deterministic noise in the real shapes"})
 	}
 	l.stats.RemoveAll()
 	for _, row := range rows {

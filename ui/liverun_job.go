@@ -11,6 +11,7 @@ import (
 
 	"slmscope/charts"
 	"slmscope/engine"
+	"slmscope/engine/quant"
 	"slmscope/engine/units"
 )
 
@@ -193,4 +194,29 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// liveChoicesJob builds the model list off the UI goroutine (sizing twins reads tokenizer
+// files) and shows it if no newer list was asked for meanwhile.
+type liveChoicesJob struct {
+	l      *liveRun
+	gen    int
+	quant  quant.Quant
+	files  []string
+	state  engine.MachineState
+	loaded bool
+	then   func()
+}
+
+func (j *liveChoicesJob) run() {
+	mc := buildModelChoices(j.quant, j.files, j.state, j.loaded)
+	fyne.Do(func() {
+		if j.gen != j.l.choiceGen {
+			return // a newer refresh is on its way
+		}
+		j.l.applyChoices(mc)
+		if j.then != nil {
+			j.then()
+		}
+	})
 }

@@ -16,6 +16,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/twin"
+	"slmscope/engine/units"
 )
 
 // liveRunFor builds the app with only the Live run screen's state reachable.
@@ -94,13 +95,13 @@ func TestLiveRunStreamsAndShowsStats(t *testing.T) {
 		t.Errorf("live speed %q", l.tps.Text)
 	}
 	if l.twinTag.Hidden {
-		t.Error("a twin file's output is not labelled \"" + twinNote + "\"")
+		t.Error("a twin file's output is not labelled \"" + units.TwinDisclaimer + "\"")
 	}
 	if !strings.HasPrefix(l.stage.Text, "Done: 40 tokens") {
 		t.Errorf("stage %q", l.stage.Text)
 	}
 	stats := labelsText(l.stats)
-	for _, want := range []string{"Time to first token", "Generation", "llama.cpp counter", "Peak memory", "Per-token latency", twinNote} {
+	for _, want := range []string{"Time to first token", "Generation", "llama.cpp counter", "Peak memory", "Per-token latency", units.TwinDisclaimer} {
 		if !strings.Contains(stats, want) {
 			t.Errorf("stats card lacks %q:\n%s", want, stats)
 		}

@@ -80,8 +80,8 @@ func HardwareSections(r *hwprobe.Report, m estimate.Machine) []HardwareSection {
 		out = append(out, HardwareSection{Kind: SectionGPUNotes, Title: title, Lines: notes})
 	}
 	bw := r.Bandwidth
-	if m.MeasuredBandwidthGBs > 0 && m.MeasuredBandwidthGBs != bw.ReadGBps {
-		bw = hwprobe.Bandwidth{ReadGBps: m.MeasuredBandwidthGBs, Source: "re-measured by the calibration",
+	if m.MeasuredBandwidthGBs > 0 && bw.ReadGBps == 0 { // not measured this boot: the calibration's figure
+		bw = hwprobe.Bandwidth{ReadGBps: m.MeasuredBandwidthGBs, Source: "stored with this machine's calibration",
 			TheoreticalGBps: bw.TheoreticalGBps, TheoreticalSource: bw.TheoreticalSource}
 	}
 	out = append(out, HardwareSection{Kind: SectionBandwidth, Title: "Memory bandwidth", Subtitle: "measured here vs theoretical",

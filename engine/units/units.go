@@ -46,8 +46,15 @@ func BytesN(v float64, n int) string {
 	return strconv.FormatFloat(v, 'f', digits, 64) + " " + units[i]
 }
 
-// GB writes a byte count in GB with one decimal, for "x of y GB" pairs on one scale.
-func GB(b int64) string { return strconv.FormatFloat(float64(b)/1e9, 'f', 1, 64) + " GB" }
+// GB writes a byte count in GB on one scale, for "x of y GB" pairs and the lesson: one
+// decimal ("22.6 GB", "16 GB"), two significant digits below 1 GB ("0.27 GB").
+func GB(b int64) string {
+	v := float64(b) / 1e9
+	if math.Abs(v) < 1 {
+		return Sig(v, 2) + " GB"
+	}
+	return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0") + " GB"
+}
 
 // Params writes a parameter count the way model names do: "135M", "1.7B", "8.03B", "405B".
 func Params(n int64) string { return ParamsN(float64(n), 3) }
