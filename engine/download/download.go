@@ -92,7 +92,7 @@ func Get(ctx context.Context, req Request, progress func(Progress)) (Result, err
 		return Result{}, err
 	}
 	var failures []error
-	offline := true
+	offline := false
 	for _, src := range d.sources() {
 		res, err := d.trySource(ctx, src)
 		if err == nil {
@@ -105,18 +105,37 @@ func Get(ctx context.Context, req Request, progress func(Progress)) (Result, err
 		if errors.Is(err, ErrDiskFull) || errors.Is(err, ErrExists) {
 			return Result{}, err
 		}
-		if !errors.Is(err, errUnreachable) {
-			offline = false
-		}
+		// Offline when the hub (or the URL) cannot be reached at all, whatever the mirror did.
+		offline = !src.mirror && errors.Is(err, errUnreachable)
 		failures = append(failures, fmt.Errorf("%s: %w", src.label, err))
 	}
 	if offline {
-		return Result{}, fmt.Errorf("%w (--mirror DIR or URL, or `slmscope models --local --dir DIR`): %w", ErrOffline, errors.Join(failures...))
+		return Result{}, fmt.Errorf("%w (--mirror DIR or URL, or `slmscope models --local --dir DIR`): %w", ErrOffline, joined(failures))
 	}
 	if len(failures) == 1 {
 		return Result{}, failures[0]
 	}
-	return Result{}, fmt.Errorf("every source failed: %w", errors.Join(failures...))
+	return Result{}, fmt.Errorf("every source failed: %w", joined(failures))
+}
+
+// joinedErrors is errors.Join on one line: "a; b".
+type joinedErrors []error
+
+func (j joinedErrors) Error() string {
+	s := make([]string, len(j))
+	for i, e := range j {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "; ")
+}
+
+func (j joinedErrors) Unwrap() []error { return j }
+
+func joined(errs []error) error {
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return joinedErrors(errs)
 }
 
 // notes turns failed sources into one-line notes for the result.
