@@ -50,7 +50,6 @@ type Request struct {
 	Backoff   time.Duration                    // first wait between attempts, doubled each time; 0 means 1s
 	FreeSpace func(dir string) (uint64, error) // nil means the file system's
 	Getenv    func(string) string              // nil means os.Getenv
-	now       func() time.Time                 // tests
 }
 
 // Progress is reported while a download runs (at most about ten times a second).
@@ -85,7 +84,7 @@ func Get(ctx context.Context, req Request, progress func(Progress)) (Result, err
 	if err != nil {
 		return Result{}, err
 	}
-	if res, done, err := d.existing(); done || err != nil {
+	if res, done, err := d.existing(ctx); done || err != nil {
 		return res, err
 	}
 	if err := d.checkSpace(d.wantOrApprox(), "before starting"); err != nil {

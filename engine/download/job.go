@@ -73,11 +73,7 @@ func newJob(req Request, progress func(Progress)) (*job, error) {
 	if d.free == nil {
 		d.free = freeDiskSpace
 	}
-	now := req.now
-	if now == nil {
-		now = time.Now
-	}
-	d.meter = newMeter(progress, now)
+	d.meter = newMeter(progress, time.Now)
 
 	if s := strings.ToLower(strings.TrimSpace(req.SHA256)); s != "" {
 		if !hexRE.MatchString(s) {

@@ -102,7 +102,7 @@ func escapePath(p string) string {
 // fileNameOf is the last path element of a URL, or an error when there is none.
 func fileNameOf(u *url.URL) (string, error) {
 	name := path.Base(u.Path)
-	if name == "" || name == "/" || name == "." || strings.ContainsAny(name, `\:`) {
+	if name == "" || name == "/" || name == "." || name == ".." || strings.ContainsAny(name, `\:`) {
 		return "", fmt.Errorf("the URL %s does not end in a file name: give the address of the .gguf file itself", u)
 	}
 	return name, nil

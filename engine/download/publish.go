@@ -131,7 +131,7 @@ func (d *job) result(gf *gguf.File, size int64, sum, verified, source string) Re
 
 // existing handles a destination that is already there: the same file is reported as
 // present; a different one is never overwritten.
-func (d *job) existing() (Result, bool, error) {
+func (d *job) existing(ctx context.Context) (Result, bool, error) {
 	fi, err := os.Stat(d.dest)
 	if err != nil {
 		return Result{}, false, nil
@@ -145,7 +145,7 @@ func (d *job) existing() (Result, bool, error) {
 	}
 	sum := ""
 	if d.sha != "" {
-		if sum, err = d.hashFile(context.Background(), d.dest, d.dest); err != nil {
+		if sum, err = d.hashFile(ctx, d.dest, d.dest); err != nil {
 			return Result{}, true, err
 		}
 	}

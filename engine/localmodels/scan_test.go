@@ -1,6 +1,8 @@
 package localmodels
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -179,5 +181,16 @@ func TestSplitName(t *testing.T) {
 		if no != c.no || count != c.count || ok != c.ok {
 			t.Errorf("%s: %d %d %v", c.in, no, count, ok)
 		}
+	}
+}
+
+// TestScanCancelled: a cancelled scan returns the context's error.
+func TestScanCancelled(t *testing.T) {
+	f := newFixture(t)
+	writeTiny(t, filepath.Join(f.home, ".cache", "llama.cpp", "m.gguf"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Scan(ctx, f.options()); !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v", err)
 	}
 }
