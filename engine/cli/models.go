@@ -23,8 +23,12 @@ type modelJSON struct {
 }
 
 func modelsCommand(args []string, stdout, stderr io.Writer) int {
+	if wantsLocal(args) {
+		return localModelsCommand(args, stdout, stderr) // local.go
+	}
 	fs := flag.NewFlagSet("models", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Bool("local", false, "list the GGUF models already on this machine instead (Ollama, Hugging Face, LM Studio, llama.cpp, your folders)")
 	asJSON := fs.Bool("json", false, "print a JSON array with every field")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
