@@ -11,8 +11,8 @@ import (
 	"os/signal"
 	"time"
 
-	"slmscope/engine"
 	"slmscope/engine/download"
+	"slmscope/engine/units"
 )
 
 func init() {
@@ -60,15 +60,15 @@ func downloadCommand(args []string, stdout, stderr io.Writer) int {
 	if res.Present {
 		verb = "Already there:"
 	}
-	fmt.Fprintf(stdout, "%s %s\n  %s, %s %s %s, from %s\n", verb, res.Path, engine.FormatBytes(uint64(res.Bytes)),
-		engine.FormatCount(int64(res.Params)), res.Arch, res.Quant, res.Source)
+	fmt.Fprintf(stdout, "%s %s\n  %s, %s %s %s, from %s\n", verb, res.Path, units.BytesU(uint64(res.Bytes)),
+		units.Params(int64(res.Params)), res.Arch, res.Quant, res.Source)
 	if res.Verified != "" {
 		fmt.Fprintf(stdout, "  sha256 %s, checked against %s\n", res.SHA256, res.Verified)
 	} else if res.SHA256 != "" {
 		fmt.Fprintf(stdout, "  sha256 %s (nothing to check it against)\n", res.SHA256)
 	}
 	if res.Resumed > 0 {
-		fmt.Fprintf(stdout, "  resumed after %s from an earlier attempt\n", engine.FormatBytes(uint64(res.Resumed)))
+		fmt.Fprintf(stdout, "  resumed after %s from an earlier attempt\n", units.BytesU(uint64(res.Resumed)))
 	}
 	for _, n := range res.Notes {
 		fmt.Fprintln(stdout, "  note:", n)
@@ -118,12 +118,12 @@ func downloadProgress(w io.Writer) func(download.Progress) {
 			return
 		}
 		last, lastPhase = time.Now(), p.Phase
-		line := fmt.Sprintf("%-8s %s", p.Phase, engine.FormatBytes(uint64(p.Done)))
+		line := fmt.Sprintf("%-8s %s", p.Phase, units.BytesU(uint64(p.Done)))
 		if p.Total > 0 {
-			line += fmt.Sprintf(" of %s (%.0f%%)", engine.FormatBytes(uint64(p.Total)), 100*float64(p.Done)/float64(p.Total))
+			line += fmt.Sprintf(" of %s (%.0f%%)", units.BytesU(uint64(p.Total)), 100*float64(p.Done)/float64(p.Total))
 		}
 		if p.BytesPerSec > 0 {
-			line += fmt.Sprintf("  %s/s", engine.FormatBytes(uint64(p.BytesPerSec)))
+			line += fmt.Sprintf("  %s/s", units.BytesU(uint64(p.BytesPerSec)))
 		}
 		if p.ETA > 0 {
 			line += fmt.Sprintf("  %s left", p.ETA.Round(time.Second))

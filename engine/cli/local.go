@@ -10,8 +10,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"slmscope/engine"
 	"slmscope/engine/localmodels"
+	"slmscope/engine/units"
 )
 
 // wantsLocal reports whether `models` was asked for the models on this machine.
@@ -102,12 +102,12 @@ func printLocalTable(w io.Writer, models []localmodels.Model, stores []localmode
 			}
 			params, ctx := "-", "-"
 			if m.Params > 0 {
-				params = engine.FormatCount(int64(m.Params))
+				params = units.Params(int64(m.Params))
 			}
 			if m.Context > 0 {
-				ctx = humanCtx(int(m.Context))
+				ctx = units.Tokens(int(m.Context))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Name, m.Source, engine.FormatBytes(uint64(max(m.Bytes, 0))),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Name, m.Source, units.BytesU(uint64(max(m.Bytes, 0))),
 				params, dash(m.Quant), dash(m.Arch), ctx, status)
 		}
 		tw.Flush()
