@@ -29,6 +29,8 @@ type App struct {
 	// machine is the one picture of this machine (probe, bandwidth, calibration) that every
 	// screen reads and observes (machine_job.go).
 	machine *engine.Machine
+	// uiDo replaces fyne.Do (tests; see app_job.go).
+	uiDo func(func())
 	// current is the title of the screen on show; shownHooks run when their screen is shown.
 	current    string
 	shownHooks map[string]func()
@@ -67,8 +69,12 @@ func Run() int {
 
 // newApp builds the main window; workerOpts says how to start llama.cpp workers (tests run
 // their own binary as the worker).
-func newApp(fa fyne.App, workerOpts engine.Options) *App {
-	a := &App{fyne: fa, win: fa.NewWindow("slmscope"), session: &engine.Session{Options: workerOpts}, machine: &engine.Machine{}}
+func newApp(fa fyne.App, workerOpts engine.Options) *App { return newAppWith(fa, workerOpts, nil) }
+
+// newAppWith is newApp with the UI executor the job adapters use (nil = fyne.Do; tests pass
+// their own, see app_job.go).
+func newAppWith(fa fyne.App, workerOpts engine.Options, uiDo func(func())) *App {
+	a := &App{fyne: fa, win: fa.NewWindow("slmscope"), session: &engine.Session{Options: workerOpts}, machine: &engine.Machine{}, uiDo: uiDo}
 	a.win.SetCloseIntercept(func() {
 		a.session.Close()
 		a.win.Close()

@@ -130,7 +130,7 @@ func (j *compareLoadJob) run() {
 	if j.s.ctx.Err() != nil {
 		return
 	}
-	fyne.Do(func() { j.s.applyLoaded(prices, notes, loadErr) })
+	j.s.a.do(func() { j.s.applyLoaded(prices, notes, loadErr) })
 }
 
 // observeMachine shows every new machine state on the Compare screen.
@@ -155,7 +155,7 @@ func (j *compareProjectJob) run() {
 	if j.s.ctx.Err() != nil {
 		return
 	}
-	fyne.Do(func() { j.s.applyData(j.gen, d) })
+	j.s.a.do(func() { j.s.applyData(j.gen, d) })
 }
 
 // throttle passes at most one progress update per interval to the UI (the last one wins).
@@ -190,17 +190,17 @@ func (j *compareCalibrateJob) run() {
 		Budget: j.budget, Machine: j.machine, Key: j.key,
 		Progress: func(step, steps int, msg string, frac float64) {
 			if th.ok() {
-				fyne.Do(func() { j.s.showProgress(frac, fmt.Sprintf("Step %d of %d: %s", step, steps, msg)) })
+				j.s.a.do(func() { j.s.showProgress(frac, fmt.Sprintf("Step %d of %d: %s", step, steps, msg)) })
 			}
 		},
 	})
 	cancelled := errors.Is(err, context.Canceled)
 	if err != nil && !cancelled {
-		fyne.Do(func() { j.s.endBusy("Measuring stopped: "+err.Error(), widget.DangerImportance) })
+		j.s.a.do(func() { j.s.endBusy("Measuring stopped: "+err.Error(), widget.DangerImportance) })
 		return
 	}
 	if len(cal.Measurements) == 0 {
-		fyne.Do(func() {
+		j.s.a.do(func() {
 			j.s.endBusy("Cancelled before any twin was measured: nothing changed.", widget.WarningImportance)
 		})
 		return
@@ -221,7 +221,7 @@ func deliverMeasured(s *compareScreen, msg string, saveErr error, saveMsg string
 		msg += saveMsg + saveErr.Error()
 		imp = widget.WarningImportance
 	}
-	fyne.Do(func() { s.endBusy(msg, imp) })
+	s.a.do(func() { s.endBusy(msg, imp) })
 }
 
 // compareMeasureJob measures one row's twin and adds it to the calibration.
@@ -238,7 +238,7 @@ func (j *compareMeasureJob) run() {
 	th := &throttle{every: 50 * time.Millisecond}
 	m, err := j.s.src.bench(j.ctx, j.id, j.quant, func(frac float64, msg string) {
 		if th.ok() {
-			fyne.Do(func() { j.s.showProgress(frac, msg) })
+			j.s.a.do(func() { j.s.showProgress(frac, msg) })
 		}
 	})
 	label := j.name + " " + j.quant.String()
@@ -247,7 +247,7 @@ func (j *compareMeasureJob) run() {
 		if errors.Is(err, context.Canceled) {
 			msg = "Cancelled: " + label + " was not measured."
 		}
-		fyne.Do(func() { j.s.endBusy(msg, widget.DangerImportance) })
+		j.s.a.do(func() { j.s.endBusy(msg, widget.DangerImportance) })
 		return
 	}
 	fresh := estimate.Calibration{Key: j.key, When: time.Now().UTC(), Machine: j.machine, Measurements: []estimate.Measurement{m}}
@@ -277,7 +277,7 @@ func (j *compareReportJob) run() {
 		if cerr := j.w.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("cannot finish writing the report: %w", cerr)
 		}
-		fyne.Do(func() {
+		j.s.a.do(func() {
 			if err != nil {
 				j.s.reportDone("The report could not be written: "+err.Error(), widget.DangerImportance)
 				return
@@ -287,7 +287,7 @@ func (j *compareReportJob) run() {
 		return
 	}
 	path, err := writeTempReport(j.in)
-	fyne.Do(func() {
+	j.s.a.do(func() {
 		if err != nil {
 			j.s.reportDone("The report could not be written: "+err.Error(), widget.DangerImportance)
 			return

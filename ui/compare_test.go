@@ -93,7 +93,7 @@ func fixtureCalibration(t *testing.T) estimate.Calibration {
 func compareFor(t *testing.T, f *fakeCompare) (*App, *compareScreen) {
 	t.Helper()
 	fa := test.NewTempApp(t)
-	a := newApp(fa, testWorkerOptions())
+	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	s := newCompareScreenWith(a, f.source(), func(job func()) { job() })
 	t.Cleanup(s.stop)
@@ -270,7 +270,7 @@ func TestCompareCancelKeepsPartialResults(t *testing.T) {
 		return c, ctx.Err()
 	}}
 	fa := test.NewTempApp(t)
-	a := newApp(fa, testWorkerOptions())
+	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	var wg sync.WaitGroup
 	s := newCompareScreenWith(a, f.source(), func(job func()) {
@@ -288,6 +288,7 @@ func TestCompareCancelKeepsPartialResults(t *testing.T) {
 		return len(f.saved) == 1
 	})
 	wg.Wait()
+	drainUI()
 	if !strings.Contains(s.progressTx.Text, "Cancelled") || !strings.HasPrefix(s.status.Text, "Last measured:") {
 		t.Errorf("after cancel: progress %q, status %q", s.progressTx.Text, s.status.Text)
 	}

@@ -227,7 +227,9 @@ func (h *hardwareScreen) updateLive() {
 				used = g.MemoryTotalBytes - g.MemoryFreeBytes
 			}
 			bar.SetValue(float64(used) / float64(g.MemoryTotalBytes))
-			bar.TextFormatter = func() string { return fmt.Sprintf("%s used of %s", units.BytesU(used), units.BytesU(g.MemoryTotalBytes)) }
+			bar.TextFormatter = func() string {
+				return fmt.Sprintf("%s used of %s", units.BytesU(used), units.BytesU(g.MemoryTotalBytes))
+			}
 			bar.Refresh()
 		}
 		if txt := h.gpuTexts[s.GPU]; txt != nil {

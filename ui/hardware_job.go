@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"fyne.io/fyne/v2"
-
 	"slmscope/engine"
 	"slmscope/hwprobe"
 )
@@ -20,7 +18,7 @@ func (h *hardwareScreen) deliver(f func()) {
 	if h.ctx.Err() != nil {
 		return
 	}
-	fyne.Do(f)
+	h.a.do(f)
 }
 
 // onRefresh probes again (bandwidth from this boot's cache) and asks llama.cpp for its devices.

@@ -96,7 +96,7 @@ func newTestHardware(t *testing.T, f *fakeHardware) *hardwareScreen {
 	a := test.NewTempApp(t)
 	w := a.NewWindow("hardware")
 	t.Cleanup(w.Close)
-	h := newHardwareScreenWith(&App{fyne: a, win: w}, f.source(), func(fn func()) { fn() })
+	h := newHardwareScreenWith(withUIExec(&App{fyne: a, win: w}), f.source(), func(fn func()) { fn() })
 	t.Cleanup(h.stop)
 	w.SetContent(h.view)
 	return h
@@ -219,7 +219,7 @@ func TestHardwareScreenDoesNotBlock(t *testing.T) {
 			fn()
 		}()
 	}
-	h := newHardwareScreenWith(&App{fyne: a, win: w}, f.source(), spawn)
+	h := newHardwareScreenWith(withUIExec(&App{fyne: a, win: w}), f.source(), spawn)
 	defer h.stop()
 	if !h.refreshBtn.Disabled() || !h.busy.Visible() || !strings.HasPrefix(h.status.Text, "Probing") {
 		t.Errorf("while probing: refresh disabled %v, busy %v, status %q", h.refreshBtn.Disabled(), h.busy.Visible(), h.status.Text)
@@ -227,6 +227,7 @@ func TestHardwareScreenDoesNotBlock(t *testing.T) {
 	test.Tap(h.refreshBtn) // disabled: no second probe
 	close(f.release)
 	wg.Wait()
+	drainUI()
 	f.mu.Lock()
 	probes := f.probes
 	f.mu.Unlock()

@@ -20,7 +20,7 @@ import (
 func newLessonTestApp(t *testing.T, facts lessons.Facts, progressContent string) (*App, *lessonState) {
 	t.Helper()
 	fa := test.NewTempApp(t)
-	a := &App{fyne: fa, win: fa.NewWindow("lessons test")}
+	a := withUIExec(&App{fyne: fa, win: fa.NewWindow("lessons test")})
 	a.content = container.NewStack()
 	a.win.SetContent(a.content)
 	a.win.Resize(fyne.NewSize(1000, 800))

@@ -345,31 +345,7 @@ func (l *liveRun) onOpenFile() {
 		path := rc.URI().Path()
 		_ = rc.Close()
 		l.stage.SetText("Checking " + path + " …")
-		go func() {
-			err := engine.CheckModelFile(path)
-			fyne.Do(func() {
-				if err != nil {
-					l.stage.SetText("That file was not opened.")
-					l.showError(err)
-					return
-				}
-				p := l.a.fyne.Preferences()
-				files := p.StringListWithFallback(prefLiveFiles, nil)
-				files = append([]string{path}, removeString(files, path)...)
-				if len(files) > maxRecentFiles {
-					files = files[:maxRecentFiles]
-				}
-				p.SetStringList(prefLiveFiles, files)
-				l.refreshChoicesThen(func() {
-					for i, c := range l.choices {
-						if !c.ref.Twin && c.ref.Path == path {
-							l.modelSel.SetSelectedIndex(i)
-						}
-					}
-					l.stage.SetText("Opened " + path + ". Press Run.")
-				})
-			})
-		}()
+		l.spawn(func() { l.checkFileJob(path) })
 	}, l.a.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".gguf", ".GGUF"}))
 	d.Show()

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"fyne.io/fyne/v2"
-
 	"slmscope/charts"
 	"slmscope/engine"
 	"slmscope/engine/quant"
@@ -83,7 +81,7 @@ func (j *liveRunJob) run(ctx context.Context, req engine.RunRequest) {
 			j.mu.Lock()
 			j.model, j.twin = ref.Label, ref.Twin
 			j.mu.Unlock()
-			fyne.Do(func() { j.l.twinTag.Hidden = !ref.Twin; j.l.twinTag.Refresh() })
+			j.l.a.do(func() { j.l.twinTag.Hidden = !ref.Twin; j.l.twinTag.Refresh() })
 		},
 		Token: func(t engine.Token) {
 			j.mu.Lock()
@@ -106,7 +104,7 @@ func (j *liveRunJob) run(ctx context.Context, req engine.RunRequest) {
 	j.dirty = true
 	j.mu.Unlock()
 	j.flush()
-	fyne.Do(func() { j.l.finished(sum, err) })
+	j.l.a.do(func() { j.l.finished(sum, err) })
 }
 
 // flush moves what arrived since the last flush onto the screen in one fyne.Do.
@@ -130,7 +128,7 @@ func (j *liveRunJob) flush() {
 		latency = liveLatencyChart(gaps, model, twin)
 	}
 
-	fyne.Do(func() {
+	j.l.a.do(func() {
 		l := j.l
 		if stageSet {
 			l.showStage(stage, frac)
@@ -210,7 +208,7 @@ type liveChoicesJob struct {
 
 func (j *liveChoicesJob) run() {
 	mc := buildModelChoices(j.quant, j.files, j.state, j.loaded)
-	fyne.Do(func() {
+	j.l.a.do(func() {
 		if j.gen != j.l.choiceGen {
 			return // a newer refresh is on its way
 		}
@@ -218,5 +216,33 @@ func (j *liveChoicesJob) run() {
 		if j.then != nil {
 			j.then()
 		}
+	})
+}
+
+// checkFileJob checks a chosen GGUF file with slmscope's reader off the UI goroutine, then
+// remembers it and selects it.
+func (l *liveRun) checkFileJob(path string) {
+	err := engine.CheckModelFile(path)
+	l.a.do(func() {
+		if err != nil {
+			l.stage.SetText("That file was not opened.")
+			l.showError(err)
+			return
+		}
+		p := l.a.fyne.Preferences()
+		files := p.StringListWithFallback(prefLiveFiles, nil)
+		files = append([]string{path}, removeString(files, path)...)
+		if len(files) > maxRecentFiles {
+			files = files[:maxRecentFiles]
+		}
+		p.SetStringList(prefLiveFiles, files)
+		l.refreshChoicesThen(func() {
+			for i, c := range l.choices {
+				if !c.ref.Twin && c.ref.Path == path {
+					l.modelSel.SetSelectedIndex(i)
+				}
+			}
+			l.stage.SetText("Opened " + path + ". Press Run.")
+		})
 	})
 }

@@ -24,7 +24,7 @@ func liveRunFor(t *testing.T, files ...string) (*App, *liveRun) {
 	t.Helper()
 	fa := test.NewTempApp(t)
 	fa.Preferences().SetStringList(prefLiveFiles, files)
-	a := newApp(fa, testWorkerOptions())
+	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	l := &liveRun{a: a, session: a.session}
 	l.buildUI()
@@ -43,6 +43,7 @@ func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool)
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
+		drainUI() // background jobs hand their results to the test goroutine here
 		if cond() {
 			return
 		}

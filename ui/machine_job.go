@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 
-	"fyne.io/fyne/v2"
-
 	"slmscope/engine"
 )
 
@@ -15,7 +13,7 @@ import (
 // observeMachine calls f on the UI goroutine with every new machine state, and once now if a
 // state is already loaded. It returns the function that stops the observation.
 func (a *App) observeMachine(f func(engine.MachineState)) func() {
-	stop := a.machine.Observe(func(s engine.MachineState) { fyne.Do(func() { f(s) }) })
+	stop := a.machine.Observe(func(s engine.MachineState) { a.do(func() { f(s) }) })
 	if s, ok := a.machine.Current(); ok {
 		f(s)
 	}
@@ -31,7 +29,7 @@ func (a *App) loadMachine(ctx context.Context, o engine.MachineOptions, spawn fu
 			return
 		}
 		if done != nil {
-			fyne.Do(func() { done(s, err) })
+			a.do(func() { done(s, err) })
 		}
 	})
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 
 	"slmscope/engine/twin"
@@ -12,7 +11,7 @@ import (
 
 // updateCacheNote shows how much the twin cache holds, read off the UI goroutine.
 func (l *liveRun) updateCacheNote() {
-	go func() {
+	l.spawn(func() {
 		text := ""
 		c, err := twin.DefaultCache()
 		if err == nil {
@@ -26,8 +25,8 @@ func (l *liveRun) updateCacheNote() {
 		} else {
 			text = "Twin cache: " + err.Error()
 		}
-		fyne.Do(func() { l.cacheNote.SetText(text) })
-	}()
+		l.a.do(func() { l.cacheNote.SetText(text) })
+	})
 }
 
 // onClearTwins deletes the cached twins after asking; they are rewritten when next needed.
@@ -47,14 +46,14 @@ func (l *liveRun) onClearTwins() {
 			if !ok {
 				return
 			}
-			go func() {
+			l.spawn(func() {
 				err := c.Clear()
-				fyne.Do(func() {
+				l.a.do(func() {
 					if err != nil {
 						l.showError(err)
 					}
 					l.updateCacheNote()
 				})
-			}()
+			})
 		}, l.a.win)
 }
