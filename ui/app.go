@@ -27,6 +27,8 @@ type App struct {
 	// current is the title of the screen on show; shownHooks run when their screen is shown.
 	current    string
 	shownHooks map[string]func()
+	// shortcuts names the window's shortcuts, for entries that pass them on.
+	shortcuts map[string]bool
 }
 
 // screen describes one navigation entry. build is called once, the first time it is shown.
@@ -142,7 +144,7 @@ func (a *App) addShortcuts() {
 			break
 		}
 		id := i
-		a.win.Canvas().AddShortcut(&desktopShortcut{key: keys[i]}, func(fyne.Shortcut) { a.nav.Select(id) })
+		a.addShortcut(keys[i], func() { a.nav.Select(id) })
 	}
-	a.win.Canvas().AddShortcut(&desktopShortcut{key: fyne.KeyQ}, func(fyne.Shortcut) { a.fyne.Quit() })
+	a.addShortcut(fyne.KeyQ, a.fyne.Quit)
 }

@@ -62,7 +62,7 @@ type liveRun struct {
 	quantSel  *widget.Select
 	threads   *widget.Select
 	maxTokens *widget.Entry
-	prompt    *widget.Entry
+	prompt    *shortcutEntry
 	runBtn    *widget.Button
 	stopBtn   *widget.Button
 	fitNote   *widget.Label
@@ -112,7 +112,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.threads.SetSelected(strconv.Itoa(min(max(p.IntWithFallback(prefLiveThreads, runtime.NumCPU()), 1), runtime.NumCPU())))
 	l.maxTokens = widget.NewEntry()
 	l.maxTokens.SetText(strconv.Itoa(p.IntWithFallback(prefLiveMax, defaultMaxTokens)))
-	l.prompt = widget.NewMultiLineEntry()
+	l.prompt = newMultiLineShortcutEntry(l.a)
 	l.prompt.Wrapping = fyne.TextWrapWord
 	l.prompt.SetText(p.StringWithFallback(prefLivePrompt, engine.DefaultPrompt))
 	l.prompt.SetMinRowsVisible(3)
@@ -183,12 +183,12 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.refreshChoices()
 	l.updateCacheNote()
 	// Ctrl+Enter runs and Ctrl+. stops, but only while this screen is the one on show.
-	l.a.win.Canvas().AddShortcut(&desktopShortcut{key: fyne.KeyReturn}, func(fyne.Shortcut) {
+	l.a.addShortcut(fyne.KeyReturn, func() {
 		if l.a.current == liveRunTitle {
 			l.onRun()
 		}
 	})
-	l.a.win.Canvas().AddShortcut(&desktopShortcut{key: fyne.KeyPeriod}, func(fyne.Shortcut) {
+	l.a.addShortcut(fyne.KeyPeriod, func() {
 		if l.a.current == liveRunTitle {
 			l.onStop()
 		}
