@@ -22,9 +22,6 @@ import (
 	"slmscope/engine/twin"
 )
 
-// liveRunTitle names the screen in the navigation.
-const liveRunTitle = "Live run"
-
 // twinNote goes wherever text from a twin appears.
 const twinNote = "twin: real speed, random words"
 
@@ -184,12 +181,12 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.updateCacheNote()
 	// Ctrl+Enter runs and Ctrl+. stops, but only while this screen is the one on show.
 	l.a.addShortcut(fyne.KeyReturn, func() {
-		if l.a.current == liveRunTitle {
+		if l.a.current == screenLiveRun {
 			l.onRun()
 		}
 	})
 	l.a.addShortcut(fyne.KeyPeriod, func() {
-		if l.a.current == liveRunTitle {
+		if l.a.current == screenLiveRun {
 			l.onStop()
 		}
 	})

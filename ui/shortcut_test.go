@@ -37,8 +37,8 @@ func TestCtrlDigitShowsScreens(t *testing.T) {
 	// Backwards, so that each press is a change.
 	for i := len(keys) - 1; i >= 0; i-- {
 		typeShortcut(a.win.Canvas(), keys[i])
-		if a.current != a.screens[i].title {
-			t.Errorf("Ctrl+%s shows %q, want %q", keys[i], a.current, a.screens[i].title)
+		if a.current != a.screens[i].id {
+			t.Errorf("Ctrl+%s shows screen %d, want %d", keys[i], a.current, a.screens[i].id)
 		}
 	}
 }
