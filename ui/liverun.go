@@ -20,6 +20,7 @@ import (
 	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/twin"
+	"slmscope/ui/chartview"
 )
 
 // twinNote goes wherever text from a twin appears.
@@ -80,7 +81,7 @@ type liveRun struct {
 	tpsHow   *widget.Label
 	counts   *widget.Label
 	memory   *widget.Label
-	latency  *ChartView
+	latency  *chartview.View
 	stats    *fyne.Container
 	errBox   *widget.Label
 	errCard  *fyne.Container
@@ -149,7 +150,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.counts = widget.NewLabel("")
 	l.memory = widget.NewLabel("")
 	l.memory.Wrapping = fyne.TextWrapWord
-	l.latency = NewChartView(charts.TokenLatency(nil, charts.LatencyOptions{}))
+	l.latency = chartview.New(charts.TokenLatency(nil, charts.LatencyOptions{}))
 	l.stats = container.NewVBox()
 	l.errBox = widget.NewLabel("")
 	l.errBox.Wrapping = fyne.TextWrapWord
