@@ -524,13 +524,6 @@ func fmtMs(ms float64) string {
 	return fmt.Sprintf("%.0f ms", ms)
 }
 
-func formatMs(ms float64) string {
-	if ms < 10 {
-		return fmt.Sprintf("%.1f ms", ms)
-	}
-	return fmtMs(ms)
-}
-
 func indexOf(xs []string, s string) int {
 	for i, x := range xs {
 		if x == s {
