@@ -136,7 +136,7 @@ func loadNVML(path string) (*nvmlAPI, error) {
 func probeNVML(path string) ([]GPU, error) {
 	api, err := loadNVML(path)
 	if err != nil {
-		return nil, fmt.Errorf("No NVIDIA driver: %w", err)
+		return nil, fmt.Errorf("no NVIDIA driver: %w", err)
 	}
 	for _, f := range []string{"init", "count", "handle"} {
 		if reason, ok := api.missing[f]; ok {
