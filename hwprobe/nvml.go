@@ -288,3 +288,21 @@ func (api *nvmlAPI) fillDevice(g *GPU, dev nvmlDevice) {
 		g.BusyPercent = int(util.GPU)
 	}
 }
+
+// nvmlErr turns a return code into nil or an NVMLError.
+func nvmlErr(code int32) error {
+	if code == 0 {
+		return nil
+	}
+	return NVMLError(code)
+}
+
+// cString reads a NUL-terminated string from buf.
+func cString(buf []byte) string {
+	for i, b := range buf {
+		if b == 0 {
+			return string(buf[:i])
+		}
+	}
+	return string(buf)
+}
