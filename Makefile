@@ -1,10 +1,12 @@
 # slmscope: `make run` opens the app, `make test` runs every check. Both run `make setup` first.
 GO ?= go
 BIN := bin/slmscope
+# staticcheck is pinned (v0.8.2 needs and knows go1.26); `go install` builds it into bin/.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Packages that must build without cgo and vet for other operating systems (everything but ui).
 PURE := ./engine/... ./hwprobe/... ./charts/... ./lessons/...
 
-.PHONY: setup build debug run test vet fmt-check bench accuracy
+.PHONY: setup build debug run test vet staticcheck fmt-check bench accuracy
 
 setup:
 	@sh engine/assets/setup.sh
@@ -29,7 +31,14 @@ vet:
 	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 $(GO) vet $(PURE)
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) vet $(PURE)
 
-test: setup fmt-check vet build
+# staticcheck also reads the other operating systems' files of the packages that vet for them.
+staticcheck:
+	GOBIN=$(CURDIR)/bin $(GO) install $(STATICCHECK)
+	bin/staticcheck ./... a.slmscope/clocale
+	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 bin/staticcheck $(PURE)
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 bin/staticcheck $(PURE)
+
+test: setup fmt-check vet staticcheck build
 	$(GO) test -count=1 -timeout 30m ./... a.slmscope/clocale
 	$(GO) test -race -count=1 -timeout 20m ./lessons/... ./engine/gguf/... ./engine/twin/... ./engine/estimate/... ./charts/...
 

@@ -259,9 +259,7 @@ func (v *visitor) VisitLegendOpt(l opts.Legend) interface{} {
 	m := toMap(l)
 	if len(v.legend) > 0 {
 		names := make([]string, len(v.legend))
-		for i, n := range v.legend {
-			names[i] = n
-		}
+		copy(names, v.legend)
 		m["data"] = names
 	}
 	return m

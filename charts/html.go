@@ -8,8 +8,6 @@ import (
 	"io"
 	"regexp"
 	"strings"
-
-	"slmscope/engine/assets"
 )
 
 // Page is a self-contained HTML report: a title and sections in order.
@@ -37,24 +35,15 @@ type Table struct {
 	Rows    [][]string
 }
 
-// RenderHTML writes page as one offline HTML file: the echarts library (echarts.min.js,
-// fetched by `make setup`) is inlined, every chart is rendered by go-echarts, and the file
-// references no external URL.
-func RenderHTML(w io.Writer, page Page) error {
-	lib, err := assets.EChartsJS()
-	if err != nil {
-		return fmt.Errorf("cannot build the HTML report without the charting library: %w", err)
-	}
-	return renderHTML(w, page, lib)
-}
-
-// renderHTML is RenderHTML with the library given, so tests can check the page around it.
-func renderHTML(w io.Writer, page Page, lib []byte) error {
-	if len(bytes.TrimSpace(lib)) == 0 {
+// RenderHTML writes page as one offline HTML file: echartsJS (the contents of
+// echarts.min.js, which `make setup` fetches; engine/assets reads it) is inlined, every chart
+// is rendered by go-echarts, and the file references no external URL.
+func RenderHTML(w io.Writer, page Page, echartsJS []byte) error {
+	if len(bytes.TrimSpace(echartsJS)) == 0 {
 		return errors.New("echarts.min.js is empty: run `make setup` again to fetch it")
 	}
 	data := pageData{Title: page.Title, Intro: page.Intro, Footer: page.Footer,
-		Library: template.JS(scriptSafe(string(lib))), Helpers: template.JS(jsHelpers)}
+		Library: template.JS(scriptSafe(string(echartsJS))), Helpers: template.JS(jsHelpers)}
 	if data.Title == "" {
 		data.Title = "slmscope report"
 	}

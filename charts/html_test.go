@@ -53,7 +53,7 @@ const fakeLibrary = `/* http://www.apache.org/licenses/LICENSE-2.0 */ var echart
 
 func TestRenderHTMLFakeLibrary(t *testing.T) {
 	var buf bytes.Buffer
-	if err := renderHTML(&buf, samplePage(), []byte(fakeLibrary)); err != nil {
+	if err := RenderHTML(&buf, samplePage(), []byte(fakeLibrary)); err != nil {
 		t.Fatal(err)
 	}
 	checkReport(t, buf.String(), scriptSafe(fakeLibrary), samplePage())
@@ -68,7 +68,7 @@ func TestRenderHTMLRealLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := RenderHTML(&buf, samplePage()); err != nil {
+	if err := RenderHTML(&buf, samplePage(), lib); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -84,12 +84,12 @@ func TestRenderHTMLRealLibrary(t *testing.T) {
 }
 
 func TestRenderHTMLErrors(t *testing.T) {
-	if err := renderHTML(io.Discard, Page{}, nil); err == nil || !strings.Contains(err.Error(), "make setup") {
+	if err := RenderHTML(io.Discard, Page{}, nil); err == nil || !strings.Contains(err.Error(), "make setup") {
 		t.Fatalf("empty library: %v", err)
 	}
 	bad := Page{Sections: []Section{{Charts: []Chart{{Title: "bad", X: Axis{Scale: Log},
 		Series: []Series{{Name: "s", Points: []Point{{X: -1, Y: 1}}}}}}}}}
-	if err := renderHTML(io.Discard, bad, []byte(fakeLibrary)); err == nil || !strings.Contains(err.Error(), "log axis") {
+	if err := RenderHTML(io.Discard, bad, []byte(fakeLibrary)); err == nil || !strings.Contains(err.Error(), "log axis") {
 		t.Fatalf("invalid chart: %v", err)
 	}
 }

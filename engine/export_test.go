@@ -15,6 +15,3 @@ func (w *Worker) LoadUnchecked(ctx context.Context, path string) error {
 	_, err := w.next(ctx, "loading "+path)
 	return err
 }
-
-// PID is the worker's process id.
-func (w *Worker) PID() int { return w.cmd.Process.Pid }

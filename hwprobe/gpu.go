@@ -49,16 +49,6 @@ func ProbeGPUs(ctx context.Context, opts Options) ([]GPU, []string) {
 	return probeGPUs(ctx, opts)
 }
 
-// cString reads a NUL-terminated string from buf.
-func cString(buf []byte) string {
-	for i, b := range buf {
-		if b == 0 {
-			return string(buf[:i])
-		}
-	}
-	return string(buf)
-}
-
 // DriverDetails lists what is known of the GPU's software and link, in display order:
 // "driver 550.54", "CUDA 12.4", "compute capability 8.9", "PCIe 4 ×16".
 func (g GPU) DriverDetails() []string {

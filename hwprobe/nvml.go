@@ -136,7 +136,7 @@ func loadNVML(path string) (*nvmlAPI, error) {
 func probeNVML(path string) ([]GPU, error) {
 	api, err := loadNVML(path)
 	if err != nil {
-		return nil, fmt.Errorf("No NVIDIA driver: %w", err)
+		return nil, fmt.Errorf("no NVIDIA driver: %w", err)
 	}
 	for _, f := range []string{"init", "count", "handle"} {
 		if reason, ok := api.missing[f]; ok {
@@ -287,4 +287,22 @@ func (api *nvmlAPI) fillDevice(g *GPU, dev nvmlDevice) {
 	if query("busy_percent", api.DeviceGetUtilizationRates != nil, func() int32 { return api.DeviceGetUtilizationRates(dev, &util) }) {
 		g.BusyPercent = int(util.GPU)
 	}
+}
+
+// nvmlErr turns a return code into nil or an NVMLError.
+func nvmlErr(code int32) error {
+	if code == 0 {
+		return nil
+	}
+	return NVMLError(code)
+}
+
+// cString reads a NUL-terminated string from buf.
+func cString(buf []byte) string {
+	for i, b := range buf {
+		if b == 0 {
+			return string(buf[:i])
+		}
+	}
+	return string(buf)
 }

@@ -54,11 +54,3 @@ func (e NVMLError) Error() string {
 	}
 	return fmt.Sprintf("NVML status %d", int32(e))
 }
-
-// nvmlErr turns a return code into nil or an NVMLError.
-func nvmlErr(code int32) error {
-	if code == 0 {
-		return nil
-	}
-	return NVMLError(code)
-}

@@ -108,8 +108,8 @@ func TestNVMLFakeLibrary(t *testing.T) {
 
 func TestNVMLMissingLibrary(t *testing.T) {
 	gpus, err := probeNVML(filepath.Join(t.TempDir(), "libnvidia-ml.so.1"))
-	if err == nil || !strings.HasPrefix(err.Error(), "No NVIDIA driver: ") || len(gpus) != 0 {
-		t.Fatalf("got %v, %v; want no GPUs and a 'No NVIDIA driver' reason", gpus, err)
+	if err == nil || !strings.HasPrefix(err.Error(), "no NVIDIA driver: ") || len(gpus) != 0 {
+		t.Fatalf("got %v, %v; want no GPUs and a 'no NVIDIA driver' reason", gpus, err)
 	}
 }
 

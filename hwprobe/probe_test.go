@@ -174,7 +174,7 @@ func TestProbeFixtureX86(t *testing.T) {
 		t.Errorf("NVIDIA GPU = %+v", nv)
 	}
 	notes := strings.Join(r.GPUNotes, "\n")
-	if !strings.Contains(notes, "No NVIDIA driver") || !strings.Contains(notes, "NVIDIA GPU 0000:01:00.0 found in sysfs") {
+	if !strings.Contains(notes, "no NVIDIA driver") || !strings.Contains(notes, "NVIDIA GPU 0000:01:00.0 found in sysfs") {
 		t.Errorf("GPU notes do not explain the missing NVML: %q", notes)
 	}
 	if r.Power.Source != "battery" || !r.Power.OnBattery || r.Power.BatteryPercent != 77 {
@@ -251,7 +251,7 @@ func TestProbeNoGPULibrary(t *testing.T) {
 				t.Errorf("GPUs = %+v, want none", r.GPUs)
 			}
 			notes := strings.Join(r.GPUNotes, "\n")
-			if !strings.Contains(notes, "No NVIDIA driver: ") || !strings.Contains(notes, "no GPU in sysfs") {
+			if !strings.Contains(notes, "no NVIDIA driver: ") || !strings.Contains(notes, "no GPU in sysfs") {
 				t.Errorf("notes do not explain: %q", notes)
 			}
 			if r.Power.RAPLNote == "" || r.Power.GPUWattsSource != "not available (no GPU found)" {

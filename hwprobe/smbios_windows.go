@@ -22,7 +22,7 @@ func readSMBIOS(opts Options) ([]byte, string, error) {
 	const rsmb = 'R'<<24 | 'S'<<16 | 'M'<<8 | 'B'
 	n, _, _ := procGetSystemFirmwareTable.Call(rsmb, 0, 0, 0)
 	if n == 0 {
-		return nil, "", errors.New("Windows returned no SMBIOS table")
+		return nil, "", errors.New("no SMBIOS table from Windows")
 	}
 	buf := make([]byte, n)
 	got, _, callErr := procGetSystemFirmwareTable.Call(rsmb, 0, uintptr(unsafe.Pointer(&buf[0])), n)

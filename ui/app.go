@@ -31,13 +31,34 @@ type App struct {
 	machine *engine.Machine
 	// uiDo replaces fyne.Do (tests; see app_job.go).
 	uiDo func(func())
-	// current is the title of the screen on show; shownHooks run when their screen is shown.
-	current    string
-	shownHooks map[string]func()
+	// current is the screen on show; shownHooks run when their screen is shown.
+	current    screenID
+	shownHooks map[screenID]func()
+	// shortcuts names the window's shortcuts, for entries that pass them on.
+	shortcuts map[string]bool
 }
+
+// screenID names a screen. Links between screens, shortcuts and onShown use it; titles are
+// for people only.
+type screenID int
+
+// The screens, in navigation order.
+const (
+	screenLiveRun screenID = iota
+	screenHardware
+	screenCompare
+	screenLesson
+	screenQuiz
+	screenProgress
+)
+
+// prefScreen remembers the screen on show by its key, so the next start opens it again.
+const prefScreen = "ui.screen"
 
 // screen describes one navigation entry. build is called once, the first time it is shown.
 type screen struct {
+	id    screenID
+	key   string // stable name, stored in preferences
 	title string
 	icon  fyne.ThemeIconName // a name, not a resource: themes are not available at init
 	build func(a *App) fyne.CanvasObject
@@ -45,10 +66,12 @@ type screen struct {
 
 // screens lists the app's screens in navigation order; each lives in its own file.
 var screens = []screen{
-	{title: liveRunTitle, icon: theme.IconNameMediaPlay, build: newLiveRunScreen},
-	{title: "Hardware", icon: theme.IconNameComputer, build: newHardwareScreen},
-	{title: "Compare", icon: theme.IconNameGrid, build: newCompareScreen},
-	{title: "Lesson", icon: theme.IconNameFile, build: buildLessonScreen}, {title: "Quiz", icon: theme.IconNameQuestion, build: buildQuizScreen}, {title: "Progress", icon: theme.IconNameList, build: buildProgressScreen},
+	{id: screenLiveRun, key: "live-run", title: "Live run", icon: theme.IconNameMediaPlay, build: newLiveRunScreen},
+	{id: screenHardware, key: "hardware", title: "Hardware", icon: theme.IconNameComputer, build: newHardwareScreen},
+	{id: screenCompare, key: "compare", title: "Compare", icon: theme.IconNameGrid, build: newCompareScreen},
+	{id: screenLesson, key: "lesson", title: "Lesson", icon: theme.IconNameFile, build: buildLessonScreen},
+	{id: screenQuiz, key: "quiz", title: "Quiz", icon: theme.IconNameQuestion, build: buildQuizScreen},
+	{id: screenProgress, key: "progress", title: "Progress", icon: theme.IconNameList, build: buildProgressScreen},
 }
 
 type screenEntry struct {
@@ -100,46 +123,57 @@ func (a *App) buildUI() {
 			row.Objects[1].(*widget.Label).SetText(a.screens[id].title)
 		},
 	)
-	a.nav.OnSelected = func(id widget.ListItemID) { a.show(id) }
+	a.nav.OnSelected = func(i widget.ListItemID) { a.show(i) }
 	split := container.NewHSplit(a.nav, a.content)
 	split.Offset = 0.16
 	a.win.SetContent(split)
 	if len(a.screens) > 0 {
-		// Remembered by title: the list of screens may change between versions.
-		if !a.showScreen(a.fyne.Preferences().String("ui.screen")) {
+		if id, ok := rememberedScreen(a.fyne.Preferences().String(prefScreen)); !ok || !a.showScreen(id) {
 			a.nav.Select(0)
 		}
 	}
 	a.addShortcuts()
 }
 
-// show switches the content area to screen id, building it on first use.
-func (a *App) show(id int) {
-	e := a.screens[id]
+// rememberedScreen reads the stored screen: its key, or its title as versions before
+// screen ids stored it.
+func rememberedScreen(stored string) (screenID, bool) {
+	for _, s := range screens {
+		if stored == s.key || stored == s.title {
+			return s.id, true
+		}
+	}
+	return 0, false
+}
+
+// show switches the content area to the i-th navigation entry, building it on first use.
+func (a *App) show(i int) {
+	e := a.screens[i]
 	if e.view == nil {
 		e.view = e.build(a)
 	}
 	a.content.Objects = []fyne.CanvasObject{e.view}
 	a.content.Refresh()
-	a.current = e.title
-	if hook := a.shownHooks[e.title]; hook != nil {
+	a.current = e.id
+	if hook := a.shownHooks[e.id]; hook != nil {
 		hook()
 	}
-	a.fyne.Preferences().SetString("ui.screen", e.title)
+	a.fyne.Preferences().SetString(prefScreen, e.key)
 }
 
-// onShown runs f (on the UI goroutine) each time the screen titled title is shown again.
-func (a *App) onShown(title string, f func()) {
+// onShown runs f (on the UI goroutine) each time screen id is shown again: the one signal
+// that a screen is on show.
+func (a *App) onShown(id screenID, f func()) {
 	if a.shownHooks == nil {
-		a.shownHooks = map[string]func(){}
+		a.shownHooks = map[screenID]func(){}
 	}
-	a.shownHooks[title] = f
+	a.shownHooks[id] = f
 }
 
-// showScreen selects a screen by title (used by links between screens); false if absent.
-func (a *App) showScreen(title string) bool {
+// showScreen selects screen id (links between screens use it); false if it is absent.
+func (a *App) showScreen(id screenID) bool {
 	for i, e := range a.screens {
-		if e.title == title {
+		if e.id == id {
 			a.nav.Select(i)
 			return true
 		}
@@ -155,7 +189,7 @@ func (a *App) addShortcuts() {
 			break
 		}
 		id := i
-		a.win.Canvas().AddShortcut(&desktopShortcut{key: keys[i]}, func(fyne.Shortcut) { a.nav.Select(id) })
+		a.addShortcut(keys[i], func() { a.nav.Select(id) })
 	}
-	a.win.Canvas().AddShortcut(&desktopShortcut{key: fyne.KeyQ}, func(fyne.Shortcut) { a.fyne.Quit() })
+	a.addShortcut(fyne.KeyQ, a.fyne.Quit)
 }

@@ -25,6 +25,7 @@ import (
 	"slmscope/engine/twin"
 	"slmscope/engine/units"
 	"slmscope/hwprobe"
+	"slmscope/ui/chartview"
 )
 
 // Preferences the Compare screen remembers.
@@ -100,7 +101,7 @@ type compareScreen struct {
 	browserBtn *widget.Button
 	table      *widget.Table
 	detail     *widget.Label
-	charts     []*ChartView
+	charts     []*chartview.View
 	validation *fyne.Container
 	priceBox   *fyne.Container
 	kwh        *widget.Entry
@@ -195,7 +196,7 @@ func (s *compareScreen) buildUI() {
 	tableTab := container.NewBorder(nil, detail, nil, nil, s.table)
 
 	for _, c := range report.Charts(report.Data{}) {
-		s.charts = append(s.charts, NewChartView(c))
+		s.charts = append(s.charts, chartview.New(c))
 	}
 	stack := container.NewVBox()
 	for _, c := range s.charts {

@@ -220,7 +220,7 @@ func TestCompareCostSettingsRememberedAndApplied(t *testing.T) {
 	if !strings.Contains(s.costNote.Text, "electricity price") {
 		t.Errorf("bad input not reported: %q", s.costNote.Text)
 	}
-	if s.priceBox.Objects == nil || len(s.priceBox.Objects) < 2 {
+	if len(s.priceBox.Objects) < 2 {
 		t.Error("API price table not shown")
 	}
 }

@@ -36,10 +36,10 @@ type lessonScreen struct {
 func buildLessonScreen(a *App) fyne.CanvasObject {
 	s := newLessonScreen(a)
 	view := s.buildUI()
-	a.onShown("Lesson", s.onShown)
+	a.onShown(screenLesson, s.onShown)
 	// The machine arriving or being re-measured changes the "On this machine" lines.
 	a.observeMachine(func(engine.MachineState) {
-		if a.current == "Lesson" {
+		if a.current == screenLesson {
 			s.onShown()
 		}
 	})
@@ -120,7 +120,7 @@ func (s *lessonScreen) onQuiz() {
 	if s.st.startQuiz != nil {
 		s.st.startQuiz(s.st.current)
 	}
-	s.a.showScreen("Quiz")
+	s.a.showScreen(screenQuiz)
 }
 
 // render draws lesson l into the page.
@@ -198,7 +198,7 @@ func (s *lessonScreen) liveCard(topic string, f lessons.Facts) fyne.CanvasObject
 		l.Importance = widget.WarningImportance
 	}
 	s.live = append(s.live, l)
-	compare := widget.NewButtonWithIcon("Compare", theme.NavigateNextIcon(), func() { s.a.showScreen("Compare") })
+	compare := widget.NewButtonWithIcon("Compare", theme.NavigateNextIcon(), func() { s.a.showScreen(screenCompare) })
 	if !s.a.hasScreen("Compare") {
 		compare.Disable()
 	}

@@ -24,10 +24,8 @@ import (
 	"slmscope/engine/quant"
 	"slmscope/engine/twin"
 	"slmscope/engine/units"
+	"slmscope/ui/chartview"
 )
-
-// liveRunTitle names the screen in the navigation.
-const liveRunTitle = "Live run"
 
 // Preference keys of the Live run screen. live.last_* are read by the lesson's live facts.
 const (
@@ -66,7 +64,7 @@ type liveRun struct {
 	quantSel  *widget.Select
 	threads   *widget.Select
 	maxTokens *widget.Entry
-	prompt    *widget.Entry
+	prompt    *shortcutEntry
 	runBtn    *widget.Button
 	stopBtn   *widget.Button
 	fitNote   *widget.Label
@@ -87,7 +85,7 @@ type liveRun struct {
 	tpsHow   *widget.Label
 	counts   *widget.Label
 	memory   *widget.Label
-	latency  *ChartView
+	latency  *chartview.View
 	stats    *fyne.Container
 	errBox   *widget.Label
 	errCard  *fyne.Container
@@ -117,7 +115,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.threads.SetSelected(strconv.Itoa(min(max(p.IntWithFallback(prefLiveThreads, runtime.NumCPU()), 1), runtime.NumCPU())))
 	l.maxTokens = widget.NewEntry()
 	l.maxTokens.SetText(strconv.Itoa(p.IntWithFallback(prefLiveMax, defaultMaxTokens)))
-	l.prompt = widget.NewMultiLineEntry()
+	l.prompt = newMultiLineShortcutEntry(l.a)
 	l.prompt.Wrapping = fyne.TextWrapWord
 	l.prompt.SetText(p.StringWithFallback(prefLivePrompt, engine.DefaultPrompt))
 	l.prompt.SetMinRowsVisible(3)
@@ -157,7 +155,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.counts = widget.NewLabel("")
 	l.memory = widget.NewLabel("")
 	l.memory.Wrapping = fyne.TextWrapWord
-	l.latency = NewChartView(charts.TokenLatency(nil, charts.LatencyOptions{}))
+	l.latency = chartview.New(charts.TokenLatency(nil, charts.LatencyOptions{}))
 	l.stats = container.NewVBox()
 	l.errBox = widget.NewLabel("")
 	l.errBox.Wrapping = fyne.TextWrapWord
@@ -191,13 +189,13 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	}
 	l.updateCacheNote()
 	// Ctrl+Enter runs and Ctrl+. stops, but only while this screen is the one on show.
-	l.a.win.Canvas().AddShortcut(&desktopShortcut{key: fyne.KeyReturn}, func(fyne.Shortcut) {
-		if l.a.current == liveRunTitle {
+	l.a.addShortcut(fyne.KeyReturn, func() {
+		if l.a.current == screenLiveRun {
 			l.onRun()
 		}
 	})
-	l.a.win.Canvas().AddShortcut(&desktopShortcut{key: fyne.KeyPeriod}, func(fyne.Shortcut) {
-		if l.a.current == liveRunTitle {
+	l.a.addShortcut(fyne.KeyPeriod, func() {
+		if l.a.current == screenLiveRun {
 			l.onStop()
 		}
 	})
@@ -516,13 +514,6 @@ func fmtMs(ms float64) string {
 		return fmt.Sprintf("%.2f s", ms/1000)
 	}
 	return fmt.Sprintf("%.0f ms", ms)
-}
-
-func formatMs(ms float64) string {
-	if ms < 10 {
-		return fmt.Sprintf("%.1f ms", ms)
-	}
-	return fmtMs(ms)
 }
 
 func indexOf(xs []string, s string) int {

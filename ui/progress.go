@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -63,7 +64,7 @@ func (s *progressScreen) refresh() {
 		warn = append(warn, w)
 	}
 	if len(warn) > 0 {
-		s.warning.SetText("⚠ " + joinLines(warn, "\n⚠ "))
+		s.warning.SetText("⚠ " + strings.Join(warn, "\n⚠ "))
 		s.warning.Show()
 	} else {
 		s.warning.Hide()
@@ -138,17 +139,6 @@ func sortedQuestionIDs(lp *lessons.LessonProgress) []string {
 	}
 	sort.Strings(ids)
 	return ids
-}
-
-func joinLines(parts []string, sep string) string {
-	var b bytes.Buffer
-	for i, p := range parts {
-		if i > 0 {
-			b.WriteString(sep)
-		}
-		b.WriteString(p)
-	}
-	return b.String()
 }
 
 func (s *progressScreen) onReset() {

@@ -108,7 +108,7 @@ func (s *quizScreen) buildUI() fyne.CanvasObject {
 	s.retry = widget.NewButtonWithIcon("Retry the ones I missed", theme.MediaReplayIcon(), s.onRetry)
 	s.retry.Importance = widget.HighImportance
 	again := widget.NewButtonWithIcon("Take the whole quiz again", theme.MediaReplayIcon(), func() { s.start(s.lessonID) })
-	progress := widget.NewButtonWithIcon("See progress", theme.ListIcon(), func() { s.a.showScreen("Progress") })
+	progress := widget.NewButtonWithIcon("See progress", theme.ListIcon(), func() { s.a.showScreen(screenProgress) })
 	s.result = container.NewVBox(s.score, s.missed, container.NewHBox(s.retry, again, progress))
 	s.top = container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("Quiz"), restart, s.picker),

@@ -159,16 +159,3 @@ func EChartsJS() ([]byte, error) {
 	}
 	return b, nil
 }
-
-// LlamaHeader returns the path of include/llama.h from the pinned source bundle.
-func LlamaHeader() (string, error) {
-	rt, err := RuntimeDir()
-	if err != nil {
-		return "", err
-	}
-	p := filepath.Join(rt, "include", "llama.h")
-	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("llama.h not found at %s: run `make setup`", p)
-	}
-	return p, nil
-}

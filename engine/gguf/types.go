@@ -156,7 +156,7 @@ func ParseType(name string) (GGMLType, error) {
 			return t, nil
 		}
 	}
-	return 0, fmt.Errorf("unknown tensor type %q: use one of f32, f16, bf16, q8_0, q4_0, q4_k, q6_k, ...", name)
+	return 0, fmt.Errorf("unknown tensor type %q: use one of f32, f16, bf16, q8_0, q4_0, q4_k, q6_k or another ggml type", name)
 }
 
 // MaxDims is the most dimensions a ggml tensor can have (GGML_MAX_DIMS).

@@ -17,10 +17,6 @@ func Charts(d Data) []charts.Chart {
 	return []charts.Chart{SpeedChart(d), MemoryChart(d), CostChart(d), TTFTChart(d)}
 }
 
-func (d Data) label(p estimate.Projection) string {
-	return p.Name + " " + p.Quant.String()
-}
-
 // SpeedChart is generation speed against parameter count.
 func SpeedChart(d Data) charts.Chart {
 	var vals []charts.ModelValue

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"slmscope/charts"
+	"slmscope/engine/assets"
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
@@ -229,6 +230,9 @@ func shorten(s string, n int) string {
 
 // Write computes the report for in and writes it to w as one self-contained HTML file.
 func Write(w io.Writer, in Input) error {
-	d := Compute(in)
-	return charts.RenderHTML(w, Page(d))
+	lib, err := assets.EChartsJS()
+	if err != nil {
+		return fmt.Errorf("cannot build the HTML report without the charting library: %w", err)
+	}
+	return charts.RenderHTML(w, Page(Compute(in)), lib)
 }

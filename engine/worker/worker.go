@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -341,6 +340,3 @@ func newSampler(seed uint32, greedy bool) llama.Sampler {
 }
 
 func msSince(t time.Time) float64 { return float64(time.Since(t).Nanoseconds()) / 1e6 }
-
-// Run is the `slmscope worker` entry point.
-func Run() int { return Main(os.Stdin, os.Stdout) }

@@ -1,4 +1,4 @@
-package ui
+package chartview
 
 import (
 	"image/color"
@@ -59,9 +59,9 @@ func count[T any](objs []fyne.CanvasObject) int {
 	return n
 }
 
-func TestChartViewRendersChart(t *testing.T) {
+func TestViewRendersChart(t *testing.T) {
 	test.NewTempApp(t)
-	v := NewChartView(speedChart())
+	v := New(speedChart())
 	w := test.NewWindow(v)
 	defer w.Close()
 	w.Resize(fyne.NewSize(900, 560))
@@ -109,9 +109,9 @@ func TestChartViewRendersChart(t *testing.T) {
 	}
 }
 
-func TestChartViewHoverAndTap(t *testing.T) {
+func TestViewHoverAndTap(t *testing.T) {
 	test.NewTempApp(t)
-	v := NewChartView(speedChart())
+	v := New(speedChart())
 	w := test.NewWindow(v)
 	defer w.Close()
 	w.Resize(fyne.NewSize(900, 560))
@@ -143,10 +143,10 @@ func TestChartViewHoverAndTap(t *testing.T) {
 	}
 }
 
-func TestChartViewEmptyState(t *testing.T) {
+func TestViewEmptyState(t *testing.T) {
 	test.NewTempApp(t)
 	c := charts.TokenLatency(nil, charts.LatencyOptions{})
-	v := NewChartView(c)
+	v := New(c)
 	w := test.NewWindow(v)
 	defer w.Close()
 	w.Resize(fyne.NewSize(500, 300))
@@ -164,13 +164,13 @@ func TestChartViewEmptyState(t *testing.T) {
 	}
 }
 
-func TestChartViewLiveUpdatesDecimate(t *testing.T) {
+func TestViewLiveUpdatesDecimate(t *testing.T) {
 	test.NewTempApp(t)
-	v := NewChartView(charts.TokenLatency(nil, charts.LatencyOptions{}))
+	v := New(charts.TokenLatency(nil, charts.LatencyOptions{}))
 	w := test.NewWindow(v)
 	defer w.Close()
 	w.Resize(fyne.NewSize(800, 400))
-	r := test.WidgetRenderer(v).(*chartRenderer)
+	r := test.WidgetRenderer(v).(*renderer)
 	lat := make([]float64, 0, 2000)
 	var pools int
 	for i := 0; i < 2000; i++ {
@@ -218,9 +218,9 @@ func TestClip(t *testing.T) {
 	}
 }
 
-func BenchmarkChartViewSetChart2000(b *testing.B) {
+func BenchmarkViewSetChart2000(b *testing.B) {
 	test.NewTempApp(b)
-	v := NewChartView(charts.TokenLatency(nil, charts.LatencyOptions{}))
+	v := New(charts.TokenLatency(nil, charts.LatencyOptions{}))
 	w := test.NewWindow(v)
 	defer w.Close()
 	w.Resize(fyne.NewSize(900, 400))

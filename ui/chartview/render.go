@@ -1,0 +1,240 @@
+package chartview
+
+import (
+	"image/color"
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+
+	"slmscope/charts"
+)
+
+// renderer rebuilds its canvas objects on every layout and refresh, reusing them from
+// pools so a live chart does not allocate thousands of objects per second.
+type renderer struct {
+	v       *View
+	bg      *canvas.Rectangle
+	objects []fyne.CanvasObject
+
+	lines   []*canvas.Line
+	texts   []*canvas.Text
+	rects   []*canvas.Rectangle
+	circles []*canvas.Circle
+	nl, nt  int
+	nr, nc  int
+
+	labels   []charts.Rect // limit labels placed so far
+	deferred []func()      // limit labels, drawn over the series
+}
+
+const (
+	chartMinWidth  = 360
+	chartMinHeight = 240
+	maxLinePoints  = 600 // decimation cap per series, whatever the width
+	hoverRadius    = 24  // how near the pointer a point must be for its readout, in pixels
+)
+
+func (r *renderer) MinSize() fyne.Size { return fyne.NewSize(chartMinWidth, chartMinHeight) }
+func (r *renderer) Layout(s fyne.Size) { r.build(s) }
+func (r *renderer) Objects() []fyne.CanvasObject {
+	return r.objects
+}
+func (r *renderer) Destroy() {}
+
+func (r *renderer) Refresh() {
+	r.build(r.v.Size())
+	canvas.Refresh(r.v)
+}
+
+// Pooled object getters: each returns the next object, reset and added to the draw list.
+
+func (r *renderer) line(c color.Color, w float32, x1, y1, x2, y2 float64) {
+	if r.nl == len(r.lines) {
+		r.lines = append(r.lines, &canvas.Line{})
+	}
+	l := r.lines[r.nl]
+	r.nl++
+	l.StrokeColor, l.StrokeWidth = c, w
+	l.Position1 = fyne.NewPos(float32(x1), float32(y1))
+	l.Position2 = fyne.NewPos(float32(x2), float32(y2))
+	l.Hidden = false
+	r.objects = append(r.objects, l)
+}
+
+func (r *renderer) text(s string, c color.Color, size float32, bold bool, x, y float64, align fyne.TextAlign) fyne.Size {
+	if r.nt == len(r.texts) {
+		r.texts = append(r.texts, &canvas.Text{})
+	}
+	t := r.texts[r.nt]
+	r.nt++
+	t.Text, t.Color, t.TextSize = s, c, size
+	t.TextStyle = fyne.TextStyle{Bold: bold}
+	t.Alignment = fyne.TextAlignLeading
+	t.Hidden = false
+	sz := fyne.MeasureText(s, size, t.TextStyle)
+	switch align {
+	case fyne.TextAlignCenter:
+		x -= float64(sz.Width) / 2
+	case fyne.TextAlignTrailing:
+		x -= float64(sz.Width)
+	}
+	t.Move(fyne.NewPos(float32(x), float32(y)))
+	t.Resize(sz)
+	r.objects = append(r.objects, t)
+	return sz
+}
+
+func (r *renderer) rect(fill, stroke color.Color, strokeW float32, x, y, w, h float64) {
+	if r.nr == len(r.rects) {
+		r.rects = append(r.rects, &canvas.Rectangle{})
+	}
+	o := r.rects[r.nr]
+	r.nr++
+	o.FillColor, o.StrokeColor, o.StrokeWidth = fill, stroke, strokeW
+	o.CornerRadius = 0
+	o.Hidden = false
+	o.Move(fyne.NewPos(float32(x), float32(y)))
+	o.Resize(fyne.NewSize(float32(w), float32(h)))
+	r.objects = append(r.objects, o)
+}
+
+func (r *renderer) circle(fill, stroke color.Color, strokeW float32, x, y, radius float64) {
+	if r.nc == len(r.circles) {
+		r.circles = append(r.circles, &canvas.Circle{})
+	}
+	o := r.circles[r.nc]
+	r.nc++
+	o.FillColor, o.StrokeColor, o.StrokeWidth = fill, stroke, strokeW
+	o.Hidden = false
+	o.Position1 = fyne.NewPos(float32(x-radius), float32(y-radius))
+	o.Position2 = fyne.NewPos(float32(x+radius), float32(y+radius))
+	r.objects = append(r.objects, o)
+}
+
+// build lays the whole chart out for size s.
+func (r *renderer) build(s fyne.Size) {
+	r.objects = r.objects[:0]
+	r.nl, r.nt, r.nr, r.nc = 0, 0, 0, 0
+	r.labels = r.labels[:0]
+	v := r.v
+	c := v.chart
+	fg := theme.Color(theme.ColorNameForeground)
+	muted := theme.Color(theme.ColorNamePlaceHolder)
+	grid := withAlpha(fg, 0x22)
+	ts := theme.TextSize()
+	small := ts * 0.85
+	W, H := float64(s.Width), float64(s.Height)
+	r.bg.Resize(s)
+	r.objects = append(r.objects, r.bg)
+
+	pad := 8.0
+	y := pad
+	// Title and caption.
+	tsz := r.text(c.Title, fg, ts*1.1, true, pad, y, fyne.TextAlignLeading)
+	y += float64(tsz.Height)
+	for _, line := range wrapText(c.Subtitle, W-2*pad, small, 2) {
+		sz := r.text(line, muted, small, false, pad, y, fyne.TextAlignLeading)
+		y += float64(sz.Height)
+	}
+	y += 4
+
+	if c.PointCount() == 0 {
+		v.frame, v.plot = charts.Frame{}, charts.Rect{}
+		box := charts.Rect{X: pad, Y: y, W: W - 2*pad, H: H - y - pad}
+		r.rect(color.Transparent, grid, 1, box.X, box.Y, box.W, box.H)
+		ey := box.Y + box.H/2 - float64(ts)
+		for _, line := range wrapText(c.EmptyText(), box.W-16, ts, 3) {
+			sz := r.text(line, muted, ts, false, box.X+box.W/2, ey, fyne.TextAlignCenter)
+			ey += float64(sz.Height)
+		}
+		return
+	}
+
+	// Legend: series, then limits, flowing into rows.
+	y = r.legend(c, pad, y, W-2*pad, small)
+
+	// Axis geometry: tick counts from the space available, then margins from the labels.
+	axisTitleH := float64(fyne.MeasureText("Ag", small, fyne.TextStyle{}).Height)
+	top := y + axisTitleH + 4 // y axis title sits above the plot
+	bottom := H - pad - 2*axisTitleH - 4
+	plotH := math.Max(bottom-top, 20)
+	frame := c.Frame(int(math.Max(2, math.Min(10, (W-80)/90))), int(math.Max(2, math.Min(10, plotH/38))))
+	labelW := 0.0
+	for _, t := range frame.Y.Ticks {
+		labelW = math.Max(labelW, float64(fyne.MeasureText(t.Label, small, fyne.TextStyle{}).Width))
+	}
+	left := pad + labelW + 6
+	right := W - pad - 8
+	plot := charts.Rect{X: left, Y: top, W: math.Max(right-left, 20), H: plotH}
+	v.frame, v.plot = frame, plot
+
+	// Grid, ticks and labels.
+	for _, t := range frame.Y.Ticks {
+		_, py := frame.Project(plot, frame.X.Lo, t.Value)
+		r.line(grid, 1, plot.X, py, plot.X+plot.W, py)
+		r.text(t.Label, muted, small, false, plot.X-6, py-axisTitleH/2, fyne.TextAlignTrailing)
+	}
+	lastRight := math.Inf(-1)
+	for _, t := range frame.X.Ticks {
+		px, _ := frame.Project(plot, t.Value, frame.Y.Lo)
+		r.line(grid, 1, px, plot.Y, px, plot.Y+plot.H)
+		w := float64(fyne.MeasureText(t.Label, small, fyne.TextStyle{}).Width)
+		if px-w/2 > lastRight+4 { // skip labels that would overlap
+			r.text(t.Label, muted, small, false, px, plot.Y+plot.H+3, fyne.TextAlignCenter)
+			lastRight = px + w/2
+		}
+	}
+	r.line(withAlpha(fg, 0x88), 1, plot.X, plot.Y+plot.H, plot.X+plot.W, plot.Y+plot.H)
+	r.line(withAlpha(fg, 0x88), 1, plot.X, plot.Y, plot.X, plot.Y+plot.H)
+	r.text(charts.AxisTitle(c.X), fg, small, false, plot.X+plot.W/2, plot.Y+plot.H+axisTitleH+5, fyne.TextAlignCenter)
+	r.text(charts.AxisTitle(c.Y), fg, small, false, pad, y, fyne.TextAlignLeading)
+
+	// Limit bands and lines.
+	for _, l := range c.Limits {
+		r.limit(c, frame, plot, l, small)
+	}
+
+	// Bands under everything else, then lines, then points.
+	for si, s := range c.Series {
+		if s.Kind == charts.Projected {
+			r.band(frame, plot, s.Points, withAlpha(parseHex(c.SeriesColor(si)), 0x30))
+		}
+	}
+	for si, s := range c.Series {
+		col := parseHex(c.SeriesColor(si))
+		pts := charts.Decimate(s.Points, int(math.Min(maxLinePoints, math.Max(100, plot.W/2))))
+		switch s.Kind {
+		case charts.Measured:
+			if s.Line {
+				r.polyline(frame, plot, pts, col, 2, false)
+			}
+			if len(pts) <= 200 {
+				for _, p := range pts {
+					if px, py, ok := inside(frame, plot, p); ok {
+						r.circle(col, col, 0, px, py, 4)
+					}
+				}
+			}
+		case charts.Projected:
+			r.polyline(frame, plot, pts, col, 2, true)
+			bg := theme.Color(theme.ColorNameBackground)
+			for _, p := range pts {
+				if px, py, ok := inside(frame, plot, p); ok {
+					r.circle(bg, col, 1.5, px, py, 3.5)
+				}
+			}
+		case charts.Reference:
+			r.polyline(frame, plot, pts, withAlpha(col, 0xb0), 1, false)
+		}
+	}
+
+	for _, f := range r.deferred {
+		f()
+	}
+	r.deferred = r.deferred[:0]
+	if v.hoverOK {
+		r.tooltip(c, frame, plot, W, H, small)
+	}
+}
