@@ -10,7 +10,7 @@ func TestAppRemembersScreenByKey(t *testing.T) {
 	fa := test.NewTempApp(t)
 	// Versions before screen ids stored the title.
 	fa.Preferences().SetString(prefScreen, "Compare")
-	a := newApp(fa, testWorkerOptions())
+	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	if a.current != screenCompare {
 		t.Fatalf("an old stored title opened screen %d, want Compare (%d)", a.current, screenCompare)
@@ -19,7 +19,7 @@ func TestAppRemembersScreenByKey(t *testing.T) {
 	if got := fa.Preferences().String(prefScreen); got != "quiz" {
 		t.Errorf("stored screen %q, want its key \"quiz\"", got)
 	}
-	b := newApp(fa, testWorkerOptions())
+	b := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(b.session.Close)
 	if b.current != screenQuiz {
 		t.Errorf("the next start opened screen %d, want Quiz (%d)", b.current, screenQuiz)
@@ -27,7 +27,7 @@ func TestAppRemembersScreenByKey(t *testing.T) {
 }
 
 func TestOnShownRunsEachTimeItsScreenShows(t *testing.T) {
-	a := newApp(test.NewTempApp(t), testWorkerOptions())
+	a := newAppWith(test.NewTempApp(t), testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	n := 0
 	a.onShown(screenHardware, func() { n++ })

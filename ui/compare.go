@@ -661,6 +661,7 @@ func (s *compareScreen) endBusy(msg string, imp widget.Importance) {
 		s.cancel()
 	}
 	s.busy, s.cancel, s.measure = false, nil, ""
+	s.showStatus() // the calibration may have changed while busy
 	s.measureBtn.Enable()
 	s.cancelBtn.Hide()
 	s.progress.Hide()

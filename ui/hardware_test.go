@@ -114,7 +114,7 @@ func TestHardwareScreenShowsReport(t *testing.T) {
 	if !strings.HasPrefix(h.status.Text, "Probed at") || h.refreshBtn.Disabled() {
 		t.Errorf("status %q, refresh disabled %v", h.status.Text, h.refreshBtn.Disabled())
 	}
-	if math.Abs(h.ramBar.Value-0.25) > 1e-9 || !strings.Contains(h.ramText.Text, "cgroup v2 limit of 4.0 GiB (the machine has 16.0 GiB)") {
+	if math.Abs(h.ramBar.Value-0.25) > 1e-9 || !strings.Contains(h.ramText.Text, "cgroup v2 limit of 4.3 GB (the machine has 17.2 GB)") {
 		t.Errorf("RAM bar %v, text %q", h.ramBar.Value, h.ramText.Text)
 	}
 	if got := h.gpuBars[0].Value; math.Abs(got-0.25) > 1e-9 {
@@ -135,7 +135,7 @@ func TestHardwareScreenShowsReport(t *testing.T) {
 			t.Errorf("bandwidth text %q lacks %q", h.bwText.Text, s)
 		}
 	}
-	if !strings.Contains(h.llamaText.Text, "CPU · CPU (AMD EPYC): 3.0 GiB free of 4.0 GiB") || !strings.Contains(h.llamaText.Text, "from the fake worker") {
+	if !strings.Contains(h.llamaText.Text, "CPU · CPU (AMD EPYC): 3.22 GB free of 4.29 GB") || !strings.Contains(h.llamaText.Text, "from the fake worker") {
 		t.Errorf("llama text = %q", h.llamaText.Text)
 	}
 

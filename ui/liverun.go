@@ -94,9 +94,13 @@ type liveRun struct {
 }
 
 func newLiveRunScreen(a *App) fyne.CanvasObject {
+	return newLiveRun(a).buildUI()
+}
+
+// newLiveRun is the screen's state, with background work on goroutines.
+func newLiveRun(a *App) *liveRun {
 	a.hub()
-	l := &liveRun{a: a, session: a.session, spawn: func(f func()) { go f() }, machineRev: -1}
-	return l.buildUI()
+	return &liveRun{a: a, session: a.session, spawn: func(f func()) { go f() }, machineRev: -1}
 }
 
 func (l *liveRun) buildUI() fyne.CanvasObject {

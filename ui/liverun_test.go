@@ -26,7 +26,7 @@ func liveRunFor(t *testing.T, files ...string) (*App, *liveRun) {
 	fa.Preferences().SetStringList(prefLiveFiles, files)
 	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
-	l := &liveRun{a: a, session: a.session}
+	l := newLiveRun(a)
 	l.buildUI()
 	waitChoices(t, l, 0)
 	return a, l

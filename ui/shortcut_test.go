@@ -28,7 +28,7 @@ func typeShortcut(c fyne.Canvas, key fyne.KeyName) {
 }
 
 func TestCtrlDigitShowsScreens(t *testing.T) {
-	a := newApp(test.NewTempApp(t), testWorkerOptions())
+	a := newAppWith(test.NewTempApp(t), testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6}
 	if len(a.screens) != len(keys) {
@@ -47,10 +47,10 @@ func TestCtrlEnterRunsAndCtrlPeriodStops(t *testing.T) {
 	tiny := writeTinyTwin(t, t.TempDir())
 	fa := test.NewTempApp(t)
 	fa.Preferences().SetStringList(prefLiveFiles, []string{tiny})
-	a := newApp(fa, testWorkerOptions())
+	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	// A Live run screen of the test's own, on show in the window, so the prompt can take focus.
-	l := &liveRun{a: a, session: a.session}
+	l := newLiveRun(a)
 	a.content.Objects = []fyne.CanvasObject{l.buildUI()}
 	a.content.Refresh()
 	waitChoices(t, l, 0)
