@@ -40,7 +40,9 @@ staticcheck:
 
 test: setup fmt-check vet staticcheck build
 	$(GO) test -count=1 -timeout 30m ./... a.slmscope/clocale
-	$(GO) test -race -count=1 -timeout 20m ./lessons/... ./engine/gguf/... ./engine/twin/... ./engine/estimate/... ./charts/...
+	$(GO) test -race -count=1 -timeout 20m ./lessons/... ./engine/gguf/... ./engine/twin/... ./engine/estimate/... ./engine/units/... ./engine/quant/... ./engine/ident/... ./charts/...
+	# The UI under the race detector: jobs hand widgets their results through App.do only.
+	$(GO) test -race -count=1 -timeout 20m ./ui/...
 
 # bench: the speed goals (wall clock vs llama.cpp's counter, worker start, twin writing,
 # GGUF parsing, memory bandwidth), then slmscope bench on the SmolLM2-135M twin.

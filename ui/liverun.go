@@ -513,21 +513,7 @@ func (l *liveRun) showStats(sum *engine.RunSummary) {
 	}
 }
 
-func fmtMs(ms float64) string {
-	if ms >= 1000 {
-		return fmt.Sprintf("%.2f s", ms/1000)
-	}
-	return fmt.Sprintf("%.0f ms", ms)
-}
-
-func indexOf(xs []string, s string) int {
-	for i, x := range xs {
-		if x == s {
-			return i
-		}
-	}
-	return -1
-}
+func fmtMs(ms float64) string { return units.Millis(ms) }
 
 func removeString(xs []string, s string) []string {
 	out := xs[:0:0]

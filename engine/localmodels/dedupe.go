@@ -3,7 +3,7 @@ package localmodels
 import "os"
 
 // fileKey identifies a file on this machine: device and inode.
-type fileKey struct{ dev, ino uint64 }
+type fileKey [2]uint64 // device, inode
 
 // dedupe drops items whose (first) file was already reached by an earlier item, through
 // a symlink, a hard link or another manifest, and records the dropped names as aliases of

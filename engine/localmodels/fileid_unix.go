@@ -14,5 +14,5 @@ func fileIdentity(fi os.FileInfo) (fileKey, bool) {
 	if !ok {
 		return fileKey{}, false
 	}
-	return fileKey{dev: uint64(st.Dev), ino: uint64(st.Ino)}, true
+	return fileKey{uint64(st.Dev), uint64(st.Ino)}, true
 }

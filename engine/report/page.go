@@ -60,13 +60,6 @@ func HardwareTable(r *hwprobe.Report, m estimate.Machine) charts.Table {
 	return t
 }
 
-func orUnknown(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "unknown"
-	}
-	return s
-}
-
 func tableParagraphs(d Data) []string {
 	var out []string
 	cal := d.Input.Calibration
