@@ -232,7 +232,7 @@ func TokenLatency(latMs []float64, opt LatencyOptions) Chart {
 		c.Title += " — " + opt.Model
 	}
 	if opt.Twin {
-		c.Subtitle = joinText(c.Subtitle, "twin: real speed, random words.")
+		c.Subtitle = joinText(c.Subtitle, units.TwinDisclaimer+".")
 	}
 	s := Series{Name: "token latency", Kind: Measured, Line: true, Color: Palette[0], Points: make([]Point, 0, len(latMs))}
 	valid := make([]float64, 0, len(latMs))

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +21,6 @@ import (
 	"slmscope/engine/ident"
 	"slmscope/engine/quant"
 	"slmscope/engine/report"
-	"slmscope/engine/twin"
 	"slmscope/engine/units"
 	"slmscope/hwprobe"
 	"slmscope/ui/chartview"
@@ -54,9 +52,6 @@ var compareContexts = []string{"1024", "2048", "4096", "8192", "16384", "32768",
 // colMeasure is the table's first column, the per-row Measure button; the report's columns
 // follow it.
 const colMeasure = 0
-
-// reportCol maps a table column to the report column it shows.
-func reportCol(tableCol int) report.Column { return report.Column(tableCol - 1) }
 
 // compareScreen answers "SLM vs LLM on my machine": every catalog model × quant with memory,
 // fit, speed, time to first token and cost, measured or projected; the charts; the
@@ -362,330 +357,10 @@ func (s *compareScreen) applyData(gen int, d report.Data) {
 	s.browserBtn.Enable()
 }
 
-// showStatus writes the calibration state: the empty state, or when it was last measured.
-func (s *compareScreen) showStatus() {
-	if s.busy {
-		return
-	}
-	if len(s.cal.Measurements) == 0 {
-		s.status.SetText(report.EmptyStateText)
-		s.status.Importance = widget.WarningImportance
-	} else {
-		s.status.SetText(fmt.Sprintf("Last measured: %s — %d twins on this machine (%s). Rows marked ● were measured; ○ rows are projected from them with the band shown.",
-			s.cal.When.Local().Format("2006-01-02 15:04"), len(s.cal.Measurements), units.TwinDisclaimer))
-		s.status.Importance = widget.MediumImportance
-	}
-	s.status.Refresh()
-}
-
-// powerNote says which power figure the local costs use.
-func powerNote(d report.Data) string {
-	for _, p := range d.Projections {
-		if p.Fits && p.Cost.Power.Basis != "" {
-			return "Power used for local cost: " + p.Cost.Power.Basis + "."
-		}
-	}
-	return ""
-}
-
-// sortRows orders the rows by the chosen column (stable, then by size and quant).
-func (s *compareScreen) sortRows() {
-	s.rows = append(s.rows[:0], s.data.Projections...)
-	col, desc := s.sortCol, s.sortDesc
-	sort.SliceStable(s.rows, func(i, j int) bool {
-		a, b := s.rows[i], s.rows[j]
-		an, at := report.SortKey(a, col)
-		bn, bt := report.SortKey(b, col)
-		if an == bn && at == bt {
-			if a.Params != b.Params {
-				return a.Params < b.Params
-			}
-			return a.Quant < b.Quant
-		}
-		less := an < bn || (an == bn && at < bt)
-		if desc {
-			return !less
-		}
-		return less
-	})
-}
-
-// onSort sorts by a column; a second tap reverses the order.
-func (s *compareScreen) onSort(col report.Column) {
-	if s.sortCol == col {
-		s.sortDesc = !s.sortDesc
-	} else {
-		s.sortCol, s.sortDesc = col, false
-	}
-	s.sortRows()
-	s.table.Refresh()
-}
-
-func (s *compareScreen) tableSize() (int, int) { return len(s.rows), int(report.NumColumns) + 1 }
-
-func (s *compareScreen) newCell() fyne.CanvasObject {
-	l := widget.NewLabel("cell")
-	l.Truncation = fyne.TextTruncateEllipsis
-	b := widget.NewButtonWithIcon("", theme.MediaPlayIcon(), nil)
-	b.Hide()
-	return container.NewStack(l, b)
-}
-
-func (s *compareScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	st := o.(*fyne.Container)
-	l, b := st.Objects[0].(*widget.Label), st.Objects[1].(*widget.Button)
-	if id.Row < 0 || id.Row >= len(s.rows) {
-		return
-	}
-	p := s.rows[id.Row]
-	if id.Col == colMeasure {
-		l.Hide()
-		b.Show()
-		ok, _ := s.measurable(p)
-		key := p.Key()
-		switch {
-		case s.measure == key:
-			b.SetIcon(theme.ViewRefreshIcon()) // this row is being measured
-		case p.Source == estimate.SourceMeasured:
-			b.SetIcon(theme.MediaReplayIcon()) // measure again
-		default:
-			b.SetIcon(theme.MediaPlayIcon())
-		}
-		if ok && !s.busy {
-			b.Enable()
-		} else {
-			b.Disable()
-		}
-		b.OnTapped = func() { s.onMeasureRow(p) }
-		return
-	}
-	b.Hide()
-	l.Show()
-	cells := report.Cells(p)
-	l.SetText(cells[reportCol(id.Col)])
-	imp := widget.MediumImportance
-	switch reportCol(id.Col) {
-	case report.ColSource:
-		if p.Source == estimate.SourceMeasured {
-			imp = widget.SuccessImportance
-		} else if !p.Calibrated {
-			imp = widget.WarningImportance
-		}
-	case report.ColFits:
-		if !p.Fits {
-			imp = widget.DangerImportance
-		}
-	}
-	if l.Importance != imp {
-		l.Importance = imp
-		l.Refresh()
-	}
-}
-
-func (s *compareScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
-	b := o.(*widget.Button)
-	if id.Col < 0 {
-		return
-	}
-	if id.Col == colMeasure {
-		b.SetText("Run")
-		b.OnTapped = nil
-		return
-	}
-	col := reportCol(id.Col)
-	t := report.ColumnTitles[col]
-	if col == s.sortCol {
-		if s.sortDesc {
-			t += " ▼"
-		} else {
-			t += " ▲"
-		}
-	}
-	b.SetText(t)
-	b.OnTapped = func() { s.onSort(col) }
-}
-
-// measurable says whether the row's twin can be written and run here, or why not: the twin
-// must exist in that quantization and pass the one fit rule at the context a run uses.
-func (s *compareScreen) measurable(p estimate.Projection) (bool, string) {
-	q, err := twin.ParseQuant(string(p.Quant))
-	if err != nil {
-		return false, fmt.Sprintf("no twin is written in %s (twins come in %s)", p.Quant, quant.Join(twin.Quants(), ", "))
-	}
-	m, ok := catalog.ByID(p.ID)
-	if !ok {
-		return false, "not a catalog model"
-	}
-	v, err := s.state.Fit(m, q, twin.RunContext)
-	if err != nil {
-		return false, err.Error()
-	}
-	if !v.Fits && v.Placement != estimate.PlaceUnknown {
-		return false, fmt.Sprintf("at the %d-token context a run uses, it %s", twin.RunContext, v.Sentence)
-	}
-	return true, ""
-}
-
-// showDetail explains one row: fit sentence, speed, memory and cost basis.
-func (s *compareScreen) showDetail(p estimate.Projection) {
-	lines := []string{fmt.Sprintf("%s %s — %s", p.Name, p.Quant, report.Badge(p))}
-	if p.FitVerdict.Sentence != "" {
-		lines = append(lines, p.FitVerdict.Sentence)
-	}
-	lines = append(lines, p.Basis, "Cost: "+p.Cost.Basis)
-	if ok, why := s.measurable(p); !ok {
-		lines = append(lines, "Cannot be measured here: "+why+".")
-	}
-	s.detail.SetText(strings.Join(lines, "\n"))
-}
-
-// showValidation fills the Validation tab.
-func (s *compareScreen) showValidation(v estimate.Validation) {
-	s.validation.RemoveAll()
-	head := widget.NewLabel("")
-	head.Wrapping = fyne.TextWrapWord
-	var txt []string
-	if v.Note != "" {
-		txt = append(txt, v.Note)
-	}
-	switch {
-	case len(v.Models) > 0:
-		txt = append(txt, fmt.Sprintf("Leave-one-out: each measured twin's speed projected from the others only. Median absolute error %.1f%% over %d twins.", v.MedianAbsErrorPct, len(v.Models)))
-	case len(s.cal.Measurements) == 0:
-		txt = append(txt, "Nothing to validate yet: press Measure this machine. The projections are checked against each measured twin once there are at least two.")
-	}
-	if len(v.Memory) > 0 {
-		txt = append(txt, fmt.Sprintf("Memory estimate against measured peak RSS: median error %.1f%%, worst %.1f%%.", v.MedianAbsMemoryErrorPct, v.MaxAbsMemoryErrorPct))
-	}
-	head.SetText(strings.Join(txt, "\n"))
-	s.validation.Add(head)
-	for _, t := range report.ValidationTables(v) {
-		s.validation.Add(widget.NewLabelWithStyle(t.Caption, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		s.validation.Add(newMarkdownTable(tableFromRows(t.Header, t.Rows)))
-	}
-}
-
-// showPrices fills the API price table and the local-vs-API comparison on the Cost tab.
-func (s *compareScreen) showPrices(d report.Data) {
-	s.priceBox.RemoveAll()
-	pt := report.PriceTable(d.Input.Prices)
-	src := "built-in table"
-	if d.Input.Prices.Path != "" {
-		src = d.Input.Prices.Path
-	}
-	note := widget.NewLabel(fmt.Sprintf("%s (%s). %s", pt.Caption, src, d.Input.Prices.Note))
-	note.Wrapping = fyne.TextWrapWord
-	s.priceBox.Add(note)
-	s.priceBox.Add(container.NewHBox(widget.NewButtonWithIcon("Edit prices…", theme.DocumentCreateIcon(), s.onEditPrices)))
-	s.priceBox.Add(newMarkdownTable(tableFromRows(pt.Header, pt.Rows)))
-	ct := report.ComparisonTable(d)
-	s.priceBox.Add(widget.NewLabelWithStyle(ct.Caption, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	s.priceBox.Add(newMarkdownTable(tableFromRows(ct.Header, ct.Rows)))
-}
-
 // load probes the machine and reads the cached calibration and prices.
 func (s *compareScreen) load() {
 	job := &compareLoadJob{s: s}
 	s.spawn(job.run)
-}
-
-// applyLoaded takes the prices, and the machine's load error if it could not be read (on the
-// UI goroutine).
-func (s *compareScreen) applyLoaded(prices estimate.PriceTable, notes []string, err error) {
-	s.pricesTable, s.loadNotes = prices, notes
-	if err != nil {
-		s.status.SetText("Could not look at this machine: " + err.Error())
-		s.status.Importance = widget.DangerImportance
-		s.status.Refresh()
-		return
-	}
-	if st, ok := s.a.machine.Current(); ok {
-		s.applyMachine(st)
-	}
-}
-
-// applyMachine shows a new machine state (on the UI goroutine): the machine line always,
-// and new projections when the calibration or bandwidth changed.
-func (s *compareScreen) applyMachine(st engine.MachineState) {
-	s.state = st
-	s.hw, s.machine, s.key, s.cal = st.Hardware, st.Machine, st.Key, st.Calibration
-	lines := append([]string{machineText(st)}, st.Warnings...)
-	s.machineTxt.SetText(strings.Join(append(lines, s.loadNotes...), "\n"))
-	if s.pricesTable.Prices == nil {
-		return // the prices are still loading; applyLoaded comes back here
-	}
-	if !s.loaded || st.Revision != s.revision {
-		s.loaded, s.revision = true, st.Revision
-		s.measureBtn.Enable()
-		s.showStatus()
-		s.recompute()
-	}
-}
-
-// machineText summarises what the projections rest on, in the words every screen uses.
-func machineText(st engine.MachineState) string {
-	m := st.Machine
-	var parts []string
-	if m.CPUName != "" {
-		parts = append(parts, fmt.Sprintf("%s (%d cores)", m.CPUName, m.CPUCores))
-	}
-	parts = append(parts, "RAM "+st.RAMText())
-	for _, g := range m.GPUs {
-		parts = append(parts, fmt.Sprintf("GPU %s %s", g.Name, units.Bytes(g.TotalBytes)))
-	}
-	parts = append(parts, st.BandwidthText())
-	if m.GPUNote != "" {
-		parts = append(parts, m.GPUNote)
-	}
-	return "This machine: " + strings.Join(parts, " · ")
-}
-
-// startBusy shows the progress area and disables what must not run twice.
-func (s *compareScreen) startBusy(msg string) context.Context {
-	ctx, cancel := context.WithCancel(s.ctx)
-	s.busy, s.cancel = true, cancel
-	s.measureBtn.Disable()
-	s.cancelBtn.Show()
-	s.cancelBtn.Enable()
-	s.progress.SetValue(0)
-	s.progress.Show()
-	s.progressTx.SetText(msg)
-	s.progressTx.Show()
-	s.table.Refresh()
-	return ctx
-}
-
-// endBusy hides the progress area and shows msg as the status line.
-func (s *compareScreen) endBusy(msg string, imp widget.Importance) {
-	if s.cancel != nil {
-		s.cancel()
-	}
-	s.busy, s.cancel, s.measure = false, nil, ""
-	s.showStatus() // the calibration may have changed while busy
-	s.measureBtn.Enable()
-	s.cancelBtn.Hide()
-	s.progress.Hide()
-	s.progressTx.SetText(msg)
-	s.progressTx.Importance = imp
-	s.progressTx.Refresh()
-	s.table.Refresh()
-}
-
-// showProgress updates the progress bar and sentence.
-func (s *compareScreen) showProgress(frac float64, msg string) {
-	if !s.busy {
-		return
-	}
-	s.progress.SetValue(frac)
-	s.progressTx.SetText(msg)
-}
-
-func (s *compareScreen) onCancel() {
-	if s.cancel != nil {
-		s.cancel()
-		s.cancelBtn.Disable()
-		s.progressTx.SetText("Stopping… what was measured so far is kept.")
-	}
 }
 
 // onMeasureMachine runs the twin ladder within the default 90 s budget.
@@ -695,22 +370,5 @@ func (s *compareScreen) onMeasureMachine() {
 	}
 	ctx := s.startBusy("Starting the calibration: a ladder of twins from small to large, about 90 s…")
 	job := &compareCalibrateJob{s: s, ctx: ctx, machine: s.machine, key: s.key, budget: 90 * time.Second}
-	s.spawn(job.run)
-}
-
-// onMeasureRow benchmarks one row's twin and adds it to the calibration.
-func (s *compareScreen) onMeasureRow(p estimate.Projection) {
-	if s.busy || !s.loaded {
-		return
-	}
-	if ok, why := s.measurable(p); !ok {
-		s.progressTx.SetText(fmt.Sprintf("%s %s cannot be measured here: %s.", p.Name, p.Quant, why))
-		s.progressTx.Show()
-		return
-	}
-	ctx := s.startBusy(fmt.Sprintf("Measuring the %s %s twin…", p.Name, p.Quant))
-	s.measure = p.Key()
-	s.table.Refresh()
-	job := &compareMeasureJob{s: s, ctx: ctx, id: p.ID, name: p.Name, quant: p.Quant, machine: s.machine, key: s.key}
 	s.spawn(job.run)
 }

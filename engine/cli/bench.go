@@ -78,7 +78,7 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 	row := func(k, v, how string) { fmt.Fprintf(tw, "%s\t%s\t%s\n", k, v, how) }
 	twin := ""
 	if r.Twin {
-		twin = " — twin: real speed, random words"
+		twin = " — " + units.TwinDisclaimer
 	}
 	fmt.Fprintf(tw, "%s%s\n", r.Model, twin)
 	row("file", fmt.Sprintf("%s, %s params, %s", units.BytesU(uint64(r.FileBytes)), units.Params(r.Params), r.Quant), r.Path)

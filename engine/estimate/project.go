@@ -267,7 +267,7 @@ func applyMeasured(p *Projection, runs []Measurement, opt Options) bool {
 	p.MeasuredPeakRSSBytes = rss
 	kind := "real file"
 	if runs[0].Twin {
-		kind = "twin: real speed, random words"
+		kind = units.TwinDisclaimer
 	}
 	p.Basis = fmt.Sprintf("measured: %d run(s) of this model and quant on this machine (%s), last on %s; decode %.1f tok/s (range %.1f–%.1f), peak RSS %s",
 		len(runs), kind, runs[len(runs)-1].When.Format("2006-01-02 15:04"), p.DecodeTPS, lo, hi, units.Bytes(rss))

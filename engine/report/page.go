@@ -66,7 +66,7 @@ func tableParagraphs(d Data) []string {
 	if !d.Calibrated() {
 		out = append(out, EmptyStateText)
 	} else {
-		out = append(out, fmt.Sprintf("Calibrated %s with %d measured twins (twin: real speed, random words).", cal.When.Local().Format("2006-01-02 15:04"), len(cal.Measurements)))
+		out = append(out, fmt.Sprintf("Calibrated %s with %d measured twins (%s).", cal.When.Local().Format("2006-01-02 15:04"), len(cal.Measurements), units.TwinDisclaimer))
 	}
 	out = append(out, "The basis of every row is listed under \"How each number was obtained\". ● measured = that exact model and quantization was run on this machine. ○ projected = computed from this machine's fit, with the band shown; \"uncalibrated\" = from memory bandwidth and published efficiency only.")
 	if len(d.Skipped) > 0 {
@@ -224,7 +224,7 @@ func ValidationTables(v estimate.Validation) []charts.Table {
 func HowParagraphs(d Data) []string {
 	in := d.Input
 	out := []string{
-		"Measured numbers come from twins: GGUF files slmscope writes itself with a real model's exact architecture, tensor shapes and tokenizer but random weights (twin: real speed, random words). llama.cpp's speed does not depend on weight values, so a twin's load time, prompt speed, generation speed and peak memory are the real model's on this machine. Each run starts a fresh worker process; generation tok/s is the wall clock between generated tokens, time to first token runs from sending the prompt to the first token, memory is the worker's peak RSS.",
+		"Measured numbers come from twins: GGUF files slmscope writes itself with a real model's exact architecture, tensor shapes and tokenizer but random weights (" + units.TwinDisclaimer + "). llama.cpp's speed does not depend on weight values, so a twin's load time, prompt speed, generation speed and peak memory are the real model's on this machine. Each run starts a fresh worker process; generation tok/s is the wall clock between generated tokens, time to first token runs from sending the prompt to the first token, memory is the worker's peak RSS.",
 		"Memory needed = exact weight bytes for the quantization (per tensor, per block) + KV cache (2 · layers · KV heads · head dim · context · bytes per element) + runtime overhead fitted on this machine's measured peak RSS (a built-in prior before any measurement).",
 		"Generation speed = 1 / (overhead + bytes read per token / effective bandwidth), fitted by least squares on this machine's measured twins with the measured memory bandwidth as the prior; the band is the larger of the fit's residuals and its leave-one-out error (at least 5%). A GPU that was not measured is projected from its theoretical bandwidth × a published efficiency range and marked uncalibrated.",
 		"Time to first token = prompt length / prompt speed; prompt speed comes from about 2 · parameters FLOPs per token scaled by the measured twins.",

@@ -19,6 +19,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
+	"slmscope/engine/units"
 	"slmscope/hwprobe"
 )
 
@@ -214,7 +215,7 @@ func ttftBand(p estimate.Projection) (float64, float64) {
 
 func twinWord(twin bool) string {
 	if twin {
-		return "twin: real speed, random words"
+		return units.TwinDisclaimer
 	}
 	return "real model file"
 }

@@ -1,0 +1,192 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/estimate"
+	"slmscope/engine/quant"
+	"slmscope/engine/report"
+	"slmscope/engine/twin"
+)
+
+// The Compare table: one row per catalog model and quant, sortable, with a ▶ per row that
+// measures its twin.
+
+// reportCol maps a table column to the report column it shows.
+func reportCol(tableCol int) report.Column { return report.Column(tableCol - 1) }
+
+// sortRows orders the rows by the chosen column (stable, then by size and quant).
+func (s *compareScreen) sortRows() {
+	s.rows = append(s.rows[:0], s.data.Projections...)
+	col, desc := s.sortCol, s.sortDesc
+	sort.SliceStable(s.rows, func(i, j int) bool {
+		a, b := s.rows[i], s.rows[j]
+		an, at := report.SortKey(a, col)
+		bn, bt := report.SortKey(b, col)
+		if an == bn && at == bt {
+			if a.Params != b.Params {
+				return a.Params < b.Params
+			}
+			return a.Quant < b.Quant
+		}
+		less := an < bn || (an == bn && at < bt)
+		if desc {
+			return !less
+		}
+		return less
+	})
+}
+
+// onSort sorts by a column; a second tap reverses the order.
+func (s *compareScreen) onSort(col report.Column) {
+	if s.sortCol == col {
+		s.sortDesc = !s.sortDesc
+	} else {
+		s.sortCol, s.sortDesc = col, false
+	}
+	s.sortRows()
+	s.table.Refresh()
+}
+
+func (s *compareScreen) tableSize() (int, int) { return len(s.rows), int(report.NumColumns) + 1 }
+
+func (s *compareScreen) newCell() fyne.CanvasObject {
+	l := widget.NewLabel("cell")
+	l.Truncation = fyne.TextTruncateEllipsis
+	b := widget.NewButtonWithIcon("", theme.MediaPlayIcon(), nil)
+	b.Hide()
+	return container.NewStack(l, b)
+}
+
+func (s *compareScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	st := o.(*fyne.Container)
+	l, b := st.Objects[0].(*widget.Label), st.Objects[1].(*widget.Button)
+	if id.Row < 0 || id.Row >= len(s.rows) {
+		return
+	}
+	p := s.rows[id.Row]
+	if id.Col == colMeasure {
+		l.Hide()
+		b.Show()
+		ok, _ := s.measurable(p)
+		key := p.Key()
+		switch {
+		case s.measure == key:
+			b.SetIcon(theme.ViewRefreshIcon()) // this row is being measured
+		case p.Source == estimate.SourceMeasured:
+			b.SetIcon(theme.MediaReplayIcon()) // measure again
+		default:
+			b.SetIcon(theme.MediaPlayIcon())
+		}
+		if ok && !s.busy {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+		b.OnTapped = func() { s.onMeasureRow(p) }
+		return
+	}
+	b.Hide()
+	l.Show()
+	cells := report.Cells(p)
+	l.SetText(cells[reportCol(id.Col)])
+	imp := widget.MediumImportance
+	switch reportCol(id.Col) {
+	case report.ColSource:
+		if p.Source == estimate.SourceMeasured {
+			imp = widget.SuccessImportance
+		} else if !p.Calibrated {
+			imp = widget.WarningImportance
+		}
+	case report.ColFits:
+		if !p.Fits {
+			imp = widget.DangerImportance
+		}
+	}
+	if l.Importance != imp {
+		l.Importance = imp
+		l.Refresh()
+	}
+}
+
+func (s *compareScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	b := o.(*widget.Button)
+	if id.Col < 0 {
+		return
+	}
+	if id.Col == colMeasure {
+		b.SetText("Run")
+		b.OnTapped = nil
+		return
+	}
+	col := reportCol(id.Col)
+	t := report.ColumnTitles[col]
+	if col == s.sortCol {
+		if s.sortDesc {
+			t += " ▼"
+		} else {
+			t += " ▲"
+		}
+	}
+	b.SetText(t)
+	b.OnTapped = func() { s.onSort(col) }
+}
+
+// measurable says whether the row's twin can be written and run here, or why not: the twin
+// must exist in that quantization and pass the one fit rule at the context a run uses.
+func (s *compareScreen) measurable(p estimate.Projection) (bool, string) {
+	q, err := twin.ParseQuant(string(p.Quant))
+	if err != nil {
+		return false, fmt.Sprintf("no twin is written in %s (twins come in %s)", p.Quant, quant.Join(twin.Quants(), ", "))
+	}
+	m, ok := catalog.ByID(p.ID)
+	if !ok {
+		return false, "not a catalog model"
+	}
+	v, err := s.state.Fit(m, q, twin.RunContext)
+	if err != nil {
+		return false, err.Error()
+	}
+	if !v.Fits && v.Placement != estimate.PlaceUnknown {
+		return false, fmt.Sprintf("at the %d-token context a run uses, it %s", twin.RunContext, v.Sentence)
+	}
+	return true, ""
+}
+
+// showDetail explains one row: fit sentence, speed, memory and cost basis.
+func (s *compareScreen) showDetail(p estimate.Projection) {
+	lines := []string{fmt.Sprintf("%s %s — %s", p.Name, p.Quant, report.Badge(p))}
+	if p.FitVerdict.Sentence != "" {
+		lines = append(lines, p.FitVerdict.Sentence)
+	}
+	lines = append(lines, p.Basis, "Cost: "+p.Cost.Basis)
+	if ok, why := s.measurable(p); !ok {
+		lines = append(lines, "Cannot be measured here: "+why+".")
+	}
+	s.detail.SetText(strings.Join(lines, "\n"))
+}
+
+// onMeasureRow benchmarks one row's twin and adds it to the calibration.
+func (s *compareScreen) onMeasureRow(p estimate.Projection) {
+	if s.busy || !s.loaded {
+		return
+	}
+	if ok, why := s.measurable(p); !ok {
+		s.progressTx.SetText(fmt.Sprintf("%s %s cannot be measured here: %s.", p.Name, p.Quant, why))
+		s.progressTx.Show()
+		return
+	}
+	ctx := s.startBusy(fmt.Sprintf("Measuring the %s %s twin…", p.Name, p.Quant))
+	s.measure = p.Key()
+	s.table.Refresh()
+	job := &compareMeasureJob{s: s, ctx: ctx, id: p.ID, name: p.Name, quant: p.Quant, machine: s.machine, key: s.key}
+	s.spawn(job.run)
+}

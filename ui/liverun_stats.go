@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"slmscope/engine"
+	"slmscope/engine/units"
+)
+
+// The Live run screen's end of a run: the stop reason and the stats card, every figure labelled
+// with how it was measured.
+
+// finished runs on the UI goroutine when a run ends, successfully or not.
+func (l *liveRun) finished(sum *engine.RunSummary, err error) {
+	// Buttons come back last, once everything the run produced is on screen.
+	defer func() {
+		l.cancel = nil
+		l.runBtn.Enable()
+		l.stopBtn.Disable()
+	}()
+	l.busy.Stop()
+	l.busy.Hide()
+	l.progress.Hide()
+	if err != nil {
+		l.stage.SetText("The run did not finish.")
+		l.showError(err)
+	}
+	if sum == nil || sum.Result == nil {
+		return
+	}
+	r := sum.Result
+	switch {
+	case r.Cancelled:
+		l.stage.SetText(fmt.Sprintf("Stopped after %d tokens.", r.GenTokens))
+	case err == nil:
+		l.stage.SetText(fmt.Sprintf("Done: %d tokens (%s).", r.GenTokens, stopReasonText(r.StopReason)))
+	}
+	l.showStats(sum)
+	l.updateCacheNote() // a run may have written a twin
+	if err == nil && r.GenTokens >= 2 {
+		p := l.a.fyne.Preferences()
+		p.SetFloat(prefLastGenTPS, r.GenTPS())
+		p.SetString(prefLastModel, sum.Model.Label)
+		p.SetString(prefLastWhen, time.Now().UTC().Format(time.RFC3339))
+		p.SetFloat(prefLastPeakRSS, float64(r.Stats.PeakRSSBytes))
+		p.SetFloat(prefLastParams, float64(sum.Model.Params))
+		p.SetString(prefLastQuant, sum.Model.Quant.String())
+	}
+}
+
+func stopReasonText(s string) string {
+	switch s {
+	case "eos":
+		return "the model ended its answer"
+	case "max_tokens":
+		return "reached max tokens"
+	case "context_full":
+		return "the context is full"
+	}
+	return s
+}
+
+// showStats fills the stats card: every field labelled with how it was measured.
+func (l *liveRun) showStats(sum *engine.RunSummary) {
+	r := sum.Result
+	rows := [][3]string{
+		{"Model", sum.Model.Label, sum.Model.Path},
+		{"Params", units.Params(sum.Model.Params), "counted from the file's tensors"},
+		{"File", units.Bytes(sum.Model.Bytes) + ", " + sum.Model.Quant.String(), ""},
+		{"Threads", strconv.Itoa(sum.Threads), fmt.Sprintf("context %d", sum.Info.Context)},
+		{"llama.cpp", "v" + sum.LlamaVersion, "runtime version checked by the worker"},
+	}
+	if sum.WorkerStartMs > 0 {
+		rows = append(rows, [3]string{"Worker start", fmtMs(sum.WorkerStartMs), "measured: process start to llama.cpp ready"})
+	}
+	if sum.Reused {
+		rows = append(rows, [3]string{"Model load", "already loaded", "the warm worker kept it from the last run"})
+	} else {
+		rows = append(rows, [3]string{"Model load", fmtMs(sum.LoadMs), "measured: llama.cpp load + context"})
+	}
+	rows = append(rows,
+		[3]string{"Time to first token", fmtMs(float64(r.TTFT.Nanoseconds()) / 1e6), "measured: request sent → first token received"},
+		[3]string{"Prompt", fmt.Sprintf("%d tokens, %.0f tok/s", r.PromptTokens, r.PromptTPS()), fmt.Sprintf("measured; llama.cpp counter %.0f tok/s", r.LlamaPromptTPS())},
+		[3]string{"Generation", fmt.Sprintf("%d tokens, %.1f tok/s", r.GenTokens, r.GenTPS()), fmt.Sprintf("measured; llama.cpp counter %.1f tok/s", r.LlamaGenTPS())},
+		[3]string{"Per-token latency", fmt.Sprintf("p50 %s, p95 %s", fmtMs(r.TokenMsPercentile(50)), fmtMs(r.TokenMsPercentile(95))), "measured between tokens received"},
+	)
+	peak := "unknown on this OS"
+	if r.Stats.PeakRSSBytes > 0 {
+		peak = units.BytesU(r.Stats.PeakRSSBytes)
+	}
+	rows = append(rows, [3]string{"Peak memory", peak, "measured: worker's peak resident set"})
+	if sum.Model.Twin {
+		rows = append(rows, [3]string{"Text", units.TwinDisclaimer, "weights are deterministic noise in the real shapes"})
+	}
+	l.stats.RemoveAll()
+	for _, row := range rows {
+		k := widget.NewLabelWithStyle(row[0], fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		v := widget.NewLabel(row[1])
+		v.Wrapping = fyne.TextWrapWord
+		line := container.NewBorder(nil, nil, k, nil, v)
+		l.stats.Add(line)
+		if row[2] != "" {
+			how := widget.NewLabel(row[2])
+			how.Importance = widget.LowImportance
+			how.Wrapping = fyne.TextWrapWord
+			l.stats.Add(how)
+		}
+	}
+}
+
+func fmtMs(ms float64) string { return units.Millis(ms) }
