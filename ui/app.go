@@ -31,6 +31,8 @@ type App struct {
 	machine *engine.Machine
 	// uiDo replaces fyne.Do (tests; see app_job.go).
 	uiDo func(func())
+	// lessons is what the Lesson, Quiz and Progress screens share (lessonstate.go).
+	lessons *lessonState
 	// current is the screen on show; shownHooks run when their screen is shown.
 	current    screenID
 	shownHooks map[screenID]func()

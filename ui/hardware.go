@@ -63,6 +63,7 @@ type hardwareScreen struct {
 	shown     atomic.Bool
 	hasGPUs   atomic.Bool // the machine has GPUs, so live ticks poll VRAM
 	ticks     int
+	now       func() time.Time // the clock of the "Updated" line (tests fix it)
 
 	view       fyne.CanvasObject
 	status     *widget.Label
@@ -91,7 +92,7 @@ func newHardwareScreen(a *App) fyne.CanvasObject {
 // newHardwareScreenWith builds the screen and starts the first probe.
 func newHardwareScreenWith(a *App, src hardwareSource, spawn func(func())) *hardwareScreen {
 	a.hub()
-	h := &hardwareScreen{a: a, src: src, spawn: spawn, gpuBars: map[int]*widget.ProgressBar{}, gpuTexts: map[int]*widget.Label{}}
+	h := &hardwareScreen{a: a, src: src, spawn: spawn, now: time.Now, gpuBars: map[int]*widget.ProgressBar{}, gpuTexts: map[int]*widget.Label{}}
 	h.ctx, h.stop = context.WithCancel(context.Background())
 	h.shown.Store(true)
 	h.buildUI()
@@ -217,7 +218,7 @@ func (h *hardwareScreen) updateLive() {
 	}
 	h.ramBar.Refresh()
 	if s := secs[report.SectionRAM]; len(s) > 0 {
-		h.ramText.SetText(strings.Join(s[0].Lines[1:], "\n") + "\nUpdated " + time.Now().Format("15:04:05"))
+		h.ramText.SetText(strings.Join(s[0].Lines[1:], "\n") + "\nUpdated " + h.now().Format("15:04:05"))
 	}
 	for _, s := range secs[report.SectionGPU] {
 		g := r.GPUs[s.GPU]

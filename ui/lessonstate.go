@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 
 	"slmscope/lessons"
 )
@@ -24,18 +23,12 @@ type lessonState struct {
 	startQuiz  func(lessonID string)
 }
 
-var (
-	lessonStatesMu sync.Mutex
-	lessonStates   = map[*App]*lessonState{}
-)
-
 // lessonState returns the app's shared lesson state, loading the built-in lessons, the
 // instructor folder and the progress file the first time.
+// It is only called on the UI goroutine.
 func (a *App) lessonState() *lessonState {
-	lessonStatesMu.Lock()
-	defer lessonStatesMu.Unlock()
-	if st := lessonStates[a]; st != nil {
-		return st
+	if a.lessons != nil {
+		return a.lessons
 	}
 	dir, err := lessons.DefaultLessonsDir()
 	if err != nil {
@@ -49,16 +42,12 @@ func (a *App) lessonState() *lessonState {
 	}
 	st := newLessonState(dir, progressPath, a.lessonFacts)
 	st.storeProblem = problem
-	lessonStates[a] = st
+	a.lessons = st
 	return st
 }
 
 // setLessonState installs a state (tests use it to point at temporary folders and fake facts).
-func (a *App) setLessonState(st *lessonState) {
-	lessonStatesMu.Lock()
-	defer lessonStatesMu.Unlock()
-	lessonStates[a] = st
-}
+func (a *App) setLessonState(st *lessonState) { a.lessons = st }
 
 func newLessonState(lessonsDir, progressPath string, facts func() lessons.Facts) *lessonState {
 	st := &lessonState{lessonsDir: lessonsDir, facts: facts}

@@ -19,12 +19,17 @@ import (
 // temporary folders and the given facts.
 func newLessonTestApp(t *testing.T, facts lessons.Facts, progressContent string) (*App, *lessonState) {
 	t.Helper()
+	return newLessonTestAppIn(t, t.TempDir(), facts, progressContent)
+}
+
+// newLessonTestAppIn is newLessonTestApp with its files in dir.
+func newLessonTestAppIn(t *testing.T, dir string, facts lessons.Facts, progressContent string) (*App, *lessonState) {
+	t.Helper()
 	fa := test.NewTempApp(t)
 	a := withUIExec(&App{fyne: fa, win: fa.NewWindow("lessons test")})
 	a.content = container.NewStack()
 	a.win.SetContent(a.content)
 	a.win.Resize(fyne.NewSize(1000, 800))
-	dir := t.TempDir()
 	progress := filepath.Join(dir, "progress.json")
 	if progressContent != "" {
 		if err := os.WriteFile(progress, []byte(progressContent), 0o600); err != nil {
@@ -33,11 +38,6 @@ func newLessonTestApp(t *testing.T, facts lessons.Facts, progressContent string)
 	}
 	st := newLessonState(filepath.Join(dir, "lessons"), progress, func() lessons.Facts { return facts })
 	a.setLessonState(st)
-	t.Cleanup(func() {
-		lessonStatesMu.Lock()
-		delete(lessonStates, a)
-		lessonStatesMu.Unlock()
-	})
 	return a, st
 }
 

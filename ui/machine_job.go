@@ -13,7 +13,7 @@ import (
 // observeMachine calls f on the UI goroutine with every new machine state, and once now if a
 // state is already loaded. It returns the function that stops the observation.
 func (a *App) observeMachine(f func(engine.MachineState)) func() {
-	stop := a.machine.Observe(func(s engine.MachineState) { a.do(func() { f(s) }) })
+	stop := a.hub().Observe(func(s engine.MachineState) { a.do(func() { f(s) }) })
 	if s, ok := a.machine.Current(); ok {
 		f(s)
 	}
