@@ -69,4 +69,3 @@ func TestOutsideKillIsExplained(t *testing.T) {
 		t.Fatalf("OOM message: %v", oom)
 	}
 }
-
