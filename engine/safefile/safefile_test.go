@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -26,7 +25,7 @@ func badPaths(t *testing.T) map[string]string {
 		return out
 	}
 	fifo := filepath.Join(dir, "pipe.gguf")
-	if err := syscall.Mkfifo(fifo, 0o644); err == nil {
+	if err := MakeFIFO(fifo); err == nil {
 		out[fifo] = "named pipe"
 	}
 	for _, dev := range []string{"/dev/zero", "/dev/urandom", "/dev/null"} {
