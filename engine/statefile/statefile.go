@@ -56,7 +56,8 @@ var Now = func() time.Time { return time.Now().UTC() }
 // Load reads the state file at path and hands its bytes to decode. A missing file returns
 // an error matching fs.ErrNotExist. A file decode refuses (or that is not a regular file, or
 // is larger than MaxBytes) is moved to path.corrupt-<time> and a *MovedAsideError returned.
-// A file that cannot be read for other reasons gives an *UnreadableError.
+// A path that cannot be read (no permission, a folder, a named pipe, a device, a broken
+// link) is left untouched and gives an *UnreadableError.
 func Load(name, path string, decode func([]byte) error) error {
 	data, err := safefile.ReadFile(path, MaxBytes)
 	var tooBig *safefile.TooLargeError
@@ -70,10 +71,11 @@ func Load(name, path string, decode func([]byte) error) error {
 		if _, lerr := os.Lstat(path); lerr != nil {
 			return err // plainly missing
 		}
-		return moveAside(name, path, err) // a dangling link
-	case errors.Is(err, safefile.ErrNotRegular), errors.As(err, &tooBig):
+	case errors.As(err, &tooBig):
 		return moveAside(name, path, err)
 	}
+	// A folder, pipe, device or broken link where the file should be is not slmscope's to
+	// move: it is left untouched and the caller must not write over it.
 	return &UnreadableError{Name: name, Path: path, Err: err}
 }
 

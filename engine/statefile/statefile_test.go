@@ -60,8 +60,12 @@ func TestLoadBadFiles(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "state.json")
 	os.Mkdir(dir, 0o755)
-	if err := Load("test state", dir, JSON(&counters{}, 1)); Note(err) == "" {
+	var unreadable *UnreadableError
+	if err := Load("test state", dir, JSON(&counters{}, 1)); !errors.As(err, &unreadable) || Note(err) != "" {
 		t.Fatalf("a folder: %v", err)
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		t.Fatal("the folder was moved")
 	}
 	if err := Load("test state", filepath.Join(t.TempDir(), "none"), JSON(&counters{}, 1)); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("missing: %v", err)
