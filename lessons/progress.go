@@ -388,3 +388,13 @@ func (lp *LessonProgress) Summary() string {
 	parts = append(parts, fmt.Sprintf("%d answers given", attempts))
 	return strings.Join(parts, " · ")
 }
+
+// ImportFile imports the progress file at path (see Import). A named pipe, a device or any
+// other special file is refused before it is opened, so choosing one cannot hang the app.
+func (s *Store) ImportFile(path string) error {
+	data, err := safefile.ReadFile(path, statefile.MaxBytes)
+	if err != nil {
+		return fmt.Errorf("could not read the file to import: %w", err)
+	}
+	return s.Import(bytes.NewReader(data))
+}
