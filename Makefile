@@ -54,3 +54,16 @@ bench: build
 # accuracy: the projection goals, on a 90 s calibration ladder (run it on an idle machine).
 accuracy: build
 	$(GO) test -run '^$$' -bench ProjectionAccuracy -benchtime 1x -timeout 30m ./engine/
+
+# fuzz: every parser of outside data (lessons, quizzes, progress, calibration cache, price
+# table, bandwidth cache, Ollama manifests, download URLs, GGUF) for FUZZTIME each; the seed
+# corpora live in each package's testdata/fuzz.
+FUZZTIME ?= 20s
+FUZZ_TARGETS := ./lessons:FuzzParseLesson ./lessons:FuzzParseQuiz ./lessons:FuzzDecodeProgress \
+	./engine/estimate:FuzzParsePrices ./engine/estimate:FuzzCalibrationCache ./hwprobe:FuzzBandwidthCache \
+	./engine/localmodels:FuzzOllamaManifest ./engine/download:FuzzPinURL ./engine/gguf:FuzzParse
+.PHONY: fuzz
+fuzz:
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz $$fn ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -parallel 2 $$pkg || exit 1; done

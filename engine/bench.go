@@ -12,6 +12,7 @@ import (
 	"slmscope/engine/gguf"
 	"slmscope/engine/ident"
 	"slmscope/engine/quant"
+	"slmscope/engine/safefile"
 	"slmscope/engine/twin"
 	"slmscope/engine/units"
 )
@@ -66,12 +67,9 @@ func ParseModelRef(spec, q string) (ModelRef, error) {
 	if spec == "" {
 		return ModelRef{}, fmt.Errorf("no model given: use twin:ID (see `slmscope models`) or a path to a .gguf file")
 	}
-	st, err := os.Stat(spec)
+	st, err := safefile.Check(spec)
 	if err != nil {
-		return ModelRef{}, fmt.Errorf("model file %s: %w", spec, err)
-	}
-	if st.IsDir() {
-		return ModelRef{}, fmt.Errorf("%s is a folder: choose a .gguf model file", spec)
+		return ModelRef{}, fmt.Errorf("model file %w", err)
 	}
 	return ModelRef{Path: spec, Label: baseName(spec), Bytes: st.Size()}, nil
 }

@@ -12,6 +12,6 @@ func (w *Worker) LoadUnchecked(ctx context.Context, path string) error {
 	if err := w.send(wire.Request{Op: wire.OpLoad, Path: path, Threads: 1, Context: 256}); err != nil {
 		return w.crashError("loading " + path)
 	}
-	_, err := w.next(ctx, "loading "+path)
+	_, err := w.next(ctx, "loading "+path, 0)
 	return err
 }

@@ -93,6 +93,9 @@ func (w *Worker) Generate(ctx context.Context, o GenerateOptions, onToken func(T
 	if w.Model == nil {
 		return nil, errors.New("no model loaded")
 	}
+	if err := ValidateGenerate(o); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	if err := w.send(wire.Request{Op: wire.OpGenerate, Prompt: o.Prompt, PromptTokens: o.PromptTokens,
 		MaxTokens: o.MaxTokens, IgnoreEOS: o.IgnoreEOS, Seed: o.Seed, Greedy: o.Greedy}); err != nil {
@@ -103,11 +106,27 @@ func (w *Worker) Generate(ctx context.Context, o GenerateOptions, onToken func(T
 	cancelled := false
 	var killTimer <-chan time.Time
 	done := ctx.Done()
+	// The worker must say something within the stall timeout (the first token may take
+	// longer: the whole prompt is processed first), or it is taken to have hung.
+	promptToks := o.PromptTokens
+	if promptToks <= 0 {
+		promptToks = len(o.Prompt)/3 + 1
+	}
+	silence := w.promptTimeout(promptToks)
+	stall := time.NewTimer(silence)
+	defer stall.Stop()
 	for {
 		var ev wire.Event
 		var ok bool
 		select {
+		case <-stall.C:
+			if cancelled {
+				continue // the kill timer ends it
+			}
+			return res, w.stalled(fmt.Sprintf("generating token %d", res.GenTokens+1), silence)
 		case ev, ok = <-w.events:
+			silence = w.stallTimeout()
+			stall.Reset(silence)
 		case <-done:
 			cancelled, done = true, nil
 			w.Cancel()

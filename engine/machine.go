@@ -321,7 +321,7 @@ func (h *Machine) save(c estimate.Calibration) error {
 	}
 	save := h.Save
 	if save == nil {
-		save = estimate.SaveCalibration
+		save = estimate.MergeSaveCalibration // keeps what another slmscope saved meanwhile
 	}
 	return save(path, c)
 }

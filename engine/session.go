@@ -80,6 +80,9 @@ func (s *Session) worker(ctx context.Context) (*Worker, error) {
 // Run resolves the model (writing a twin if needed), loads it unless already loaded, and
 // generates. Cancelling ctx stops it; the partial result is returned.
 func (s *Session) Run(ctx context.Context, req RunRequest, ev RunEvents) (*RunSummary, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	stage := func(name string, frac float64) {
@@ -145,7 +148,8 @@ func (s *Session) Run(ctx context.Context, req RunRequest, ev RunEvents) (*RunSu
 // drop forgets a worker that crashed so the next run starts a fresh one.
 func (s *Session) drop(err error) {
 	var crash *CrashError
-	if errors.As(err, &crash) || (s.w != nil && s.w.Exited()) {
+	var stall *StallError
+	if errors.As(err, &crash) || errors.As(err, &stall) || (s.w != nil && s.w.Exited()) {
 		s.w = nil
 		s.loadKey = LoadOptions{}
 	}

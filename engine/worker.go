@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"slmscope/engine/gguf"
@@ -30,6 +31,12 @@ type Options struct {
 	Env []string
 	// Log, when set, also receives the worker's stderr (llama.cpp's log).
 	Log io.Writer
+	// StallTimeout is how long the worker may stay silent before it is killed and the run
+	// ends with "llama.cpp stopped responding"; 0 means DefaultStallTimeout. Loading and a
+	// first token after a long prompt get more, scaled by the model's size.
+	StallTimeout time.Duration
+	// NoMemoryCheck skips refusing a model that would not fit in available memory.
+	NoMemoryCheck bool
 }
 
 // Worker is one running llama.cpp child process. Its methods are safe to call from one
@@ -53,6 +60,13 @@ type Worker struct {
 	ModelPath string
 	started   time.Time
 	StartMs   float64 // process start to ready
+
+	stall         time.Duration
+	noMemoryCheck bool
+	modelStamp    fileStamp   // the loaded (or loading) file as it was checked
+	loading       string      // the file being loaded, during Load
+	killedByUs    atomic.Bool // Kill was called: a SIGKILL is ours, not the OOM killer's
+	oomBefore     uint64      // the system's OOM-kill count when the worker started
 }
 
 // Start launches a worker and waits until it has loaded llama.cpp and checked its version.
@@ -83,6 +97,8 @@ func Start(ctx context.Context, opts Options) (*Worker, error) {
 		memory: make(chan wire.Event, 1),
 		log:    newLogTail(200),
 		exited: make(chan struct{}),
+		stall:  opts.StallTimeout, noMemoryCheck: opts.NoMemoryCheck,
+		oomBefore: oomKills(),
 	}
 	if opts.Log != nil {
 		cmd.Stderr = io.MultiWriter(w.log, opts.Log)
@@ -165,22 +181,35 @@ type CrashError struct {
 	Signal   string   // "SIGABRT", "SIGKILL", ... or ""
 	ExitCode int      // when it exited without a signal
 	Log      []string // last lines of llama.cpp's log
+	// OutOfMemory is set when the system killed the worker (a SIGKILL slmscope did not
+	// send), most likely its out-of-memory killer.
+	OutOfMemory bool
+	// FileChanged is set when the model file differs from what was checked before loading
+	// (truncated or rewritten while llama.cpp had it mapped: a SIGBUS, typically).
+	FileChanged bool
 }
 
 func (e *CrashError) Error() string {
 	how := fmt.Sprintf("exited with code %d", e.ExitCode)
 	if e.Signal != "" {
 		how = "was killed by " + e.Signal
-		switch e.Signal {
-		case "SIGKILL":
-			how += " (out of memory, or stopped by the user)"
-		case "SIGABRT":
+		switch {
+		case e.FileChanged:
+			how += " (the file was truncated or rewritten while llama.cpp had it open; wait for whatever writes it to finish, then run again)"
+		case e.OutOfMemory:
+			how += " (stopped by the system for lack of memory, most likely the out-of-memory killer: choose a smaller model, quantization or context, or close other programs)"
+		case e.Signal == "SIGKILL":
+			how += " (out of memory, or stopped by another program)"
+		case e.Signal == "SIGABRT":
 			how += " (llama.cpp aborted)"
-		case "SIGSEGV", "SIGBUS":
+		case e.Signal == "SIGSEGV", e.Signal == "SIGBUS":
 			how += " (llama.cpp crashed)"
 		}
 	}
 	msg := fmt.Sprintf("the llama.cpp worker %s while %s", how, e.During)
+	if e.FileChanged {
+		msg = "the model file changed while it was being read: " + msg
+	}
 	if len(e.Log) > 0 {
 		msg += "; its last log lines: " + strings.Join(e.Log, " | ")
 	}
@@ -198,8 +227,23 @@ func (w *Worker) crashError(during string) error {
 	if e.Signal == "" && goSignal != "" {
 		e.Signal = goSignal // caught by the Go runtime, which then exits with code 2
 	}
+	if e.Signal == "SIGKILL" && !w.killedByUs.Load() {
+		// Not ours: the OOM killer, unless another program sent it. Say it was memory when
+		// the kernel counted an OOM kill meanwhile, or where it keeps no count.
+		e.OutOfMemory = oomKills() > w.oomBefore || !oomCountable()
+	}
+	if w.ModelPath != "" || w.loading != "" {
+		p := w.loading
+		if p == "" {
+			p = w.ModelPath
+		}
+		e.FileChanged = w.fileChanged(p, w.modelStamp)
+	}
 	return e
 }
+
+// Is lets errors.Is(err, ErrFileChanged) match a crash caused by a changed model file.
+func (e *CrashError) Is(target error) bool { return target == ErrFileChanged && e.FileChanged }
 
 // Exited reports whether the worker process has ended.
 func (w *Worker) Exited() bool {
@@ -211,9 +255,17 @@ func (w *Worker) Exited() bool {
 	}
 }
 
-// next waits for the next event; a closed stream becomes a CrashError.
-func (w *Worker) next(ctx context.Context, during string) (wire.Event, error) {
+// next waits for the next event; a closed stream becomes a CrashError, and silence longer
+// than timeout (0: the stall timeout) a StallError.
+func (w *Worker) next(ctx context.Context, during string, timeout time.Duration) (wire.Event, error) {
+	if timeout <= 0 {
+		timeout = w.stallTimeout()
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
 	select {
+	case <-t.C:
+		return wire.Event{}, w.stalled(during, timeout)
 	case ev, ok := <-w.events:
 		if !ok {
 			return ev, w.crashError(during)
@@ -235,15 +287,32 @@ type LoadOptions struct {
 	GPULayers int // -1: llama.cpp's default (all that fit); 0: CPU only
 }
 
-// Load validates the file with slmscope's GGUF reader, then has the worker load it.
+// Load validates the file with slmscope's GGUF reader and refuses one that would not fit in
+// memory, then has the worker load it. The worker re-checks the file's size and time just
+// before loading, so a file rewritten in between is refused in words, and a crash while
+// loading a file that changed says so.
 func (w *Worker) Load(ctx context.Context, o LoadOptions) (*wire.ModelInfo, error) {
-	if err := CheckModelFile(o.Path); err != nil {
+	if err := ValidateLoad(o); err != nil {
 		return nil, err
 	}
-	if err := w.send(wire.Request{Op: wire.OpLoad, Path: o.Path, Threads: o.Threads, Context: o.Context, GPULayers: o.GPULayers}); err != nil {
+	gf, err := checkedModel(o.Path)
+	if err != nil {
+		return nil, err
+	}
+	stamp, ok := stampOf(o.Path)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s vanished after it was checked; run again", ErrFileChanged, o.Path)
+	}
+	if err := w.checkMemory(o.Path, gf, stamp.size, o.Context, o.GPULayers); err != nil {
+		return nil, err
+	}
+	w.Model, w.ModelPath, w.modelStamp, w.loading = nil, "", stamp, o.Path
+	defer func() { w.loading = "" }()
+	if err := w.send(wire.Request{Op: wire.OpLoad, Path: o.Path, Threads: o.Threads, Context: o.Context, GPULayers: o.GPULayers,
+		ExpectSize: stamp.size, ExpectModNano: stamp.modNano}); err != nil {
 		return nil, w.crashError("loading " + o.Path)
 	}
-	ev, err := w.next(ctx, "loading "+o.Path)
+	ev, err := w.next(ctx, "loading "+o.Path, w.loadTimeout(stamp.size))
 	if err != nil {
 		if ctx.Err() != nil {
 			w.Kill()
@@ -258,15 +327,22 @@ func (w *Worker) Load(ctx context.Context, o LoadOptions) (*wire.ModelInfo, erro
 }
 
 // CheckModelFile runs slmscope's own GGUF checks, so no malformed file reaches llama.cpp.
+// Paths that are not regular files (named pipes, devices, folders, broken links) are refused
+// before anything opens them.
 func CheckModelFile(path string) error {
+	_, err := checkedModel(path)
+	return err
+}
+
+func checkedModel(path string) (*gguf.File, error) {
 	f, err := gguf.Open(path)
 	if err != nil {
-		return fmt.Errorf("%w: choose a GGUF model file", err)
+		return nil, fmt.Errorf("%w: choose a GGUF model file", err)
 	}
 	if err := f.CheckModel(); err != nil {
-		return err
+		return nil, err
 	}
-	return nil
+	return f, nil
 }
 
 // Memory asks the worker for its resident memory now and at peak (0 = not measurable here).
@@ -292,6 +368,7 @@ func (w *Worker) Cancel() { _ = w.send(wire.Request{Op: wire.OpCancel}) }
 
 // Kill ends the worker at once.
 func (w *Worker) Kill() {
+	w.killedByUs.Store(true)
 	if w.cmd.Process != nil {
 		_ = w.cmd.Process.Kill()
 	}

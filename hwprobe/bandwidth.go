@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,6 +16,9 @@ import (
 	"unsafe"
 
 	"github.com/shirou/gopsutil/v3/host"
+
+	"slmscope/engine/safefile"
+	"slmscope/engine/statefile"
 )
 
 // DefaultBandwidthBytes is the benchmark's total buffer: three arrays of ~85 MiB, far larger
@@ -48,6 +52,8 @@ type Bandwidth struct {
 
 // bandwidthCache is bandwidth.json.
 type bandwidthCache struct {
+	// Version is bandwidthCacheVersion (0 in files from before it was recorded).
+	Version     int       `json:"version,omitempty"`
 	BootID      string    `json:"boot_id"`
 	ReadGBps    float64   `json:"read_gbps"`
 	TriadGBps   float64   `json:"triad_gbps"`
@@ -74,8 +80,11 @@ func probeBandwidth(ctx context.Context, opts Options, ram RAM) Bandwidth {
 	if dirErr == nil {
 		file = filepath.Join(dir, "bandwidth.json")
 	}
+	note := ""
 	if !opts.Remeasure && bootErr == nil && file != "" {
-		if c, err := loadBandwidthCache(file); err == nil && c.BootID == bootID && c.ReadGBps > 0 {
+		c, err := loadBandwidthCache(file)
+		note = statefile.Note(err)
+		if err == nil && c.BootID == bootID && c.ReadGBps > 0 {
 			bw = Bandwidth{ReadGBps: c.ReadGBps, TriadGBps: c.TriadGBps, Threads: c.Threads, BufferBytes: c.BufferBytes,
 				Passes: c.Passes, Seconds: c.Seconds, MeasuredAt: c.MeasuredAt, Cached: true,
 				Source: fmt.Sprintf("measured %s this boot by slmscope's Go microbenchmark, cached in %s", c.MeasuredAt.Local().Format("15:04"), file)}
@@ -102,6 +111,13 @@ func probeBandwidth(ctx context.Context, opts Options, ram RAM) Bandwidth {
 				Threads: m.Threads, BufferBytes: m.BufferBytes, Passes: m.Passes, Seconds: m.Seconds, MeasuredAt: m.MeasuredAt}); err != nil {
 				bw.Source += " (not cached: " + err.Error() + ")"
 			}
+		}
+	}
+	if note != "" { // the old cache file was damaged and kept aside: say so where the figure is
+		if bw.ReadGBps > 0 {
+			bw.Source += " (" + note + ")"
+		} else {
+			bw.Note = strings.TrimSpace(bw.Note + "; " + note)
 		}
 	}
 	bw.TheoreticalGBps, bw.TheoreticalSource = theoreticalCPUBandwidth(opts)
@@ -237,31 +253,40 @@ func bootID(ctx context.Context, opts Options) (string, error) {
 	return fmt.Sprintf("boot-time:%d", bt), nil
 }
 
+// bandwidthCacheVersion is the bandwidth.json format this slmscope writes.
+const bandwidthCacheVersion = 1
+
+// loadBandwidthCache reads bandwidth.json through statefile: a damaged or future-version file
+// is moved aside (the error says where) and the bandwidth is measured again.
 func loadBandwidthCache(file string) (bandwidthCache, error) {
 	var c bandwidthCache
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return c, err
-	}
-	if err := json.Unmarshal(b, &c); err != nil {
-		return c, fmt.Errorf("%s is not valid JSON (delete it to re-measure): %w", file, err)
-	}
-	return c, nil
+	err := statefile.Load("memory bandwidth cache", file, func(b []byte) error {
+		if err := statefile.JSON(&c, 0)(b); err != nil {
+			return err
+		}
+		if c.Version > bandwidthCacheVersion {
+			return fmt.Errorf("it was written by a newer slmscope (format version %d; this one reads up to %d)", c.Version, bandwidthCacheVersion)
+		}
+		if math.IsNaN(c.ReadGBps) || math.IsInf(c.ReadGBps, 0) || c.ReadGBps < 0 || c.ReadGBps > 1e5 {
+			return fmt.Errorf("its bandwidth %v GB/s is impossible", c.ReadGBps)
+		}
+		return nil
+	})
+	return c, err
 }
 
 func saveBandwidthCache(file string, c bandwidthCache) error {
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return fmt.Errorf("cannot create the cache folder: %w", err)
-	}
+	c.Version = bandwidthCacheVersion
 	b, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp := file + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return fmt.Errorf("cannot write the bandwidth cache: %w", err)
+	unlock, err := safefile.Lock(file)
+	if err != nil {
+		return err
 	}
-	return os.Rename(tmp, file)
+	defer unlock()
+	return safefile.WriteAtomic(file, b)
 }
 
 // asUint64 views float64s as their 64-bit patterns (the read loop only needs the bytes).

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"slmscope/engine/safefile"
 )
 
 // maxFileSize bounds a lesson or quiz file; anything larger is surely a mistake.
@@ -106,6 +108,9 @@ func LoadFS(fsys fs.FS) ([]*Lesson, []error) {
 			continue
 		}
 		data, err := readLimited(fsys, name)
+		if err == nil {
+			err = checkText(data)
+		}
 		if err != nil {
 			fail(name, err)
 			continue
@@ -122,6 +127,9 @@ func LoadFS(fsys fs.FS) ([]*Lesson, []error) {
 		byID[l.ID] = name
 		l.Source = name
 		lessons = append(lessons, l)
+		if err := checkImages(fsys, l.Body); err != nil {
+			fail(name, err) // reported; the lesson's text still loads
+		}
 
 		if l.Quiz != "" {
 			usedQuiz[path.Clean(l.Quiz)] = true // reported below if it cannot be used
@@ -136,11 +144,17 @@ func LoadFS(fsys fs.FS) ([]*Lesson, []error) {
 		}
 		usedQuiz[quizName] = true
 		qdata, err := readLimited(fsys, quizName)
+		if err == nil {
+			err = checkText(qdata)
+		}
 		if err != nil {
 			fail(quizName, err)
 			continue
 		}
 		q, err := ParseQuiz(qdata)
+		if err == nil {
+			err = checkQuizSize(q)
+		}
 		if err != nil {
 			fail(quizName, err)
 			continue
@@ -201,7 +215,7 @@ func readLimited(fsys fs.FS, name string) ([]byte, error) {
 		return nil, explainFSError(err)
 	}
 	if !st.Mode().IsRegular() {
-		return nil, errors.New("it is not a regular file")
+		return nil, fmt.Errorf("it is %s, not a regular file: lessons and quizzes must be ordinary files", safefile.Describe(st.Mode()))
 	}
 	if st.Size() > maxFileSize {
 		return nil, fmt.Errorf("it is %d bytes; lesson and quiz files may be at most %d", st.Size(), maxFileSize)

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"slmscope/engine/safefile"
+	"slmscope/engine/statefile"
 )
 
 // ProgressVersion is the progress file format this slmscope writes and reads.
@@ -73,40 +76,47 @@ type Store struct {
 	noSave  string // non-empty: why saving is disabled this session
 }
 
-// renameFile is os.Rename; tests replace it to simulate a crash between write and rename.
-var renameFile = os.Rename
-
 // nowUTC is the clock used for file names; tests may fix it.
 var nowUTC = func() time.Time { return time.Now().UTC() }
 
 // OpenStore loads the progress file at path. It never fails: a missing file is a fresh start;
 // a corrupt, truncated or future-version file is renamed to path.corrupt-<timestamp> and
-// progress starts fresh; Warning says what happened so the UI can tell the learner.
+// progress starts fresh; Warning says what happened so the UI can tell the learner. Every
+// save re-reads the file under a lock shared by all slmscope processes and applies this
+// store's change to it, so the app and the command line never lose each other's answers.
 func OpenStore(path string) *Store {
 	s := &Store{path: path, p: newProgress()}
 	removeStaleTemps(path)
-	data, err := os.ReadFile(path)
+	restore := useClock()
+	defer restore()
+	err := statefile.Load("progress file", path, func(data []byte) error {
+		p, err := decodeProgress(data)
+		if err == nil {
+			s.p = p
+		}
+		return err
+	})
+	var aside *statefile.MovedAsideError
+	var unreadable *statefile.UnreadableError
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return s
-	case err != nil:
+	case err == nil, errors.Is(err, fs.ErrNotExist):
+	case errors.As(err, &aside):
+		s.warning = fmt.Sprintf("Your progress file could not be used (%v). It was kept as %s and progress starts fresh.", aside.Problem, aside.Aside)
+	case errors.As(err, &unreadable):
 		s.noSave = "the progress file could not be read"
-		s.warning = fmt.Sprintf("Could not read your progress file %s (%v). Progress is kept for this session only and the file is left untouched; check its permissions.", path, err)
-		return s
+		s.warning = fmt.Sprintf("Could not read your progress file %s (%v). Progress is kept for this session only and the file is left untouched; check what is at that path.", path, unreadable.Err)
+	default:
+		s.noSave = "the progress file could not be read"
+		s.warning = fmt.Sprintf("Could not read your progress file %s (%v). Progress is kept for this session only and the file is left untouched.", path, err)
 	}
-	p, err := decodeProgress(data)
-	if err == nil {
-		s.p = p
-		return s
-	}
-	aside, merr := moveAside(path)
-	if merr != nil {
-		s.noSave = "the unreadable progress file could not be moved aside"
-		s.warning = fmt.Sprintf("Your progress file %s could not be used (%v) and could not be moved aside (%v). Progress is kept for this session only, so the file is not overwritten.", path, err, merr)
-		return s
-	}
-	s.warning = fmt.Sprintf("Your progress file could not be used (%v). It was kept as %s and progress starts fresh.", err, aside)
 	return s
+}
+
+// useClock points statefile's clock for moved-aside names at nowUTC (tests fix it).
+func useClock() (restore func()) {
+	old := statefile.Now
+	statefile.Now = nowUTC
+	return func() { statefile.Now = old }
 }
 
 func newProgress() Progress {
@@ -162,22 +172,6 @@ func decodeProgress(data []byte) (Progress, error) {
 	return p, nil
 }
 
-// moveAside renames path to path.corrupt-<UTC timestamp> (with a counter if that exists).
-func moveAside(path string) (string, error) {
-	base := path + ".corrupt-" + nowUTC().Format("20060102T150405Z")
-	dst := base
-	for i := 2; ; i++ {
-		if _, err := os.Lstat(dst); errors.Is(err, fs.ErrNotExist) {
-			break
-		}
-		dst = fmt.Sprintf("%s-%d", base, i)
-	}
-	if err := os.Rename(path, dst); err != nil {
-		return "", err
-	}
-	return dst, nil
-}
-
 // removeStaleTemps deletes temp files an interrupted save left behind (older than a minute, so
 // another running slmscope's save in progress is not disturbed). The real file is untouched.
 func removeStaleTemps(path string) {
@@ -198,36 +192,8 @@ func globEscape(p string) string {
 }
 
 // WriteFileAtomic writes data to path so that a crash at any moment leaves either the old file
-// or the new one, never a mix: it writes a temp file in the same folder, flushes it to disk,
-// then renames it over path.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("cannot create the folder %s: %w", dir, err)
-	}
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cannot write in %s: %w", dir, err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("cannot write %s (is the disk full?): %w", tmp, werr)
-	}
-	if err := renameFile(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("cannot replace %s: %w", path, err)
-	}
-	syncDir(dir)
-	return nil
-}
+// or the new one, never a mix (see safefile.WriteAtomic).
+func WriteFileAtomic(path string, data []byte) error { return safefile.WriteAtomic(path, data) }
 
 // Path is the progress file's location.
 func (s *Store) Path() string { return s.path }
@@ -239,27 +205,57 @@ func (s *Store) Warning() string {
 	return s.warning
 }
 
-// save writes the current progress; the caller holds mu.
-func (s *Store) save() error {
+// apply makes one change to the progress and saves it; the caller holds mu. Under the
+// file's lock it re-reads what is saved now (another slmscope may have saved since), applies
+// change to that, and writes it back; the in-memory progress becomes the result. If saving
+// is impossible the change is still made in memory and the error says why.
+func (s *Store) apply(change func(p *Progress)) error {
 	if s.noSave != "" {
+		change(&s.p)
 		return fmt.Errorf("progress is not saved this session because %s", s.noSave)
 	}
-	s.p.Updated = nowUTC()
-	data, err := json.MarshalIndent(s.p, "", "  ")
-	if err != nil {
-		return fmt.Errorf("cannot encode progress: %w", err)
+	restore := useClock()
+	defer restore()
+	var disk Progress
+	err := statefile.Update("progress file", s.path, func(data []byte) error {
+		var derr error
+		disk, derr = decodeProgress(data)
+		return derr
+	}, func(found bool) ([]byte, error) {
+		if !found {
+			disk = clone(s.p) // nothing usable saved: carry on from what this store holds
+		}
+		change(&disk)
+		disk.Updated = nowUTC()
+		data, err := json.MarshalIndent(disk, "", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("cannot encode progress: %w", err)
+		}
+		return append(data, '\n'), nil
+	})
+	var aside *statefile.MovedAsideError
+	switch {
+	case err == nil:
+		s.p = disk
+		return nil
+	case errors.As(err, &aside):
+		s.p = disk
+		s.warning = fmt.Sprintf("Your progress file could not be used (%v). It was kept as %s; this session's progress was saved in a fresh file.", aside.Problem, aside.Aside)
+		return nil
 	}
-	if err := WriteFileAtomic(s.path, append(data, '\n')); err != nil {
-		return fmt.Errorf("could not save quiz progress: %w", err)
-	}
-	return nil
+	change(&s.p)
+	return fmt.Errorf("could not save quiz progress: %w", err)
 }
 
-func (s *Store) lesson(id string) *LessonProgress {
-	lp := s.p.Lessons[id]
+// lessonOf returns p's record of lesson id, creating it.
+func lessonOf(p *Progress, id string) *LessonProgress {
+	if p.Lessons == nil {
+		p.Lessons = map[string]*LessonProgress{}
+	}
+	lp := p.Lessons[id]
 	if lp == nil {
 		lp = &LessonProgress{Questions: map[string]*QuestionProgress{}}
-		s.p.Lessons[id] = lp
+		p.Lessons[id] = lp
 	}
 	return lp
 }
@@ -269,18 +265,20 @@ func (s *Store) lesson(id string) *LessonProgress {
 func (s *Store) RecordAnswer(lessonID string, q Question, a Answer, correct bool, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lp := s.lesson(lessonID)
-	qp := lp.Questions[q.ID]
-	if qp == nil {
-		qp = &QuestionProgress{FirstAt: at}
-		lp.Questions[q.ID] = qp
-	}
-	qp.Attempts++
-	if correct {
-		qp.Correct++
-	}
-	qp.LastCorrect, qp.LastAnswer, qp.LastAt = correct, AnswerText(q, a), at
-	return s.save()
+	text := AnswerText(q, a)
+	return s.apply(func(p *Progress) {
+		lp := lessonOf(p, lessonID)
+		qp := lp.Questions[q.ID]
+		if qp == nil {
+			qp = &QuestionProgress{FirstAt: at}
+			lp.Questions[q.ID] = qp
+		}
+		qp.Attempts++
+		if correct {
+			qp.Correct++
+		}
+		qp.LastCorrect, qp.LastAnswer, qp.LastAt = correct, text, at
+	})
 }
 
 // RecordSession stores a finished session's score as the lesson's last score and, for a full
@@ -288,22 +286,28 @@ func (s *Store) RecordAnswer(lessonID string, q Question, a Answer, correct bool
 func (s *Store) RecordSession(lessonID string, sc Score, retry bool, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lp := s.lesson(lessonID)
-	rec := &ScoreRecord{Correct: sc.Correct, Total: sc.Total, Retry: retry, At: at}
-	lp.Last = rec
-	lp.Sessions++
-	if !retry && sc.Total > 0 && (lp.Best == nil || rec.Percent() > lp.Best.Percent()) {
-		best := *rec
-		lp.Best = &best
-	}
-	return s.save()
+	return s.apply(func(p *Progress) {
+		lp := lessonOf(p, lessonID)
+		rec := &ScoreRecord{Correct: sc.Correct, Total: sc.Total, Retry: retry, At: at}
+		lp.Last = rec
+		lp.Sessions++
+		if !retry && sc.Total > 0 && (lp.Best == nil || rec.Percent() > lp.Best.Percent()) {
+			best := *rec
+			lp.Best = &best
+		}
+	})
 }
 
 // Snapshot returns a deep copy of the progress.
 func (s *Store) Snapshot() Progress {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	data, _ := json.Marshal(s.p)
+	return clone(s.p)
+}
+
+// clone deep-copies p.
+func clone(p Progress) Progress {
+	data, _ := json.Marshal(p)
 	var out Progress
 	_ = json.Unmarshal(data, &out)
 	if out.Lessons == nil {
@@ -323,8 +327,7 @@ func (s *Store) LessonIDs() []string {
 func (s *Store) Reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.p = newProgress()
-	return s.save()
+	return s.apply(func(p *Progress) { *p = newProgress() })
 }
 
 // Export writes the progress as a file another slmscope can import.
@@ -355,8 +358,7 @@ func (s *Store) Import(r io.Reader) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := s.p
-	s.p = p
-	if err := s.save(); err != nil {
+	if err := s.apply(func(cur *Progress) { *cur = p }); err != nil {
 		s.p = old
 		return err
 	}
@@ -385,4 +387,14 @@ func (lp *LessonProgress) Summary() string {
 	}
 	parts = append(parts, fmt.Sprintf("%d answers given", attempts))
 	return strings.Join(parts, " · ")
+}
+
+// ImportFile imports the progress file at path (see Import). A named pipe, a device or any
+// other special file is refused before it is opened, so choosing one cannot hang the app.
+func (s *Store) ImportFile(path string) error {
+	data, err := safefile.ReadFile(path, statefile.MaxBytes)
+	if err != nil {
+		return fmt.Errorf("could not read the file to import: %w", err)
+	}
+	return s.Import(bytes.NewReader(data))
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"slmscope/engine/safefile"
 )
 
 var t0 = time.Date(2026, 11, 24, 5, 0, 0, 0, time.UTC)
@@ -123,7 +125,7 @@ func TestAtomicWriteCrash(t *testing.T) {
 
 	crash := errors.New("simulated crash")
 	var leftTemp string
-	renameFile = func(from, to string) error {
+	safefile.Rename = func(from, to string) error {
 		data, err := os.ReadFile(from)
 		if err != nil || !bytes.Contains(data, []byte(`"q2"`)) {
 			t.Errorf("temp file does not hold the new progress: %v", err)
@@ -136,7 +138,7 @@ func TestAtomicWriteCrash(t *testing.T) {
 		return crash
 	}
 	err = s.RecordAnswer("lesson8", single("q2"), Answer{Choices: []int{0}}, true, t0)
-	renameFile = os.Rename
+	safefile.Rename = os.Rename
 	if !errors.Is(err, crash) {
 		t.Fatalf("save error = %v, want the crash", err)
 	}

@@ -37,8 +37,18 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "bench: unexpected argument %q\n", fs.Arg(0))
 		return ExitUsage
 	}
-	if *promptTokens < 1 || *genTokens < 2 || *threads < 1 || *repeat < 1 {
-		fmt.Fprintln(stderr, "bench: --prompt-tokens must be ≥ 1, --gen-tokens ≥ 2, --threads ≥ 1, --repeat ≥ 1")
+	var repeatErr error
+	if *repeat < 1 || *repeat > 100 {
+		repeatErr = &engine.InputError{Field: "--repeat", Problem: fmt.Sprintf("%d is not between 1 and 100", *repeat)}
+	}
+	var threadErr error
+	if *threads < 1 {
+		threadErr = &engine.InputError{Field: "--threads", Problem: fmt.Sprintf("%d is not a thread count: give at least 1", *threads)}
+	} else {
+		threadErr = engine.CheckThreads(*threads)
+	}
+	if badInputs(stderr, "bench", tokenCount("--prompt-tokens", *promptTokens, 1), tokenCount("--gen-tokens", *genTokens, 2),
+		threadErr, engine.CheckContext(*ctxLen), repeatErr) {
 		return ExitUsage
 	}
 	ref, err := engine.ParseModelRef(*model, *quant)

@@ -30,8 +30,11 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
-	if fs.NArg() > 0 || *budget < 10*time.Second || *threads < 1 {
-		fmt.Fprintln(stderr, "calibrate: --budget must be at least 10s and --threads ≥ 1; no other arguments")
+	if fs.NArg() > 0 || *budget < 10*time.Second || *budget > 24*time.Hour || *threads < 1 {
+		fmt.Fprintln(stderr, "calibrate: --budget must be between 10s and 24h and --threads ≥ 1; no other arguments")
+		return ExitUsage
+	}
+	if badInputs(stderr, "calibrate", engine.CheckThreads(*threads)) {
 		return ExitUsage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

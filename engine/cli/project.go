@@ -57,8 +57,7 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "slmscope project: unexpected argument %q (see `slmscope project -h`)\n", fs.Arg(0))
 		return ExitUsage
 	}
-	if *ctxLen <= 0 || *prompt <= 0 {
-		fmt.Fprintln(stderr, "slmscope project: --context and --prompt must be positive token counts")
+	if badInputs(stderr, "slmscope project", positiveContext(*ctxLen), tokenCount("--prompt", *prompt, 1)) {
 		return ExitUsage
 	}
 	models := catalog.All()

@@ -40,8 +40,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "slmscope report: give the file to write with --out FILE.html (and no other arguments)")
 		return ExitUsage
 	}
-	if *ctxLen <= 0 || *prompt <= 0 {
-		fmt.Fprintln(stderr, "slmscope report: --context and --prompt must be positive token counts")
+	if badInputs(stderr, "slmscope report", positiveContext(*ctxLen), tokenCount("--prompt", *prompt, 1), outputPath("--out", *out)) {
 		return ExitUsage
 	}
 	in, notes, err := reportInput(*calPath, *noProbe)

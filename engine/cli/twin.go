@@ -43,6 +43,9 @@ func twinCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "twin: --model is required, e.g. `slmscope twin --model smollm2-135m --out smollm2.gguf`")
 		return ExitUsage
 	}
+	if badInputs(stderr, "twin", outputPath("--out", *out)) {
+		return ExitUsage
+	}
 	q, err := twin.ParseQuant(*quantFlag)
 	if err != nil {
 		fmt.Fprintln(stderr, "twin:", err)

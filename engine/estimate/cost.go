@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slmscope/engine/statefile"
 	"slmscope/engine/units"
 	"strings"
 )
@@ -172,18 +173,28 @@ func LoadPrices(path string) (PriceTable, error) {
 	if path == "" {
 		return DefaultPrices(), nil
 	}
-	data, err := os.ReadFile(path)
+	var t PriceTable
+	err := statefile.Load("API price table", path, func(data []byte) error {
+		var perr error
+		t, perr = ParsePrices(data, path)
+		return perr
+	})
 	if errors.Is(err, fs.ErrNotExist) {
 		return DefaultPrices(), nil
 	}
 	if err != nil {
-		return DefaultPrices(), fmt.Errorf("cannot read the API price table %s: %w", path, err)
-	}
-	t, err := ParsePrices(data, path)
-	if err != nil {
+		// A bad file was moved aside (or could not be read): the built-in table carries on.
 		return DefaultPrices(), err
 	}
 	return t, nil
+}
+
+// maxPricePerMTok is the most a price per million tokens may be before it is taken as a typo.
+const maxPricePerMTok = 1e6
+
+// validPrice reports whether v is a finite price between 0 and maxPricePerMTok.
+func validPrice(v float64) bool {
+	return !math.IsNaN(v) && !math.IsInf(v, 0) && v >= 0 && v <= maxPricePerMTok
 }
 
 // ParsePrices reads a price table in prices.json's format; path only names it in errors and
@@ -197,8 +208,8 @@ func ParsePrices(data []byte, path string) (PriceTable, error) {
 		return PriceTable{}, fmt.Errorf("the API price table %s lists no prices: add some or delete it to use the built-in prices", path)
 	}
 	for i, p := range t.Prices {
-		if p.Model == "" || p.InputPerMTok < 0 || p.OutputPerMTok < 0 {
-			return PriceTable{}, fmt.Errorf("the API price table %s: entry %d needs a model name and non-negative prices", path, i+1)
+		if p.Model == "" || !validPrice(p.InputPerMTok) || !validPrice(p.OutputPerMTok) {
+			return PriceTable{}, fmt.Errorf("the API price table %s: entry %d needs a model name and prices between 0 and %.0f per million tokens", path, i+1, float64(maxPricePerMTok))
 		}
 		if p.AsOf == "" {
 			t.Prices[i].AsOf = t.AsOf
@@ -212,16 +223,21 @@ func ParsePrices(data []byte, path string) (PriceTable, error) {
 }
 
 // SavePrices writes t to path as indented JSON (for an "edit prices" screen).
+// Prices that are negative, not a number, infinite or absurdly large are refused. The file
+// is replaced atomically under the lock every slmscope process shares.
 func SavePrices(path string, t PriceTable) error {
+	for i, p := range t.Prices {
+		if !validPrice(p.InputPerMTok) || !validPrice(p.OutputPerMTok) {
+			return fmt.Errorf("price %d (%s) must be between 0 and %.0f per million tokens, got %v and %v: correct it before saving", i+1, p.Model, float64(maxPricePerMTok), p.InputPerMTok, p.OutputPerMTok)
+		}
+	}
 	data, err := json.MarshalIndent(t, "", "  ")
 	if err != nil {
 		return fmt.Errorf("cannot encode the API price table: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("cannot create the folder for %s: %w", path, err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		return fmt.Errorf("cannot write the API price table %s: %w", path, err)
+	err = statefile.Update("API price table", path, func([]byte) error { return nil }, func(bool) ([]byte, error) { return data, nil })
+	if err != nil && statefile.Note(err) == "" {
+		return err
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"slmscope/engine/quant"
+	"slmscope/engine/statefile"
 )
 
 // Measurement is one measured run of a model (a twin or a real GGUF) on this machine, as the
@@ -201,24 +202,17 @@ func ListCalibrations(path string) ([]Calibration, error) {
 }
 
 func readCache(path string) (cacheFile, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return cacheFile{}, ErrNoCalibration
-	}
-	if err != nil {
-		return cacheFile{}, fmt.Errorf("cannot read the calibration cache %s: %w", path, err)
-	}
 	var cf cacheFile
-	perr := json.Unmarshal(data, &cf)
-	if perr == nil && cf.Version != cacheVersion {
-		perr = fmt.Errorf("version %d, expected %d", cf.Version, cacheVersion)
-	}
-	if perr != nil {
-		aside := fmt.Sprintf("%s.corrupt-%s", path, time.Now().UTC().Format("20060102T150405"))
-		if rerr := os.Rename(path, aside); rerr != nil {
-			return cacheFile{}, fmt.Errorf("the calibration cache %s is unreadable (%v) and could not be moved aside (%v): delete it and measure again", path, perr, rerr)
-		}
-		return cacheFile{}, fmt.Errorf("the calibration cache %s was unreadable (%v); it was moved to %s and this machine needs measuring again: %w", path, perr, aside, ErrNoCalibration)
+	err := statefile.Load("calibration cache", path, statefile.JSON(&cf, cacheVersion))
+	switch {
+	case err == nil:
+	case errors.Is(err, fs.ErrNotExist):
+		return cacheFile{}, ErrNoCalibration
+	case statefile.Note(err) != "":
+		a := asMoved(err)
+		return cacheFile{}, fmt.Errorf("the calibration cache %s was unreadable (%v); it was moved to %s and this machine needs measuring again: %w", path, a.Problem, a.Aside, ErrNoCalibration)
+	default:
+		return cacheFile{}, err
 	}
 	if cf.Entries == nil {
 		cf.Entries = map[string]Calibration{}
@@ -226,44 +220,55 @@ func readCache(path string) (cacheFile, error) {
 	return cf, nil
 }
 
-// SaveCalibration stores c under c.Key in path, keeping other machines' entries. The file is
-// written to a temporary name and renamed, so a crash never leaves half a file.
+func asMoved(err error) *statefile.MovedAsideError {
+	var a *statefile.MovedAsideError
+	errors.As(err, &a)
+	return a
+}
+
+// SaveCalibration stores c under c.Key in path, keeping other machines' entries. It reads,
+// changes and writes the file under a lock every slmscope process shares, writing a
+// temporary file and renaming it, so a crash never leaves half a file and two processes
+// saving at once both keep their entries.
 func SaveCalibration(path string, c Calibration) error {
-	if c.Key == "" {
+	return UpdateCalibration(path, c.Key, func(Calibration, bool) Calibration { return c })
+}
+
+// MergeSaveCalibration stores c merged (estimate's one merge rule) into what is saved under
+// c.Key now, so measurements another process saved meanwhile are kept.
+func MergeSaveCalibration(path string, c Calibration) error {
+	return UpdateCalibration(path, c.Key, func(stored Calibration, found bool) Calibration {
+		if !found {
+			return c
+		}
+		return MergeCalibration(stored, c)
+	})
+}
+
+// UpdateCalibration replaces the entry for key with what change returns, given the stored
+// entry, under the shared lock. A bad cache file is moved aside first (and saving goes on).
+func UpdateCalibration(path, key string, change func(stored Calibration, found bool) Calibration) error {
+	if key == "" {
 		return errors.New("a calibration needs a hardware key before it can be saved")
 	}
-	cf, err := readCache(path)
-	if err != nil && !errors.Is(err, ErrNoCalibration) {
-		return err
+	var cf cacheFile
+	err := statefile.Update("calibration cache", path, statefile.JSON(&cf, cacheVersion), func(found bool) ([]byte, error) {
+		if !found || cf.Entries == nil {
+			cf = cacheFile{Entries: map[string]Calibration{}}
+		}
+		cf.Version = cacheVersion
+		old, ok := cf.Entries[key]
+		c := change(old, ok)
+		c.Key = key
+		cf.Entries[key] = c
+		data, err := json.MarshalIndent(cf, "", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("cannot encode the calibration: %w", err)
+		}
+		return data, nil
+	})
+	if statefile.Note(err) != "" {
+		return nil // the bad file was kept aside; the new one is saved
 	}
-	if cf.Entries == nil {
-		cf.Entries = map[string]Calibration{}
-	}
-	cf.Version = cacheVersion
-	cf.Entries[c.Key] = c
-	data, err := json.MarshalIndent(cf, "", "  ")
-	if err != nil {
-		return fmt.Errorf("cannot encode the calibration: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("cannot create the cache folder for %s: %w", path, err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".calibration-*.json")
-	if err != nil {
-		return fmt.Errorf("cannot write the calibration cache next to %s: %w", path, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("cannot write the calibration cache %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("cannot write the calibration cache %s: %w", tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("cannot replace the calibration cache %s: %w", path, err)
-	}
-	return nil
+	return err
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"unicode/utf8"
+
+	"slmscope/engine/safefile"
 )
 
 // Limits the reader enforces before allocating anything sized by the file's own counts.
@@ -91,18 +93,16 @@ func (t TensorInfo) Spec() TensorSpec {
 // Open reads and validates the GGUF file at path. Problems with the file's contents are
 // returned as *FormatError; I/O failures are wrapped.
 func Open(path string) (*File, error) {
-	f, err := os.Open(path)
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, &FormatError{Path: path, Offset: -1, Problem: "is a folder, not a GGUF model file"}
+	}
+	// safefile refuses named pipes, devices, sockets and broken links before opening, so
+	// none of them can block or feed endless bytes.
+	f, st, err := safefile.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open model file: %w", err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("cannot read model file %s: %w", path, err)
-	}
-	if st.IsDir() {
-		return nil, &FormatError{Path: path, Offset: -1, Problem: "is a folder, not a GGUF model file"}
-	}
 	gf, err := Parse(f, st.Size())
 	if fe, ok := err.(*FormatError); ok {
 		fe.Path = path

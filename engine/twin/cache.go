@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"slmscope/engine/catalog"
+	"slmscope/engine/safefile"
 	"slmscope/engine/units"
 )
 
@@ -139,8 +140,7 @@ func (c *Cache) Has(m catalog.Model, q Quant) bool {
 	if err != nil {
 		return false
 	}
-	st, err := os.Stat(filepath.Join(c.Dir, FileName(m, q)))
-	return err == nil && st.Size() == size
+	return stampMatches(filepath.Join(c.Dir, FileName(m, q)), size)
 }
 
 // Path returns the cached twin of m in quantization q, writing it first if needed. Before
@@ -158,10 +158,22 @@ func (c *Cache) Path(ctx context.Context, m catalog.Model, q Quant, progress fun
 		return "", fmt.Errorf("cannot create the twin cache folder: %w", err)
 	}
 	path := filepath.Join(c.Dir, FileName(m, q))
-	if st, err := os.Stat(path); err == nil && st.Size() == size {
+	// One writer per twin across processes: a second slmscope waits here, then finds the
+	// twin complete instead of writing over it.
+	unlock, err := safefile.Lock(path)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if stampMatches(path, size) {
 		now := time.Now()
 		os.Chtimes(path, now, now)
 		return path, nil
+	}
+	// Cut short, unstamped (an older slmscope or a crash before the stamp) or rewritten:
+	// drop it and write it again.
+	if err := removeTwin(path); err != nil {
+		return "", fmt.Errorf("cannot replace the damaged twin %s: %w", path, err)
 	}
 
 	if c.RAMCheck != nil {
@@ -185,12 +197,15 @@ func (c *Cache) Path(ctx context.Context, m catalog.Model, q Quant, progress fun
 		}
 	}
 	for _, e := range evict {
-		if err := os.Remove(e.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := removeTwin(e.Path); err != nil {
 			return "", fmt.Errorf("cannot make room in the twin cache: %w", err)
 		}
 	}
 	if err := Write(ctx, m, q, path, progress); err != nil {
 		return "", err
+	}
+	if err := writeStamp(path); err != nil {
+		return "", fmt.Errorf("the %s twin was written but could not be stamped as complete (%w): check the cache folder %s", m.Name, err, c.Dir)
 	}
 	return path, nil
 }
@@ -305,7 +320,7 @@ func (c *Cache) Remove(id string, q Quant) error {
 	}
 	for _, e := range entries {
 		if strings.EqualFold(e.ID, id) && e.Quant == q {
-			if err := os.Remove(e.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := removeTwin(e.Path); err != nil {
 				return fmt.Errorf("cannot remove %s: %w", e.Path, err)
 			}
 		}
@@ -322,7 +337,7 @@ func (c *Cache) Clear() error {
 		return err
 	}
 	for _, e := range entries {
-		if err := os.Remove(e.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := removeTwin(e.Path); err != nil {
 			return fmt.Errorf("cannot clear the twin cache: %w", err)
 		}
 	}

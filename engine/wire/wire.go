@@ -30,6 +30,10 @@ type Request struct {
 	Threads   int    `json:"threads,omitempty"`
 	Context   int    `json:"context,omitempty"`
 	GPULayers int    `json:"gpu_layers,omitempty"`
+	// ExpectSize and ExpectModNano are the file's size and modification time when the
+	// parent checked it; the worker refuses to load a file that no longer matches.
+	ExpectSize    int64 `json:"expect_size,omitempty"`
+	ExpectModNano int64 `json:"expect_mod_nano,omitempty"`
 
 	// generate
 	Prompt       string `json:"prompt,omitempty"`

@@ -179,6 +179,9 @@ func (w *server) load(req wire.Request) (wire.Event, error) {
 	if req.GPULayers >= 0 {
 		mp.NGpuLayers = int32(req.GPULayers)
 	}
+	if err := unchanged(req); err != nil {
+		return wire.Event{}, err
+	}
 	start := time.Now()
 	model, err := llama.ModelLoadFromFile(req.Path, mp)
 	if err != nil {
@@ -214,6 +217,22 @@ func (w *server) load(req wire.Request) (wire.Event, error) {
 		LoadMs:       loadMs,
 		GPULayers:    int(mp.NGpuLayers),
 	}}, nil
+}
+
+// unchanged refuses a file that is no longer what the parent checked (same size and
+// modification time), so llama.cpp never maps a file that is being rewritten.
+func unchanged(req wire.Request) error {
+	if req.ExpectSize == 0 && req.ExpectModNano == 0 {
+		return nil
+	}
+	st, err := os.Stat(req.Path)
+	if err != nil {
+		return fmt.Errorf("the model file changed while it was being read: %s is gone (%v); run again", req.Path, err)
+	}
+	if st.Size() != req.ExpectSize || st.ModTime().UnixNano() != req.ExpectModNano {
+		return fmt.Errorf("the model file changed while it was being read: %s was %d bytes when checked and is %d bytes now; wait until whatever writes it has finished, then run again", req.Path, req.ExpectSize, st.Size())
+	}
+	return nil
 }
 
 // promptTokens tokenizes the prompt; with exact > 0 it repeats or cuts the text so the prompt
