@@ -15,3 +15,6 @@ func (w *Worker) LoadUnchecked(ctx context.Context, path string) error {
 	_, err := w.next(ctx, "loading "+path, 0)
 	return err
 }
+
+// PID is the worker process's id, for tests that signal it.
+func (w *Worker) PID() int { return w.cmd.Process.Pid }
