@@ -161,6 +161,11 @@ func WeightsOf(m catalog.Model, qt quant.Quant) (Weights, error) {
 	if err != nil {
 		return Weights{}, err
 	}
+	return weightsOfPlan(m, qt, ts), nil
+}
+
+// weightsOfPlan summarises typed tensors ts of m (a plan or a file's tensor table).
+func weightsOfPlan(m catalog.Model, qt quant.Quant, ts []Tensor) Weights {
 	w := Weights{Quant: quant.Canonical(string(qt)), Types: map[string]int64{}}
 	var layers int64
 	for _, t := range ts {
@@ -178,8 +183,8 @@ func WeightsOf(m catalog.Model, qt quant.Quant) (Weights, error) {
 			w.ReadPerToken += t.Bytes
 		}
 	}
-	w.LayerBytes = layers / int64(m.Layers)
-	return w, nil
+	w.LayerBytes = layers / int64(max(m.Layers, 1))
+	return w
 }
 
 // WeightBytes is the exact size of m's tensor data at quant (see Plan for the recipes).
