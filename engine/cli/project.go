@@ -216,7 +216,15 @@ func printValidation(w io.Writer, v estimate.Validation) {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.1f\t%+.1f%%\n", c.ID, c.Quant, c.Device, c.MeasuredTPS, c.ProjectedTPS, c.ErrorPct)
 		}
 		tw.Flush()
-		fmt.Fprintf(w, "median absolute decode error: %.1f%%\n\n", v.MedianAbsErrorPct)
+		fmt.Fprintf(w, "median absolute decode error: %.1f%%; %s of runs inside the band projected without them (median band ±%.1f%%)\n",
+			v.MedianAbsErrorPct, units.Percent(v.BandCoverage), v.MedianBandPct)
+		for _, te := range v.PerType {
+			fmt.Fprintf(w, "  %s: %d run(s), median error %.1f%%, worst %.1f%%, %s inside the band\n", te.Name, te.Runs, te.MedianAbsErrorPct, te.MaxAbsErrorPct, units.Percent(te.BandCoverage))
+		}
+		if len(v.Prompt) > 0 {
+			fmt.Fprintf(w, "median absolute prompt-speed error: %.1f%%\n", v.PromptMedianAbsErrorPct)
+		}
+		fmt.Fprintln(w)
 	}
 	if len(v.Memory) == 0 {
 		return

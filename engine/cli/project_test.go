@@ -41,7 +41,7 @@ func TestProjectCommand(t *testing.T) {
 		{"file", []string{"--json", "--model", file, "--context", "512", "--prompt", "64"}, ExitOK, []string{`"quant": "Q4_0"`, `"source": "projected"`, `"ttft_ms"`}},
 		{"json", []string{"--json", "--model", "smollm2-135m", "--quant", "q8_0,q4_k_m"}, ExitOK, []string{`"models"`, `"decode_tps_low"`, `"source": "measured"`, `"source": "projected"`}},
 		{"table", []string{"--model", "llama-3.1-8b"}, ExitOK, []string{"llama-3.1-8b", "Q4_K_M", "BF16", "projected"}},
-		{"validate", []string{"--validate", "--json"}, ExitOK, []string{`"median_abs_error_pct"`, `"measured_peak_rss_bytes"`, `"projected_tps"`}},
+		{"validate", []string{"--validate", "--json"}, ExitOK, []string{`"median_abs_error_pct"`, `"measured_peak_rss_bytes"`, `"projected_tps"`, `"band_coverage"`, `"per_type"`}},
 		{"validate table", []string{"--validate"}, ExitOK, []string{"median absolute decode error"}},
 		{"bad model", []string{"--model", "gpt-9"}, ExitUsage, nil},
 		{"bad quant", []string{"--quant", "Q9"}, ExitUsage, nil},

@@ -45,6 +45,10 @@ type KernelModel struct {
 	Basis      string             `json:"basis"`
 }
 
+// minKernelRuns is the fewest runs a kernel model is fitted on: with fewer, its fixed,
+// per-block and per-kernel terms are not pinned down and the bytes-only model is better.
+const minKernelRuns = 4
+
 // minKernelShare is the share of a run's weights a kernel needs for that run to calibrate it.
 const minKernelShare = 0.10
 
@@ -184,7 +188,7 @@ func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (Kern
 			}
 		}
 	}
-	if len(pts) == 0 || len(k.Cost) == 0 {
+	if len(pts) < minKernelRuns || len(k.Cost) == 0 {
 		return k, false
 	}
 	cols := k.columns()
@@ -355,4 +359,21 @@ func (k *KernelModel) describe(prior kernelPrior) {
 	}
 	k.Basis = fmt.Sprintf("prompt kernel model fitted on %d run(s) on %s: %s + attention at %s GFLOP/s + per-kernel cost (%s); prior %s; band ±%s from leave-one-out errors",
 		k.Points, k.Device, units.Millis(1000*k.FixedSec), units.Sig(1/math.Max(k.SecPerGB, minSeconds), 3), strings.Join(parts, ", "), prior.what, units.Percent(k.Band))
+}
+
+// honestLOO projects every point from a fit on the others whose band also comes only from
+// the others (their own leave-one-out), so "inside the band" is a fair test of the band.
+func honestLOO(device, kind string, pts []kernelPoint, prior kernelPrior) []looCheck {
+	var out []looCheck
+	for i, p := range pts {
+		others := append(append([]kernelPoint(nil), pts[:i]...), pts[i+1:]...)
+		k, ok := fitKernels(device, kind, others, prior)
+		if !ok {
+			continue
+		}
+		k.setBands(leaveOneOut(device, kind, others, prior, k))
+		sec, band, uncal := k.Seconds(p.prof, p.n)
+		out = append(out, looCheck{p: p, projected: sec, band: band, family: dominantFamily(p.prof), uncal: uncal})
+	}
+	return out
 }

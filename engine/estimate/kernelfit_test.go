@@ -152,3 +152,35 @@ func TestKernelOfRepack(t *testing.T) {
 		t.Error("families")
 	}
 }
+
+// Band coverage on synthetic runs with a known answer: with ±2 % noise every run falls
+// inside the band projected without it (coverage exactly 1). A run made 50 % faster than the
+// machine's law is outside its band; it also drags the runs that share its kernel, so
+// coverage drops below 1 but not below (n−3)/n, and that run's type shows it.
+func TestValidateBandCoverage(t *testing.T) {
+	ms := synthKernelRuns(t, 0.02)
+	v := Validate(synthMachine, Calibration{Measurements: ms}, nil)
+	if len(v.Models) != len(ms) || v.BandCoverage != 1 {
+		t.Fatalf("%d checks, coverage %.2f; want %d and 1", len(v.Models), v.BandCoverage, len(ms))
+	}
+	if v.MedianAbsErrorPct > 3 || v.PromptMedianAbsErrorPct > 3 || len(v.PerType) != len(synthQuants) || len(v.PerFamily) == 0 {
+		t.Errorf("median error %.1f%%, prompt %.1f%%, %d types, %d families", v.MedianAbsErrorPct, v.PromptMedianAbsErrorPct, len(v.PerType), len(v.PerFamily))
+	}
+	const odd = 7 // smollm2-360m at Q4_0
+	ms[odd].GenTPS *= 1.5
+	v = Validate(synthMachine, Calibration{Measurements: ms}, nil)
+	n := float64(len(ms))
+	if v.BandCoverage >= 1 || v.BandCoverage < (n-3)/n {
+		t.Errorf("coverage %.3f, want in [%.3f, 1)", v.BandCoverage, (n-3)/n)
+	}
+	for _, c := range v.Models {
+		if c.ID == ms[odd].ModelID && c.Quant == ms[odd].Quant && (c.Covered || c.ErrorPct > -20) {
+			t.Errorf("the odd run: error %+.1f%%, band ±%.1f%%, covered %v", c.ErrorPct, c.BandPct, c.Covered)
+		}
+	}
+	for _, te := range v.PerType {
+		if te.Name == string(ms[odd].Quant) && te.BandCoverage == 1 {
+			t.Errorf("per-type coverage of %s is 1", te.Name)
+		}
+	}
+}
