@@ -290,51 +290,6 @@ func fitDecode(device string, ss []speedSample, prior decodePrior) DecodeModel {
 	return d
 }
 
-// decodeKernelPoints keeps the decode runs whose tensor types are known.
-func decodeKernelPoints(pts []speedSample) []kernelPoint {
-	var out []kernelPoint
-	for _, s := range pts {
-		if s.prof != nil && s.m.GenTPS > 0 {
-			out = append(out, kernelPoint{s: s, prof: *s.prof, n: s.m.PromptTokens + s.m.GenTokens/2, y: 1 / s.m.GenTPS})
-		}
-	}
-	return out
-}
-
-// fitDecodeKernels fits the kernel decode model with its leave-one-out bands, or nil.
-func fitDecodeKernels(device string, pts []speedSample, prior decodePrior) *KernelModel {
-	kp := decodeKernelPoints(pts)
-	kpr := kernelPrior{secPerGB: 1 / prior.gbs, what: prior.what}
-	k, ok := fitKernels(device, "decode", kp, kpr)
-	if !ok {
-		return nil
-	}
-	k.setBands(leaveOneOut(device, "decode", kp, kpr, k))
-	k.describe(kpr)
-	return &k
-}
-
-// fitPromptKernels fits the per-type prompt model, or nil.
-func fitPromptKernels(device string, pts []speedSample, priorGFLOPS float64, what string) *KernelModel {
-	var kp []kernelPoint
-	for _, s := range pts {
-		if s.prof != nil && s.m.PromptTPS > 0 && s.m.PromptTokens > 0 {
-			kp = append(kp, kernelPoint{s: s, prof: *s.prof, n: s.m.PromptTokens, y: 1 / s.m.PromptTPS})
-		}
-	}
-	if priorGFLOPS <= 0 {
-		return nil
-	}
-	kpr := kernelPrior{secPerGB: 1 / priorGFLOPS, what: what}
-	k, ok := fitKernels(device, "prompt", kp, kpr)
-	if !ok {
-		return nil
-	}
-	k.setBands(leaveOneOut(device, "prompt", kp, kpr, k))
-	k.describe(kpr)
-	return &k
-}
-
 // decodeTheta solves for [overhead s, seconds per GB] with relative weights and the prior.
 func decodeTheta(pts []speedSample, prior decodePrior) ([]float64, bool) {
 	x := make([][]float64, len(pts))
