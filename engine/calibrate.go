@@ -20,20 +20,33 @@ type LadderStep struct {
 	Quant   quant.Quant
 }
 
-// DefaultLadder runs twins from small to large, mixing quantizations so the speed fit sees
-// different bytes per parameter. Steps that would not fit in memory or in the time left are
-// skipped, and the calibration says so.
+// DefaultLadder runs twins from small to large, mixing the quantizations people run (Q4_K_M,
+// Q5_K_M, Q6_K, Q8_0, Q4_0, F16) so the kernel fit sees every common kernel: the small
+// SmolLM2 and Qwen2.5 shapes exercise the 32-block fallbacks (Q5_0, Q5_1, Q8_0) and the
+// K-quant ffn_down rows, Llama 3.2 1B the K-quant kernels on every matrix. Steps that would not
+// fit in memory or in the time left are skipped, and the calibration says so; projections of
+// types never measured say "uncalibrated type".
 var DefaultLadder = []LadderStep{
-	{"smollm2-135m", twin.Q8_0},
-	{"smollm2-360m", twin.Q8_0},
-	{"qwen2.5-0.5b", twin.Q4_0},
-	{"smollm2-360m", twin.F16},
-	{"llama-3.2-1b", twin.Q4_0},
-	{"qwen2.5-1.5b", twin.Q4_0},
-	{"smollm2-1.7b", twin.Q8_0},
-	{"llama-3.2-3b", twin.Q4_0},
-	{"qwen2.5-3b", twin.Q8_0},
-	{"llama-3.1-8b", twin.Q4_0},
+	{"smollm2-135m", quant.Q8_0},
+	{"smollm2-135m", quant.Q4_K_M},
+	{"smollm2-135m", quant.Q4_0},
+	{"smollm2-135m", quant.Q6_K},
+	{"smollm2-135m", quant.F16},
+	{"smollm2-135m", quant.Q5_K_M},
+	{"smollm2-360m", quant.Q4_K_M},
+	{"qwen2.5-0.5b", quant.Q4_0},
+	{"smollm2-360m", quant.Q8_0},
+	{"qwen2.5-0.5b", quant.Q6_K},
+	{"smollm2-360m", quant.Q5_K_M},
+	{"qwen2.5-0.5b", quant.Q4_K_M},
+	{"llama-3.2-1b", quant.Q4_K_M},
+	{"llama-3.2-1b", quant.Q4_0},
+	{"llama-3.2-1b", quant.Q6_K},
+	{"qwen2.5-1.5b", quant.Q4_K_M},
+	{"llama-3.2-1b", quant.Q5_K_M},
+	{"smollm2-1.7b", quant.Q8_0},
+	{"llama-3.2-3b", quant.Q4_K_M},
+	{"llama-3.1-8b", quant.Q4_0},
 }
 
 // CalibrateOptions configures "Measure this machine".
@@ -157,7 +170,13 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 		}
 		say(step, "Measuring "+label+"…")
 		benchStart := time.Now()
-		res, err := Bench(ctx, BenchOptions{Model: ref, PromptTokens: o.PromptTokens, GenTokens: o.GenTokens,
+		// Prompts alternate between half and one and a half times PromptTokens, so the
+		// per-kernel prompt model sees how prompt speed moves with length.
+		prompt := o.PromptTokens / 2
+		if step%2 == 0 {
+			prompt = o.PromptTokens * 3 / 2
+		}
+		res, err := Bench(ctx, BenchOptions{Model: ref, PromptTokens: prompt, GenTokens: o.GenTokens,
 			Threads: o.Threads, Repeat: calibrationRepeats(size), Worker: o.Worker})
 		if err != nil {
 			if ctx.Err() != nil {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -34,7 +35,7 @@ type projectReport struct {
 func runProject(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("project", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	modelID := fs.String("model", "", "only this catalog model (default: all; the IDs are listed below)")
+	modelID := fs.String("model", "", "only this catalog model (default: all; the IDs are listed below), or a GGUF file's path")
 	quantFlag := fs.String("quant", "", "only this quantization, or a comma-separated list (default BF16,Q8_0,Q4_K_M)")
 	ctxLen := fs.Int("context", estimate.DefaultContext, "context length in tokens for the KV cache")
 	prompt := fs.Int("prompt", 512, "prompt length in tokens for time to first token")
@@ -43,7 +44,7 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 	calPath := fs.String("calibration", "", "calibration cache file (default: the user cache folder's slmscope/calibration.json)")
 	noProbe := fs.Bool("no-probe", false, "do not probe this machine; use the machine stored with the calibration")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: slmscope project [--model ID] [--quant Q] [--context N] [--prompt N] [--json] [--validate]")
+		fmt.Fprintln(stderr, "usage: slmscope project [--model ID|PATH.gguf] [--quant Q] [--context N] [--prompt N] [--json] [--validate]")
 		fs.PrintDefaults()
 		fmt.Fprintf(stderr, "\nmodels: %s\nquants: %s\n", strings.Join(catalog.IDs(), ", "), quant.Join(estimate.Quants(), ", "))
 	}
@@ -61,7 +62,15 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	models := catalog.All()
-	if *modelID != "" {
+	var file *estimate.FileModel
+	if _, isID := catalog.ByID(*modelID); *modelID != "" && !isID && (strings.HasSuffix(strings.ToLower(*modelID), ".gguf") || fileExists(*modelID)) {
+		fm, err := estimate.ReadFileModel(*modelID)
+		if err != nil {
+			fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
+			return ExitFail
+		}
+		file = &fm
+	} else if *modelID != "" {
 		m, ok := catalog.ByID(*modelID)
 		if !ok {
 			fmt.Fprintf(stderr, "slmscope project: no catalog model %q (try one of: %s)\n", *modelID, strings.Join(catalog.IDs(), ", "))
@@ -112,6 +121,19 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 		return ExitOK
 	}
 
+	if file != nil {
+		p, err := estimate.ProjectFile(machine, cal, *file, estimate.Options{Context: *ctxLen, PromptTokens: *prompt})
+		if err != nil {
+			fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
+			return ExitFail
+		}
+		rep.Models = []estimate.Projection{p}
+		if *asJSON {
+			return writeJSON(stdout, stderr, rep)
+		}
+		printProjections(stdout, rep, *ctxLen, *prompt)
+		return ExitOK
+	}
 	ps, errs := estimate.ProjectWith(machine, cal, models, quants, estimate.Options{Context: *ctxLen, PromptTokens: *prompt})
 	for _, e := range errs {
 		rep.Notes = append(rep.Notes, "skipped: "+oneLine(e.Error()))
@@ -193,7 +215,15 @@ func printValidation(w io.Writer, v estimate.Validation) {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.1f\t%+.1f%%\n", c.ID, c.Quant, c.Device, c.MeasuredTPS, c.ProjectedTPS, c.ErrorPct)
 		}
 		tw.Flush()
-		fmt.Fprintf(w, "median absolute decode error: %.1f%%\n\n", v.MedianAbsErrorPct)
+		fmt.Fprintf(w, "median absolute decode error: %.1f%%; %s of runs inside the band projected without them (median band ±%.1f%%)\n",
+			v.MedianAbsErrorPct, units.Percent(v.BandCoverage), v.MedianBandPct)
+		for _, te := range v.PerType {
+			fmt.Fprintf(w, "  %s: %d run(s), median error %.1f%%, worst %.1f%%, %s inside the band\n", te.Name, te.Runs, te.MedianAbsErrorPct, te.MaxAbsErrorPct, units.Percent(te.BandCoverage))
+		}
+		if len(v.Prompt) > 0 {
+			fmt.Fprintf(w, "median absolute prompt-speed error: %.1f%%\n", v.PromptMedianAbsErrorPct)
+		}
+		fmt.Fprintln(w)
 	}
 	if len(v.Memory) == 0 {
 		return
@@ -205,4 +235,10 @@ func printValidation(w io.Writer, v estimate.Validation) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "memory error: median %.1f%%, worst %.1f%%\n", v.MedianAbsMemoryErrorPct, v.MaxAbsMemoryErrorPct)
+}
+
+// fileExists reports whether path names an existing regular file.
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
+	"slmscope/engine/twin"
 )
 
 func TestProjectCommand(t *testing.T) {
@@ -25,15 +28,20 @@ func TestProjectCommand(t *testing.T) {
 	if err := estimate.SaveCalibration(path, cal); err != nil {
 		t.Fatal(err)
 	}
+	file := filepath.Join(dir, "tiny.gguf")
+	if err := twin.Write(context.Background(), catalog.Tiny, twin.Q4_0, file, nil); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name     string
 		args     []string
 		code     int
 		contains []string
 	}{
+		{"file", []string{"--json", "--model", file, "--context", "512", "--prompt", "64"}, ExitOK, []string{`"quant": "Q4_0"`, `"source": "projected"`, `"ttft_ms"`}},
 		{"json", []string{"--json", "--model", "smollm2-135m", "--quant", "q8_0,q4_k_m"}, ExitOK, []string{`"models"`, `"decode_tps_low"`, `"source": "measured"`, `"source": "projected"`}},
 		{"table", []string{"--model", "llama-3.1-8b"}, ExitOK, []string{"llama-3.1-8b", "Q4_K_M", "BF16", "projected"}},
-		{"validate", []string{"--validate", "--json"}, ExitOK, []string{`"median_abs_error_pct"`, `"measured_peak_rss_bytes"`, `"projected_tps"`}},
+		{"validate", []string{"--validate", "--json"}, ExitOK, []string{`"median_abs_error_pct"`, `"measured_peak_rss_bytes"`, `"projected_tps"`, `"band_coverage"`, `"per_type"`}},
 		{"validate table", []string{"--validate"}, ExitOK, []string{"median absolute decode error"}},
 		{"bad model", []string{"--model", "gpt-9"}, ExitUsage, nil},
 		{"bad quant", []string{"--quant", "Q9"}, ExitUsage, nil},

@@ -10,11 +10,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"slmscope/engine"
 	"slmscope/engine/catalog"
+	"slmscope/engine/quant"
 	"slmscope/engine/twin"
 	"slmscope/engine/units"
 )
@@ -30,7 +32,7 @@ func twinCommand(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("twin", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	id := fs.String("model", "", "catalog model ID (see `slmscope models`)")
-	quantFlag := fs.String("quant", "q8_0", "weight quantization: f16, q8_0 or q4_0")
+	quantFlag := fs.String("quant", "q8_0", "weight quantization: "+strings.ToLower(quant.Join(twin.Quants(), ", ")))
 	out := fs.String("out", "", "file to write (default: put the twin in the twin cache)")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage

@@ -123,8 +123,10 @@ func repackBytes(m catalog.Model, qt quant.Quant) int64 {
 	if err != nil {
 		return 0
 	}
-	return w.Types["Q4_0"] + w.Types["Q4_K"] + w.Types["IQ4_NL"]
+	return repackOf(w)
 }
+
+func repackOf(w Weights) int64 { return w.Types["Q4_0"] + w.Types["Q4_K"] + w.Types["IQ4_NL"] }
 
 // idleEmbeddingBytes is the part of the weights a run never touches: with untied embeddings
 // the token table is only read a row per token (the output projection is its own matrix), so
@@ -136,6 +138,13 @@ func idleEmbeddingBytes(m catalog.Model, qt quant.Quant) int64 {
 	}
 	ts, err := Plan(m, qt)
 	if err != nil {
+		return 0
+	}
+	return idleOf(m, ts)
+}
+
+func idleOf(m catalog.Model, ts []Tensor) int64 {
+	if m.TiedEmbeddings {
 		return 0
 	}
 	for _, t := range ts {
@@ -270,18 +279,27 @@ func EstimateMemory(m catalog.Model, qt quant.Quant, context int, kvType string,
 	if kvType == "" {
 		kvType = "F16"
 	}
-	w, err := WeightsOf(m, qt)
+	ts, err := Plan(m, qt)
 	if err != nil {
 		return Memory{}, err
 	}
+	return estimateMemoryPlan(m, qt, ts, context, kvType, ov)
+}
+
+// estimateMemoryPlan is EstimateMemory for typed tensors ts (a plan or a file's tensors).
+func estimateMemoryPlan(m catalog.Model, qt quant.Quant, ts []Tensor, context int, kvType string, ov Overhead) (Memory, error) {
+	if kvType == "" {
+		kvType = "F16"
+	}
+	w := weightsOfPlan(m, qt, ts)
 	kv, err := modelKV(m, context, kvType)
 	if err != nil {
 		return Memory{}, fmt.Errorf("model %s: %w", m.ID, err)
 	}
-	in := overheadInputs{context: context, hidden: m.Hidden, vocab: m.Vocab, ffn: m.FFN, ubatch: DefaultUBatch, repack: repackBytes(m, qt)}
+	in := overheadInputs{context: context, hidden: m.Hidden, vocab: m.Vocab, ffn: m.FFN, ubatch: DefaultUBatch, repack: repackOf(w)}
 	oh := ov.bytes(in)
 	rp := int64(math.Round(ov.RepackShare * float64(in.repack)))
-	idle := idleEmbeddingBytes(m, qt)
+	idle := idleOf(m, ts)
 	resident := w.Bytes - idle
 	mem := Memory{
 		WeightBytes: w.Bytes, IdleBytes: idle, KVBytes: kv, OverheadBytes: oh, RepackBytes: min(rp, oh), TotalBytes: resident + kv + oh,

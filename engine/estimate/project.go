@@ -71,8 +71,14 @@ type Projection struct {
 	DecodeTPSHigh float64 `json:"decode_tps_high"`
 	PromptTPS     float64 `json:"prompt_tps"`
 	PromptTokens  int     `json:"prompt_tokens"`
-	// TTFTMs is time to first token for PromptTokens of prompt, model already loaded.
-	TTFTMs float64 `json:"ttft_ms"`
+	// TTFTMs is time to first token for PromptTokens of prompt, model already loaded;
+	// Low/High bound it when the per-kernel prompt model projected it.
+	TTFTMs     float64 `json:"ttft_ms"`
+	TTFTMsLow  float64 `json:"ttft_ms_low,omitempty"`
+	TTFTMsHigh float64 `json:"ttft_ms_high,omitempty"`
+	// Uncalibrated lists the kernels no calibration run measured ("Q3_K from Q4_K"): their
+	// cost is the nearest measured kernel's and the band is wider.
+	Uncalibrated []string `json:"uncalibrated_types,omitempty"`
 	// ReadPerTokenBytes is what one generated token streams from memory.
 	ReadPerTokenBytes int64 `json:"read_per_token_bytes"`
 
@@ -138,15 +144,24 @@ func projectOne(machine Machine, cal Calibration, m catalog.Model, qt quant.Quan
 	if err != nil {
 		return Projection{}, err
 	}
-	mem, err := EstimateMemory(m, q, opt.Context, opt.KVType, ov)
+	ts, err := Plan(m, q)
+	if err != nil {
+		return Projection{}, err
+	}
+	return projectTensors(machine, cal, m, q, ts, opt, ov, sm)
+}
+
+// projectTensors projects model m whose typed tensors are ts (a plan, or a real file's
+// tensor table); q labels it and finds its measured runs.
+func projectTensors(machine Machine, cal Calibration, m catalog.Model, q quant.Quant, ts []Tensor, opt Options, ov Overhead, sm SpeedModels) (Projection, error) {
+	mem, err := estimateMemoryPlan(m, q, ts, opt.Context, opt.KVType, ov)
 	if err != nil {
 		return Projection{}, err
 	}
 	v := Judge(m, mem, machine)
-	read, _, err := readPerToken(m, q, 0, opt.PromptTokens+decodeGenTokens/2)
-	if err != nil {
-		return Projection{}, err
-	}
+	pos := opt.PromptTokens + decodeGenTokens/2
+	kv, _ := modelKV(m, max(pos, 1), "F16")
+	read := float64(mem.Weights.ReadPerToken + kv)
 	p := Projection{
 		ID: m.ID, Name: m.Name, Quant: q, Params: mem.Weights.Params, Context: opt.Context,
 		MemoryBytes: mem.RequiredBytes, Memory: mem, Fits: v.Fits, Verdict: v.Sentence, FitVerdict: v,
@@ -166,6 +181,9 @@ func projectOne(machine Machine, cal Calibration, m catalog.Model, qt quant.Quan
 		d := sm.GPU[gpu.Name]
 		p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = d.TPS(read)
 		p.Device, p.Calibrated, decodeBasis = gpu.Name, d.Calibrated, d.Basis
+		if d.Kernels != nil {
+			decodeBasis = kernelDecode(&p, *d.Kernels, ProfileOf(m, ts, gpu.Name), pos)
+		}
 		prompt = sm.GPUPrompt[gpu.Name]
 	case v.Placement == PlacePartial && gpu != nil && hasModel(sm.GPU, gpu.Name):
 		d := sm.GPU[gpu.Name]
@@ -184,10 +202,19 @@ func projectOne(machine Machine, cal Calibration, m catalog.Model, qt quant.Quan
 		d := sm.CPU
 		p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = d.TPS(read)
 		p.Device, p.Calibrated, decodeBasis = "cpu", d.Calibrated, d.Basis
+		if d.Kernels != nil {
+			decodeBasis = kernelDecode(&p, *d.Kernels, ProfileOf(m, ts, "cpu"), pos)
+		}
 		prompt = sm.CPUPrompt
 	}
 	p.PromptTPS = prompt.TPS(float64(p.Params))
-	if p.PromptTPS > 0 {
+	if prompt.Kernels != nil && p.Device == prompt.Device {
+		sec, band, uncal := prompt.Kernels.Seconds(ProfileOf(m, ts, p.Device), opt.PromptTokens)
+		p.PromptTPS, p.TTFTMs = 1/sec, sec*float64(opt.PromptTokens)*msPerSecond
+		p.TTFTMsLow, p.TTFTMsHigh = p.TTFTMs/(1+band), p.TTFTMs*(1+band)
+		promptBasis = fmt.Sprintf("prompt %s and time to first token %s for %d tokens (band ±%s) from the per-kernel prompt model%s (%s)",
+			units.TokPerSec(p.PromptTPS), units.Millis(p.TTFTMs), opt.PromptTokens, units.Percent(band), uncalText(uncal), prompt.Kernels.Basis)
+	} else if p.PromptTPS > 0 {
 		p.TTFTMs = float64(opt.PromptTokens) / p.PromptTPS * msPerSecond
 		promptBasis = fmt.Sprintf("prompt %.0f tok/s, time to first token = %d prompt tokens ÷ prompt speed (%s)", p.PromptTPS, opt.PromptTokens, prompt.Basis)
 	} else {
@@ -295,4 +322,21 @@ func powerFor(machine Machine, cal Calibration, gpu *GPU, device string) Power {
 		return MeasuredPower(sum/float64(n), fmt.Sprintf("%s, mean of %d run(s) on %s", src, n, device))
 	}
 	return DefaultPower(machine, gpu)
+}
+
+// kernelDecode sets p's decode figures from the kernel model and returns the basis.
+func kernelDecode(p *Projection, k KernelModel, prof Profile, pos int) string {
+	sec, band, uncal := k.Seconds(prof, pos)
+	p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = 1/sec, 1/(sec*(1+band)), (1+band)/sec
+	p.Calibrated = true
+	p.Uncalibrated = uncal
+	return fmt.Sprintf("band ±%s%s; %s", units.Percent(band), uncalText(uncal), k.Basis)
+}
+
+// uncalText says which kernels were projected from others.
+func uncalText(uncal []string) string {
+	if len(uncal) == 0 {
+		return ""
+	}
+	return "; uncalibrated type " + strings.Join(uncal, ", ") + " (cost of the nearest measured kernel, wider band)"
 }

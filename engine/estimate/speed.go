@@ -99,6 +99,9 @@ type DecodeModel struct {
 	// 5%), at least 10% with two points and 25% with one.
 	Band  float64 `json:"band"`
 	Basis string  `json:"basis"`
+	// Kernels is the kernel-aware model (kernelfit.go), set when runs of known tensor types
+	// were measured; projections of known shapes use it instead of bytes alone.
+	Kernels *KernelModel `json:"kernels,omitempty"`
 }
 
 // PromptModel is "seconds per prompt token = Overhead + 2 · params / FLOPS".
@@ -111,6 +114,9 @@ type PromptModel struct {
 	Known       bool    `json:"known"` // false when there is neither a measurement nor a prior
 	Band        float64 `json:"band"`
 	Basis       string  `json:"basis"`
+	// Kernels is the per-type prompt model (kernelfit.go), set when runs of known tensor
+	// types were measured.
+	Kernels *KernelModel `json:"kernels,omitempty"`
 }
 
 // Seconds returns the projected seconds per token for a model that reads bytes per token:
@@ -145,6 +151,7 @@ type speedSample struct {
 	m        Measurement
 	readByte float64 // bytes read per generated token (weights + KV at the mean position)
 	params   float64
+	prof     *Profile // per-kernel work, when the run's tensor types are known
 }
 
 // readPerToken is what one decode step of cm at quant reads: weights (ReadPerToken) plus the
@@ -187,6 +194,10 @@ func speedSamples(ms []Measurement, models []catalog.Model, device string) []spe
 			s.readByte = r
 			if ok && s.params == 0 {
 				s.params = float64(p)
+			}
+			if ts, err := Plan(cm, m.Quant); ok && err == nil {
+				prof := ProfileOf(cm, ts, device)
+				s.prof = &prof
 			}
 		}
 		if !ok { // not a catalog shape or quant: the file's weights are what a token reads
@@ -275,6 +286,7 @@ func fitDecode(device string, ss []speedSample, prior decodePrior) DecodeModel {
 	}
 	d.Basis = fmt.Sprintf("fitted on %d measured run(s) on %s: %.2f ms + bytes ÷ %.1f GB/s per token (prior %s); band ±%.0f%% from fit and leave-one-out errors",
 		len(pts), device, d.OverheadSec*msPerSecond, d.BandwidthGBs, prior.what, d.Band*100)
+	d.Kernels = fitDecodeKernels(device, pts, prior)
 	return d
 }
 
@@ -398,6 +410,7 @@ func fitPrompt(device string, ss []speedSample, priorGFLOPS float64, priorWhat s
 	p.Band = band
 	p.Basis = fmt.Sprintf("fitted on %d measured prompt run(s) on %s: %.1f effective GFLOP/s at 2 FLOPs per parameter per token (prior %s)",
 		len(pts), device, p.GFLOPS, priorWhat)
+	p.Kernels = fitPromptKernels(device, pts, priorGFLOPS, priorWhat)
 	return p
 }
 

@@ -1,7 +1,9 @@
 package estimate
 
 import (
+	"fmt"
 	"math"
+	"sort"
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/quant"
@@ -19,6 +21,22 @@ type SpeedCheck struct {
 	ErrorPct float64 `json:"error_pct"`
 	// From says how many other runs the projection used (0 = the bandwidth prior alone).
 	From int `json:"from_runs"`
+	// BandPct is the half-width of the band the projection carried (fitted without this
+	// run); Covered says whether the measurement fell inside it. Family is the kernel family
+	// holding most of the run's weights; Uncalibrated lists kernels no other run measured.
+	BandPct      float64  `json:"band_pct,omitempty"`
+	Covered      bool     `json:"covered"`
+	Family       string   `json:"family,omitempty"`
+	Uncalibrated []string `json:"uncalibrated_types,omitempty"`
+}
+
+// TypeErrors summarises leave-one-out errors of one quantization or kernel family.
+type TypeErrors struct {
+	Name              string  `json:"name"`
+	Runs              int     `json:"runs"`
+	MedianAbsErrorPct float64 `json:"median_abs_error_pct"`
+	MaxAbsErrorPct    float64 `json:"max_abs_error_pct"`
+	BandCoverage      float64 `json:"band_coverage"`
 }
 
 // MemoryCheck is one measured run's peak RSS against the estimate made with the overhead
@@ -35,9 +53,20 @@ type MemoryCheck struct {
 // Validation is how wrong the projections were on the runs this machine could measure.
 // JSON names follow `slmscope project --validate --json`.
 type Validation struct {
-	Models            []SpeedCheck  `json:"models"`
-	MedianAbsErrorPct float64       `json:"median_abs_error_pct"`
-	Memory            []MemoryCheck `json:"memory"`
+	Models            []SpeedCheck `json:"models"`
+	MedianAbsErrorPct float64      `json:"median_abs_error_pct"`
+	// BandCoverage is the share of runs whose measurement fell inside the band projected
+	// without them; MedianBandPct the median band half-width.
+	BandCoverage  float64 `json:"band_coverage"`
+	MedianBandPct float64 `json:"median_band_pct"`
+	// PerType and PerFamily group the decode errors by quantization and by kernel family.
+	PerType   []TypeErrors `json:"per_type"`
+	PerFamily []TypeErrors `json:"per_family"`
+	// Prompt holds the prompt-speed leave-one-out checks (time to first token scales with
+	// it); PromptMedianAbsErrorPct summarises them.
+	Prompt                  []SpeedCheck  `json:"prompt,omitempty"`
+	PromptMedianAbsErrorPct float64       `json:"prompt_median_abs_error_pct"`
+	Memory                  []MemoryCheck `json:"memory"`
 	// MedianAbsMemoryErrorPct and MaxAbsMemoryErrorPct summarise Memory.
 	MedianAbsMemoryErrorPct float64 `json:"median_abs_memory_error_pct"`
 	MaxAbsMemoryErrorPct    float64 `json:"max_abs_memory_error_pct"`
@@ -73,17 +102,63 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 				pts = append(pts, s)
 			}
 		}
-		for i, s := range pts {
-			others := append(append([]speedSample(nil), pts[:i]...), pts[i+1:]...)
+		var plain []speedSample
+		kp := decodeKernelPoints(pts)
+		kpr := kernelPrior{secPerGB: 1 / priors[dev].gbs, what: priors[dev].what}
+		checks := honestLOO(dev, "decode", kp, kpr)
+		if len(checks) == 0 || len(checks) < len(kp) { // too few runs for kernel fits: bytes alone
+			checks, plain = nil, pts
+		} else {
+			for _, s := range pts {
+				if s.prof == nil {
+					plain = append(plain, s)
+				}
+			}
+		}
+		for _, c := range checks {
+			v.Models = append(v.Models, checkOf(c, dev, len(kp)-1))
+		}
+		for i, s := range plain {
+			others := append(append([]speedSample(nil), plain[:i]...), plain[i+1:]...)
 			d := fitDecode(dev, others, priors[dev])
-			proj, _, _ := d.TPS(s.readByte)
+			proj, lo, _ := d.TPS(s.readByte)
 			e := 100 * relErr(proj, s.m.GenTPS)
+			band := 100 * (proj/lo - 1)
 			v.Models = append(v.Models, SpeedCheck{ID: s.m.ModelID, Quant: s.m.Quant, Device: dev,
-				MeasuredTPS: s.m.GenTPS, ProjectedTPS: proj, ErrorPct: e, From: len(others)})
-			abs = append(abs, math.Abs(e))
+				MeasuredTPS: s.m.GenTPS, ProjectedTPS: proj, ErrorPct: e, From: len(others), BandPct: band, Covered: math.Abs(e) <= band})
+		}
+		var ppts []kernelPoint
+		for _, s := range speedSamples(cal.Measurements, known, dev) {
+			if s.prof != nil && s.m.PromptTPS > 0 && s.m.PromptTokens > 0 {
+				ppts = append(ppts, kernelPoint{s: s, prof: *s.prof, n: s.m.PromptTokens, y: 1 / s.m.PromptTPS})
+			}
+		}
+		if g, what, ok := promptPriorFor(machine, dev); ok {
+			for _, c := range honestLOO(dev, "prompt", ppts, kernelPrior{secPerGB: 1 / g, what: what}) {
+				v.Prompt = append(v.Prompt, checkOf(c, dev, len(ppts)-1))
+			}
 		}
 	}
+	var bands, pabs []float64
+	covered := 0
+	for _, c := range v.Models {
+		abs = append(abs, math.Abs(c.ErrorPct))
+		bands = append(bands, c.BandPct)
+		if c.Covered {
+			covered++
+		}
+	}
+	for _, c := range v.Prompt {
+		pabs = append(pabs, math.Abs(c.ErrorPct))
+	}
 	v.MedianAbsErrorPct = units.Median(abs)
+	v.PromptMedianAbsErrorPct = units.Median(pabs)
+	v.MedianBandPct = units.Median(bands)
+	if len(v.Models) > 0 {
+		v.BandCoverage = float64(covered) / float64(len(v.Models))
+	}
+	v.PerType = groupErrors(v.Models, func(c SpeedCheck) string { return string(c.Quant) })
+	v.PerFamily = groupErrors(v.Models, func(c SpeedCheck) string { return c.Family })
 
 	ss := overheadSamples(cal.Measurements, known)
 	var mabs []float64
@@ -112,4 +187,52 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 		v.Note = "fewer than three measured runs: each check leans on the bandwidth prior"
 	}
 	return v
+}
+
+// checkOf turns a kernel leave-one-out check into a SpeedCheck.
+func checkOf(c looCheck, dev string, from int) SpeedCheck {
+	e := c.errPct()
+	return SpeedCheck{ID: c.p.s.m.ModelID, Quant: c.p.s.m.Quant, Device: dev, MeasuredTPS: 1 / c.p.y, ProjectedTPS: 1 / c.projected,
+		ErrorPct: e, From: from, BandPct: 100 * c.band, Covered: math.Abs(e) <= 100*c.band, Family: c.family, Uncalibrated: c.uncal}
+}
+
+// groupErrors summarises checks per key (skipping empty keys), in key order.
+func groupErrors(cs []SpeedCheck, key func(SpeedCheck) string) []TypeErrors {
+	by := map[string][]SpeedCheck{}
+	for _, c := range cs {
+		if k := key(c); k != "" {
+			by[k] = append(by[k], c)
+		}
+	}
+	out := []TypeErrors{}
+	for k, list := range by {
+		te := TypeErrors{Name: k, Runs: len(list)}
+		var abs []float64
+		in := 0
+		for _, c := range list {
+			abs = append(abs, math.Abs(c.ErrorPct))
+			te.MaxAbsErrorPct = math.Max(te.MaxAbsErrorPct, math.Abs(c.ErrorPct))
+			if c.Covered {
+				in++
+			}
+		}
+		te.MedianAbsErrorPct = units.Median(abs)
+		te.BandCoverage = float64(in) / float64(len(list))
+		out = append(out, te)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// promptPriorFor is the prompt FLOP/s prior of a device, as FitSpeed uses it.
+func promptPriorFor(machine Machine, dev string) (float64, string, bool) {
+	if dev == "cpu" {
+		return cpuPromptPrior(machine)
+	}
+	for _, g := range machine.GPUs {
+		if g.Name == dev && g.TFLOPS > 0 {
+			return g.TFLOPS * 1000 * GPUPromptEfficiency, fmt.Sprintf("%s %.0f TFLOPS × %.2f", g.Name, g.TFLOPS, GPUPromptEfficiency), true
+		}
+	}
+	return 0, "", false
 }

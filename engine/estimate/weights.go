@@ -87,22 +87,18 @@ func Layout(m catalog.Model) []Tensor {
 	return out
 }
 
-// Plan assigns a ggml type and exact byte size to every tensor of m for a quantization:
+// Plan assigns a ggml type and exact byte size to every tensor of m for a quantization,
+// with quant.TensorType, the one recipe twins, estimates and file reports share:
 //
 //   - 1-D tensors (norms, biases) stay F32, as llama.cpp's quantizer and converter keep them.
-//   - A plain type name ("F16", "Q8_0", "Q4_0", "Q4_K", ...) puts every 2-D weight matrix,
-//     token embeddings and output included, in that type. This is the recipe of slmscope's
-//     twins and of `llama-quantize --pure`, so a twin's weight bytes are computed exactly.
-//   - "Q4_K_M" / "Q5_K_M" follow llama_tensor_get_type_impl in llama.cpp v0.5.0
-//     (src/llama-quant.cpp): default Q4_K (Q5_K); attn_v (or a fused attn_qkv) and ffn_down
-//     in Q6_K on the layers where use_more_bits(i, n) holds — i < n/8, i >= 7n/8, or
-//     (i - n/8) % 3 == 2 — which is about half of them; output.weight (or the token
-//     embeddings when tied, since they double as the output) in Q6_K, or Q8_0 when the row
-//     length is not a multiple of 256; 70B-class models (80 layers, GQA) get attn_v in Q5_K
-//     instead of Q4_K on the other layers. Untied token embeddings keep the default type.
-//   - Row lengths that do not divide into the type's block fall back exactly as llama.cpp's
-//     tensor_type_fallback does: Q4_K→Q5_0, Q5_K→Q5_1, Q6_K→Q8_0, Q2_K/Q3_K→Q4_0, and F16
-//     when even that does not fit (e.g. SmolLM2-135M's 576-wide rows under Q4_K).
+//   - F16, Q8_0, Q4_0 and the plain K types put every 2-D weight matrix, token embeddings and
+//     output included, in that type (`llama-quantize --pure`, and slmscope's F16/Q8_0/Q4_0
+//     twins), so those twins' weight bytes are computed exactly.
+//   - Q2_K, Q3_K_S/M/L, Q4_K_S/M, Q5_K_S/M, Q6_K and IQ4_XS follow llama_tensor_get_type in
+//     llama.cpp v0.5.0 (src/llama-quant.cpp): attn_v / ffn_down promotions per layer, the
+//     output (or tied token embeddings) in Q6_K or Q8_0, 70B-class attn_v in Q5_K, and
+//     tensor_type_fallback for rows that do not divide into 256 (Q4_K→Q5_0, Q5_K→Q5_1,
+//     Q6_K→Q8_0, Q2_K/Q3_K→Q4_0, IQ4_XS→IQ4_NL, F16 when even that does not fit).
 func Plan(m catalog.Model, qt quant.Quant) ([]Tensor, error) {
 	q, err := quant.Parse(string(qt))
 	if err != nil {
@@ -111,10 +107,13 @@ func Plan(m catalog.Model, qt quant.Quant) ([]Tensor, error) {
 	if err := checkShape(m); err != nil {
 		return nil, err
 	}
+	s := ShapeOf(m)
 	ts := Layout(m)
 	for i := range ts {
 		t := &ts[i]
-		t.Type = chooseType(m, q, *t)
+		if t.Type, err = quant.TensorType(q, s, t.Name, t.Dims, t.Layer); err != nil {
+			return nil, err
+		}
 		b, err := gguf.TensorBytes(t.Type, t.Dims)
 		if err != nil {
 			return nil, fmt.Errorf("model %s, tensor %s at %s: %w", m.ID, t.Name, q, err)
@@ -124,106 +123,16 @@ func Plan(m catalog.Model, qt quant.Quant) ([]Tensor, error) {
 	return ts, nil
 }
 
+// ShapeOf is what a quantization recipe needs to know about m.
+func ShapeOf(m catalog.Model) quant.Shape {
+	return quant.Shape{Arch: m.Arch, Layers: m.Layers, Heads: m.Heads, KVHeads: m.KVHeads, TiedEmbeddings: m.TiedEmbeddings}
+}
+
 func checkShape(m catalog.Model) error {
 	if m.Layers <= 0 || m.Hidden <= 0 || m.Heads <= 0 || m.KVHeads <= 0 || m.HeadDim <= 0 || m.FFN <= 0 || m.Vocab <= 0 {
 		return fmt.Errorf("model %q has a zero or negative shape number (layers, hidden, heads, KV heads, head dim, FFN, vocab); check its catalog entry", m.ID)
 	}
 	return nil
-}
-
-// chooseType picks the ggml type of one tensor under quantization q (see Plan).
-func chooseType(m catalog.Model, q quant.Quant, t Tensor) gguf.GGMLType {
-	if len(t.Dims) < 2 || !strings.HasSuffix(t.Name, "weight") || strings.Contains(t.Name, "_norm.weight") {
-		return gguf.TypeF32
-	}
-	var typ gguf.GGMLType
-	switch q {
-	case "Q4_K_M", "Q5_K_M":
-		typ = mixType(m, q, t)
-	case "Q5_K":
-		typ = gguf.TypeQ5_K
-	default:
-		parsed, err := gguf.ParseType(string(q))
-		if err != nil { // cannot happen: Quants() only holds type names gguf knows
-			return gguf.TypeF16
-		}
-		typ = parsed
-	}
-	return fallback(typ, t.Dims[0])
-}
-
-// mixType is llama.cpp's Q4_K_M / Q5_K_M choice for one quantizable 2-D tensor.
-func mixType(m catalog.Model, q quant.Quant, t Tensor) gguf.GGMLType {
-	def := gguf.TypeQ4_K
-	if q == "Q5_K_M" {
-		def = gguf.TypeQ5_K
-	}
-	isOutput := t.Name == "output.weight" || (m.TiedEmbeddings && t.Name == "token_embd.weight")
-	switch {
-	case isOutput:
-		if t.Dims[0]%def.BlockSize() != 0 {
-			return gguf.TypeQ8_0
-		}
-		return gguf.TypeQ6_K
-	case t.Name == "token_embd.weight":
-		return def
-	case strings.HasSuffix(t.Name, "attn_v.weight") || strings.HasSuffix(t.Name, "attn_qkv.weight"):
-		if useMoreBits(t.Layer, m.Layers) {
-			return gguf.TypeQ6_K
-		}
-		if is70B(m) && def == gguf.TypeQ4_K {
-			return gguf.TypeQ5_K
-		}
-		return def
-	case strings.HasSuffix(t.Name, "ffn_down.weight"):
-		if useMoreBits(t.Layer, m.Layers) {
-			return gguf.TypeQ6_K
-		}
-		return def
-	}
-	return def
-}
-
-// useMoreBits is llama-quant.cpp's use_more_bits lambda, integer division included.
-func useMoreBits(i, n int) bool {
-	return i < n/8 || i >= 7*n/8 || (i-n/8)%3 == 2
-}
-
-// is70B mirrors how llama.cpp labels a model LLM_TYPE_70B: 80 blocks, and for the llama
-// architecture grouped-query attention (heads != KV heads; equal heads would be 65B).
-func is70B(m catalog.Model) bool {
-	if m.Layers != 80 {
-		return false
-	}
-	if m.Arch == "llama" {
-		return m.Heads != m.KVHeads
-	}
-	return m.Arch == "qwen2"
-}
-
-// fallback is llama.cpp's tensor_type_fallback for a row length that does not divide into
-// the type's block.
-func fallback(t gguf.GGMLType, rowLen uint64) gguf.GGMLType {
-	if rowLen%t.BlockSize() == 0 {
-		return t
-	}
-	var r gguf.GGMLType
-	switch t {
-	case gguf.TypeQ2_K, gguf.TypeQ3_K:
-		r = gguf.TypeQ4_0
-	case gguf.TypeQ4_K:
-		r = gguf.TypeQ5_0
-	case gguf.TypeQ5_K:
-		r = gguf.TypeQ5_1
-	case gguf.TypeQ6_K:
-		r = gguf.TypeQ8_0
-	default:
-		r = t
-	}
-	if rowLen%r.BlockSize() != 0 {
-		return gguf.TypeF16
-	}
-	return r
 }
 
 // Weights summarises a plan: total bytes, what one generated token reads, and the parameter
@@ -252,6 +161,11 @@ func WeightsOf(m catalog.Model, qt quant.Quant) (Weights, error) {
 	if err != nil {
 		return Weights{}, err
 	}
+	return weightsOfPlan(m, qt, ts), nil
+}
+
+// weightsOfPlan summarises typed tensors ts of m (a plan or a file's tensor table).
+func weightsOfPlan(m catalog.Model, qt quant.Quant, ts []Tensor) Weights {
 	w := Weights{Quant: quant.Canonical(string(qt)), Types: map[string]int64{}}
 	var layers int64
 	for _, t := range ts {
@@ -269,8 +183,8 @@ func WeightsOf(m catalog.Model, qt quant.Quant) (Weights, error) {
 			w.ReadPerToken += t.Bytes
 		}
 	}
-	w.LayerBytes = layers / int64(m.Layers)
-	return w, nil
+	w.LayerBytes = layers / int64(max(m.Layers, 1))
+	return w
 }
 
 // WeightBytes is the exact size of m's tensor data at quant (see Plan for the recipes).

@@ -9,9 +9,11 @@ import (
 	"strings"
 )
 
-// Quant is a quantization: a plain ggml type name ("Q8_0", "Q4_K", "F16") means every 2-D
-// weight matrix in that type, as `llama-quantize --pure` and slmscope's twins write them;
-// "Q4_K_M", "Q5_K_M", ... are llama.cpp's per-tensor recipes.
+// Quant is a quantization: F32, BF16, F16, Q8_0, Q4_0 and the plain K types Q5_K, Q4_K, Q3_K
+// mean every 2-D weight matrix in that type, as `llama-quantize --pure` writes them;
+// Q6_K, Q5_K_M, Q5_K_S, Q4_K_M, Q4_K_S, IQ4_XS, Q3_K_L, Q3_K_M, Q3_K_S and Q2_K are
+// llama.cpp's per-tensor recipes of those file types, as `llama-quantize` (and every GGUF
+// repository) writes them. TensorType in recipe.go is the one place that types a tensor.
 type Quant string
 
 // The quantizations slmscope knows by name.
@@ -22,16 +24,23 @@ const (
 	Q8_0   Quant = "Q8_0"
 	Q6_K   Quant = "Q6_K"
 	Q5_K_M Quant = "Q5_K_M"
+	Q5_K_S Quant = "Q5_K_S"
 	Q5_K   Quant = "Q5_K"
 	Q4_K_M Quant = "Q4_K_M"
+	Q4_K_S Quant = "Q4_K_S"
 	Q4_K   Quant = "Q4_K"
 	Q4_0   Quant = "Q4_0"
+	IQ4_XS Quant = "IQ4_XS"
+	Q3_K_L Quant = "Q3_K_L"
+	Q3_K_M Quant = "Q3_K_M"
+	Q3_K_S Quant = "Q3_K_S"
 	Q3_K   Quant = "Q3_K"
 	Q2_K   Quant = "Q2_K"
 )
 
 // known lists every name Parse accepts, in the order the app shows them (largest first).
-var known = []Quant{F32, BF16, F16, Q8_0, Q6_K, Q5_K_M, Q5_K, Q4_K_M, Q4_K, Q4_0, Q3_K, Q2_K}
+var known = []Quant{F32, BF16, F16, Q8_0, Q6_K, Q5_K_M, Q5_K_S, Q5_K, Q4_K_M, Q4_K_S, Q4_K, Q4_0,
+	IQ4_XS, Q3_K_L, Q3_K_M, Q3_K_S, Q3_K, Q2_K}
 
 // Known returns the quantizations Parse accepts, largest first.
 func Known() []Quant { return append([]Quant(nil), known...) }

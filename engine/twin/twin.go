@@ -42,10 +42,15 @@ const (
 	Q4_0 = quant.Q4_0
 )
 
-// Quants lists the quantizations a twin can be written in, largest first.
-func Quants() []Quant { return []Quant{F16, Q8_0, Q4_0} }
+// Quants lists the quantizations a twin can be written in, largest first: F16, Q8_0 and Q4_0
+// pure (every weight matrix in that type), the others llama.cpp's per-tensor recipes
+// (quant.TensorType), exactly as `llama-quantize` would type the real model's tensors.
+func Quants() []Quant {
+	return []Quant{F16, Q8_0, quant.Q6_K, quant.Q5_K_M, quant.Q5_K_S, quant.Q4_K_M, quant.Q4_K_S, Q4_0,
+		quant.IQ4_XS, quant.Q3_K_L, quant.Q3_K_M, quant.Q3_K_S, quant.Q2_K}
+}
 
-// ParseQuant accepts "f16", "q8_0", "Q4_0", ... and reports the choices when s is none of them.
+// ParseQuant accepts "f16", "q8_0", "Q4_K_M", ... and reports the choices when s is none of them.
 func ParseQuant(s string) (Quant, error) {
 	q := quant.Canonical(s)
 	for _, k := range Quants() {
@@ -56,28 +61,9 @@ func ParseQuant(s string) (Quant, error) {
 	return "", fmt.Errorf("unknown quantization %q for a twin: twins are written as %s", s, quant.Join(Quants(), ", "))
 }
 
-// tensorType is the ggml type used for 2-D weight matrices.
-func tensorType(q Quant) (gguf.GGMLType, error) {
-	switch q {
-	case F16:
-		return gguf.TypeF16, nil
-	case Q8_0:
-		return gguf.TypeQ8_0, nil
-	case Q4_0:
-		return gguf.TypeQ4_0, nil
-	}
-	return 0, fmt.Errorf("unknown quantization %q for a twin: twins are written as %s", string(q), quant.Join(Quants(), ", "))
-}
-
-// fileType is llama.cpp's general.file_type (enum llama_ftype) for q.
-func fileType(q Quant) uint32 {
-	switch q {
-	case Q8_0:
-		return 7 // LLAMA_FTYPE_MOSTLY_Q8_0
-	case Q4_0:
-		return 2 // LLAMA_FTYPE_MOSTLY_Q4_0
-	}
-	return 1 // LLAMA_FTYPE_MOSTLY_F16
+// shapeOf is what a quantization recipe needs to know about m.
+func shapeOf(m catalog.Model) quant.Shape {
+	return quant.Shape{Arch: m.Arch, Layers: m.Layers, Heads: m.Heads, KVHeads: m.KVHeads, TiedEmbeddings: m.TiedEmbeddings}
 }
 
 // tensorKind says how a tensor's values are generated.
@@ -123,8 +109,7 @@ func newLayout(m catalog.Model, q Quant) (*layout, error) {
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("cannot write a twin: %w", err)
 	}
-	wt, err := tensorType(q)
-	if err != nil {
+	if _, err := ParseQuant(string(q)); err != nil {
 		return nil, err
 	}
 	tok, err := tokenizerKVs(m)
@@ -136,7 +121,7 @@ func newLayout(m catalog.Model, q Quant) (*layout, error) {
 	kvs := []gguf.KV{
 		{Key: "general.architecture", Value: gguf.String(a)},
 		{Key: "general.name", Value: gguf.String(m.Name + " twin")},
-		{Key: "general.file_type", Value: gguf.Uint32(fileType(q))},
+		{Key: "general.file_type", Value: gguf.Uint32(q.FileType())},
 		{Key: "general.quantization_version", Value: gguf.Uint32(2)},
 		{Key: KeyTwin, Value: gguf.Bool(true)},
 		{Key: KeyTwinOf, Value: gguf.String(m.ID)},
@@ -160,15 +145,19 @@ func newLayout(m catalog.Model, q Quant) (*layout, error) {
 	l := &layout{model: m, quant: q, kvs: kvs}
 	h, v, f := uint64(m.Hidden), uint64(m.Vocab), uint64(m.FFN)
 	qd, kvd := uint64(m.QDim()), uint64(m.KVDim())
+	shape := shapeOf(m)
+	var typeErr error
+	layer := -1
 	matrix := func(name string, dims ...uint64) {
-		t := wt
-		if dims[0]%t.BlockSize() != 0 {
-			t = gguf.TypeF16 // quantized blocks need whole rows; llama.cpp's quantizer falls back the same way
+		t, err := quant.TensorType(q, shape, name, dims, layer)
+		if err != nil && typeErr == nil {
+			typeErr = err
 		}
 		l.add(name, t, kindMatrix, dims...)
 	}
 	matrix("token_embd.weight", h, v)
 	for i := 0; i < m.Layers; i++ {
+		layer = i
 		p := "blk." + strconv.Itoa(i) + "."
 		l.add(p+"attn_norm.weight", gguf.TypeF32, kindNorm, h)
 		if a == "phi3" {
@@ -193,9 +182,13 @@ func newLayout(m catalog.Model, q Quant) (*layout, error) {
 		}
 		matrix(p+"ffn_down.weight", f, h)
 	}
+	layer = -1
 	l.add("output_norm.weight", gguf.TypeF32, kindNorm, h)
 	if !m.TiedEmbeddings {
 		matrix("output.weight", h, v)
+	}
+	if typeErr != nil {
+		return nil, typeErr
 	}
 	return l, nil
 }

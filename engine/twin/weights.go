@@ -160,6 +160,10 @@ func genChunk(t gguf.GGMLType, k tensorKind, r rng, buf []byte) {
 			binary.LittleEndian.PutUint64(buf[i+2:], r.next())
 			binary.LittleEndian.PutUint64(buf[i+10:], r.next())
 		}
+	default: // K-quants, IQ4_XS/NL, Q4_1, Q5_0, Q5_1 (blocks.go)
+		if s := blockSpecOf(t); s != nil {
+			s.fill(&r, buf)
+		}
 	}
 }
 

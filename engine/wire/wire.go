@@ -9,16 +9,19 @@ const (
 	OpGenerate = "generate"
 	OpCancel   = "cancel" // stop the current generation after the token in flight
 	OpStatus   = "status" // report memory use now
+	// OpQuantize runs llama.cpp's own quantizer (llama_model_quantize) from Path to Out.
+	OpQuantize = "quantize"
 )
 
 // Event ops, worker to parent.
 const (
-	OpReady  = "ready"  // sent once at start: runtime loaded, version checked
-	OpLoaded = "loaded" // model loaded
-	OpToken  = "token"  // one generated token
-	OpDone   = "done"   // generation finished; Stats set
-	OpMemory = "memory" // reply to status
-	OpError  = "error"  // the request failed; the worker is still usable unless Fatal
+	OpReady     = "ready"     // sent once at start: runtime loaded, version checked
+	OpLoaded    = "loaded"    // model loaded
+	OpToken     = "token"     // one generated token
+	OpDone      = "done"      // generation finished; Stats set
+	OpMemory    = "memory"    // reply to status
+	OpQuantized = "quantized" // quantize finished; Out written
+	OpError     = "error"     // the request failed; the worker is still usable unless Fatal
 )
 
 // Request is one line the parent writes.
@@ -42,6 +45,12 @@ type Request struct {
 	IgnoreEOS    bool   `json:"ignore_eos,omitempty"` // keep generating past end-of-text (benchmarks, twins)
 	Seed         uint32 `json:"seed,omitempty"`
 	Greedy       bool   `json:"greedy,omitempty"` // argmax sampling: cheapest per token (benchmarks)
+
+	// quantize (Path is the input, Threads the quantizer's threads)
+	Out             string `json:"out,omitempty"`
+	Quant           string `json:"quant,omitempty"` // a llama.cpp file type name: "Q4_K_M", "Q8_0", ...
+	Pure            bool   `json:"pure,omitempty"`  // every quantizable tensor in the file type's default type
+	AllowRequantize bool   `json:"allow_requantize,omitempty"`
 }
 
 // Event is one line the worker writes.

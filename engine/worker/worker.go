@@ -110,6 +110,12 @@ func (w *server) handle(req wire.Request) {
 		if err := w.generate(req); err != nil {
 			w.fail("%v", err)
 		}
+	case wire.OpQuantize:
+		if err := quantize(req); err != nil {
+			w.fail("%v", err)
+			return
+		}
+		w.send(wire.Event{Op: wire.OpQuantized})
 	default:
 		w.fail("worker: unknown request %q", req.Op)
 	}

@@ -1,0 +1,379 @@
+package estimate
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"slmscope/engine/units"
+)
+
+// KernelModel is a speed model that knows kernels. For decode (Kind "decode"):
+//
+//	seconds per token = Fixed + PerLayer · layers + (bytes read) · SecPerGB
+//	                    + Σ over kernels (weights of that kernel) · Cost[kernel]
+//
+// bytes read being every matrix, the embedding row, norms and the KV cache at the run's mean
+// position. For prompt processing (Kind "prompt") it is seconds per prompt token:
+//
+//	Fixed + (attention FLOPs per token at the mean prompt position) · SecPerGB
+//	      + Σ over kernels (weights) · Cost[kernel]
+//
+// with SecPerGB then per GFLOP of attention. Costs are seconds per 10⁹ weights. A kernel's
+// bytes and weights are proportional, so only its effective time per weight (EffectiveCost)
+// is pinned by measurements; the split between bandwidth and compute leans on the prior
+// (the measured memory bandwidth). Kernels no calibration run exercised are projected with
+// the nearest measured kernel (nearestKernel) at that kernel's time per byte, and flagged
+// "uncalibrated type".
+type KernelModel struct {
+	Device   string  `json:"device"`
+	Kind     string  `json:"kind"`
+	FixedSec float64 `json:"fixed_s"`
+	// PerLayerSec is the fixed cost of one block per token (decode only).
+	PerLayerSec float64 `json:"per_layer_s"`
+	SecPerGB    float64 `json:"s_per_gb"`
+	// Cost maps each calibrated kernel to its seconds per 10⁹ weights beyond streaming them.
+	Cost map[string]float64 `json:"cost_s_per_gweight"`
+	// Runs counts, per kernel, the runs in which it held at least minKernelShare of the weights.
+	Runs   map[string]int `json:"runs"`
+	Points int            `json:"points"`
+	// FamilyBand is the relative half-width per kernel family, from leave-one-out errors;
+	// Band the one over all runs.
+	FamilyBand map[string]float64 `json:"family_band"`
+	Band       float64            `json:"band"`
+	Basis      string             `json:"basis"`
+}
+
+// minKernelRuns is the fewest runs a kernel model is fitted on: with fewer, its fixed,
+// per-block and per-kernel terms are not pinned down and the bytes-only model is better.
+const minKernelRuns = 4
+
+// minKernelShare is the share of a run's weights a kernel needs for that run to calibrate it.
+const minKernelShare = 0.10
+
+// uncalibratedWiden is added to the band per unit of time share spent in uncalibrated kernels.
+const uncalibratedWiden = 0.25
+
+// kernelPoint is one measured run prepared for a kernel fit.
+type kernelPoint struct {
+	s    speedSample
+	prof Profile
+	n    int     // decode: mean KV position; prompt: prompt tokens
+	y    float64 // measured seconds per token
+}
+
+// kernelPrior is the prior of a kernel fit: the decode bandwidth or prompt FLOP/s.
+type kernelPrior struct {
+	secPerGB float64 // decode: 1/effective GB/s; prompt: 1/GFLOP/s
+	what     string
+}
+
+// EffectiveCost is a kernel's whole time per 10⁹ weights in decode: streaming its bytes plus
+// its compute (for prompt models, Cost alone).
+func (k KernelModel) EffectiveCost(kernel string) float64 {
+	c := k.Cost[kernel]
+	if k.Kind == "decode" {
+		c += kernelType(kernel).BitsPerWeight() / 8 * k.SecPerGB
+	}
+	return c
+}
+
+// mapKernel is the calibrated kernel whose cost k uses: itself or the nearest measured one.
+func (k KernelModel) mapKernel(kernel string) (string, bool) {
+	if _, ok := k.Cost[kernel]; ok {
+		return kernel, true
+	}
+	return nearestKernel(kernel, k.Cost), false
+}
+
+// features is a point's row: [1, layers/100 (decode only), GB read or attention GFLOP, then
+// weights/10⁹ per calibrated kernel in cols order].
+func (k KernelModel) features(p Profile, n int, cols []string) []float64 {
+	var x []float64
+	if k.Kind == "decode" {
+		x = []float64{1, float64(p.Layers) / 100, p.ReadBytes(n) / gb}
+	} else {
+		x = []float64{1, p.attnFlopsPerPos * float64(n) / 2 / gb}
+	}
+	idx := map[string]int{}
+	for i, c := range cols {
+		idx[c] = i
+		x = append(x, 0)
+	}
+	base := len(x) - len(cols)
+	for kern, l := range p.Kernels {
+		m, own := k.mapKernel(kern)
+		if i, ok := idx[m]; ok {
+			w := l.Weights / gb
+			if !own { // the measured kernel's time per byte: its cost scaled by bits per weight
+				w *= kernelType(kern).BitsPerWeight() / kernelType(m).BitsPerWeight()
+			}
+			x[base+i] += w
+		}
+	}
+	return x
+}
+
+// Seconds projects seconds per token for profile p (n: decode position or prompt length),
+// with the relative band and the uncalibrated kernels as "Q3_K from Q4_K".
+func (k KernelModel) Seconds(p Profile, n int) (sec, band float64, uncal []string) {
+	cols := k.columns()
+	th := k.theta(cols)
+	sec = dot(k.features(p, n, cols), th)
+	var total, uncalTime float64
+	famTime := map[string]float64{}
+	for _, kern := range p.KernelNames() {
+		m, ok := k.mapKernel(kern)
+		t := p.Kernels[kern].Weights / gb * k.EffectiveCost(m)
+		if !ok && m != "" {
+			t *= kernelType(kern).BitsPerWeight() / kernelType(m).BitsPerWeight()
+		}
+		total += t
+		famTime[KernelFamily(m)] += t
+		if !ok && m != "" {
+			uncal = append(uncal, kern+" from "+m)
+			uncalTime += t
+		}
+	}
+	band = k.Band
+	if total > 0 {
+		band = 0
+		for f, t := range famTime {
+			b, ok := k.FamilyBand[f]
+			if !ok {
+				b = k.Band + bandFloor
+			}
+			band += b * t / total
+		}
+		band += uncalibratedWiden * uncalTime / total
+	}
+	return math.Max(sec, minSeconds), band, uncal
+}
+
+func (k KernelModel) columns() []string {
+	cols := make([]string, 0, len(k.Cost))
+	for c := range k.Cost {
+		cols = append(cols, c)
+	}
+	sort.Strings(cols)
+	return cols
+}
+
+func (k KernelModel) theta(cols []string) []float64 {
+	var th []float64
+	if k.Kind == "decode" {
+		th = []float64{k.FixedSec, k.PerLayerSec * 100, k.SecPerGB}
+	} else {
+		th = []float64{k.FixedSec, k.SecPerGB}
+	}
+	for _, c := range cols {
+		th = append(th, k.Cost[c])
+	}
+	return th
+}
+
+// fitKernels fits a kernel model of kind on pts; ok is false when nothing could be fitted.
+func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (KernelModel, bool) {
+	k := KernelModel{Device: device, Kind: kind, Cost: map[string]float64{}, Runs: map[string]int{}, Points: len(pts)}
+	for _, p := range pts {
+		var w float64
+		for _, l := range p.prof.Kernels {
+			w += l.Weights
+		}
+		for kern, l := range p.prof.Kernels {
+			if w > 0 && l.Weights/w >= minKernelShare {
+				k.Runs[kern]++
+				k.Cost[kern] = 0
+			}
+		}
+	}
+	if len(pts) < minKernelRuns || len(k.Cost) == 0 {
+		return k, false
+	}
+	cols := k.columns()
+	x := make([][]float64, len(pts))
+	y := make([]float64, len(pts))
+	w := make([]float64, len(pts))
+	for i, p := range pts {
+		x[i] = k.features(p.prof, p.n, cols)
+		y[i] = p.y
+		w[i] = 1 / (p.y * p.y * relativeNoise * relativeNoise)
+	}
+	var mu, lambda []float64
+	if kind == "decode" {
+		mu = []float64{0, 0, prior.secPerGB}
+		lambda = []float64{1 / sq(overheadPriorSd), 1 / sq(perLayerPriorSd*100), 1 / sq(decodePriorRel*prior.secPerGB)}
+		for _, c := range cols {
+			// compute may cost up to about twice the streaming time of the kernel's bytes
+			sd := 2 * kernelType(c).BitsPerWeight() / 8 * prior.secPerGB
+			mu, lambda = append(mu, 0), append(lambda, 1/sq(sd))
+		}
+	} else {
+		mu = []float64{0, prior.secPerGB}
+		lambda = []float64{1 / sq(promptPriorSd), 1 / sq(promptPriorRel*prior.secPerGB)}
+		for range cols {
+			// 2 FLOPs per weight per token at the prior FLOP/s, which is only a guess:
+			// the spread lets one run move a kernel's cost several-fold
+			c := 2 * prior.secPerGB
+			mu, lambda = append(mu, c), append(lambda, 1/sq(promptKernelPriorRel*c))
+		}
+	}
+	off := 2
+	if kind == "decode" {
+		off = 3
+	}
+	// Physical bounds: no negative fixed or per-block cost, and no kernel faster than half its
+	// bytes' streaming time (decode) or than free (prompt). A violating term is pinned at its
+	// bound and the rest refitted.
+	var th []float64
+	for pass := 0; pass < 4; pass++ {
+		var err error
+		if th, err = linearFit(x, y, w, mu, lambda); err != nil {
+			return k, false
+		}
+		pinned := false
+		pin := func(j int, bound float64) {
+			if th[j] < bound {
+				mu[j], lambda[j], pinned = bound, 1e30, true
+			}
+		}
+		pin(0, 0)
+		for j := 1; j < off-1; j++ {
+			pin(j, 0)
+		}
+		for i, c := range cols {
+			bound := 0.0
+			if kind == "decode" {
+				bound = -0.5 * kernelType(c).BitsPerWeight() / 8 * math.Max(th[off-1], 0)
+			}
+			pin(off+i, bound)
+		}
+		if !pinned {
+			break
+		}
+	}
+	k.FixedSec = th[0]
+	if kind == "decode" {
+		k.PerLayerSec, k.SecPerGB = th[1]/100, th[2]
+	} else {
+		k.SecPerGB = th[1]
+	}
+	for i, c := range cols {
+		k.Cost[c] = th[off+i]
+	}
+	return k, true
+}
+
+func sq(x float64) float64 { return x * x }
+
+// promptKernelPriorRel is the prior relative spread of a kernel's prompt cost.
+const promptKernelPriorRel = 5.0
+
+// perLayerPriorSd is the prior spread of the per-block fixed cost per token (seconds).
+const perLayerPriorSd = 2e-4
+
+// looCheck is one run projected by the kernel model fitted on the others.
+type looCheck struct {
+	p         kernelPoint
+	projected float64 // seconds per token
+	band      float64
+	family    string
+	uncal     []string
+}
+
+// errPct is the tokens/s error (projected − measured) / measured in percent.
+func (c looCheck) errPct() float64 { return 100 * relErr(1/c.projected, 1/c.p.y) }
+
+// leaveOneOut projects every point from a fit on the others.
+func leaveOneOut(device, kind string, pts []kernelPoint, prior kernelPrior, all KernelModel) []looCheck {
+	var out []looCheck
+	for i, p := range pts {
+		others := append(append([]kernelPoint(nil), pts[:i]...), pts[i+1:]...)
+		k, ok := fitKernels(device, kind, others, prior)
+		if !ok {
+			k = all
+		} else {
+			k.FamilyBand, k.Band = all.FamilyBand, all.Band
+		}
+		sec, band, uncal := k.Seconds(p.prof, p.n)
+		out = append(out, looCheck{p: p, projected: sec, band: band, family: dominantFamily(p.prof), uncal: uncal})
+	}
+	return out
+}
+
+// dominantFamily is the kernel family holding most of a profile's weights.
+func dominantFamily(p Profile) string {
+	w := map[string]float64{}
+	for k, l := range p.Kernels {
+		w[KernelFamily(k)] += l.Weights
+	}
+	best, bw := "", -1.0
+	for f, v := range w {
+		if v > bw || v == bw && f < best {
+			best, bw = f, v
+		}
+	}
+	return best
+}
+
+// setBands derives the per-family and overall bands from leave-one-out errors: the root
+// mean square of the family's relative errors, at least 5 % (10 % from two runs, 25 % from
+// one); a family with no run gets the overall band plus 5 %.
+func (k *KernelModel) setBands(checks []looCheck) {
+	k.FamilyBand = map[string]float64{}
+	byFam := map[string][]float64{}
+	var all []float64
+	for _, c := range checks {
+		e := c.errPct() / 100
+		byFam[c.family] = append(byFam[c.family], e)
+		all = append(all, e)
+	}
+	k.Band = floorBand(rms(all), len(all))
+	for f, es := range byFam {
+		k.FamilyBand[f] = math.Max(floorBand(rms(es), len(es)), floorBand(0, len(all)))
+	}
+}
+
+func floorBand(b float64, n int) float64 {
+	switch {
+	case n <= 1:
+		return math.Max(b, bandOnePoint)
+	case n == 2:
+		return math.Max(b, bandTwoPoints)
+	}
+	return math.Max(b, bandFloor)
+}
+
+// describe writes the model's basis sentence.
+func (k *KernelModel) describe(prior kernelPrior) {
+	var parts []string
+	for _, c := range k.columns() {
+		parts = append(parts, c+" "+units.Millis(1000*k.EffectiveCost(c))+" per 10⁹ weights")
+	}
+	if k.Kind == "decode" {
+		k.Basis = fmt.Sprintf("kernel model fitted on %d run(s) on %s: %s + %s per block + bytes ÷ %s + per-kernel cost (%s); prior %s; band ±%s from leave-one-out errors",
+			k.Points, k.Device, units.Millis(1000*k.FixedSec), units.Millis(1000*k.PerLayerSec), units.GBps(1/math.Max(k.SecPerGB, minSeconds)),
+			strings.Join(parts, ", "), prior.what, units.Percent(k.Band))
+		return
+	}
+	k.Basis = fmt.Sprintf("prompt kernel model fitted on %d run(s) on %s: %s + attention at %s GFLOP/s + per-kernel cost (%s); prior %s; band ±%s from leave-one-out errors",
+		k.Points, k.Device, units.Millis(1000*k.FixedSec), units.Sig(1/math.Max(k.SecPerGB, minSeconds), 3), strings.Join(parts, ", "), prior.what, units.Percent(k.Band))
+}
+
+// honestLOO projects every point from a fit on the others whose band also comes only from
+// the others (their own leave-one-out), so "inside the band" is a fair test of the band.
+func honestLOO(device, kind string, pts []kernelPoint, prior kernelPrior) []looCheck {
+	var out []looCheck
+	for i, p := range pts {
+		others := append(append([]kernelPoint(nil), pts[:i]...), pts[i+1:]...)
+		k, ok := fitKernels(device, kind, others, prior)
+		if !ok {
+			continue
+		}
+		k.setBands(leaveOneOut(device, kind, others, prior, k))
+		sec, band, uncal := k.Seconds(p.prof, p.n)
+		out = append(out, looCheck{p: p, projected: sec, band: band, family: dominantFamily(p.prof), uncal: uncal})
+	}
+	return out
+}

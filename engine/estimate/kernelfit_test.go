@@ -1,0 +1,186 @@
+package estimate
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/gguf"
+	"slmscope/engine/quant"
+)
+
+// A synthetic machine with known per-type costs: decode seconds per token = 2 ms + 0.1 ms per
+// block + bytes ÷ 15 GB/s + Σ weights · cost; prompt seconds per token = 0.5 ms + attention
+// FLOPs ÷ 40 GFLOP/s + Σ weights · prompt cost.
+var (
+	synthFixed, synthPerLayer, synthSecPerGB = 2e-3, 1e-4, 1 / 15.0
+	synthPromptFixed, synthAttnSecPerGF      = 5e-4, 1 / 40.0
+	// seconds per 10⁹ weights, by ggml type (repacked or not: the kernel this host runs)
+	synthCost = map[gguf.GGMLType]float64{
+		gguf.TypeF16: 0.02, gguf.TypeQ8_0: 0.03, gguf.TypeQ4_0: 0.005, gguf.TypeQ4_K: 0.04,
+		gguf.TypeQ5_0: 0.06, gguf.TypeQ5_1: 0.065, gguf.TypeQ5_K: 0.08, gguf.TypeQ6_K: 0.06,
+	}
+	synthPromptCost = map[gguf.GGMLType]float64{
+		gguf.TypeF16: 0.08, gguf.TypeQ8_0: 0.05, gguf.TypeQ4_0: 0.03, gguf.TypeQ4_K: 0.06,
+		gguf.TypeQ5_0: 0.12, gguf.TypeQ5_1: 0.13, gguf.TypeQ5_K: 0.15, gguf.TypeQ6_K: 0.09,
+	}
+	synthModels = []string{"smollm2-135m", "smollm2-360m", "qwen2.5-0.5b", "llama-3.2-1b", "qwen2.5-1.5b"}
+	synthQuants = []quant.Quant{quant.Q8_0, quant.Q4_0, quant.F16, quant.Q4_K_M, quant.Q6_K, quant.Q5_K_M}
+)
+
+// synthTruth is the synthetic machine's decode and prompt seconds per token for m at q.
+func synthTruth(t testing.TB, m catalog.Model, q quant.Quant, prompt, gen int) (dec, pr float64) {
+	t.Helper()
+	ts, err := Plan(m, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ProfileOf(m, ts, "cpu")
+	dec = synthFixed + synthPerLayer*float64(m.Layers) + p.ReadBytes(prompt+gen/2)/gb*synthSecPerGB
+	pr = synthPromptFixed + p.attnFlopsPerPos*float64(prompt)/2/gb*synthAttnSecPerGF
+	for k, l := range p.Kernels {
+		dec += l.Weights / gb * synthCost[kernelType(k)]
+		pr += l.Weights / gb * synthPromptCost[kernelType(k)]
+	}
+	return dec, pr
+}
+
+// synthKernelRuns measures every synthetic model at every quant, with relative noise ±amp
+// (deterministic) and prompts alternating between 64 and 256 tokens.
+func synthKernelRuns(t testing.TB, amp float64) []Measurement {
+	var ms []Measurement
+	i := 0
+	for _, id := range synthModels {
+		m, _ := catalog.ByID(id)
+		for _, q := range synthQuants {
+			prompt := 64 + 192*(i%2)
+			dec, pr := synthTruth(t, m, q, prompt, 32)
+			ms = append(ms, Measurement{ModelID: id, Quant: q, Params: m.ParamCount(), Context: 512, PromptTokens: prompt, GenTokens: 32,
+				GenTPS: 1 / dec * (1 + amp*noise(i)), PromptTPS: 1 / pr * (1 + amp*noise(i+1000)), Twin: true, When: time.Unix(int64(i), 0)})
+			i++
+		}
+	}
+	return ms
+}
+
+var synthMachine = Machine{MeasuredBandwidthGBs: 20, CPUCores: 2, RAMTotalBytes: 64e9, RAMAvailableBytes: 60e9}
+
+// The decode and prompt kernel fits recover the synthetic machine's per-kernel costs (the
+// effective time per weight, which is what measurements pin) and project unseen models.
+func TestKernelFitRecoversKnownCosts(t *testing.T) {
+	sm := FitSpeed(synthMachine, synthKernelRuns(t, 0), catalog.All())
+	dk, pk := sm.CPU.Kernels, sm.CPUPrompt.Kernels
+	if dk == nil || pk == nil {
+		t.Fatal("no kernel models fitted")
+	}
+	for k := range dk.Cost {
+		typ := kernelType(k)
+		want := synthCost[typ] + typ.BitsPerWeight()/8*synthSecPerGB
+		if got := dk.EffectiveCost(k); math.Abs(got-want)/want > 0.05 {
+			t.Errorf("decode %s: %.4f s per 10⁹ weights, want %.4f", k, got, want)
+		}
+		if want := synthPromptCost[typ]; math.Abs(pk.Cost[k]-want)/want > 0.10 {
+			t.Errorf("prompt %s: %.4f s per 10⁹ weights, want %.4f", k, pk.Cost[k], want)
+		}
+	}
+	for _, want := range []string{"Q4_K", "Q6_K", "Q5_0", "Q8_0", "F16"} {
+		found := false
+		for k := range dk.Cost {
+			found = found || strings.HasPrefix(k, want)
+		}
+		if !found {
+			t.Errorf("kernel %s was not calibrated; have %v", want, dk.Runs)
+		}
+	}
+	// Models and prompt lengths the fit never saw.
+	for _, c := range []struct {
+		id     string
+		q      quant.Quant
+		prompt int
+	}{{"llama-3.2-3b", quant.Q4_K_M, 512}, {"qwen2.5-3b", quant.Q6_K, 1024}, {"llama-3.1-8b", quant.Q5_K_M, 128}} {
+		m, _ := catalog.ByID(c.id)
+		ts, _ := Plan(m, c.q)
+		p := ProfileOf(m, ts, "cpu")
+		dec, pr := synthTruth(t, m, c.q, c.prompt, 128)
+		got, _, _ := dk.Seconds(p, c.prompt+64)
+		if math.Abs(got-dec)/dec > 0.03 {
+			t.Errorf("%s %s decode %.4f s/token, want %.4f", c.id, c.q, got, dec)
+		}
+		gotp, _, _ := pk.Seconds(p, c.prompt)
+		if math.Abs(gotp-pr)/pr > 0.05 {
+			t.Errorf("%s %s prompt %.5f s/token at %d tokens, want %.5f", c.id, c.q, gotp, c.prompt, pr)
+		}
+	}
+}
+
+// A type no run measured is projected from the nearest measured kernel, flagged, and given a
+// wider band.
+func TestUncalibratedKernel(t *testing.T) {
+	sm := FitSpeed(synthMachine, synthKernelRuns(t, 0.02), catalog.All())
+	dk := sm.CPU.Kernels
+	m, _ := catalog.ByID("llama-3.2-3b")
+	ts, _ := Plan(m, quant.Q3_K_M)
+	p := ProfileOf(m, ts, "cpu")
+	_, band, uncal := dk.Seconds(p, 256)
+	if len(uncal) == 0 || !strings.Contains(strings.Join(uncal, ","), "Q3_K from") {
+		t.Fatalf("Q3_K not flagged as uncalibrated: %v", uncal)
+	}
+	ts, _ = Plan(m, quant.Q4_K_M)
+	_, known, _ := dk.Seconds(ProfileOf(m, ts, "cpu"), 256)
+	if band <= known {
+		t.Errorf("uncalibrated band %.3f is not wider than the calibrated %.3f", band, known)
+	}
+}
+
+func TestKernelOfRepack(t *testing.T) {
+	amd := repackRows("amd64")
+	if _, ok := amd[gguf.TypeQ8_0]; ok {
+		t.Error("x86 does not repack Q8_0")
+	}
+	if amd[gguf.TypeQ4_0] != 8 || amd[gguf.TypeIQ4_NL] != 8 {
+		t.Error("x86 repacks Q4_0 and IQ4_NL in groups of 8 rows")
+	}
+	if arm := repackRows("arm64"); arm[gguf.TypeQ8_0] != 4 {
+		t.Error("ARM repacks Q8_0")
+	}
+	if k := KernelOf(gguf.TypeQ6_K, []uint64{256, 256}, "NVIDIA H200"); k != "Q6_K" {
+		t.Errorf("a GPU kernel is %q", k)
+	}
+	if KernelFamily("Q4_0"+repackSuffix) != "repacked" || KernelFamily("Q5_K") != "k-quant" || KernelFamily("Q5_0") != "legacy" || KernelFamily("F16") != "float" {
+		t.Error("families")
+	}
+}
+
+// Band coverage on synthetic runs with a known answer: with ±2 % noise every run falls
+// inside the band projected without it (coverage exactly 1). A run made 50 % faster than the
+// machine's law is outside its band; it also drags the runs that share its kernel, so
+// coverage drops below 1 but not below (n−3)/n, and that run's type shows it.
+func TestValidateBandCoverage(t *testing.T) {
+	ms := synthKernelRuns(t, 0.02)
+	v := Validate(synthMachine, Calibration{Measurements: ms}, nil)
+	if len(v.Models) != len(ms) || v.BandCoverage != 1 {
+		t.Fatalf("%d checks, coverage %.2f; want %d and 1", len(v.Models), v.BandCoverage, len(ms))
+	}
+	if v.MedianAbsErrorPct > 3 || v.PromptMedianAbsErrorPct > 3 || len(v.PerType) != len(synthQuants) || len(v.PerFamily) == 0 {
+		t.Errorf("median error %.1f%%, prompt %.1f%%, %d types, %d families", v.MedianAbsErrorPct, v.PromptMedianAbsErrorPct, len(v.PerType), len(v.PerFamily))
+	}
+	const odd = 7 // smollm2-360m at Q4_0
+	ms[odd].GenTPS *= 1.5
+	v = Validate(synthMachine, Calibration{Measurements: ms}, nil)
+	n := float64(len(ms))
+	if v.BandCoverage >= 1 || v.BandCoverage < (n-3)/n {
+		t.Errorf("coverage %.3f, want in [%.3f, 1)", v.BandCoverage, (n-3)/n)
+	}
+	for _, c := range v.Models {
+		if c.ID == ms[odd].ModelID && c.Quant == ms[odd].Quant && (c.Covered || c.ErrorPct > -20) {
+			t.Errorf("the odd run: error %+.1f%%, band ±%.1f%%, covered %v", c.ErrorPct, c.BandPct, c.Covered)
+		}
+	}
+	for _, te := range v.PerType {
+		if te.Name == string(ms[odd].Quant) && te.BandCoverage == 1 {
+			t.Errorf("per-type coverage of %s is 1", te.Name)
+		}
+	}
+}

@@ -1,0 +1,165 @@
+package estimate
+
+import (
+	"math"
+	"runtime"
+	"sort"
+	"strings"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/gguf"
+)
+
+// A kernel is the code path llama.cpp runs for one weight matrix in a matrix-vector (decode)
+// or matrix-matrix (prompt) product: its ggml type, and on the CPU whether the backend repacks
+// the type into interleaved rows at load (ggml-cpu/repack.cpp,
+// ggml_repack_get_optimal_repack_type). Repacked types get their own kernel, "Q4_0 (repacked)":
+// on this CPU they run a different, usually much faster, loop than the plain type.
+//
+// Which types are repacked depends on the CPU's instruction set; slmscope reads it from the
+// architecture it runs on: x86-64 (AVX2 assumed) repacks Q4_0, Q4_K and IQ4_NL whose rows
+// come in multiples of 8; ARM64 (dot-product / i8mm assumed) also Q5_K, Q6_K and Q8_0.
+// Token embeddings are looked up row by row (GET_ROWS), never multiplied, so an untied
+// embedding matrix is no kernel: one row of it is read per token.
+
+// repackSuffix marks a repacked CPU kernel.
+const repackSuffix = " (repacked)"
+
+// repackRows is, per type, the multiple of rows (GGUF dims[1]) the CPU backend needs to repack
+// it on this architecture; absent types are never repacked here.
+func repackRows(goarch string) map[gguf.GGMLType]uint64 {
+	switch goarch {
+	case "amd64", "386":
+		return map[gguf.GGMLType]uint64{gguf.TypeQ4_0: 8, gguf.TypeQ4_K: 8, gguf.TypeIQ4_NL: 8}
+	case "arm64":
+		return map[gguf.GGMLType]uint64{gguf.TypeQ4_0: 4, gguf.TypeQ4_K: 8, gguf.TypeQ5_K: 8, gguf.TypeQ6_K: 8,
+			gguf.TypeIQ4_NL: 4, gguf.TypeQ8_0: 4}
+	}
+	return nil
+}
+
+var hostRepack = repackRows(runtime.GOARCH)
+
+// KernelOf names the kernel a weight matrix of type t and GGUF dims runs on device ("cpu" or
+// a GPU name).
+func KernelOf(t gguf.GGMLType, dims []uint64, device string) string {
+	if device == "cpu" || device == "" {
+		if n, ok := hostRepack[t]; ok && len(dims) >= 2 && dims[1]%n == 0 {
+			return t.String() + repackSuffix
+		}
+	}
+	return t.String()
+}
+
+// kernelType is the ggml type of a kernel name.
+func kernelType(k string) gguf.GGMLType {
+	t, err := gguf.ParseType(strings.TrimSuffix(k, repackSuffix))
+	if err != nil {
+		return gguf.TypeF16
+	}
+	return t
+}
+
+// KernelFamily groups kernels whose errors behave alike, for error bands: "repacked",
+// "k-quant" (Q2_K … Q6_K, IQ4_XS), "legacy" (Q4_0 … Q8_0, IQ4_NL) and "float".
+func KernelFamily(k string) string {
+	if strings.HasSuffix(k, repackSuffix) {
+		return "repacked"
+	}
+	switch kernelType(k) {
+	case gguf.TypeQ2_K, gguf.TypeQ3_K, gguf.TypeQ4_K, gguf.TypeQ5_K, gguf.TypeQ6_K, gguf.TypeIQ4_XS:
+		return "k-quant"
+	case gguf.TypeF32, gguf.TypeF16, gguf.TypeBF16:
+		return "float"
+	}
+	return "legacy"
+}
+
+// Load is what one kernel processes per token: bytes streamed and weights multiplied.
+type Load struct {
+	Bytes   float64 `json:"bytes"`
+	Weights float64 `json:"weights"`
+}
+
+// Profile is a model's per-token work split by kernel, from its tensor types and shapes.
+type Profile struct {
+	Layers  int             `json:"layers"`
+	Params  float64         `json:"params"`
+	Kernels map[string]Load `json:"kernels"`
+	// OtherBytes is read per token outside the matrix products: the token embedding row and
+	// norms and biases.
+	OtherBytes float64 `json:"other_bytes"`
+	// kvPerPos is the F16 KV cache bytes per position; attnFlopsPerPos the attention FLOPs
+	// per token per position of context (QKᵀ and the weighted sum of V).
+	kvPerPos, attnFlopsPerPos float64
+}
+
+// ProfileOf builds m's profile from its typed tensors ts (Plan, or a file's tensor table)
+// for device.
+func ProfileOf(m catalog.Model, ts []Tensor, device string) Profile {
+	p := Profile{Layers: m.Layers, Kernels: map[string]Load{}}
+	for _, t := range ts {
+		p.Params += float64(t.Elements())
+		switch {
+		case t.Name == "token_embd.weight" && !m.TiedEmbeddings:
+			if len(t.Dims) >= 2 && t.Dims[1] > 0 {
+				p.OtherBytes += float64(t.Bytes) / float64(t.Dims[1])
+			}
+		case len(t.Dims) >= 2:
+			k := KernelOf(t.Type, t.Dims, device)
+			l := p.Kernels[k]
+			l.Bytes += float64(t.Bytes)
+			l.Weights += float64(t.Elements())
+			p.Kernels[k] = l
+		default:
+			p.OtherBytes += float64(t.Bytes)
+		}
+	}
+	p.kvPerPos = 2 * 2 * float64(m.Layers*m.KVHeads*m.HeadDim)
+	p.attnFlopsPerPos = 4 * float64(m.Layers*m.Heads*m.HeadDim)
+	return p
+}
+
+// ReadBytes is what one decode step at context position pos streams: every matrix, the
+// embedding row, norms, and the KV cache so far.
+func (p Profile) ReadBytes(pos int) float64 {
+	s := p.OtherBytes + p.kvPerPos*float64(max(pos, 0))
+	for _, l := range p.Kernels {
+		s += l.Bytes
+	}
+	return s
+}
+
+// KernelNames lists the profile's kernels, most bytes first.
+func (p Profile) KernelNames() []string {
+	ks := make([]string, 0, len(p.Kernels))
+	for k := range p.Kernels {
+		ks = append(ks, k)
+	}
+	sort.Slice(ks, func(i, j int) bool {
+		a, b := p.Kernels[ks[i]].Bytes, p.Kernels[ks[j]].Bytes
+		return a > b || a == b && ks[i] < ks[j]
+	})
+	return ks
+}
+
+// nearestKernel picks, among measured kernels, the one an unmeasured kernel k is projected
+// from: the closest in bits per weight, preferring the same family, then the same repack
+// state. It returns "" when nothing was measured.
+func nearestKernel(k string, measured map[string]float64) string {
+	bpw := kernelType(k).BitsPerWeight()
+	best, bestD := "", math.Inf(1)
+	for m := range measured {
+		d := math.Abs(kernelType(m).BitsPerWeight() - bpw)
+		if KernelFamily(m) != KernelFamily(k) {
+			d += 4
+		}
+		if strings.HasSuffix(m, repackSuffix) != strings.HasSuffix(k, repackSuffix) {
+			d += 2
+		}
+		if d < bestD || d == bestD && m < best {
+			best, bestD = m, d
+		}
+	}
+	return best
+}
