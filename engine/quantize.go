@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"slmscope/engine/gguf"
 	"slmscope/engine/quant"
@@ -36,7 +37,12 @@ func (w *Worker) Quantize(ctx context.Context, o QuantizeOptions) error {
 	if err := w.send(req); err != nil {
 		return w.crashError(during)
 	}
-	ev, err := w.next(ctx, during)
+	// Quantizing reads and writes the whole file: allow the load time of a file that size.
+	var size int64
+	if st, err := os.Stat(o.In); err == nil {
+		size = st.Size()
+	}
+	ev, err := w.next(ctx, during, w.loadTimeout(size))
 	if err != nil {
 		if ctx.Err() != nil {
 			w.Kill()
