@@ -302,6 +302,9 @@ func setBandwidth(cur *MachineState, bw hwprobe.Bandwidth) {
 		if bw.TriadGBps == 0 && bw.ReadGBps == hw.Bandwidth.ReadGBps {
 			bw.TriadGBps = hw.Bandwidth.TriadGBps
 		}
+		if bw.TheoreticalGBps == 0 && bw.TheoreticalSource == "" { // the spec sheet did not change
+			bw.TheoreticalGBps, bw.TheoreticalSource = hw.Bandwidth.TheoreticalGBps, hw.Bandwidth.TheoreticalSource
+		}
 		if bw.MeasuredAt.IsZero() {
 			bw.MeasuredAt = time.Now()
 		}

@@ -172,11 +172,7 @@ func BandwidthLines(b hwprobe.Bandwidth, gpus []hwprobe.GPU) []string {
 		if b.TriadGBps > 0 {
 			m += " · triad " + units.GBps(b.TriadGBps)
 		}
-		src := b.Source
-		if b.Cached && !b.MeasuredAt.IsZero() {
-			src += fmt.Sprintf(" (measured %s, cached this boot)", b.MeasuredAt.Local().Format("15:04"))
-		}
-		lines = append(lines, m, "Source: "+orWord(src, "slmscope's microbenchmark"))
+		lines = append(lines, m, "Source: "+orWord(b.Source, "slmscope's microbenchmark"))
 	} else {
 		lines = append(lines, "CPU memory, measured: "+orWord(b.Note, "not measured yet"))
 	}
