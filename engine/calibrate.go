@@ -10,6 +10,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
+	"slmscope/engine/runs"
 	"slmscope/engine/twin"
 	"slmscope/hwprobe"
 )
@@ -63,6 +64,8 @@ type CalibrateOptions struct {
 	// Progress hears the step (1-based), the number of steps, a sentence, and the overall
 	// fraction done (0..1).
 	Progress func(step, steps int, msg string, frac float64)
+	// Record, when set, gets every measured step for the run history (see Record).
+	Record func(runs.Run) error
 }
 
 // Calibrate measures the twin ladder within the time budget. A cancelled context returns what
@@ -187,6 +190,11 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 		}
 		lastBenchSec, lastSize = time.Since(benchStart).Seconds(), size
 		cal.Measurements = append(cal.Measurements, MeasurementFromBench(m.ID, res, ref))
+		if o.Record != nil {
+			if err := o.Record(RunFromBench(runs.OriginCalibration, ref, res, o.Key)); err != nil {
+				cal.Notes = append(cal.Notes, "run history: "+err.Error())
+			}
+		}
 		say(step, fmt.Sprintf("%s: %.1f tok/s generation, %.0f tok/s prompt", label, res.GenTPS, res.PromptTPS))
 	}
 	if len(cal.Measurements) < 3 {

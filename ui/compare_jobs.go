@@ -22,6 +22,7 @@ import (
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
 	"slmscope/engine/report"
+	"slmscope/engine/runs"
 	"slmscope/engine/twin"
 	"slmscope/engine/units"
 	"slmscope/hwprobe"
@@ -73,7 +74,7 @@ func realCompareSource(a *App) compareSource {
 			if err != nil {
 				return estimate.Calibration{}, err
 			}
-			o.Cache = cache
+			o.Cache, o.Record = cache, engine.Record
 			return engine.Calibrate(ctx, o)
 		},
 		bench: func(ctx context.Context, id string, q quant.Quant, progress func(float64, string)) (estimate.Measurement, error) {
@@ -106,6 +107,7 @@ func benchTwin(ctx context.Context, a *App, id string, q quant.Quant, progress f
 	if err != nil {
 		return estimate.Measurement{}, err
 	}
+	_ = engine.Record(engine.RunFromBench(runs.OriginCompare, ref, res, state.Key)) // best effort: the measurement stands
 	return engine.MeasurementFromBench(id, res, ref), nil
 }
 

@@ -246,3 +246,15 @@ func (l *liveRun) checkFileJob(path string) {
 		})
 	})
 }
+
+// recordRun appends a finished Live run to the run history off the UI goroutine; a failure
+// is said on the stage line, and the run's figures stay on screen.
+func (l *liveRun) recordRun(sum *engine.RunSummary) {
+	st, _ := l.a.machine.Current()
+	run := engine.RunFromSummary(sum, st.Key, 0)
+	l.spawn(func() {
+		if err := engine.Record(run); err != nil {
+			l.a.do(func() { l.stage.SetText(l.stage.Text + " (not added to the run history: " + err.Error() + ")") })
+		}
+	})
+}

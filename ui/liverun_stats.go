@@ -51,6 +51,7 @@ func (l *liveRun) finished(sum *engine.RunSummary, err error) {
 		p.SetFloat(prefLastPeakRSS, float64(r.Stats.PeakRSSBytes))
 		p.SetFloat(prefLastParams, float64(sum.Model.Params))
 		p.SetString(prefLastQuant, sum.Model.Quant.String())
+		l.recordRun(sum)
 	}
 }
 

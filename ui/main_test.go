@@ -21,6 +21,7 @@ func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "slmscope-ui-test")
 	if err == nil {
 		os.Setenv("SLMSCOPE_TWIN_DIR", filepath.Join(dir, "twins"))
+		os.Setenv("SLMSCOPE_RUNS", filepath.Join(dir, "runs.jsonl"))
 	}
 	code := m.Run()
 	if dir != "" {

@@ -12,7 +12,10 @@ import (
 	"text/tabwriter"
 
 	"slmscope/engine"
+	"slmscope/engine/estimate"
+	"slmscope/engine/runs"
 	"slmscope/engine/units"
+	"slmscope/hwprobe"
 )
 
 func init() {
@@ -72,6 +75,14 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "bench:", oneLine(err.Error()))
 		return ExitFail
+	}
+	// Every measurement goes into the run history, like the app's.
+	machine := ""
+	if hw, err := hwprobe.Probe(ctx, hwprobe.Options{SkipBandwidth: true}); err == nil {
+		machine = estimate.HardwareKey(hw)
+	}
+	if err := engine.Record(engine.RunFromBench(runs.OriginBench, ref, res, machine)); err != nil {
+		fmt.Fprintln(stderr, "bench: warning: not added to the run history:", oneLine(err.Error()))
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

@@ -53,7 +53,7 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	lastLine := ""
 	cal, err := engine.Calibrate(ctx, engine.CalibrateOptions{
-		Budget: *budget, Threads: *threads, Machine: machine, Key: ms.Key, Cache: cache,
+		Budget: *budget, Threads: *threads, Machine: machine, Key: ms.Key, Cache: cache, Record: engine.Record,
 		Progress: func(step, steps int, msg string, frac float64) {
 			// One line per stage: twin writing reports every 50 ms, a terminal needs less.
 			if stage, _, _ := strings.Cut(msg, " ("); !*asJSON && stage != lastLine {

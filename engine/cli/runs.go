@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"slmscope/engine/runs"
+	"slmscope/engine/units"
+)
+
+func init() {
+	register("runs", "list the run history: every measurement of the app and the command line", runRuns)
+}
+
+// runsReport is `slmscope runs --json`.
+type runsReport struct {
+	Path     string     `json:"path"`
+	Runs     []runs.Run `json:"runs"`
+	Problems []string   `json:"problems,omitempty"`
+}
+
+func runRuns(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("runs", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print JSON: {path, runs:[...], problems}")
+	last := fs.Int("last", 20, "show the newest N runs (0 = all)")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if fs.NArg() > 0 || *last < 0 {
+		fmt.Fprintln(stderr, "slmscope runs: usage: slmscope runs [--json] [--last N]")
+		return ExitUsage
+	}
+	path, err := runs.DefaultPath()
+	if err != nil {
+		fmt.Fprintln(stderr, "slmscope runs:", oneLine(err.Error()))
+		return ExitFail
+	}
+	rs, problems, err := runs.Load(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "slmscope runs:", oneLine(err.Error()))
+		return ExitFail
+	}
+	if *last > 0 && len(rs) > *last {
+		rs = rs[len(rs)-*last:]
+	}
+	if rs == nil {
+		rs = []runs.Run{}
+	}
+	if *asJSON {
+		return writeJSON(stdout, stderr, runsReport{Path: path, Runs: rs, Problems: problems})
+	}
+	for _, p := range problems {
+		fmt.Fprintln(stderr, "slmscope runs: warning:", p)
+	}
+	if len(rs) == 0 {
+		fmt.Fprintf(stdout, "No runs yet in %s: run a model on Live run, press ▶ on Compare, or use `slmscope bench`.\n", path)
+		return ExitOK
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "WHEN\tFROM\tMODEL\tTHREADS\tPROMPT\tTTFT\tGENERATION\tPEAK MEMORY")
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d tok, %s\t%s\t%d tok, %s\t%s\n", r.When.Local().Format("2006-01-02 15:04"), r.Origin, r.Label,
+			r.Threads, r.PromptTokens, units.TokPerSec(r.PromptTPS), units.Millis(r.TTFTMs), r.GenTokens, units.TokPerSec(r.GenTPS), units.Bytes(r.PeakRSSBytes))
+	}
+	tw.Flush()
+	fmt.Fprintf(stdout, "measured on this machine; history in %s\n", path)
+	return ExitOK
+}

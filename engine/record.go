@@ -1,0 +1,49 @@
+package engine
+
+import (
+	"slmscope/engine/runs"
+)
+
+// RunFromBench turns a benchmark of ref into a run-history entry from origin on the machine
+// with hardware key machine.
+func RunFromBench(origin string, ref ModelRef, r *BenchResult, machine string) runs.Run {
+	run := runs.Run{When: r.When, Origin: origin, Key: ref.Key(), Label: ref.Label, Quant: r.Quant, Twin: r.Twin,
+		Params: r.Params, Machine: machine, Threads: r.Threads, Context: r.Context,
+		PromptTokens: r.PromptTokens, GenTokens: r.GenTokens, LoadMs: r.LoadMs, TTFTMs: r.TTFTMs,
+		PromptTPS: r.PromptTPS, GenTPS: r.GenTPS, TokenMsP50: r.TokenMsP50, TokenMsP95: r.TokenMsP95,
+		PeakRSSBytes: int64(r.PeakRSSBytes)}
+	if ref.Twin {
+		run.ModelID = ref.Model.ID
+	} else {
+		run.File = ref.Path
+	}
+	return run
+}
+
+// RunFromSummary turns a Live run into a run-history entry; appCPU is the app's own CPU use
+// during the run in cores (0 = not measured).
+func RunFromSummary(sum *RunSummary, machine string, appCPU float64) runs.Run {
+	r := sum.Result
+	run := runs.Run{Origin: runs.OriginLive, Key: sum.Model.Key(), Label: sum.Model.Label, Quant: sum.Model.Quant,
+		Twin: sum.Model.Twin, Params: sum.Model.Params, Machine: machine, Threads: sum.Threads, Context: sum.Info.Context,
+		PromptTokens: r.PromptTokens, GenTokens: r.GenTokens, LoadMs: sum.LoadMs,
+		TTFTMs: float64(r.TTFT.Nanoseconds()) / 1e6, PromptTPS: r.PromptTPS(), GenTPS: r.GenTPS(),
+		TokenMsP50: r.TokenMsPercentile(50), TokenMsP95: r.TokenMsPercentile(95),
+		PeakRSSBytes: int64(r.Stats.PeakRSSBytes), AppCPUShare: appCPU}
+	if sum.Model.Twin {
+		run.ModelID = sum.Model.Model.ID
+	} else {
+		run.File = sum.Model.Path
+	}
+	return run
+}
+
+// Record appends run to the user's run history; a failure is returned for the caller to
+// say, and never stops the measurement it describes.
+func Record(run runs.Run) error {
+	path, err := runs.DefaultPath()
+	if err != nil {
+		return err
+	}
+	return runs.Append(path, run)
+}
