@@ -57,7 +57,9 @@ func TestMachineOneStateForEveryObserver(t *testing.T) {
 		t.Errorf("observers saw %d states", len(seen))
 	}
 	// A second LoadOnce does not probe again.
-	opts.Probe = func(context.Context, hwprobe.Options) (*hwprobe.Report, error) { return nil, errors.New("probed twice") }
+	opts.Probe = func(context.Context, hwprobe.Options) (*hwprobe.Report, error) {
+		return nil, errors.New("probed twice")
+	}
 	if _, err := h.LoadOnce(context.Background(), opts); err != nil {
 		t.Errorf("LoadOnce probed again: %v", err)
 	}
