@@ -324,9 +324,9 @@ func TestCompareMeasureRowAddsMeasurement(t *testing.T) {
 		t.Errorf("progress line %q", s.progressTx.Text)
 	}
 	// A quant without twins cannot be measured, and says why.
-	s.quantSel.SetSelected("Q4_K_M")
+	s.quantSel.SetSelected("BF16")
 	if ok, why := s.measurable(s.rows[0]); ok || !strings.Contains(why, "twin") {
-		t.Errorf("Q4_K_M measurable=%v (%s)", ok, why)
+		t.Errorf("BF16 measurable=%v (%s)", ok, why)
 	}
 }
 
