@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,8 +22,7 @@ func init() {
 }
 
 func benchCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("bench", stderr)
 	model := fs.String("model", "twin:smollm2-135m", "twin:ID (see `slmscope models`) or a path to a .gguf file")
 	quant := fs.String("quant", "q8_0", "twin quantization: f16, q8_0 or q4_0")
 	promptTokens := fs.Int("prompt-tokens", 512, "prompt length in tokens")
@@ -33,12 +31,8 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 	ctxLen := fs.Int("context", 0, "context length (0: enough for prompt + generation, at least 2048)")
 	repeat := fs.Int("repeat", 3, "repeats (each in a fresh worker); medians are reported")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := fs.Parse(args); err != nil {
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "bench: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
+	if code, ok := parseArgs(fs, args, stderr); !ok {
+		return code
 	}
 	var repeatErr error
 	if *repeat < 1 || *repeat > 100 {

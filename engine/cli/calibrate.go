@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,8 +21,7 @@ func init() {
 }
 
 func calibrateCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("calibrate", stderr)
 	budget := fs.Duration("budget", 90*time.Second, "time budget for the whole ladder")
 	threads := fs.Int("threads", runtime.NumCPU(), "CPU threads")
 	asJSON := fs.Bool("json", false, "print the calibration as JSON")

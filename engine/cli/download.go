@@ -21,8 +21,7 @@ func init() {
 
 // downloadCommand is `slmscope download [MODEL|URL] [--sha256 HEX] [--out PATH] [--mirror URL|DIR] [--json]`.
 func downloadCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("download", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("download", stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: slmscope download [MODEL|URL] [flags]\n\nMODEL is a built-in model (default %s) or the http(s) URL of a .gguf file.\n", download.DefaultPin().Name)
 		fmt.Fprintln(stderr, "HF_ENDPOINT names a Hugging Face mirror. An interrupted download resumes when run again.\n\nFlags:")

@@ -52,12 +52,8 @@ func localModelsCommand(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, `print {"models":[{name, source, path, bytes, arch, params, quant, context, problem}]}`)
 	var dirs dirList
 	fs.Var(&dirs, "dir", "also scan this folder (repeatable; "+localmodels.EnvModelDirs+" works too)")
-	if err := fs.Parse(args); err != nil {
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "models: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
+	if code, ok := parseArgs(fs, args, stderr); !ok {
+		return code
 	}
 	opts := localmodels.Options{Dirs: dirs}
 	models, err := localmodels.Scan(context.Background(), opts)

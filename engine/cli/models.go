@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -26,16 +25,11 @@ func modelsCommand(args []string, stdout, stderr io.Writer) int {
 	if wantsLocal(args) {
 		return localModelsCommand(args, stdout, stderr) // local.go
 	}
-	fs := flag.NewFlagSet("models", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("models", stderr)
 	fs.Bool("local", false, "list the GGUF models already on this machine instead (Ollama, Hugging Face, LM Studio, llama.cpp, your folders)")
 	asJSON := fs.Bool("json", false, "print a JSON array with every field")
-	if err := fs.Parse(args); err != nil {
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "models: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
+	if code, ok := parseArgs(fs, args, stderr); !ok {
+		return code
 	}
 	models := catalog.All()
 	if *asJSON {

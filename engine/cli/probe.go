@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,8 +19,7 @@ func init() {
 }
 
 func runProbe(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("probe", stderr)
 	asJSON := fs.Bool("json", false, "print the full report as JSON")
 	noBW := fs.Bool("no-bandwidth", false, "skip the ~0.5 s memory bandwidth measurement (a result cached this boot is still shown)")
 	remeasure := fs.Bool("remeasure", false, "measure memory bandwidth again even if this boot's result is cached")
@@ -30,15 +28,8 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: slmscope probe [--json] [--no-bandwidth] [--remeasure] [--no-llama]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "slmscope probe: unexpected argument %q (see `slmscope probe -h`)\n", fs.Arg(0))
-		return ExitUsage
+	if code, ok := parseArgs(fs, args, stderr); !ok {
+		return code
 	}
 	if *noBW && *remeasure {
 		fmt.Fprintln(stderr, "slmscope probe: --no-bandwidth and --remeasure contradict each other; pick one")
@@ -47,10 +38,15 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	rep, err := hwprobe.Probe(ctx, hwprobe.Options{SkipBandwidth: *noBW, Remeasure: *remeasure})
+	// The same machine model as every screen and command: the probe plus what the
+	// calibration adds (its bandwidth, when none was measured this boot).
+	ms, err := engine.LoadMachine(ctx, engine.MachineOptions{ProbeOptions: hwprobe.Options{SkipBandwidth: *noBW, Remeasure: *remeasure}})
 	if err != nil {
-		fmt.Fprintf(stderr, "slmscope probe: %s\n", oneLine(err.Error()))
-		return ExitFail
+		return fail(stderr, "probe", err)
+	}
+	rep := ms.Hardware
+	for _, w := range ms.Warnings {
+		fmt.Fprintln(stderr, "slmscope probe: warning:", oneLine(w))
 	}
 	if *noLlama {
 		rep.LlamaDevicesNote = "not asked (--no-llama)"
@@ -66,7 +62,7 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		}
 		return ExitOK
 	}
-	writeProbeText(stdout, rep)
+	writeProbeText(stdout, rep, ms.Machine)
 	return ExitOK
 }
 
@@ -82,7 +78,7 @@ func fillLlamaDevices(ctx context.Context, rep *hwprobe.Report) {
 
 // writeProbeText prints the report for people through the app's one hardware renderer:
 // each figure with its source, and the reason for everything unknown.
-func writeProbeText(w io.Writer, r *hwprobe.Report) {
-	report.WriteHardwareText(w, report.HardwareSections(r, estimate.MachineFromReport(r)))
+func writeProbeText(w io.Writer, r *hwprobe.Report, m estimate.Machine) {
+	report.WriteHardwareText(w, report.HardwareSections(r, m))
 	fmt.Fprintf(w, "(probed in %.2f s)\n", r.ProbeSeconds)
 }

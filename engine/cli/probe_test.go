@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"slmscope/engine/estimate"
 	"slmscope/hwprobe"
 )
 
@@ -58,7 +59,7 @@ func TestWriteProbeText(t *testing.T) {
 		LlamaDevices: []hwprobe.LlamaDevice{{Name: "CUDA0", Description: "Fake 4090", Type: "GPU", MemoryFreeBytes: 20 << 30, MemoryTotalBytes: 24 << 30}},
 	}
 	var b bytes.Buffer
-	writeProbeText(&b, r)
+	writeProbeText(&b, r, estimate.MachineFromReport(r))
 	for _, want := range []string{
 		"Test CPU (V)", "4 physical cores, 8 logical",
 		"Capped by a cgroup v2 limit of 4.3 GB (the machine has 17.2 GB)",

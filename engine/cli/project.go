@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -33,8 +32,7 @@ type projectReport struct {
 }
 
 func runProject(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("project", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("project", stderr)
 	modelID := fs.String("model", "", "only this catalog model (default: all; the IDs are listed below), or a GGUF file's path")
 	quantFlag := fs.String("quant", "", "only this quantization, or a comma-separated list (default BF16,Q8_0,Q4_K_M)")
 	ctxLen := fs.Int("context", estimate.DefaultContext, "context length in tokens for the KV cache")
@@ -48,15 +46,8 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 		fmt.Fprintf(stderr, "\nmodels: %s\nquants: %s\n", strings.Join(catalog.IDs(), ", "), quant.Join(estimate.Quants(), ", "))
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "slmscope project: unexpected argument %q (see `slmscope project -h`)\n", fs.Arg(0))
-		return ExitUsage
+	if code, ok := parseArgs(fs, args, stderr); !ok {
+		return code
 	}
 	if badInputs(stderr, "slmscope project", positiveContext(*ctxLen), tokenCount("--prompt", *prompt, 1)) {
 		return ExitUsage

@@ -19,8 +19,7 @@ func init() {
 }
 
 func runReport(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("report", stderr)
 	out := fs.String("out", "", "the HTML file to write (required)")
 	ctxLen := fs.Int("context", estimate.DefaultContext, "context length in tokens for the KV cache")
 	prompt := fs.Int("prompt", 512, "prompt length in tokens for time to first token")

@@ -22,8 +22,7 @@ type runsReport struct {
 }
 
 func runRuns(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("runs", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("runs", stderr)
 	asJSON := fs.Bool("json", false, "print JSON: {path, runs:[...], problems}")
 	last := fs.Int("last", 20, "show the newest N runs (0 = all)")
 	if err := fs.Parse(args); err != nil {

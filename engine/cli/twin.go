@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,17 +28,12 @@ func init() {
 // availableRAM is the CLI's RAM probe for the twin cache's fit check.
 
 func twinCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("twin", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("twin", stderr)
 	id := fs.String("model", "", "catalog model ID (see `slmscope models`)")
 	quantFlag := fs.String("quant", "q8_0", "weight quantization: "+strings.ToLower(quant.Join(twin.Quants(), ", ")))
 	out := fs.String("out", "", "file to write (default: put the twin in the twin cache)")
-	if err := fs.Parse(args); err != nil {
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "twin: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
+	if code, ok := parseArgs(fs, args, stderr); !ok {
+		return code
 	}
 	if *id == "" {
 		fmt.Fprintln(stderr, "twin: --model is required, e.g. `slmscope twin --model smollm2-135m --out smollm2.gguf`")
@@ -146,16 +140,11 @@ type entryJSON struct {
 }
 
 func twinsCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("twins", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("twins", stderr)
 	clearAll := fs.Bool("clear", false, "delete every cached twin")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := fs.Parse(args); err != nil {
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "twins: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
+	if code, ok := parseArgs(fs, args, stderr); !ok {
+		return code
 	}
 	c, err := twin.DefaultCache()
 	if err != nil {
