@@ -16,6 +16,7 @@ import (
 	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/quant"
+	"slmscope/engine/safefile"
 	"slmscope/engine/twin"
 	"slmscope/engine/units"
 )
@@ -74,7 +75,7 @@ func twinCommand(args []string, stdout, stderr io.Writer) int {
 		}
 	} else {
 		dir := filepath.Dir(path)
-		if free, err := twin.FreeDiskSpace(dir); err == nil && uint64(size) > free {
+		if free, err := safefile.FreeSpace(dir); err == nil && uint64(size) > free {
 			fe := &twin.FitError{Model: m.Name, Quant: q, Resource: "disk", Need: size, Have: int64(min(free, 1<<62)), Dir: dir}
 			fmt.Fprintln(stderr, "twin:", fe)
 			return ExitFail

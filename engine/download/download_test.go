@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"slmscope/engine/localmodels"
+	"slmscope/engine/safefile"
 )
 
 var pinned = DefaultPin().File
@@ -250,7 +251,7 @@ func TestCancel(t *testing.T) {
 }
 
 func TestIsDiskFull(t *testing.T) {
-	if !isDiskFull(fmt.Errorf("write x: %w", &os.PathError{Op: "write", Path: "x", Err: syscall.ENOSPC})) || isDiskFull(errors.New("other")) {
+	if !safefile.IsDiskFull(fmt.Errorf("write x: %w", &os.PathError{Op: "write", Path: "x", Err: syscall.ENOSPC})) || safefile.IsDiskFull(errors.New("other")) {
 		t.Fatal("ENOSPC not recognised")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"slmscope/engine/safefile"
 	"strconv"
 	"strings"
 	"time"
@@ -164,7 +165,7 @@ func (d *job) receive(ctx context.Context, cancel context.CancelCauseFunc, body 
 				return fmt.Errorf("%w: %s", ErrNotModel, describeHead(buf[:n]))
 			}
 			if _, werr := f.Write(buf[:n]); werr != nil {
-				if isDiskFull(werr) {
+				if safefile.IsDiskFull(werr) {
 					return fmt.Errorf("%w: the disk filled up while writing %s (%s kept): free some space and run the same command again to resume", ErrDiskFull, d.part, sizeOf(d.part))
 				}
 				return fmt.Errorf("cannot write %s: %w", d.part, werr)

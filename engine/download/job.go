@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"slmscope/engine/localmodels"
+	"slmscope/engine/safefile"
 )
 
 var hexRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -71,7 +72,7 @@ func newJob(req Request, progress func(Progress)) (*job, error) {
 		d.backoff = time.Second
 	}
 	if d.free == nil {
-		d.free = freeDiskSpace
+		d.free = safefile.FreeSpace
 	}
 	d.meter = newMeter(progress, time.Now)
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"slmscope/engine/gguf"
+	"slmscope/engine/safefile"
 )
 
 // meta is kept beside the .part file so a later attempt can send If-Range.
@@ -45,7 +46,7 @@ func readMeta(part string) meta {
 func writeMeta(part string, m meta) error {
 	b, _ := json.Marshal(m)
 	if err := os.WriteFile(metaPath(part), b, 0o644); err != nil {
-		if isDiskFull(err) {
+		if safefile.IsDiskFull(err) {
 			return fmt.Errorf("%w: cannot write %s: free some space", ErrDiskFull, metaPath(part))
 		}
 		return fmt.Errorf("cannot write %s: %w", metaPath(part), err)

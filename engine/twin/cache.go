@@ -108,7 +108,7 @@ func DefaultCache() (*Cache, error) {
 		}
 		capBytes = n
 	}
-	return &Cache{Dir: dir, CapBytes: capBytes, FreeDisk: FreeDiskSpace}, nil
+	return &Cache{Dir: dir, CapBytes: capBytes, FreeDisk: safefile.FreeSpace}, nil
 }
 
 // ParseBytes reads a size such as "8GiB", "1.5 GB", "500MB", "16G" (G, M, K and T mean

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"slmscope/engine/catalog"
+	"slmscope/engine/safefile"
 	"slmscope/engine/units"
 )
 
@@ -271,14 +272,14 @@ func TestParseName(t *testing.T) {
 }
 
 func TestFreeDiskSpace(t *testing.T) {
-	n, err := FreeDiskSpace(t.TempDir())
+	n, err := safefile.FreeSpace(t.TempDir())
 	if err != nil {
 		t.Skipf("not available here: %v", err)
 	}
 	if n == 0 {
 		t.Error("a writable temp folder reports 0 bytes free")
 	}
-	if _, err := FreeDiskSpace(filepath.Join(t.TempDir(), "no", "such")); err == nil {
+	if _, err := safefile.FreeSpace(filepath.Join(t.TempDir(), "no", "such")); err == nil {
 		t.Error("a missing folder reported free space")
 	}
 }

@@ -1,6 +1,6 @@
 //go:build windows
 
-package download
+package safefile
 
 import (
 	"errors"
@@ -9,8 +9,8 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// freeDiskSpace returns the bytes available to this user on the volume holding dir.
-func freeDiskSpace(dir string) (uint64, error) {
+// FreeSpace returns the bytes available to this user on the volume holding dir.
+func FreeSpace(dir string) (uint64, error) {
 	p, err := windows.UTF16PtrFromString(dir)
 	if err != nil {
 		return 0, fmt.Errorf("cannot read free disk space for %s: %w", dir, err)
@@ -22,7 +22,7 @@ func freeDiskSpace(dir string) (uint64, error) {
 	return free, nil
 }
 
-// isDiskFull reports whether a write failed because the disk is full.
-func isDiskFull(err error) bool {
+// IsDiskFull reports whether a write failed because the disk is full.
+func IsDiskFull(err error) bool {
 	return errors.Is(err, windows.ERROR_DISK_FULL) || errors.Is(err, windows.ERROR_HANDLE_DISK_FULL)
 }

@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd
 
-package download
+package safefile
 
 import (
 	"errors"
@@ -10,8 +10,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// freeDiskSpace returns the bytes available to this user on the file system holding dir.
-func freeDiskSpace(dir string) (uint64, error) {
+// FreeSpace returns the bytes available to this user on the file system holding dir.
+func FreeSpace(dir string) (uint64, error) {
 	var st unix.Statfs_t
 	if err := unix.Statfs(dir, &st); err != nil {
 		return 0, fmt.Errorf("cannot read free disk space for %s: %w", dir, err)
@@ -19,7 +19,7 @@ func freeDiskSpace(dir string) (uint64, error) {
 	return uint64(st.Bavail) * uint64(st.Bsize), nil
 }
 
-// isDiskFull reports whether a write failed because the disk (or quota) is full.
-func isDiskFull(err error) bool {
+// IsDiskFull reports whether a write failed because the disk (or a quota) is full.
+func IsDiskFull(err error) bool {
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }
