@@ -4,7 +4,7 @@ BIN := bin/slmscope
 # Packages that must build without cgo and vet for other operating systems (everything but ui).
 PURE := ./engine/... ./hwprobe/... ./charts/... ./lessons/...
 
-.PHONY: setup build debug run test vet fmt-check bench accuracy
+.PHONY: setup build debug run test vet fmt-check bench accuracy dist dist-check
 
 setup:
 	@sh engine/assets/setup.sh
@@ -43,3 +43,12 @@ bench: build
 # accuracy: the projection goals, on a 90 s calibration ladder (run it on an idle machine).
 accuracy: build
 	$(GO) test -run '^$$' -bench ProjectionAccuracy -benchtime 1x -timeout 30m ./engine/
+
+# dist: the .deb (nfpm) and the portable folder (.tar.xz) in dist/, with SHA256SUMS.
+dist: build
+	@sh engine/assets/dist/build.sh
+
+# dist-check: install both into fresh minimal Debian 12 roots (debootstrap, cached in build/)
+# and run the CLI and the GUI there as a normal user. Needs root.
+dist-check: dist
+	@sh engine/assets/dist/check.sh
