@@ -45,7 +45,7 @@ unmount_all() {
 trap 'unmount_all' EXIT
 trap 'exit 130' INT TERM HUP
 
-# mount_root R mounts /proc, /sys, a small /dev and apt's download cache into root R.
+# mount_root R mounts /proc, /sys, a small /dev (with its own devpts) and apt's download cache into root R.
 mount_root() {
     r=$1
     mount -t proc proc "$r/proc" && MOUNTED="$r/proc $MOUNTED"
@@ -56,6 +56,8 @@ mount_root() {
         mknod -m 666 "$r/dev/$1" c "$2" "$3"
     done
     mkdir -p "$r/dev/pts" "$r/dev/shm"
+    mount -t devpts -o newinstance,ptmxmode=0666 devpts "$r/dev/pts" && MOUNTED="$r/dev/pts $MOUNTED"
+    ln -s pts/ptmx "$r/dev/ptmx"
     chmod 1777 "$r/dev/shm"
     ln -s /proc/self/fd "$r/dev/fd"
     ln -s /proc/self/fd/0 "$r/dev/stdin"
