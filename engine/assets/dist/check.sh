@@ -15,7 +15,7 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-B="$ROOT/build/dist-check"
+B="${SLMSCOPE_CHECK_DIR:-$ROOT/build/dist-check}"
 DIST="${SLMSCOPE_DIST_DIR:-$ROOT/dist}"
 USER_NAME=learner
 
@@ -221,7 +221,8 @@ check_deb() {
         if [ -e "$R$f" ] || [ -L "$R$f" ]; then left="$left $f"; fi
     done <"$B/deb-files.txt"
     [ -z "$left" ] && [ ! -e "$R/usr/lib/slmscope" ] || die "files left after purge:$left"
-    outside=$(cd "$R" && find usr etc opt -newer "$R/tmp/$(basename "$up")" -type f -path '*slmscope*' 2>/dev/null | head -n 5)
+    outside=$(find "$R" -xdev -name '*slmscope*' -not -path "$R/home/*" -not -path "$R/tmp/*" \
+        -not -path "$R/var/cache/*" -not -path "$R/var/log/*" -not -path "$R/var/lib/apt/*" | head -n 5)
     [ -z "$outside" ] || die "slmscope files outside user folders after purge: $outside"
     say "deb: installed twice, upgraded to $VERSION+check1, purged; nothing left outside /home/$USER_NAME"
     unmount_all
