@@ -6,7 +6,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Packages that must build without cgo and vet for other operating systems (everything but ui).
 PURE := ./engine/... ./hwprobe/... ./charts/... ./lessons/...
 
-.PHONY: setup build debug run test vet staticcheck fmt-check bench accuracy
+.PHONY: setup build debug run test vet staticcheck fmt-check bench accuracy dist dist-check
 
 setup:
 	@sh engine/assets/setup.sh
@@ -67,3 +67,12 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$fn ($$pkg) for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -parallel 2 $$pkg || exit 1; done
+
+# dist: the .deb (nfpm) and the portable folder (.tar.xz) in dist/, with SHA256SUMS.
+dist: build
+	@sh engine/assets/dist/build.sh
+
+# dist-check: install both into fresh minimal Debian 12 roots (debootstrap, cached in build/)
+# and run the CLI and the GUI there as a normal user. Needs root.
+dist-check: dist
+	@sh engine/assets/dist/check.sh

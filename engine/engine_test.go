@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -277,15 +278,50 @@ func TestWorkerKilledMidGeneration(t *testing.T) {
 	}
 }
 
-// killWorkerProcesses SIGKILLs this test binary's worker children.
+// killWorkerProcesses SIGKILLs this test binary's worker children, found by reading /proc
+// (minimal systems have no pgrep).
 func killWorkerProcesses(t *testing.T) {
-	out, err := exec.Command("pgrep", "-P", fmt.Sprint(os.Getpid())).Output()
+	kids, err := childPIDs(os.Getpid())
 	if err != nil {
-		t.Fatalf("pgrep: %v", err)
+		t.Fatalf("listing worker processes: %v", err)
 	}
-	for _, pid := range strings.Fields(string(out)) {
-		_ = exec.Command("kill", "-KILL", pid).Run()
+	if len(kids) == 0 {
+		t.Fatal("no worker process to kill")
 	}
+	for _, pid := range kids {
+		if p, err := os.FindProcess(pid); err == nil {
+			_ = p.Kill()
+		}
+	}
+}
+
+// childPIDs returns the pids whose parent is ppid, from the fourth field of /proc/PID/stat.
+func childPIDs(ppid int) ([]int, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, fmt.Errorf("reading /proc: %w", err)
+	}
+	var out []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue // the process ended meanwhile
+		}
+		// "pid (comm) state ppid ...": comm may hold spaces and parentheses, so cut at the last ')'.
+		i := strings.LastIndexByte(string(b), ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) > 1 && f[1] == strconv.Itoa(ppid) {
+			out = append(out, pid)
+		}
+	}
+	return out, nil
 }
 
 func TestMissingRuntimeFolder(t *testing.T) {

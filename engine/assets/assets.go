@@ -1,11 +1,12 @@
-// Package assets finds the third-party files that `make setup` fetched into the git-ignored
-// .runtime folder: the llama.cpp shared libraries, the vocab-only tokenizer GGUFs, llama.h
-// and echarts.min.js. Nothing here is committed; everything is located at run time.
+// Package assets finds the third-party files slmscope runs with: the llama.cpp shared
+// libraries, the vocab-only tokenizer GGUFs, llama.h and echarts.min.js. `make setup` fetches
+// them into the source tree's git-ignored .runtime folder, and `make dist` copies them beside
+// the binary (portable folder) or into /usr/lib/slmscope (Debian package). Nothing here is
+// committed; RuntimeDir locates the folder at run time.
 package assets
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,9 +19,6 @@ const LlamaVersion = "0.5.0"
 
 // EnvLlamaDir points at another llama.cpp build (a folder holding libllama and libggml*).
 const EnvLlamaDir = "SLMSCOPE_LLAMA_DIR"
-
-// EnvRuntimeDir overrides where the .runtime folder is looked for.
-const EnvRuntimeDir = "SLMSCOPE_RUNTIME_DIR"
 
 //go:embed pins.tsv
 var pinsTSV string
@@ -45,42 +43,6 @@ func Pins() []Pin {
 	return out
 }
 
-// ErrNotSetUp says the .runtime folder was not found; the message tells the user what to run.
-var ErrNotSetUp = errors.New("slmscope's runtime files were not found: run `make setup` in the slmscope folder, or set " + EnvRuntimeDir)
-
-// RuntimeDir returns the .runtime folder: $SLMSCOPE_RUNTIME_DIR, else the first .runtime found
-// walking up from the executable's folder and then from the working directory.
-func RuntimeDir() (string, error) {
-	if d := os.Getenv(EnvRuntimeDir); d != "" {
-		if st, err := os.Stat(d); err != nil || !st.IsDir() {
-			return "", fmt.Errorf("%s=%s is not a folder", EnvRuntimeDir, d)
-		}
-		return d, nil
-	}
-	var starts []string
-	if exe, err := os.Executable(); err == nil {
-		if real, err := filepath.EvalSymlinks(exe); err == nil {
-			exe = real
-		}
-		starts = append(starts, filepath.Dir(exe))
-	}
-	if wd, err := os.Getwd(); err == nil {
-		starts = append(starts, wd)
-	}
-	for _, s := range starts {
-		for dir := s; ; dir = filepath.Dir(dir) {
-			cand := filepath.Join(dir, ".runtime")
-			if st, err := os.Stat(cand); err == nil && st.IsDir() {
-				return cand, nil
-			}
-			if filepath.Dir(dir) == dir {
-				break
-			}
-		}
-	}
-	return "", ErrNotSetUp
-}
-
 // Platform names the runtime build for this OS and CPU, as the npm packages name them.
 func Platform() string {
 	arch := map[string]string{"amd64": "x64", "arm64": "arm64"}[runtime.GOARCH]
@@ -99,7 +61,8 @@ func Platform() string {
 }
 
 // LlamaDir returns the folder holding the llama.cpp shared libraries: $SLMSCOPE_LLAMA_DIR if
-// set, else the first runtime variant that `make setup` installed (GPU variants first).
+// set, else the first variant in the runtime folder (GPU variants first). A variant missing a
+// library that libllama needs is reported by name, with how to get it back.
 func LlamaDir() (string, error) {
 	if d := os.Getenv(EnvLlamaDir); d != "" {
 		if st, err := os.Stat(d); err != nil || !st.IsDir() {
@@ -107,18 +70,22 @@ func LlamaDir() (string, error) {
 		}
 		return d, nil
 	}
-	rt, err := RuntimeDir()
+	rt, err := FindRuntime()
 	if err != nil {
 		return "", err
 	}
 	base := Platform()
 	for _, v := range []string{base + "-cuda", base + "-vulkan", base} {
-		d := filepath.Join(rt, "llama", v)
-		if _, err := os.Stat(filepath.Join(d, LibName("llama"))); err == nil {
-			return d, nil
+		d := filepath.Join(rt.Dir, "llama", v)
+		if _, err := os.Stat(filepath.Join(d, LibName("llama"))); err != nil {
+			continue
 		}
+		if err := checkLibraries(d, v == base); err != nil {
+			return "", fmt.Errorf("llama.cpp runtime in %s is incomplete: %w: %s, or set %s to a llama.cpp v%s build", d, err, rt.Fix(), EnvLlamaDir, LlamaVersion)
+		}
+		return d, nil
 	}
-	return "", fmt.Errorf("no llama.cpp runtime for %s under %s: run `make setup`, or set %s to a llama.cpp v%s build", base, filepath.Join(rt, "llama"), EnvLlamaDir, LlamaVersion)
+	return "", fmt.Errorf("no llama.cpp runtime for %s under %s: %s, or set %s to a llama.cpp v%s build", base, filepath.Join(rt.Dir, "llama"), rt.Fix(), EnvLlamaDir, LlamaVersion)
 }
 
 // LibName returns the shared-library file name for a library stem on this OS.
@@ -132,30 +99,35 @@ func LibName(stem string) string {
 	return "lib" + stem + ".so"
 }
 
-// VocabFile returns the path of a vocab-only tokenizer GGUF by its llama.cpp name
-// (e.g. "starcoder" for ggml-vocab-starcoder.gguf), or an error saying how to get it.
-func VocabFile(name string) (string, error) {
-	rt, err := RuntimeDir()
+// runtimeFile returns the path of a file in the runtime folder, or an error naming where it
+// should be and how to get it.
+func runtimeFile(what string, parts ...string) (string, error) {
+	rt, err := FindRuntime()
 	if err != nil {
 		return "", err
 	}
-	p := filepath.Join(rt, "vocab", "ggml-vocab-"+name+".gguf")
+	p := filepath.Join(append([]string{rt.Dir}, parts...)...)
 	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("tokenizer %s not found at %s: run `make setup`", name, p)
+		return "", fmt.Errorf("%s not found at %s: %s: %w", what, p, rt.Fix(), err)
 	}
 	return p, nil
 }
 
-// EChartsJS returns the contents of echarts.min.js fetched by `make setup`.
+// VocabFile returns the path of a vocab-only tokenizer GGUF by its llama.cpp name
+// (e.g. "starcoder" for ggml-vocab-starcoder.gguf), or an error saying how to get it.
+func VocabFile(name string) (string, error) {
+	return runtimeFile("tokenizer "+name, "vocab", "ggml-vocab-"+name+".gguf")
+}
+
+// EChartsJS returns the contents of the runtime's echarts.min.js.
 func EChartsJS() ([]byte, error) {
-	rt, err := RuntimeDir()
+	p, err := runtimeFile("echarts.min.js", "echarts", "echarts.min.js")
 	if err != nil {
 		return nil, err
 	}
-	p := filepath.Join(rt, "echarts", "echarts.min.js")
 	b, err := os.ReadFile(p)
 	if err != nil {
-		return nil, fmt.Errorf("echarts.min.js not found at %s: run `make setup`: %w", p, err)
+		return nil, fmt.Errorf("reading %s: %w", p, err)
 	}
 	return b, nil
 }

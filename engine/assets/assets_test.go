@@ -1,6 +1,8 @@
 package assets
 
 import (
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,17 +26,20 @@ func TestPinsAreComplete(t *testing.T) {
 	}
 }
 
-func TestRuntimeDirFromEnv(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv(EnvRuntimeDir, dir)
-	got, err := RuntimeDir()
-	if err != nil || got != dir {
-		t.Fatalf("RuntimeDir() = %q, %v", got, err)
+// useLocations makes RuntimeDir search l for the rest of the test.
+func useLocations(t *testing.T, l Locations) {
+	old := locations
+	locations = func() Locations { return l }
+	t.Cleanup(func() { locations = old })
+}
+
+// mkRuntime makes dir a runtime folder (it holds vocab/) and returns it.
+func mkRuntime(t *testing.T, dir string) string {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(dir, "vocab"), 0o755); err != nil {
+		t.Fatal(err)
 	}
-	t.Setenv(EnvRuntimeDir, filepath.Join(dir, "missing"))
-	if _, err := RuntimeDir(); err == nil || !strings.Contains(err.Error(), EnvRuntimeDir) {
-		t.Errorf("missing folder: err = %v", err)
-	}
+	return dir
 }
 
 func TestLlamaDirSaysWhatIsMissing(t *testing.T) {
@@ -43,17 +48,99 @@ func TestLlamaDirSaysWhatIsMissing(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), EnvLlamaDir) || !strings.Contains(err.Error(), "v"+LlamaVersion) {
 		t.Errorf("err = %v", err)
 	}
-	// A runtime folder without the platform's libraries says to run make setup.
+	// A runtime folder without the platform's libraries says how to get them.
 	t.Setenv(EnvLlamaDir, "")
-	rt := t.TempDir()
-	t.Setenv(EnvRuntimeDir, rt)
-	if _, err := LlamaDir(); err == nil || !strings.Contains(err.Error(), "make setup") {
-		t.Errorf("empty runtime: err = %v", err)
+	tests := []struct {
+		kind Kind
+		fix  string
+	}{
+		{KindSource, "make setup"},
+		{KindEnv, "make setup"},
+		{KindPortable, "unpack the slmscope folder again"},
+		{KindSystem, "reinstall the slmscope package"},
 	}
-	if _, err := VocabFile("starcoder"); err == nil || !strings.Contains(err.Error(), "make setup") {
-		t.Errorf("missing vocab: err = %v", err)
+	for _, tt := range tests {
+		root := t.TempDir()
+		rt := mkRuntime(t, filepath.Join(root, "rt"))
+		l := Locations{WorkDir: root}
+		switch tt.kind {
+		case KindSource:
+			rt = mkRuntime(t, filepath.Join(root, SourceDir))
+		case KindEnv:
+			l.Env = rt
+		case KindPortable:
+			rt = mkRuntime(t, filepath.Join(root, PortableDir))
+			l.ExeDir = root
+		case KindSystem:
+			l.System = rt
+		}
+		useLocations(t, l)
+		if got, err := RuntimeDir(); err != nil || got != rt {
+			t.Fatalf("kind %d: RuntimeDir() = %q, %v; want %q", tt.kind, got, err, rt)
+		}
+		if _, err := LlamaDir(); err == nil || !strings.Contains(err.Error(), tt.fix) {
+			t.Errorf("kind %d: empty runtime: err = %v", tt.kind, err)
+		}
+		if _, err := VocabFile("starcoder"); err == nil || !strings.Contains(err.Error(), tt.fix) || !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("kind %d: missing vocab: err = %v", tt.kind, err)
+		}
+		if _, err := EChartsJS(); err == nil || !strings.Contains(err.Error(), tt.fix) {
+			t.Errorf("kind %d: missing echarts: err = %v", tt.kind, err)
+		}
 	}
-	if _, err := EChartsJS(); err == nil || !strings.Contains(err.Error(), "make setup") {
-		t.Errorf("missing echarts: err = %v", err)
+}
+
+// TestRuntimeMissingOneLibrary removes one library from a copy (by symlinks) of the real runtime.
+func TestRuntimeMissingOneLibrary(t *testing.T) {
+	real, err := LlamaDir()
+	if err != nil {
+		t.Skipf("no runtime set up: %v", err)
+	}
+	if filepath.Base(real) != Platform() {
+		t.Skipf("checks the CPU build only, not %s", real)
+	}
+	entries, err := os.ReadDir(real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := func(t *testing.T, skip func(string) bool) string {
+		rt := t.TempDir()
+		d := filepath.Join(rt, "llama", Platform())
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if !skip(e.Name()) {
+				if err := os.Symlink(filepath.Join(real, e.Name()), filepath.Join(d, e.Name())); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		useLocations(t, Locations{Env: rt})
+		return d
+	}
+	tests := []struct {
+		name string
+		skip func(string) bool
+		want string
+	}{
+		{"complete", func(string) bool { return false }, ""},
+		{"no libggml-base", func(n string) bool { return n == "libggml-base.so" }, "libggml-base.so is missing (needed by"},
+		{"no CPU backend", func(n string) bool { return strings.HasPrefix(n, "libggml-cpu") }, "no CPU backend"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := link(t, tt.skip)
+			got, err := LlamaDir()
+			if tt.want == "" {
+				if err != nil || got != d {
+					t.Fatalf("LlamaDir() = %q, %v; want %q", got, err, d)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), d) {
+				t.Errorf("err = %v, want it to say %q and name %s", err, tt.want, d)
+			}
+		})
 	}
 }

@@ -1,0 +1,260 @@
+#!/bin/sh
+# check.sh installs what `make dist` built into fresh minimal Debian 12 roots and runs slmscope
+# there, as a normal user, from / as the working directory:
+#
+#   1. root "deb": apt-get install ./slmscope_<v>_amd64.deb (apt resolves Depends); the CLI;
+#      HOME not writable; the GUI under xvfb-run until its window shows (screenshot kept);
+#      reinstall, upgrade to a rebuilt <v>+check1, purge, and no package file left behind.
+#   2. root "portable": only the .deb's Depends installed; the .tar.xz unpacked into /opt and
+#      mounted read-only; the CLI and the GUI again; a runtime missing a library.
+#
+# The base root is made once with `debootstrap --variant=minbase bookworm` from the mirror the
+# host's apt sources name, and cached as a tarball in build/dist-check/, with apt's downloads,
+# so a second run needs little network. Needs root (chroot, mount). Everything runs in a
+# private mount namespace, and a trap unmounts /proc, /sys and /dev of the roots on exit.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+B="${SLMSCOPE_CHECK_DIR:-$ROOT/build/dist-check}"
+DIST="${SLMSCOPE_DIST_DIR:-$ROOT/dist}"
+USER_NAME=learner
+
+say() { printf 'dist-check: %s\n' "$*" >&2; }
+die() { printf 'dist-check: FAIL: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot and mount)"
+if [ -z "${SLMSCOPE_DIST_CHECK_NS:-}" ]; then
+    # A private mount namespace: whatever happens, the mounts below die with this process.
+    SLMSCOPE_DIST_CHECK_NS=1 exec unshare --mount --propagation private sh "$0" "$@"
+fi
+
+VERSION=$(sed -n 's/^Version *= *"\(.*\)"/\1/p' "$ROOT/FyneApp.toml" | head -n 1)
+DEB="$DIST/slmscope_${VERSION}_amd64.deb"
+TXZ="$DIST/slmscope-$VERSION-linux-amd64.tar.xz"
+[ -f "$DEB" ] && [ -f "$TXZ" ] || die "no $DEB or $TXZ: run make dist"
+(cd "$DIST" && sha256sum -c --quiet SHA256SUMS) || die "SHA256SUMS does not match dist/"
+mkdir -p "$B/apt-archives/partial"
+START=$(date +%s)
+
+# --- mounts, always undone ----------------------------------------------------------------------
+MOUNTED=""
+unmount_all() {
+    for m in $MOUNTED; do umount -l "$m" 2>/dev/null || true; done
+    MOUNTED=""
+}
+trap 'unmount_all' EXIT
+trap 'exit 130' INT TERM HUP
+
+# mount_root R mounts /proc, /sys, a small /dev (with its own devpts) and apt's download cache into root R.
+mount_root() {
+    r=$1
+    mount -t proc proc "$r/proc" && MOUNTED="$r/proc $MOUNTED"
+    mount -t sysfs -o ro sysfs "$r/sys" && MOUNTED="$r/sys $MOUNTED"
+    mount -t tmpfs -o mode=755,size=64m tmpfs "$r/dev" && MOUNTED="$r/dev $MOUNTED"
+    for n in "null 1 3" "zero 1 5" "full 1 7" "random 1 8" "urandom 1 9" "tty 5 0"; do
+        set -- $n
+        mknod -m 666 "$r/dev/$1" c "$2" "$3"
+    done
+    mkdir -p "$r/dev/pts" "$r/dev/shm"
+    mount -t devpts -o newinstance,ptmxmode=0666 devpts "$r/dev/pts" && MOUNTED="$r/dev/pts $MOUNTED"
+    ln -s pts/ptmx "$r/dev/ptmx"
+    chmod 1777 "$r/dev/shm"
+    ln -s /proc/self/fd "$r/dev/fd"
+    ln -s /proc/self/fd/0 "$r/dev/stdin"
+    ln -s /proc/self/fd/1 "$r/dev/stdout"
+    ln -s /proc/self/fd/2 "$r/dev/stderr"
+    mount --bind "$B/apt-archives" "$r/var/cache/apt/archives" && MOUNTED="$r/var/cache/apt/archives $MOUNTED"
+}
+
+# remove_root R deletes a root left by an earlier run, never crossing into a mount.
+remove_root() {
+    if grep -qF " $1/" /proc/self/mounts; then die "$1 still has mounts; not deleting it"; fi
+    rm -rf --one-file-system "$1"
+}
+
+# --- the base root ------------------------------------------------------------------------------
+# host_sources prints the host's Debian bookworm apt sources as one-line entries, read from
+# sources.list, *.list and deb822 *.sources: the chroot uses the same mirror as the host.
+host_sources() {
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -f "$f" ] && sed -n 's/\[[^]]*\]//; s/^[[:space:]]*\(deb[[:space:]].*\)/\1/p' "$f"
+    done
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] && awk '
+            function flush() {
+                if (types ~ /(^| )deb( |$)/ && enabled != "no")
+                    for (i = 1; i <= nu; i++) for (j = 1; j <= ns; j++) print "deb " u[i] " " s[j] " " comps
+                types = ""; nu = 0; ns = 0; comps = ""; enabled = ""
+            }
+            /^#/ { next }
+            /^[[:space:]]*$/ { flush(); next }
+            { key = tolower($1); sub(/:$/, "", key); $1 = "" ; sub(/^ /, "") }
+            key == "types" { types = $0 }
+            key == "uris" { nu = split($0, u, " ") }
+            key == "suites" { ns = split($0, s, " ") }
+            key == "components" { comps = $0 }
+            key == "enabled" { enabled = tolower($0) }
+            END { flush() }' "$f"
+    done
+}
+
+make_base() {
+    BASE="$B/base-bookworm-minbase.tar"
+    sources=$(host_sources | awk '$3 ~ /^bookworm(-updates|-security|\/updates)?$/')
+    mirror=$(printf '%s\n' "$sources" | awk '$3 == "bookworm" {print $2; exit}')
+    [ -n "$mirror" ] || die "the host's apt sources name no Debian bookworm mirror"
+    [ -f "$BASE" ] && return
+    command -v debootstrap >/dev/null 2>&1 || {
+        say "installing debootstrap"
+        apt-get update -qq || true
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+    }
+    say "debootstrap --variant=minbase bookworm from $mirror (once; cached in $BASE)"
+    tmp="$B/base.tmp"
+    remove_root "$tmp"
+    debootstrap --variant=minbase --cache-dir="$B/apt-archives" bookworm "$tmp" "$mirror" >"$B/debootstrap.log" 2>&1 ||
+        die "debootstrap failed: $(tail -n 5 "$B/debootstrap.log")"
+    printf '%s\n' "$sources" >"$tmp/etc/apt/sources.list"
+    rm -rf "$tmp/var/lib/apt/lists"/* "$tmp/var/cache/apt/archives"/*.deb
+    tar -C "$tmp" -cf "$BASE.part" . && mv "$BASE.part" "$BASE"
+    remove_root "$tmp"
+}
+
+# new_root NAME unpacks a fresh copy of the base root, mounts it, and adds the normal user.
+new_root() {
+    R="$B/root-$1" LOG="$B/apt-$1.log"
+    remove_root "$R"
+    : >"$LOG"
+    mkdir -p "$R"
+    tar -C "$R" -xf "$B/base-bookworm-minbase.tar"
+    mount_root "$R"
+    cp /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null || true
+    in_root useradd -m -s /bin/sh "$USER_NAME"
+    in_root apt-get update -qq >>"$LOG" 2>&1 || die "apt-get update in the $1 root failed: $(tail -n 3 "$LOG")"
+}
+
+in_root() { chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"; }
+
+# apt_install PKG... installs without recommends, so only what is declared comes in.
+apt_install() {
+    in_root apt-get install -y -qq --no-install-recommends "$@" >>"$LOG" 2>&1 ||
+        die "apt-get install $* failed: $(tail -n 5 "$LOG")"
+}
+
+# as_user CMD runs a shell command as the normal user, from / as the working directory.
+as_user() {
+    chroot "$R" runuser -u "$USER_NAME" -- env -i HOME="/home/$USER_NAME" PATH=/usr/bin:/bin LANG=C.UTF-8 \
+        sh -c "cd / && $1"
+}
+
+# --- the checks run in both roots -------------------------------------------------------------
+# check_cli EXE TAG: probe, bench on a twin, lessons check, and HOME not writable.
+check_cli() {
+    exe=$1 tag=$2
+    missing=$(in_root ldd "$exe" | grep 'not found' || true)
+    [ -z "$missing" ] || die "$tag: libraries missing for $exe: $missing"
+    as_user "$exe probe --json" >"$B/$tag-probe.json" 2>"$B/$tag-probe.err" || die "$tag: probe --json: $(cat "$B/$tag-probe.err")"
+    json "$B/$tag-probe.json" || die "$tag: probe --json printed no JSON"
+    as_user "$exe bench --model twin:smollm2-135m --prompt-tokens 16 --gen-tokens 16 --json" \
+        >"$B/$tag-bench.json" 2>"$B/$tag-bench.err" || die "$tag: bench: $(tail -n 5 "$B/$tag-bench.err")"
+    json "$B/$tag-bench.json" || die "$tag: bench --json printed no JSON"
+    # An instructor's folder holding a copy of the built-in lesson, as the README describes.
+    rm -rf "$R/tmp/lessons"; cp -r "$ROOT/lessons/content" "$R/tmp/lessons"; chmod -R a+rX "$R/tmp/lessons"
+    as_user "d=\$($exe lessons path) && mkdir -p \"\$d\" && cp /tmp/lessons/* \"\$d/\" && $exe lessons check" \
+        >"$B/$tag-lessons.txt" 2>&1 || die "$tag: lessons check: $(cat "$B/$tag-lessons.txt")"
+    # HOME not writable: commands that need no cache still work; bench says what is wrong.
+    as_user "HOME=/ $exe lessons check /tmp/lessons" >/dev/null 2>&1 || die "$tag: lessons check fails when HOME is not writable"
+    as_user "HOME=/ $exe probe --json --no-bandwidth" >/dev/null 2>"$B/$tag-rohome-probe.err" ||
+        die "$tag: probe --no-bandwidth fails when HOME is not writable: $(cat "$B/$tag-rohome-probe.err")"
+    if as_user "HOME=/ XDG_CACHE_HOME=/ $exe bench --model twin:smollm2-135m --prompt-tokens 16 --gen-tokens 4" \
+        >/dev/null 2>"$B/$tag-rohome-bench.err"; then
+        say "$tag: note: bench ran with HOME not writable"
+    else
+        [ "$(wc -l <"$B/$tag-rohome-bench.err")" -le 2 ] || die "$tag: bench with HOME not writable: no clear message: $(cat "$B/$tag-rohome-bench.err")"
+        say "$tag: HOME not writable: bench says: $(cat "$B/$tag-rohome-bench.err")"
+    fi
+    say "$tag: probe, bench ($(gen_rate "$B/$tag-bench.json")) and lessons check ok as $USER_NAME"
+}
+
+json() { python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null || grep -q '^[[{]' "$1"; }
+gen_rate() { grep -o '"gen_tps": *[0-9.]*' "$1" | head -n 1 | sed 's/.*: *\([0-9]*\.[0-9]\).*/\1 tok\/s/' || true; }
+
+# check_gui EXE TAG: the window appears under Xvfb; a screenshot is kept in build/dist-check.
+check_gui() {
+    exe=$1 tag=$2
+    apt_install xvfb xauth xdotool imagemagick
+    rm -f "$R/tmp/shot.png"
+    as_user "timeout 180 xvfb-run -a -s '-screen 0 1280x800x24' sh -c '
+        $exe >/tmp/gui.log 2>&1 & pid=\$!
+        timeout 120 xdotool search --sync --onlyvisible --name slmscope >/tmp/gui.win || { kill \$pid; exit 3; }
+        sleep 3; import -window root /tmp/shot.png; kill \$pid; wait \$pid 2>/dev/null; exit 0'" ||
+        die "$tag: the GUI window did not appear: $(tail -n 5 "$R/tmp/gui.log" 2>/dev/null)"
+    [ -s "$R/tmp/shot.png" ] || die "$tag: no screenshot"
+    cp "$R/tmp/shot.png" "$B/shot-$tag.png"
+    say "$tag: GUI window shown; screenshot $B/shot-$tag.png"
+}
+
+# --- 1. the .deb ------------------------------------------------------------------------------
+check_deb() {
+    new_root deb
+    cp "$DEB" "$R/tmp/"
+    apt_install "/tmp/$(basename "$DEB")"
+    in_root dpkg -L slmscope >"$B/deb-files.txt"
+    check_cli /usr/bin/slmscope deb
+    check_gui slmscope deb
+
+    in_root apt-get install -y -qq --reinstall "/tmp/$(basename "$DEB")" >>"$LOG" 2>&1 || die "reinstalling the .deb failed"
+    # Upgrade: the same files as a later version, packed by nfpm from make dist's staging.
+    up="$B/slmscope_${VERSION}+check1_amd64.deb"
+    SLMSCOPE_VERSION="$VERSION+check1" SLMSCOPE_DEPENDS="$(cat "$ROOT/build/dist/depends")" SLMSCOPE_STAGE="$ROOT/build/dist/stage" \
+        ${GO:-go} run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2 package --config "$ROOT/engine/assets/dist/nfpm.yaml" \
+        --packager deb --target "$up" >"$B/nfpm-upgrade.log" 2>&1 || die "packing the upgrade failed: $(tail -n 3 "$B/nfpm-upgrade.log")"
+    cp "$up" "$R/tmp/"
+    apt_install "/tmp/$(basename "$up")"
+    got=$(in_root dpkg-query -W -f='${Version}' slmscope)
+    [ "$got" = "$VERSION+check1" ] || die "after the upgrade dpkg says version $got"
+    as_user "slmscope probe --json --no-bandwidth" >/dev/null || die "slmscope does not run after the upgrade"
+    in_root apt-get purge -y -qq slmscope >>"$LOG" 2>&1 || die "apt-get purge slmscope failed"
+    left=""
+    while read -r f; do
+        [ -d "$R$f" ] && continue
+        if [ -e "$R$f" ] || [ -L "$R$f" ]; then left="$left $f"; fi
+    done <"$B/deb-files.txt"
+    [ -z "$left" ] && [ ! -e "$R/usr/lib/slmscope" ] || die "files left after purge:$left"
+    outside=$(find "$R" -xdev -name '*slmscope*' -not -path "$R/home/*" -not -path "$R/tmp/*" \
+        -not -path "$R/var/cache/*" -not -path "$R/var/log/*" -not -path "$R/var/lib/apt/*" | head -n 5)
+    [ -z "$outside" ] || die "slmscope files outside user folders after purge: $outside"
+    say "deb: installed twice, upgraded to $VERSION+check1, purged; nothing left outside /home/$USER_NAME"
+    unmount_all
+}
+
+# --- 2. the portable folder ----------------------------------------------------------------------
+check_portable() {
+    new_root portable
+    # Only the .deb's Depends, without version constraints: the packages a user would install.
+    apt_install $(sed 's/ ([^)]*)//g; s/,/ /g' "$ROOT/build/dist/depends")
+    tar -C "$R/opt" -xJf "$TXZ"
+    dir="/opt/slmscope-$VERSION-linux-amd64"
+    mount --bind "$R$dir" "$R$dir" && MOUNTED="$R$dir $MOUNTED"
+    mount -o remount,bind,ro "$R$dir"
+    if as_user "touch $dir/x" 2>/dev/null || in_root touch "$dir/x" 2>/dev/null; then die "portable: $dir is not read-only"; fi
+    check_cli "$dir/slmscope" portable
+    # A copy with one library removed says which one.
+    in_root cp -a "$dir" /opt/broken
+    rm -f "$R/opt/broken/runtime/llama/linux-x64/libggml-base.so"
+    if as_user "/opt/broken/slmscope bench --model twin:smollm2-135m --prompt-tokens 16 --gen-tokens 4" >/dev/null 2>"$B/portable-broken.err"; then
+        die "portable: a runtime without libggml-base.so ran"
+    fi
+    grep -q 'libggml-base.so is missing' "$B/portable-broken.err" || die "portable: missing library not named: $(cat "$B/portable-broken.err")"
+    say "portable: missing library reported: $(grep 'is missing' "$B/portable-broken.err")"
+    check_gui "$dir/slmscope" portable
+    unmount_all
+    rm -rf --one-file-system "$R/opt/broken"
+}
+
+make_base
+check_deb
+remove_root "$B/root-deb"
+check_portable
+remove_root "$B/root-portable"
+say "ok in $(($(date +%s) - START)) s; logs and screenshots in $B"
