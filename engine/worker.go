@@ -18,9 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"slmscope/engine/gguf"
 	"slmscope/engine/wire"
-	"slmscope/hwprobe"
 )
 
 // Options says how to start a worker. The zero value runs this executable as `slmscope worker`.
@@ -279,72 +277,6 @@ func (w *Worker) next(ctx context.Context, during string, timeout time.Duration)
 	}
 }
 
-// LoadOptions says which model to load and how.
-type LoadOptions struct {
-	Path      string
-	Threads   int // 0: all logical CPUs
-	Context   int // 0: 2048
-	GPULayers int // -1: llama.cpp's default (all that fit); 0: CPU only
-}
-
-// Load validates the file with slmscope's GGUF reader and refuses one that would not fit in
-// memory, then has the worker load it. The worker re-checks the file's size and time just
-// before loading, so a file rewritten in between is refused in words, and a crash while
-// loading a file that changed says so.
-func (w *Worker) Load(ctx context.Context, o LoadOptions) (*wire.ModelInfo, error) {
-	if err := ValidateLoad(o); err != nil {
-		return nil, err
-	}
-	gf, err := checkedModel(o.Path)
-	if err != nil {
-		return nil, err
-	}
-	stamp, ok := stampOf(o.Path)
-	if !ok {
-		return nil, fmt.Errorf("%w: %s vanished after it was checked; run again", ErrFileChanged, o.Path)
-	}
-	if err := w.checkMemory(o.Path, gf, stamp.size, o.Context, o.GPULayers); err != nil {
-		return nil, err
-	}
-	w.Model, w.ModelPath, w.modelStamp, w.loading = nil, "", stamp, o.Path
-	defer func() { w.loading = "" }()
-	if err := w.send(wire.Request{Op: wire.OpLoad, Path: o.Path, Threads: o.Threads, Context: o.Context, GPULayers: o.GPULayers,
-		ExpectSize: stamp.size, ExpectModNano: stamp.modNano}); err != nil {
-		return nil, w.crashError("loading " + o.Path)
-	}
-	ev, err := w.next(ctx, "loading "+o.Path, w.loadTimeout(stamp.size))
-	if err != nil {
-		if ctx.Err() != nil {
-			w.Kill()
-		}
-		return nil, err
-	}
-	if ev.Op != wire.OpLoaded || ev.Model == nil {
-		return nil, fmt.Errorf("worker answered %q to load", ev.Op)
-	}
-	w.Model, w.ModelPath = ev.Model, o.Path
-	return ev.Model, nil
-}
-
-// CheckModelFile runs slmscope's own GGUF checks, so no malformed file reaches llama.cpp.
-// Paths that are not regular files (named pipes, devices, folders, broken links) are refused
-// before anything opens them.
-func CheckModelFile(path string) error {
-	_, err := checkedModel(path)
-	return err
-}
-
-func checkedModel(path string) (*gguf.File, error) {
-	f, err := gguf.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("%w: choose a GGUF model file", err)
-	}
-	if err := f.CheckModel(); err != nil {
-		return nil, err
-	}
-	return f, nil
-}
-
 // Memory asks the worker for its resident memory now and at peak (0 = not measurable here).
 func (w *Worker) Memory(ctx context.Context) (rss, peak uint64, err error) {
 	if err := w.send(wire.Request{Op: wire.OpStatus}); err != nil {
@@ -393,36 +325,3 @@ func (w *Worker) Close() error {
 func (w *Worker) Log(n int) []string { return w.log.Lines(n) }
 
 func msSince(t time.Time) float64 { return float64(time.Since(t).Nanoseconds()) / 1e6 }
-
-// Device is one llama.cpp (ggml) backend device: what inference will actually use.
-type Device = wire.Device
-
-// ListDevices starts a worker just long enough to ask llama.cpp for its device list.
-func ListDevices(ctx context.Context) ([]Device, error) {
-	w, err := Start(ctx, Options{})
-	if err != nil {
-		return nil, err
-	}
-	defer w.Close()
-	return w.Ready.Devices, nil
-}
-
-// LlamaDevices asks a short-lived worker for llama.cpp's device list in the hardware probe's
-// terms. The string says where the list came from, or why there is none.
-func LlamaDevices(ctx context.Context) ([]hwprobe.LlamaDevice, string) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	devs, err := ListDevices(ctx)
-	if err != nil {
-		return nil, "llama.cpp's device list is unavailable: " + strings.Join(strings.Fields(err.Error()), " ")
-	}
-	out := make([]hwprobe.LlamaDevice, 0, len(devs))
-	for _, d := range devs {
-		out = append(out, hwprobe.LlamaDevice{Name: d.Name, Description: d.Description, Type: d.Type,
-			MemoryFreeBytes: d.MemoryFree, MemoryTotalBytes: d.MemoryTotal})
-	}
-	if len(out) == 0 {
-		return out, "the llama.cpp worker listed no devices"
-	}
-	return out, "from the llama.cpp worker (ggml backend devices)"
-}

@@ -1,0 +1,282 @@
+package gguf
+
+import (
+	"encoding/binary"
+	"math"
+)
+
+// Decoding metadata values, arrays and tensor infos.
+
+func (d *decoder) kv(i uint64) (KV, error) {
+	start := d.pos
+	key, err := d.str(what{part: "the key", of: "metadata entry", idx: i}, MaxKeyLen)
+	if err != nil {
+		return KV{}, err
+	}
+	if key == "" {
+		return KV{}, d.fail(start, "metadata key %d is empty", i)
+	}
+	w := what{part: "the value", of: "metadata key", name: key}
+	typ, err := d.u32(what{part: "the type", of: "metadata key", name: key})
+	if err != nil {
+		return KV{}, err
+	}
+	if typ >= uint32(valTypeCount) {
+		return KV{}, d.fail(d.pos-4, "metadata %q has invalid value type %d (GGUF value types are 0 to 12)", key, typ)
+	}
+	var v Value
+	if ValueType(typ) == ValArray {
+		v, err = d.array(key)
+	} else {
+		v, err = d.scalar(ValueType(typ), w)
+	}
+	if err != nil {
+		return KV{}, err
+	}
+	return KV{Key: key, Value: v}, nil
+}
+
+func (d *decoder) scalar(t ValueType, w what) (Value, error) {
+	switch t {
+	case ValString:
+		s, err := d.str(w, MaxStringLen)
+		return Value{s}, err
+	case ValBool:
+		b, err := d.u8(w)
+		if err != nil {
+			return Value{}, err
+		}
+		if b > 1 {
+			return Value{}, d.fail(d.pos-1, "%s is a bool stored as %d; it must be 0 or 1", w, b)
+		}
+		return Value{b == 1}, nil
+	}
+	var x uint64
+	var err error
+	switch valTypeSize[t] {
+	case 1:
+		var b uint8
+		b, err = d.u8(w)
+		x = uint64(b)
+	case 2:
+		var b uint16
+		b, err = d.u16(w)
+		x = uint64(b)
+	case 4:
+		var b uint32
+		b, err = d.u32(w)
+		x = uint64(b)
+	case 8:
+		x, err = d.u64(w)
+	}
+	if err != nil {
+		return Value{}, err
+	}
+	return scalarFromBits(t, x), nil
+}
+
+func scalarFromBits(t ValueType, x uint64) Value {
+	switch t {
+	case ValUint8:
+		return Value{uint8(x)}
+	case ValInt8:
+		return Value{int8(x)}
+	case ValUint16:
+		return Value{uint16(x)}
+	case ValInt16:
+		return Value{int16(x)}
+	case ValUint32:
+		return Value{uint32(x)}
+	case ValInt32:
+		return Value{int32(x)}
+	case ValFloat32:
+		return Value{math.Float32frombits(uint32(x))}
+	case ValUint64:
+		return Value{x}
+	case ValInt64:
+		return Value{int64(x)}
+	case ValFloat64:
+		return Value{math.Float64frombits(x)}
+	}
+	return Value{}
+}
+
+func (d *decoder) array(key string) (Value, error) {
+	start := d.pos
+	et, err := d.u32(what{part: "the element type", of: "metadata key", name: key})
+	if err != nil {
+		return Value{}, err
+	}
+	if et >= uint32(valTypeCount) {
+		return Value{}, d.fail(start, "metadata %q is an array with invalid element type %d (GGUF value types are 0 to 12)", key, et)
+	}
+	e := ValueType(et)
+	if e == ValArray {
+		return Value{}, d.fail(start, "metadata %q is an array of arrays, which llama.cpp does not support", key)
+	}
+	n, err := d.u64(what{part: "the array length", of: "metadata key", name: key})
+	if err != nil {
+		return Value{}, err
+	}
+	minSize := uint64(valTypeSize[e])
+	if e == ValString {
+		minSize = 8
+	}
+	if n > MaxArrayLen || n > uint64(d.remaining())/minSize {
+		return Value{}, d.fail(start+4, "metadata %q claims an array of %d %s items, which cannot fit in the %d bytes left in the file (huge array length: corrupt header)", key, n, e, d.remaining())
+	}
+	w := what{part: "an item", of: "metadata key", name: key}
+	switch e {
+	case ValString:
+		a := make([]string, n)
+		for i := range a {
+			if a[i], err = d.str(w, MaxStringLen); err != nil {
+				return Value{}, err
+			}
+		}
+		return Value{a}, nil
+	case ValUint8:
+		b, err := d.next(int64(n), w)
+		if err != nil {
+			return Value{}, err
+		}
+		return Value{append([]uint8{}, b...)}, nil
+	case ValBool:
+		b, err := d.next(int64(n), w)
+		if err != nil {
+			return Value{}, err
+		}
+		a := make([]bool, n)
+		for i, x := range b {
+			if x > 1 {
+				return Value{}, d.fail(d.pos-int64(n)+int64(i), "metadata %q holds a bool stored as %d; it must be 0 or 1", key, x)
+			}
+			a[i] = x == 1
+		}
+		return Value{a}, nil
+	}
+	sz := int64(valTypeSize[e])
+	b, err := d.next(int64(n)*sz, w)
+	if err != nil {
+		return Value{}, err
+	}
+	return Value{decodeArray(e, b, int(n))}, nil
+}
+
+func decodeArray(e ValueType, b []byte, n int) any {
+	le := binary.LittleEndian
+	switch e {
+	case ValInt8:
+		a := make([]int8, n)
+		for i := range a {
+			a[i] = int8(b[i])
+		}
+		return a
+	case ValUint16:
+		a := make([]uint16, n)
+		for i := range a {
+			a[i] = le.Uint16(b[2*i:])
+		}
+		return a
+	case ValInt16:
+		a := make([]int16, n)
+		for i := range a {
+			a[i] = int16(le.Uint16(b[2*i:]))
+		}
+		return a
+	case ValUint32:
+		a := make([]uint32, n)
+		for i := range a {
+			a[i] = le.Uint32(b[4*i:])
+		}
+		return a
+	case ValInt32:
+		a := make([]int32, n)
+		for i := range a {
+			a[i] = int32(le.Uint32(b[4*i:]))
+		}
+		return a
+	case ValFloat32:
+		a := make([]float32, n)
+		for i := range a {
+			a[i] = math.Float32frombits(le.Uint32(b[4*i:]))
+		}
+		return a
+	case ValUint64:
+		a := make([]uint64, n)
+		for i := range a {
+			a[i] = le.Uint64(b[8*i:])
+		}
+		return a
+	case ValInt64:
+		a := make([]int64, n)
+		for i := range a {
+			a[i] = int64(le.Uint64(b[8*i:]))
+		}
+		return a
+	case ValFloat64:
+		a := make([]float64, n)
+		for i := range a {
+			a[i] = math.Float64frombits(le.Uint64(b[8*i:]))
+		}
+		return a
+	}
+	return nil
+}
+
+func (d *decoder) tensorInfo(i uint64) (TensorInfo, error) {
+	start := d.pos
+	name, err := d.str(what{part: "the name", of: "tensor", idx: i}, MaxStringLen)
+	if err != nil {
+		return TensorInfo{}, err
+	}
+	if name == "" {
+		return TensorInfo{}, d.fail(start, "tensor %d has an empty name", i)
+	}
+	if len(name) > MaxTensorName {
+		return TensorInfo{}, d.fail(start, "tensor %d's name is %d bytes long; llama.cpp allows at most %d", i, len(name), MaxTensorName)
+	}
+	w := what{of: "tensor", name: name}
+	w.part = "the dimension count"
+	nd, err := d.u32(w)
+	if err != nil {
+		return TensorInfo{}, err
+	}
+	if nd < 1 || nd > MaxDims {
+		return TensorInfo{}, d.fail(d.pos-4, "tensor %q has %d dimensions; ggml allows 1 to %d", name, nd, MaxDims)
+	}
+	t := TensorInfo{Name: name, Dims: make([]uint64, nd), InfoOffset: start}
+	for j := range t.Dims {
+		w.part = "the shape"
+		if t.Dims[j], err = d.u64(w); err != nil {
+			return TensorInfo{}, err
+		}
+		if t.Dims[j] == 0 {
+			return TensorInfo{}, d.fail(d.pos-8, "tensor %q dimension %d is zero", name, j)
+		}
+		if t.Dims[j] > MaxTensorElements {
+			return TensorInfo{}, d.fail(d.pos-8, "tensor %q dimension %d is %d, which is impossibly large (huge dimension: corrupt header)", name, j, t.Dims[j])
+		}
+	}
+	if _, err := Elements(t.Dims); err != nil {
+		return TensorInfo{}, d.fail(start, "tensor %q has shape %v, which is impossibly large (more than %d elements)", name, t.Dims, MaxTensorElements)
+	}
+	w.part = "the type"
+	typ, err := d.u32(w)
+	if err != nil {
+		return TensorInfo{}, err
+	}
+	t.Type = GGMLType(typ)
+	if !t.Type.Valid() {
+		return TensorInfo{}, d.fail(d.pos-4, "tensor %q has unknown type %d (not a ggml type llama.cpp %s can load)", name, typ, "v0.5.0")
+	}
+	if t.Dims[0]%t.Type.BlockSize() != 0 {
+		return TensorInfo{}, d.fail(d.pos-4, "tensor %q has rows of %d elements, not a multiple of %s's block size %d", name, t.Dims[0], t.Type, t.Type.BlockSize())
+	}
+	t.Bytes, _ = TensorBytes(t.Type, t.Dims)
+	w.part = "the data offset"
+	if t.Offset, err = d.u64(w); err != nil {
+		return TensorInfo{}, err
+	}
+	return t, nil
+}
