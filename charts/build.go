@@ -58,7 +58,7 @@ func SpeedVsSize(models []ModelValue, opt SpeedOptions) Chart {
 			if bpp <= 0 {
 				continue
 			}
-			name := fmt.Sprintf("roofline %s (%s/s)", q, FormatBytes(opt.BandwidthBytesPerSec))
+			name := fmt.Sprintf("roofline %s (%s/s)", q, units.BytesN(opt.BandwidthBytesPerSec, 3))
 			s := Roofline(name, opt.BandwidthBytesPerSec, bpp, f.X.Lo, f.X.Hi, 24)
 			s.Color = Palette[i%len(Palette)]
 			c.Series = append(c.Series, s)
@@ -101,13 +101,13 @@ func MemoryVsSize(models []ModelValue, opt MemoryOptions) Chart {
 	if opt.RAMAvailable > 0 {
 		label := opt.RAMLabel
 		if label == "" {
-			label = "RAM available " + FormatBytes(opt.RAMAvailable)
+			label = "RAM available " + units.GB(int64(opt.RAMAvailable))
 		}
 		c.Limits = append(c.Limits, Limit{Orientation: Horizontal, Value: opt.RAMAvailable, Label: label, Color: LimitColor})
 	}
 	for _, g := range opt.GPUs {
 		if g.Bytes > 0 {
-			c.Limits = append(c.Limits, Limit{Orientation: Horizontal, Value: g.Bytes, Label: "VRAM " + g.Name + " " + FormatBytes(g.Bytes), Color: "#8e44ad"})
+			c.Limits = append(c.Limits, Limit{Orientation: Horizontal, Value: g.Bytes, Label: "VRAM " + g.Name + " " + units.GB(int64(g.Bytes)), Color: "#8e44ad"})
 		}
 	}
 	c.Subtitle = joinText(c.Subtitle, skipped)

@@ -2,6 +2,7 @@ package charts
 
 import (
 	"math"
+	"slmscope/engine/units"
 	"strconv"
 	"strings"
 )
@@ -70,7 +71,7 @@ func FormatValue(v float64, u Unit) string {
 	case UnitTokPerSec:
 		return sig(v, 3) + " tok/s"
 	case UnitBytes:
-		return FormatBytes(v)
+		return units.BytesN(v, 3)
 	case UnitMillis:
 		if math.Abs(v) >= 1000 {
 			return sig(v/1000, 3) + " s"
@@ -84,7 +85,7 @@ func FormatValue(v float64, u Unit) string {
 	case UnitUSDPerMTok:
 		return FormatUSD(v) + " per 1M tokens"
 	case UnitParams:
-		return FormatParams(v)
+		return units.ParamsN(v, 3)
 	case UnitTokens:
 		return formatCount(v, 3) + " tokens"
 	}
@@ -96,46 +97,13 @@ func FormatValue(v float64, u Unit) string {
 func FormatTick(v float64, u Unit, n int) string {
 	switch u {
 	case UnitBytes:
-		return formatBytes(v, n)
+		return trimZeros(units.BytesN(v, n))
 	case UnitUSDPerMTok:
 		return formatUSD(v, n)
 	case UnitParams:
-		return formatParams(v, n)
+		return units.ParamsN(v, n)
 	case UnitTokens:
 		return formatCount(v, n)
-	}
-	return sig(v, n)
-}
-
-// FormatBytes writes a byte count in binary units with three significant digits.
-func FormatBytes(v float64) string { return formatBytes(v, 3) }
-
-func formatBytes(v float64, n int) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
-	a := math.Abs(v)
-	i := 0
-	for i < len(units)-1 && a >= 1024 {
-		a /= 1024
-		v /= 1024
-		i++
-	}
-	return sig(v, n) + " " + units[i]
-}
-
-// FormatParams writes a parameter count the way model names do: 135M, 1.7B, 7B, 70B, 405B.
-func FormatParams(v float64) string { return formatParams(v, 3) }
-
-func formatParams(v float64, n int) string {
-	a := math.Abs(v)
-	switch {
-	case a >= 1e12:
-		return sig(v/1e12, n) + "T"
-	case a >= 1e9:
-		return sig(v/1e9, n) + "B"
-	case a >= 1e6:
-		return sig(v/1e6, n) + "M"
-	case a >= 1e3:
-		return sig(v/1e3, n) + "K"
 	}
 	return sig(v, n)
 }
@@ -195,4 +163,14 @@ func sig(v float64, n int) string {
 		s = "0"
 	}
 	return s
+}
+
+// trimZeros drops the trailing zeros of a number followed by a unit, for axis ticks:
+// "5.00 GB" → "5 GB", "2.50 GB" → "2.5 GB".
+func trimZeros(s string) string {
+	num, unit, ok := strings.Cut(s, " ")
+	if !ok || !strings.Contains(num, ".") {
+		return s
+	}
+	return strings.TrimSuffix(strings.TrimRight(num, "0"), ".") + " " + unit
 }

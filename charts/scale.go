@@ -60,7 +60,7 @@ func NiceStep(rough float64) float64 {
 
 // LinearTicks returns a linear range covering [lo, hi], rounded out to a nice step (1-2-5 ×
 // 10^k) so that it has at most maxTicks ticks. fixLo / fixHi keep that bound exactly.
-// Bytes are ticked in whole binary units (MiB, GiB).
+// Bytes are ticked in whole decimal units (MB, GB), the app's one byte convention.
 func LinearTicks(lo, hi float64, maxTicks int, u Unit, fixLo, fixHi bool) Range {
 	if maxTicks < 2 {
 		maxTicks = 2
@@ -68,8 +68,8 @@ func LinearTicks(lo, hi float64, maxTicks int, u Unit, fixLo, fixHi bool) Range 
 	lo, hi = spread(lo, hi, Linear)
 	factor := 1.0
 	if u == UnitBytes {
-		for factor*1024 <= math.Max(math.Abs(lo), math.Abs(hi)) && factor < 1<<50 {
-			factor *= 1024
+		for factor*1000 <= math.Max(math.Abs(lo), math.Abs(hi)) && factor < 1e15 {
+			factor *= 1000
 		}
 	}
 	slo, shi := lo/factor, hi/factor
@@ -115,11 +115,7 @@ func LogTicks(lo, hi float64, maxTicks int, u Unit, fixLo, fixHi bool) Range {
 	lo, hi = spread(lo, hi, Log)
 	var vals []float64
 	var nlo, nhi float64
-	if u == UnitBytes {
-		vals, nlo, nhi = pow2Ticks(lo, hi, maxTicks, fixLo, fixHi)
-	} else {
-		vals, nlo, nhi = decadeTicks(lo, hi, maxTicks, fixLo, fixHi)
-	}
+	vals, nlo, nhi = decadeTicks(lo, hi, maxTicks, fixLo, fixHi)
 	if len(vals) < 3 {
 		// Less than a decade: ticks a linear axis would use read fine on a log axis too.
 		if lr := LinearTicks(lo, hi, maxTicks, u, fixLo, fixHi); lr.Lo > 0 {
@@ -181,32 +177,6 @@ func decadeTicks(lo, hi float64, maxTicks int, fixLo, fixHi bool) (vals []float6
 	}
 }
 
-// pow2Ticks picks powers of two, every k-th one, aligned so that 1 GiB is a tick.
-func pow2Ticks(lo, hi float64, maxTicks int, fixLo, fixHi bool) (vals []float64, nlo, nhi float64) {
-	e0 := int(math.Floor(math.Log2(lo) + 1e-9))
-	e1 := int(math.Ceil(math.Log2(hi) - 1e-9))
-	nlo, nhi = lo, hi
-	if !fixLo {
-		nlo = math.Ldexp(1, e0)
-	}
-	if !fixHi {
-		nhi = math.Ldexp(1, e1)
-	}
-	for k := 1; ; k++ {
-		// Multiples of k octaves counted from 1 GiB (2^30), so that 1 GiB is a tick.
-		a, b := ceilDiv(e0-30, k)*k+30, floorDiv(e1-30, k)*k+30
-		if (b-a)/k+1 > maxTicks && k < 400 {
-			continue
-		}
-		for e := a; e <= b; e += k {
-			v := math.Ldexp(1, e)
-			if v >= nlo*(1-1e-9) && v <= nhi*(1+1e-9) {
-				vals = append(vals, v)
-			}
-		}
-		return vals, nlo, nhi
-	}
-}
 
 // ResolveAxis fits axis a to data spanning [lo, hi] (already including limit lines) and
 // returns its range and ticks. Linear axes start at zero when all data are ≥ 0.

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slmscope/engine/safefile"
 	"strings"
 )
 
@@ -177,7 +178,7 @@ type notRegularError struct {
 }
 
 func (e *notRegularError) Error() string {
-	return "is " + describeMode(e.mode) + ", not a regular file: slmscope only reads regular files"
+	return "is " + safefile.Describe(e.mode) + ", not a regular file: slmscope only reads regular files"
 }
 
 type tooBigError struct {
@@ -187,21 +188,4 @@ type tooBigError struct {
 
 func (e *tooBigError) Error() string {
 	return "is too large to be what it claims (" + itoa(e.size) + " bytes, at most " + itoa(e.limit) + " expected)"
-}
-
-// describeMode names a non-regular file type in words.
-func describeMode(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a folder"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0, m&fs.ModeCharDevice != 0:
-		return "a device"
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	}
-	return "a special file"
 }

@@ -312,6 +312,16 @@ func (c *Cache) List() ([]Entry, error) {
 // Remove deletes the cached twins of model id in quantization q (of any format version);
 // removing a twin that is not cached is not an error.
 func (c *Cache) Remove(id string, q Quant) error {
+	return c.removeWhere(func(e Entry) bool { return strings.EqualFold(e.ID, id) && e.Quant == q }, "cannot remove a twin")
+}
+
+// Clear deletes every cached twin (other files in the folder are left alone).
+func (c *Cache) Clear() error {
+	return c.removeWhere(func(Entry) bool { return true }, "cannot clear the twin cache")
+}
+
+// removeWhere deletes the cached twins that match, under the cache's lock.
+func (c *Cache) removeWhere(match func(Entry) bool, what string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	entries, err := c.List()
@@ -319,30 +329,15 @@ func (c *Cache) Remove(id string, q Quant) error {
 		return err
 	}
 	for _, e := range entries {
-		if strings.EqualFold(e.ID, id) && e.Quant == q {
+		if match(e) {
 			if err := removeTwin(e.Path); err != nil {
-				return fmt.Errorf("cannot remove %s: %w", e.Path, err)
+				return fmt.Errorf("%s: %w", what, err)
 			}
 		}
 	}
 	return nil
 }
 
-// Clear deletes every cached twin (other files in the folder are left alone).
-func (c *Cache) Clear() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	entries, err := c.List()
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if err := removeTwin(e.Path); err != nil {
-			return fmt.Errorf("cannot clear the twin cache: %w", err)
-		}
-	}
-	return nil
-}
 
 // Used returns the total bytes of the cached twins.
 func (c *Cache) Used() (int64, error) {
