@@ -338,7 +338,6 @@ func (c *Cache) removeWhere(match func(Entry) bool, what string) error {
 	return nil
 }
 
-
 // Used returns the total bytes of the cached twins.
 func (c *Cache) Used() (int64, error) {
 	entries, err := c.List()
