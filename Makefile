@@ -6,7 +6,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Packages that must build without cgo and vet for other operating systems (everything but ui).
 PURE := ./engine/... ./hwprobe/... ./charts/... ./lessons/...
 
-.PHONY: setup build debug run test vet staticcheck fmt-check bench accuracy dist dist-check
+.PHONY: setup build debug run test vet staticcheck fmt-check bench accuracy kquant-accuracy dist dist-check
 
 setup:
 	@sh engine/assets/setup.sh
@@ -50,6 +50,11 @@ bench: build
 	$(GO) test -run '^$$' -bench 'GenerateSmolLM2|WorkerStart' -benchtime 3x ./engine/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./engine/twin/ ./engine/gguf/ ./hwprobe/
 	./$(BIN) bench --model twin:smollm2-135m --quant q8_0 --prompt-tokens 512 --gen-tokens 128 --threads 2 --repeat 3
+
+# kquant-accuracy: files made by llama.cpp's own quantizer, projected before they are run,
+# then measured (issue 9's goals; run it on an idle machine, ~10 min).
+kquant-accuracy: build
+	$(GO) test -run '^$$' -bench KQuantAccuracy -benchtime 1x -timeout 40m ./engine/
 
 # accuracy: the projection goals, on a 90 s calibration ladder (run it on an idle machine).
 accuracy: build
