@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 
 	"slmscope/engine"
 	"slmscope/engine/catalog"
@@ -161,7 +160,7 @@ func (l *liveRun) onOpenFile() {
 		l.stage.SetText("Checking " + path + " …")
 		l.spawn(func() { l.checkFileJob(path) })
 	}, l.a.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".gguf", ".GGUF"}))
+	d.SetFilter(regularFiles{exts: []string{".gguf"}}) // a pipe named x.gguf would freeze the dialog
 	d.Show()
 }
 

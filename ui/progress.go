@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 
@@ -179,7 +177,7 @@ func (s *progressScreen) onExport() {
 }
 
 func (s *progressScreen) onImport() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, s.a.win)
 			return
@@ -187,23 +185,21 @@ func (s *progressScreen) onImport() {
 		if r == nil {
 			return
 		}
-		data, err := io.ReadAll(io.LimitReader(r, 64<<20))
-		r.Close()
-		if err != nil {
-			dialog.ShowError(fmt.Errorf("could not read %s: %w", r.URI().Path(), err), s.a.win)
-			return
-		}
+		path := r.URI().Path()
+		r.Close() // the store reads the file itself, through slmscope's checks
 		dialog.ShowConfirm("Replace your progress?",
 			"Your progress on this computer will be replaced by the file's.\nExport it first if you may want it back.",
 			func(ok bool) {
 				if !ok {
 					return
 				}
-				if err := s.st.store.Import(bytes.NewReader(data)); err != nil {
+				if err := s.st.store.ImportFile(path); err != nil {
 					dialog.ShowError(err, s.a.win)
 					return
 				}
 				s.st.progressChanged()
 			}, s.a.win)
 	}, s.a.win)
+	d.SetFilter(regularFiles{exts: []string{".json"}})
+	d.Show()
 }
