@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 
 	"slmscope/lessons"
 )
@@ -72,6 +73,12 @@ func lessonsCheck(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "slmscope lessons check:", err)
 			return ExitFail
 		}
+		if _, err := os.Stat(d); errors.Is(err, fs.ErrNotExist) {
+			// A fresh install has no instructor folder yet: check what ships instead.
+			fmt.Fprintf(stdout, "no instructor lessons yet (%s does not exist); checking the built-in lessons\n", d)
+			ls, errs := lessons.Builtin()
+			return reportLessons(stdout, stderr, "built-in lessons", ls, errs)
+		}
 		dir = d
 	}
 	ls, errs := lessons.LoadDir(dir)
@@ -79,6 +86,11 @@ func lessonsCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "slmscope lessons check:", errs[0])
 		return ExitFail
 	}
+	return reportLessons(stdout, stderr, dir, ls, errs)
+}
+
+// reportLessons prints one line per lesson and per problem; exit 1 if any problem or none.
+func reportLessons(stdout, stderr io.Writer, dir string, ls []*lessons.Lesson, errs []error) int {
 	for _, l := range ls {
 		q := "no quiz"
 		if l.QuizSet != nil {

@@ -35,7 +35,7 @@ func TestLessonsCheck(t *testing.T) {
 		{"bad folder", []string{"lessons", "check", bad}, ExitFail, "error two.md: the file must start with a front matter", "1 problems"},
 		{"missing folder", []string{"lessons", "check", filepath.Join(good, "nope")}, ExitFail, "", "does not exist"},
 		{"empty folder", []string{"lessons", "check", t.TempDir()}, ExitFail, "0 lessons", "no lessons"},
-		{"default folder missing", []string{"lessons", "check"}, ExitFail, "", filepath.Join("slmscope", "lessons")},
+		{"default folder missing: the built-in lessons are checked", []string{"lessons", "check"}, ExitOK, "checking the built-in lessons", ""},
 		{"two folders", []string{"lessons", "check", good, bad}, ExitUsage, "", "at most one folder"},
 		{"bad flag", []string{"lessons", "check", "-x"}, ExitUsage, "", "flag provided but not defined"},
 		{"no sub-command", []string{"lessons"}, ExitUsage, "", "usage: slmscope lessons check"},
