@@ -18,6 +18,9 @@ type Sampling struct {
 	Seed        uint32  // 0 means the fixed DefaultSeed
 }
 
+// KeyChatTemplate is the GGUF metadata key of a model's own chat template (Jinja text).
+const KeyChatTemplate = "tokenizer.chat_template"
+
 // Sampling defaults (the worker applies the same ones).
 const (
 	DefaultTemperature = wire.DefaultTemperature
