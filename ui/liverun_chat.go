@@ -75,8 +75,8 @@ func (l *liveRun) samplingValue() engine.Sampling {
 
 // Texts of the model-kind tag above the output.
 const (
-	realModelTag  = "real model: your prompt goes in as a chat message through the model's own chat template; the text below is its answer"
-	realPlainTag  = "real model: no chat template in the file, so the model continues your prompt as plain text"
+	realModelTag = "real model: your prompt goes in as a chat message through the model's own chat template; the text below is its answer"
+	realPlainTag = "real model: no chat template in the file, so the model continues your prompt as plain text"
 )
 
 // showModelKind labels the output: the twin disclaimer for twins, "real model" for real
