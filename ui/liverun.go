@@ -183,6 +183,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	split.Offset = 0.62
 
 	l.a.observeMachine(l.onMachine)
+	l.a.openInLive = l.openPath
 	if l.machineRev < 0 {
 		l.refreshChoices()
 	}

@@ -112,3 +112,9 @@ func (l *liveRun) showChatNote(sum *engine.RunSummary) {
 		l.twinTag.Refresh()
 	}
 }
+
+// openPath checks a model file and chooses it (the "Open in Live run" of other screens).
+func (l *liveRun) openPath(path string) {
+	l.stage.SetText("Checking " + path + " …")
+	l.spawn(func() { l.checkFileJob(path) })
+}
