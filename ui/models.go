@@ -117,8 +117,8 @@ func (m *modelsTab) buildUI() {
 	m.showDirs()
 	m.list = container.NewVBox()
 	m.get = newGetModelCard(m)
-	top := container.NewVBox(m.get.card, container.NewHBox(m.rescan, add, m.forget), m.dirsNote, m.status)
-	m.view = container.NewBorder(top, nil, nil, nil, container.NewVScroll(m.list))
+	// One scroll for all: on a projector-sized window the list still gets the whole height.
+	m.view = container.NewVScroll(container.NewVBox(m.get.card, container.NewHBox(m.rescan, add, m.forget), m.dirsNote, m.status, m.list))
 }
 
 // dirs are the folders the user added.
