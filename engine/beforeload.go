@@ -36,7 +36,7 @@ func (s MachineState) FileBeforeLoading(path string, size int64, ctxLen int) Bef
 		p, perr := estimate.ProjectFile(s.Machine, s.Calibration, fm, estimate.Options{Context: ctxLen})
 		if perr == nil {
 			b.Projection, b.Verdict = &p, p.FitVerdict
-			b.Basis = "memory and speed projected from the file's own tensors (" + p.Label() + ")"
+			b.Basis = "memory and speed projected from the file's own tensors"
 			return b
 		}
 		err = perr
@@ -59,7 +59,7 @@ func (s MachineState) PinBeforeLoading(p download.Pin, ctxLen int) BeforeLoading
 		ps, errs := estimate.ProjectWith(s.Machine, s.Calibration, []catalog.Model{m}, []quant.Quant{quant.Canonical(p.Quant)}, estimate.Options{Context: ctxLen})
 		if len(ps) == 1 {
 			b.Projection, b.Verdict = &ps[0], ps[0].FitVerdict
-			b.Basis = "projected from " + m.Name + "'s published shape at " + p.Quant + " (" + ps[0].Label() + ")"
+			b.Basis = "projected from " + m.Name + "'s published shape at " + p.Quant
 			return b
 		}
 		if len(errs) > 0 {
