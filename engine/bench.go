@@ -32,6 +32,9 @@ type ModelRef struct {
 	// WeightBytes is the tensor data in the file (what the memory plan computes).
 	WeightBytes int64
 	Bytes       int64 // file size
+	// ChatTemplate is set by Resolve when the file carries tokenizer.chat_template: a real
+	// instruct model, whose prompt a chat run sends through that template.
+	ChatTemplate bool
 }
 
 // TwinRef is the reference to m's twin at q.
@@ -110,6 +113,9 @@ func (r *ModelRef) Resolve(ctx context.Context, cache *twin.Cache, progress func
 				r.Label += " (" + units.TwinDisclaimer + ")"
 			}
 		}
+	}
+	if tmpl, ok := f.GetString(KeyChatTemplate); ok && tmpl != "" {
+		r.ChatTemplate = true
 	}
 	if st, err := os.Stat(r.Path); err == nil {
 		r.Bytes = st.Size()

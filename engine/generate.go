@@ -18,6 +18,10 @@ type GenerateOptions struct {
 	IgnoreEOS    bool // keep going past end-of-text (benchmarks and twins)
 	Seed         uint32
 	Greedy       bool // argmax sampling (benchmarks)
+	// Chat formats Prompt as one user message with the model's own chat template.
+	Chat        bool
+	Temperature float32 // 0: DefaultTemperature
+	TopP        float32 // 0: DefaultTopP
 }
 
 // Token is one generated token as the caller sees it.
@@ -38,6 +42,8 @@ type Result struct {
 	Stats        wire.Stats      // the worker's own record
 	Cancelled    bool
 	StopReason   string
+	// Chat says how the prompt was formatted when chat was asked for.
+	Chat ChatAnswer
 }
 
 // GenTPS is slmscope's wall-clock generation speed: tokens after the first, over the time
@@ -98,7 +104,8 @@ func (w *Worker) Generate(ctx context.Context, o GenerateOptions, onToken func(T
 	}
 	start := time.Now()
 	if err := w.send(wire.Request{Op: wire.OpGenerate, Prompt: o.Prompt, PromptTokens: o.PromptTokens,
-		MaxTokens: o.MaxTokens, IgnoreEOS: o.IgnoreEOS, Seed: o.Seed, Greedy: o.Greedy}); err != nil {
+		MaxTokens: o.MaxTokens, IgnoreEOS: o.IgnoreEOS, Seed: o.Seed, Greedy: o.Greedy,
+		Chat: o.Chat, Temperature: o.Temperature, TopP: o.TopP}); err != nil {
 		return nil, w.crashError("generating")
 	}
 	res := &Result{}
@@ -171,6 +178,7 @@ func (w *Worker) Generate(ctx context.Context, o GenerateOptions, onToken func(T
 			}
 			res.Cancelled = res.Stats.Cancelled || cancelled
 			res.StopReason = res.Stats.StopReason
+			res.Chat = ChatAnswer{Format: res.Stats.ChatFormat, Formatted: res.Stats.Formatted}
 			return res, nil
 		case wire.OpError:
 			return res, errors.New(ev.Error)

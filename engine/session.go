@@ -30,6 +30,10 @@ type RunRequest struct {
 	Context   int
 	MaxTokens int
 	Prompt    string
+	// Chat sends the prompt through a real model's own chat template (twins never: their
+	// words are noise); Sampling chooses how tokens are drawn (zero: the chat defaults).
+	Chat     bool
+	Sampling Sampling
 }
 
 // RunEvents are the callbacks of a run; any may be nil. They are called from the goroutine
@@ -133,7 +137,9 @@ func (s *Session) Run(ctx context.Context, req RunRequest, ev RunEvents) (*RunSu
 	}
 	sum.Info = *w.Model
 	stage("generating", -1)
-	res, err := w.Generate(ctx, GenerateOptions{Prompt: req.Prompt, MaxTokens: req.MaxTokens, IgnoreEOS: ref.Twin}, ev.Token)
+	res, err := w.Generate(ctx, GenerateOptions{Prompt: req.Prompt, MaxTokens: req.MaxTokens, IgnoreEOS: ref.Twin,
+		Chat: req.Chat && !ref.Twin, Greedy: req.Sampling.Greedy, Seed: req.Sampling.Seed,
+		Temperature: req.Sampling.Temperature, TopP: req.Sampling.TopP}, ev.Token)
 	sum.Result = res
 	if err != nil {
 		s.drop(err)

@@ -114,12 +114,12 @@ func ValidateLoad(o LoadOptions) error {
 // ValidateGenerate checks a generation request.
 func ValidateGenerate(o GenerateOptions) error {
 	return errors.Join(CheckPrompt(o.Prompt, false), CheckGenTokens("max tokens", o.MaxTokens),
-		CheckGenTokens("prompt tokens", o.PromptTokens))
+		CheckGenTokens("prompt tokens", o.PromptTokens), Sampling{Temperature: o.Temperature, TopP: o.TopP}.Validate())
 }
 
 // Validate checks an interactive run's settings and prompt, so the app and the command line
 // refuse the same things with the same words.
 func (r RunRequest) Validate() error {
 	return errors.Join(CheckThreads(r.Threads), CheckContext(r.Context),
-		CheckGenTokens("max tokens", r.MaxTokens), CheckPrompt(r.Prompt, false))
+		CheckGenTokens("max tokens", r.MaxTokens), CheckPrompt(r.Prompt, false), r.Sampling.Validate())
 }

@@ -38,6 +38,8 @@ type App struct {
 	shownHooks map[screenID]func()
 	// shortcuts names the window's shortcuts, for entries that pass them on.
 	shortcuts map[string]bool
+	// openInLive chooses a model file on the Live run screen (set once that screen is built).
+	openInLive func(path string)
 }
 
 // screenID names a screen. Links between screens, shortcuts and onShown use it; titles are

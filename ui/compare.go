@@ -105,6 +105,7 @@ type compareScreen struct {
 	lifetime   *widget.Entry
 	hours      *widget.Entry
 	costNote   *widget.Label
+	models     *modelsTab // the "On this machine" tab (models.go)
 }
 
 func newCompareScreen(a *App) fyne.CanvasObject {
@@ -230,6 +231,7 @@ func (s *compareScreen) buildUI() {
 		container.NewTabItemWithIcon("Charts", theme.ViewFullScreenIcon(), chartsTab),
 		container.NewTabItemWithIcon("Validation", theme.ConfirmIcon(), validationTab),
 		container.NewTabItemWithIcon("Cost", theme.StorageIcon(), costTab),
+		container.NewTabItemWithIcon("On this machine", theme.ComputerIcon(), s.modelsTabView()),
 	)
 	s.view = container.NewBorder(top, nil, nil, nil, tabs)
 }

@@ -54,6 +54,7 @@ type liveRun struct {
 	choices   []modelChoice
 	modelSel  *widget.Select
 	quantSel  *widget.Select
+	sampling  *widget.Select
 	threads   *widget.Select
 	maxTokens *widget.Entry
 	prompt    *shortcutEntry
@@ -109,6 +110,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	}
 	l.threads = widget.NewSelect(threadOpts, nil)
 	l.threads.SetSelected(strconv.Itoa(min(max(p.IntWithFallback(prefLiveThreads, runtime.NumCPU()), 1), runtime.NumCPU())))
+	l.sampling = l.newSamplingSelect()
 	l.maxTokens = widget.NewEntry()
 	l.maxTokens.SetText(strconv.Itoa(p.IntWithFallback(prefLiveMax, defaultMaxTokens)))
 	l.prompt = newMultiLineShortcutEntry(l.a)
@@ -165,6 +167,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 		widget.NewFormItem("Quantization", l.quantSel),
 		widget.NewFormItem("Threads", l.threads),
 		widget.NewFormItem("Max tokens", l.maxTokens),
+		widget.NewFormItem("Sampling", l.sampling),
 	)
 	controls := container.NewVBox(form, l.fitNote, container.NewBorder(nil, nil, nil, l.clearBtn, l.cacheNote), widget.NewLabel("Prompt"), l.prompt,
 		container.NewHBox(l.runBtn, l.stopBtn), l.errCard)
@@ -180,6 +183,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	split.Offset = 0.62
 
 	l.a.observeMachine(l.onMachine)
+	l.a.openInLive = l.openPath
 	if l.machineRev < 0 {
 		l.refreshChoices()
 	}
@@ -218,7 +222,8 @@ func (l *liveRun) request() (engine.RunRequest, error) {
 	if strings.TrimSpace(l.prompt.Text) == "" {
 		return engine.RunRequest{}, fmt.Errorf("the prompt is empty: type something for the model to continue")
 	}
-	return engine.RunRequest{Model: c.ref, Threads: th, Context: 2048, MaxTokens: n, Prompt: l.prompt.Text}, nil
+	return engine.RunRequest{Model: c.ref, Threads: th, Context: 2048, MaxTokens: n, Prompt: l.prompt.Text,
+		Chat: true, Sampling: l.samplingValue()}, nil
 }
 
 func (l *liveRun) onRun() {
@@ -241,11 +246,7 @@ func (l *liveRun) onRun() {
 	l.tps.Refresh()
 	l.counts.SetText("")
 	l.latency.SetChart(liveLatencyChart(nil, req.Model.Label, req.Model.Twin))
-	if req.Model.Twin {
-		l.twinTag.Show()
-	} else {
-		l.twinTag.Hide()
-	}
+	l.showModelKind(req.Model, false)
 	l.runBtn.Disable()
 	l.stopBtn.Enable()
 	ctx, cancel := context.WithCancel(context.Background())

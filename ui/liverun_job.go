@@ -81,7 +81,7 @@ func (j *liveRunJob) run(ctx context.Context, req engine.RunRequest) {
 			j.mu.Lock()
 			j.model, j.twin = ref.Label, ref.Twin
 			j.mu.Unlock()
-			j.l.a.do(func() { j.l.twinTag.Hidden = !ref.Twin; j.l.twinTag.Refresh() })
+			j.l.a.do(func() { j.l.showModelKind(ref, true) })
 		},
 		Token: func(t engine.Token) {
 			j.mu.Lock()

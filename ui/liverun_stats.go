@@ -42,6 +42,7 @@ func (l *liveRun) finished(sum *engine.RunSummary, err error) {
 		l.stage.SetText(fmt.Sprintf("Done: %d tokens (%s).", r.GenTokens, stopReasonText(r.StopReason)))
 	}
 	l.showStats(sum)
+	l.showChatNote(sum)
 	l.updateCacheNote() // a run may have written a twin
 	if err == nil && r.GenTokens >= 2 {
 		p := l.a.fyne.Preferences()

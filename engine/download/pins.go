@@ -22,7 +22,11 @@ type Pin struct {
 	Bytes       int64  `json:"bytes"`        // exact size, or 0 when not pinned
 	ApproxBytes int64  `json:"approx_bytes"` // for the free-space check when Bytes is 0
 	SHA256      string `json:"sha256"`       // lower-case hex, or "" when not pinned
-	Note        string `json:"note,omitempty"`
+	// Catalog and Quant name the catalog model and quantization the file is, so its fit and
+	// speed can be projected before it is downloaded ("" when it is none of them).
+	Catalog string `json:"catalog,omitempty"`
+	Quant   string `json:"quant,omitempty"`
+	Note    string `json:"note,omitempty"`
 }
 
 type pinFile struct {

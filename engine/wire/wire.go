@@ -45,6 +45,13 @@ type Request struct {
 	IgnoreEOS    bool   `json:"ignore_eos,omitempty"` // keep generating past end-of-text (benchmarks, twins)
 	Seed         uint32 `json:"seed,omitempty"`
 	Greedy       bool   `json:"greedy,omitempty"` // argmax sampling: cheapest per token (benchmarks)
+	// Chat formats Prompt as one user message with the model's own chat template
+	// (tokenizer.chat_template, applied by llama.cpp); a model without one gets Prompt as is.
+	Chat bool `json:"chat,omitempty"`
+	// Temperature and TopP shape sampling (ignored when Greedy); 0 means the defaults,
+	// DefaultTemperature and DefaultTopP.
+	Temperature float32 `json:"temperature,omitempty"`
+	TopP        float32 `json:"top_p,omitempty"`
 
 	// quantize (Path is the input, Threads the quantizer's threads)
 	Out             string `json:"out,omitempty"`
@@ -118,4 +125,23 @@ type Stats struct {
 	PeakRSSBytes  uint64  `json:"peak_rss_bytes"`
 	Cancelled     bool    `json:"cancelled,omitempty"`
 	StopReason    string  `json:"stop_reason"` // "max_tokens", "eos", "cancelled", "context_full"
+	// ChatFormat says how a chat request's prompt was formatted (one of the Chat* constants);
+	// Formatted is the text the worker tokenized then. Both are empty for plain requests.
+	ChatFormat string `json:"chat_format,omitempty"`
+	Formatted  string `json:"formatted,omitempty"`
 }
+
+// Sampling defaults for interactive runs: the usual chat settings.
+const (
+	DefaultTemperature = 0.7
+	DefaultTopP        = 0.9
+	DefaultTopK        = 40
+	DefaultSeed        = 42 // a fixed seed: the same prompt gives the same answer
+)
+
+// How a chat request's prompt was formatted (Stats.ChatFormat).
+const (
+	ChatTemplate    = "template"    // the model's own chat template was applied
+	ChatNoTemplate  = "no_template" // the model has no chat template: the prompt went as is
+	ChatUnsupported = "unsupported" // llama.cpp does not know the model's template: the prompt went as is
+)

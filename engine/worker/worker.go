@@ -265,7 +265,11 @@ func (w *server) generate(req wire.Request) error {
 	}
 	start := time.Now()
 	vocab := llama.ModelGetVocab(w.model)
-	toks, err := promptTokens(vocab, req.Prompt, req.PromptTokens)
+	prompt, chatFormat := req.Prompt, ""
+	if req.Chat && req.PromptTokens <= 0 {
+		prompt, chatFormat = chatPrompt(w.model, req.Prompt)
+	}
+	toks, err := promptTokens(vocab, prompt, req.PromptTokens)
 	if err != nil {
 		return err
 	}
@@ -289,7 +293,7 @@ func (w *server) generate(req wire.Request) error {
 		_ = llama.MemoryClear(mem, true)
 	}
 	_ = llama.PerfContextReset(w.ctx)
-	smpl := newSampler(req.Seed, req.Greedy)
+	smpl := newSampler(req)
 	defer llama.SamplerFree(smpl)
 
 	for i := 0; i < len(toks); i += w.nBatch {
@@ -305,7 +309,10 @@ func (w *server) generate(req wire.Request) error {
 	promptMs := msSince(start)
 	firstAt := time.Now()
 
-	stats := wire.Stats{PromptTokens: len(toks), PromptMs: promptMs, StopReason: "max_tokens"}
+	stats := wire.Stats{PromptTokens: len(toks), PromptMs: promptMs, StopReason: "max_tokens", ChatFormat: chatFormat}
+	if chatFormat != "" {
+		stats.Formatted = prompt
+	}
 	piece := make([]byte, 256)
 	one := make([]llama.Token, 1)
 	n := 0
@@ -346,23 +353,6 @@ func (w *server) generate(req wire.Request) error {
 	_, stats.PeakRSSBytes = memoryUse()
 	w.send(wire.Event{Op: wire.OpDone, Stats: &stats})
 	return nil
-}
-
-// newSampler is the usual interactive chain: top-k 40, temperature 0.8, seeded draw; or,
-// for benchmarks, greedy argmax, which adds the least time per token beside llama.cpp's own.
-func newSampler(seed uint32, greedy bool) llama.Sampler {
-	chain := llama.SamplerChainInit(llama.SamplerChainDefaultParams())
-	if greedy {
-		llama.SamplerChainAdd(chain, llama.SamplerInitGreedy())
-		return chain
-	}
-	llama.SamplerChainAdd(chain, llama.SamplerInitTopK(40))
-	llama.SamplerChainAdd(chain, llama.SamplerInitTemp(0.8))
-	if seed == 0 {
-		seed = 42
-	}
-	llama.SamplerChainAdd(chain, llama.SamplerInitDist(seed))
-	return chain
 }
 
 func msSince(t time.Time) float64 { return float64(time.Since(t).Nanoseconds()) / 1e6 }

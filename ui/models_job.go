@@ -1,0 +1,116 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+
+	"slmscope/engine"
+	"slmscope/engine/ident"
+	"slmscope/engine/localmodels"
+	"slmscope/engine/runs"
+	"slmscope/engine/twin"
+)
+
+// Background work of the "On this machine" tab: scanning the stores and judging each file
+// (both read files), and measuring one. Results reach the widgets only through App.do.
+
+// scan looks for models off the UI goroutine; only the newest scan is shown.
+func (m *modelsTab) scan() {
+	m.gen++
+	gen, dirs, st := m.gen, m.dirs(), m.state
+	m.rescan.Disable()
+	m.spawn(func() {
+		rows, err := m.scanRows(dirs, st)
+		m.a.do(func() { m.applyRows(gen, rows, err) })
+	})
+}
+
+// scanRows scans and judges every usable file against st, and finds its newest measurement.
+func (m *modelsTab) scanRows(dirs []string, st engine.MachineState) ([]localRow, error) {
+	found, err := m.src.scan(context.Background(), dirs)
+	if err != nil {
+		return nil, err
+	}
+	var history []runs.Run
+	if m.src.history != nil {
+		history, _ = m.src.history() // no history yet is the usual case
+	}
+	rows := make([]localRow, len(found))
+	for i, md := range found {
+		rows[i].model = md
+		if !md.OK() {
+			continue
+		}
+		rows[i].before = st.FileBeforeLoading(md.Path, md.Bytes, twin.RunContext)
+		if r, ok := runs.Latest(history, ident.File(md.Path), st.Key); ok {
+			rows[i].measured = &r
+		}
+	}
+	return rows, nil
+}
+
+// onMeasure benches one file (a short greedy benchmark in a fresh worker), appends it to the
+// run history and shows the measurement beside the projection.
+func (m *modelsTab) onMeasure(md localmodels.Model) {
+	if !m.measuring.IsZero() {
+		return
+	}
+	m.measuring = ident.File(md.Path)
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	m.status.SetText("Measuring " + md.Name + "…")
+	m.redrawRows()
+	m.spawn(func() {
+		run, err := m.src.measure(ctx, md.Path, func(msg string) {
+			m.a.do(func() { m.status.SetText(md.Name + ": " + msg) })
+		})
+		m.a.do(func() {
+			m.measuring, m.cancel = "", nil
+			cancel()
+			if err != nil {
+				m.status.SetText("Measuring " + md.Name + " failed: " + err.Error())
+				m.redrawRows()
+				return
+			}
+			m.status.SetText(fmt.Sprintf("Measured %s: %s. It is in the run history.", md.Name, run.Describe()))
+			for i := range m.rows {
+				if m.rows[i].model.Path == md.Path {
+					r := run
+					m.rows[i].measured = &r
+				}
+			}
+			m.redrawRows()
+		})
+	})
+}
+
+// redrawRows rebuilds the cards from the current rows (button states change).
+func (m *modelsTab) redrawRows() {
+	m.list.RemoveAll()
+	for _, r := range m.rows {
+		m.list.Add(m.rowView(r))
+	}
+}
+
+// measureFile benches the GGUF file at path the way Compare ▶ measures a twin (greedy, 128
+// prompt tokens, 32 generated) and records the run.
+func measureFile(ctx context.Context, workers engine.Options, machineKey, path string, progress func(string)) (runs.Run, error) {
+	ref, err := engine.ParseModelRef(path, "")
+	if err != nil {
+		return runs.Run{}, err
+	}
+	if err := ref.Resolve(ctx, nil, nil); err != nil {
+		return runs.Run{}, err
+	}
+	res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: 128, GenTokens: 32, Threads: runtime.NumCPU(), Repeat: 1,
+		Worker: workers, Progress: progress})
+	if err != nil {
+		return runs.Run{}, err
+	}
+	run := engine.RunFromBench(runs.OriginCompare, ref, res, machineKey)
+	if err := engine.Record(run); err != nil {
+		return run, fmt.Errorf("measured, but the run history could not be written: %w", err)
+	}
+	return run, nil
+}
