@@ -177,7 +177,6 @@ func decadeTicks(lo, hi float64, maxTicks int, fixLo, fixHi bool) (vals []float6
 	}
 }
 
-
 // ResolveAxis fits axis a to data spanning [lo, hi] (already including limit lines) and
 // returns its range and ticks. Linear axes start at zero when all data are ≥ 0.
 func ResolveAxis(a Axis, lo, hi float64, maxTicks int) Range {

@@ -37,12 +37,13 @@ func (w *Worker) Quantize(ctx context.Context, o QuantizeOptions) error {
 	if err := w.send(req); err != nil {
 		return w.crashError(during)
 	}
-	// Quantizing reads and writes the whole file: allow the load time of a file that size.
+	// Quantizing sends no event until it is done, and the IQ types cost minutes of compute
+	// per GB on a small CPU: allow ten times a load of a file that size.
 	var size int64
 	if st, err := os.Stat(o.In); err == nil {
 		size = st.Size()
 	}
-	ev, err := w.next(ctx, during, w.loadTimeout(size))
+	ev, err := w.next(ctx, during, 10*w.loadTimeout(size))
 	if err != nil {
 		if ctx.Err() != nil {
 			w.Kill()
