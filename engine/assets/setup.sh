@@ -46,7 +46,10 @@ install_system_packages() {
     export DEBIAN_FRONTEND=noninteractive
     $SUDO apt-get update -qq || true
     # shellcheck disable=SC2086
-    $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null || die "apt-get install failed for:$missing"
+    if ! $SUDO apt-get install -y -qq --no-install-recommends $missing >/tmp/slmscope-apt.log 2>&1; then
+        die "apt-get install failed for:$missing: $(grep -E '^(E|W):' /tmp/slmscope-apt.log | tail -n 3 | tr '\n' ' ')
+  What to do: run apt-get update (network, proxy or mirror in /etc/apt/sources.list), then make setup again."
+    fi
 }
 
 # --- pinned npm tarballs ---------------------------------------------------------------------
@@ -67,7 +70,15 @@ fetch() {
     if [ ! -f "$tgz" ]; then
         command -v npm >/dev/null 2>&1 || die "npm is needed to fetch $spec (install Node.js and npm)"
         say "fetching $spec"
-        (cd "$DL" && npm pack --silent "$spec" >/dev/null 2>"$DL/npm.log") || die "npm pack $spec failed: $(tail -n 3 "$DL/npm.log")"
+        # npm writes some failures to stdout and some to stderr: keep both for the message.
+        if ! (cd "$DL" && npm pack --loglevel=error "$spec" >"$DL/npm.log" 2>&1); then
+            why=$(grep -v '^[[:space:]]*$' "$DL/npm.log" | tail -n 4 | tr '\n' ' ')
+            [ -n "$why" ] || why="npm printed nothing (exit status only)"
+            die "npm pack $spec failed: $why
+  What to do: check the network and npm's registry and proxy settings (npm config get registry;
+  HTTPS_PROXY), then run make setup again. Downloads are kept in $DL, so a second try resumes.
+  Or point SLMSCOPE_LLAMA_DIR at a llama.cpp v0.5.0 build you already have (see README)."
+        fi
     fi
     got=$(sha512sum "$tgz" | cut -d' ' -f1)
     if [ "$got" != "$(integrity_hex "$want")" ]; then
