@@ -66,9 +66,9 @@ type Machine struct {
 
 // Class is a folder of result files, added up.
 type Class struct {
-	Dir      string    `json:"dir"`
-	Read     time.Time `json:"read"`
-	Machines []Machine `json:"machines"`
+	Dir      string     `json:"dir"`
+	Read     time.Time  `json:"read"`
+	Machines []Machine  `json:"machines"`
 	Rejected []Rejected `json:"rejected"`
 	// Superseded are older saves of a machine that saved again (the newest counts).
 	Superseded []Rejected `json:"superseded,omitempty"`

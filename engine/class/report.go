@@ -214,7 +214,7 @@ func Page(c Class) charts.Page {
 	if len(c.RPC) > 0 {
 		sections = append(sections, charts.Section{Heading: "Planning past one room (" + RPCLabel + ")",
 			Paragraphs: []string{"llama.cpp's RPC backend can split one model's layers across machines on a network. For each model no single machine here can hold: the fewest machines of this class whose memory holds an even share of the layers, and the hidden state each token carries across every machine boundary (hidden size × 4 bytes, F32). Each boundary also adds a network round trip per token: on Wi-Fi at 5 ms that alone caps generation at 200 tokens/s divided by the number of boundaries."},
-			Tables: []charts.Table{c.RPCTable()}})
+			Tables:     []charts.Table{c.RPCTable()}})
 	}
 	if len(c.Rejected)+len(c.Superseded) > 0 {
 		sections = append(sections, charts.Section{Heading: "Files left out", Tables: []charts.Table{c.RejectedTable()}})

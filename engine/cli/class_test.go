@@ -47,10 +47,10 @@ func TestResultsSaveThenClass(t *testing.T) {
 	code, out, errOut = run(t, "class", room, "--json", "--out", filepath.Join(dir, "class.html"))
 	var got struct {
 		Machines []struct {
-			Label        string          `json:"label"`
-			CPU          string          `json:"cpu"`
-			RAMBytes     int64           `json:"ram_bytes"`
-			BandwidthGBs float64         `json:"bandwidth_gbs"`
+			Label        string           `json:"label"`
+			CPU          string           `json:"cpu"`
+			RAMBytes     int64            `json:"ram_bytes"`
+			BandwidthGBs float64          `json:"bandwidth_gbs"`
 			Runs         []map[string]any `json:"runs"`
 		} `json:"machines"`
 		Rejected []struct{ File, Reason string } `json:"rejected"`
