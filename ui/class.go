@@ -39,7 +39,7 @@ type classScreen struct {
 
 	shown   class.Class // the class on screen (kept when the folder disappears)
 	hasData bool
-	watch   *classWatch // the folder being watched (nil: none)
+	watch   *classWatch   // the folder being watched (nil: none)
 	every   time.Duration // how often to look (0 = classEvery; tests shorten it)
 }
 

@@ -96,8 +96,10 @@ func TestClassSaveMyResults(t *testing.T) {
 	a := newClassTestApp(t, root)
 	rep := sampleReport()
 	if _, err := a.hub().Load(context.Background(), engine.MachineOptions{
-		Probe:           func(context.Context, hwprobe.Options) (*hwprobe.Report, error) { return &rep, nil },
-		LoadCalibration: func(string, string) (estimate.Calibration, error) { return estimate.Calibration{}, estimate.ErrNoCalibration },
+		Probe: func(context.Context, hwprobe.Options) (*hwprobe.Report, error) { return &rep, nil },
+		LoadCalibration: func(string, string) (estimate.Calibration, error) {
+			return estimate.Calibration{}, estimate.ErrNoCalibration
+		},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +115,9 @@ func TestClassSaveMyResults(t *testing.T) {
 	s.label.SetText("Desk 9")
 	out := filepath.Join(root, "mine.json")
 	s.saveTo(out, "Desk 9")
-	waitFor(t, "the file saved", 10*time.Second, func() bool { return strings.HasPrefix(s.status.Text, "Saved ") || strings.HasPrefix(s.status.Text, "⚠") })
+	waitFor(t, "the file saved", 10*time.Second, func() bool {
+		return strings.HasPrefix(s.status.Text, "Saved ") || strings.HasPrefix(s.status.Text, "⚠")
+	})
 	r, err := results.ReadFile(out)
 	if err != nil {
 		t.Fatalf("%v (status %q)", err, s.status.Text)
