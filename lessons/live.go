@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"slmscope/engine/predict"
 	"slmscope/engine/units"
 )
 
@@ -23,6 +24,9 @@ type Facts struct {
 	GenTPS    float64 // generation speed measured on Live run, tokens per second
 	GenModel  string  // which model that run used
 	GenSource string  // when and how it was measured, e.g. "Live run, 2026-11-24 04:10 UTC"
+
+	// LastPrediction is the learner's newest guess with its measurement (zero: none yet).
+	LastPrediction predict.Prediction
 }
 
 // HasRAM says whether available memory was measured.

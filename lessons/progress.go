@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"slmscope/engine/predict"
 	"slmscope/engine/safefile"
 	"slmscope/engine/statefile"
 )
@@ -26,6 +27,8 @@ type Progress struct {
 	App     string                     `json:"app"`
 	Updated time.Time                  `json:"updated"`
 	Lessons map[string]*LessonProgress `json:"lessons"`
+	// Predictions is the learner's prediction record, oldest first (predictions.go).
+	Predictions []predict.Prediction `json:"predictions,omitempty"`
 }
 
 // LessonProgress is one lesson's quiz history.
@@ -168,6 +171,7 @@ func decodeProgress(data []byte) (Progress, error) {
 			}
 		}
 	}
+	p.Predictions = predict.Valid(p.Predictions) // a damaged entry is dropped, never repaired
 	p.App = "slmscope"
 	return p, nil
 }

@@ -226,12 +226,12 @@ func TestOnThisMachine(t *testing.T) {
 func TestSessionShuffleScoreRetry(t *testing.T) {
 	l := builtinLesson8(t)
 	rng := rand.New(rand.NewPCG(1, 2))
-	full := NewSession(l.QuizSet, Facts{AvailableRAMBytes: 16e9, GenTPS: 50}, rng)
+	full := NewSession(l.QuizSet, Facts{AvailableRAMBytes: 16e9, GenTPS: 50, LastPrediction: samplePrediction()}, rng)
 	if len(full.Items) != len(l.QuizSet.Questions) || len(full.Skipped) != 0 {
 		t.Fatalf("with all facts: %d items, %d skipped", len(full.Items), len(full.Skipped))
 	}
 	none := NewSession(l.QuizSet, Facts{}, rng)
-	if len(none.Skipped) != 2 || len(none.Items) != len(l.QuizSet.Questions)-2 {
+	if len(none.Skipped) != 3 || len(none.Items) != len(l.QuizSet.Questions)-3 {
 		t.Fatalf("with no facts: %d items, skipped %+v", len(none.Items), none.Skipped)
 	}
 	shuffled := false

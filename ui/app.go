@@ -54,6 +54,7 @@ const (
 	screenLesson
 	screenQuiz
 	screenProgress
+	screenClass
 )
 
 // prefScreen remembers the screen on show by its key, so the next start opens it again.
@@ -76,6 +77,7 @@ var screens = []screen{
 	{id: screenLesson, key: "lesson", title: "Lesson", icon: theme.IconNameFile, build: buildLessonScreen},
 	{id: screenQuiz, key: "quiz", title: "Quiz", icon: theme.IconNameQuestion, build: buildQuizScreen},
 	{id: screenProgress, key: "progress", title: "Progress", icon: theme.IconNameList, build: buildProgressScreen},
+	{id: screenClass, key: "class", title: "Class", icon: theme.IconNameAccount, build: buildClassScreen},
 }
 
 type screenEntry struct {

@@ -107,7 +107,8 @@ func benchTwin(ctx context.Context, a *App, id string, q quant.Quant, progress f
 	if err != nil {
 		return estimate.Measurement{}, err
 	}
-	_ = engine.Record(engine.RunFromBench(runs.OriginCompare, ref, res, state.Key)) // best effort: the measurement stands
+	proj, projOK := engine.ProjectRun(state, ref, res.Context, res.PromptTokens)                                            // what slmscope said before this run
+	_ = engine.Record(engine.WithPrediction(engine.RunFromBench(runs.OriginCompare, ref, res, state.Key), 0, proj, projOK)) // best effort: the measurement stands
 	return engine.MeasurementFromBench(id, res, ref), nil
 }
 

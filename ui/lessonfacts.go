@@ -44,6 +44,11 @@ func (a *App) lessonFacts() lessons.Facts {
 			}
 		}
 	}
+	if a.lessons != nil { // the learner's newest guess, for the guess-error question
+		if ps := a.lessons.store.Predictions(); len(ps) > 0 {
+			f.LastPrediction = ps[len(ps)-1]
+		}
+	}
 	p := a.fyne.Preferences()
 	if tps := p.FloatWithFallback(factsPrefGenTPS, 0); tps > 0 && !math.IsInf(tps, 0) && !math.IsNaN(tps) {
 		f.GenTPS = tps

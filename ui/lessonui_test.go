@@ -60,14 +60,14 @@ func correctPositions(it *lessons.Item) []int {
 func pressEnter(c fyne.Canvas) { c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
 
 func TestQuizScreenTapKeysScoreRetry(t *testing.T) {
-	a, st := newLessonTestApp(t, lessons.Facts{AvailableRAMBytes: 16e9, RAMSource: "fake", GenTPS: 50, GenModel: "twin"}, "")
+	a, st := newLessonTestApp(t, lessons.Facts{AvailableRAMBytes: 16e9, RAMSource: "fake", GenTPS: 50, GenModel: "twin", LastPrediction: testPrediction()}, "")
 	q := newQuizScreen(a)
 	showIn(a, q.buildUI())
 	c := a.win.Canvas()
-	if q.session == nil || len(q.session.Items) != 9 || len(q.session.Skipped) != 0 {
-		t.Fatalf("session not started with all 9 questions: %+v", q.session)
+	if q.session == nil || len(q.session.Items) != 10 || len(q.session.Skipped) != 0 {
+		t.Fatalf("session not started with all 10 questions: %+v", q.session)
 	}
-	if !strings.Contains(q.counter.Text, "Question 1 of 9") {
+	if !strings.Contains(q.counter.Text, "Question 1 of 10") {
 		t.Errorf("counter %q", q.counter.Text)
 	}
 	for i, it := range q.session.Items {
@@ -126,7 +126,7 @@ func TestQuizScreenTapKeysScoreRetry(t *testing.T) {
 	if q.question.Visible() || !q.result.Visible() {
 		t.Fatal("the score is not shown at the end")
 	}
-	if q.score.Text != "Your score on this quiz: 8 of 9 (89%)." || q.retry.Disabled() {
+	if q.score.Text != "Your score on this quiz: 9 of 10 (90%)." || q.retry.Disabled() {
 		t.Fatalf("score %q, retry disabled %v", q.score.Text, q.retry.Disabled())
 	}
 	test.Tap(q.retry)
@@ -143,7 +143,7 @@ func TestQuizScreenTapKeysScoreRetry(t *testing.T) {
 
 	re := lessons.OpenStore(st.store.Path())
 	lp := re.Snapshot().Lessons["lesson8"]
-	if lp == nil || lp.Best == nil || lp.Best.Correct != 8 || lp.Best.Total != 9 || lp.Last.Total != 1 || !lp.Last.Retry {
+	if lp == nil || lp.Best == nil || lp.Best.Correct != 9 || lp.Best.Total != 10 || lp.Last.Total != 1 || !lp.Last.Retry {
 		t.Fatalf("saved progress: %+v", lp)
 	}
 	if qp := lp.Questions[q.session.Items[0].Question.ID]; qp == nil || qp.Attempts != 2 || qp.Correct != 1 {
@@ -155,11 +155,11 @@ func TestQuizScreenWithoutMeasurements(t *testing.T) {
 	a, _ := newLessonTestApp(t, lessons.Facts{}, "")
 	q := newQuizScreen(a)
 	showIn(a, q.buildUI())
-	// gen-time has a fallback; the two memory questions are skipped and the learner is told.
-	if len(q.session.Items) != 7 || len(q.session.Skipped) != 2 {
+	// gen-time has a fallback; the two memory questions and the guess are skipped and the learner is told.
+	if len(q.session.Items) != 7 || len(q.session.Skipped) != 3 {
 		t.Fatalf("items %d skipped %d", len(q.session.Items), len(q.session.Skipped))
 	}
-	if !q.notes.Visible() || strings.Count(q.notes.Text, "not measured yet") != 2 {
+	if !q.notes.Visible() || strings.Count(q.notes.Text, "not measured yet") != 3 {
 		t.Fatalf("notes %q", q.notes.Text)
 	}
 	for _, it := range q.session.Items {

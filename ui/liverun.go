@@ -67,6 +67,7 @@ type liveRun struct {
 	choicesShown int
 	cacheNote    *widget.Label
 	clearBtn     *widget.Button
+	guess        *guessBox // predict, then measure (predict.go)
 
 	stage    *widget.Label
 	progress *widget.ProgressBar
@@ -118,6 +119,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.prompt.SetText(p.StringWithFallback(prefLivePrompt, engine.DefaultPrompt))
 	l.prompt.SetMinRowsVisible(3)
 
+	l.guess = newGuessBox()
 	l.runBtn = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), l.onRun)
 	l.runBtn.Importance = widget.HighImportance
 	l.stopBtn = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), l.onStop)
@@ -168,12 +170,13 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 		widget.NewFormItem("Threads", l.threads),
 		widget.NewFormItem("Max tokens", l.maxTokens),
 		widget.NewFormItem("Sampling", l.sampling),
+		widget.NewFormItem("Your guess", l.guess.entry),
 	)
 	controls := container.NewVBox(form, l.fitNote, container.NewBorder(nil, nil, nil, l.clearBtn, l.cacheNote), widget.NewLabel("Prompt"), l.prompt,
 		container.NewHBox(l.runBtn, l.stopBtn), l.errCard)
 	live := widget.NewCard("Live", "",
 		container.NewVBox(l.tps, l.tpsHow, l.counts, l.memory, l.latency))
-	statsCard := widget.NewCard("Last run", "", l.stats)
+	statsCard := widget.NewCard("Last run", "", container.NewVBox(l.guess.outcome, l.stats))
 	l.stats.Add(widget.NewLabel("No run yet: stats appear here when a run finishes."))
 	right := container.NewVScroll(container.NewVBox(live, statsCard))
 	right.SetMinSize(fyne.NewSize(340, 200))
@@ -231,6 +234,9 @@ func (l *liveRun) onRun() {
 		return // already running
 	}
 	req, err := l.request()
+	if err == nil {
+		err = l.guess.takeAtRun()
+	}
 	if err != nil {
 		l.showError(err)
 		return

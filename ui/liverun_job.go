@@ -252,7 +252,12 @@ func (l *liveRun) checkFileJob(path string) {
 func (l *liveRun) recordRun(sum *engine.RunSummary) {
 	st, _ := l.a.machine.Current()
 	run := engine.RunFromSummary(sum, st.Key, 0)
+	guess := l.guess.atRun
+	if guess > 0 {
+		l.a.lessonState() // the prediction record lives with quiz progress
+	}
 	l.spawn(func() {
+		run = l.withGuess(sum, st, run, guess)
 		if err := engine.Record(run); err != nil {
 			l.a.do(func() { l.stage.SetText(l.stage.Text + " (not added to the run history: " + err.Error() + ")") })
 		}

@@ -30,7 +30,7 @@ func typeShortcut(c fyne.Canvas, key fyne.KeyName) {
 func TestCtrlDigitShowsScreens(t *testing.T) {
 	a := newAppWith(test.NewTempApp(t), testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
-	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6}
+	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7}
 	if len(a.screens) != len(keys) {
 		t.Fatalf("%d screens, the test knows %d", len(a.screens), len(keys))
 	}

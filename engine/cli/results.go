@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"slmscope/engine"
+	"slmscope/engine/predict"
+	"slmscope/engine/results"
+	"slmscope/lessons"
+)
+
+func init() {
+	register("results", "save this machine's signed result file for the class view (results save --out FILE)", runResults)
+}
+
+func runResults(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "save" {
+		fmt.Fprintln(stderr, "slmscope results: usage: slmscope results save [--name LABEL] --out FILE.json")
+		return ExitUsage
+	}
+	fs := flag.NewFlagSet("results save", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	name := fs.String("name", "", "a label for this machine on the class view (e.g. \"Desk 4\"); no paths")
+	out := fs.String("out", "", "the result file to write (required)")
+	if err := fs.Parse(args[1:]); err != nil {
+		if err == flag.ErrHelp {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if fs.NArg() > 0 || *out == "" {
+		fmt.Fprintln(stderr, "slmscope results save: give the file to write with --out FILE.json (and no other arguments)")
+		return ExitUsage
+	}
+	if err := results.CheckLabel(*name); err != nil {
+		fmt.Fprintln(stderr, "slmscope results save: --name:", oneLine(err.Error()))
+		return ExitUsage
+	}
+	if badInputs(stderr, "slmscope results save", outputPath("--out", *out)) {
+		return ExitUsage
+	}
+	ms, err := engine.LoadMachine(context.Background(), engine.MachineOptions{})
+	if err != nil {
+		fmt.Fprintln(stderr, "slmscope results save:", oneLine(err.Error()))
+		return ExitFail
+	}
+	for _, w := range ms.Warnings {
+		fmt.Fprintln(stderr, "slmscope results save: warning:", oneLine(w))
+	}
+	preds := lessonsPredictions(stderr)
+	r, problems, err := engine.SaveResults(ms, *name, *out, preds)
+	for _, p := range problems {
+		fmt.Fprintln(stderr, "slmscope results save: note:", oneLine(p))
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "slmscope results save:", oneLine(err.Error()))
+		return ExitFail
+	}
+	abs, _ := filepath.Abs(*out)
+	fmt.Fprintf(stdout, "wrote %s: %s, %d runs, %d predictions, signed by this installation's key\n", abs, r.DisplayName(), len(r.Runs), len(r.Predictions))
+	return ExitOK
+}
+
+// lessonsPredictions reads the learner's prediction record from the progress file (none
+// when it cannot be read: the file is still saved, and the warning says why).
+func lessonsPredictions(stderr io.Writer) []predict.Prediction {
+	path, err := lessons.DefaultProgressPath()
+	if err != nil {
+		fmt.Fprintln(stderr, "slmscope results save: warning: no prediction record:", oneLine(err.Error()))
+		return nil
+	}
+	st := lessons.OpenStore(path)
+	if w := st.Warning(); w != "" {
+		fmt.Fprintln(stderr, "slmscope results save: warning:", oneLine(w))
+	}
+	return st.Predictions()
+}

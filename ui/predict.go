@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"slmscope/engine/predict"
+)
+
+// guessBox is "predict, then measure": an optional entry beside Run where the learner guesses
+// the generation speed before a run, and the line that scores the guess after it, beside
+// slmscope's own projection and the measurement.
+type guessBox struct {
+	entry   *widget.Entry
+	outcome *widget.Label
+	// atRun is the guess read when Run was pressed (0 = none).
+	atRun float64
+}
+
+func newGuessBox() *guessBox {
+	g := &guessBox{entry: widget.NewEntry(), outcome: widget.NewLabel("")}
+	g.entry.SetPlaceHolder("optional: how many tok/s will this machine generate?")
+	g.outcome.Wrapping = fyne.TextWrapWord
+	g.outcome.Importance = widget.HighImportance
+	g.outcome.Hide()
+	return g
+}
+
+// takeAtRun reads the entry when Run is pressed; an entry that is not a speed is an error
+// for the form, and the run does not start.
+func (g *guessBox) takeAtRun() error {
+	v, err := predict.ParseGuess(g.entry.Text)
+	if err != nil {
+		return err
+	}
+	g.atRun = v
+	g.outcome.Hide()
+	return nil
+}
+
+// show scores a guess after its run.
+func (g *guessBox) show(p predict.Prediction) {
+	g.outcome.SetText("Predict, then measure: " + p.Verdict())
+	g.outcome.Show()
+}

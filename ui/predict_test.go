@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"slmscope/engine/predict"
+	"slmscope/engine/runs"
+	"slmscope/lessons"
+)
+
+// testPrediction is a learner's guess with its measurement, for quiz and class tests.
+func testPrediction() predict.Prediction {
+	return predict.Prediction{At: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), Origin: "live", Key: "twin:smollm2-135m@Q8_0",
+		Label: "SmolLM2-135M Q8_0", Guess: 30, ProjectedTPS: 38, ProjectedLow: 33, ProjectedHigh: 44, MeasuredTPS: 40}
+}
+
+// TestLiveRunGuess: a guess typed beside Run is scored after the run, beside slmscope's
+// projection; it goes into the prediction record and the run history. A guess that is not a
+// speed stops the run before it starts.
+func TestLiveRunGuess(t *testing.T) {
+	dir := t.TempDir()
+	tiny := writeTinyTwin(t, dir)
+	a, l := liveRunFor(t, tiny)
+	a.setLessonState(newLessonState(filepath.Join(dir, "lessons"), filepath.Join(dir, "progress.json"), func() lessons.Facts { return lessons.Facts{} }))
+	selectChoice(t, l, "File: tiny")
+	l.maxTokens.SetText("16")
+	l.guess.entry.SetText("fast")
+	test.Tap(l.runBtn)
+	if l.errCard.Hidden || !strings.Contains(l.errBox.Text, "not a speed") || l.cancel != nil {
+		t.Fatalf("a bad guess: error %q, running %v", l.errBox.Text, l.cancel != nil)
+	}
+	l.guess.entry.SetText("25")
+	test.Tap(l.runBtn)
+	waitFor(t, "the run and its score", 60*time.Second, func() bool { return !l.runBtn.Disabled() && !l.guess.outcome.Hidden })
+	if !strings.Contains(l.guess.outcome.Text, "your guess 25.0 tok/s was") {
+		t.Fatalf("outcome %q", l.guess.outcome.Text)
+	}
+	ps := a.lessons.store.Predictions()
+	if len(ps) != 1 || ps[0].Guess != 25 || ps[0].MeasuredTPS <= 0 {
+		t.Fatalf("prediction record %+v", ps)
+	}
+	path, _ := runs.DefaultPath()
+	rs, _, _ := runs.Load(path)
+	if last, ok := runs.Newest(rs, runs.OriginLive); !ok || last.Guess != 25 {
+		t.Fatalf("run history: %+v", last)
+	}
+}
