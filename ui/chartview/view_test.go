@@ -71,7 +71,7 @@ func TestViewRendersChart(t *testing.T) {
 	for _, want := range []string{
 		"Generation speed vs model size",  // title
 		"Q8_0 measured", "Q4_0 projected", // legend: series
-		"roofline Q4_0 (18.6 GiB/s)",                    // legend: reference line
+		"roofline Q4_0 (20.0 GB/s)",                    // legend: reference line
 		"reading speed 5–10 tok/s",                      // legend and band label
 		"100M", "1B", "10B", "Generation speed (tok/s)", // ticks and axis titles
 	} {
