@@ -70,7 +70,8 @@ type compareScreen struct {
 	key         string
 	cal         estimate.Calibration
 	pricesTable estimate.PriceTable
-	loadNotes   []string // problems reading the prices
+	loadNotes   []string  // problems reading the prices
+	guess       *guessBox // predict, then measure: the learner's guess for the next ▶
 	data        report.Data
 	rows        []estimate.Projection // data.Projections in table order
 	sortCol     report.Column
@@ -167,7 +168,9 @@ func (s *compareScreen) buildUI() {
 	quantBox := container.NewGridWrap(fyne.NewSize(280, s.quantSel.MinSize().Height), s.quantSel)
 	controls := container.NewHBox(widget.NewLabel("Context (tokens)"), s.ctxSel, widget.NewLabel("Quantization"), quantBox,
 		widget.NewSeparator(), s.exportBtn, s.browserBtn)
-	measureRow := container.NewBorder(nil, nil, container.NewHBox(s.measureBtn, s.cancelBtn), nil,
+	s.guess = newGuessBox()
+	s.guess.entry.SetPlaceHolder("optional: your guess for the next ▶, in tok/s")
+	measureRow := container.NewBorder(nil, nil, container.NewHBox(s.measureBtn, s.cancelBtn), container.NewGridWrap(fyne.NewSize(300, s.guess.entry.MinSize().Height), s.guess.entry),
 		container.NewVBox(s.progress, s.progressTx))
 	top := container.NewVBox(title, s.status, s.machineTxt, measureRow, controls)
 

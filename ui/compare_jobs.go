@@ -20,12 +20,14 @@ import (
 
 	"slmscope/engine"
 	"slmscope/engine/estimate"
+	"slmscope/engine/predict"
 	"slmscope/engine/quant"
 	"slmscope/engine/report"
 	"slmscope/engine/runs"
 	"slmscope/engine/twin"
 	"slmscope/engine/units"
 	"slmscope/hwprobe"
+	"slmscope/lessons"
 )
 
 // compareSource is where the Compare screen gets the machine, calibration and measurements;
@@ -235,6 +237,10 @@ type compareMeasureJob struct {
 	quant    quant.Quant
 	machine  estimate.Machine
 	key      string
+	// row is what the table projected before the run; guess the learner's guess (0 = none).
+	row   estimate.Projection
+	guess float64
+	store *lessons.Store // the prediction record, when there is a guess
 }
 
 func (j *compareMeasureJob) run() {
@@ -261,7 +267,23 @@ func (j *compareMeasureJob) run() {
 	_, serr := j.s.a.machine.AddCalibration(fresh)
 	msg := fmt.Sprintf("Measured %s: %s generation, %s to first token, peak memory %s (%s).",
 		label, units.TokPerSec(m.GenTPS), units.Millis(m.TTFTMs), units.Bytes(m.PeakRSSBytes), units.TwinDisclaimer)
+	if pr, ok := j.prediction(m); ok {
+		msg += " Predict, then measure: " + pr.Verdict()
+		if err := j.store.RecordPrediction(pr); err != nil {
+			msg += " (not kept in your prediction record: " + err.Error() + ")"
+		}
+	}
 	deliverMeasured(j.s, msg, serr, " Not saved for next time: ")
+}
+
+// prediction scores the learner's guess against the row's projection and the measurement.
+func (j *compareMeasureJob) prediction(m estimate.Measurement) (predict.Prediction, bool) {
+	if j.guess <= 0 || j.store == nil {
+		return predict.Prediction{}, false
+	}
+	pr := predict.Prediction{At: time.Now(), Origin: runs.OriginCompare, Key: string(j.row.Key()), Label: j.name + " " + j.quant.String() + " (twin)",
+		Guess: j.guess, ProjectedTPS: j.row.DecodeTPS, ProjectedLow: j.row.DecodeTPSLow, ProjectedHigh: j.row.DecodeTPSHigh, MeasuredTPS: m.GenTPS}
+	return pr, pr.Check() == nil
 }
 
 // compareReportJob writes the HTML report to a writer, or to a temporary file it then opens

@@ -179,6 +179,11 @@ func (s *compareScreen) onMeasureRow(p estimate.Projection) {
 	if s.busy || !s.loaded {
 		return
 	}
+	if err := s.guess.takeAtRun(); err != nil {
+		s.progressTx.SetText("Your guess: " + err.Error())
+		s.progressTx.Show()
+		return
+	}
 	if ok, why := s.measurable(p); !ok {
 		s.progressTx.SetText(fmt.Sprintf("%s %s cannot be measured here: %s.", p.Name, p.Quant, why))
 		s.progressTx.Show()
@@ -187,6 +192,9 @@ func (s *compareScreen) onMeasureRow(p estimate.Projection) {
 	ctx := s.startBusy(fmt.Sprintf("Measuring the %s %s twin…", p.Name, p.Quant))
 	s.measure = p.Key()
 	s.table.Refresh()
-	job := &compareMeasureJob{s: s, ctx: ctx, id: p.ID, name: p.Name, quant: p.Quant, machine: s.machine, key: s.key}
+	job := &compareMeasureJob{s: s, ctx: ctx, id: p.ID, name: p.Name, quant: p.Quant, machine: s.machine, key: s.key, row: p, guess: s.guess.atRun}
+	if job.guess > 0 {
+		job.store = s.a.lessonState().store // the prediction record lives with quiz progress
+	}
 	s.spawn(job.run)
 }

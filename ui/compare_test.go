@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"slmscope/engine/quant"
 	"slmscope/engine/report"
 	"slmscope/hwprobe"
+	"slmscope/lessons"
 )
 
 // fakeCompare is a canned machine and calibration for the Compare screen.
@@ -373,5 +375,37 @@ func TestFileURL(t *testing.T) {
 	u := fileURL("/tmp/a b/report.html")
 	if u.String() != "file:///tmp/a%20b/report.html" {
 		t.Errorf("fileURL = %s", u)
+	}
+}
+
+// TestCompareMeasureRowScoresGuess: a guess typed before ▶ is scored against the row's
+// projection and the measurement, and kept in the prediction record.
+func TestCompareMeasureRowScoresGuess(t *testing.T) {
+	f := &fakeCompare{bench: func(ctx context.Context, id string, q quant.Quant, p func(float64, string)) (estimate.Measurement, error) {
+		return estimate.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 90, PromptTPS: 600,
+			PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20, Twin: true, When: time.Now()}, nil
+	}}
+	a, s := compareFor(t, f)
+	dir := t.TempDir()
+	a.setLessonState(newLessonState(filepath.Join(dir, "lessons"), filepath.Join(dir, "progress.json"), func() lessons.Facts { return lessons.Facts{} }))
+	var row estimate.Projection
+	for _, p := range s.rows {
+		if p.ID == "smollm2-135m" && p.Quant == "Q8_0" {
+			row = p
+		}
+	}
+	test.Type(s.guess.entry, "abc")
+	s.onMeasureRow(row)
+	if !strings.Contains(s.progressTx.Text, "Your guess") || len(f.saved) != 0 {
+		t.Fatalf("a guess that is not a speed started a run: %q", s.progressTx.Text)
+	}
+	s.guess.entry.SetText("")
+	test.Type(s.guess.entry, "50")
+	s.onMeasureRow(row)
+	if !strings.Contains(s.progressTx.Text, "Predict, then measure") {
+		t.Errorf("progress line %q does not score the guess", s.progressTx.Text)
+	}
+	if got := a.lessonState().store.Predictions(); len(got) != 1 || got[0].Guess != 50 || got[0].MeasuredTPS != 90 || got[0].ProjectedTPS != row.DecodeTPS {
+		t.Errorf("prediction record %+v", got)
 	}
 }
