@@ -86,7 +86,7 @@ func Compute(in Input) Data {
 		in.Context = estimate.DefaultContext
 	}
 	if in.PromptTokens <= 0 {
-		in.PromptTokens = 512
+		in.PromptTokens = DefaultPromptTokens
 	}
 	if len(in.Quants) == 0 {
 		in.Quants = QuantsFor(in.Calibration)
