@@ -177,7 +177,7 @@ func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
 				}
 				lo, hi := ttftBand(p)
 				series[i].Points = append(series[i].Points, charts.TTFTPoint{PromptTokens: n, Millis: p.TTFTMs, Low: lo, High: hi})
-				series[i].Note = p.Label() + ": " + shorten(p.Basis, 160)
+				series[i].Note = basisNote(p)
 			}
 		}
 	}
