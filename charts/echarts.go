@@ -165,7 +165,7 @@ func echartsLine(c Chart, id string) *gecharts.Line {
 }
 
 // limitLabelPosition places limit i's label so that labels of nearby lines do not overlap:
-// lines in value order take turns at the right and left ends, above and below the line.
+// lines in value order take turns at the right end, the middle and the left end.
 func limitLabelPosition(c Chart, i int) string {
 	rank := 0
 	for j, l := range c.Limits {
@@ -174,7 +174,7 @@ func limitLabelPosition(c Chart, i int) string {
 			rank++
 		}
 	}
-	return [...]string{"insideEndTop", "insideStartBottom", "insideEndBottom", "insideStartTop"}[rank%4]
+	return [...]string{"insideEndTop", "insideMiddleTop", "insideStartTop"}[rank%3]
 }
 
 // legendRows estimates how many rows the plain legend wraps onto in a ~1000 px wide chart.

@@ -47,7 +47,9 @@ func (s *compareScreen) fitColumns(w float32) {
 	if s.table == nil || w <= 0 {
 		return
 	}
-	widths := fitWidths(s.naturalWidths(), compareMinWidths, w-theme.ScrollBarSize()-2*theme.Padding())
+	// The table puts a separator (one padding wide) after each column.
+	avail := w - theme.ScrollBarSize() - theme.Padding()*float32(len(compareMinWidths)+1)
+	widths := fitWidths(s.naturalWidths(), compareMinWidths, avail)
 	for c, cw := range widths {
 		s.table.SetColumnWidth(c, cw)
 	}

@@ -27,7 +27,7 @@ func (l *liveRun) setPresenter(on bool) {
 	if on {
 		l.tps.TextSize = tpsPresenterTextSize
 		l.split.Offset = 0.45
-		l.modelTitle.SetText(l.modelSel.Selected)
+		l.syncModelTitle()
 		l.modelTitle.Show()
 	} else {
 		l.modelTitle.Hide()
@@ -35,4 +35,11 @@ func (l *liveRun) setPresenter(on bool) {
 	l.tps.Color = theme.Color(theme.ColorNameForeground) // the new theme's
 	l.tps.Refresh()
 	l.split.Refresh()
+}
+
+// syncModelTitle shows the chosen model's name in the presenter's title.
+func (l *liveRun) syncModelTitle() {
+	if l.modelTitle != nil && l.modelSel != nil {
+		l.modelTitle.SetText(l.modelSel.Selected)
+	}
 }
