@@ -60,7 +60,8 @@ func SpeedVsSize(models []ModelValue, opt SpeedOptions) Chart {
 			}
 			name := fmt.Sprintf("roofline %s (%s/s)", q, units.BytesN(opt.BandwidthBytesPerSec, 3))
 			s := Roofline(name, opt.BandwidthBytesPerSec, bpp, f.X.Lo, f.X.Hi, 24)
-			s.Color = Palette[i%len(Palette)]
+			s.Color = QuantColor(q, i)
+			s.Legend = fmt.Sprintf("thin: roofline at %s/s", trimZeros(units.BytesN(opt.BandwidthBytesPerSec, 3)))
 			c.Series = append(c.Series, s)
 		}
 		c.Subtitle = joinText(c.Subtitle, "Thin lines: roofline, the speed memory bandwidth allows when every weight is read once per token.")
@@ -81,7 +82,7 @@ type GPUMemory struct {
 // MemoryOptions gives MemoryVsSize the machine's limits.
 type MemoryOptions struct {
 	RAMAvailable float64 // bytes; 0 draws no RAM line
-	RAMLabel     string  // optional, default "RAM available 22.9 GiB"
+	RAMLabel     string  // optional, default "RAM available 24.6 GB"
 	GPUs         []GPUMemory
 	Basis        string
 }
@@ -215,6 +216,8 @@ func TTFTVsPromptLength(series []TTFTSeries, basis string) Chart {
 type LatencyOptions struct {
 	Model string // e.g. "SmolLM2-135M Q8_0"
 	Twin  bool   // the model is a twin: real speed, random words
+	// MaxTokens, when known, ends the token axis at the run's limit from the first token.
+	MaxTokens int
 }
 
 // TokenLatency charts each generated token's latency in milliseconds over its index, with the
@@ -246,6 +249,9 @@ func TokenLatency(latMs []float64, opt LatencyOptions) Chart {
 		return c
 	}
 	c.Series = append(c.Series, s)
+	// The token axis ends at the run's length (or its max tokens), not at the next round
+	// number: a 128-token run must not draw an axis to 200.
+	c.X.Min, c.X.Max, c.X.FixedMin, c.X.FixedMax = 0, math.Max(float64(len(latMs)), float64(opt.MaxTokens)), true, true
 	sort.Float64s(valid)
 	p50, p95 := units.PercentileSorted(valid, 50), units.PercentileSorted(valid, 95)
 	c.Limits = append(c.Limits,
@@ -284,9 +290,9 @@ func FunctionSeries(name string, kind Kind, f func(float64) float64, xlo, xhi fl
 func (c *Chart) addModelSeries(models []ModelValue) string {
 	var missing []string
 	for i, q := range quants(models) {
-		color := Palette[i%len(Palette)]
-		meas := Series{Name: q + " measured", Kind: Measured, Line: false, Color: color}
-		proj := Series{Name: q + " projected", Kind: Projected, Line: true, Color: color}
+		color, marker := QuantColor(q, i), QuantMarker(q)
+		meas := Series{Name: q + " measured", Kind: Measured, Line: false, Color: color, Legend: q, Marker: marker, LabelPoints: true}
+		proj := Series{Name: q + " projected", Kind: Projected, Line: true, Color: color, Legend: q, Marker: marker}
 		for _, m := range models {
 			if m.Quant != q {
 				continue
@@ -305,6 +311,7 @@ func (c *Chart) addModelSeries(models []ModelValue) string {
 		}
 		for _, s := range []Series{meas, proj} {
 			if len(s.Points) > 0 {
+				c.StyleKey = true
 				sort.SliceStable(s.Points, func(a, b int) bool { return s.Points[a].X < s.Points[b].X })
 				c.Series = append(c.Series, s)
 			}

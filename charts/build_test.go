@@ -300,3 +300,23 @@ func BenchmarkTokenLatency2000(b *testing.B) {
 		_ = f
 	}
 }
+
+// A 128-token run's latency chart ends its token axis at 128 (not 200), with more ticks than
+// its two ends.
+func TestTokenLatencyAxisFitsTheRun(t *testing.T) {
+	lat := make([]float64, 128)
+	for i := range lat {
+		lat[i] = 10 + float64(i%7)
+	}
+	c := TokenLatency(lat, LatencyOptions{})
+	f := c.Frame(5, 5)
+	if f.X.Hi != 128 || f.X.Lo != 0 {
+		t.Errorf("token axis %v–%v, want 0–128", f.X.Lo, f.X.Hi)
+	}
+	if len(f.X.Ticks) < 3 {
+		t.Errorf("%d token ticks, want ≥ 3", len(f.X.Ticks))
+	}
+	if c = TokenLatency(lat[:10], LatencyOptions{MaxTokens: 128}); c.Frame(5, 5).X.Hi != 128 {
+		t.Errorf("with MaxTokens 128 the axis ends at %v", c.Frame(5, 5).X.Hi)
+	}
+}

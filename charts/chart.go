@@ -84,13 +84,44 @@ type Series struct {
 	Line   bool
 	Color  string // optional "#rrggbb"; empty picks from Palette by series index
 	Points []Point
+	// Legend names the series' legend entry; series that share a name share one entry (a
+	// quantization's measured and projected series). Empty: the series' Name.
+	Legend string
+	// Marker is the shape of the series' points (one per quantization family).
+	Marker Marker
+	// LabelPoints writes each point's name (its Label up to " Q…"/":") beside it.
+	LabelPoints bool
+}
+
+// LegendName is the series' legend entry.
+func (s Series) LegendName() string {
+	if s.Legend != "" {
+		return s.Legend
+	}
+	return s.Name
+}
+
+// Marker is a point shape.
+type Marker int
+
+// The point shapes; renderers draw projected points hollow, measured ones filled.
+const (
+	MarkerCircle Marker = iota
+	MarkerSquare
+	MarkerTriangle
+	MarkerDiamond
+)
+
+// Symbol is the marker's echarts symbol name.
+func (m Marker) Symbol() string {
+	return [...]string{"circle", "rect", "triangle", "diamond"}[m%4]
 }
 
 // Orientation says which way a limit line runs.
 type Orientation int
 
 const (
-	// Horizontal limits mark a Y value (e.g. "RAM available 22.9 GiB").
+	// Horizontal limits mark a Y value (e.g. "RAM available 24.6 GB").
 	Horizontal Orientation = iota
 	// Vertical limits mark an X value.
 	Vertical
@@ -118,7 +149,16 @@ type Chart struct {
 	Series   []Series
 	Limits   []Limit
 	Empty    string // what to show when there are no points, e.g. "No data yet: run Measure"
+	// StyleKey adds two legend entries that explain the drawing styles once ("● measured",
+	// "◌ projected, band = low–high") instead of one entry per series and style.
+	StyleKey bool
 }
+
+// Legend texts of the style key.
+const (
+	StyleKeyMeasured  = "filled: measured here"
+	StyleKeyProjected = "hollow, dashed: projected (band = low–high)"
+)
 
 // Palette is the colour cycle used for series without a colour (colour-blind-friendly Okabe–Ito).
 var Palette = []string{"#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000"}

@@ -48,8 +48,10 @@ func echartsLine(c Chart, id string) *gecharts.Line {
 		gecharts.WithTitleOpts(opts.Title{Show: opts.Bool(false)}),
 		gecharts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
 			Formatter: opts.FuncOpts(`function (p) { var t = p.name ? p.name : p.seriesName; return echarts.format.encodeHTML(t).split(String.fromCharCode(10)).join('<br>'); }`)}),
-		gecharts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Top: "0", Left: "center"}),
-		gecharts.WithGridOpts(opts.Grid{Left: "70", Right: "40", Top: "50", Bottom: "60", ContainLabel: opts.Bool(true)}),
+		// A plain legend wraps onto rows (a scrolling one hides entries behind "1/3"); the plot
+		// starts below its rows.
+		gecharts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "plain", Top: "0", Left: "center"}),
+		gecharts.WithGridOpts(opts.Grid{Left: "70", Right: "40", Top: fmt.Sprint(30 + 24*legendRows(c)), Bottom: "60", ContainLabel: opts.Bool(true)}),
 		gecharts.WithXAxisOpts(opts.XAxis{
 			Type: axisType(c.X), Name: AxisTitle(c.X), NameLocation: "middle", NameGap: 30,
 			Min: f.X.Lo, Max: f.X.Hi,
@@ -74,7 +76,8 @@ func echartsLine(c Chart, id string) *gecharts.Line {
 	idx := 0
 	for si, s := range c.Series {
 		color := c.SeriesColor(si)
-		addLegend(s.Name)
+		name := s.LegendName() // series sharing a legend entry share a name: one toggle hides both
+		addLegend(name)
 		data := make([]opts.LineData, 0, len(s.Points))
 		for pi, p := range s.Points {
 			data = append(data, opts.LineData{Value: []float64{p.X, p.Y}, Name: c.HoverText(Hit{si, pi})})
@@ -87,35 +90,41 @@ func echartsLine(c Chart, id string) *gecharts.Line {
 				width, op = 0, 0
 			}
 			so = append(so,
-				gecharts.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 9, ShowSymbol: opts.Bool(true)}),
+				gecharts.WithLineChartOpts(opts.LineChart{Symbol: s.Marker.Symbol(), SymbolSize: 10, ShowSymbol: opts.Bool(true)}),
 				gecharts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: width, Type: "solid", Opacity: opts.Float(op)}))
 			if len(s.Points) > 60 {
 				so = append(so, gecharts.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 3, ShowSymbol: opts.Bool(false)}))
 			}
 		case Projected:
 			so = append(so,
-				gecharts.WithLineChartOpts(opts.LineChart{Symbol: "emptyCircle", SymbolSize: 8, ShowSymbol: opts.Bool(true)}),
+				gecharts.WithLineChartOpts(opts.LineChart{Symbol: "empty" + strings.ToUpper(s.Marker.Symbol()[:1]) + s.Marker.Symbol()[1:], SymbolSize: 9, ShowSymbol: opts.Bool(true)}),
 				gecharts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2, Type: "dashed"}))
 		case Reference:
 			so = append(so,
 				gecharts.WithLineChartOpts(opts.LineChart{Symbol: "none", ShowSymbol: opts.Bool(false)}),
 				gecharts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 1, Type: "solid", Opacity: opts.Float(0.7)}))
 		}
-		line.AddSeries(s.Name, data, so...)
+		line.AddSeries(name, data, so...)
 		v.extra[idx] = map[string]any{"z": 3}
+		if s.LabelPoints {
+			// Model names beside measured points; echarts hides those that would overlap.
+			v.extra[idx]["label"] = map[string]any{"show": true, "position": "right", "fontSize": 12,
+				"formatter": opts.FuncOpts(`function (p) { return (p.name || '').split(':')[0]; }`)}
+			v.extra[idx]["labelLayout"] = map[string]any{"hideOverlap": true}
+		}
 		idx++
 		if s.Kind == Projected && hasBand(s) {
 			// The band: a custom series whose one item draws the low–high polygon (stacked
 			// areas cannot do this on a log axis).
 			first := s.Points[0]
-			line.AddSeries(s.Name, []opts.LineData{{Value: []float64{first.X, first.Y}}},
+			line.AddSeries(name, []opts.LineData{{Value: []float64{first.X, first.Y}}},
 				gecharts.WithItemStyleOpts(opts.ItemStyle{Color: color}))
 			v.extra[idx] = map[string]any{"type": "custom", "z": 1, "silent": true, "clip": true,
 				"tooltip": map[string]any{"show": false}, "renderItem": bandRenderItem(s, color)}
 			idx++
 		}
 	}
-	for _, l := range c.Limits {
+	for li, l := range c.Limits {
 		color := l.Color
 		if color == "" {
 			color = LimitColor
@@ -139,7 +148,7 @@ func echartsLine(c Chart, id string) *gecharts.Line {
 				}},
 			}
 		} else {
-			label["position"] = "insideEndTop"
+			label["position"] = limitLabelPosition(c, li)
 			extra["markLine"] = map[string]any{
 				"symbol": []string{"none", "none"}, "label": label,
 				"lineStyle": map[string]any{"color": color, "type": "solid", "width": 1.5},
@@ -153,6 +162,38 @@ func echartsLine(c Chart, id string) *gecharts.Line {
 	}
 	v.legend = legend
 	return line
+}
+
+// limitLabelPosition places limit i's label so that labels of nearby lines do not overlap:
+// lines in value order take turns at the right end, the middle and the left end.
+func limitLabelPosition(c Chart, i int) string {
+	rank := 0
+	for j, l := range c.Limits {
+		if j != i && l.Orientation == c.Limits[i].Orientation && !l.IsBand() &&
+			(l.Value < c.Limits[i].Value || (l.Value == c.Limits[i].Value && j < i)) {
+			rank++
+		}
+	}
+	return [...]string{"insideEndTop", "insideMiddleTop", "insideStartTop"}[rank%3]
+}
+
+// legendRows estimates how many rows the plain legend wraps onto in a ~1000 px wide chart.
+func legendRows(c Chart) int {
+	seen := map[string]bool{}
+	width := 0
+	add := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			width += 7*len([]rune(name)) + 40
+		}
+	}
+	for _, s := range c.Series {
+		add(s.LegendName())
+	}
+	for _, l := range c.Limits {
+		add(c.LimitText(l))
+	}
+	return max(1, (width+999)/1000)
 }
 
 // bandRenderItem returns the renderItem function of a band series: a polygon through the

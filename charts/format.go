@@ -15,7 +15,7 @@ const (
 	UnitNone Unit = iota
 	// UnitTokPerSec is a speed in tokens per second ("6.1 tok/s").
 	UnitTokPerSec
-	// UnitBytes is a size in bytes, written in binary units ("22.9 GiB", "136 MiB").
+	// UnitBytes is a size in bytes, written in decimal units ("24.6 GB", "143 MB"), as everywhere in slmscope.
 	UnitBytes
 	// UnitMillis is a duration in milliseconds ("840 ms", "1.2 s").
 	UnitMillis
@@ -29,7 +29,7 @@ const (
 	UnitTokens
 )
 
-// Symbol is the unit's short name for axis titles ("tok/s", "GiB"); empty for plain numbers
+// Symbol is the unit's short name for axis titles ("tok/s", "bytes"); empty for plain numbers
 // and for units whose values carry their own suffix (parameters).
 func (u Unit) Symbol() string {
 	switch u {
@@ -61,7 +61,7 @@ func AxisTitle(a Axis) string {
 	return a.Label + " (" + sym + ")"
 }
 
-// FormatValue writes v with its unit for tooltips and labels: "6.1 tok/s", "22.9 GiB",
+// FormatValue writes v with its unit for tooltips and labels: "6.1 tok/s", "24.6 GB",
 // "840 ms", "1.2 s", "$0.45 per 1M tokens", "7B", "512 tokens".
 func FormatValue(v float64, u Unit) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -93,7 +93,7 @@ func FormatValue(v float64, u Unit) string {
 }
 
 // FormatTick writes v compactly for an axis tick with n significant digits (the unit is in
-// the axis title, except where it is part of the number: GiB, $, M/B).
+// the axis title, except where it is part of the number: GB, $, M/B).
 func FormatTick(v float64, u Unit, n int) string {
 	switch u {
 	case UnitBytes:

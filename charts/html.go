@@ -135,8 +135,8 @@ function slmFmt(v, unit) {
     if (a >= 1e3) { return slmSig(v / 1e3, 3) + 'K'; }
     return slmSig(v, 3);
   case 'bytes':
-    var u = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'], i = 0;
-    while (i < u.length - 1 && a >= 1024) { a /= 1024; v /= 1024; i++; }
+    var u = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'], i = 0; // decimal, as everywhere in slmscope
+    while (i < u.length - 1 && a >= 999.5) { a /= 1000; v /= 1000; i++; }
     return slmSig(v, 3) + ' ' + u[i];
   case 'usd':
     return a >= 1e4 ? '$' + slmSig(v / 1e3, 3) + 'k' : '$' + slmSig(v, 3);

@@ -106,7 +106,7 @@ func LinearTicks(lo, hi float64, maxTicks int, u Unit, fixLo, fixHi bool) Range 
 
 // LogTicks returns a log range covering [lo, hi] (both > 0) with at most maxTicks ticks.
 // Decimal units tick at 1, 2 and 5 per decade, then every decade, then every few decades as
-// the range widens; bytes tick at powers of two (…, 512 MiB, 1 GiB, 2 GiB, …). A range
+// the range widens; bytes tick at 1-2-5 decimal steps (…, 500 MB, 1 GB, 2 GB, …). A range
 // narrower than that gets linear-nice ticks instead. fixLo / fixHi keep that bound exactly.
 func LogTicks(lo, hi float64, maxTicks int, u Unit, fixLo, fixHi bool) Range {
 	if maxTicks < 2 {

@@ -35,6 +35,8 @@ type FrontMatter struct {
 	Goal          string    `yaml:"goal"`
 	Prerequisites []string  `yaml:"prerequisites"`
 	KeyTerms      []KeyTerm `yaml:"key_terms"`
+	// Glossary names terms of the app's glossary (glossary.go) shown with the key terms.
+	Glossary []string `yaml:"glossary"`
 	// Quiz names the quiz file, relative to the lesson's folder. Empty means "<base>.quiz.yaml"
 	// (or .yml / .json) if such a file exists, else no quiz.
 	Quiz string `yaml:"quiz"`
@@ -127,6 +129,7 @@ func (fm *FrontMatter) validate() error {
 			probs = append(probs, fmt.Sprintf("key_terms item %d needs both term and meaning", i+1))
 		}
 	}
+	probs = append(probs, checkGlossary(fm.Glossary)...)
 	if len(probs) > 0 {
 		return errors.New(strings.Join(probs, "; "))
 	}

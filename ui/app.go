@@ -40,6 +40,8 @@ type App struct {
 	shortcuts map[string]bool
 	// openInLive chooses a model file on the Live run screen (set once that screen is built).
 	openInLive func(path string)
+	// look is presenter mode and the text size (presenter.go).
+	look *look
 }
 
 // screenID names a screen. Links between screens, shortcuts and onShown use it; titles are
@@ -114,6 +116,7 @@ func newAppWith(fa fyne.App, workerOpts engine.Options, uiDo func(func())) *App 
 }
 
 func (a *App) buildUI() {
+	a.initLook() // theme and presenter keys first: screens chain the canvas's key handlers
 	for _, s := range screens {
 		a.screens = append(a.screens, &screenEntry{screen: s})
 	}
@@ -130,7 +133,7 @@ func (a *App) buildUI() {
 		},
 	)
 	a.nav.OnSelected = func(i widget.ListItemID) { a.show(i) }
-	split := container.NewHSplit(a.nav, a.content)
+	split := container.NewHSplit(a.sidebar(a.nav), a.content)
 	split.Offset = 0.16
 	a.win.SetContent(split)
 	if len(a.screens) > 0 {
@@ -160,6 +163,7 @@ func (a *App) show(i int) {
 	}
 	a.content.Objects = []fyne.CanvasObject{e.view}
 	a.content.Refresh()
+	a.rethemeShown(e.id)
 	a.current = e.id
 	if hook := a.shownHooks[e.id]; hook != nil {
 		hook()

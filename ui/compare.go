@@ -81,6 +81,7 @@ type compareScreen struct {
 	cancel      context.CancelFunc
 	measure     ident.Key // the row being measured
 	selected    ident.Key // the row whose basis is shown
+	selCol      int       // the column tapped in it (its full text heads the detail)
 	state       engine.MachineState
 	revision    int // the machine revision the projections were computed for
 
@@ -97,6 +98,7 @@ type compareScreen struct {
 	browserBtn *widget.Button
 	table      *widget.Table
 	detail     *widget.Label
+	detailSc   *container.Scroll
 	charts     []*chartview.View
 	validation *fyne.Container
 	priceBox   *fyne.Container
@@ -166,25 +168,26 @@ func (s *compareScreen) buildUI() {
 	s.browserBtn.Disable()
 
 	quantBox := container.NewGridWrap(fyne.NewSize(280, s.quantSel.MinSize().Height), s.quantSel)
-	controls := container.NewHBox(widget.NewLabel("Context (tokens)"), s.ctxSel, widget.NewLabel("Quantization"), quantBox,
-		widget.NewSeparator(), s.exportBtn, s.browserBtn)
+	controls := container.NewHBox(widget.NewLabel("Context (tokens)"), s.ctxSel, widget.NewLabel("Quantization"), quantBox)
+	// The actions have a row of their own, so they stay on screen at 1024×640 in large type.
+	actions := container.NewHBox(s.exportBtn, s.browserBtn, glossaryButton(s.a, compareTerms...))
 	s.guess = newGuessBox()
-	s.guess.entry.SetPlaceHolder("optional: your guess for the next ▶, in tok/s")
-	measureRow := container.NewBorder(nil, nil, container.NewHBox(s.measureBtn, s.cancelBtn), container.NewGridWrap(fyne.NewSize(300, s.guess.entry.MinSize().Height), s.guess.entry),
+	s.guess.entry.SetPlaceHolder("optional: tok/s for the next ▶")
+	measureRow := container.NewBorder(nil, nil, container.NewHBox(s.measureBtn, s.cancelBtn), nil,
 		container.NewVBox(s.progress, s.progressTx))
-	top := container.NewVBox(title, s.status, s.machineTxt, measureRow, controls)
+	guessRow := container.NewBorder(nil, nil, widget.NewLabel("Your guess"), nil, s.guess.entry)
+	top := container.NewVBox(title, s.status, s.machineTxt, measureRow, guessRow, controls, actions)
 
 	s.table = widget.NewTableWithHeaders(s.tableSize, s.newCell, s.updateCell)
 	s.table.ShowHeaderColumn = false
 	s.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("column", nil) }
 	s.table.UpdateHeader = s.updateHeader
-	widths := []float32{50, 118, 60, 72, 150, 86, 130, 68, 90, 136}
-	for c, w := range widths {
-		s.table.SetColumnWidth(c, w)
+	for c, w := range compareMinWidths {
+		s.table.SetColumnWidth(c, w) // until the first layout fits them (compare_columns.go)
 	}
 	s.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(s.rows) {
-			s.selected = s.rows[id.Row].Key()
+			s.selected, s.selCol = s.rows[id.Row].Key(), id.Col
 			s.showDetail(s.rows[id.Row])
 		}
 	}
@@ -192,7 +195,8 @@ func (s *compareScreen) buildUI() {
 	s.detail.Wrapping = fyne.TextWrapWord
 	detail := container.NewVScroll(s.detail)
 	detail.SetMinSize(fyne.NewSize(200, 90))
-	tableTab := container.NewBorder(nil, detail, nil, nil, s.table)
+	s.detailSc = detail
+	tableTab := container.NewBorder(nil, detail, nil, nil, container.New(&columnFitter{s: s}, s.table))
 
 	for _, c := range report.Charts(report.Data{}) {
 		s.charts = append(s.charts, chartview.New(c))
@@ -237,6 +241,7 @@ func (s *compareScreen) buildUI() {
 		container.NewTabItemWithIcon("On this machine", theme.ComputerIcon(), s.modelsTabView()),
 	)
 	s.view = container.NewBorder(top, nil, nil, nil, tabs)
+	s.a.onPresenter(s.setPresenter)
 }
 
 func floatText(v float64) string {
@@ -319,7 +324,7 @@ func (s *compareScreen) onSettingsChanged() {
 func (s *compareScreen) input() report.Input {
 	ctxLen, quants, cost, _ := s.settings()
 	return report.Input{Hardware: s.hw, Machine: s.machine, Calibration: s.cal, Models: catalog.All(),
-		Quants: quants, Context: ctxLen, PromptTokens: 512, Cost: cost, Prices: s.pricesTable}
+		Quants: quants, Context: ctxLen, PromptTokens: report.DefaultPromptTokens, Cost: cost, Prices: s.pricesTable}
 }
 
 // recompute projects again off the UI goroutine; only the newest result is shown.

@@ -128,7 +128,7 @@ func (s *compareScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject)
 		return
 	}
 	col := reportCol(id.Col)
-	t := report.ColumnTitles[col]
+	t := report.ColumnTitle(col, s.data.Input.PromptTokens)
 	if col == s.sortCol {
 		if s.sortDesc {
 			t += " ▼"
@@ -164,6 +164,11 @@ func (s *compareScreen) measurable(p estimate.Projection) (bool, string) {
 // showDetail explains one row: fit sentence, speed, memory and cost basis.
 func (s *compareScreen) showDetail(p estimate.Projection) {
 	lines := []string{fmt.Sprintf("%s %s — %s", p.Name, p.Quant, report.Badge(p))}
+	if s.selCol > colMeasure && s.selCol <= int(report.NumColumns) {
+		// The tapped cell in full: a narrow column may have cut it short.
+		col := reportCol(s.selCol)
+		lines = append(lines, report.ColumnTitle(col, s.data.Input.PromptTokens)+": "+report.Cells(p)[col])
+	}
 	if p.FitVerdict.Sentence != "" {
 		lines = append(lines, p.FitVerdict.Sentence)
 	}

@@ -46,7 +46,7 @@ func newGetModelCard(m *modelsTab) *getModelCard {
 	g := &getModelCard{m: m, pin: download.DefaultPin()}
 	g.before = noteLabel("", widget.MediumImportance)
 	g.mirror = widget.NewEntry()
-	g.mirror.SetPlaceHolder("optional: a folder (USB stick) or http(s) URL holding " + g.pin.File)
+	g.mirror.SetPlaceHolder("optional: USB folder or http(s) URL")
 	g.mirror.SetText(m.a.fyne.Preferences().String(prefModelMirror))
 	g.mirror.OnChanged = func(s string) { m.a.fyne.Preferences().SetString(prefModelMirror, strings.TrimSpace(s)) }
 	g.getBtn = widget.NewButtonWithIcon("Get "+g.pin.Title, theme.DownloadIcon(), g.onGet)
@@ -60,8 +60,10 @@ func newGetModelCard(m *modelsTab) *getModelCard {
 	g.errTx = noteLabel("", widget.DangerImportance)
 	g.errTx.Hide()
 	form := widget.NewForm(widget.NewFormItem("Class mirror", g.mirror))
-	g.card = widget.NewCard("Get a real model", g.pin.Title+" from "+g.pin.Repo+": a real instruct model you can chat with",
-		container.NewVBox(g.before, form, container.NewHBox(g.getBtn, g.stopBtn), g.progress, g.progTx, g.errTx))
+	// The card's subtitle does not wrap: what is fetched from where goes in a wrapping line.
+	from := noteLabel(g.pin.Title+" ("+g.pin.File+") from "+g.pin.Repo+": a real instruct model you can chat with.", widget.MediumImportance)
+	g.card = widget.NewCard("Get a real model", "",
+		container.NewVBox(from, g.before, form, container.NewHBox(g.getBtn, g.stopBtn), g.progress, g.progTx, g.errTx))
 	return g
 }
 

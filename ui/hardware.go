@@ -107,6 +107,7 @@ func newHardwareScreenWith(a *App, src hardwareSource, spawn func(func())) *hard
 
 func (h *hardwareScreen) buildUI() {
 	h.status = widget.NewLabel("")
+	h.status.Truncation = fyne.TextTruncateEllipsis // a long status must not widen the window
 	h.busy = widget.NewProgressBarInfinite()
 	h.busy.Hide()
 	h.refreshBtn = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), h.onRefresh)

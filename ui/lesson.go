@@ -169,10 +169,10 @@ func (s *lessonScreen) render(l *lessons.Lesson) {
 			s.page.Add(s.liveCard(b.Live, facts))
 		}
 	}
-	if len(l.KeyTerms) > 0 {
+	if terms := l.AllKeyTerms(); len(terms) > 0 {
 		var md strings.Builder
 		md.WriteString("## Key terms\n\n")
-		for _, k := range l.KeyTerms {
+		for _, k := range terms {
 			fmt.Fprintf(&md, "- **%s**: %s\n", k.Term, k.Meaning)
 		}
 		rt := widget.NewRichTextFromMarkdown(md.String())

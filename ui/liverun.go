@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -83,6 +84,11 @@ type liveRun struct {
 	stats    *fyne.Container
 	errBox   *widget.Label
 	errCard  *fyne.Container
+	// Presenter mode (liverun_presenter.go): the model's name in large type, the panes it
+	// hides, and the split it widens.
+	modelTitle *widget.Label
+	secondary  []fyne.CanvasObject
+	split      *container.Split
 
 	cancel context.CancelFunc
 }
@@ -117,7 +123,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.prompt = newMultiLineShortcutEntry(l.a)
 	l.prompt.Wrapping = fyne.TextWrapWord
 	l.prompt.SetText(p.StringWithFallback(prefLivePrompt, engine.DefaultPrompt))
-	l.prompt.SetMinRowsVisible(3)
+	l.prompt.SetMinRowsVisible(2)
 
 	l.guess = newGuessBox()
 	l.runBtn = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), l.onRun)
@@ -133,6 +139,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.clearBtn = widget.NewButtonWithIcon("Clear twins…", theme.DeleteIcon(), l.onClearTwins)
 
 	l.stage = widget.NewLabel("Ready. Press Run (Ctrl+Enter) to stream tokens from the chosen model; Stop is Ctrl+.")
+	l.stage.Wrapping = fyne.TextWrapWord // a long sentence must not widen the window
 	l.progress = widget.NewProgressBar()
 	l.progress.Hide()
 	l.busy = widget.NewProgressBarInfinite()
@@ -141,7 +148,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.output = widget.NewLabel("")
 	l.output.Wrapping = fyne.TextWrapWord
 	l.outputSc = container.NewVScroll(l.output)
-	l.outputSc.SetMinSize(fyne.NewSize(300, 220))
+	l.outputSc.SetMinSize(fyne.NewSize(300, 120)) // fits 1024×640 with the controls above
 	l.twinTag = widget.NewLabelWithStyle(units.TwinDisclaimer, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	l.twinTag.Importance = widget.WarningImportance
 	l.twinTag.Hide()
@@ -167,16 +174,23 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	form := widget.NewForm(
 		widget.NewFormItem("Model", container.NewBorder(nil, nil, nil, openBtn, l.modelSel)),
 		widget.NewFormItem("Quantization", l.quantSel),
-		widget.NewFormItem("Threads", l.threads),
-		widget.NewFormItem("Max tokens", l.maxTokens),
+		// Two settings a row, so the form fits a 1024×640 projector.
+		widget.NewFormItem("Threads", container.NewGridWithColumns(2, l.threads,
+			container.NewBorder(nil, nil, widget.NewLabel("Max tokens"), nil, l.maxTokens))),
 		widget.NewFormItem("Sampling", l.sampling),
 		widget.NewFormItem("Your guess", l.guess.entry),
 	)
-	controls := container.NewVBox(form, l.fitNote, container.NewBorder(nil, nil, nil, l.clearBtn, l.cacheNote), widget.NewLabel("Prompt"), l.prompt,
-		container.NewHBox(l.runBtn, l.stopBtn), l.errCard)
+	cacheRow := container.NewBorder(nil, nil, nil, l.clearBtn, l.cacheNote)
+	controls := container.NewVBox(form, l.fitNote, cacheRow, widget.NewLabel("Prompt"), l.prompt,
+		container.NewHBox(l.runBtn, l.stopBtn, layout.NewSpacer(), glossaryButton(l.a, liveRunTerms...)), l.errCard)
+	l.modelTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.modelTitle.SizeName = theme.SizeNameHeadingText
+	l.modelTitle.Wrapping = fyne.TextWrapWord
+	l.modelTitle.Hide()
 	live := widget.NewCard("Live", "",
-		container.NewVBox(l.tps, l.tpsHow, l.counts, l.memory, l.latency))
+		container.NewVBox(l.modelTitle, l.tps, l.tpsHow, l.counts, l.memory, l.latency))
 	statsCard := widget.NewCard("Last run", "", container.NewVBox(l.guess.outcome, l.stats))
+	l.secondary = []fyne.CanvasObject{form, l.fitNote, cacheRow, statsCard}
 	l.stats.Add(widget.NewLabel("No run yet: stats appear here when a run finishes."))
 	right := container.NewVScroll(container.NewVBox(live, statsCard))
 	right.SetMinSize(fyne.NewSize(340, 200))
@@ -184,6 +198,8 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	left := container.NewBorder(controls, nil, nil, nil, outputPane)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.62
+	l.split = split
+	l.a.onPresenter(l.setPresenter)
 
 	l.a.observeMachine(l.onMachine)
 	l.a.openInLive = l.openPath

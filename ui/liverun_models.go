@@ -133,6 +133,7 @@ func (l *liveRun) onMachine(st engine.MachineState) {
 }
 
 func (l *liveRun) onModelChanged() {
+	l.syncModelTitle()
 	if c := l.selected(); c != nil {
 		l.a.fyne.Preferences().SetString(prefLiveModel, string(c.ref.Key()))
 	}

@@ -312,10 +312,10 @@ func (s *quizScreen) paintChoices() {
 			switch {
 			case c.Correct:
 				text = "✓ " + text
-				bg = theme.ColorNameSuccess
+				bg = colorNameCorrectBackground // readable: ≥ 4.5:1 with the text (theme.go)
 			case s.picked[pos]:
 				text = "✗ " + text
-				bg = theme.ColorNameError
+				bg = colorNameWrongBackground
 			}
 		} else {
 			row.disabled = false

@@ -45,3 +45,15 @@ func (e *shortcutEntry) TypedShortcut(s fyne.Shortcut) {
 	}
 	e.Entry.TypedShortcut(s)
 }
+
+// TypedKey hands F11 (presenter mode) to the window: the driver gives plain keys to the
+// focused widget alone.
+func (e *shortcutEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyF11 {
+		if h := e.a.win.Canvas().OnTypedKey(); h != nil {
+			h(k)
+			return
+		}
+	}
+	e.Entry.TypedKey(k)
+}

@@ -22,7 +22,7 @@ func SpeedChart(d Data) charts.Chart {
 	var vals []charts.ModelValue
 	for _, p := range d.Projections {
 		v := charts.ModelValue{Name: p.Name, Params: float64(p.Params), Quant: string(p.Quant), Value: p.DecodeTPS,
-			Measured: p.Source == estimate.SourceMeasured, Note: p.Label() + ": " + shorten(p.Basis, 160)}
+			Measured: p.Source == estimate.SourceMeasured, Note: basisNote(p)}
 		if !v.Measured {
 			v.Low, v.High = p.DecodeTPSLow, p.DecodeTPSHigh
 		}
@@ -62,11 +62,16 @@ func MemoryChart(d Data) charts.Chart {
 		v := charts.ModelValue{Name: p.Name, Params: float64(p.Params), Quant: string(p.Quant), Value: float64(p.MemoryBytes),
 			Note: fmt.Sprintf("weights %s + KV cache %s (%d tokens) + overhead %s", units.Bytes(p.Memory.WeightBytes),
 				units.Bytes(p.Memory.KVBytes), p.Context, units.Bytes(p.Memory.OverheadBytes-p.Memory.RepackBytes))}
-		if p.MeasuredPeakRSSBytes > 0 && p.Context == measuredContext(d, p) {
-			v.Value, v.Measured = float64(p.MeasuredPeakRSSBytes), true
-			v.Note = "measured peak RSS of the worker"
-		} else if band := memoryBand(d); band > 0 {
+		if band := memoryBand(d); band > 0 {
 			v.Low, v.High = v.Value*(1-band), v.Value*(1+band)
+		}
+		v.Note = fmt.Sprintf("estimate at a %d-token context: ", p.Context) + v.Note
+		if p.MeasuredPeakRSSBytes > 0 {
+			// The measurement is shown at any chosen context, beside the estimate for that
+			// context, each saying which context it is for.
+			vals = append(vals, charts.ModelValue{Name: p.Name, Params: float64(p.Params), Quant: string(p.Quant),
+				Value: float64(p.MeasuredPeakRSSBytes), Measured: true,
+				Note: fmt.Sprintf("measured peak RSS of the worker, at a %d-token context", measuredContext(d, p))})
 		}
 		vals = append(vals, v)
 	}
@@ -86,6 +91,15 @@ func MemoryChart(d Data) charts.Chart {
 		basis += fmt.Sprintf(" Band ±%.0f%%: the worst leave-one-out memory error on this machine.", mb*100)
 	}
 	return charts.MemoryVsSize(vals, charts.MemoryOptions{RAMAvailable: float64(m.UsableRAM()), GPUs: gpus, Basis: basis})
+}
+
+// basisNote is a projection's basis for a tooltip, its label said once: the basis of a
+// projection already opens with it ("projected, uncalibrated: decode reads …").
+func basisNote(p estimate.Projection) string {
+	if strings.HasPrefix(p.Basis, p.Label()) {
+		return shorten(p.Basis, 160)
+	}
+	return p.Label() + ": " + shorten(p.Basis, 160)
 }
 
 // measuredContext is the context of the measurement of p's model and quant (0 if none).

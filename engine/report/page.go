@@ -78,7 +78,9 @@ func tableParagraphs(d Data) []string {
 // ProjectionTable is every projection as a table, with its basis.
 func ProjectionTable(d Data) charts.Table {
 	t := charts.Table{Caption: fmt.Sprintf("Catalog models at context %d tokens", d.Input.Context)}
-	t.Header = ColumnTitles[:]
+	for c := Column(0); c < NumColumns; c++ {
+		t.Header = append(t.Header, ColumnTitle(c, d.Input.PromptTokens))
+	}
 	for _, p := range d.Projections {
 		c := Cells(p)
 		t.Rows = append(t.Rows, c[:])

@@ -86,7 +86,7 @@ func Compute(in Input) Data {
 		in.Context = estimate.DefaultContext
 	}
 	if in.PromptTokens <= 0 {
-		in.PromptTokens = 512
+		in.PromptTokens = DefaultPromptTokens
 	}
 	if len(in.Quants) == 0 {
 		in.Quants = QuantsFor(in.Calibration)
@@ -177,7 +177,7 @@ func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
 				}
 				lo, hi := ttftBand(p)
 				series[i].Points = append(series[i].Points, charts.TTFTPoint{PromptTokens: n, Millis: p.TTFTMs, Low: lo, High: hi})
-				series[i].Note = p.Label() + ": " + shorten(p.Basis, 160)
+				series[i].Note = basisNote(p)
 			}
 		}
 	}

@@ -29,6 +29,21 @@ const (
 // ColumnTitles are the projection table's headers.
 var ColumnTitles = [NumColumns]string{"Model", "Params", "Quant", "Memory (KV cache)", "Fits?", "Tok/s (band)", "TTFT", "Cost/1M tok", "Source"}
 
+// DefaultPromptTokens is the prompt length the TTFT column assumes unless told otherwise.
+const DefaultPromptTokens = 512
+
+// ColumnTitle is column c's header; the TTFT column names the prompt length it assumes,
+// since a time to first token means nothing without it.
+func ColumnTitle(c Column, promptTokens int) string {
+	if c == ColTTFT {
+		if promptTokens <= 0 {
+			promptTokens = DefaultPromptTokens
+		}
+		return fmt.Sprintf("TTFT (%d tok)", promptTokens)
+	}
+	return ColumnTitles[c]
+}
+
 // Cells returns p's row of the projection table as text.
 func Cells(p estimate.Projection) [NumColumns]string {
 	return [NumColumns]string{

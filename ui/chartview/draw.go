@@ -31,16 +31,22 @@ func (r *renderer) legend(c charts.Chart, x0, y, maxW float64, size float32) flo
 		r.text(name, fg, size, false, x+22, y, fyne.TextAlignLeading)
 		x += w
 	}
+	bg := theme.Color(theme.ColorNameBackground)
 	for si, s := range c.Series {
 		col := parseHex(c.SeriesColor(si))
-		kind, line := s.Kind, s.Line
-		entry(s.Name, func(x, cy float64) {
+		kind, line, mk := s.Kind, s.Line, s.Marker
+		if c.StyleKey && s.Legend != "" && kind != charts.Reference {
+			// One entry per quantization: its colour and marker; the key below says the styles.
+			entry(s.Legend, func(x, cy float64) { r.marker(mk, col, bg, true, x+9, cy, 4.5) })
+			continue
+		}
+		entry(s.LegendName(), func(x, cy float64) {
 			switch kind {
 			case charts.Measured:
 				if line {
 					r.line(col, 2, x, cy, x+18, cy)
 				}
-				r.circle(col, col, 0, x+9, cy, 4)
+				r.marker(mk, col, bg, true, x+9, cy, 4)
 			case charts.Projected:
 				r.rect(withAlpha(col, 0x30), color.Transparent, 0, x, cy-5, 18, 10)
 				r.line(col, 2, x, cy, x+7, cy)
@@ -48,6 +54,15 @@ func (r *renderer) legend(c charts.Chart, x0, y, maxW float64, size float32) flo
 			case charts.Reference:
 				r.line(withAlpha(col, 0xb0), 1, x, cy, x+18, cy)
 			}
+		})
+	}
+	if c.StyleKey {
+		entry(charts.StyleKeyMeasured, func(x, cy float64) { r.circle(fg, fg, 0, x+9, cy, 4) })
+		entry(charts.StyleKeyProjected, func(x, cy float64) {
+			r.rect(withAlpha(fg, 0x30), color.Transparent, 0, x, cy-5, 18, 10)
+			r.line(fg, 2, x, cy, x+5, cy)
+			r.line(fg, 2, x+13, cy, x+18, cy)
+			r.circle(bg, fg, 1.5, x+9, cy, 3.5)
 		})
 	}
 	for _, l := range c.Limits {

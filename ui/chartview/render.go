@@ -160,7 +160,7 @@ func (r *renderer) build(s fyne.Size) {
 	top := y + axisTitleH + 4 // y axis title sits above the plot
 	bottom := H - pad - 2*axisTitleH - 4
 	plotH := math.Max(bottom-top, 20)
-	frame := c.Frame(int(math.Max(2, math.Min(10, (W-80)/90))), int(math.Max(2, math.Min(10, plotH/38))))
+	frame := c.Frame(xTickCount(W), int(math.Max(2, math.Min(10, plotH/38))))
 	labelW := 0.0
 	for _, t := range frame.Y.Ticks {
 		labelW = math.Max(labelW, float64(fyne.MeasureText(t.Label, small, fyne.TextStyle{}).Width))
@@ -211,18 +211,22 @@ func (r *renderer) build(s fyne.Size) {
 				r.polyline(frame, plot, pts, col, 2, false)
 			}
 			if len(pts) <= 200 {
+				bg := theme.Color(theme.ColorNameBackground)
 				for _, p := range pts {
 					if px, py, ok := inside(frame, plot, p); ok {
-						r.circle(col, col, 0, px, py, 4)
+						r.marker(s.Marker, col, bg, true, px, py, 4.5)
 					}
 				}
+			}
+			if s.LabelPoints && len(pts) <= 40 {
+				r.pointLabels(frame, plot, s, fg, small)
 			}
 		case charts.Projected:
 			r.polyline(frame, plot, pts, col, 2, true)
 			bg := theme.Color(theme.ColorNameBackground)
 			for _, p := range pts {
 				if px, py, ok := inside(frame, plot, p); ok {
-					r.circle(bg, col, 1.5, px, py, 3.5)
+					r.marker(s.Marker, col, bg, false, px, py, 4)
 				}
 			}
 		case charts.Reference:

@@ -69,9 +69,11 @@ func TestViewRendersChart(t *testing.T) {
 	objs := r.Objects()
 
 	for _, want := range []string{
-		"Generation speed vs model size",  // title
-		"Q8_0 measured", "Q4_0 projected", // legend: series
-		"roofline Q4_0 (20.0 GB/s)",                    // legend: reference line
+		"Generation speed vs model size", // title
+		"Q8_0", "Q4_0",                   // legend: one entry per quantization
+		charts.StyleKeyMeasured, charts.StyleKeyProjected, // legend: the styles, once
+		"thin: roofline at 20 GB/s",                     // legend: reference lines
+		"SmolLM2-135M Q8_0",                             // measured points are named
 		"reading speed 5–10 tok/s",                      // legend and band label
 		"100M", "1B", "10B", "Generation speed (tok/s)", // ticks and axis titles
 	} {
@@ -83,7 +85,7 @@ func TestViewRendersChart(t *testing.T) {
 		t.Errorf("%d circles, want one per measured and projected point (6) at least", n)
 	}
 	// Projected lines are dashed: many short segments in the projected colour.
-	q4 := parseHex(charts.Palette[1])
+	q4 := parseHex(charts.QuantColor("Q4_0", 1))
 	dashes := 0
 	for _, o := range objs {
 		if l, ok := o.(*canvas.Line); ok && l.StrokeColor == color.Color(q4) && l.StrokeWidth == 2 {

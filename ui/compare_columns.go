@@ -1,0 +1,105 @@
+package ui
+
+import (
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+
+	"slmscope/engine/report"
+)
+
+// The Compare table's columns share the width the table has: each column wants the width of
+// its longest text (header or cell) and never gets less than its minimum, so at 1024 px every
+// column, Source included, is on screen, and on a wide screen nothing is cut off. A tapped
+// cell's full text is also written in the detail line below the table.
+
+// compareMinWidths are the columns' least widths (Run, Model, Params, Quant, Memory, Fits?,
+// Tok/s, TTFT, Cost, Source): together they fit a 1024 px window beside the navigation.
+// Memory gets the most: its figure is the one most often cut short.
+var compareMinWidths = []float32{44, 96, 56, 62, 140, 64, 90, 70, 64, 100}
+
+// compareMaxWidth caps a column's wish (a long model name need not take the whole row).
+const compareMaxWidth = 260
+
+// columnFitter lays the table out and sizes its columns from the width it is given.
+type columnFitter struct {
+	s     *compareScreen
+	width float32 // the width the columns were last fitted to
+	gen   int     // the data generation they were fitted for
+}
+
+// MinSize implements fyne.Layout: the table's own.
+func (f *columnFitter) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+
+// Layout implements fyne.Layout: fill, and refit the columns when the width or data changed.
+func (f *columnFitter) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(size)
+	if size.Width != f.width || f.gen != f.s.gen {
+		f.width, f.gen = size.Width, f.s.gen
+		f.s.fitColumns(size.Width)
+	}
+}
+
+// fitColumns sets every column's width for a table width w.
+func (s *compareScreen) fitColumns(w float32) {
+	if s.table == nil || w <= 0 {
+		return
+	}
+	// The table puts a separator (one padding wide) after each column.
+	avail := w - theme.ScrollBarSize() - theme.Padding()*float32(len(compareMinWidths)+1)
+	widths := fitWidths(s.naturalWidths(), compareMinWidths, avail)
+	for c, cw := range widths {
+		s.table.SetColumnWidth(c, cw)
+	}
+}
+
+// naturalWidths is what each column needs to show its header and longest cell in full.
+func (s *compareScreen) naturalWidths() []float32 {
+	ts := theme.TextSize()
+	pad := 2*theme.InnerPadding() + theme.Padding() // the label's insets and a margin
+	out := make([]float32, len(compareMinWidths))
+	out[colMeasure] = compareMinWidths[colMeasure]
+	for c := 1; c < len(out); c++ {
+		col := reportCol(c)
+		need := fyne.MeasureText(report.ColumnTitle(col, s.data.Input.PromptTokens)+" ▼", ts, fyne.TextStyle{Bold: true}).Width
+		for _, p := range s.rows {
+			cells := report.Cells(p)
+			need = max(need, fyne.MeasureText(cells[col], ts, fyne.TextStyle{}).Width)
+		}
+		out[c] = min(need+pad, compareMaxWidth)
+	}
+	return out
+}
+
+// fitWidths shares avail among columns: everyone gets their natural width when it fits, and
+// the spare goes to all alike; otherwise each gives up the same fraction of what it has above
+// its minimum. Columns never go below their minimum (the table then scrolls).
+func fitWidths(natural, least []float32, avail float32) []float32 {
+	out := make([]float32, len(natural))
+	var sumNat, sumMin float32
+	for i := range natural {
+		natural[i] = max(natural[i], least[i])
+		sumNat += natural[i]
+		sumMin += least[i]
+	}
+	switch {
+	case sumNat <= avail:
+		extra := (avail - sumNat) / float32(len(natural))
+		for i := range out {
+			out[i] = natural[i] + extra
+		}
+	case sumMin >= avail:
+		copy(out, least)
+	default:
+		f := (avail - sumMin) / (sumNat - sumMin)
+		for i := range out {
+			out[i] = least[i] + (natural[i]-least[i])*f
+		}
+	}
+	for i := range out {
+		out[i] = float32(math.Floor(float64(out[i])))
+	}
+	return out
+}

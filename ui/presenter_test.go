@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"runtime"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+)
+
+// pressKey sends a key without modifiers the way the desktop driver does: to the focused
+// widget, else to the canvas's typed-key handler.
+func pressKey(c fyne.Canvas, key fyne.KeyName) {
+	ev := &fyne.KeyEvent{Name: key}
+	if f := c.Focused(); f != nil {
+		f.TypedKey(ev)
+		return
+	}
+	if h := c.OnTypedKey(); h != nil {
+		h(ev)
+	}
+}
+
+// typeCtrlShift presses Ctrl+Shift+key (Cmd+Shift on macOS) as the driver reports it.
+func typeCtrlShift(c fyne.Canvas, key fyne.KeyName) {
+	mod := fyne.KeyModifierControl
+	if runtime.GOOS == "darwin" {
+		mod = fyne.KeyModifierSuper
+	}
+	s := &desktop.CustomShortcut{KeyName: key, Modifier: mod | fyne.KeyModifierShift}
+	if f, ok := c.Focused().(fyne.Shortcutable); ok {
+		f.TypedShortcut(s)
+		return
+	}
+	c.(fyne.Shortcutable).TypedShortcut(s)
+}
+
+func TestPresenterModeKeys(t *testing.T) {
+	a := newAppWith(test.NewTempApp(t), testWorkerOptions(), newUIExec().do)
+	t.Cleanup(a.session.Close)
+	a.showScreen(screenLiveRun)
+	base := theme.DefaultTheme().Size(theme.SizeNameText)
+
+	typeCtrlShift(a.win.Canvas(), fyne.KeyP)
+	if !a.presenting() {
+		t.Fatal("Ctrl+Shift+P did not turn presenter mode on")
+	}
+	if got := theme.TextSize(); got < 1.6*base {
+		t.Errorf("presenter text %v, want ≥ 1.6 × %v", got, base)
+	}
+	if a.win.Content() == a.look.normal {
+		t.Error("the navigation is still on show in presenter mode")
+	}
+	pressKey(a.win.Canvas(), fyne.KeyF11)
+	if a.presenting() {
+		t.Fatal("F11 did not turn presenter mode off")
+	}
+	if got := theme.TextSize(); got != base {
+		t.Errorf("text %v after presenter mode, want %v", got, base)
+	}
+	// F11 while typing in the Live run prompt still reaches the window.
+	l := newLiveRun(a)
+	showIn(a, l.buildUI())
+	a.win.Canvas().Focus(l.prompt)
+	pressKey(a.win.Canvas(), fyne.KeyF11)
+	if !a.presenting() {
+		t.Error("F11 in the prompt did not turn presenter mode on")
+	}
+	if l.tps.TextSize < 64 {
+		t.Errorf("live tok/s at %v px in presenter mode, want ≥ 64", l.tps.TextSize)
+	}
+	if l.stats.Visible() && l.secondary[len(l.secondary)-1].Visible() {
+		t.Error("the last-run card is still on show in presenter mode")
+	}
+	// The sidebar's button turns it off again.
+	a.look.button.OnTapped()
+	if a.presenting() {
+		t.Error("the presenter button did not turn presenter mode off")
+	}
+}
+
+func TestTextSizeIsRemembered(t *testing.T) {
+	fa := test.NewTempApp(t)
+	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
+	t.Cleanup(a.session.Close)
+	a.look.sizeSel.SetSelected(scaleText(1.5))
+	if got := fa.Preferences().Float(prefTextScale); got != 1.5 {
+		t.Fatalf("stored text size %v, want 1.5", got)
+	}
+	base := theme.DefaultTheme().Size(theme.SizeNameText)
+	b := newAppWith(fa, testWorkerOptions(), newUIExec().do)
+	t.Cleanup(b.session.Close)
+	if got := theme.TextSize(); got != 1.5*base {
+		t.Errorf("text %v in a new window, want 1.5 × %v", got, base)
+	}
+	if b.look.sizeSel.Selected != scaleText(1.5) {
+		t.Errorf("the setting shows %q", b.look.sizeSel.Selected)
+	}
+}
+
+// Golden markup of Live run in presenter mode at 1024×640: model name and tok/s large, the
+// form and last-run card folded away.
+func TestGoldenLiveRunPresenter(t *testing.T) {
+	t.Setenv("SLMSCOPE_TWIN_DIR", "/nonexistent/slmscope-golden-twins")
+	tiny := writeTinyTwin(t, goldenDir(t))
+	fa := test.NewTempApp(t)
+	fa.Preferences().SetStringList(prefLiveFiles, []string{tiny})
+	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
+	t.Cleanup(a.session.Close)
+	l := newLiveRun(a)
+	showIn(a, l.buildUI())
+	waitChoices(t, l, 0)
+	waitFor(t, "the cache note", 10*time.Second, func() bool { return l.cacheNote.Text != "" })
+	selectChoice(t, l, "File: tiny")
+	l.tps.Text = "91.3"
+	a.setPresenter(true)
+	a.win.Resize(goldenSize)
+	test.AssertRendersToMarkup(t, "liverun_presenter.xml", a.win.Canvas())
+}
