@@ -110,7 +110,7 @@ func newAppWith(fa fyne.App, workerOpts engine.Options, uiDo func(func())) *App 
 		a.session.Close()
 		a.win.Close()
 	})
-	a.win.Resize(fyne.NewSize(1180, 760))
+	a.win.Resize(fyne.NewSize(1024, 640)) // a classroom projector; the window may grow
 	a.buildUI()
 	return a
 }

@@ -19,7 +19,7 @@ type guessBox struct {
 
 func newGuessBox() *guessBox {
 	g := &guessBox{entry: widget.NewEntry(), outcome: widget.NewLabel("")}
-	g.entry.SetPlaceHolder("optional: how many tok/s will this machine generate?")
+	g.entry.SetPlaceHolder("optional: how many tok/s will it generate?")
 	g.outcome.Wrapping = fyne.TextWrapWord
 	g.outcome.Importance = widget.HighImportance
 	g.outcome.Hide()
