@@ -67,3 +67,10 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$fn ($$pkg) for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -parallel 2 $$pkg || exit 1; done
+
+# observer: a Live run in the window (Xvfb + xdotool) against a headless slmscope bench of the
+# same model, quant, threads and tokens, alternating; prints the ratio (goal ≥ 0.95). Needs
+# xvfb-run and xdotool; run it on a quiet machine.
+.PHONY: observer
+observer: build
+	@sh engine/assets/observer.sh

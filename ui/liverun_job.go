@@ -22,8 +22,10 @@ import (
 // the run two thirds of its speed (18–23 tok/s in the window against 64 headless).
 const flushEvery = 250 * time.Millisecond
 
-// niceDuringRun is how much lower the app's threads run while a model generates (Linux; see
-// engine/procself): the window then yields the cores to the worker it measures.
+// niceDuringRun is how much lower the UI thread (the one that lays out and draws the
+// window) runs while a model generates (Linux; see engine/procself): drawing then yields the
+// cores to the worker being measured, while the threads that read its tokens keep their
+// priority, so token timing stays honest on a busy machine.
 const niceDuringRun = 10
 
 // liveRunJob runs one generation off the UI goroutine. It is the only code of the Live run
@@ -152,8 +154,7 @@ func (j *liveRunJob) token(t engine.Token) {
 	j.mu.Unlock()
 }
 
-// startGenerating notes the app's CPU time and lowers the app's priority: the worker is
-// running by now, so it does not inherit the lower priority.
+// startGenerating notes the app's CPU time and lowers the UI thread's priority.
 func (j *liveRunJob) startGenerating() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -162,19 +163,23 @@ func (j *liveRunJob) startGenerating() {
 	}
 	j.genAt = time.Now()
 	j.cpu0, j.cpuOK = procself.CPUTime()
-	if restore, err := procself.Lower(niceDuringRun); err == nil {
-		j.restore = restore
-	}
+	j.l.a.onUIThread(func() {
+		if restore, err := procself.LowerThread(niceDuringRun); err == nil {
+			j.mu.Lock()
+			j.restore = restore
+			j.mu.Unlock()
+		}
+	})
 }
 
-// end puts the app's priority back and measures its CPU share over the generation.
+// end puts the UI thread's priority back and measures the app's CPU share over the generation.
 func (j *liveRunJob) end(sum *engine.RunSummary, err error) runEnd {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	e := runEnd{sum: sum, err: err, tokens: j.n}
-	if j.restore != nil {
-		j.restore()
+	if restore := j.restore; restore != nil {
 		j.restore = nil
+		j.l.a.onUIThread(func() { restore() })
 	}
 	if !j.genAt.IsZero() {
 		cpu1, ok := procself.CPUTime()

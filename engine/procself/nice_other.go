@@ -2,10 +2,10 @@
 
 package procself
 
-// Lower does nothing here: on macOS and the BSDs a process-wide nice would also be inherited
-// by the next llama.cpp worker the app starts (the one it measures), and Windows has no
-// nice. restore reports false.
-func Lower(delta int) (restore func() bool, err error) {
+// LowerThread does nothing here: macOS and the BSDs set a nice value per process, which the
+// next llama.cpp worker the app starts (the process it measures) would inherit, and Windows
+// has no nice. restore reports false.
+func LowerThread(delta int) (restore func() bool, err error) {
 	return func() bool { return false }, ErrUnsupported
 }
 

@@ -1,8 +1,8 @@
 // Package procself measures and tames slmscope's own process: the CPU time it has used (so a
 // Live run can say what the window cost while the model ran) and a lower scheduling priority
-// for the app's threads while a model generates (so the window yields the cores to the
-// llama.cpp worker it measures). One file per OS; where the OS offers neither, the calls say
-// "unknown" or do nothing.
+// for the thread that draws the window while a model generates (so drawing yields the cores
+// to the llama.cpp worker being measured). One file per OS; where the OS offers neither, the
+// calls say "unknown" or do nothing.
 package procself
 
 import (

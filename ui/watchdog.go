@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+)
+
+// The UI goroutine watchdog: a goroutine posts a probe to the UI goroutine every period and
+// measures how long it waited to run. A probe late by more than the limit means the UI
+// goroutine was blocked (a frozen window) for at least that long. The debug build
+// (watchdog_debug.go, `make debug`) logs every such stall; tests drive screen switches with
+// it on (watchdog_test.go).
+
+// Watchdog settings: probes every watchdogEvery; a wait longer than stallLimit is a stall.
+const (
+	watchdogEvery = 25 * time.Millisecond
+	stallLimit    = 100 * time.Millisecond
+)
+
+// watchdog probes a UI goroutine through post (App.do).
+type watchdog struct {
+	post   func(func())
+	every  time.Duration
+	limit  time.Duration
+	report func(stalled time.Duration) // runs on the UI goroutine, right after the stall
+}
+
+// newWatchdog watches the goroutine behind post with the default period and limit.
+func newWatchdog(post func(func()), report func(time.Duration)) *watchdog {
+	return &watchdog{post: post, every: watchdogEvery, limit: stallLimit, report: report}
+}
+
+// run probes until ctx ends. At most one probe waits at a time, so a blocked UI goroutine
+// is not flooded; its stall is reported once, when it runs again. A probe measures the wait
+// since it was posted, so a reported stall is a lower bound, short by up to one period.
+func (w *watchdog) run(ctx context.Context) {
+	t := time.NewTicker(w.every)
+	defer t.Stop()
+	var pending atomic.Bool
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if !pending.CompareAndSwap(false, true) {
+				continue // the last probe is still waiting: the UI goroutine is busy
+			}
+			sent := time.Now()
+			w.post(func() {
+				waited := time.Since(sent)
+				pending.Store(false)
+				if waited > w.limit && ctx.Err() == nil {
+					w.report(waited)
+				}
+			})
+		}
+	}
+}
+
+// currentKey is the stable name of the screen on show (call on the UI goroutine).
+func (a *App) currentKey() string {
+	for _, s := range screens {
+		if s.id == a.current {
+			return s.key
+		}
+	}
+	return ""
+}
