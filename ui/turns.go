@@ -1,6 +1,9 @@
 package ui
 
-import "fyne.io/fyne/v2"
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+)
 
 // Filling a container in turns: laying out word-wrapped text shapes every line, and a long
 // lesson page or a price table laid out at once froze the window for up to 2.5 s. A turnFiller
@@ -26,13 +29,22 @@ func (f *turnFiller) fill(a *App, box *fyne.Container, objs []fyne.CanvasObject,
 	f.step(a, f.gen, box, objs, max(batch, 1))
 }
 
+// relayout lays out box's objects and has it redrawn. Unlike box.Refresh it does not refresh
+// every object in it: on a long page that re-measured every paragraph at every step.
+func relayout(box *fyne.Container) {
+	if box.Layout != nil {
+		box.Layout.Layout(box.Objects, box.Size())
+	}
+	canvas.Refresh(box)
+}
+
 func (f *turnFiller) step(a *App, gen int, box *fyne.Container, objs []fyne.CanvasObject, batch int) {
 	if gen != f.gen {
 		return // a newer fill replaced this one
 	}
 	n := min(batch, len(objs))
 	box.Objects = append(box.Objects, objs[:n]...)
-	box.Refresh()
+	relayout(box)
 	if rest := objs[n:]; len(rest) > 0 {
 		a.doLater(func() { f.step(a, gen, box, rest, batch) })
 	}
