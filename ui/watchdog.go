@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync/atomic"
 	"time"
+
+	"slmscope/engine/procself"
 )
 
 // The UI goroutine watchdog: a goroutine posts a probe to the UI goroutine every period and
@@ -20,14 +22,17 @@ const (
 
 // watchdog probes a UI goroutine through post (App.do).
 type watchdog struct {
-	post   func(func())
-	every  time.Duration
-	limit  time.Duration
-	report func(stalled time.Duration) // runs on the UI goroutine, right after the stall
+	post  func(func())
+	every time.Duration
+	limit time.Duration
+	// report runs on the UI goroutine right after a stall: how long the probe waited, and the
+	// process CPU time spent meanwhile (0 where unknown). A long wait with little CPU is other
+	// programs holding the cores, not work of ours.
+	report func(waited, cpu time.Duration)
 }
 
 // newWatchdog watches the goroutine behind post with the default period and limit.
-func newWatchdog(post func(func()), report func(time.Duration)) *watchdog {
+func newWatchdog(post func(func()), report func(waited, cpu time.Duration)) *watchdog {
 	return &watchdog{post: post, every: watchdogEvery, limit: stallLimit, report: report}
 }
 
@@ -47,11 +52,16 @@ func (w *watchdog) run(ctx context.Context) {
 				continue // the last probe is still waiting: the UI goroutine is busy
 			}
 			sent := time.Now()
+			cpu0, ok0 := procself.CPUTime()
 			w.post(func() {
 				waited := time.Since(sent)
 				pending.Store(false)
 				if waited > w.limit && ctx.Err() == nil {
-					w.report(waited)
+					var cpu time.Duration
+					if cpu1, ok1 := procself.CPUTime(); ok0 && ok1 {
+						cpu = cpu1 - cpu0
+					}
+					w.report(waited, cpu)
 				}
 			})
 		}

@@ -13,8 +13,9 @@ import (
 // startDebugWatchdog logs every stall of the UI goroutine over stallLimit, with the screen on
 // show (debug builds only: `make debug`).
 func startDebugWatchdog(a *App) {
-	w := newWatchdog(a.do, func(d time.Duration) {
-		log.Printf("slmscope debug: the UI goroutine was blocked for %s (screen %q on show)", units.Millis(float64(d.Microseconds())/1e3), a.currentKey())
+	ms := func(d time.Duration) string { return units.Millis(float64(d.Microseconds()) / 1e3) }
+	w := newWatchdog(a.do, func(waited, cpu time.Duration) {
+		log.Printf("slmscope debug: the UI goroutine was blocked for %s, the app used %s of CPU meanwhile (screen %q on show)", ms(waited), ms(cpu), a.currentKey())
 	})
 	go w.run(context.Background())
 }

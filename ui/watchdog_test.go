@@ -23,7 +23,7 @@ func TestWatchdogReportsAStall(t *testing.T) {
 	e := newUIExec()
 	var mu sync.Mutex
 	var got []time.Duration
-	w := &watchdog{post: e.do, every: 5 * time.Millisecond, limit: 60 * time.Millisecond, report: func(d time.Duration) {
+	w := &watchdog{post: e.do, every: 5 * time.Millisecond, limit: 60 * time.Millisecond, report: func(d, _ time.Duration) {
 		mu.Lock()
 		got = append(got, d)
 		mu.Unlock()
@@ -82,18 +82,8 @@ func TestScreenSwitchesDoNotStallTheUI(t *testing.T) {
 	var mu sync.Mutex
 	var stalls []string
 	on := ""
-	// Each probe also notes the process CPU spent while it waited: on a loaded machine a long
-	// wait with little CPU is other programs' doing, not a stall of ours.
-	var probeCPU time.Duration
-	post := func(f func()) {
-		c0, _ := procself.CPUTime()
-		e.do(func() {
-			c1, _ := procself.CPUTime()
-			probeCPU = c1 - c0
-			f()
-		})
-	}
-	w := newWatchdog(post, func(d time.Duration) {
+	// A long wait with little CPU of ours is other programs on a loaded machine, not a stall.
+	w := newWatchdog(e.do, func(d, probeCPU time.Duration) {
 		if probeCPU <= budget {
 			t.Logf("a wait of %v with %v of CPU (machine load) on %s", d.Round(time.Millisecond), probeCPU.Round(time.Millisecond), on)
 			return
