@@ -33,13 +33,18 @@ inside() {
 	done
 	[ -n "$wid" ] || { echo "observer: the window did not open; see $WORK/app.log" >&2; exit 1; }
 	sleep 5 # the model list and the warm worker
-	echo "round  window tok/s  headless tok/s  ratio  app CPU (cores)"
-	ratios=""
+	echo "round  window tok/s  headless tok/s  ratio  app CPU (cores)  load average"
+	pairs=""
 	for i in $(seq 1 "$ROUNDS"); do
 		before=$(lives)
-		xdotool windowfocus --sync "$wid" 2>/dev/null || true
-		xdotool key --clearmodifiers ctrl+Return
-		for _ in $(seq 1 900); do
+		sleep 1
+		# Ctrl+Enter again every 15 s until the run is recorded: a key press can be lost, and
+		# one during a run is ignored.
+		for n in $(seq 0 900); do
+			if [ $((n % 75)) -eq 0 ]; then
+				xdotool windowfocus --sync "$wid" 2>/dev/null || true
+				xdotool key --clearmodifiers ctrl+Return
+			fi
 			[ "$(lives)" -gt "$before" ] && break
 			sleep 0.2
 		done
@@ -52,12 +57,24 @@ inside() {
 			--gen-tokens "$gen" --repeat 1 >/dev/null 2>&1
 		head=$(field gen_tps)
 		r=$(awk -v a="$live" -v b="$head" 'BEGIN { printf "%.3f", a / b }')
-		ratios="$ratios $r"
-		printf '%5d  %12.1f  %14.1f  %5s  %s\n' "$i" "$live" "$head" "$r" "${cpu:-unknown}"
+		pairs="$pairs
+$live $head"
+		printf '%5d  %12.1f  %14.1f  %5s  %15.3f  %s\n' "$i" "$live" "$head" "$r" "${cpu:-0}" "$(cut -d' ' -f1 /proc/loadavg 2>/dev/null)"
 	done
-	echo "$ratios" | tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{ a[NR] = $1 } END {
-		m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-		printf "median ratio window/headless: %.3f (goal >= 0.95) over %d rounds; %d prompt + %d generated tokens, %d threads\n", m, NR, '"${prompt:-0}"', '"${gen:-0}"', '"$THREADS"' }'
+	# Other programs on a shared machine slow either side at random: besides the median of the
+	# pairwise ratios, the ratio of the medians and of the best runs (the least disturbed, as
+	# hyperfine's minimum) are printed.
+	echo "$pairs" | awk -v prompt="${prompt:-0}" -v gen="${gen:-0}" -v threads="$THREADS" '
+		function median(a, n,   i, j, t) {
+			for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+			return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+		}
+		NF == 2 { n++; w[n] = $1; h[n] = $2; r[n] = $1 / $2; if ($1 > bw) bw = $1; if ($2 > bh) bh = $2 }
+		END {
+			printf "median of the pairwise ratios window/headless: %.3f (goal >= 0.95) over %d rounds\n", median(r, n), n
+			printf "ratio of the medians: %.3f (%.1f / %.1f tok/s); ratio of the best runs: %.3f (%.1f / %.1f tok/s)\n", median(w, n) / median(h, n), median(w, n), median(h, n), bw / bh, bw, bh
+			printf "%d prompt + %d generated tokens, %d threads\n", prompt, gen, threads
+		}'
 }
 
 if [ "${OBSERVER_INSIDE:-}" = 1 ]; then
