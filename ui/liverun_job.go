@@ -17,15 +17,17 @@ import (
 )
 
 // flushEvery bounds the live refresh rate: text, speed figure, counts and chart reach the
-// screen at most 4 times a second however fast tokens arrive. Every refresh makes the window
-// repaint, and on a machine whose cores the worker needs, a window repainting per token cost
-// the run two thirds of its speed (18–23 tok/s in the window against 64 headless).
+// screen at most 4 times a second however fast tokens arrive, less often where drawing is
+// dear (liverun_pace.go). Every refresh makes the window repaint, and on a machine whose
+// cores the worker needs, a window repainting per token cost the run two thirds of its
+// speed (18–23 tok/s in the window against 64 headless).
 const flushEvery = 250 * time.Millisecond
 
-// niceDuringRun is how much lower the UI thread (the one that lays out and draws the
-// window) runs while a model generates (Linux; see engine/procself): drawing then yields the
-// cores to the worker being measured, while the threads that read its tokens keep their
-// priority, so token timing stays honest on a busy machine.
+// niceDuringRun is how much lower the threads that draw the window run while a model
+// generates (Linux; see engine/procself): the UI thread and the C libraries' threads (Mesa's
+// software rasterizers where there is no GPU). Drawing then yields the cores to the worker
+// being measured, while Go's threads, which read its tokens, keep their priority, so token
+// timing stays honest on a busy machine.
 const niceDuringRun = 10
 
 // liveRunJob runs one generation off the UI goroutine. It is the only code of the Live run
@@ -51,14 +53,16 @@ type liveRunJob struct {
 	shownN   int // tokens the chart and counts last showed
 
 	// The app's own CPU from the start of generation (procself), and the priority to put back.
-	genAt   time.Time
-	cpu0    time.Duration
-	cpuOK   bool
-	restore func() bool
+	genAt          time.Time
+	cpu0           time.Duration
+	cpuOK          bool
+	restore        func() bool // the UI thread's, to run on it
+	restoreForeign func() bool // the C libraries' threads' (procself.LowerForeignThreads)
 }
 
-// latencyPoints caps the live latency chart's points (min/max per bucket keeps the spikes).
-const latencyPoints = 400
+// latencyPoints caps the live latency chart's points (min/max per bucket keeps the spikes):
+// about 3 pixels each on the card, and few objects to paint at each refresh.
+const latencyPoints = 120
 
 // memoryEvery is how often the worker's memory is polled during a run.
 const memoryEvery = 500 * time.Millisecond
@@ -88,7 +92,8 @@ func (j *liveRunJob) startLoop(ctx context.Context) (stop func()) {
 	flushed := make(chan struct{})
 	go func() {
 		defer close(flushed)
-		t := time.NewTicker(flushEvery)
+		pace := newPacer()
+		t := time.NewTimer(pace.next())
 		defer t.Stop()
 		mem := time.NewTicker(memoryEvery)
 		defer mem.Stop()
@@ -96,6 +101,7 @@ func (j *liveRunJob) startLoop(ctx context.Context) (stop func()) {
 			select {
 			case <-t.C:
 				j.flush()
+				t.Reset(pace.next())
 			case <-mem.C:
 				rss, peak := j.l.session.Memory(ctx)
 				j.mu.Lock()
@@ -170,6 +176,9 @@ func (j *liveRunJob) startGenerating() {
 			j.mu.Unlock()
 		}
 	})
+	if restore, err := procself.LowerForeignThreads(niceDuringRun); err == nil {
+		j.restoreForeign = restore // where there is no GPU, Mesa's threads draw the window
+	}
 }
 
 // end puts the UI thread's priority back and measures the app's CPU share over the generation.
@@ -180,6 +189,10 @@ func (j *liveRunJob) end(sum *engine.RunSummary, err error) runEnd {
 	if restore := j.restore; restore != nil {
 		j.restore = nil
 		j.l.a.onUIThread(func() { restore() })
+	}
+	if j.restoreForeign != nil {
+		j.restoreForeign()
+		j.restoreForeign = nil
 	}
 	if !j.genAt.IsZero() {
 		cpu1, ok := procself.CPUTime()

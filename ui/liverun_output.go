@@ -10,7 +10,7 @@ import (
 
 // outputChunk is how long the last paragraph label may grow before streamed text starts a
 // new one: appending re-lays-out only the last label, never the whole answer.
-const outputChunk = 600
+const outputChunk = 240
 
 // streamText is the Live run's streamed answer: a column of word-wrapped labels in a scroll.
 // Append adds to the last label and starts a new one once it is longer than outputChunk, at
