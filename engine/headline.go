@@ -30,11 +30,14 @@ func DescribeFailure(err error, tokens int) RunFailure {
 	}
 	var crash *CrashError
 	var stall *StallError
-	var line string
+	var line, msg string
 	var log []string
 	switch {
 	case errors.As(err, &crash):
 		log = crash.Log
+		bare := *crash
+		bare.Log = nil // the log goes below, a line each
+		msg = bare.Error()
 		switch {
 		case crash.FileChanged:
 			line = fmt.Sprintf("The model file changed while the model process read it (%s)%s; the app is fine — wait for whatever writes the file to finish, then press Run.", crash.Signal, after)
@@ -49,11 +52,14 @@ func DescribeFailure(err error, tokens int) RunFailure {
 		}
 	case errors.As(err, &stall):
 		log = stall.Log
+		bare := *stall
+		bare.Log = nil
+		msg = bare.Error()
 		line = fmt.Sprintf("The model process stopped responding (nothing for %s)%s, so slmscope stopped it; the app is fine — press Run to start again.", units.Duration(stall.Silence.Seconds()), after)
 	default:
 		return RunFailure{Line: err.Error()}
 	}
-	details := err.Error()
+	details := msg
 	if len(log) > 0 {
 		details += "\n\nllama.cpp's last log lines:\n" + strings.Join(log, "\n")
 	}

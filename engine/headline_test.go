@@ -13,7 +13,7 @@ func TestDescribeFailure(t *testing.T) {
 	if f.Line != "The model process was killed (SIGKILL) after 38 tokens; the app is fine — press Run to start again." {
 		t.Errorf("line %q", f.Line)
 	}
-	if !strings.Contains(f.Details, "llama_decode: ok") || !strings.Contains(f.Details, "was killed by SIGKILL") {
+	if !strings.Contains(f.Details, "\nllama_decode: ok") || !strings.Contains(f.Details, "was killed by SIGKILL") || strings.Count(f.Details, "llama_decode") != 1 {
 		t.Errorf("details %q", f.Details)
 	}
 	oom := &CrashError{During: "loading x.gguf", Signal: "SIGKILL", OutOfMemory: true}
