@@ -81,3 +81,10 @@ dist: build
 # and run the CLI and the GUI there as a normal user. Needs root.
 dist-check: dist
 	@sh engine/assets/dist/check.sh
+
+# observer: a Live run in the window (Xvfb + xdotool) against a headless slmscope bench of the
+# same model, quant, threads and tokens, alternating; prints the ratio (goal ≥ 0.95). Needs
+# xvfb-run and xdotool; run it on a quiet machine.
+.PHONY: observer
+observer: build
+	@sh engine/assets/observer.sh

@@ -90,6 +90,16 @@ func (w *Worker) fileChanged(path string, s fileStamp) bool {
 	return !ok || now != s
 }
 
+// restamp takes a loaded twin's new modification time: the twin cache sets it each time a
+// twin is used (its eviction order), after checking the twin is whole. Without it, a worker
+// killed during a later run on the same loaded twin was reported as "the model file changed".
+// A different size is a different file and keeps the old stamp.
+func (w *Worker) restamp(path string) {
+	if now, ok := stampOf(path); ok && now.size == w.modelStamp.size {
+		w.modelStamp = now
+	}
+}
+
 // usableRAM returns the memory a model may use now (available RAM, capped by the cgroup);
 // 0 means unknown. Tests replace it.
 var usableRAM = func() int64 {

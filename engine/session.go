@@ -134,6 +134,9 @@ func (s *Session) Run(ctx context.Context, req RunRequest, ev RunEvents) (*RunSu
 		sum.LoadMs = info.LoadMs
 	} else {
 		sum.Reused = true
+		if ref.Twin {
+			w.restamp(ref.Path) // the twin cache marked its use; the mapped file is the same
+		}
 	}
 	sum.Info = *w.Model
 	stage("generating", -1)

@@ -29,8 +29,9 @@ type App struct {
 	// machine is the one picture of this machine (probe, bandwidth, calibration) that every
 	// screen reads and observes (machine_job.go).
 	machine *engine.Machine
-	// uiDo replaces fyne.Do (tests; see app_job.go).
-	uiDo func(func())
+	// uiDo replaces fyne.Do (tests; see app_job.go); uiLater, when set, replaces it in doLater.
+	uiDo    func(func())
+	uiLater func(func())
 	// lessons is what the Lesson, Quiz and Progress screens share (lessonstate.go).
 	lessons *lessonState
 	// current is the screen on show; shownHooks run when their screen is shown.
@@ -94,6 +95,7 @@ func Run() int {
 	a := newApp(fa, engine.Options{})
 	// Probe the machine once, in the background, for every screen (machine_job.go).
 	go func() { _, _ = a.machine.LoadOnce(context.Background(), engine.MachineOptions{}) }()
+	startDebugWatchdog(a) // debug builds log UI stalls over 100 ms (watchdog.go)
 	a.win.ShowAndRun()
 	return 0
 }

@@ -109,6 +109,10 @@ type compareScreen struct {
 	hours      *widget.Entry
 	costNote   *widget.Label
 	models     *modelsTab // the "On this machine" tab (models.go)
+	tabs       *container.AppTabs
+	staleTabs  [numCompareTabs]bool // tabs that lag s.data (compare_lazy.go)
+	// priceFill and validationFill put those tabs' tables on screen one per turn (turns.go).
+	priceFill, validationFill turnFiller
 }
 
 func newCompareScreen(a *App) fyne.CanvasObject {
@@ -240,6 +244,7 @@ func (s *compareScreen) buildUI() {
 		container.NewTabItemWithIcon("Cost", theme.StorageIcon(), costTab),
 		container.NewTabItemWithIcon("On this machine", theme.ComputerIcon(), s.modelsTabView()),
 	)
+	s.watchTabs(tabs)
 	s.view = container.NewBorder(top, nil, nil, nil, tabs)
 	s.a.onPresenter(s.setPresenter)
 }
@@ -345,11 +350,6 @@ func (s *compareScreen) applyData(gen int, d report.Data) {
 	s.data = d
 	s.sortRows()
 	s.table.Refresh()
-	for i, c := range report.Charts(d) {
-		if i < len(s.charts) {
-			s.charts[i].SetChart(c)
-		}
-	}
 	for i, p := range s.rows {
 		if p.Key() == s.selected {
 			// Rows moved: select the same model again, so highlight and detail agree.
@@ -357,8 +357,7 @@ func (s *compareScreen) applyData(gen int, d report.Data) {
 			s.showDetail(p) // the numbers changed: so did their basis
 		}
 	}
-	s.showValidation(d.Validation)
-	s.showPrices(d)
+	s.markTabsStale() // charts, validation and prices are filled when their tab is shown
 	if _, _, _, problem := s.settings(); problem == "" {
 		s.costNote.SetText(powerNote(d))
 	}

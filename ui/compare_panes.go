@@ -46,7 +46,6 @@ func powerNote(d report.Data) string {
 
 // showValidation fills the Validation tab.
 func (s *compareScreen) showValidation(v estimate.Validation) {
-	s.validation.RemoveAll()
 	head := widget.NewLabel("")
 	head.Wrapping = fyne.TextWrapWord
 	var txt []string
@@ -63,16 +62,16 @@ func (s *compareScreen) showValidation(v estimate.Validation) {
 		txt = append(txt, fmt.Sprintf("Memory estimate against measured peak RSS: median error %.1f%%, worst %.1f%%.", v.MedianAbsMemoryErrorPct, v.MaxAbsMemoryErrorPct))
 	}
 	head.SetText(strings.Join(txt, "\n"))
-	s.validation.Add(head)
+	objs := []fyne.CanvasObject{head}
 	for _, t := range report.ValidationTables(v) {
-		s.validation.Add(widget.NewLabelWithStyle(t.Caption, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		s.validation.Add(newMarkdownTable(tableFromRows(t.Header, t.Rows)))
+		objs = append(objs, widget.NewLabelWithStyle(t.Caption, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			newMarkdownTable(tableFromRows(t.Header, t.Rows)))
 	}
+	s.validationFill.fill(s.a, s.validation, objs, 1) // a table per turn (turns.go)
 }
 
 // showPrices fills the API price table and the local-vs-API comparison on the Cost tab.
 func (s *compareScreen) showPrices(d report.Data) {
-	s.priceBox.RemoveAll()
 	pt := report.PriceTable(d.Input.Prices)
 	src := "built-in table"
 	if d.Input.Prices.Path != "" {
@@ -80,12 +79,13 @@ func (s *compareScreen) showPrices(d report.Data) {
 	}
 	note := widget.NewLabel(fmt.Sprintf("%s (%s). %s", pt.Caption, src, d.Input.Prices.Note))
 	note.Wrapping = fyne.TextWrapWord
-	s.priceBox.Add(note)
-	s.priceBox.Add(container.NewHBox(widget.NewButtonWithIcon("Edit prices…", theme.DocumentCreateIcon(), s.onEditPrices)))
-	s.priceBox.Add(newMarkdownTable(tableFromRows(pt.Header, pt.Rows)))
 	ct := report.ComparisonTable(d)
-	s.priceBox.Add(widget.NewLabelWithStyle(ct.Caption, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	s.priceBox.Add(newMarkdownTable(tableFromRows(ct.Header, ct.Rows)))
+	// A table per turn of the UI loop (turns.go): each shapes all its cells' text.
+	s.priceFill.fill(s.a, s.priceBox, []fyne.CanvasObject{note,
+		container.NewHBox(widget.NewButtonWithIcon("Edit prices…", theme.DocumentCreateIcon(), s.onEditPrices)),
+		newMarkdownTable(tableFromRows(pt.Header, pt.Rows)),
+		widget.NewLabelWithStyle(ct.Caption, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		newMarkdownTable(tableFromRows(ct.Header, ct.Rows))}, 1)
 }
 
 // applyLoaded takes the prices, and the machine's load error if it could not be read (on the

@@ -222,6 +222,7 @@ func TestCompareCostSettingsRememberedAndApplied(t *testing.T) {
 	if !strings.Contains(s.costNote.Text, "electricity price") {
 		t.Errorf("bad input not reported: %q", s.costNote.Text)
 	}
+	s.tabs.SelectIndex(tabCost) // filled when shown
 	if len(s.priceBox.Objects) < 2 {
 		t.Error("API price table not shown")
 	}
@@ -354,6 +355,7 @@ func TestCompareOpenInBrowserWritesReport(t *testing.T) {
 func TestCompareChartsRenderNatively(t *testing.T) {
 	a, s := compareFor(t, &fakeCompare{cal: fixtureCalibration(t)})
 	a.win.SetContent(s.view)
+	s.tabs.SelectIndex(tabCharts) // charts are drawn when their tab is shown
 	want := report.Charts(s.data)
 	if len(s.charts) != len(want) {
 		t.Fatalf("%d chart views, want %d", len(s.charts), len(want))

@@ -31,6 +31,8 @@ type lessonScreen struct {
 	live   []*widget.Label // the "On this machine" lines, for tests
 	// shownGen is the measured speed the page was drawn with; a new Live run redraws it.
 	shownGen lessons.Facts
+	// filler puts the page's blocks on screen a few per turn of the UI loop (turns.go).
+	filler turnFiller
 }
 
 func buildLessonScreen(a *App) fyne.CanvasObject {
@@ -125,15 +127,20 @@ func (s *lessonScreen) onQuiz() {
 
 // render draws lesson l into the page.
 func (s *lessonScreen) render(l *lessons.Lesson) {
-	s.page.RemoveAll()
 	s.live = nil
+	s.filler.stop() // a page still being put on screen stops
 	if l == nil {
-		s.page.Add(widget.NewLabel("No lessons are available."))
+		s.page.Objects = []fyne.CanvasObject{widget.NewLabel("No lessons are available.")}
+		s.page.Refresh()
 		return
 	}
+	// The page is built aside and laid out once: adding blocks one by one to the shown
+	// container would lay out every block again at each addition.
+	var objs []fyne.CanvasObject
+	add := func(o fyne.CanvasObject) { objs = append(objs, o) }
 	title := widget.NewRichTextFromMarkdown("# " + l.Title)
 	title.Wrapping = fyne.TextWrapWord
-	s.page.Add(title)
+	add(title)
 	var meta []string
 	if l.Track != "" {
 		meta = append(meta, l.Track)
@@ -148,12 +155,12 @@ func (s *lessonScreen) render(l *lessons.Lesson) {
 	m := widget.NewLabel(strings.Join(meta, " · "))
 	m.Wrapping = fyne.TextWrapWord
 	m.Importance = widget.LowImportance
-	s.page.Add(m)
+	add(m)
 	if l.Goal != "" {
 		g := widget.NewLabel("After this lesson: " + l.Goal)
 		g.Wrapping = fyne.TextWrapWord
 		g.TextStyle.Italic = true
-		s.page.Add(g)
+		add(g)
 	}
 	facts := s.st.facts()
 	s.shownGen = facts
@@ -162,11 +169,11 @@ func (s *lessonScreen) render(l *lessons.Lesson) {
 		case lessons.BlockMarkdown:
 			rt := widget.NewRichTextFromMarkdown(lessons.Reflow(b.Markdown))
 			rt.Wrapping = fyne.TextWrapWord
-			s.page.Add(rt)
+			add(rt)
 		case lessons.BlockTable:
-			s.page.Add(container.NewPadded(newMarkdownTable(b.Table)))
+			add(container.NewPadded(newMarkdownTable(b.Table)))
 		case lessons.BlockLive:
-			s.page.Add(s.liveCard(b.Live, facts))
+			add(s.liveCard(b.Live, facts))
 		}
 	}
 	if terms := l.AllKeyTerms(); len(terms) > 0 {
@@ -177,15 +184,15 @@ func (s *lessonScreen) render(l *lessons.Lesson) {
 		}
 		rt := widget.NewRichTextFromMarkdown(md.String())
 		rt.Wrapping = fyne.TextWrapWord
-		s.page.Add(rt)
+		add(rt)
 	}
 	if l.QuizSet == nil {
-		s.page.Add(widget.NewLabel("This lesson has no quiz."))
+		add(widget.NewLabel("This lesson has no quiz."))
 	}
 	src := widget.NewLabel("Source: " + l.Source)
 	src.Importance = widget.LowImportance
-	s.page.Add(src)
-	s.page.Refresh()
+	add(src)
+	s.filler.fill(s.a, s.page, objs, lessonBatch)
 	s.scroll.ScrollToTop()
 }
 

@@ -73,8 +73,7 @@ type liveRun struct {
 	stage    *widget.Label
 	progress *widget.ProgressBar
 	busy     *widget.ProgressBarInfinite
-	output   *widget.Label
-	outputSc *container.Scroll
+	out      *streamText // the streamed answer (liverun_output.go)
 	twinTag  *widget.Label
 	tps      *canvas.Text
 	tpsHow   *widget.Label
@@ -89,8 +88,12 @@ type liveRun struct {
 	modelTitle *widget.Label
 	secondary  []fyne.CanvasObject
 	split      *container.Split
+	errMore  *widget.Accordion // "Details": the full error and llama.cpp's log (liverun_failure.go)
+	errLog   *widget.Label
 
 	cancel context.CancelFunc
+	// redraws counts the live refreshes put on screen (tests bound it: liverun_redraw_test.go).
+	redraws int
 }
 
 func newLiveRunScreen(a *App) fyne.CanvasObject {
@@ -145,10 +148,8 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.busy = widget.NewProgressBarInfinite()
 	l.busy.Stop()
 	l.busy.Hide()
-	l.output = widget.NewLabel("")
-	l.output.Wrapping = fyne.TextWrapWord
-	l.outputSc = container.NewVScroll(l.output)
-	l.outputSc.SetMinSize(fyne.NewSize(300, 120)) // fits 1024×640 with the controls above
+	l.out = newStreamText()
+	l.out.scroll.SetMinSize(fyne.NewSize(300, 120)) // fits 1024×640 with the controls above
 	l.twinTag = widget.NewLabelWithStyle(units.TwinDisclaimer, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	l.twinTag.Importance = widget.WarningImportance
 	l.twinTag.Hide()
@@ -164,12 +165,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.memory.Wrapping = fyne.TextWrapWord
 	l.latency = chartview.New(charts.TokenLatency(nil, charts.LatencyOptions{}))
 	l.stats = container.NewVBox()
-	l.errBox = widget.NewLabel("")
-	l.errBox.Wrapping = fyne.TextWrapWord
-	l.errBox.Importance = widget.DangerImportance
-	dismiss := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { l.errCard.Hide() })
-	l.errCard = container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), dismiss, l.errBox)
-	l.errCard.Hide()
+	l.buildErrorCard()
 
 	form := widget.NewForm(
 		widget.NewFormItem("Model", container.NewBorder(nil, nil, nil, openBtn, l.modelSel)),
@@ -194,7 +190,7 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.stats.Add(widget.NewLabel("No run yet: stats appear here when a run finishes."))
 	right := container.NewVScroll(container.NewVBox(live, statsCard))
 	right.SetMinSize(fyne.NewSize(340, 200))
-	outputPane := container.NewBorder(container.NewVBox(l.stage, l.progress, l.busy, l.twinTag), nil, nil, nil, l.outputSc)
+	outputPane := container.NewBorder(container.NewVBox(l.stage, l.progress, l.busy, l.twinTag), nil, nil, nil, l.out.scroll)
 	left := container.NewBorder(controls, nil, nil, nil, outputPane)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.62
@@ -220,11 +216,6 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	})
 	go func() { _ = l.session.Prewarm(context.Background()) }() // first run only has to load the model
 	return split
-}
-
-func (l *liveRun) showError(err error) {
-	l.errBox.SetText(err.Error())
-	l.errCard.Show()
 }
 
 // request reads the form; the error says which field is wrong.
@@ -263,7 +254,7 @@ func (l *liveRun) onRun() {
 	p.SetString(prefLivePrompt, req.Prompt)
 
 	l.errCard.Hide()
-	l.output.SetText("")
+	l.out.Reset()
 	l.tps.Text = "—"
 	l.tps.Refresh()
 	l.counts.SetText("")

@@ -16,8 +16,11 @@ import (
 // The Live run screen's end of a run: the stop reason and the stats card, every figure labelled
 // with how it was measured.
 
-// finished runs on the UI goroutine when a run ends, successfully or not.
-func (l *liveRun) finished(sum *engine.RunSummary, err error) {
+// finished runs on the UI goroutine when a run ends, successfully or not. A failed run says
+// so in one line (details folded away) and leaves the "Last run" card on the last run that
+// completed.
+func (l *liveRun) finished(end runEnd) {
+	sum, err := end.sum, end.err
 	// Buttons come back last, once everything the run produced is on screen.
 	defer func() {
 		l.cancel = nil
@@ -28,23 +31,27 @@ func (l *liveRun) finished(sum *engine.RunSummary, err error) {
 	l.busy.Hide()
 	l.progress.Hide()
 	if err != nil {
-		l.stage.SetText("The run did not finish.")
-		l.showError(err)
+		if end.tokens > 0 {
+			l.stage.SetText(fmt.Sprintf("The run did not finish: %d tokens arrived.", end.tokens))
+		} else {
+			l.stage.SetText("The run did not finish.")
+		}
+		l.showFailure(engine.DescribeFailure(err, end.tokens))
+		return
 	}
 	if sum == nil || sum.Result == nil {
 		return
 	}
 	r := sum.Result
-	switch {
-	case r.Cancelled:
+	if r.Cancelled {
 		l.stage.SetText(fmt.Sprintf("Stopped after %d tokens.", r.GenTokens))
-	case err == nil:
+	} else {
 		l.stage.SetText(fmt.Sprintf("Done: %d tokens (%s).", r.GenTokens, stopReasonText(r.StopReason)))
 	}
-	l.showStats(sum)
+	l.showStats(sum, end.appCPU)
 	l.showChatNote(sum)
 	l.updateCacheNote() // a run may have written a twin
-	if err == nil && r.GenTokens >= 2 {
+	if r.GenTokens >= 2 {
 		p := l.a.fyne.Preferences()
 		p.SetFloat(prefLastGenTPS, r.GenTPS())
 		p.SetString(prefLastModel, sum.Model.Label)
@@ -52,7 +59,7 @@ func (l *liveRun) finished(sum *engine.RunSummary, err error) {
 		p.SetFloat(prefLastPeakRSS, float64(r.Stats.PeakRSSBytes))
 		p.SetFloat(prefLastParams, float64(sum.Model.Params))
 		p.SetString(prefLastQuant, sum.Model.Quant.String())
-		l.recordRun(sum)
+		l.recordRun(sum, end.appCPU)
 	}
 }
 
@@ -69,7 +76,7 @@ func stopReasonText(s string) string {
 }
 
 // showStats fills the stats card: every field labelled with how it was measured.
-func (l *liveRun) showStats(sum *engine.RunSummary) {
+func (l *liveRun) showStats(sum *engine.RunSummary, appCPU float64) {
 	r := sum.Result
 	rows := [][3]string{
 		{"Model", sum.Model.Label, sum.Model.Path},
@@ -97,6 +104,9 @@ func (l *liveRun) showStats(sum *engine.RunSummary) {
 		peak = units.BytesU(r.Stats.PeakRSSBytes)
 	}
 	rows = append(rows, [3]string{"Peak memory", peak, "measured: worker's peak resident set"})
+	if appCPU > 0 {
+		rows = append(rows, [3]string{"This window's CPU", units.Percent(appCPU) + " of a core", "measured: the app's own CPU time while the model generated"})
+	}
 	if sum.Model.Twin {
 		rows = append(rows, [3]string{"Text", units.TwinDisclaimer, "weights are deterministic noise in the real shapes"})
 	}

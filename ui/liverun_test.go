@@ -89,7 +89,7 @@ func TestLiveRunStreamsAndShowsStats(t *testing.T) {
 	if !l.errCard.Hidden {
 		t.Fatalf("error shown: %s", l.errBox.Text)
 	}
-	if l.output.Text == "" {
+	if l.out.Text() == "" {
 		t.Error("no streamed text")
 	}
 	if !strings.HasSuffix(l.tps.Text, "tok/s") {
@@ -127,7 +127,7 @@ func TestLiveRunStop(t *testing.T) {
 	selectChoice(t, l, "File: tiny")
 	l.maxTokens.SetText("8000")
 	test.Tap(l.runBtn)
-	waitFor(t, "tokens", 60*time.Second, func() bool { return l.output.Text != "" })
+	waitFor(t, "tokens", 60*time.Second, func() bool { return l.out.Text() != "" })
 	test.Tap(l.stopBtn)
 	waitFor(t, "the stop", 30*time.Second, func() bool { return !l.runBtn.Disabled() })
 	if !strings.HasPrefix(l.stage.Text, "Stopped after") {
@@ -210,8 +210,9 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	return nil
 }
 
-// A worker killed mid-run (out of memory, a llama.cpp abort) becomes an error in the window;
-// the app goes on and the next Run starts a fresh worker.
+// A worker killed mid-run (out of memory, a llama.cpp abort) becomes one clear line in the
+// window, with llama.cpp's log behind "Details"; the "Last run" card keeps the last completed
+// run; the app goes on and the next Run starts a fresh worker.
 func TestLiveRunSurvivesAKilledWorker(t *testing.T) {
 	if _, err := exec.LookPath("pkill"); err != nil {
 		t.Skip("pkill not found")
@@ -219,19 +220,43 @@ func TestLiveRunSurvivesAKilledWorker(t *testing.T) {
 	tiny := writeTinyTwin(t, t.TempDir())
 	_, l := liveRunFor(t, tiny)
 	selectChoice(t, l, "File: tiny")
+	l.maxTokens.SetText("6")
+	test.Tap(l.runBtn)
+	waitFor(t, "the first run", 60*time.Second, func() bool { return !l.runBtn.Disabled() })
+	before := labelsText(l.stats)
+	if !strings.Contains(before, "6 tokens") {
+		t.Fatalf("first run's stats:\n%s", before)
+	}
 	l.maxTokens.SetText("8000")
 	test.Tap(l.runBtn)
-	waitFor(t, "tokens", 60*time.Second, func() bool { return l.output.Text != "" })
+	waitFor(t, "tokens", 60*time.Second, func() bool { return l.out.Text() != "" })
 	// Kill this test binary's worker children (the warm worker serving the run).
 	_ = exec.Command("pkill", "-KILL", "-P", strconv.Itoa(os.Getpid())).Run()
 	waitFor(t, "the run to end", 30*time.Second, func() bool { return !l.runBtn.Disabled() })
-	if l.errCard.Hidden || !strings.Contains(l.errBox.Text, "SIGKILL") || !strings.Contains(l.errBox.Text, "next run starts a fresh worker") {
-		t.Fatalf("error card hidden=%v text %q", l.errCard.Hidden, l.errBox.Text)
+	line := l.errBox.Text
+	if l.errCard.Hidden || !strings.HasPrefix(line, "The model process was killed (SIGKILL) after ") ||
+		!strings.HasSuffix(line, " tokens; the app is fine — press Run to start again.") || strings.Contains(line, "\n") {
+		t.Fatalf("error card hidden=%v line %q", l.errCard.Hidden, line)
+	}
+	if l.errMore.Hidden || !strings.Contains(l.errLog.Text, "was killed by SIGKILL") || len(l.errMore.Items) != 1 || l.errMore.Items[0].Title != "Details" {
+		t.Errorf("details hidden=%v text %q", l.errMore.Hidden, l.errLog.Text)
+	}
+	if l.errMore.Items[0].Open {
+		t.Error("details should start folded")
+	}
+	if after := labelsText(l.stats); after != before {
+		t.Errorf("the killed run replaced the last completed run's card:\n%s\nwas:\n%s", after, before)
+	}
+	if !strings.HasPrefix(l.stage.Text, "The run did not finish: ") {
+		t.Errorf("stage %q", l.stage.Text)
 	}
 	l.maxTokens.SetText("5")
 	test.Tap(l.runBtn)
 	waitFor(t, "the next run", 60*time.Second, func() bool { return !l.runBtn.Disabled() })
 	if !l.errCard.Hidden || !strings.HasPrefix(l.stage.Text, "Done: 5 tokens") {
 		t.Fatalf("after the kill: stage %q, error %q", l.stage.Text, l.errBox.Text)
+	}
+	if stats := labelsText(l.stats); !strings.Contains(stats, "5 tokens") {
+		t.Errorf("stats after the next run:\n%s", stats)
 	}
 }

@@ -70,7 +70,7 @@ func TestCtrlEnterRunsAndCtrlPeriodStops(t *testing.T) {
 	if l.prompt.Text != prompt {
 		t.Errorf("Ctrl+Enter changed the prompt to %q", l.prompt.Text)
 	}
-	waitFor(t, "tokens", 60*time.Second, func() bool { return l.output.Text != "" })
+	waitFor(t, "tokens", 60*time.Second, func() bool { return l.out.Text() != "" })
 	typeShortcut(a.win.Canvas(), fyne.KeyPeriod)
 	waitFor(t, "the stop", 30*time.Second, func() bool { return !l.runBtn.Disabled() })
 	if !strings.HasPrefix(l.stage.Text, "Stopped after") {

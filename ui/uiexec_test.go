@@ -39,6 +39,13 @@ func (e *uiExec) do(f func()) {
 	e.mu.Unlock()
 }
 
+// later queues f whichever goroutine calls: the next drain runs it (App.uiLater).
+func (e *uiExec) later(f func()) {
+	e.mu.Lock()
+	e.queue = append(e.queue, f)
+	e.mu.Unlock()
+}
+
 // drain runs everything queued so far (and what that queues), on the calling goroutine.
 func (e *uiExec) drain() {
 	for {

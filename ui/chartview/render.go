@@ -34,6 +34,10 @@ const (
 	chartMinHeight = 240
 	maxLinePoints  = 600 // decimation cap per series, whatever the width
 	hoverRadius    = 24  // how near the pointer a point must be for its readout, in pixels
+	// minMarkerSpacing: measured points get a dot only when there is this much room per
+	// point, in pixels; denser dots merge into a blob, and each is one more object to paint
+	// at every frame of a live chart.
+	minMarkerSpacing = 6
 )
 
 func (r *renderer) MinSize() fyne.Size { return fyne.NewSize(chartMinWidth, chartMinHeight) }
@@ -210,7 +214,7 @@ func (r *renderer) build(s fyne.Size) {
 			if s.Line {
 				r.polyline(frame, plot, pts, col, 2, false)
 			}
-			if len(pts) <= 200 {
+			if len(pts) <= 200 && float64(len(pts))*minMarkerSpacing <= plot.W {
 				bg := theme.Color(theme.ColorNameBackground)
 				for _, p := range pts {
 					if px, py, ok := inside(frame, plot, p); ok {

@@ -1,0 +1,51 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+)
+
+// Filling a container in turns: laying out word-wrapped text shapes every line, and a long
+// lesson page or a price table laid out at once froze the window for up to 2.5 s. A turnFiller
+// puts a few objects on screen per turn of the UI loop (App.doLater), so the window draws and
+// answers between turns and the top shows at once.
+
+// lessonBatch is how many objects are laid out per turn.
+const lessonBatch = 2
+
+// turnFiller fills one container in turns; a new fill replaces one still under way.
+type turnFiller struct {
+	gen int
+}
+
+// stop abandons a fill under way.
+func (f *turnFiller) stop() { f.gen++ }
+
+// fill empties box and appends objs to it, batch objects per turn, the first batch now.
+// Call it on the UI goroutine.
+func (f *turnFiller) fill(a *App, box *fyne.Container, objs []fyne.CanvasObject, batch int) {
+	f.gen++
+	box.Objects = nil
+	f.step(a, f.gen, box, objs, max(batch, 1))
+}
+
+// relayout lays out box's objects and has it redrawn. Unlike box.Refresh it does not refresh
+// every object in it: on a long page that re-measured every paragraph at every step.
+func relayout(box *fyne.Container) {
+	if box.Layout != nil {
+		box.Layout.Layout(box.Objects, box.Size())
+	}
+	canvas.Refresh(box)
+}
+
+func (f *turnFiller) step(a *App, gen int, box *fyne.Container, objs []fyne.CanvasObject, batch int) {
+	if gen != f.gen {
+		return // a newer fill replaced this one
+	}
+	n := min(batch, len(objs))
+	box.Objects = append(box.Objects, objs[:n]...)
+	relayout(box)
+	if rest := objs[n:]; len(rest) > 0 {
+		a.doLater(func() { f.step(a, gen, box, rest, batch) })
+	}
+}

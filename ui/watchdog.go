@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"slmscope/engine/procself"
+)
+
+// The UI goroutine watchdog: a goroutine posts a probe to the UI goroutine every period and
+// measures how long it waited to run. A probe late by more than the limit means the UI
+// goroutine was blocked (a frozen window) for at least that long. The debug build
+// (watchdog_debug.go, `make debug`) logs every such stall; tests drive screen switches with
+// it on (watchdog_test.go).
+
+// Watchdog settings: probes every watchdogEvery; a wait longer than stallLimit is a stall.
+const (
+	watchdogEvery = 25 * time.Millisecond
+	stallLimit    = 100 * time.Millisecond
+)
+
+// watchdog probes a UI goroutine through post (App.do).
+type watchdog struct {
+	post  func(func())
+	every time.Duration
+	limit time.Duration
+	// report runs on the UI goroutine right after a stall: how long the probe waited, and the
+	// process CPU time spent meanwhile (0 where unknown). A long wait with little CPU is other
+	// programs holding the cores, not work of ours.
+	report func(waited, cpu time.Duration)
+}
+
+// newWatchdog watches the goroutine behind post with the default period and limit.
+func newWatchdog(post func(func()), report func(waited, cpu time.Duration)) *watchdog {
+	return &watchdog{post: post, every: watchdogEvery, limit: stallLimit, report: report}
+}
+
+// run probes until ctx ends. At most one probe waits at a time, so a blocked UI goroutine
+// is not flooded; its stall is reported once, when it runs again. A probe measures the wait
+// since it was posted, so a reported stall is a lower bound, short by up to one period.
+func (w *watchdog) run(ctx context.Context) {
+	t := time.NewTicker(w.every)
+	defer t.Stop()
+	var pending atomic.Bool
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if !pending.CompareAndSwap(false, true) {
+				continue // the last probe is still waiting: the UI goroutine is busy
+			}
+			sent := time.Now()
+			cpu0, ok0 := procself.CPUTime()
+			w.post(func() {
+				waited := time.Since(sent)
+				pending.Store(false)
+				if waited > w.limit && ctx.Err() == nil {
+					var cpu time.Duration
+					if cpu1, ok1 := procself.CPUTime(); ok0 && ok1 {
+						cpu = cpu1 - cpu0
+					}
+					w.report(waited, cpu)
+				}
+			})
+		}
+	}
+}
+
+// currentKey is the stable name of the screen on show (call on the UI goroutine).
+func (a *App) currentKey() string {
+	for _, s := range screens {
+		if s.id == a.current {
+			return s.key
+		}
+	}
+	return ""
+}
