@@ -88,8 +88,8 @@ type liveRun struct {
 	modelTitle *widget.Label
 	secondary  []fyne.CanvasObject
 	split      *container.Split
-	errMore  *widget.Accordion // "Details": the full error and llama.cpp's log (liverun_failure.go)
-	errLog   *widget.Label
+	errMore    *widget.Accordion // "Details": the full error and llama.cpp's log (liverun_failure.go)
+	errLog     *widget.Label
 
 	cancel context.CancelFunc
 	// redraws counts the live refreshes put on screen (tests bound it: liverun_redraw_test.go).
