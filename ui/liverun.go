@@ -232,8 +232,14 @@ func (l *liveRun) request() (engine.RunRequest, error) {
 	if strings.TrimSpace(l.prompt.Text) == "" {
 		return engine.RunRequest{}, fmt.Errorf("the prompt is empty: type something for the model to continue")
 	}
+	sampling := l.samplingValue()
+	if c.ref.Twin {
+		// A twin's words are noise, so sampling them only costs time: twins decode greedily,
+		// as `slmscope bench` does, and a Live run measures what the headless bench measures.
+		sampling = engine.Sampling{Greedy: true}
+	}
 	return engine.RunRequest{Model: c.ref, Threads: th, Context: 2048, MaxTokens: n, Prompt: l.prompt.Text,
-		Chat: true, Sampling: l.samplingValue()}, nil
+		Chat: true, Sampling: sampling}, nil
 }
 
 func (l *liveRun) onRun() {

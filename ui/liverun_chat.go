@@ -22,10 +22,10 @@ type samplingChoice struct {
 	label string
 }
 
-// samplingChoices are the Live run's sampling settings, the default first. Benchmarks and
-// the calibration always sample greedily, whatever is chosen here.
+// samplingChoices are the Live run's sampling settings for real models, the default first.
+// Twins, benchmarks and the calibration always decode greedily, whatever is chosen here.
 var samplingChoices = []samplingChoice{
-	{"chat", "Chat: temperature 0.7, top-p 0.9, fixed seed (same answer each run)"},
+	{"chat", "Real models: temperature 0.7, top-p 0.9, fixed seed (twins: greedy)"},
 	{"chat-new-seed", "Chat: temperature 0.7, top-p 0.9, new seed each run"},
 	{"greedy", "Greedy: the most likely token every time (as benchmarks do)"},
 }
