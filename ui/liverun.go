@@ -268,6 +268,9 @@ func (l *liveRun) onRun() {
 	l.showModelKind(req.Model, false)
 	l.runBtn.Disable()
 	l.stopBtn.Enable()
+	// A focused entry blinks its cursor, and every blink repaints the window: give the cores
+	// to the model while it runs (Ctrl+. still stops it).
+	l.a.win.Canvas().Unfocus()
 	ctx, cancel := context.WithCancel(context.Background())
 	l.cancel = cancel
 	job := newLiveRunJob(l)

@@ -17,11 +17,11 @@ import (
 )
 
 // flushEvery bounds the live refresh rate: text, speed figure, counts and chart reach the
-// screen at most 4 times a second however fast tokens arrive, less often where drawing is
+// screen at most 2.5 times a second however fast tokens arrive, less often where drawing is
 // dear (liverun_pace.go). Every refresh makes the window repaint, and on a machine whose
 // cores the worker needs, a window repainting per token cost the run two thirds of its
 // speed (18–23 tok/s in the window against 64 headless).
-const flushEvery = 250 * time.Millisecond
+const flushEvery = 400 * time.Millisecond
 
 // niceDuringRun is how much lower the threads that draw the window run while a model
 // generates (Linux; see engine/procself): the UI thread and the C libraries' threads (Mesa's

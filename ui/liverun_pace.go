@@ -14,10 +14,10 @@ import (
 
 // drawBudget is the CPU, in cores, that the window's drawing threads (the main thread and
 // the C libraries' threads: procself.MainAndForeignCPU) may use while a model generates.
-const drawBudget = 0.03
+const drawBudget = 0.01
 
 // maxFlushEvery is the longest the pacer waits between refreshes.
-const maxFlushEvery = 1500 * time.Millisecond
+const maxFlushEvery = 2 * time.Second
 
 // pacer chooses the wait before each refresh from the drawing CPU used since the last one.
 type pacer struct {
