@@ -22,6 +22,7 @@ import (
 	"slmscope/engine/report"
 	"slmscope/hwprobe"
 	"slmscope/lessons"
+	"slmscope/ui/internal/uitest"
 )
 
 // fakeCompare is a canned machine and calibration for the Compare screen.
@@ -367,8 +368,8 @@ func TestCompareChartsRenderNatively(t *testing.T) {
 		w := test.NewTempWindow(t, v)
 		w.Resize(fyne.NewSize(700, 420))
 		objs := test.WidgetRenderer(v).Objects()
-		if !hasText(objs, want[i].Title) || count[*canvas.Line](objs) < 5 {
-			t.Errorf("chart %q did not render (texts %q)", want[i].Title, renderedTexts(objs))
+		if !uitest.HasText(objs, want[i].Title) || uitest.Count[*canvas.Line](objs) < 5 {
+			t.Errorf("chart %q did not render (texts %q)", want[i].Title, uitest.RenderedTexts(objs))
 		}
 	}
 }

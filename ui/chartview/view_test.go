@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"slmscope/charts"
+	"slmscope/ui/internal/uitest"
 )
 
 func chartTestModels() []charts.ModelValue {
@@ -28,35 +29,6 @@ func speedChart() charts.Chart {
 	return charts.SpeedVsSize(chartTestModels(), charts.SpeedOptions{
 		BandwidthBytesPerSec: 20e9, BytesPerParam: map[string]float64{"Q4_0": 0.5625}, ReadingSpeed: true,
 	})
-}
-
-func renderedTexts(objs []fyne.CanvasObject) []string {
-	var out []string
-	for _, o := range objs {
-		if t, ok := o.(*canvas.Text); ok {
-			out = append(out, t.Text)
-		}
-	}
-	return out
-}
-
-func hasText(objs []fyne.CanvasObject, want string) bool {
-	for _, s := range renderedTexts(objs) {
-		if s == want {
-			return true
-		}
-	}
-	return false
-}
-
-func count[T any](objs []fyne.CanvasObject) int {
-	n := 0
-	for _, o := range objs {
-		if _, ok := o.(T); ok {
-			n++
-		}
-	}
-	return n
 }
 
 func TestViewRendersChart(t *testing.T) {
@@ -77,11 +49,11 @@ func TestViewRendersChart(t *testing.T) {
 		"reading speed 5–10 tok/s",                      // legend and band label
 		"100M", "1B", "10B", "Generation speed (tok/s)", // ticks and axis titles
 	} {
-		if !hasText(objs, want) {
-			t.Errorf("no text %q among %q", want, renderedTexts(objs))
+		if !uitest.HasText(objs, want) {
+			t.Errorf("no text %q among %q", want, uitest.RenderedTexts(objs))
 		}
 	}
-	if n := count[*canvas.Circle](objs); n < 6 {
+	if n := uitest.Count[*canvas.Circle](objs); n < 6 {
 		t.Errorf("%d circles, want one per measured and projected point (6) at least", n)
 	}
 	// Projected lines are dashed: many short segments in the projected colour.
@@ -125,11 +97,11 @@ func TestViewHoverAndTap(t *testing.T) {
 	if got := v.HoverText(); !strings.HasPrefix(got, want) {
 		t.Fatalf("hover text %q, want %q", got, want)
 	}
-	if !hasText(r.Objects(), want) || !hasText(r.Objects(), "fit on 2 twins") {
-		t.Fatalf("hover readout not drawn: %q", renderedTexts(r.Objects()))
+	if !uitest.HasText(r.Objects(), want) || !uitest.HasText(r.Objects(), "fit on 2 twins") {
+		t.Fatalf("hover readout not drawn: %q", uitest.RenderedTexts(r.Objects()))
 	}
 	v.MouseOut()
-	if v.HoverText() != "" || hasText(r.Objects(), want) {
+	if v.HoverText() != "" || uitest.HasText(r.Objects(), want) {
 		t.Fatal("readout still shown after the pointer left")
 	}
 
@@ -153,11 +125,11 @@ func TestViewEmptyState(t *testing.T) {
 	defer w.Close()
 	w.Resize(fyne.NewSize(500, 300))
 	objs := test.WidgetRenderer(v).Objects()
-	joined := strings.Join(renderedTexts(objs), " ")
+	joined := strings.Join(uitest.RenderedTexts(objs), " ")
 	if !strings.Contains(joined, "No data yet") {
 		t.Fatalf("empty chart shows %q, want the empty-state message", joined)
 	}
-	if count[*canvas.Circle](objs) != 0 {
+	if uitest.Count[*canvas.Circle](objs) != 0 {
 		t.Fatal("empty chart draws points")
 	}
 	v.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(250, 150)}})
@@ -185,11 +157,11 @@ func TestViewLiveUpdatesDecimate(t *testing.T) {
 		}
 	}
 	objs := r.Objects()
-	if n := count[*canvas.Line](objs); n > 900 {
+	if n := uitest.Count[*canvas.Line](objs); n > 900 {
 		t.Fatalf("%d lines for 2000 points: not decimated", n)
 	}
-	if !hasText(objs, "p50 18 ms") {
-		t.Fatalf("p50 line label missing: %q", renderedTexts(objs))
+	if !uitest.HasText(objs, "p50 18 ms") {
+		t.Fatalf("p50 line label missing: %q", uitest.RenderedTexts(objs))
 	}
 	if grown := len(r.lines) + len(r.texts) + len(r.rects) + len(r.circles); grown > pools+60 {
 		t.Fatalf("object pools grew from %d to %d between same-sized updates", pools, grown)
