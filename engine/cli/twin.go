@@ -143,14 +143,23 @@ type entryJSON struct {
 func twinsCommand(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("twins", stderr)
 	clearAll := fs.Bool("clear", false, "delete every cached twin")
+	export := fs.String("export", "", "copy the cached twins into this folder (a class kit on a USB stick)")
+	importDir := fs.String("import", "", "check the twins in this folder with the GGUF reader and copy them into the cache")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	if code, ok := parseArgs(fs, args, stderr); !ok {
 		return code
+	}
+	if n := countTrue(*clearAll, *export != "", *importDir != ""); n > 1 {
+		fmt.Fprintln(stderr, "slmscope twins: --clear, --export and --import are separate steps: give one")
+		return ExitUsage
 	}
 	c, err := twin.DefaultCache()
 	if err != nil {
 		fmt.Fprintln(stderr, "twins:", oneLine(err.Error()))
 		return ExitFail
+	}
+	if *export != "" || *importDir != "" {
+		return twinsKit(c, *export, *importDir, *asJSON, stdout, stderr)
 	}
 	entries, err := c.List()
 	if err != nil {
@@ -206,4 +215,46 @@ func twinsWriteJSON(stdout, stderr io.Writer, v any) int {
 		return ExitFail
 	}
 	return ExitOK
+}
+
+// twinsKit is `twins --export DIR` and `twins --import DIR`: the offline class kit.
+func twinsKit(c *twin.Cache, exportDir, importDir string, asJSON bool, stdout, stderr io.Writer) int {
+	var done []twin.Entry
+	var problems []string
+	var err error
+	verb := "exported"
+	if exportDir != "" {
+		done, err = c.Export(exportDir)
+	} else {
+		verb = "imported"
+		done, problems, err = c.Import(importDir)
+	}
+	if err != nil {
+		return fail(stderr, "twins", err)
+	}
+	if asJSON {
+		out := map[string]any{verb: len(done), "problems": problems}
+		return twinsWriteJSON(stdout, stderr, out)
+	}
+	for _, e := range done {
+		fmt.Fprintf(stdout, "%s %s %s (%s)\n", verb, e.ID, e.Quant, units.Bytes(e.Bytes))
+	}
+	for _, p := range problems {
+		fmt.Fprintln(stdout, "left out:", p)
+	}
+	fmt.Fprintf(stdout, "%d twins %s\n", len(done), verb)
+	if len(problems) > 0 {
+		return ExitFail
+	}
+	return ExitOK
+}
+
+func countTrue(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }

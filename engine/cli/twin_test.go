@@ -83,6 +83,8 @@ func TestTwinCommands(t *testing.T) {
 		{"into cache", []string{"twin", "--model", "tiny", "--quant", "Q8_0"}, ExitOK, "tiny.q8_0.twin", ""},
 		{"list", []string{"twins"}, ExitOK, "Q8_0", ""},
 		{"twins extra arg", []string{"twins", "x"}, ExitUsage, "", "unexpected argument"},
+		{"twins two steps at once", []string{"twins", "--clear", "--export", "x"}, ExitUsage, "", "separate steps"},
+		{"kit import of a folder with no twins", []string{"twins", "--import", "."}, ExitOK, "0 twins imported", ""},
 		{"clear", []string{"twins", "--clear"}, ExitOK, "cleared 1 twins", ""},
 		{"cleared", []string{"twins"}, ExitOK, "no twins cached yet", ""},
 	}
