@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"slmscope/engine"
 	"slmscope/engine/catalog"
@@ -112,7 +113,15 @@ func TestLlamaQuantizeValidatesBlocks(t *testing.T) {
 	if err == nil {
 		t.Fatal("llama.cpp accepted a NaN block scale")
 	}
-	if log := strings.Join(w.Log(20), "\n"); !strings.Contains(log, "invalid data") {
+	// The worker's log is read as it comes: give the last lines a moment to arrive.
+	var log string
+	for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		log = strings.Join(w.Log(200), "\n")
+		if strings.Contains(log, "invalid data") || strings.Contains(err.Error(), "invalid data") || time.Now().After(deadline) {
+			break
+		}
+	}
+	if !strings.Contains(log, "invalid data") && !strings.Contains(err.Error(), "invalid data") {
 		t.Errorf("refused for another reason: %v\n%s", err, log)
 	}
 }
