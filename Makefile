@@ -66,7 +66,8 @@ accuracy: build
 FUZZTIME ?= 20s
 FUZZ_TARGETS := ./lessons:FuzzParseLesson ./lessons:FuzzParseQuiz ./lessons:FuzzDecodeProgress \
 	./engine/estimate:FuzzParsePrices ./engine/estimate:FuzzCalibrationCache ./hwprobe:FuzzBandwidthCache \
-	./engine/localmodels:FuzzOllamaManifest ./engine/download:FuzzPinURL ./engine/gguf:FuzzParse
+	./engine/localmodels:FuzzOllamaManifest ./engine/download:FuzzPinURL ./engine/gguf:FuzzParse \
+	./engine/runs:FuzzLoad ./engine/results:FuzzDecode
 .PHONY: fuzz
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
