@@ -79,9 +79,10 @@ type compareScreen struct {
 	gen         int // bumps on every recompute; stale results are dropped
 	busy        bool
 	cancel      context.CancelFunc
-	measure     ident.Key // the row being measured
-	selected    ident.Key // the row whose basis is shown
-	selCol      int       // the column tapped in it (its full text heads the detail)
+	measure     ident.Key                    // the row being measured
+	selected    ident.Key                    // the row whose basis is shown
+	canMeasure  map[ident.Key]measureVerdict // per row, computed with the projections
+	selCol      int                          // the column tapped in it (its full text heads the detail)
 	state       engine.MachineState
 	revision    int // the machine revision the projections were computed for
 
@@ -338,16 +339,16 @@ func (s *compareScreen) recompute() {
 		return
 	}
 	s.gen++
-	job := &compareProjectJob{s: s, gen: s.gen, in: s.input()}
+	job := &compareProjectJob{s: s, gen: s.gen, in: s.input(), state: s.state}
 	s.spawn(job.run)
 }
 
 // applyData shows a computed report (on the UI goroutine).
-func (s *compareScreen) applyData(gen int, d report.Data) {
+func (s *compareScreen) applyData(gen int, d report.Data, can map[ident.Key]measureVerdict) {
 	if gen != s.gen {
 		return
 	}
-	s.data = d
+	s.data, s.canMeasure = d, can
 	s.sortRows()
 	s.table.Refresh()
 	for i, p := range s.rows {

@@ -20,11 +20,11 @@ import (
 
 	"slmscope/engine"
 	"slmscope/engine/estimate"
+	"slmscope/engine/ident"
 	"slmscope/engine/predict"
 	"slmscope/engine/quant"
 	"slmscope/engine/report"
 	"slmscope/engine/runs"
-	"slmscope/engine/twin"
 	"slmscope/engine/units"
 	"slmscope/hwprobe"
 	"slmscope/lessons"
@@ -149,18 +149,23 @@ func (s *compareScreen) observeMachine() {
 
 // compareProjectJob recomputes the projections off the UI goroutine.
 type compareProjectJob struct {
-	s   *compareScreen
-	gen int
-	in  report.Input
+	s     *compareScreen
+	gen   int
+	in    report.Input
+	state engine.MachineState // the machine the Run buttons are judged on
 }
 
 func (j *compareProjectJob) run() {
 	d := report.Compute(j.in)
-	twin.Preload(d.Input.Models) // the table asks each row's twin size (measurable) on the UI goroutine
+	can := make(map[ident.Key]measureVerdict, len(d.Projections))
+	for _, p := range d.Projections {
+		ok, why := measurableOn(j.state, p)
+		can[p.Key()] = measureVerdict{ok, why}
+	}
 	if j.s.ctx.Err() != nil {
 		return
 	}
-	j.s.a.do(func() { j.s.applyData(j.gen, d) })
+	j.s.a.do(func() { j.s.applyData(j.gen, d, can) })
 }
 
 // throttle passes at most one progress update per interval to the UI (the last one wins).

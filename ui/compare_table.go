@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
@@ -140,9 +141,25 @@ func (s *compareScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject)
 	b.OnTapped = func() { s.onSort(col) }
 }
 
-// measurable says whether the row's twin can be written and run here, or why not: the twin
-// must exist in that quantization and pass the one fit rule at the context a run uses.
+// measurable says whether the row's twin can be written and run here, or why not. The
+// verdicts are computed with the projections, off the UI goroutine (compareProjectJob), so
+// refreshing a cell does not run the fit rule.
 func (s *compareScreen) measurable(p estimate.Projection) (bool, string) {
+	if v, ok := s.canMeasure[p.Key()]; ok {
+		return v.ok, v.why
+	}
+	return measurableOn(s.state, p)
+}
+
+// measureVerdict is measurableOn's answer for one row.
+type measureVerdict struct {
+	ok  bool
+	why string
+}
+
+// measurableOn says whether p's twin can be written and run on the machine st: the twin must
+// exist in that quantization and pass the one fit rule at the context a run uses.
+func measurableOn(st engine.MachineState, p estimate.Projection) (bool, string) {
 	q, err := twin.ParseQuant(string(p.Quant))
 	if err != nil {
 		return false, fmt.Sprintf("no twin is written in %s (twins come in %s)", p.Quant, quant.Join(twin.Quants(), ", "))
@@ -151,7 +168,7 @@ func (s *compareScreen) measurable(p estimate.Projection) (bool, string) {
 	if !ok {
 		return false, "not a catalog model"
 	}
-	v, err := s.state.Fit(m, q, twin.RunContext)
+	v, err := st.Fit(m, q, twin.RunContext)
 	if err != nil {
 		return false, err.Error()
 	}

@@ -11,7 +11,6 @@ import (
 	"text/tabwriter"
 
 	"slmscope/engine"
-	"slmscope/engine/estimate"
 	"slmscope/engine/runs"
 	"slmscope/engine/units"
 	"slmscope/hwprobe"
@@ -60,7 +59,14 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, s)
 		}
 	}
-	if err := ref.Resolve(ctx, nil, nil); err != nil {
+	// One quick look at the machine (no bandwidth run) serves the twin cache's fit rule and
+	// the run history's hardware key.
+	ms, err := engine.LoadMachine(ctx, engine.MachineOptions{ProbeOptions: hwprobe.Options{SkipBandwidth: true}})
+	cache, cerr := engine.NewTwinCache(ms)
+	if err != nil || cerr != nil {
+		cache = nil // Resolve falls back to the default cache and says what goes wrong there
+	}
+	if err := ref.Resolve(ctx, cache, nil); err != nil {
 		fmt.Fprintln(stderr, "bench:", err)
 		return ExitFail
 	}
@@ -71,11 +77,7 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 		return ExitFail
 	}
 	// Every measurement goes into the run history, like the app's.
-	machine := ""
-	if hw, err := hwprobe.Probe(ctx, hwprobe.Options{SkipBandwidth: true}); err == nil {
-		machine = estimate.HardwareKey(hw)
-	}
-	if err := engine.Record(engine.RunFromBench(runs.OriginBench, ref, res, machine)); err != nil {
+	if err := engine.Record(engine.RunFromBench(runs.OriginBench, ref, res, ms.Key)); err != nil {
 		fmt.Fprintln(stderr, "bench: warning: not added to the run history:", oneLine(err.Error()))
 	}
 	if *asJSON {
