@@ -95,7 +95,7 @@ func Run() int {
 	a := newApp(fa, engine.Options{})
 	// Probe the machine once, in the background, for every screen (machine_job.go).
 	go func() { _, _ = a.machine.LoadOnce(context.Background(), engine.MachineOptions{}) }()
-	startDebugWatchdog(a) // debug builds log UI stalls over 100 ms (watchdog.go)
+	startWatchdog(a) // logs UI stalls over 100 ms in debug builds or with SLMSCOPE_WATCHDOG (watchdog_log.go)
 	a.win.ShowAndRun()
 	return 0
 }

@@ -29,6 +29,10 @@ type watchdog struct {
 	// process CPU time spent meanwhile (0 where unknown). A long wait with little CPU is other
 	// programs holding the cores, not work of ours.
 	report func(waited, cpu time.Duration)
+	// late, when set, runs on the watchdog's goroutine while a probe is still waiting past the
+	// limit (once per stall): the debug build takes the UI goroutine's stack there, so a stall
+	// names the code that caused it.
+	late func()
 }
 
 // newWatchdog watches the goroutine behind post with the default period and limit.
@@ -43,6 +47,8 @@ func (w *watchdog) run(ctx context.Context) {
 	t := time.NewTicker(w.every)
 	defer t.Stop()
 	var pending atomic.Bool
+	var done atomic.Uint64 // the number of probes that ran
+	var sentN uint64
 	for {
 		select {
 		case <-ctx.Done():
@@ -53,8 +59,18 @@ func (w *watchdog) run(ctx context.Context) {
 			}
 			sent := time.Now()
 			cpu0, ok0 := procself.CPUTime()
+			sentN++
+			if w.late != nil {
+				n := sentN
+				time.AfterFunc(w.limit, func() {
+					if done.Load() < n && ctx.Err() == nil { // this probe is still waiting
+						w.late()
+					}
+				})
+			}
 			w.post(func() {
 				waited := time.Since(sent)
+				done.Add(1)
 				pending.Store(false)
 				if waited > w.limit && ctx.Err() == nil {
 					var cpu time.Duration

@@ -2,5 +2,6 @@
 
 package ui
 
-// startDebugWatchdog does nothing outside debug builds (see watchdog_debug.go).
-func startDebugWatchdog(*App) {}
+// debugBuild: release builds watch the UI goroutine only when SLMSCOPE_WATCHDOG is set
+// (watchdog_log.go).
+const debugBuild = false
