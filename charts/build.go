@@ -42,35 +42,32 @@ type SpeedOptions struct {
 // SpeedVsSize charts generation speed (tok/s) against parameter count on log-log axes: one
 // colour per quantization, measured points solid, projections dashed with their band.
 func SpeedVsSize(models []ModelValue, opt SpeedOptions) Chart {
-	c := Chart{
+	return sizeChart(Chart{
 		ID:       "speed-vs-size",
 		Title:    "Generation speed vs model size",
-		Subtitle: joinText("Solid: measured on this machine. Dashed: projected, shaded band = low–high.", opt.Basis),
-		X:        Axis{Label: "Parameters", Unit: UnitParams, Scale: Log},
-		Y:        Axis{Label: "Generation speed", Unit: UnitTokPerSec, Scale: Log},
+		Subtitle: "Solid: measured on this machine. Dashed: projected, shaded band = low–high.",
+		Y:        Axis{Label: "Generation speed", Unit: UnitTokPerSec},
 		Empty:    "No data yet: run “Measure this machine” to measure small models and project the rest.",
-	}
-	skipped := c.addModelSeries(models)
-	if opt.BandwidthBytesPerSec > 0 && len(c.Series) > 0 {
-		f := c.Frame(8, 8)
-		for i, q := range quants(models) {
-			bpp := opt.BytesPerParam[q]
-			if bpp <= 0 {
-				continue
+	}, opt.Basis, models, func(c *Chart) {
+		if opt.BandwidthBytesPerSec > 0 && len(c.Series) > 0 {
+			f := c.Frame(8, 8)
+			for i, q := range quants(models) {
+				bpp := opt.BytesPerParam[q]
+				if bpp <= 0 {
+					continue
+				}
+				name := fmt.Sprintf("roofline %s (%s/s)", q, units.BytesN(opt.BandwidthBytesPerSec, 3))
+				s := Roofline(name, opt.BandwidthBytesPerSec, bpp, f.X.Lo, f.X.Hi, 24)
+				s.Color = QuantColor(q, i)
+				s.Legend = fmt.Sprintf("thin: roofline at %s/s", trimZeros(units.BytesN(opt.BandwidthBytesPerSec, 3)))
+				c.Series = append(c.Series, s)
 			}
-			name := fmt.Sprintf("roofline %s (%s/s)", q, units.BytesN(opt.BandwidthBytesPerSec, 3))
-			s := Roofline(name, opt.BandwidthBytesPerSec, bpp, f.X.Lo, f.X.Hi, 24)
-			s.Color = QuantColor(q, i)
-			s.Legend = fmt.Sprintf("thin: roofline at %s/s", trimZeros(units.BytesN(opt.BandwidthBytesPerSec, 3)))
-			c.Series = append(c.Series, s)
+			c.Subtitle = joinText(c.Subtitle, "Thin lines: roofline, the speed memory bandwidth allows when every weight is read once per token.")
 		}
-		c.Subtitle = joinText(c.Subtitle, "Thin lines: roofline, the speed memory bandwidth allows when every weight is read once per token.")
-	}
-	if opt.ReadingSpeed {
-		c.Limits = append(c.Limits, Limit{Orientation: Horizontal, Value: ReadingSpeedLow, To: ReadingSpeedHigh, Label: "reading speed 5–10 tok/s", Color: "#7f8c8d"})
-	}
-	c.Subtitle = joinText(c.Subtitle, skipped)
-	return c
+		if opt.ReadingSpeed {
+			c.Limits = append(c.Limits, Limit{Orientation: Horizontal, Value: ReadingSpeedLow, To: ReadingSpeedHigh, Label: "reading speed 5–10 tok/s", Color: "#7f8c8d"})
+		}
+	})
 }
 
 // GPUMemory is one GPU's memory for MemoryVsSize.
@@ -90,29 +87,26 @@ type MemoryOptions struct {
 // MemoryVsSize charts memory needed (bytes) against parameter count on log-log axes, with
 // the machine's RAM and each GPU's VRAM as horizontal limit lines.
 func MemoryVsSize(models []ModelValue, opt MemoryOptions) Chart {
-	c := Chart{
+	return sizeChart(Chart{
 		ID:       "memory-vs-size",
 		Title:    "Memory needed vs model size",
-		Subtitle: joinText("Solid: measured peak memory (worker RSS). Dashed: estimated weights + KV cache + overhead, band = low–high.", opt.Basis),
-		X:        Axis{Label: "Parameters", Unit: UnitParams, Scale: Log},
-		Y:        Axis{Label: "Memory needed", Unit: UnitBytes, Scale: Log},
+		Subtitle: "Solid: measured peak memory (worker RSS). Dashed: estimated weights + KV cache + overhead, band = low–high.",
+		Y:        Axis{Label: "Memory needed", Unit: UnitBytes},
 		Empty:    "No data yet: the memory estimate needs the model catalog.",
-	}
-	skipped := c.addModelSeries(models)
-	if opt.RAMAvailable > 0 {
-		label := opt.RAMLabel
-		if label == "" {
-			label = "RAM available " + units.GB(int64(opt.RAMAvailable))
+	}, opt.Basis, models, func(c *Chart) {
+		if opt.RAMAvailable > 0 {
+			label := opt.RAMLabel
+			if label == "" {
+				label = "RAM available " + units.GB(int64(opt.RAMAvailable))
+			}
+			c.Limits = append(c.Limits, Limit{Orientation: Horizontal, Value: opt.RAMAvailable, Label: label, Color: LimitColor})
 		}
-		c.Limits = append(c.Limits, Limit{Orientation: Horizontal, Value: opt.RAMAvailable, Label: label, Color: LimitColor})
-	}
-	for _, g := range opt.GPUs {
-		if g.Bytes > 0 {
-			c.Limits = append(c.Limits, Limit{Orientation: Horizontal, Value: g.Bytes, Label: "VRAM " + g.Name + " " + units.GB(int64(g.Bytes)), Color: "#8e44ad"})
+		for _, g := range opt.GPUs {
+			if g.Bytes > 0 {
+				c.Limits = append(c.Limits, Limit{Orientation: Horizontal, Value: g.Bytes, Label: "VRAM " + g.Name + " " + units.GB(int64(g.Bytes)), Color: "#8e44ad"})
+			}
 		}
-	}
-	c.Subtitle = joinText(c.Subtitle, skipped)
-	return c
+	})
 }
 
 // APIPrice is a hosted model's published price, dated and sourced.
@@ -132,29 +126,26 @@ type CostOptions struct {
 // CostPerMillion charts the cost of a million generated tokens against parameter count on
 // log-log axes, with hosted API prices as horizontal reference lines.
 func CostPerMillion(models []ModelValue, opt CostOptions) Chart {
-	c := Chart{
+	return sizeChart(Chart{
 		ID:       "cost-per-million",
 		Title:    "Cost per million tokens",
-		Subtitle: joinText("Local cost from this machine's speed and power. Solid: from measured speed; dashed: from projected speed.", opt.Basis),
-		X:        Axis{Label: "Parameters", Unit: UnitParams, Scale: Log},
-		Y:        Axis{Label: "Cost", Unit: UnitUSDPerMTok, Scale: Log},
+		Subtitle: "Local cost from this machine's speed and power. Solid: from measured speed; dashed: from projected speed.",
+		Y:        Axis{Label: "Cost", Unit: UnitUSDPerMTok},
 		Empty:    "No data yet: cost needs a measured or projected speed.",
-	}
-	skipped := c.addModelSeries(models)
-	var src []string
-	for _, p := range opt.APIPrices {
-		if p.USDPerMTok > 0 {
-			c.Limits = append(c.Limits, Limit{Orientation: Horizontal, Value: p.USDPerMTok, Label: p.Name + " " + FormatUSD(p.USDPerMTok), Color: "#7f8c8d"})
-			if p.AsOf != "" || p.Source != "" {
-				src = append(src, strings.TrimSpace(fmt.Sprintf("%s: as of %s, source %s", p.Name, p.AsOf, p.Source)))
+	}, opt.Basis, models, func(c *Chart) {
+		var src []string
+		for _, p := range opt.APIPrices {
+			if p.USDPerMTok > 0 {
+				c.Limits = append(c.Limits, Limit{Orientation: Horizontal, Value: p.USDPerMTok, Label: p.Name + " " + FormatUSD(p.USDPerMTok), Color: "#7f8c8d"})
+				if p.AsOf != "" || p.Source != "" {
+					src = append(src, strings.TrimSpace(fmt.Sprintf("%s: as of %s, source %s", p.Name, p.AsOf, p.Source)))
+				}
 			}
 		}
-	}
-	if len(src) > 0 {
-		c.Subtitle = joinText(c.Subtitle, "API prices (grey lines) — "+strings.Join(src, "; ")+".")
-	}
-	c.Subtitle = joinText(c.Subtitle, skipped)
-	return c
+		if len(src) > 0 {
+			c.Subtitle = joinText(c.Subtitle, "API prices (grey lines) — "+strings.Join(src, "; ")+".")
+		}
+	})
 }
 
 // TTFTPoint is a time to first token for one prompt length.
@@ -283,6 +274,20 @@ func FunctionSeries(name string, kind Kind, f func(float64) float64, xlo, xhi fl
 		s.Points = append(s.Points, Point{X: x, Y: y})
 	}
 	return s
+}
+
+// sizeChart completes c as a chart of one quantity against model size: parameters on a log x
+// axis, c.Y on a log scale, basis after the subtitle, and a measured and a projected series
+// per quantization. extra then adds the chart's own lines and limits; the sentence about
+// models that could not be plotted ends the subtitle.
+func sizeChart(c Chart, basis string, models []ModelValue, extra func(c *Chart)) Chart {
+	c.Subtitle = joinText(c.Subtitle, basis)
+	c.X = Axis{Label: "Parameters", Unit: UnitParams, Scale: Log}
+	c.Y.Scale = Log
+	skipped := c.addModelSeries(models)
+	extra(&c)
+	c.Subtitle = joinText(c.Subtitle, skipped)
+	return c
 }
 
 // addModelSeries adds, per quantization, a measured and a projected series (same colour),

@@ -65,17 +65,35 @@ func TestNiceStep(t *testing.T) {
 	}
 }
 
+// tickCase is one row of the tick tables: data lo..hi, at most about max ticks in unit, and
+// the range and labels the ticks must come out as.
+type tickCase struct {
+	name         string
+	lo, hi       float64
+	max          int
+	unit         Unit
+	wantLo       float64
+	wantHi       float64
+	wantLabels   string
+	fixLo, fixHi bool
+}
+
+// checkTicks fails t unless r's labels are want and every tick lies inside r (and above 0
+// on a log range).
+func checkTicks(t *testing.T, r Range, want string) {
+	t.Helper()
+	if got := tickLabels(r); got != want {
+		t.Fatalf("labels = %q, want %q", got, want)
+	}
+	for _, v := range tickValues(r) {
+		if (r.Scale == Log && v <= 0) || !r.Contains(v) {
+			t.Fatalf("tick %g outside %g..%g", v, r.Lo, r.Hi)
+		}
+	}
+}
+
 func TestLinearTicks(t *testing.T) {
-	tests := []struct {
-		name         string
-		lo, hi       float64
-		max          int
-		unit         Unit
-		wantLo       float64
-		wantHi       float64
-		wantLabels   string
-		fixLo, fixHi bool
-	}{
+	tests := []tickCase{
 		{"latency ms", 0, 87, 6, UnitMillis, 0, 100, "0 20 40 60 80 100", false, false},
 		{"fractions", 0, 0.9, 6, UnitNone, 0, 1, "0 0.2 0.4 0.6 0.8 1", false, false},
 		{"tight around 100", 100.05, 100.9, 6, UnitNone, 100, 101, "100 100.2 100.4 100.6 100.8 101", false, false},
@@ -92,61 +110,39 @@ func TestLinearTicks(t *testing.T) {
 			if math.Abs(r.Lo-tc.wantLo) > 1e-9*math.Max(1, math.Abs(tc.wantLo)) || math.Abs(r.Hi-tc.wantHi) > 1e-9*math.Max(1, tc.wantHi) {
 				t.Fatalf("range = %g..%g, want %g..%g", r.Lo, r.Hi, tc.wantLo, tc.wantHi)
 			}
-			if got := tickLabels(r); got != tc.wantLabels {
-				t.Fatalf("labels = %q, want %q", got, tc.wantLabels)
-			}
+			checkTicks(t, r, tc.wantLabels)
 			if len(r.Ticks) > tc.max {
 				t.Fatalf("%d ticks, asked for at most about %d", len(r.Ticks), tc.max)
-			}
-			for _, v := range tickValues(r) {
-				if !r.Contains(v) {
-					t.Fatalf("tick %g outside %g..%g", v, r.Lo, r.Hi)
-				}
 			}
 		})
 	}
 }
 
 func TestLogTicks(t *testing.T) {
-	tests := []struct {
-		name       string
-		lo, hi     float64
-		max        int
-		unit       Unit
-		wantLo     float64
-		wantHi     float64
-		wantLabels string
-	}{
-		{"params 135M..405B by decade", 135e6, 405e9, 8, UnitParams, 1e8, 1e12, "100M 1B 10B 100B 1T"},
-		{"params 135M..405B 1-2-5", 135e6, 405e9, 12, UnitParams, 1e8, 5e11, "100M 200M 500M 1B 2B 5B 10B 20B 50B 100B 200B 500B"},
-		{"params 135M..405B few ticks", 135e6, 405e9, 3, UnitParams, 1e8, 1e12, "100M 10B 1T"},
-		{"speeds 1-2-5", 0.9, 95, 8, UnitTokPerSec, 0.5, 100, "0.5 1 2 5 10 20 50 100"},
-		{"speeds every other decade", 0.013, 355, 4, UnitTokPerSec, 0.01, 1000, "0.01 1 100"},
-		{"dollars", 0.004, 12, 8, UnitUSDPerMTok, 0.001, 100, "$0.001 $0.01 $0.1 $1 $10 $100"},
-		{"bytes by decade", 100 << 20, 200 << 30, 8, UnitBytes, 1e8, 1e12, "100 MB 1 GB 10 GB 100 GB 1 TB"},
-		{"bytes 1-2-5", 300 << 20, 3 << 30, 8, UnitBytes, 2e8, 5e9, "200 MB 500 MB 1 GB 2 GB 5 GB"},
-		{"within a decade", 60, 90, 6, UnitTokPerSec, 60, 90, "60 70 80 90"},
-		{"within a decade, many ticks", 60, 90, 8, UnitTokPerSec, 60, 90, "60 65 70 75 80 85 90"},
+	tests := []tickCase{
+		{"params 135M..405B by decade", 135e6, 405e9, 8, UnitParams, 1e8, 1e12, "100M 1B 10B 100B 1T", false, false},
+		{"params 135M..405B 1-2-5", 135e6, 405e9, 12, UnitParams, 1e8, 5e11, "100M 200M 500M 1B 2B 5B 10B 20B 50B 100B 200B 500B", false, false},
+		{"params 135M..405B few ticks", 135e6, 405e9, 3, UnitParams, 1e8, 1e12, "100M 10B 1T", false, false},
+		{"speeds 1-2-5", 0.9, 95, 8, UnitTokPerSec, 0.5, 100, "0.5 1 2 5 10 20 50 100", false, false},
+		{"speeds every other decade", 0.013, 355, 4, UnitTokPerSec, 0.01, 1000, "0.01 1 100", false, false},
+		{"dollars", 0.004, 12, 8, UnitUSDPerMTok, 0.001, 100, "$0.001 $0.01 $0.1 $1 $10 $100", false, false},
+		{"bytes by decade", 100 << 20, 200 << 30, 8, UnitBytes, 1e8, 1e12, "100 MB 1 GB 10 GB 100 GB 1 TB", false, false},
+		{"bytes 1-2-5", 300 << 20, 3 << 30, 8, UnitBytes, 2e8, 5e9, "200 MB 500 MB 1 GB 2 GB 5 GB", false, false},
+		{"within a decade", 60, 90, 6, UnitTokPerSec, 60, 90, "60 70 80 90", false, false},
+		{"within a decade, many ticks", 60, 90, 8, UnitTokPerSec, 60, 90, "60 65 70 75 80 85 90", false, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := LogTicks(tc.lo, tc.hi, tc.max, tc.unit, false, false)
+			r := LogTicks(tc.lo, tc.hi, tc.max, tc.unit, tc.fixLo, tc.fixHi)
 			if r.Scale != Log {
 				t.Fatalf("scale = %v", r.Scale)
 			}
 			if math.Abs(r.Lo/tc.wantLo-1) > 1e-9 || math.Abs(r.Hi/tc.wantHi-1) > 1e-9 {
 				t.Fatalf("range = %g..%g, want %g..%g", r.Lo, r.Hi, tc.wantLo, tc.wantHi)
 			}
-			if got := tickLabels(r); got != tc.wantLabels {
-				t.Fatalf("labels = %q, want %q", got, tc.wantLabels)
-			}
+			checkTicks(t, r, tc.wantLabels)
 			if r.Lo > tc.lo || r.Hi < tc.hi {
 				t.Fatalf("range %g..%g does not cover the data %g..%g", r.Lo, r.Hi, tc.lo, tc.hi)
-			}
-			for _, v := range tickValues(r) {
-				if v <= 0 || !r.Contains(v) {
-					t.Fatalf("tick %g outside %g..%g", v, r.Lo, r.Hi)
-				}
 			}
 		})
 	}

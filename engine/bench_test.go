@@ -22,10 +22,7 @@ import (
 func BenchmarkGenerateSmolLM2Twin(b *testing.B) {
 	ref := smolLM2Twin(b)
 	ctx := context.Background()
-	w, err := engine.Start(ctx, workerOptions())
-	if err != nil {
-		b.Fatal(err)
-	}
+	w := startWorker(b, ctx, workerOptions())
 	defer w.Close()
 	if _, err := w.Load(ctx, engine.LoadOptions{Path: ref.Path, Threads: 2, Context: 2048, GPULayers: -1}); err != nil {
 		b.Fatal(err)
@@ -54,10 +51,7 @@ func BenchmarkWorkerStartAndLoad(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		w, err := engine.Start(ctx, workerOptions())
-		if err != nil {
-			b.Fatal(err)
-		}
+		w := startWorker(b, ctx, workerOptions())
 		if _, err := w.Load(ctx, engine.LoadOptions{Path: ref.Path, Threads: 2, Context: 2048, GPULayers: -1}); err != nil {
 			b.Fatal(err)
 		}

@@ -39,6 +39,17 @@ func workerOptions(env ...string) engine.Options {
 	}
 }
 
+// startWorker starts a test-binary worker with opts, failing tb if it does not come up. The
+// caller closes it.
+func startWorker(tb testing.TB, ctx context.Context, opts engine.Options) *engine.Worker {
+	tb.Helper()
+	w, err := engine.Start(ctx, opts)
+	if err != nil {
+		tb.Fatalf("start the worker: %v", err)
+	}
+	return w
+}
+
 var tinyDir, tinyPath string
 
 // tinyTwin writes the catalog's tiny test model once per test binary.
@@ -63,10 +74,7 @@ func tinyTwin(t testing.TB) string {
 func startLoaded(t *testing.T, ctxLen int) *engine.Worker {
 	t.Helper()
 	ctx := context.Background()
-	w, err := engine.Start(ctx, workerOptions())
-	if err != nil {
-		t.Fatalf("start: %v", err)
-	}
+	w := startWorker(t, ctx, workerOptions())
 	t.Cleanup(func() { w.Close() })
 	if _, err := w.Load(ctx, engine.LoadOptions{Path: tinyTwin(t), Threads: 2, Context: ctxLen, GPULayers: -1}); err != nil {
 		t.Fatalf("load: %v", err)
@@ -171,10 +179,7 @@ func TestCancelStopsAndKeepsWorker(t *testing.T) {
 func TestBadModelFilesAreRefusedInWords(t *testing.T) {
 	cases := badCases(t)
 	ctx := context.Background()
-	w, err := engine.Start(ctx, workerOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := startWorker(t, ctx, workerOptions())
 	defer w.Close()
 	dir := t.TempDir()
 	for _, c := range cases {
@@ -213,11 +218,8 @@ func TestWorkerAbortIsContained(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	w, err := engine.Start(ctx, workerOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = w.LoadUnchecked(ctx, p)
+	w := startWorker(t, ctx, workerOptions())
+	err := w.LoadUnchecked(ctx, p)
 	w.Close()
 	var crash *engine.CrashError
 	if errors.As(err, &crash) {
@@ -351,10 +353,7 @@ func TestRuntimeOfWrongVersion(t *testing.T) {
 }
 
 func TestListDevicesNeedsNoModel(t *testing.T) {
-	w, err := engine.Start(context.Background(), workerOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := startWorker(t, context.Background(), workerOptions())
 	defer w.Close()
 	found := false
 	for _, d := range w.Ready.Devices {

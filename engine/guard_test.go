@@ -49,14 +49,11 @@ func within(t *testing.T, d time.Duration, what string, f func()) {
 // what the parent checked, in words, and stays usable.
 func TestModelFileChangedBeforeLoad(t *testing.T) {
 	ctx := context.Background()
-	w, err := engine.Start(ctx, workerOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := startWorker(t, ctx, workerOptions())
 	defer w.Close()
 	p := copyTiny(t)
 	st, _ := os.Stat(p)
-	err = w.LoadExpecting(ctx, p, st.Size()+1, st.ModTime().UnixNano())
+	err := w.LoadExpecting(ctx, p, st.Size()+1, st.ModTime().UnixNano())
 	if err == nil || !strings.Contains(err.Error(), "the model file changed while it was being read") {
 		t.Fatalf("got %v", err)
 	}
@@ -70,10 +67,7 @@ func TestModelFileChangedBeforeLoad(t *testing.T) {
 func TestModelFileTruncatedWhileMapped(t *testing.T) {
 	ctx := context.Background()
 	p := copyTiny(t)
-	w, err := engine.Start(ctx, workerOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := startWorker(t, ctx, workerOptions())
 	defer w.Close()
 	if _, err := w.Load(ctx, engine.LoadOptions{Path: p, Threads: 1, Context: 256}); err != nil {
 		t.Fatal(err)
@@ -81,6 +75,7 @@ func TestModelFileTruncatedWhileMapped(t *testing.T) {
 	if err := os.Truncate(p, 4096); err != nil {
 		t.Fatal(err)
 	}
+	var err error
 	within(t, 10*time.Second, "a generation on a truncated file", func() {
 		_, err = w.Generate(ctx, engine.GenerateOptions{Prompt: "hello", MaxTokens: 4}, nil)
 	})
@@ -105,12 +100,9 @@ func TestModelLargerThanMemory(t *testing.T) {
 	defer engine.SetUsableRAM(func() int64 { return 1 << 20 })()
 	ctx := context.Background()
 	opts := workerOptions()
-	w, err := engine.Start(ctx, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := startWorker(t, ctx, opts)
 	defer w.Close()
-	_, err = w.Load(ctx, engine.LoadOptions{Path: tinyTwin(t), Threads: 1, Context: 256})
+	_, err := w.Load(ctx, engine.LoadOptions{Path: tinyTwin(t), Threads: 1, Context: 256})
 	var me *engine.MemoryError
 	if !errors.As(err, &me) || !strings.Contains(err.Error(), "only 1.05 MB is available") {
 		t.Fatalf("got %v", err)

@@ -19,10 +19,7 @@ func TestStuckWorker(t *testing.T) {
 	ctx := context.Background()
 	opts := workerOptions()
 	opts.StallTimeout = time.Second
-	w, err := engine.Start(ctx, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := startWorker(t, ctx, opts)
 	defer w.Close()
 	if _, err := w.Load(ctx, engine.LoadOptions{Path: tinyTwin(t), Threads: 1, Context: 256}); err != nil {
 		t.Fatal(err)

@@ -113,10 +113,7 @@ func quantized(b *testing.B, ctx context.Context, dir string, m catalog.Model, q
 		}
 	}
 	out := filepath.Join(dir, m.ID+"."+q.FileTag()+".gguf")
-	w, err := engine.Start(ctx, workerOptions())
-	if err != nil {
-		b.Fatal(err)
-	}
+	w := startWorker(b, ctx, workerOptions())
 	defer w.Close()
 	if err := w.Quantize(ctx, engine.QuantizeOptions{In: f16, Out: out, Quant: q}); err != nil {
 		b.Fatal(err)

@@ -39,10 +39,7 @@ var (
 // llama.cpp's quantizer, which validates every block's scales (check_tensors) while copying.
 func TestTwinRecipesMatchLlamaQuantize(t *testing.T) {
 	ctx := context.Background()
-	w, err := engine.Start(ctx, workerOptions())
-	if err != nil {
-		t.Fatalf("start: %v", err)
-	}
+	w := startWorker(t, ctx, workerOptions())
 	t.Cleanup(func() { w.Close() })
 	dir := t.TempDir()
 	for _, m := range []catalog.Model{kLlama, kQwen} {
@@ -81,10 +78,7 @@ func TestTwinRecipesMatchLlamaQuantize(t *testing.T) {
 // Q4_K block has a NaN scale is refused by llama.cpp's quantizer.
 func TestLlamaQuantizeValidatesBlocks(t *testing.T) {
 	ctx := context.Background()
-	w, err := engine.Start(ctx, workerOptions())
-	if err != nil {
-		t.Fatalf("start: %v", err)
-	}
+	w := startWorker(t, ctx, workerOptions())
 	t.Cleanup(func() { w.Close() })
 	dir := t.TempDir()
 	q := quant.Q4_K_M

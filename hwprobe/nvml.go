@@ -209,18 +209,7 @@ func probeNVML(path string) ([]GPU, error) {
 
 // fillDevice queries one device; each failed or missing query becomes an Unknown entry.
 func (api *nvmlAPI) fillDevice(g *GPU, dev nvmlDevice) {
-	// query runs one call; it records why a field is unknown and returns whether it worked.
-	query := func(field string, present bool, call func() int32) bool {
-		if !present {
-			g.Unknown.set(field, api.missing[field])
-			return false
-		}
-		if err := nvmlErr(call()); err != nil {
-			g.Unknown.set(field, "NVML: "+err.Error())
-			return false
-		}
-		return true
-	}
+	query := fieldQuery(g, "NVML", api.missing, nvmlErr)
 	buf := make([]byte, nvmlStringSize)
 	if query("name", api.DeviceGetName != nil, func() int32 { return api.DeviceGetName(dev, &buf[0], nvmlStringSize) }) {
 		g.Name = cString(buf)

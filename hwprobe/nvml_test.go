@@ -11,12 +11,7 @@ import (
 
 func TestNVMLFakeLibrary(t *testing.T) {
 	const gib = 1 << 30
-	tests := []struct {
-		name    string
-		defines []string
-		wantErr string // substring of the error; "" = no error
-		check   func(t *testing.T, gpus []GPU)
-	}{
+	tests := []fakeLibCase{
 		{name: "no GPUs", defines: []string{"-DFAKE_GPUS=0"}, wantErr: "lists no GPU"},
 		{name: "init failure", defines: []string{"-DFAKE_INIT_FAIL"}, wantErr: "NVML_ERROR_DRIVER_NOT_LOADED"},
 		{name: "count error", defines: []string{"-DFAKE_COUNT_ERR"}, wantErr: "could not count GPUs: NVML_ERROR_UNKNOWN"},
@@ -85,25 +80,7 @@ func TestNVMLFakeLibrary(t *testing.T) {
 			}
 		}},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			lib := buildFakeNVML(t, tc.defines...)
-			gpus, err := probeNVML(lib)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
-				}
-				if len(gpus) != 0 {
-					t.Errorf("got GPUs %v with an error", gpus)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("probeNVML: %v", err)
-			}
-			tc.check(t, gpus)
-		})
-	}
+	runFakeLibCases(t, tests, buildFakeNVML, probeNVML)
 }
 
 func TestNVMLMissingLibrary(t *testing.T) {

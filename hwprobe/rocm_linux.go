@@ -114,17 +114,7 @@ func probeROCmSMI(path string) ([]GPU, error) {
 	var gpus []GPU
 	for i := uint32(0); i < n; i++ {
 		g := GPU{Vendor: "AMD", Index: int(i), Source: "ROCm SMI (" + path + ")", Name: fmt.Sprintf("AMD GPU %d", i)}
-		query := func(field string, present bool, call func() uint32) bool {
-			if !present {
-				g.Unknown.set(field, api.missing[field])
-				return false
-			}
-			if err := rsmiErr(call()); err != nil {
-				g.Unknown.set(field, "ROCm SMI: "+err.Error())
-				return false
-			}
-			return true
-		}
+		query := fieldQuery(&g, "ROCm SMI", api.missing, rsmiErr)
 		buf := make([]byte, 256)
 		if query("name", api.DevNameGet != nil, func() uint32 { return api.DevNameGet(i, &buf[0], uintptr(len(buf))) }) {
 			if s := strings.TrimSpace(cString(buf)); s != "" {

@@ -10,12 +10,7 @@ import (
 )
 
 func TestROCmSMIFakeLibrary(t *testing.T) {
-	tests := []struct {
-		name    string
-		defines []string
-		wantErr string
-		check   func(t *testing.T, gpus []GPU)
-	}{
+	tests := []fakeLibCase{
 		{name: "no GPUs", defines: []string{"-DFAKE_GPUS=0"}, wantErr: "installed but lists no GPU"},
 		{name: "init failure", defines: []string{"-DFAKE_INIT_FAIL"}, wantErr: "failed to start: RSMI_STATUS_INIT_ERROR"},
 		{name: "two GPUs", defines: []string{"-DFAKE_GPUS=2"}, check: func(t *testing.T, gpus []GPU) {
@@ -42,22 +37,10 @@ func TestROCmSMIFakeLibrary(t *testing.T) {
 			}
 		}},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			lib := buildFakeLib(t, "fake_rocm_smi.c", "librocm_smi64.so", tc.defines...)
-			gpus, err := probeROCmSMI(lib)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc.check(t, gpus)
-		})
+	buildROCm := func(t *testing.T, defines ...string) string {
+		return buildFakeLib(t, "fake_rocm_smi.c", "librocm_smi64.so", defines...)
 	}
+	runFakeLibCases(t, tests, buildROCm, probeROCmSMI)
 }
 
 // With ROCm SMI answering, the amdgpu sysfs entry is not listed a second time.

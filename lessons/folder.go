@@ -107,10 +107,7 @@ func LoadFS(fsys fs.FS) ([]*Lesson, []error) {
 		if strings.HasPrefix(name, ".") || e.IsDir() || !strings.EqualFold(path.Ext(name), ".md") || strings.EqualFold(name, "README.md") {
 			continue
 		}
-		data, err := readLimited(fsys, name)
-		if err == nil {
-			err = checkText(data)
-		}
+		data, err := readText(fsys, name)
 		if err != nil {
 			fail(name, err)
 			continue
@@ -143,18 +140,7 @@ func LoadFS(fsys fs.FS) ([]*Lesson, []error) {
 			continue
 		}
 		usedQuiz[quizName] = true
-		qdata, err := readLimited(fsys, quizName)
-		if err == nil {
-			err = checkText(qdata)
-		}
-		if err != nil {
-			fail(quizName, err)
-			continue
-		}
-		q, err := ParseQuiz(qdata)
-		if err == nil {
-			err = checkQuizSize(q)
-		}
+		q, err := readQuiz(fsys, quizName)
 		if err != nil {
 			fail(quizName, err)
 			continue
@@ -203,6 +189,35 @@ func quizFileFor(fsys fs.FS, lessonFile, field string) (string, error) {
 		return "", fmt.Errorf("quiz: %q cannot be used: %w", field, explainFSError(err))
 	}
 	return clean, nil
+}
+
+// readText reads a lesson or quiz file from fsys (see readLimited) and refuses it unless it
+// is UTF-8 text.
+func readText(fsys fs.FS, name string) ([]byte, error) {
+	data, err := readLimited(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkText(data); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// readQuiz reads and parses a quiz file from fsys, refusing one with too many questions.
+func readQuiz(fsys fs.FS, name string) (*Quiz, error) {
+	data, err := readText(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	q, err := ParseQuiz(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkQuizSize(q); err != nil {
+		return nil, err
+	}
+	return q, nil
 }
 
 // readLimited reads a regular file of at most maxFileSize bytes from fsys.

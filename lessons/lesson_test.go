@@ -126,9 +126,7 @@ func TestLessonNotCopied(t *testing.T) {
 
 func TestParseLessonInvalid(t *testing.T) {
 	good := "id: x1\ntitle: T\nlevel: beginner\nread_time: 3\n"
-	tests := []struct {
-		name, file, want string
-	}{
+	tests := []parseErrorCase{
 		{"no front matter", "# Title\ntext\n", "must start with a front matter"},
 		{"not closed", "---\n" + good + "body\n", "not closed"},
 		{"empty", "---\n---\nbody\n", "front matter is empty"},
@@ -148,10 +146,22 @@ func TestParseLessonInvalid(t *testing.T) {
 		{"table separator", "---\n" + good + "---\n| a | b |\n|---|---|---|\n", "separator has 3 columns but the header has 2"},
 		{"open fence", "---\n" + good + "---\n```\ncode\n", "not closed"},
 	}
+	checkParseErrors(t, tests, func(data []byte) error {
+		_, err := ParseLesson(data)
+		return err
+	})
+}
+
+// parseErrorCase is a file a parser must refuse, and what its error must mention.
+type parseErrorCase struct{ name, file, want string }
+
+// checkParseErrors runs parse on each case's file as a subtest and fails unless it returns an
+// error that mentions the case's want.
+func checkParseErrors(t *testing.T, tests []parseErrorCase, parse func([]byte) error) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseLesson([]byte(tt.file))
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
+			if err := parse([]byte(tt.file)); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error = %v, want it to mention %q", err, tt.want)
 			}
 		})

@@ -86,21 +86,22 @@ func OnThisMachine(topic string, f Facts) (text string, measured bool) {
 			return "On this machine: generation speed " + NotMeasuredGen + ".", false
 		}
 		s := fmt.Sprintf("On this machine: the last Live run generated %s tokens/s", formatNum(f.GenTPS))
-		if f.GenModel != "" {
-			s += " with " + f.GenModel
-		}
-		s += sourceNote(f.GenSource) + ". "
+		s += phrase(" with ", f.GenModel, "") + sourceNote(f.GenSource) + ". "
 		s += fmt.Sprintf("At that rate a %d-token answer takes about %s s.", speedTokens, formatNum(speedTokens/f.GenTPS))
 		return s, true
 	}
 	return "", false
 }
 
-func sourceNote(src string) string {
-	if src == "" {
+// sourceNote is " (src)", or "" when src is empty.
+func sourceNote(src string) string { return phrase(" (", src, ")") }
+
+// phrase wraps s in before and after for an optional part of a sentence; an empty s gives "".
+func phrase(before, s, after string) string {
+	if s == "" {
 		return ""
 	}
-	return " (" + src + ")"
+	return before + s + after
 }
 
 // gb prints bytes as decimal gigabytes, as the lesson does (140 GB = 140e9 bytes), with the
@@ -177,11 +178,7 @@ func precisionName(bytes float64) string {
 }
 
 func ramBasis(f Facts) string {
-	b := "available memory " + gb(float64(f.AvailableRAMBytes))
-	if f.RAMSource != "" {
-		b += ", measured by " + f.RAMSource
-	}
-	return b
+	return "available memory " + gb(float64(f.AvailableRAMBytes)) + phrase(", measured by ", f.RAMSource, "")
 }
 
 func makeRAMFits(id string, p map[string]float64, f Facts) (Question, bool, string) {
@@ -243,21 +240,17 @@ func makeGenTime(id string, p map[string]float64, f Facts) (Question, bool, stri
 	}
 	tokens := p["tokens"]
 	ans := tokens / f.GenTPS
-	model := ""
-	if f.GenModel != "" {
-		model = " with " + f.GenModel
-	}
 	q := Question{
 		ID:   id,
 		Kind: KindNumeric,
 		Prompt: fmt.Sprintf("Your last Live run generated %s tokens per second%s. At that rate, about how many seconds does a %s-token answer take?",
-			formatNum(f.GenTPS), model, formatNum(tokens)),
+			formatNum(f.GenTPS), phrase(" with ", f.GenModel, ""), formatNum(tokens)),
 		Answer:       &ans,
 		TolerancePct: p["tolerance_pct"],
 		Unit:         "s",
 		Explanation: fmt.Sprintf("Time ≈ tokens ÷ speed = %s ÷ %s tokens/s ≈ %s s. Each token runs the whole network once, so a model with many times more parameters would be roughly that many times slower on the same hardware, if it fit at all.",
 			formatNum(tokens), formatNum(f.GenTPS), formatNum(ans)),
-		Basis: "generation speed " + formatNum(f.GenTPS) + " tokens/s" + strings.TrimSuffix(" from "+f.GenSource, " from "),
+		Basis: "generation speed " + formatNum(f.GenTPS) + " tokens/s" + phrase(" from ", f.GenSource, ""),
 	}
 	return q, true, ""
 }

@@ -29,15 +29,11 @@ func makeGuessError(id string, p map[string]float64, f Facts) (Question, bool, s
 	}
 	pr := f.LastPrediction
 	ans := pr.GuessErrorPct()
-	model := ""
-	if pr.Label != "" {
-		model = " of " + pr.Label
-	}
 	q := Question{
 		ID:   id,
 		Kind: KindNumeric,
 		Prompt: fmt.Sprintf("Before your last run%s you guessed this machine would generate %s tokens per second; it measured %s. By how many percent of the measurement was your guess off?",
-			model, formatNum(pr.Guess), formatNum(pr.MeasuredTPS)),
+			phrase(" of ", pr.Label, ""), formatNum(pr.Guess), formatNum(pr.MeasuredTPS)),
 		Answer:    &ans,
 		Tolerance: math.Max(p["tolerance"], 0),
 		Unit:      "%",

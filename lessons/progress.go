@@ -1,11 +1,9 @@
 package lessons
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,7 +12,6 @@ import (
 	"time"
 
 	"slmscope/engine/predict"
-	"slmscope/engine/safefile"
 	"slmscope/engine/statefile"
 )
 
@@ -125,79 +122,6 @@ func useClock() (restore func()) {
 func newProgress() Progress {
 	return Progress{Version: ProgressVersion, App: "slmscope", Lessons: map[string]*LessonProgress{}}
 }
-
-// decodeProgress parses and checks a progress file's bytes.
-func decodeProgress(data []byte) (Progress, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return Progress{}, errors.New("the file is empty")
-	}
-	var head struct {
-		Version *int `json:"version"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		return Progress{}, fmt.Errorf("it is not valid JSON, perhaps truncated: %w", err)
-	}
-	if head.Version == nil {
-		return Progress{}, errors.New("it has no format version")
-	}
-	if *head.Version > ProgressVersion {
-		return Progress{}, fmt.Errorf("it was written by a newer slmscope (format version %d; this one reads version %d)", *head.Version, ProgressVersion)
-	}
-	if *head.Version < 1 {
-		return Progress{}, fmt.Errorf("format version %d is not valid", *head.Version)
-	}
-	var p Progress
-	if err := json.Unmarshal(data, &p); err != nil {
-		return Progress{}, fmt.Errorf("it does not have the expected fields: %w", err)
-	}
-	if p.Lessons == nil {
-		p.Lessons = map[string]*LessonProgress{}
-	}
-	for id, lp := range p.Lessons {
-		if lp == nil {
-			return Progress{}, fmt.Errorf("lesson %q has no data", id)
-		}
-		if lp.Questions == nil {
-			lp.Questions = map[string]*QuestionProgress{}
-		}
-		for qid, qp := range lp.Questions {
-			if qp == nil || qp.Attempts < 0 || qp.Correct < 0 || qp.Correct > qp.Attempts {
-				return Progress{}, fmt.Errorf("lesson %q question %q has impossible counts", id, qid)
-			}
-		}
-		for _, r := range []*ScoreRecord{lp.Best, lp.Last} {
-			if r != nil && (r.Correct < 0 || r.Total < 0 || r.Correct > r.Total) {
-				return Progress{}, fmt.Errorf("lesson %q has an impossible score", id)
-			}
-		}
-	}
-	p.Predictions = predict.Valid(p.Predictions) // a damaged entry is dropped, never repaired
-	p.App = "slmscope"
-	return p, nil
-}
-
-// removeStaleTemps deletes temp files an interrupted save left behind (older than a minute, so
-// another running slmscope's save in progress is not disturbed). The real file is untouched.
-func removeStaleTemps(path string) {
-	matches, _ := filepath.Glob(globEscape(path) + ".tmp-*")
-	for _, m := range matches {
-		if st, err := os.Lstat(m); err == nil && st.Mode().IsRegular() && time.Since(st.ModTime()) > time.Minute {
-			os.Remove(m)
-		}
-	}
-}
-
-func globEscape(p string) string {
-	r := strings.NewReplacer(`*`, `\*`, `?`, `\?`, `[`, `\[`)
-	if os.PathSeparator == '\\' {
-		return p // Glob has no escapes on Windows; such names are rare in a config folder
-	}
-	return r.Replace(p)
-}
-
-// WriteFileAtomic writes data to path so that a crash at any moment leaves either the old file
-// or the new one, never a mix (see safefile.WriteAtomic).
-func WriteFileAtomic(path string, data []byte) error { return safefile.WriteAtomic(path, data) }
 
 // Path is the progress file's location.
 func (s *Store) Path() string { return s.path }
@@ -334,41 +258,6 @@ func (s *Store) Reset() error {
 	return s.apply(func(p *Progress) { *p = newProgress() })
 }
 
-// Export writes the progress as a file another slmscope can import.
-func (s *Store) Export(w io.Writer) error {
-	s.mu.Lock()
-	data, err := json.MarshalIndent(s.p, "", "  ")
-	s.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("cannot encode progress: %w", err)
-	}
-	if _, err := w.Write(append(data, '\n')); err != nil {
-		return fmt.Errorf("could not write the exported progress: %w", err)
-	}
-	return nil
-}
-
-// Import replaces the progress with an exported file's, after checking it completely; a file
-// that is not valid progress changes nothing.
-func (s *Store) Import(r io.Reader) error {
-	data, err := io.ReadAll(io.LimitReader(r, 64<<20))
-	if err != nil {
-		return fmt.Errorf("could not read the file to import: %w", err)
-	}
-	p, err := decodeProgress(data)
-	if err != nil {
-		return fmt.Errorf("this is not a slmscope progress file that can be imported: %w", err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	old := s.p
-	if err := s.apply(func(cur *Progress) { *cur = p }); err != nil {
-		s.p = old
-		return err
-	}
-	return nil
-}
-
 // Summary describes a lesson's progress in one line for lists.
 func (lp *LessonProgress) Summary() string {
 	if lp == nil {
@@ -391,14 +280,4 @@ func (lp *LessonProgress) Summary() string {
 	}
 	parts = append(parts, fmt.Sprintf("%d answers given", attempts))
 	return strings.Join(parts, " · ")
-}
-
-// ImportFile imports the progress file at path (see Import). A named pipe, a device or any
-// other special file is refused before it is opened, so choosing one cannot hang the app.
-func (s *Store) ImportFile(path string) error {
-	data, err := safefile.ReadFile(path, statefile.MaxBytes)
-	if err != nil {
-		return fmt.Errorf("could not read the file to import: %w", err)
-	}
-	return s.Import(bytes.NewReader(data))
 }

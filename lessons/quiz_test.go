@@ -13,7 +13,7 @@ const okChoices = "    choices:\n      - text: a\n        correct: true\n      -
 func TestParseQuizInvalid(t *testing.T) {
 	head := "lesson: x\nquestions:\n"
 	q := func(body string) string { return head + "  - id: q1\n" + body }
-	tests := []struct{ name, file, want string }{
+	tests := []parseErrorCase{
 		{"empty", "", "empty"},
 		{"not yaml", "lesson: [", "did not find expected"},
 		{"unknown field", "lesson: x\ncolour: red\nquestions: []\n", "field colour not found"},
@@ -44,14 +44,10 @@ func TestParseQuizInvalid(t *testing.T) {
 		{"live fallback incomplete", q("    kind: live\n    live: gen-time\n    fallback:\n      kind: numeric\n      prompt: p\n      explanation: e\n"), "fallback: a numeric question needs answer"},
 		{"live fields on single", q("    kind: single\n    prompt: p\n    explanation: e\n    live: gen-time\n" + okChoices), "live questions only"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseQuiz([]byte(tt.file))
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("error = %v, want it to mention %q", err, tt.want)
-			}
-		})
-	}
+	checkParseErrors(t, tests, func(data []byte) error {
+		_, err := ParseQuiz(data)
+		return err
+	})
 }
 
 func TestParseQuizValidYAMLAndJSON(t *testing.T) {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -81,10 +80,7 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench: warning: not added to the run history:", oneLine(err.Error()))
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(res)
-		return ExitOK
+		return writeJSON(stdout, stderr, "bench", res)
 	}
 	printBench(stdout, res)
 	return ExitOK

@@ -74,7 +74,7 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 		return ExitFail
 	}
 	if *asJSON {
-		return writeJSON(stdout, stderr, merged.Calibration)
+		return writeJSON(stdout, stderr, "calibrate", merged.Calibration)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "twin\tquant\tparams\tgen tok/s\tprompt tok/s\tTTFT\tpeak RSS")

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -19,8 +18,7 @@ func init() {
 }
 
 func runClass(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("class", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("class", stderr)
 	asJSON := fs.Bool("json", false, "print JSON: {machines:[…], rejected:[{file, reason}], can_run, predictions, median, rpc, …}")
 	out := fs.String("out", "", "also write a self-contained offline HTML report to this file")
 	fs.Usage = func() {
@@ -32,11 +30,8 @@ func runClass(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		dir, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if dir == "" && fs.NArg() == 1 {
 		dir = fs.Arg(0)
@@ -49,24 +44,21 @@ func runClass(args []string, stdout, stderr io.Writer) int {
 	}
 	c, err := class.Load(dir)
 	if err != nil {
-		fmt.Fprintln(stderr, "slmscope class:", oneLine(err.Error()))
-		return ExitFail
+		return fail(stderr, "class", err)
 	}
 	if *out != "" {
 		var buf bytes.Buffer
 		if err := class.WriteHTML(&buf, c); err != nil {
-			fmt.Fprintln(stderr, "slmscope class:", oneLine(err.Error()))
-			return ExitFail
+			return fail(stderr, "class", err)
 		}
 		if err := safefile.WriteAtomic(*out, buf.Bytes()); err != nil {
-			fmt.Fprintln(stderr, "slmscope class:", oneLine(err.Error()))
-			return ExitFail
+			return fail(stderr, "class", err)
 		}
 		abs, _ := filepath.Abs(*out)
 		fmt.Fprintf(stderr, "slmscope class: wrote %s (open it in any browser; it works offline)\n", abs)
 	}
 	if *asJSON {
-		return writeJSON(stdout, stderr, c)
+		return writeJSON(stdout, stderr, "class", c)
 	}
 	printClass(stdout, c)
 	return ExitOK

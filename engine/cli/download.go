@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -47,13 +46,7 @@ func downloadCommand(args []string, stdout, stderr io.Writer) int {
 		return ExitFail
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			fmt.Fprintln(stderr, "download:", err)
-			return ExitFail
-		}
-		return ExitOK
+		return writeJSON(stdout, stderr, "download", res)
 	}
 	verb := "Saved"
 	if res.Present {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -50,17 +49,13 @@ func runLessons(args []string, stdout, stderr io.Writer) int {
 }
 
 func lessonsCheck(args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("lessons check", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := newFlags("lessons check", stderr)
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "usage: slmscope lessons check [DIR]\n\nChecks every lesson (.md) and quiz file in DIR (default: the instructor lessons folder)\nand prints one line per problem. Exit status 1 if any file has a problem.")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fl, args); !ok {
+		return code
 	}
 	if fl.NArg() > 1 {
 		fmt.Fprintln(stderr, "slmscope lessons check: give at most one folder")

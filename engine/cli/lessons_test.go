@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -24,13 +22,7 @@ func TestLessonsCheck(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", home)
 	t.Setenv("HOME", home)
 	t.Setenv("AppData", home)
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stdout string
-		stderr string
-	}{
+	tests := []cliCase{
 		{"good folder", []string{"lessons", "check", good}, ExitOK, "ok    one  One (no quiz)", ""},
 		{"bad folder", []string{"lessons", "check", bad}, ExitFail, "error two.md: the file must start with a front matter", "1 problems"},
 		{"missing folder", []string{"lessons", "check", filepath.Join(good, "nope")}, ExitFail, "", "does not exist"},
@@ -43,12 +35,6 @@ func TestLessonsCheck(t *testing.T) {
 		{"path", []string{"lessons", "path"}, ExitOK, filepath.Join("slmscope", "lessons"), ""},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			code := Run(tt.args, &out, &errOut)
-			if code != tt.code || !strings.Contains(out.String(), tt.stdout) || !strings.Contains(errOut.String(), tt.stderr) {
-				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out.String(), errOut.String())
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { tt.check(t) })
 	}
 }

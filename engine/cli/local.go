@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -46,8 +44,7 @@ func (d *dirList) Set(s string) error { *d = append(*d, s); return nil }
 
 // localModelsCommand is `slmscope models --local`: the GGUF models already on this machine.
 func localModelsCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("models --local", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("models --local", stderr)
 	fs.Bool("local", true, "list the GGUF models on this machine (Ollama, Hugging Face cache, LM Studio, llama.cpp cache, slmscope downloads)")
 	asJSON := fs.Bool("json", false, `print {"models":[{name, source, path, bytes, arch, params, quant, context, problem}]}`)
 	var dirs dirList
@@ -69,13 +66,7 @@ func localModelsCommand(args []string, stdout, stderr io.Writer) int {
 			out.Models = append(out.Models, localModelJSON{Name: m.Name, Source: string(m.Source), Path: m.Path, Bytes: m.Bytes,
 				Arch: m.Arch, Params: m.Params, Quant: m.Quant, Context: m.Context, Problem: m.Problem})
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
-			fmt.Fprintln(stderr, "models --local:", err)
-			return ExitFail
-		}
-		return ExitOK
+		return writeJSON(stdout, stderr, "models --local", out)
 	}
 	printLocalTable(stdout, models, localmodels.Stores(opts))
 	return ExitOK

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -37,13 +36,7 @@ func modelsCommand(args []string, stdout, stderr io.Writer) int {
 		for i, m := range models {
 			out[i] = modelJSON{Model: m, ParamCount: m.ParamCount()}
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
-			fmt.Fprintln(stderr, "models:", err)
-			return ExitFail
-		}
-		return ExitOK
+		return writeJSON(stdout, stderr, "models", out)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tPARAMS\tLAYERS\tHIDDEN\tHEADS/KV\tCTX\tTOKENIZER\tARCH\tNOTE")

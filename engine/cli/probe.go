@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -54,13 +53,7 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		fillLlamaDevices(ctx, rep)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintf(stderr, "slmscope probe: could not write JSON: %v\n", err)
-			return ExitFail
-		}
-		return ExitOK
+		return writeJSON(stdout, stderr, "probe", rep)
 	}
 	writeProbeText(stdout, rep, ms.Machine)
 	return ExitOK

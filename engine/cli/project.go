@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -57,8 +56,7 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 	if _, isID := catalog.ByID(*modelID); *modelID != "" && !isID && (strings.HasSuffix(strings.ToLower(*modelID), ".gguf") || fileExists(*modelID)) {
 		fm, err := estimate.ReadFileModel(*modelID)
 		if err != nil {
-			fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
-			return ExitFail
+			return fail(stderr, "project", err)
 		}
 		file = &fm
 	} else if *modelID != "" {
@@ -82,8 +80,7 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 	rep := projectReport{}
 	ms, err := engine.LoadMachine(context.Background(), engine.MachineOptions{CalibrationPath: *calPath, NoProbe: *noProbe})
 	if err != nil {
-		fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
-		return ExitFail
+		return fail(stderr, "project", err)
 	}
 	machine, cal := ms.Machine, ms.Calibration
 	if ms.Calibrated() {
@@ -106,7 +103,7 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 	if *validate {
 		v := estimate.Validate(machine, cal, models)
 		if *asJSON {
-			return writeJSON(stdout, stderr, v)
+			return writeJSON(stdout, stderr, "project", v)
 		}
 		printValidation(stdout, v)
 		return ExitOK
@@ -115,12 +112,11 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 	if file != nil {
 		p, err := estimate.ProjectFile(machine, cal, *file, estimate.Options{Context: *ctxLen, PromptTokens: *prompt})
 		if err != nil {
-			fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
-			return ExitFail
+			return fail(stderr, "project", err)
 		}
 		rep.Models = []estimate.Projection{p}
 		if *asJSON {
-			return writeJSON(stdout, stderr, rep)
+			return writeJSON(stdout, stderr, "project", rep)
 		}
 		printProjections(stdout, rep, *ctxLen, *prompt)
 		return ExitOK
@@ -134,19 +130,9 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 		rep.Models = []estimate.Projection{}
 	}
 	if *asJSON {
-		return writeJSON(stdout, stderr, rep)
+		return writeJSON(stdout, stderr, "project", rep)
 	}
 	printProjections(stdout, rep, *ctxLen, *prompt)
-	return ExitOK
-}
-
-func writeJSON(stdout, stderr io.Writer, v any) int {
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		fmt.Fprintf(stderr, "slmscope project: cannot write the JSON: %s\n", oneLine(err.Error()))
-		return ExitFail
-	}
 	return ExitOK
 }
 

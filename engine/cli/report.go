@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,11 +28,8 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: slmscope report --out FILE.html [--context N] [--prompt N] [--no-probe]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 || *out == "" {
 		fmt.Fprintln(stderr, "slmscope report: give the file to write with --out FILE.html (and no other arguments)")
@@ -44,16 +40,14 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	}
 	in, notes, err := reportInput(*calPath, *noProbe)
 	if err != nil {
-		fmt.Fprintf(stderr, "slmscope report: %s\n", oneLine(err.Error()))
-		return ExitFail
+		return fail(stderr, "report", err)
 	}
 	for _, n := range notes {
 		fmt.Fprintf(stderr, "slmscope report: note: %s\n", oneLine(n))
 	}
 	in.Context, in.PromptTokens = *ctxLen, *prompt
 	if err := writeReportFile(*out, in); err != nil {
-		fmt.Fprintf(stderr, "slmscope report: %s\n", oneLine(err.Error()))
-		return ExitFail
+		return fail(stderr, "report", err)
 	}
 	abs, _ := filepath.Abs(*out)
 	fmt.Fprintf(stdout, "wrote %s (open it in any browser; it works offline)\n", abs)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -22,15 +21,11 @@ func runResults(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "slmscope results: usage: slmscope results save [--name LABEL] --out FILE.json")
 		return ExitUsage
 	}
-	fs := flag.NewFlagSet("results save", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("results save", stderr)
 	name := fs.String("name", "", "a label for this machine on the class view (e.g. \"Desk 4\"); no paths")
 	out := fs.String("out", "", "the result file to write (required)")
-	if err := fs.Parse(args[1:]); err != nil {
-		if err == flag.ErrHelp {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args[1:]); !ok {
+		return code
 	}
 	if fs.NArg() > 0 || *out == "" {
 		fmt.Fprintln(stderr, "slmscope results save: give the file to write with --out FILE.json (and no other arguments)")
@@ -45,8 +40,7 @@ func runResults(args []string, stdout, stderr io.Writer) int {
 	}
 	ms, err := engine.LoadMachine(context.Background(), engine.MachineOptions{})
 	if err != nil {
-		fmt.Fprintln(stderr, "slmscope results save:", oneLine(err.Error()))
-		return ExitFail
+		return fail(stderr, "results save", err)
 	}
 	for _, w := range ms.Warnings {
 		fmt.Fprintln(stderr, "slmscope results save: warning:", oneLine(w))
@@ -57,8 +51,7 @@ func runResults(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "slmscope results save: note:", oneLine(p))
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "slmscope results save:", oneLine(err.Error()))
-		return ExitFail
+		return fail(stderr, "results save", err)
 	}
 	abs, _ := filepath.Abs(*out)
 	fmt.Fprintf(stdout, "wrote %s: %s, %d runs, %d predictions, signed by this installation's key\n", abs, r.DisplayName(), len(r.Runs), len(r.Predictions))

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -25,11 +24,8 @@ func runRuns(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("runs", stderr)
 	asJSON := fs.Bool("json", false, "print JSON: {path, runs:[...], problems}")
 	last := fs.Int("last", 20, "show the newest N runs (0 = all)")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 || *last < 0 {
 		fmt.Fprintln(stderr, "slmscope runs: usage: slmscope runs [--json] [--last N]")
@@ -37,13 +33,11 @@ func runRuns(args []string, stdout, stderr io.Writer) int {
 	}
 	path, err := runs.DefaultPath()
 	if err != nil {
-		fmt.Fprintln(stderr, "slmscope runs:", oneLine(err.Error()))
-		return ExitFail
+		return fail(stderr, "runs", err)
 	}
 	rs, problems, err := runs.Load(path)
 	if err != nil {
-		fmt.Fprintln(stderr, "slmscope runs:", oneLine(err.Error()))
-		return ExitFail
+		return fail(stderr, "runs", err)
 	}
 	if *last > 0 && len(rs) > *last {
 		rs = rs[len(rs)-*last:]
@@ -52,7 +46,7 @@ func runRuns(args []string, stdout, stderr io.Writer) int {
 		rs = []runs.Run{}
 	}
 	if *asJSON {
-		return writeJSON(stdout, stderr, runsReport{Path: path, Runs: rs, Problems: problems})
+		return writeJSON(stdout, stderr, "runs", runsReport{Path: path, Runs: rs, Problems: problems})
 	}
 	for _, p := range problems {
 		fmt.Fprintln(stderr, "slmscope runs: warning:", p)

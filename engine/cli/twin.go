@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -176,7 +175,7 @@ func twinsCommand(args []string, stdout, stderr io.Writer) int {
 			return ExitFail
 		}
 		if *asJSON {
-			return twinsWriteJSON(stdout, stderr, map[string]any{"dir": c.Dir, "cleared": len(entries), "freed_bytes": used})
+			return writeJSON(stdout, stderr, "twins", map[string]any{"dir": c.Dir, "cleared": len(entries), "freed_bytes": used})
 		}
 		fmt.Fprintf(stdout, "cleared %d twins (%s) from %s\n", len(entries), units.Bytes(used), c.Dir)
 		return ExitOK
@@ -187,7 +186,7 @@ func twinsCommand(args []string, stdout, stderr io.Writer) int {
 			out.Twins = append(out.Twins, entryJSON{ID: e.ID, Quant: string(e.Quant), Format: e.Format,
 				Current: e.Current, Path: e.Path, Bytes: e.Bytes, LastUsed: e.LastUsed})
 		}
-		return twinsWriteJSON(stdout, stderr, out)
+		return writeJSON(stdout, stderr, "twins", out)
 	}
 	fmt.Fprintf(stdout, "twin cache %s: %s used of %s (set %s to change the cap)\n", c.Dir, units.Bytes(used), units.Bytes(c.CapBytes), twin.EnvCap)
 	if len(entries) == 0 {
@@ -204,16 +203,6 @@ func twinsCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, e.Quant.String(), units.Bytes(e.Bytes), e.LastUsed.Format("2006-01-02 15:04"), filepath.Base(e.Path))
 	}
 	tw.Flush()
-	return ExitOK
-}
-
-func twinsWriteJSON(stdout, stderr io.Writer, v any) int {
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		fmt.Fprintln(stderr, "error:", err)
-		return ExitFail
-	}
 	return ExitOK
 }
 
@@ -234,7 +223,7 @@ func twinsKit(c *twin.Cache, exportDir, importDir string, asJSON bool, stdout, s
 	}
 	if asJSON {
 		out := map[string]any{verb: len(done), "problems": problems}
-		return twinsWriteJSON(stdout, stderr, out)
+		return writeJSON(stdout, stderr, "twins", out)
 	}
 	for _, e := range done {
 		fmt.Fprintf(stdout, "%s %s %s (%s)\n", verb, e.ID, e.Quant, units.Bytes(e.Bytes))

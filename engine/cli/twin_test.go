@@ -19,6 +19,28 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, o.String(), e.String()
 }
 
+// cliCase is one command line and what it must give: the exit code, and text that stdout and
+// stderr must contain.
+type cliCase struct {
+	name   string
+	args   []string
+	code   int
+	stdout string
+	stderr string
+}
+
+// check runs tc's command line, reports an exit code or output that differs from tc, and
+// returns them for further checks.
+func (tc cliCase) check(t *testing.T) (code int, stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr = run(t, tc.args...)
+	if code != tc.code || !strings.Contains(stdout, tc.stdout) || !strings.Contains(stderr, tc.stderr) {
+		t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
+			tc.name, code, stdout, stderr, tc.code, tc.stdout, tc.stderr)
+	}
+	return code, stdout, stderr
+}
+
 func TestModelsCommand(t *testing.T) {
 	code, out, errOut := run(t, "models")
 	if code != ExitOK || errOut != "" {
@@ -65,13 +87,7 @@ func TestTwinCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stdout string
-		stderr string
-	}{
+	tests := []cliCase{
 		{"no model", []string{"twin"}, ExitUsage, "", "--model is required"},
 		{"bad flag", []string{"twin", "--nope"}, ExitUsage, "", "flag provided but not defined"},
 		{"bad quant", []string{"twin", "--model", "tiny", "--quant", "q5_k"}, ExitUsage, "", "unknown quantization"},
@@ -89,11 +105,7 @@ func TestTwinCommands(t *testing.T) {
 		{"cleared", []string{"twins"}, ExitOK, "no twins cached yet", ""},
 	}
 	for _, tc := range tests {
-		code, out, errOut := run(t, tc.args...)
-		if code != tc.code || !strings.Contains(out, tc.stdout) || !strings.Contains(errOut, tc.stderr) {
-			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
-				tc.name, code, out, errOut, tc.code, tc.stdout, tc.stderr)
-		}
+		code, _, errOut := tc.check(t)
 		if code == ExitFail && strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
 			t.Errorf("%s: a failure must be one line on stderr, got %q", tc.name, errOut)
 		}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,17 +25,38 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 // returns false the command returns code at once: ExitOK for -h, ExitUsage for a bad flag or
 // a stray argument (named, with where to read the usage).
 func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, ok bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK, false
-		}
-		return ExitUsage, false
+	if code, ok := parseFlags(fs, args); !ok {
+		return code, false
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "slmscope %s: unexpected argument %q (see `slmscope %s -h`)\n", fs.Name(), fs.Arg(0), fs.Name())
 		return ExitUsage, false
 	}
 	return ExitOK, true
+}
+
+// parseFlags parses a command's flags and leaves its positional arguments to the caller.
+// When it returns false the command returns code at once: ExitOK for -h, ExitUsage for a bad
+// flag (the flag package has already said which on the flag set's output).
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK, false
+		}
+		return ExitUsage, false
+	}
+	return ExitOK, true
+}
+
+// writeJSON prints v to stdout as indented JSON for a command's --json output. A write that
+// fails is said on one line of stderr, prefixed by the command, and returns ExitFail.
+func writeJSON(stdout, stderr io.Writer, name string, v any) int {
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fail(stderr, name, fmt.Errorf("cannot write the JSON: %w", err))
+	}
+	return ExitOK
 }
 
 // fail says err on one line of stderr, prefixed by the command, and returns ExitFail.
