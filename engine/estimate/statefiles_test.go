@@ -4,24 +4,20 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"slmscope/engine/internal/testenv"
 	"slmscope/engine/quant"
 )
 
 // TestCalibrationHelperProcess is the child of TestCalibrationTwoProcesses: it saves n
 // measurements under its key, and n under a shared key, one at a time.
 func TestCalibrationHelperProcess(t *testing.T) {
-	path, who := os.Getenv("ESTIMATE_CAL_PATH"), os.Getenv("ESTIMATE_CAL_WHO")
-	if path == "" {
-		t.Skip("only run as a child")
-	}
+	path, who := testenv.ChildVar(t, "ESTIMATE_CAL_PATH"), os.Getenv("ESTIMATE_CAL_WHO")
 	n, _ := strconv.Atoi(os.Getenv("ESTIMATE_CAL_N"))
 	for i := 0; i < n; i++ {
 		m := Measurement{ModelID: fmt.Sprintf("%s-%d", who, i), Quant: quant.Quant("Q8_0"), GenTPS: 1, When: time.Now()}
@@ -37,31 +33,14 @@ func TestCalibrationHelperProcess(t *testing.T) {
 // TestCalibrationTwoProcesses: two processes saving at the same moment lose nothing: both
 // keys survive, and every measurement merged into the shared key is there.
 func TestCalibrationTwoProcesses(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Skip(err)
-	}
 	path := filepath.Join(t.TempDir(), "calibration.json")
 	const n = 15
-	var wg sync.WaitGroup
-	outs := make([]string, 2)
-	for i, who := range []string{"app", "cli"} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cmd := exec.Command(exe, "-test.run=^TestCalibrationHelperProcess$")
-			cmd.Env = append(os.Environ(), "ESTIMATE_CAL_PATH="+path, "ESTIMATE_CAL_WHO="+who, fmt.Sprintf("ESTIMATE_CAL_N=%d", n))
-			if out, err := cmd.CombinedOutput(); err != nil {
-				outs[i] = fmt.Sprintf("%s: %v\n%s", who, err, out)
-			}
-		}()
+	var children []testenv.Child
+	for _, who := range []string{"app", "cli"} {
+		children = append(children, testenv.Child{Name: who, Env: []string{
+			"ESTIMATE_CAL_PATH=" + path, "ESTIMATE_CAL_WHO=" + who, fmt.Sprintf("ESTIMATE_CAL_N=%d", n)}})
 	}
-	wg.Wait()
-	for _, o := range outs {
-		if o != "" {
-			t.Fatal(o)
-		}
-	}
+	testenv.RunChildren(t, "TestCalibrationHelperProcess", children...)
 	for _, who := range []string{"app", "cli"} {
 		if _, err := LoadCalibration(path, who); err != nil {
 			t.Errorf("%s's entry lost: %v", who, err)
