@@ -5,7 +5,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,8 +16,7 @@ import (
 // TestCalibrationHelperProcess is the child of TestCalibrationTwoProcesses: it saves n
 // measurements under its key, and n under a shared key, one at a time.
 func TestCalibrationHelperProcess(t *testing.T) {
-	path, who := testenv.ChildVar(t, "ESTIMATE_CAL_PATH"), os.Getenv("ESTIMATE_CAL_WHO")
-	n, _ := strconv.Atoi(os.Getenv("ESTIMATE_CAL_N"))
+	path, who, n := testenv.Writer(t)
 	for i := 0; i < n; i++ {
 		m := Measurement{ModelID: fmt.Sprintf("%s-%d", who, i), Quant: quant.Quant("Q8_0"), GenTPS: 1, When: time.Now()}
 		if err := MergeSaveCalibration(path, Calibration{Key: "shared", Measurements: []Measurement{m}}); err != nil {
@@ -35,12 +33,7 @@ func TestCalibrationHelperProcess(t *testing.T) {
 func TestCalibrationTwoProcesses(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "calibration.json")
 	const n = 15
-	var children []testenv.Child
-	for _, who := range []string{"app", "cli"} {
-		children = append(children, testenv.Child{Name: who, Env: []string{
-			"ESTIMATE_CAL_PATH=" + path, "ESTIMATE_CAL_WHO=" + who, fmt.Sprintf("ESTIMATE_CAL_N=%d", n)}})
-	}
-	testenv.RunChildren(t, "TestCalibrationHelperProcess", children...)
+	testenv.RunWriters(t, "TestCalibrationHelperProcess", path, n, "app", "cli")
 	for _, who := range []string{"app", "cli"} {
 		if _, err := LoadCalibration(path, who); err != nil {
 			t.Errorf("%s's entry lost: %v", who, err)

@@ -3,12 +3,10 @@ package statefile
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slmscope/engine/internal/testenv"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -85,8 +83,7 @@ func bump(path, key string) error {
 
 // TestHelperProcess is the child of TestTwoProcesses: it bumps its key n times.
 func TestHelperProcess(t *testing.T) {
-	path, key := testenv.ChildVar(t, "STATEFILE_PATH"), os.Getenv("STATEFILE_KEY")
-	n, _ := strconv.Atoi(os.Getenv("STATEFILE_N"))
+	path, key, n := testenv.Writer(t)
 	for i := 0; i < n; i++ {
 		if err := bump(path, key); err != nil {
 			t.Fatal(err)
@@ -98,12 +95,7 @@ func TestHelperProcess(t *testing.T) {
 func TestTwoProcesses(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	const n = 40
-	var children []testenv.Child
-	for _, key := range []string{"a", "b"} {
-		children = append(children, testenv.Child{Name: key, Env: []string{
-			"STATEFILE_PATH=" + path, "STATEFILE_KEY=" + key, fmt.Sprintf("STATEFILE_N=%d", n)}})
-	}
-	testenv.RunChildren(t, "TestHelperProcess", children...)
+	testenv.RunWriters(t, "TestHelperProcess", path, n, "a", "b")
 	var c counters
 	if err := Load("test state", path, JSON(&c, 1)); err != nil {
 		t.Fatal(err)

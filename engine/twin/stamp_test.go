@@ -2,7 +2,6 @@ package twin
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -57,7 +56,7 @@ func TestCacheRewritesDamagedTwins(t *testing.T) {
 
 // TestTwinHelperProcess is the child of TestCacheTwoWriters: it asks the cache for a twin.
 func TestTwinHelperProcess(t *testing.T) {
-	dir := testenv.ChildVar(t, "TWIN_CACHE_DIR")
+	dir, _, _ := testenv.Writer(t)
 	c := &Cache{Dir: dir}
 	p, err := c.Path(context.Background(), catalog.Tiny, Q8_0, nil)
 	if err != nil {
@@ -72,11 +71,7 @@ func TestTwinHelperProcess(t *testing.T) {
 // valid file; neither corrupts the other's.
 func TestCacheTwoWriters(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "twins")
-	children := make([]testenv.Child, 3)
-	for i := range children {
-		children[i] = testenv.Child{Name: fmt.Sprintf("writer %d", i), Env: []string{"TWIN_CACHE_DIR=" + dir}}
-	}
-	testenv.RunChildren(t, "TestTwinHelperProcess", children...)
+	testenv.RunWriters(t, "TestTwinHelperProcess", dir, 1, "writer 0", "writer 1", "writer 2")
 	c := &Cache{Dir: dir}
 	if !c.Has(catalog.Tiny, Q8_0) {
 		t.Fatal("the twin is not whole after two writers")

@@ -1,41 +1,43 @@
-// Package testenv holds test helpers shared by the engine's subpackages: running the test
-// binary as concurrent child processes, and the like. Only tests import it.
+// Package testenv holds test helpers shared by the engine's subpackages, such as running
+// the test binary as concurrent writer processes. Only tests import it.
 package testenv
 
 import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"sync"
 	"testing"
 )
 
-// Child is one run of the test binary: Name labels its failure and Env ("KEY=value" pairs)
-// is added to the parent's environment.
-type Child struct {
-	Name string
-	Env  []string
-}
+// The variables RunWriters hands each child.
+const (
+	envPath = "SLMSCOPE_TESTENV_PATH"
+	envKey  = "SLMSCOPE_TESTENV_KEY"
+	envN    = "SLMSCOPE_TESTENV_N"
+)
 
-// RunChildren runs the test binary once per child, all at the same moment, each running only
-// the test named test, and waits for them all. It fails t with the output of every child that
-// failed; it skips t when the test binary cannot be found.
-func RunChildren(t testing.TB, test string, children ...Child) {
+// RunWriters runs the test binary once per key, all at the same moment, each running only the
+// test named test, which reads path, its key and n with Writer. It waits for them all and
+// fails t with the output of every child that failed; it skips t when the test binary cannot
+// be found.
+func RunWriters(t testing.TB, test, path string, n int, keys ...string) {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Skip(err)
 	}
 	var wg sync.WaitGroup
-	fails := make([]string, len(children))
-	for i, c := range children {
+	fails := make([]string, len(keys))
+	for i, key := range keys {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			cmd := exec.Command(exe, "-test.run=^"+test+"$")
-			cmd.Env = append(os.Environ(), c.Env...)
+			cmd.Env = append(os.Environ(), envPath+"="+path, envKey+"="+key, envN+"="+strconv.Itoa(n))
 			if out, err := cmd.CombinedOutput(); err != nil {
-				fails[i] = fmt.Sprintf("%s: %v\n%s", c.Name, err, out)
+				fails[i] = fmt.Sprintf("%s: %v\n%s", key, err, out)
 			}
 		}()
 	}
@@ -52,13 +54,17 @@ func RunChildren(t testing.TB, test string, children ...Child) {
 	}
 }
 
-// ChildVar returns the environment variable key, which RunChildren's caller sets for its
-// children; without it t is skipped, so the child's test does nothing in a normal run.
-func ChildVar(t testing.TB, key string) string {
+// Writer returns what RunWriters handed this child: the shared path, the child's key and n.
+// Outside such a child it skips t, so the child's test does nothing in a normal run.
+func Writer(t testing.TB) (path, key string, n int) {
 	t.Helper()
-	v := os.Getenv(key)
-	if v == "" {
+	path = os.Getenv(envPath)
+	if path == "" {
 		t.Skip("only run as a child")
 	}
-	return v
+	n, err := strconv.Atoi(os.Getenv(envN))
+	if err != nil {
+		t.Fatalf("%s: %v", envN, err)
+	}
+	return path, os.Getenv(envKey), n
 }
