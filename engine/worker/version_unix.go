@@ -5,7 +5,6 @@ package worker
 import (
 	"fmt"
 	"path/filepath"
-	"unsafe"
 
 	"github.com/ebitengine/purego"
 
@@ -27,18 +26,5 @@ func llamaVersion(dir string) (string, error) {
 		return "", fmt.Errorf("%s has no llama_version(): it is older than the v%s slmscope needs; run `make setup`", path, assets.LlamaVersion)
 	}
 	ret, _, _ := purego.SyscallN(sym)
-	if ret == 0 {
-		return "", fmt.Errorf("%s: llama_version() returned NULL", path)
-	}
-	return cString(ret), nil
-}
-
-// cString copies a NUL-terminated C string owned by the library.
-func cString(ret uintptr) string {
-	p := *(**byte)(unsafe.Pointer(&ret))
-	n := 0
-	for n < 256 && *(*byte)(unsafe.Add(unsafe.Pointer(p), n)) != 0 {
-		n++
-	}
-	return string(unsafe.Slice(p, n))
+	return versionResult(path, ret)
 }

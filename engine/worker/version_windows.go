@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"syscall"
-	"unsafe"
 
 	"slmscope/engine/assets"
 )
@@ -23,13 +22,5 @@ func llamaVersion(dir string) (string, error) {
 		return "", fmt.Errorf("%s has no llama_version(): it is older than the v%s slmscope needs", path, assets.LlamaVersion)
 	}
 	ret, _, _ := proc.Call()
-	if ret == 0 {
-		return "", fmt.Errorf("%s: llama_version() returned NULL", path)
-	}
-	p := *(**byte)(unsafe.Pointer(&ret))
-	n := 0
-	for n < 256 && *(*byte)(unsafe.Add(unsafe.Pointer(p), n)) != 0 {
-		n++
-	}
-	return string(unsafe.Slice(p, n)), nil
+	return versionResult(path, ret)
 }
