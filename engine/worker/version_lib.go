@@ -4,11 +4,22 @@ package worker
 
 import (
 	"fmt"
+	"path/filepath"
 	"unsafe"
+
+	"slmscope/engine/assets"
 )
 
-// versionResult turns what llama_version() in the library at path returned into its string.
-func versionResult(path string, ret uintptr) (string, error) {
+// llamaVersion opens libllama in dir and calls llama_version() before any binding is made, so
+// a build of the wrong version is refused by name instead of failing on a missing symbol.
+// Opening the library and finding the symbol is per OS (versionFunc).
+func llamaVersion(dir string) (string, error) {
+	path := filepath.Join(dir, assets.LibName("llama"))
+	call, err := versionFunc(path)
+	if err != nil {
+		return "", err
+	}
+	ret := call()
 	if ret == 0 {
 		return "", fmt.Errorf("%s: llama_version() returned NULL", path)
 	}
