@@ -171,17 +171,17 @@ func decodeArray(e ValueType, b []byte, n int) any {
 	case ValInt8:
 		return decodeElems(b, n, 1, func(p []byte) int8 { return int8(p[0]) })
 	case ValUint16:
-		return decodeElems(b, n, 2, le.Uint16)
+		return decodeElems(b, n, 2, func(p []byte) uint16 { return le.Uint16(p) })
 	case ValInt16:
 		return decodeElems(b, n, 2, func(p []byte) int16 { return int16(le.Uint16(p)) })
 	case ValUint32:
-		return decodeElems(b, n, 4, le.Uint32)
+		return decodeElems(b, n, 4, func(p []byte) uint32 { return le.Uint32(p) })
 	case ValInt32:
 		return decodeElems(b, n, 4, func(p []byte) int32 { return int32(le.Uint32(p)) })
 	case ValFloat32:
 		return decodeElems(b, n, 4, func(p []byte) float32 { return math.Float32frombits(le.Uint32(p)) })
 	case ValUint64:
-		return decodeElems(b, n, 8, le.Uint64)
+		return decodeElems(b, n, 8, func(p []byte) uint64 { return le.Uint64(p) })
 	case ValInt64:
 		return decodeElems(b, n, 8, func(p []byte) int64 { return int64(le.Uint64(p)) })
 	case ValFloat64:
