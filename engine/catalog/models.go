@@ -1,5 +1,7 @@
 package catalog
 
+import "fmt"
+
 // The numbers below are copied from each model's published Hugging Face config.json (named
 // in Source); Params is the count its model card publishes. HeadDim is hidden/heads for all
 // of them (Llama-3.2-3B's config states head_dim 128 = 3072/24 explicitly).
@@ -17,102 +19,109 @@ const (
 // list with unused "[PADn]" tokens, exactly as llama.cpp's converter does for real GGUFs.
 const qwenPadNote = "config vocab_size 152064 exceeds the tokenizer's 151936 tokens; the twin pads the list with 128 unused [PAD] tokens, as llama.cpp's converter does"
 
+// family holds what every member of a model family shares: its display name, the llama.cpp
+// architecture a twin is written as, the Hugging Face organisation its configs are published
+// under and the tokenizer.
+type family struct {
+	name, arch, org, tokenizer string
+	qkvBias                    bool // the architecture has q/k/v biases (Qwen2)
+}
+
+var (
+	smolLM2 = family{name: "SmolLM2", arch: "llama", org: "HuggingFaceTB", tokenizer: tokStarcoder}
+	qwen25  = family{name: "Qwen2.5", arch: "qwen2", org: "Qwen", tokenizer: tokQwen2, qkvBias: true}
+	llama3  = family{name: "Llama 3.x", arch: "llama", org: "meta-llama", tokenizer: tokLlamaBPE}
+)
+
+// member completes m with the family's shared fields; its Source is the config.json
+// published under the family's organisation with the model's Name.
+func (f family) member(m Model) Model {
+	m.Family, m.Arch, m.Tokenizer, m.QKVBias = f.name, f.arch, f.tokenizer, f.qkvBias
+	m.Source = f.org + "/" + m.Name + " config.json"
+	return m
+}
+
+// llama3RopeNote says why a Llama 3.x twin leaves out the model's rope scaling.
+func llama3RopeNote(factor int) string {
+	return fmt.Sprintf("llama3 rope scaling (factor %d) is not written; it changes no tensor shape or speed", factor)
+}
+
 var models = []Model{
-	{
-		ID: "smollm2-135m", Name: "SmolLM2-135M", Family: "SmolLM2", Params: 135_000_000,
-		Source: "HuggingFaceTB/SmolLM2-135M config.json", Arch: "llama",
+	smolLM2.member(Model{
+		ID: "smollm2-135m", Name: "SmolLM2-135M", Params: 135_000_000,
 		Layers: 30, Hidden: 576, Heads: 9, KVHeads: 3, HeadDim: 64, FFN: 1536, Vocab: 49152,
-		Context: 8192, TiedEmbeddings: true, RopeTheta: 100000, NormEps: 1e-5, Tokenizer: tokStarcoder,
-	},
-	{
-		ID: "smollm2-360m", Name: "SmolLM2-360M", Family: "SmolLM2", Params: 362_000_000,
-		Source: "HuggingFaceTB/SmolLM2-360M config.json", Arch: "llama",
+		Context: 8192, TiedEmbeddings: true, RopeTheta: 100000, NormEps: 1e-5,
+	}),
+	smolLM2.member(Model{
+		ID: "smollm2-360m", Name: "SmolLM2-360M", Params: 362_000_000,
 		Layers: 32, Hidden: 960, Heads: 15, KVHeads: 5, HeadDim: 64, FFN: 2560, Vocab: 49152,
-		Context: 8192, TiedEmbeddings: true, RopeTheta: 100000, NormEps: 1e-5, Tokenizer: tokStarcoder,
-	},
-	{
-		ID: "smollm2-1.7b", Name: "SmolLM2-1.7B", Family: "SmolLM2", Params: 1_710_000_000,
-		Source: "HuggingFaceTB/SmolLM2-1.7B config.json", Arch: "llama",
+		Context: 8192, TiedEmbeddings: true, RopeTheta: 100000, NormEps: 1e-5,
+	}),
+	smolLM2.member(Model{
+		ID: "smollm2-1.7b", Name: "SmolLM2-1.7B", Params: 1_710_000_000,
 		Layers: 24, Hidden: 2048, Heads: 32, KVHeads: 32, HeadDim: 64, FFN: 8192, Vocab: 49152,
-		Context: 8192, TiedEmbeddings: true, RopeTheta: 130000, NormEps: 1e-5, Tokenizer: tokStarcoder,
-	},
-	{
-		ID: "qwen2.5-0.5b", Name: "Qwen2.5-0.5B", Family: "Qwen2.5", Params: 490_000_000,
-		Source: "Qwen/Qwen2.5-0.5B config.json", Arch: "qwen2",
+		Context: 8192, TiedEmbeddings: true, RopeTheta: 130000, NormEps: 1e-5,
+	}),
+	qwen25.member(Model{
+		ID: "qwen2.5-0.5b", Name: "Qwen2.5-0.5B", Params: 490_000_000,
 		Layers: 24, Hidden: 896, Heads: 14, KVHeads: 2, HeadDim: 64, FFN: 4864, Vocab: 151936,
-		Context: 32768, TiedEmbeddings: true, QKVBias: true, RopeTheta: 1e6, NormEps: 1e-6, Tokenizer: tokQwen2,
-	},
-	{
-		ID: "qwen2.5-1.5b", Name: "Qwen2.5-1.5B", Family: "Qwen2.5", Params: 1_540_000_000,
-		Source: "Qwen/Qwen2.5-1.5B config.json", Arch: "qwen2",
+		Context: 32768, TiedEmbeddings: true, RopeTheta: 1e6, NormEps: 1e-6,
+	}),
+	qwen25.member(Model{
+		ID: "qwen2.5-1.5b", Name: "Qwen2.5-1.5B", Params: 1_540_000_000,
 		Layers: 28, Hidden: 1536, Heads: 12, KVHeads: 2, HeadDim: 128, FFN: 8960, Vocab: 151936,
-		Context: 131072, TiedEmbeddings: true, QKVBias: true, RopeTheta: 1e6, NormEps: 1e-6, Tokenizer: tokQwen2,
-	},
-	{
-		ID: "qwen2.5-3b", Name: "Qwen2.5-3B", Family: "Qwen2.5", Params: 3_090_000_000,
-		Source: "Qwen/Qwen2.5-3B config.json", Arch: "qwen2",
+		Context: 131072, TiedEmbeddings: true, RopeTheta: 1e6, NormEps: 1e-6,
+	}),
+	qwen25.member(Model{
+		ID: "qwen2.5-3b", Name: "Qwen2.5-3B", Params: 3_090_000_000,
 		Layers: 36, Hidden: 2048, Heads: 16, KVHeads: 2, HeadDim: 128, FFN: 11008, Vocab: 151936,
-		Context: 32768, TiedEmbeddings: true, QKVBias: true, RopeTheta: 1e6, NormEps: 1e-6, Tokenizer: tokQwen2,
-	},
-	{
-		ID: "qwen2.5-7b", Name: "Qwen2.5-7B", Family: "Qwen2.5", Params: 7_610_000_000,
-		Source: "Qwen/Qwen2.5-7B config.json", Arch: "qwen2",
+		Context: 32768, TiedEmbeddings: true, RopeTheta: 1e6, NormEps: 1e-6,
+	}),
+	qwen25.member(Model{
+		ID: "qwen2.5-7b", Name: "Qwen2.5-7B", Params: 7_610_000_000,
 		Layers: 28, Hidden: 3584, Heads: 28, KVHeads: 4, HeadDim: 128, FFN: 18944, Vocab: 152064,
-		Context: 131072, QKVBias: true, RopeTheta: 1e6, NormEps: 1e-6, Tokenizer: tokQwen2, Note: qwenPadNote,
-	},
-	{
-		ID: "qwen2.5-14b", Name: "Qwen2.5-14B", Family: "Qwen2.5", Params: 14_700_000_000,
-		Source: "Qwen/Qwen2.5-14B config.json", Arch: "qwen2",
+		Context: 131072, RopeTheta: 1e6, NormEps: 1e-6, Note: qwenPadNote,
+	}),
+	qwen25.member(Model{
+		ID: "qwen2.5-14b", Name: "Qwen2.5-14B", Params: 14_700_000_000,
 		Layers: 48, Hidden: 5120, Heads: 40, KVHeads: 8, HeadDim: 128, FFN: 13824, Vocab: 152064,
-		Context: 131072, QKVBias: true, RopeTheta: 1e6, NormEps: 1e-5, Tokenizer: tokQwen2, Note: qwenPadNote,
-	},
-	{
-		ID: "qwen2.5-32b", Name: "Qwen2.5-32B", Family: "Qwen2.5", Params: 32_500_000_000,
-		Source: "Qwen/Qwen2.5-32B config.json", Arch: "qwen2",
+		Context: 131072, RopeTheta: 1e6, NormEps: 1e-5, Note: qwenPadNote,
+	}),
+	qwen25.member(Model{
+		ID: "qwen2.5-32b", Name: "Qwen2.5-32B", Params: 32_500_000_000,
 		Layers: 64, Hidden: 5120, Heads: 40, KVHeads: 8, HeadDim: 128, FFN: 27648, Vocab: 152064,
-		Context: 131072, QKVBias: true, RopeTheta: 1e6, NormEps: 1e-5, Tokenizer: tokQwen2, Note: qwenPadNote,
-	},
-	{
-		ID: "qwen2.5-72b", Name: "Qwen2.5-72B", Family: "Qwen2.5", Params: 72_700_000_000,
-		Source: "Qwen/Qwen2.5-72B config.json", Arch: "qwen2",
+		Context: 131072, RopeTheta: 1e6, NormEps: 1e-5, Note: qwenPadNote,
+	}),
+	qwen25.member(Model{
+		ID: "qwen2.5-72b", Name: "Qwen2.5-72B", Params: 72_700_000_000,
 		Layers: 80, Hidden: 8192, Heads: 64, KVHeads: 8, HeadDim: 128, FFN: 29568, Vocab: 152064,
-		Context: 131072, QKVBias: true, RopeTheta: 1e6, NormEps: 1e-5, Tokenizer: tokQwen2, Note: qwenPadNote,
-	},
-	{
-		ID: "llama-3.2-1b", Name: "Llama-3.2-1B", Family: "Llama 3.x", Params: 1_230_000_000,
-		Source: "meta-llama/Llama-3.2-1B config.json", Arch: "llama",
+		Context: 131072, RopeTheta: 1e6, NormEps: 1e-5, Note: qwenPadNote,
+	}),
+	llama3.member(Model{
+		ID: "llama-3.2-1b", Name: "Llama-3.2-1B", Params: 1_230_000_000,
 		Layers: 16, Hidden: 2048, Heads: 32, KVHeads: 8, HeadDim: 64, FFN: 8192, Vocab: 128256,
-		Context: 131072, TiedEmbeddings: true, RopeTheta: 500000, NormEps: 1e-5, Tokenizer: tokLlamaBPE,
-		Note: "llama3 rope scaling (factor 32) is not written; it changes no tensor shape or speed",
-	},
-	{
-		ID: "llama-3.2-3b", Name: "Llama-3.2-3B", Family: "Llama 3.x", Params: 3_210_000_000,
-		Source: "meta-llama/Llama-3.2-3B config.json", Arch: "llama",
+		Context: 131072, TiedEmbeddings: true, RopeTheta: 500000, NormEps: 1e-5, Note: llama3RopeNote(32),
+	}),
+	llama3.member(Model{
+		ID: "llama-3.2-3b", Name: "Llama-3.2-3B", Params: 3_210_000_000,
 		Layers: 28, Hidden: 3072, Heads: 24, KVHeads: 8, HeadDim: 128, FFN: 8192, Vocab: 128256,
-		Context: 131072, TiedEmbeddings: true, RopeTheta: 500000, NormEps: 1e-5, Tokenizer: tokLlamaBPE,
-		Note: "llama3 rope scaling (factor 32) is not written; it changes no tensor shape or speed",
-	},
-	{
-		ID: "llama-3.1-8b", Name: "Llama-3.1-8B", Family: "Llama 3.x", Params: 8_030_000_000,
-		Source: "meta-llama/Llama-3.1-8B config.json", Arch: "llama",
+		Context: 131072, TiedEmbeddings: true, RopeTheta: 500000, NormEps: 1e-5, Note: llama3RopeNote(32),
+	}),
+	llama3.member(Model{
+		ID: "llama-3.1-8b", Name: "Llama-3.1-8B", Params: 8_030_000_000,
 		Layers: 32, Hidden: 4096, Heads: 32, KVHeads: 8, HeadDim: 128, FFN: 14336, Vocab: 128256,
-		Context: 131072, RopeTheta: 500000, NormEps: 1e-5, Tokenizer: tokLlamaBPE,
-		Note: "llama3 rope scaling (factor 8) is not written; it changes no tensor shape or speed",
-	},
-	{
-		ID: "llama-3.1-70b", Name: "Llama-3.1-70B", Family: "Llama 3.x", Params: 70_600_000_000,
-		Source: "meta-llama/Llama-3.1-70B config.json", Arch: "llama",
+		Context: 131072, RopeTheta: 500000, NormEps: 1e-5, Note: llama3RopeNote(8),
+	}),
+	llama3.member(Model{
+		ID: "llama-3.1-70b", Name: "Llama-3.1-70B", Params: 70_600_000_000,
 		Layers: 80, Hidden: 8192, Heads: 64, KVHeads: 8, HeadDim: 128, FFN: 28672, Vocab: 128256,
-		Context: 131072, RopeTheta: 500000, NormEps: 1e-5, Tokenizer: tokLlamaBPE,
-		Note: "llama3 rope scaling (factor 8) is not written; it changes no tensor shape or speed",
-	},
-	{
-		ID: "llama-3.1-405b", Name: "Llama-3.1-405B", Family: "Llama 3.x", Params: 405_000_000_000,
-		Source: "meta-llama/Llama-3.1-405B config.json", Arch: "llama",
+		Context: 131072, RopeTheta: 500000, NormEps: 1e-5, Note: llama3RopeNote(8),
+	}),
+	llama3.member(Model{
+		ID: "llama-3.1-405b", Name: "Llama-3.1-405B", Params: 405_000_000_000,
 		Layers: 126, Hidden: 16384, Heads: 128, KVHeads: 8, HeadDim: 128, FFN: 53248, Vocab: 128256,
-		Context: 131072, RopeTheta: 500000, NormEps: 1e-5, Tokenizer: tokLlamaBPE,
-		Note: "llama3 rope scaling (factor 8) is not written; it changes no tensor shape or speed",
-	},
+		Context: 131072, RopeTheta: 500000, NormEps: 1e-5, Note: llama3RopeNote(8),
+	}),
 	{
 		ID: "mistral-7b", Name: "Mistral-7B-v0.1", Family: "Mistral", Params: 7_240_000_000,
 		Source: "mistralai/Mistral-7B-v0.1 config.json", Arch: "llama",

@@ -4,25 +4,19 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"slmscope/engine/internal/testenv"
 	"slmscope/engine/quant"
 )
 
 // TestCalibrationHelperProcess is the child of TestCalibrationTwoProcesses: it saves n
 // measurements under its key, and n under a shared key, one at a time.
 func TestCalibrationHelperProcess(t *testing.T) {
-	path, who := os.Getenv("ESTIMATE_CAL_PATH"), os.Getenv("ESTIMATE_CAL_WHO")
-	if path == "" {
-		t.Skip("only run as a child")
-	}
-	n, _ := strconv.Atoi(os.Getenv("ESTIMATE_CAL_N"))
+	path, who, n := testenv.Writer(t)
 	for i := 0; i < n; i++ {
 		m := Measurement{ModelID: fmt.Sprintf("%s-%d", who, i), Quant: quant.Quant("Q8_0"), GenTPS: 1, When: time.Now()}
 		if err := MergeSaveCalibration(path, Calibration{Key: "shared", Measurements: []Measurement{m}}); err != nil {
@@ -37,31 +31,9 @@ func TestCalibrationHelperProcess(t *testing.T) {
 // TestCalibrationTwoProcesses: two processes saving at the same moment lose nothing: both
 // keys survive, and every measurement merged into the shared key is there.
 func TestCalibrationTwoProcesses(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Skip(err)
-	}
 	path := filepath.Join(t.TempDir(), "calibration.json")
 	const n = 15
-	var wg sync.WaitGroup
-	outs := make([]string, 2)
-	for i, who := range []string{"app", "cli"} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cmd := exec.Command(exe, "-test.run=^TestCalibrationHelperProcess$")
-			cmd.Env = append(os.Environ(), "ESTIMATE_CAL_PATH="+path, "ESTIMATE_CAL_WHO="+who, fmt.Sprintf("ESTIMATE_CAL_N=%d", n))
-			if out, err := cmd.CombinedOutput(); err != nil {
-				outs[i] = fmt.Sprintf("%s: %v\n%s", who, err, out)
-			}
-		}()
-	}
-	wg.Wait()
-	for _, o := range outs {
-		if o != "" {
-			t.Fatal(o)
-		}
-	}
+	testenv.RunWriters(t, "TestCalibrationHelperProcess", path, n, "app", "cli")
 	for _, who := range []string{"app", "cli"} {
 		if _, err := LoadCalibration(path, who); err != nil {
 			t.Errorf("%s's entry lost: %v", who, err)

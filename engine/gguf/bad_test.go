@@ -167,16 +167,23 @@ func TestTensorPlacement(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			data := mk(tt.offA, tt.offB)
 			_, err := gguf.Parse(bytes.NewReader(data), int64(len(data)))
-			if tt.want == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want %q", err, tt.want)
-			}
+			checkErr(t, "error", err, tt.want)
 		})
+	}
+}
+
+// checkErr fails t unless err is what want asks for: no error when want is "", else an error
+// whose text contains want. what names the call in the message.
+func checkErr(t *testing.T, what string, err error, want string) {
+	t.Helper()
+	if want == "" {
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("%s = %v, want %q", what, err, want)
 	}
 }
 
@@ -257,16 +264,7 @@ func TestCheckModel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = g.CheckModel()
-			if tt.want == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("CheckModel = %v, want %q", err, tt.want)
-			}
+			checkErr(t, "CheckModel", g.CheckModel(), tt.want)
 		})
 	}
 }

@@ -163,65 +163,41 @@ func (d *decoder) array(key string) (Value, error) {
 	return Value{decodeArray(e, b, int(n))}, nil
 }
 
+// decodeArray decodes n little-endian elements of the fixed-size type e from b, which
+// holds exactly n*valTypeSize[e] bytes.
 func decodeArray(e ValueType, b []byte, n int) any {
 	le := binary.LittleEndian
 	switch e {
 	case ValInt8:
-		a := make([]int8, n)
-		for i := range a {
-			a[i] = int8(b[i])
-		}
-		return a
+		return decodeElems(b, n, 1, func(p []byte) int8 { return int8(p[0]) })
 	case ValUint16:
-		a := make([]uint16, n)
-		for i := range a {
-			a[i] = le.Uint16(b[2*i:])
-		}
-		return a
+		return decodeElems(b, n, 2, func(p []byte) uint16 { return le.Uint16(p) })
 	case ValInt16:
-		a := make([]int16, n)
-		for i := range a {
-			a[i] = int16(le.Uint16(b[2*i:]))
-		}
-		return a
+		return decodeElems(b, n, 2, func(p []byte) int16 { return int16(le.Uint16(p)) })
 	case ValUint32:
-		a := make([]uint32, n)
-		for i := range a {
-			a[i] = le.Uint32(b[4*i:])
-		}
-		return a
+		return decodeElems(b, n, 4, func(p []byte) uint32 { return le.Uint32(p) })
 	case ValInt32:
-		a := make([]int32, n)
-		for i := range a {
-			a[i] = int32(le.Uint32(b[4*i:]))
-		}
-		return a
+		return decodeElems(b, n, 4, func(p []byte) int32 { return int32(le.Uint32(p)) })
 	case ValFloat32:
-		a := make([]float32, n)
-		for i := range a {
-			a[i] = math.Float32frombits(le.Uint32(b[4*i:]))
-		}
-		return a
+		return decodeElems(b, n, 4, func(p []byte) float32 { return math.Float32frombits(le.Uint32(p)) })
 	case ValUint64:
-		a := make([]uint64, n)
-		for i := range a {
-			a[i] = le.Uint64(b[8*i:])
-		}
-		return a
+		return decodeElems(b, n, 8, func(p []byte) uint64 { return le.Uint64(p) })
 	case ValInt64:
-		a := make([]int64, n)
-		for i := range a {
-			a[i] = int64(le.Uint64(b[8*i:]))
-		}
-		return a
+		return decodeElems(b, n, 8, func(p []byte) int64 { return int64(le.Uint64(p)) })
 	case ValFloat64:
-		a := make([]float64, n)
-		for i := range a {
-			a[i] = math.Float64frombits(le.Uint64(b[8*i:]))
-		}
-		return a
+		return decodeElems(b, n, 8, func(p []byte) float64 { return math.Float64frombits(le.Uint64(p)) })
 	}
 	return nil
+}
+
+// decodeElems decodes n elements of size bytes each from b, element i from b[size*i:]
+// through conv.
+func decodeElems[T any](b []byte, n, size int, conv func([]byte) T) []T {
+	a := make([]T, n)
+	for i := range a {
+		a[i] = conv(b[size*i:])
+	}
+	return a
 }
 
 func (d *decoder) tensorInfo(i uint64) (TensorInfo, error) {

@@ -91,36 +91,13 @@ func maxUint(v Value) (uint64, bool) {
 	}
 	var m uint64
 	for i := 0; i < v.Len(); i++ {
-		x, ok := index(v, i).AsUint()
+		x, ok := v.elem(i).AsUint()
 		if !ok {
 			return 0, false
 		}
 		m = max(m, x)
 	}
 	return m, true
-}
-
-// index returns element i of an integer array as a scalar Value.
-func index(v Value, i int) Value {
-	switch a := v.v.(type) {
-	case []uint8:
-		return Value{a[i]}
-	case []int8:
-		return Value{a[i]}
-	case []uint16:
-		return Value{a[i]}
-	case []int16:
-		return Value{a[i]}
-	case []uint32:
-		return Value{a[i]}
-	case []int32:
-		return Value{a[i]}
-	case []uint64:
-		return Value{a[i]}
-	case []int64:
-		return Value{a[i]}
-	}
-	return Value{}
 }
 
 // Info summarises the model's metadata and tensors. Missing keys leave fields zero.

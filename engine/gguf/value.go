@@ -2,6 +2,8 @@ package gguf
 
 import (
 	"fmt"
+	"math"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -174,80 +176,68 @@ func (v Value) IsArray() bool { return v.Type() == ValArray && v.Valid() }
 
 // Len returns an array's length, or 0 for a scalar.
 func (v Value) Len() int {
-	switch a := v.v.(type) {
-	case []uint8:
-		return len(a)
-	case []int8:
-		return len(a)
-	case []uint16:
-		return len(a)
-	case []int16:
-		return len(a)
-	case []uint32:
-		return len(a)
-	case []int32:
-		return len(a)
-	case []uint64:
-		return len(a)
-	case []int64:
-		return len(a)
-	case []float32:
-		return len(a)
-	case []float64:
-		return len(a)
-	case []bool:
-		return len(a)
-	case []string:
-		return len(a)
+	if !v.IsArray() {
+		return 0
 	}
-	return 0
+	return reflect.ValueOf(v.v).Len()
+}
+
+// elem returns element i of an array as a scalar Value; v must be an array and i in range.
+func (v Value) elem(i int) Value {
+	return Value{reflect.ValueOf(v.v).Index(i).Interface()}
 }
 
 // Any returns the Go value held: uint8 ... float64, bool, string, or a slice of one of those.
 func (v Value) Any() any { return v.v }
 
+// integer returns an integer value widened to int64 (signed is true) or to uint64 (signed
+// is false); ok is false for non-integers.
+func (v Value) integer() (i int64, u uint64, signed, ok bool) {
+	switch x := v.v.(type) {
+	case int8:
+		return int64(x), 0, true, true
+	case int16:
+		return int64(x), 0, true, true
+	case int32:
+		return int64(x), 0, true, true
+	case int64:
+		return x, 0, true, true
+	case uint8:
+		return 0, uint64(x), false, true
+	case uint16:
+		return 0, uint64(x), false, true
+	case uint32:
+		return 0, uint64(x), false, true
+	case uint64:
+		return 0, x, false, true
+	}
+	return 0, 0, false, false
+}
+
 // AsUint returns an integer value of any integer type as uint64; ok is false for
 // non-integers and negative numbers.
 func (v Value) AsUint() (uint64, bool) {
-	switch x := v.v.(type) {
-	case uint8:
-		return uint64(x), true
-	case uint16:
-		return uint64(x), true
-	case uint32:
-		return uint64(x), true
-	case uint64:
-		return x, true
-	case int8, int16, int32, int64:
-		i, _ := v.AsInt()
-		if i < 0 {
-			return 0, false
-		}
+	i, u, signed, ok := v.integer()
+	switch {
+	case !ok || signed && i < 0:
+		return 0, false
+	case signed:
 		return uint64(i), true
 	}
-	return 0, false
+	return u, true
 }
 
 // AsInt returns an integer value of any integer type as int64; ok is false for non-integers
 // and for uint64 values above the int64 range.
 func (v Value) AsInt() (int64, bool) {
-	switch x := v.v.(type) {
-	case int8:
-		return int64(x), true
-	case int16:
-		return int64(x), true
-	case int32:
-		return int64(x), true
-	case int64:
-		return x, true
-	case uint8, uint16, uint32, uint64:
-		u, _ := v.AsUint()
-		if u > 1<<63-1 {
-			return 0, false
-		}
+	i, u, signed, ok := v.integer()
+	switch {
+	case !ok || !signed && u > math.MaxInt64:
+		return 0, false
+	case !signed:
 		return int64(u), true
 	}
-	return 0, false
+	return i, true
 }
 
 // AsFloat returns a float or integer value as float64.
@@ -303,41 +293,11 @@ func (v Value) String() string {
 	fmt.Fprintf(&b, "[%d × %s:", n, e)
 	for i := 0; i < n && i < show; i++ {
 		b.WriteByte(' ')
-		b.WriteString(elemString(v.v, i))
+		b.WriteString(v.elem(i).String())
 	}
 	if n > show {
 		b.WriteString(" …")
 	}
 	b.WriteByte(']')
 	return b.String()
-}
-
-func elemString(a any, i int) string {
-	switch x := a.(type) {
-	case []string:
-		return strconv.Quote(x[i])
-	case []uint8:
-		return fmt.Sprint(x[i])
-	case []int8:
-		return fmt.Sprint(x[i])
-	case []uint16:
-		return fmt.Sprint(x[i])
-	case []int16:
-		return fmt.Sprint(x[i])
-	case []uint32:
-		return fmt.Sprint(x[i])
-	case []int32:
-		return fmt.Sprint(x[i])
-	case []uint64:
-		return fmt.Sprint(x[i])
-	case []int64:
-		return fmt.Sprint(x[i])
-	case []float32:
-		return fmt.Sprint(x[i])
-	case []float64:
-		return fmt.Sprint(x[i])
-	case []bool:
-		return fmt.Sprint(x[i])
-	}
-	return "?"
 }

@@ -58,39 +58,52 @@ func (e Env) system(p string) string {
 	return filepath.Join(e.Root, p)
 }
 
-// cacheDir is os.UserCacheDir computed from the Env.
-func (e Env) cacheDir() string {
-	switch e.withDefaults().GOOS {
-	case "windows":
-		if d := e.get("LocalAppData"); d != "" {
-			return d
-		}
-		return e.home("AppData", "Local")
-	case "darwin", "ios":
-		return e.home("Library", "Caches")
-	}
-	if d := e.get("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
-		return d
-	}
-	return e.home(".cache")
+// userDirRule is how os.UserCacheDir or os.UserConfigDir finds its folder: on Windows an
+// environment variable, else a folder under the home; on macOS a folder under the home;
+// elsewhere an absolute $XDG_... variable, else a folder under the home.
+type userDirRule struct {
+	windowsVar  string
+	windowsHome []string
+	darwinHome  []string
+	xdgVar      string
+	xdgHome     string
 }
 
-// configDir is os.UserConfigDir computed from the Env.
-func (e Env) configDir() string {
+var (
+	cacheDirRule = userDirRule{
+		windowsVar: "LocalAppData", windowsHome: []string{"AppData", "Local"},
+		darwinHome: []string{"Library", "Caches"},
+		xdgVar:     "XDG_CACHE_HOME", xdgHome: ".cache",
+	}
+	configDirRule = userDirRule{
+		windowsVar: "AppData", windowsHome: []string{"AppData", "Roaming"},
+		darwinHome: []string{"Library", "Application Support"},
+		xdgVar:     "XDG_CONFIG_HOME", xdgHome: ".config",
+	}
+)
+
+// userDir applies r to the Env.
+func (e Env) userDir(r userDirRule) string {
 	switch e.withDefaults().GOOS {
 	case "windows":
-		if d := e.get("AppData"); d != "" {
+		if d := e.get(r.windowsVar); d != "" {
 			return d
 		}
-		return e.home("AppData", "Roaming")
+		return e.home(r.windowsHome...)
 	case "darwin", "ios":
-		return e.home("Library", "Application Support")
+		return e.home(r.darwinHome...)
 	}
-	if d := e.get("XDG_CONFIG_HOME"); d != "" && filepath.IsAbs(d) {
+	if d := e.get(r.xdgVar); d != "" && filepath.IsAbs(d) {
 		return d
 	}
-	return e.home(".config")
+	return e.home(r.xdgHome)
 }
+
+// cacheDir is os.UserCacheDir computed from the Env.
+func (e Env) cacheDir() string { return e.userDir(cacheDirRule) }
+
+// configDir is os.UserConfigDir computed from the Env.
+func (e Env) configDir() string { return e.userDir(configDirRule) }
 
 // ModelsDir is slmscope's own downloads folder: $SLMSCOPE_MODELS_DIR, else
 // <user config dir>/slmscope/models (~/.config/slmscope/models on Linux,

@@ -173,15 +173,8 @@ func ComparisonTable(d Data) charts.Table {
 	return t
 }
 
-func percent(v float64) string {
-	switch {
-	case v >= 10:
-		return fmt.Sprintf("%.0f%%", v)
-	case v >= 1:
-		return fmt.Sprintf("%.1f%%", v)
-	}
-	return fmt.Sprintf("%.2f%%", v)
-}
+// percent writes a percentage with about two figures: "42%", "4.2%", "0.42%".
+func percent(v float64) string { return fixedFigures(v, 10) + "%" }
 
 func validationParagraphs(v estimate.Validation) []string {
 	var out []string

@@ -20,9 +20,9 @@ import (
 	"slmscope/engine/units"
 )
 
-// fixture loads testdata/calibration.json: a real calibration of the development machine
-// (Debian 12, 2 cores, no GPU), measured with `slmscope calibrate --budget 45s`.
-func fixture(t *testing.T) Input {
+// fixtureCalibration loads testdata/calibration.json: a real calibration of the development
+// machine (Debian 12, 2 cores, no GPU), measured with `slmscope calibrate --budget 45s`.
+func fixtureCalibration(t testing.TB) estimate.Calibration {
 	t.Helper()
 	b, err := os.ReadFile("testdata/calibration.json")
 	if err != nil {
@@ -32,6 +32,14 @@ func fixture(t *testing.T) Input {
 	if err := json.Unmarshal(b, &cal); err != nil {
 		t.Fatal(err)
 	}
+	return cal
+}
+
+// fixture is the report input of the fixture calibration, every catalog model and a fixed
+// date.
+func fixture(t *testing.T) Input {
+	t.Helper()
+	cal := fixtureCalibration(t)
 	if len(cal.Measurements) < 3 {
 		t.Fatalf("fixture has %d measurements, want ≥ 3", len(cal.Measurements))
 	}
@@ -299,14 +307,7 @@ func TestCellsAndSortKeys(t *testing.T) {
 // BenchmarkCompute is what the Compare screen pays on every setting change, here with every
 // quantization selected (the screen runs it off the UI goroutine and drops stale results).
 func BenchmarkCompute(b *testing.B) {
-	raw, err := os.ReadFile("testdata/calibration.json")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var cal estimate.Calibration
-	if err := json.Unmarshal(raw, &cal); err != nil {
-		b.Fatal(err)
-	}
+	cal := fixtureCalibration(b)
 	in := Input{Machine: cal.Machine, Calibration: cal, Models: catalog.All(), Quants: estimate.Quants()}
 	for b.Loop() {
 		_ = Compute(in)

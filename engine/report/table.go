@@ -123,14 +123,19 @@ func SpeedText(p estimate.Projection) string {
 	return fmt.Sprintf("%s (%s–%s)", tps(p.DecodeTPS), tps(p.DecodeTPSLow), tps(p.DecodeTPSHigh))
 }
 
-func tps(v float64) string {
+// tps writes a rate in tokens per second with about three figures: "573", "91.2", "0.84".
+func tps(v float64) string { return fixedFigures(v, 100) }
+
+// fixedFigures writes v with no decimals from wide up, one from wide/10 up and two below.
+func fixedFigures(v, wide float64) string {
+	decimals := 2
 	switch {
-	case v >= 100:
-		return fmt.Sprintf("%.0f", v)
-	case v >= 10:
-		return fmt.Sprintf("%.1f", v)
+	case v >= wide:
+		decimals = 0
+	case v >= wide/10:
+		decimals = 1
 	}
-	return fmt.Sprintf("%.2f", v)
+	return fmt.Sprintf("%.*f", decimals, v)
 }
 
 // TTFTText is the time to first token: "840 ms", "2.50 s", "27 s", "24 min", "3.1 h".

@@ -3,14 +3,11 @@ package statefile
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
+	"slmscope/engine/internal/testenv"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -86,11 +83,7 @@ func bump(path, key string) error {
 
 // TestHelperProcess is the child of TestTwoProcesses: it bumps its key n times.
 func TestHelperProcess(t *testing.T) {
-	path, key := os.Getenv("STATEFILE_PATH"), os.Getenv("STATEFILE_KEY")
-	if path == "" {
-		t.Skip("only run as a child")
-	}
-	n, _ := strconv.Atoi(os.Getenv("STATEFILE_N"))
+	path, key, n := testenv.Writer(t)
 	for i := 0; i < n; i++ {
 		if err := bump(path, key); err != nil {
 			t.Fatal(err)
@@ -100,30 +93,9 @@ func TestHelperProcess(t *testing.T) {
 
 // TestTwoProcesses: two processes updating the same file at the same moment lose nothing.
 func TestTwoProcesses(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Skip(err)
-	}
 	path := filepath.Join(t.TempDir(), "state.json")
 	const n = 40
-	var wg sync.WaitGroup
-	errs := make(chan error, 2)
-	for _, key := range []string{"a", "b"} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cmd := exec.Command(exe, "-test.run=^TestHelperProcess$")
-			cmd.Env = append(os.Environ(), "STATEFILE_PATH="+path, "STATEFILE_KEY="+key, fmt.Sprintf("STATEFILE_N=%d", n))
-			if out, err := cmd.CombinedOutput(); err != nil {
-				errs <- fmt.Errorf("%s: %v\n%s", key, err, out)
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
+	testenv.RunWriters(t, "TestHelperProcess", path, n, "a", "b")
 	var c counters
 	if err := Load("test state", path, JSON(&c, 1)); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package twin
 import (
 	"encoding/binary"
 	"math"
-	"os"
 	"testing"
 
 	"slmscope/engine/catalog"
@@ -189,15 +188,7 @@ func TestBlockValues(t *testing.T) {
 			if q == F16 || q == Q8_0 || q == Q4_0 {
 				continue
 			}
-			p := writeTwin(t, m, q)
-			f, err := gguf.Open(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			f, data := readTwin(t, m, q)
 			sum2 := map[gguf.GGMLType]float64{}
 			count := map[gguf.GGMLType]int{}
 			for _, ti := range f.Tensors {

@@ -195,11 +195,7 @@ func TestCacheRefuses(t *testing.T) {
 }
 
 func TestParseBytes(t *testing.T) {
-	tests := []struct {
-		in   string
-		want int64
-		ok   bool
-	}{
+	checkParse(t, "ParseBytes", ParseBytes, []parseCase[int64]{
 		{"8GiB", 8 << 30, true},
 		{"16G", 16 << 30, true},
 		{"1.5 GiB", 3 << 29, true},
@@ -211,13 +207,7 @@ func TestParseBytes(t *testing.T) {
 		{"abc", 0, false},
 		{"-1GiB", 0, false},
 		{"8XB", 0, false},
-	}
-	for _, tc := range tests {
-		got, err := ParseBytes(tc.in)
-		if got != tc.want || (err == nil) != tc.ok {
-			t.Errorf("ParseBytes(%q) = %d, %v; want %d, ok=%v", tc.in, got, err, tc.want, tc.ok)
-		}
-	}
+	})
 }
 
 func TestDefaultCache(t *testing.T) {

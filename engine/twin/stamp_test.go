@@ -2,15 +2,13 @@ package twin
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
+	"slmscope/engine/internal/testenv"
 )
 
 // TestCacheRewritesDamagedTwins: a twin cut short (a crash mid-write), one with no stamp
@@ -58,10 +56,7 @@ func TestCacheRewritesDamagedTwins(t *testing.T) {
 
 // TestTwinHelperProcess is the child of TestCacheTwoWriters: it asks the cache for a twin.
 func TestTwinHelperProcess(t *testing.T) {
-	dir := os.Getenv("TWIN_CACHE_DIR")
-	if dir == "" {
-		t.Skip("only run as a child")
-	}
+	dir, _, _ := testenv.Writer(t)
 	c := &Cache{Dir: dir}
 	p, err := c.Path(context.Background(), catalog.Tiny, Q8_0, nil)
 	if err != nil {
@@ -75,30 +70,8 @@ func TestTwinHelperProcess(t *testing.T) {
 // TestCacheTwoWriters: two processes asking for the same twin at once both get a whole,
 // valid file; neither corrupts the other's.
 func TestCacheTwoWriters(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Skip(err)
-	}
 	dir := filepath.Join(t.TempDir(), "twins")
-	var wg sync.WaitGroup
-	fails := make([]string, 3)
-	for i := range fails {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cmd := exec.Command(exe, "-test.run=^TestTwinHelperProcess$")
-			cmd.Env = append(os.Environ(), "TWIN_CACHE_DIR="+dir)
-			if out, err := cmd.CombinedOutput(); err != nil {
-				fails[i] = fmt.Sprintf("writer %d: %v\n%s", i, err, out)
-			}
-		}()
-	}
-	wg.Wait()
-	for _, f := range fails {
-		if f != "" {
-			t.Fatal(f)
-		}
-	}
+	testenv.RunWriters(t, "TestTwinHelperProcess", dir, 1, "writer 0", "writer 1", "writer 2")
 	c := &Cache{Dir: dir}
 	if !c.Has(catalog.Tiny, Q8_0) {
 		t.Fatal("the twin is not whole after two writers")

@@ -123,12 +123,7 @@ func padVocab(kvs []gguf.KV, n, size int) ([]gguf.KV, error) {
 			if !ok {
 				return nil, fmt.Errorf("%s is not a string array", keyTokens)
 			}
-			p := make([]string, size)
-			copy(p, toks)
-			for j := n; j < size; j++ {
-				p[j] = "[PAD" + strconv.Itoa(j) + "]"
-			}
-			out[i].Value = gguf.Strings(p)
+			out[i].Value = gguf.Strings(padded(toks, size, func(j int) string { return "[PAD" + strconv.Itoa(j) + "]" }))
 		case keyTypes:
 			types, ok := kv.Value.Any().([]int32)
 			if !ok || len(types) != n {
@@ -138,12 +133,7 @@ func padVocab(kvs []gguf.KV, n, size int) ([]gguf.KV, error) {
 			if toks, ok := valueOf(kvs, keyTokens).AsStrings(); ok && strings.HasPrefix(toks[n-1], "[PAD") {
 				padType = types[n-1]
 			}
-			p := make([]int32, size)
-			copy(p, types)
-			for j := n; j < size; j++ {
-				p[j] = padType
-			}
-			out[i].Value = gguf.Int32s(p)
+			out[i].Value = gguf.Int32s(padded(types, size, func(int) int32 { return padType }))
 		case keyScores:
 			scores, ok := kv.Value.Any().([]float32)
 			if !ok || len(scores) != n {
@@ -153,15 +143,20 @@ func padVocab(kvs []gguf.KV, n, size int) ([]gguf.KV, error) {
 			for _, s := range scores {
 				low = min(low, s)
 			}
-			p := make([]float32, size)
-			copy(p, scores)
-			for j := n; j < size; j++ {
-				p[j] = low
-			}
-			out[i].Value = gguf.Float32s(p)
+			out[i].Value = gguf.Float32s(padded(scores, size, func(int) float32 { return low }))
 		}
 	}
 	return out, nil
+}
+
+// padded returns a copy of a extended to size entries; each new entry j is fill(j).
+func padded[T any](a []T, size int, fill func(j int) T) []T {
+	p := make([]T, size)
+	copy(p, a)
+	for j := len(a); j < size; j++ {
+		p[j] = fill(j)
+	}
+	return p
 }
 
 func valueOf(kvs []gguf.KV, key string) gguf.Value {

@@ -2,7 +2,6 @@ package twin
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"math"
@@ -16,24 +15,6 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
 )
-
-func model(t testing.TB, id string) catalog.Model {
-	t.Helper()
-	m, ok := catalog.ByID(id)
-	if !ok {
-		t.Fatalf("catalog has no %s", id)
-	}
-	return m
-}
-
-func writeTwin(t testing.TB, m catalog.Model, q Quant) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), FileName(m, q))
-	if err := Write(context.Background(), m, q, p, nil); err != nil {
-		t.Fatalf("Write(%s, %s): %v", m.ID, q, err)
-	}
-	return p
-}
 
 // TestWriteSizeAndParse writes real twins and checks that Size, gguf.FileSize and the file
 // on disk agree to the byte, that slmscope's own reader accepts the file as a model, and
@@ -273,26 +254,13 @@ func TestGeneratedVocab(t *testing.T) {
 	// A catalog-shaped model with no tokenizer gets the generated one, sized exactly.
 	m := catalog.Tiny
 	m.ID, m.Tokenizer, m.Vocab = "tiny-generated", "", 777
-	p := writeTwin(t, m, Q8_0)
-	f, err := gguf.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, _ := openTwin(t, m, Q8_0)
 	if err := f.CheckModel(); err != nil {
 		t.Fatal(err)
 	}
 	if f.Info().VocabSize != 777 {
 		t.Errorf("vocab %d, want 777", f.Info().VocabSize)
 	}
-}
-
-func fileHash(t *testing.T, p string) [32]byte {
-	t.Helper()
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sha256.Sum256(b)
 }
 
 // TestDeterministic writes the same twin twice, once with a single worker: the bytes must
@@ -319,15 +287,7 @@ func TestDeterministic(t *testing.T) {
 func TestQuantValues(t *testing.T) {
 	for _, q := range []Quant{F16, Q8_0, Q4_0} { // the mixes: TestBlockValues
 		t.Run(string(q), func(t *testing.T) {
-			p := writeTwin(t, catalog.Tiny, q)
-			f, err := gguf.Open(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			f, data := readTwin(t, catalog.Tiny, q)
 			var sum2 float64
 			var n int
 			for _, ti := range f.Tensors {
@@ -495,19 +455,9 @@ func TestWriteErrors(t *testing.T) {
 }
 
 func TestParseQuant(t *testing.T) {
-	tests := []struct {
-		in   string
-		want Quant
-		ok   bool
-	}{
+	checkParse(t, "ParseQuant", ParseQuant, []parseCase[Quant]{
 		{"q8_0", Q8_0, true}, {"Q4_0", Q4_0, true}, {" F16 ", F16, true}, {"q4_k", "", false}, {"", "", false},
-	}
-	for _, tc := range tests {
-		got, err := ParseQuant(tc.in)
-		if got != tc.want || (err == nil) != tc.ok {
-			t.Errorf("ParseQuant(%q) = %q, %v", tc.in, got, err)
-		}
-	}
+	})
 }
 
 // BenchmarkWrite measures twin writing speed (file size per second) for the SmolLM2-135M

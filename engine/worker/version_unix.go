@@ -4,41 +4,26 @@ package worker
 
 import (
 	"fmt"
-	"path/filepath"
-	"unsafe"
 
 	"github.com/ebitengine/purego"
 
 	"slmscope/engine/assets"
 )
 
-// llamaVersion opens libllama and calls llama_version() before any binding is made, so a
-// build of the wrong version is refused by name instead of failing on a missing symbol.
+// versionFunc opens the library at path and returns a call of its llama_version().
 //
 //	LLAMA_API const char * llama_version(void);
-func llamaVersion(dir string) (string, error) {
-	path := filepath.Join(dir, assets.LibName("llama"))
+func versionFunc(path string) (func() uintptr, error) {
 	lib, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_GLOBAL)
 	if err != nil {
-		return "", fmt.Errorf("cannot open llama.cpp library %s: %w (run `make setup`, or set %s)", path, err, assets.EnvLlamaDir)
+		return nil, fmt.Errorf("cannot open llama.cpp library %s: %w (run `make setup`, or set %s)", path, err, assets.EnvLlamaDir)
 	}
 	sym, err := purego.Dlsym(lib, "llama_version")
 	if err != nil {
-		return "", fmt.Errorf("%s has no llama_version(): it is older than the v%s slmscope needs; run `make setup`", path, assets.LlamaVersion)
+		return nil, fmt.Errorf("%s has no llama_version(): it is older than the v%s slmscope needs; run `make setup`", path, assets.LlamaVersion)
 	}
-	ret, _, _ := purego.SyscallN(sym)
-	if ret == 0 {
-		return "", fmt.Errorf("%s: llama_version() returned NULL", path)
-	}
-	return cString(ret), nil
-}
-
-// cString copies a NUL-terminated C string owned by the library.
-func cString(ret uintptr) string {
-	p := *(**byte)(unsafe.Pointer(&ret))
-	n := 0
-	for n < 256 && *(*byte)(unsafe.Add(unsafe.Pointer(p), n)) != 0 {
-		n++
-	}
-	return string(unsafe.Slice(p, n))
+	return func() uintptr {
+		ret, _, _ := purego.SyscallN(sym)
+		return ret
+	}, nil
 }

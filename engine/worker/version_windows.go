@@ -4,32 +4,23 @@ package worker
 
 import (
 	"fmt"
-	"path/filepath"
 	"syscall"
-	"unsafe"
 
 	"slmscope/engine/assets"
 )
 
-// llamaVersion loads llama.dll and calls llama_version() (see version_unix.go for why).
-func llamaVersion(dir string) (string, error) {
-	path := filepath.Join(dir, assets.LibName("llama"))
+// versionFunc loads llama.dll from path and returns a call of its llama_version().
+func versionFunc(path string) (func() uintptr, error) {
 	dll, err := syscall.LoadDLL(path)
 	if err != nil {
-		return "", fmt.Errorf("cannot open llama.cpp library %s: %w (set %s)", path, err, assets.EnvLlamaDir)
+		return nil, fmt.Errorf("cannot open llama.cpp library %s: %w (set %s)", path, err, assets.EnvLlamaDir)
 	}
 	proc, err := dll.FindProc("llama_version")
 	if err != nil {
-		return "", fmt.Errorf("%s has no llama_version(): it is older than the v%s slmscope needs", path, assets.LlamaVersion)
+		return nil, fmt.Errorf("%s has no llama_version(): it is older than the v%s slmscope needs", path, assets.LlamaVersion)
 	}
-	ret, _, _ := proc.Call()
-	if ret == 0 {
-		return "", fmt.Errorf("%s: llama_version() returned NULL", path)
-	}
-	p := *(**byte)(unsafe.Pointer(&ret))
-	n := 0
-	for n < 256 && *(*byte)(unsafe.Add(unsafe.Pointer(p), n)) != 0 {
-		n++
-	}
-	return string(unsafe.Slice(p, n)), nil
+	return func() uintptr {
+		ret, _, _ := proc.Call()
+		return ret
+	}, nil
 }
