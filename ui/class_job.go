@@ -102,24 +102,15 @@ func (s *classScreen) onSave() {
 		dialog.ShowError(err, s.a.win)
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, s.a.win)
-			return
-		}
-		if w == nil {
-			return // cancelled
-		}
-		path := w.URI().Path()
-		_ = w.Close()
-		s.saveTo(path, label)
-	}, s.a.win)
 	name := "slmscope-results.json"
 	if label != "" {
 		name = "slmscope-results-" + strings.ReplaceAll(label, " ", "-") + ".json"
 	}
-	d.SetFileName(name)
-	d.Show()
+	s.a.saveFileDialog(name, nil, s.a.showErr, func(w fyne.URIWriteCloser) {
+		path := w.URI().Path()
+		_ = w.Close()
+		s.saveTo(path, label)
+	})
 }
 
 // saveTo writes the result file to path off the UI goroutine and says how it went.

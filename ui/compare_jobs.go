@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -363,22 +362,12 @@ func fileURL(path string) *url.URL {
 
 // onExport asks where to save the report, then writes it off the UI goroutine.
 func (s *compareScreen) onExport() {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			s.reportDone("Cannot save there: "+err.Error(), widget.DangerImportance)
-			return
-		}
-		if w == nil {
-			return // the user cancelled
-		}
+	onErr := func(err error) { s.reportDone("Cannot save there: "+err.Error(), widget.DangerImportance) }
+	s.a.saveFileDialog("slmscope-report.html", storage.NewExtensionFileFilter([]string{".html"}), onErr, func(w fyne.URIWriteCloser) {
 		s.startReport()
 		job := &compareReportJob{s: s, in: s.input(), w: w, where: w.URI().Path()}
 		s.spawn(job.run)
-	}, s.a.win)
-	d.SetFileName("slmscope-report.html")
-	d.Resize(fyne.NewSize(820, 560))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".html"}))
-	d.Show()
+	})
 }
 
 // onOpenBrowser writes the report to a temporary file and opens it with the OS browser.

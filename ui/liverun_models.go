@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-
 	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
@@ -148,21 +145,10 @@ func (l *liveRun) selected() *modelChoice {
 }
 
 func (l *liveRun) onOpenFile() {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			l.showError(err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		path := rc.URI().Path()
-		_ = rc.Close()
+	l.a.openFileDialog([]string{".gguf"}, l.showError, func(path string) {
 		l.stage.SetText("Checking " + path + " …")
 		l.spawn(func() { l.checkFileJob(path) })
-	}, l.a.win)
-	d.SetFilter(regularFiles{exts: []string{".gguf"}}) // a pipe named x.gguf would freeze the dialog
-	d.Show()
+	})
 }
 
 func removeString(xs []string, s string) []string {

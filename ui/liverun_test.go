@@ -32,6 +32,14 @@ func liveRunFor(t *testing.T, files ...string) (*App, *liveRun) {
 	return a, l
 }
 
+// liveRunOnTiny is a Live run screen with a tiny twin file written for the test, selected.
+func liveRunOnTiny(t *testing.T) (*App, *liveRun) {
+	t.Helper()
+	a, l := liveRunFor(t, writeTinyTwin(t, t.TempDir()))
+	selectChoice(t, l, "File: tiny.q8_0.gguf")
+	return a, l
+}
+
 // waitChoices waits until the picker shows a model list newer than the shown-th.
 func waitChoices(t *testing.T, l *liveRun, shown int) {
 	t.Helper()
@@ -77,9 +85,7 @@ func TestLiveRunListsSmolLM2TwinFirst(t *testing.T) {
 }
 
 func TestLiveRunStreamsAndShowsStats(t *testing.T) {
-	tiny := writeTinyTwin(t, t.TempDir())
-	a, l := liveRunFor(t, tiny)
-	selectChoice(t, l, "File: tiny.q8_0.gguf")
+	a, l := liveRunOnTiny(t)
 	l.maxTokens.SetText("40")
 	test.Tap(l.runBtn)
 	if !l.runBtn.Disabled() || l.stopBtn.Disabled() {
@@ -101,7 +107,7 @@ func TestLiveRunStreamsAndShowsStats(t *testing.T) {
 	if !strings.HasPrefix(l.stage.Text, "Done: 40 tokens") {
 		t.Errorf("stage %q", l.stage.Text)
 	}
-	stats := labelsText(l.stats)
+	stats := cardsText(l.stats)
 	for _, want := range []string{"Time to first token", "Generation", "llama.cpp counter", "Peak memory", "Per-token latency", units.TwinDisclaimer} {
 		if !strings.Contains(stats, want) {
 			t.Errorf("stats card lacks %q:\n%s", want, stats)
@@ -116,15 +122,13 @@ func TestLiveRunStreamsAndShowsStats(t *testing.T) {
 	// A second run reuses the warm worker and the loaded model.
 	test.Tap(l.runBtn)
 	waitFor(t, "the second run", 60*time.Second, func() bool { return !l.runBtn.Disabled() })
-	if stats := labelsText(l.stats); !strings.Contains(stats, "already loaded") {
+	if stats := cardsText(l.stats); !strings.Contains(stats, "already loaded") {
 		t.Errorf("second run did not reuse the loaded model:\n%s", stats)
 	}
 }
 
 func TestLiveRunStop(t *testing.T) {
-	tiny := writeTinyTwin(t, t.TempDir())
-	_, l := liveRunFor(t, tiny)
-	selectChoice(t, l, "File: tiny")
+	_, l := liveRunOnTiny(t)
 	l.maxTokens.SetText("8000")
 	test.Tap(l.runBtn)
 	waitFor(t, "tokens", 60*time.Second, func() bool { return l.out.Text() != "" })
@@ -155,24 +159,6 @@ func TestLiveRunBadFileShowsErrorAndKeepsRunning(t *testing.T) {
 	if !strings.Contains(l.errBox.Text, "max tokens must be a whole number") {
 		t.Errorf("error %q", l.errBox.Text)
 	}
-}
-
-// labelsText joins the text of every label under o.
-func labelsText(o fyne.CanvasObject) string {
-	var b strings.Builder
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch v := o.(type) {
-		case *widget.Label:
-			b.WriteString(v.Text + "\n")
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
-	return b.String()
 }
 
 func TestLiveRunClearTwinCache(t *testing.T) {
@@ -217,13 +203,11 @@ func TestLiveRunSurvivesAKilledWorker(t *testing.T) {
 	if _, err := exec.LookPath("pkill"); err != nil {
 		t.Skip("pkill not found")
 	}
-	tiny := writeTinyTwin(t, t.TempDir())
-	_, l := liveRunFor(t, tiny)
-	selectChoice(t, l, "File: tiny")
+	_, l := liveRunOnTiny(t)
 	l.maxTokens.SetText("6")
 	test.Tap(l.runBtn)
 	waitFor(t, "the first run", 60*time.Second, func() bool { return !l.runBtn.Disabled() })
-	before := labelsText(l.stats)
+	before := cardsText(l.stats)
 	if !strings.Contains(before, "6 tokens") {
 		t.Fatalf("first run's stats:\n%s", before)
 	}
@@ -244,7 +228,7 @@ func TestLiveRunSurvivesAKilledWorker(t *testing.T) {
 	if l.errMore.Items[0].Open {
 		t.Error("details should start folded")
 	}
-	if after := labelsText(l.stats); after != before {
+	if after := cardsText(l.stats); after != before {
 		t.Errorf("the killed run replaced the last completed run's card:\n%s\nwas:\n%s", after, before)
 	}
 	if !strings.HasPrefix(l.stage.Text, "The run did not finish: ") {
@@ -256,7 +240,7 @@ func TestLiveRunSurvivesAKilledWorker(t *testing.T) {
 	if !l.errCard.Hidden || !strings.HasPrefix(l.stage.Text, "Done: 5 tokens") {
 		t.Fatalf("after the kill: stage %q, error %q", l.stage.Text, l.errBox.Text)
 	}
-	if stats := labelsText(l.stats); !strings.Contains(stats, "5 tokens") {
+	if stats := cardsText(l.stats); !strings.Contains(stats, "5 tokens") {
 		t.Errorf("stats after the next run:\n%s", stats)
 	}
 }

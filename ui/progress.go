@@ -154,15 +154,8 @@ func (s *progressScreen) onReset() {
 }
 
 func (s *progressScreen) onExport() {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, s.a.win)
-			return
-		}
-		if w == nil {
-			return // cancelled
-		}
-		err = s.st.store.Export(w)
+	s.a.saveFileDialog("slmscope-progress.json", nil, s.a.showErr, func(w fyne.URIWriteCloser) {
+		err := s.st.store.Export(w)
 		if cerr := w.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("could not finish writing %s: %w", w.URI().Path(), cerr)
 		}
@@ -171,22 +164,11 @@ func (s *progressScreen) onExport() {
 			return
 		}
 		dialog.ShowInformation("Progress exported", "Saved to "+w.URI().Path()+".\nUse Import on the other computer.", s.a.win)
-	}, s.a.win)
-	d.SetFileName("slmscope-progress.json")
-	d.Show()
+	})
 }
 
 func (s *progressScreen) onImport() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, s.a.win)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close() // the store reads the file itself, through slmscope's checks
+	s.a.openFileDialog([]string{".json"}, s.a.showErr, func(path string) {
 		dialog.ShowConfirm("Replace your progress?",
 			"Your progress on this computer will be replaced by the file's.\nExport it first if you may want it back.",
 			func(ok bool) {
@@ -199,7 +181,5 @@ func (s *progressScreen) onImport() {
 				}
 				s.st.progressChanged()
 			}, s.a.win)
-	}, s.a.win)
-	d.SetFilter(regularFiles{exts: []string{".json"}})
-	d.Show()
+	})
 }

@@ -32,11 +32,7 @@ func speedChart() charts.Chart {
 }
 
 func TestViewRendersChart(t *testing.T) {
-	test.NewTempApp(t)
-	v := New(speedChart())
-	w := test.NewWindow(v)
-	defer w.Close()
-	w.Resize(fyne.NewSize(900, 560))
+	v := shownView(t, speedChart(), 900, 560)
 	r := test.WidgetRenderer(v)
 	objs := r.Objects()
 
@@ -84,11 +80,7 @@ func TestViewRendersChart(t *testing.T) {
 }
 
 func TestViewHoverAndTap(t *testing.T) {
-	test.NewTempApp(t)
-	v := New(speedChart())
-	w := test.NewWindow(v)
-	defer w.Close()
-	w.Resize(fyne.NewSize(900, 560))
+	v := shownView(t, speedChart(), 900, 560)
 	r := test.WidgetRenderer(v)
 
 	px, py := v.frame.Project(v.plot, 7.6e9, 6.1)
@@ -118,12 +110,8 @@ func TestViewHoverAndTap(t *testing.T) {
 }
 
 func TestViewEmptyState(t *testing.T) {
-	test.NewTempApp(t)
 	c := charts.TokenLatency(nil, charts.LatencyOptions{})
-	v := New(c)
-	w := test.NewWindow(v)
-	defer w.Close()
-	w.Resize(fyne.NewSize(500, 300))
+	v := shownView(t, c, 500, 300)
 	objs := test.WidgetRenderer(v).Objects()
 	joined := strings.Join(uitest.RenderedTexts(objs), " ")
 	if !strings.Contains(joined, "No data yet") {
@@ -139,11 +127,7 @@ func TestViewEmptyState(t *testing.T) {
 }
 
 func TestViewLiveUpdatesDecimate(t *testing.T) {
-	test.NewTempApp(t)
-	v := New(charts.TokenLatency(nil, charts.LatencyOptions{}))
-	w := test.NewWindow(v)
-	defer w.Close()
-	w.Resize(fyne.NewSize(800, 400))
+	v := shownView(t, charts.TokenLatency(nil, charts.LatencyOptions{}), 800, 400)
 	r := test.WidgetRenderer(v).(*renderer)
 	lat := make([]float64, 0, 2000)
 	var pools int
@@ -193,11 +177,7 @@ func TestClip(t *testing.T) {
 }
 
 func BenchmarkViewSetChart2000(b *testing.B) {
-	test.NewTempApp(b)
-	v := New(charts.TokenLatency(nil, charts.LatencyOptions{}))
-	w := test.NewWindow(v)
-	defer w.Close()
-	w.Resize(fyne.NewSize(900, 400))
+	v := shownView(b, charts.TokenLatency(nil, charts.LatencyOptions{}), 900, 400)
 	lat := make([]float64, 2000)
 	for i := range lat {
 		lat[i] = 10 + float64(i%17)
@@ -206,4 +186,15 @@ func BenchmarkViewSetChart2000(b *testing.B) {
 	for b.Loop() {
 		v.SetChart(charts.TokenLatency(lat, charts.LatencyOptions{Model: "m"}))
 	}
+}
+
+// shownView is a chart view in a test window of the given size, closed when the test ends.
+func shownView(tb testing.TB, c charts.Chart, width, height float32) *View {
+	tb.Helper()
+	test.NewTempApp(tb)
+	v := New(c)
+	w := test.NewWindow(v)
+	tb.Cleanup(w.Close)
+	w.Resize(fyne.NewSize(width, height))
+	return v
 }
