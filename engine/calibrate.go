@@ -21,30 +21,34 @@ type LadderStep struct {
 	Quant   quant.Quant
 }
 
-// DefaultLadder runs twins from small to large, mixing the quantizations people run (Q4_K_M,
-// Q5_K_M, Q6_K, Q8_0, Q4_0, F16) so the kernel fit sees every common kernel: the small
-// SmolLM2 and Qwen2.5 shapes exercise the 32-block fallbacks (Q5_0, Q5_1, Q8_0) and the
-// K-quant ffn_down rows, Llama 3.2 1B the K-quant kernels on every matrix. Steps that would not
-// fit in memory or in the time left are skipped, and the calibration says so; projections of
-// types never measured say "uncalibrated type".
+// DefaultLadder mixes the quantizations people run (Q4_K_M, Q5_K_M, Q3_K_M, Q6_K, Q8_0,
+// Q4_0, F16) so the kernel fit sees every common kernel. Only matrices whose rows are a
+// multiple of 256 take K-quant blocks, so the K-quant kernels themselves are measured on
+// Llama 3.2 1B (2048 wide); the small SmolLM2 and Qwen2.5 shapes exercise the 32-block
+// fallbacks (Q5_0, Q5_1, Q8_0) and pin the fixed and per-block costs. Llama 3.2 1B comes early
+// (steps 4, 8, 11) so that a busy machine, which climbs fewer steps in the budget, still
+// measures the K-quant kernels instead of only small twins. Steps that would not fit in memory
+// or in the time left are skipped, and the calibration says so; projections of types never
+// measured say "uncalibrated type".
 var DefaultLadder = []LadderStep{
 	{"smollm2-135m", quant.Q8_0},
-	{"smollm2-135m", quant.Q4_K_M},
 	{"smollm2-135m", quant.Q4_0},
-	{"smollm2-135m", quant.Q6_K},
 	{"smollm2-135m", quant.F16},
-	{"smollm2-135m", quant.Q5_K_M},
-	{"smollm2-360m", quant.Q4_K_M},
+	{"llama-3.2-1b", quant.Q4_K_M},
+	{"smollm2-135m", quant.Q4_K_M},
 	{"qwen2.5-0.5b", quant.Q4_0},
 	{"smollm2-360m", quant.Q8_0},
-	{"qwen2.5-0.5b", quant.Q6_K},
-	{"smollm2-360m", quant.Q5_K_M},
-	{"qwen2.5-0.5b", quant.Q4_K_M},
-	{"llama-3.2-1b", quant.Q4_K_M},
-	{"llama-3.2-1b", quant.Q4_0},
-	{"llama-3.2-1b", quant.Q6_K},
-	{"qwen2.5-1.5b", quant.Q4_K_M},
 	{"llama-3.2-1b", quant.Q5_K_M},
+	{"smollm2-135m", quant.Q6_K},
+	{"qwen2.5-0.5b", quant.Q6_K},
+	{"llama-3.2-1b", quant.Q3_K_M},
+	{"smollm2-135m", quant.Q5_K_M},
+	{"smollm2-360m", quant.Q4_K_M},
+	{"llama-3.2-1b", quant.Q6_K},
+	{"qwen2.5-0.5b", quant.Q4_K_M},
+	{"smollm2-360m", quant.Q5_K_M},
+	{"llama-3.2-1b", quant.Q4_0},
+	{"qwen2.5-1.5b", quant.Q4_K_M},
 	{"smollm2-1.7b", quant.Q8_0},
 	{"llama-3.2-3b", quant.Q4_K_M},
 	{"llama-3.1-8b", quant.Q4_0},

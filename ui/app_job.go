@@ -1,6 +1,10 @@
 package ui
 
-import "fyne.io/fyne/v2"
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+)
 
 // do runs f on the UI goroutine. Every job adapter (*_job.go) hands its results to the
 // widgets through it: in the app it is fyne.Do; tests install an executor they drain on the
@@ -23,9 +27,11 @@ func (a *App) onUIThread(f func()) {
 	fyne.Do(f)
 }
 
-// doLater runs f on the UI goroutine in a later turn of its loop, even when called from the
-// UI goroutine: long work split into steps lets the window draw and answer between them. In
-// tests it is uiLater if set, else uiDo (which runs a call from the test goroutine at once).
+// doLater runs f on the UI goroutine one frame later (frameTime), even when called from the
+// UI goroutine: long work split into steps lets the window draw a frame and answer between
+// them. Queued for the next turn of the loop instead, several steps could run before one
+// frame, which then had to draw all their new text at once. In tests it is uiLater if set,
+// else uiDo (which runs a call from the test goroutine at once).
 func (a *App) doLater(f func()) {
 	switch {
 	case a.uiLater != nil:
@@ -33,6 +39,9 @@ func (a *App) doLater(f func()) {
 	case a.uiDo != nil:
 		a.uiDo(f)
 	default:
-		fyne.Do(f) // from the UI goroutine, Fyne queues f for the next turn
+		time.AfterFunc(frameTime, func() { fyne.Do(f) })
 	}
 }
+
+// frameTime is one frame of Fyne's desktop driver (it draws at most 60 times a second).
+const frameTime = time.Second / 60

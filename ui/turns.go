@@ -7,8 +7,8 @@ import (
 
 // Filling a container in turns: laying out word-wrapped text shapes every line, and a long
 // lesson page or a price table laid out at once froze the window for up to 2.5 s. A turnFiller
-// puts a few objects on screen per turn of the UI loop (App.doLater), so the window draws and
-// answers between turns and the top shows at once.
+// puts a few objects on screen per frame (App.doLater), so the window draws and answers
+// between batches and the top shows at once.
 
 // lessonBatch is how many objects are laid out per turn.
 const lessonBatch = 2

@@ -42,7 +42,11 @@ type KernelModel struct {
 	// Band the one over all runs.
 	FamilyBand map[string]float64 `json:"family_band"`
 	Band       float64            `json:"band"`
-	Basis      string             `json:"basis"`
+	// BandScale widens every band so that bandCoverage of the leave-one-out projections fall
+	// inside theirs (a conformal factor, at least 1): errors on a shared machine have heavier
+	// tails than their root mean square says.
+	BandScale float64 `json:"band_scale"`
+	Basis     string  `json:"basis"`
 }
 
 // minKernelRuns is the fewest runs a kernel model is fitted on: with fewer, its fixed,
@@ -50,7 +54,7 @@ type KernelModel struct {
 const minKernelRuns = 4
 
 // minKernelShare is the share of a run's weights a kernel needs for that run to calibrate it.
-const minKernelShare = 0.10
+const minKernelShare = 0.30
 
 // uncalibratedWiden is added to the band per unit of time share spent in uncalibrated kernels.
 const uncalibratedWiden = 0.25
@@ -147,6 +151,9 @@ func (k KernelModel) Seconds(p Profile, n int) (sec, band float64, uncal []strin
 			band += b * t / total
 		}
 		band += uncalibratedWiden * uncalTime / total
+	}
+	if k.BandScale > 1 {
+		band *= k.BandScale
 	}
 	return math.Max(sec, minSeconds), band, uncal
 }
@@ -294,7 +301,7 @@ func leaveOneOut(device, kind string, pts []kernelPoint, prior kernelPrior, all 
 		if !ok {
 			k = all
 		} else {
-			k.FamilyBand, k.Band = all.FamilyBand, all.Band
+			k.FamilyBand, k.Band, k.BandScale = all.FamilyBand, all.Band, all.BandScale
 		}
 		sec, band, uncal := k.Seconds(p.prof, p.n)
 		out = append(out, looCheck{p: p, projected: sec, band: band, family: dominantFamily(p.prof), uncal: uncal})
@@ -317,22 +324,59 @@ func dominantFamily(p Profile) string {
 	return best
 }
 
-// setBands derives the per-family and overall bands from leave-one-out errors: the root
-// mean square of the family's relative errors, at least 5 % (10 % from two runs, 25 % from
-// one); a family with no run gets the overall band plus 5 %.
+// setBands derives the per-family and overall bands from leave-one-out errors. The overall
+// band is the root mean square of all relative errors (at least 5 %; 10 % from two runs, 25 %
+// from one). A family's band is its own root mean square shrunk towards the overall one as if
+// the overall had familyPrior runs of weight: one or two runs of a family say little about
+// its spread. A family with no run gets the overall band plus 5 %. Then BandScale widens
+// every band until bandCoverage of the runs fall inside theirs.
 func (k *KernelModel) setBands(checks []looCheck) {
 	k.FamilyBand = map[string]float64{}
 	byFam := map[string][]float64{}
 	var all []float64
 	for _, c := range checks {
+		if len(c.uncal) > 0 {
+			// Left out, this run had a kernel no other run measured: its error is the nearest-
+			// kernel guess's, which uncalibratedWiden covers, not the family's.
+			continue
+		}
 		e := c.errPct() / 100
 		byFam[c.family] = append(byFam[c.family], e)
 		all = append(all, e)
 	}
 	k.Band = floorBand(rms(all), len(all))
 	for f, es := range byFam {
-		k.FamilyBand[f] = math.Max(floorBand(rms(es), len(es)), floorBand(0, len(all)))
+		n := float64(len(es))
+		shrunk := math.Sqrt((n*sq(rms(es)) + familyPrior*sq(k.Band)) / (n + familyPrior))
+		k.FamilyBand[f] = math.Max(shrunk, bandFloor)
 	}
+	k.BandScale = 1
+	var scores []float64
+	for _, c := range checks {
+		if _, band, _ := k.Seconds(c.p.prof, c.p.n); band > 0 {
+			scores = append(scores, math.Abs(c.errPct()/100)/band)
+		}
+	}
+	k.BandScale = math.Max(1, conformalQuantile(scores, bandCoverage))
+}
+
+// familyPrior is how many runs the overall band counts for in a family's band.
+const familyPrior = 3
+
+// bandCoverage is the share of projections a band is meant to hold: an 80 % band.
+const bandCoverage = 0.8
+
+// conformalQuantile is the split-conformal quantile of scores for coverage c: the
+// ⌈(n+1)·c⌉-th smallest score (the largest when that is past the end), 0 for none. A new
+// run's score falls at or below it with probability at least c when runs are exchangeable.
+func conformalQuantile(scores []float64, c float64) float64 {
+	if len(scores) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), scores...)
+	sort.Float64s(s)
+	i := int(math.Ceil(float64(len(s)+1)*c)) - 1
+	return s[min(max(i, 0), len(s)-1)]
 }
 
 func floorBand(b float64, n int) float64 {
@@ -352,13 +396,13 @@ func (k *KernelModel) describe(prior kernelPrior) {
 		parts = append(parts, c+" "+units.Millis(1000*k.EffectiveCost(c))+" per 10⁹ weights")
 	}
 	if k.Kind == "decode" {
-		k.Basis = fmt.Sprintf("kernel model fitted on %d run(s) on %s: %s + %s per block + bytes ÷ %s + per-kernel cost (%s); prior %s; band ±%s from leave-one-out errors",
+		k.Basis = fmt.Sprintf("kernel model fitted on %d run(s) on %s: %s + %s per block + bytes ÷ %s + per-kernel cost (%s); prior %s; 80 %% band ±%s from leave-one-out errors",
 			k.Points, k.Device, units.Millis(1000*k.FixedSec), units.Millis(1000*k.PerLayerSec), units.GBps(1/math.Max(k.SecPerGB, minSeconds)),
-			strings.Join(parts, ", "), prior.what, units.Percent(k.Band))
+			strings.Join(parts, ", "), prior.what, units.Percent(k.Band*math.Max(k.BandScale, 1)))
 		return
 	}
-	k.Basis = fmt.Sprintf("prompt kernel model fitted on %d run(s) on %s: %s + attention at %s GFLOP/s + per-kernel cost (%s); prior %s; band ±%s from leave-one-out errors",
-		k.Points, k.Device, units.Millis(1000*k.FixedSec), units.Sig(1/math.Max(k.SecPerGB, minSeconds), 3), strings.Join(parts, ", "), prior.what, units.Percent(k.Band))
+	k.Basis = fmt.Sprintf("prompt kernel model fitted on %d run(s) on %s: %s + attention at %s GFLOP/s + per-kernel cost (%s); prior %s; 80 %% band ±%s from leave-one-out errors",
+		k.Points, k.Device, units.Millis(1000*k.FixedSec), units.Sig(1/math.Max(k.SecPerGB, minSeconds), 3), strings.Join(parts, ", "), prior.what, units.Percent(k.Band*math.Max(k.BandScale, 1)))
 }
 
 // honestLOO projects every point from a fit on the others whose band also comes only from

@@ -135,14 +135,20 @@ func TestUncalibratedKernel(t *testing.T) {
 }
 
 func TestKernelOfRepack(t *testing.T) {
-	amd := repackRows("amd64")
+	if avx := repackRows("amd64", true); avx[gguf.TypeQ2_K] != 8 {
+		t.Error("x86 with AVX-512 repacks Q2_K in groups of 8 rows")
+	}
+	amd := repackRows("amd64", false)
+	if _, ok := amd[gguf.TypeQ2_K]; ok {
+		t.Error("x86 without AVX-512 does not repack Q2_K")
+	}
 	if _, ok := amd[gguf.TypeQ8_0]; ok {
 		t.Error("x86 does not repack Q8_0")
 	}
 	if amd[gguf.TypeQ4_0] != 8 || amd[gguf.TypeIQ4_NL] != 8 {
 		t.Error("x86 repacks Q4_0 and IQ4_NL in groups of 8 rows")
 	}
-	if arm := repackRows("arm64"); arm[gguf.TypeQ8_0] != 4 {
+	if arm := repackRows("arm64", false); arm[gguf.TypeQ8_0] != 4 {
 		t.Error("ARM repacks Q8_0")
 	}
 	if k := KernelOf(gguf.TypeQ6_K, []uint64{256, 256}, "NVIDIA H200"); k != "Q6_K" {
@@ -182,5 +188,41 @@ func TestValidateBandCoverage(t *testing.T) {
 		if te.Name == string(ms[odd].Quant) && te.BandCoverage == 1 {
 			t.Errorf("per-type coverage of %s is 1", te.Name)
 		}
+	}
+}
+
+func TestConformalQuantile(t *testing.T) {
+	ten := []float64{0.9, 0.1, 0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 1.0}
+	tests := []struct {
+		name   string
+		scores []float64
+		c      float64
+		want   float64
+	}{
+		{"none", nil, 0.8, 0},
+		{"one score is its own quantile", []float64{0.4}, 0.8, 0.4},
+		{"ten scores, 80 %: the ⌈11·0.8⌉ = 9th smallest", ten, 0.8, 0.9},
+		{"ten scores, 50 %: the 6th smallest", ten, 0.5, 0.6},
+		{"past the end: the largest", ten, 0.99, 1.0},
+	}
+	for _, tc := range tests {
+		if got := conformalQuantile(tc.scores, tc.c); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if ten[0] != 0.9 {
+		t.Error("conformalQuantile sorted its input")
+	}
+}
+
+// With noise well above the RMS floor, the leave-one-out bands hold about bandCoverage of
+// the runs (a conformal band): not far less, which an RMS-wide band gives for heavy-tailed
+// errors, and not all of them with a band so wide it says nothing.
+func TestBandCoverageWithNoise(t *testing.T) {
+	ms := synthKernelRuns(t, 0.15)
+	v := Validate(synthMachine, Calibration{Measurements: ms}, nil)
+	t.Logf("coverage %.2f, median band ±%.1f %%", v.BandCoverage, v.MedianBandPct)
+	if v.BandCoverage < 0.78 || v.MedianBandPct > 30 || v.MedianBandPct < 5 {
+		t.Errorf("coverage %.2f with median band ±%.1f %%; want ≥ 0.78 (an RMS-wide band holds 0.70 here) with a band between ±5 and ±30 %%", v.BandCoverage, v.MedianBandPct)
 	}
 }

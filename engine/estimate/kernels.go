@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/sys/cpu"
+
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
 )
@@ -18,7 +20,8 @@ import (
 //
 // Which types are repacked depends on the CPU's instruction set; slmscope reads it from the
 // architecture it runs on: x86-64 (AVX2 assumed) repacks Q4_0, Q4_K and IQ4_NL whose rows
-// come in multiples of 8; ARM64 (dot-product / i8mm assumed) also Q5_K, Q6_K and Q8_0.
+// come in multiples of 8, and with AVX-512 (the CPU backend variant llama.cpp loads for such a
+// CPU) Q2_K too; ARM64 (dot-product / i8mm assumed) also Q5_K, Q6_K and Q8_0.
 // Token embeddings are looked up row by row (GET_ROWS), never multiplied, so an untied
 // embedding matrix is no kernel: one row of it is read per token.
 
@@ -27,10 +30,14 @@ const repackSuffix = " (repacked)"
 
 // repackRows is, per type, the multiple of rows (GGUF dims[1]) the CPU backend needs to repack
 // it on this architecture; absent types are never repacked here.
-func repackRows(goarch string) map[gguf.GGMLType]uint64 {
+func repackRows(goarch string, avx512 bool) map[gguf.GGMLType]uint64 {
 	switch goarch {
 	case "amd64", "386":
-		return map[gguf.GGMLType]uint64{gguf.TypeQ4_0: 8, gguf.TypeQ4_K: 8, gguf.TypeIQ4_NL: 8}
+		r := map[gguf.GGMLType]uint64{gguf.TypeQ4_0: 8, gguf.TypeQ4_K: 8, gguf.TypeIQ4_NL: 8}
+		if avx512 {
+			r[gguf.TypeQ2_K] = 8
+		}
+		return r
 	case "arm64":
 		return map[gguf.GGMLType]uint64{gguf.TypeQ4_0: 4, gguf.TypeQ4_K: 8, gguf.TypeQ5_K: 8, gguf.TypeQ6_K: 8,
 			gguf.TypeIQ4_NL: 4, gguf.TypeQ8_0: 4}
@@ -38,7 +45,7 @@ func repackRows(goarch string) map[gguf.GGMLType]uint64 {
 	return nil
 }
 
-var hostRepack = repackRows(runtime.GOARCH)
+var hostRepack = repackRows(runtime.GOARCH, cpu.X86.HasAVX512F)
 
 // KernelOf names the kernel a weight matrix of type t and GGUF dims runs on device ("cpu" or
 // a GPU name).
@@ -101,7 +108,7 @@ func ProfileOf(m catalog.Model, ts []Tensor, device string) Profile {
 	for _, t := range ts {
 		p.Params += float64(t.Elements())
 		switch {
-		case t.Name == "token_embd.weight" && !m.TiedEmbeddings:
+		case lookedUpOnly(m, t):
 			if len(t.Dims) >= 2 && t.Dims[1] > 0 {
 				p.OtherBytes += float64(t.Bytes) / float64(t.Dims[1])
 			}
@@ -118,6 +125,25 @@ func ProfileOf(m catalog.Model, ts []Tensor, device string) Profile {
 	p.kvPerPos = 2 * 2 * float64(m.Layers*m.KVHeads*m.HeadDim)
 	p.attnFlopsPerPos = 4 * float64(m.Layers*m.Heads*m.HeadDim)
 	return p
+}
+
+// lookedUpOnly says whether t is an untied token embedding table: read a row per token
+// (GET_ROWS), never multiplied, so neither a kernel nor repacked. A tied table is also the
+// output projection, which llama.cpp loads a second time for its matrix product.
+func lookedUpOnly(m catalog.Model, t Tensor) bool {
+	return t.Name == "token_embd.weight" && !m.TiedEmbeddings
+}
+
+// repackedBytes is the weight bytes of ts that the CPU backend repacks into its own copy at
+// load (the kernels KernelOf names "(repacked)").
+func repackedBytes(m catalog.Model, ts []Tensor) int64 {
+	var n int64
+	for _, t := range ts {
+		if len(t.Dims) >= 2 && !lookedUpOnly(m, t) && strings.HasSuffix(KernelOf(t.Type, t.Dims, "cpu"), repackSuffix) {
+			n += t.Bytes
+		}
+	}
+	return n
 }
 
 // ReadBytes is what one decode step at context position pos streams: every matrix, the

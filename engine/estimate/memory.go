@@ -117,16 +117,14 @@ func (o Overhead) Bytes(m catalog.Model, qt quant.Quant, context, ubatch int) in
 	return o.bytes(overheadInputs{context: context, hidden: m.Hidden, vocab: m.Vocab, ffn: m.FFN, ubatch: ubatch, repack: repackBytes(m, qt)})
 }
 
-// repackBytes is the weight bytes in types ggml's CPU backend repacks (Q4_0, Q4_K, IQ4_NL).
+// repackBytes is the weight bytes of m in qt that ggml's CPU backend repacks (repackedBytes).
 func repackBytes(m catalog.Model, qt quant.Quant) int64 {
-	w, err := WeightsOf(m, qt)
+	ts, err := Plan(m, qt)
 	if err != nil {
 		return 0
 	}
-	return repackOf(w)
+	return repackedBytes(m, ts)
 }
-
-func repackOf(w Weights) int64 { return w.Types["Q4_0"] + w.Types["Q4_K"] + w.Types["IQ4_NL"] }
 
 // idleEmbeddingBytes is the part of the weights a run never touches: with untied embeddings
 // the token table is only read a row per token (the output projection is its own matrix), so
@@ -283,11 +281,13 @@ func EstimateMemory(m catalog.Model, qt quant.Quant, context int, kvType string,
 	if err != nil {
 		return Memory{}, err
 	}
-	return estimateMemoryPlan(m, qt, ts, context, kvType, ov)
+	return estimateMemoryPlan(m, qt, ts, context, DefaultUBatch, kvType, ov)
 }
 
-// estimateMemoryPlan is EstimateMemory for typed tensors ts (a plan or a file's tensors).
-func estimateMemoryPlan(m catalog.Model, qt quant.Quant, ts []Tensor, context int, kvType string, ov Overhead) (Memory, error) {
+// estimateMemoryPlan is EstimateMemory for typed tensors ts (a plan or a file's tensors) and
+// a largest micro-batch of ubatch tokens: min(prompt, n_ubatch), since llama.cpp's compute
+// scratch is touched only as far as the batches it ran.
+func estimateMemoryPlan(m catalog.Model, qt quant.Quant, ts []Tensor, context, ubatch int, kvType string, ov Overhead) (Memory, error) {
 	if kvType == "" {
 		kvType = "F16"
 	}
@@ -296,7 +296,7 @@ func estimateMemoryPlan(m catalog.Model, qt quant.Quant, ts []Tensor, context in
 	if err != nil {
 		return Memory{}, fmt.Errorf("model %s: %w", m.ID, err)
 	}
-	in := overheadInputs{context: context, hidden: m.Hidden, vocab: m.Vocab, ffn: m.FFN, ubatch: DefaultUBatch, repack: repackOf(w)}
+	in := overheadInputs{context: context, hidden: m.Hidden, vocab: m.Vocab, ffn: m.FFN, ubatch: ubatch, repack: repackedBytes(m, ts)}
 	oh := ov.bytes(in)
 	rp := int64(math.Round(ov.RepackShare * float64(in.repack)))
 	idle := idleOf(m, ts)

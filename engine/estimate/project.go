@@ -154,7 +154,7 @@ func projectOne(machine Machine, cal Calibration, m catalog.Model, qt quant.Quan
 // projectTensors projects model m whose typed tensors are ts (a plan, or a real file's
 // tensor table); q labels it and finds its measured runs.
 func projectTensors(machine Machine, cal Calibration, m catalog.Model, q quant.Quant, ts []Tensor, opt Options, ov Overhead, sm SpeedModels) (Projection, error) {
-	mem, err := estimateMemoryPlan(m, q, ts, opt.Context, opt.KVType, ov)
+	mem, err := estimateMemoryPlan(m, q, ts, opt.Context, min(opt.PromptTokens, DefaultUBatch), opt.KVType, ov)
 	if err != nil {
 		return Projection{}, err
 	}
