@@ -164,7 +164,7 @@ func (a *App) show(i int) {
 		e.view = e.build(a)
 	}
 	a.content.Objects = []fyne.CanvasObject{e.view}
-	a.content.Refresh()
+	relayout(a.content) // not Refresh, which would re-measure every text of the screen
 	a.rethemeShown(e.id)
 	a.current = e.id
 	if hook := a.shownHooks[e.id]; hook != nil {

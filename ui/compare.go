@@ -98,6 +98,7 @@ type compareScreen struct {
 	exportBtn  *widget.Button
 	browserBtn *widget.Button
 	table      *widget.Table
+	colWidths  []float32 // the widths fitColumns last gave the columns
 	detail     *widget.Label
 	detailSc   *container.Scroll
 	charts     []*chartview.View

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"math"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -50,9 +51,20 @@ func (s *compareScreen) fitColumns(w float32) {
 	// The table puts a separator (one padding wide) after each column.
 	avail := w - theme.ScrollBarSize() - theme.Padding()*float32(len(compareMinWidths)+1)
 	widths := fitWidths(s.naturalWidths(), compareMinWidths, avail)
+	if slices.Equal(widths, s.colWidths) {
+		return
+	}
+	s.colWidths = widths
+	// SetColumnWidth refreshes every cell of the table each time (0.4 s for the ten columns
+	// at presenter sizes): with no rows or columns for a moment there are no cells or headers
+	// to refresh, then one refresh.
+	length := s.table.Length
+	s.table.Length = func() (int, int) { return 0, 0 }
 	for c, cw := range widths {
 		s.table.SetColumnWidth(c, cw)
 	}
+	s.table.Length = length
+	s.table.Refresh()
 }
 
 // naturalWidths is what each column needs to show its header and longest cell in full.

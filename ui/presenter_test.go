@@ -2,6 +2,7 @@ package ui
 
 import (
 	"runtime"
+	"slmscope/lessons"
 	"testing"
 	"time"
 
@@ -119,4 +120,37 @@ func TestGoldenLiveRunPresenter(t *testing.T) {
 	a.setPresenter(true)
 	a.win.Resize(goldenSize)
 	test.AssertRendersToMarkup(t, "liverun_presenter.xml", a.win.Canvas())
+}
+
+// A theme change does not re-measure a long lesson page at once: the page is emptied, the
+// theme installed, and the page put back a batch per turn, every paragraph at the new size.
+func TestThemeChangeRefillsTheLessonInTurns(t *testing.T) {
+	a, _ := newLessonTestApp(t, lessons.Facts{AvailableRAMBytes: 8e9, TotalRAMBytes: 16e9, RAMSource: "fake probe"}, "")
+	s := newLessonScreen(a)
+	showIn(a, s.buildUI())
+	full := func() bool { return len(s.filler.objs) > 0 && len(s.page.Objects) == len(s.filler.objs) }
+	waitFor(t, "the lesson page", 10*time.Second, full)
+	before := s.page.MinSize().Height
+	var turns []func()
+	a.uiLater = func(f func()) { turns = append(turns, f) }
+	a.setPresenter(true)
+	if n := len(s.page.Objects); n > lessonBatch {
+		t.Errorf("the theme change put %d objects back at once, want at most %d per turn", n, lessonBatch)
+	}
+	steps := 0
+	for len(turns) > 0 {
+		f := turns[0]
+		turns = turns[1:]
+		f()
+		steps++
+	}
+	if !full() {
+		t.Fatalf("after %d turns the page holds %d of %d objects", steps, len(s.page.Objects), len(s.filler.objs))
+	}
+	if steps < len(s.filler.objs)/lessonBatch-1 {
+		t.Errorf("the page came back in %d turns, want about one per %d objects", steps, lessonBatch)
+	}
+	if after := s.page.MinSize().Height; after < 1.4*before {
+		t.Errorf("page height %v at presenter size, %v before: the text was not re-themed", after, before)
+	}
 }
