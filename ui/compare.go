@@ -185,6 +185,7 @@ func (s *compareScreen) buildUI() {
 	top := container.NewVBox(title, s.status, s.machineTxt, measureRow, guessRow, controls, actions)
 
 	s.table = widget.NewTableWithHeaders(s.tableSize, s.newCell, s.updateCell)
+	s.a.addThemeGuard(&tableGuard{t: s.table, length: s.tableSize})
 	s.table.ShowHeaderColumn = false
 	s.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("column", nil) }
 	s.table.UpdateHeader = s.updateHeader

@@ -34,17 +34,21 @@ type columnFitter struct {
 func (f *columnFitter) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
 
 // Layout implements fyne.Layout: fill, and refit the columns when the width or data changed.
+// Widths are set before the table is resized: a resize lays the cells out anyway, so the
+// table is refreshed only when its size stays the same.
 func (f *columnFitter) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	objs[0].Move(fyne.NewPos(0, 0))
-	objs[0].Resize(size)
+	resized := objs[0].Size() != size
 	if size.Width != f.width || f.gen != f.s.gen {
 		f.width, f.gen = size.Width, f.s.gen
-		f.s.fitColumns(size.Width)
+		f.s.fitColumns(size.Width, !resized)
 	}
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(size)
 }
 
-// fitColumns sets every column's width for a table width w.
-func (s *compareScreen) fitColumns(w float32) {
+// fitColumns sets every column's width for a table width w, and refreshes the table when
+// refresh is set (a resize that follows refreshes it otherwise).
+func (s *compareScreen) fitColumns(w float32, refresh bool) {
 	if s.table == nil || w <= 0 {
 		return
 	}
@@ -64,7 +68,9 @@ func (s *compareScreen) fitColumns(w float32) {
 		s.table.SetColumnWidth(c, cw)
 	}
 	s.table.Length = length
-	s.table.Refresh()
+	if refresh {
+		s.table.Refresh()
+	}
 }
 
 // naturalWidths is what each column needs to show its header and longest cell in full.

@@ -33,9 +33,9 @@ type look struct {
 	// gen counts theme changes; seen is the gen each screen was last on show under.
 	gen  int
 	seen map[screenID]int
-	// fillers are the long containers filled in turns (turns.go): a theme change empties
-	// them first and fills them again in turns, instead of re-measuring all their text at once.
-	fillers map[*turnFiller]bool
+	// guards are the long pages and tables (turns.go): a theme change empties them first and
+	// fills them again in later turns, instead of re-measuring all their text at once.
+	guards map[themeGuard]bool
 }
 
 // lookState returns the app's presentation state, making it on first use (tests build bare Apps).
@@ -58,12 +58,12 @@ func (a *App) applyTheme() {
 // first and filled again in turns, each object re-themed as it comes back.
 func (a *App) setThemeInTurns(t fyne.Theme) {
 	l := a.lookState()
-	for f := range l.fillers {
-		f.detach()
+	for g := range l.guards {
+		g.detach()
 	}
 	a.fyne.Settings().SetTheme(t)
-	for f := range l.fillers {
-		f.refill(a)
+	for g := range l.guards {
+		g.refill(a)
 	}
 }
 
