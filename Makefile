@@ -86,6 +86,10 @@ dist-check: dist
 # observer: a Live run in the window (Xvfb + xdotool) against a headless slmscope bench of the
 # same model, quant, threads and tokens, alternating; prints the ratio (goal ≥ 0.95). Needs
 # xvfb-run and xdotool; run it on a quiet machine.
-.PHONY: observer
+.PHONY: observer stalls
 observer: build
 	@sh engine/assets/observer.sh
+
+# stalls: every screen switch under Xvfb with the UI watchdog on (SIZE=1920x1080, PRESENTER=1).
+stalls: build
+	@sh engine/assets/stalls.sh
