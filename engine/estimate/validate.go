@@ -127,12 +127,7 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 			v.Models = append(v.Models, SpeedCheck{ID: s.m.ModelID, Quant: s.m.Quant, Device: dev,
 				MeasuredTPS: s.m.GenTPS, ProjectedTPS: proj, ErrorPct: e, From: len(others), BandPct: band, Covered: math.Abs(e) <= band})
 		}
-		var ppts []kernelPoint
-		for _, s := range speedSamples(cal.Measurements, known, dev) {
-			if s.prof != nil && s.m.PromptTPS > 0 && s.m.PromptTokens > 0 {
-				ppts = append(ppts, kernelPoint{s: s, prof: *s.prof, n: s.m.PromptTokens, y: 1 / s.m.PromptTPS})
-			}
-		}
+		ppts := promptKernelPoints(speedSamples(cal.Measurements, known, dev))
 		if g, what, ok := promptPriorFor(machine, dev); ok {
 			for _, c := range honestLOO(dev, "prompt", ppts, kernelPrior{secPerGB: 1 / g, what: what}) {
 				v.Prompt = append(v.Prompt, checkOf(c, dev, len(ppts)-1))
