@@ -29,6 +29,9 @@ type watchdog struct {
 	// process CPU time spent meanwhile (0 where unknown). A long wait with little CPU is other
 	// programs holding the cores, not work of ours.
 	report func(waited, cpu time.Duration)
+	// cpu reads the CPU time report hears about: the process's (procself.CPUTime) unless a
+	// test reads the UI goroutine's own thread.
+	cpu func() (time.Duration, bool)
 	// late, when set, runs on the watchdog's goroutine while a probe is still waiting past the
 	// limit (once per stall): the debug build takes the UI goroutine's stack there, so a stall
 	// names the code that caused it.
@@ -37,13 +40,16 @@ type watchdog struct {
 
 // newWatchdog watches the goroutine behind post with the default period and limit.
 func newWatchdog(post func(func()), report func(waited, cpu time.Duration)) *watchdog {
-	return &watchdog{post: post, every: watchdogEvery, limit: stallLimit, report: report}
+	return &watchdog{post: post, every: watchdogEvery, limit: stallLimit, report: report, cpu: procself.CPUTime}
 }
 
 // run probes until ctx ends. At most one probe waits at a time, so a blocked UI goroutine
 // is not flooded; its stall is reported once, when it runs again. A probe measures the wait
 // since it was posted, so a reported stall is a lower bound, short by up to one period.
 func (w *watchdog) run(ctx context.Context) {
+	if w.cpu == nil {
+		w.cpu = procself.CPUTime
+	}
 	t := time.NewTicker(w.every)
 	defer t.Stop()
 	var pending atomic.Bool
@@ -58,7 +64,7 @@ func (w *watchdog) run(ctx context.Context) {
 				continue // the last probe is still waiting: the UI goroutine is busy
 			}
 			sent := time.Now()
-			cpu0, ok0 := procself.CPUTime()
+			cpu0, ok0 := w.cpu()
 			sentN++
 			if w.late != nil {
 				n := sentN
@@ -74,7 +80,7 @@ func (w *watchdog) run(ctx context.Context) {
 				pending.Store(false)
 				if waited > w.limit && ctx.Err() == nil {
 					var cpu time.Duration
-					if cpu1, ok1 := procself.CPUTime(); ok0 && ok1 {
+					if cpu1, ok1 := w.cpu(); ok0 && ok1 {
 						cpu = cpu1 - cpu0
 					}
 					w.report(waited, cpu)
