@@ -32,6 +32,9 @@ type KernelModel struct {
 	FixedSec float64 `json:"fixed_s"`
 	// PerLayerSec is the fixed cost of one block per token (decode only).
 	PerLayerSec float64 `json:"per_layer_s"`
+	// PerMVocabSec is the cost per token of a million vocabulary entries (decode only): the
+	// logits are copied out of the graph and sampled over the whole vocabulary.
+	PerMVocabSec float64 `json:"per_mvocab_s"`
 	SecPerGB    float64 `json:"s_per_gb"`
 	// Cost maps each calibrated kernel to its seconds per 10⁹ weights beyond streaming them.
 	Cost map[string]float64 `json:"cost_s_per_gweight"`
@@ -96,7 +99,7 @@ func (k KernelModel) mapKernel(kernel string) (string, bool) {
 func (k KernelModel) features(p Profile, n int, cols []string) []float64 {
 	var x []float64
 	if k.Kind == "decode" {
-		x = []float64{1, float64(p.Layers) / 100, p.ReadBytes(n) / gb}
+		x = []float64{1, float64(p.Layers) / 100, p.ReadBytes(n) / gb, p.vocab / 1e6}
 	} else {
 		x = []float64{1, p.attnFlopsPerPos * float64(n) / 2 / gb}
 	}
@@ -170,7 +173,7 @@ func (k KernelModel) columns() []string {
 func (k KernelModel) theta(cols []string) []float64 {
 	var th []float64
 	if k.Kind == "decode" {
-		th = []float64{k.FixedSec, k.PerLayerSec * 100, k.SecPerGB}
+		th = []float64{k.FixedSec, k.PerLayerSec * 100, k.SecPerGB, k.PerMVocabSec}
 	} else {
 		th = []float64{k.FixedSec, k.SecPerGB}
 	}
@@ -209,8 +212,8 @@ func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (Kern
 	}
 	var mu, lambda []float64
 	if kind == "decode" {
-		mu = []float64{0, 0, prior.secPerGB}
-		lambda = []float64{1 / sq(overheadPriorSd), 1 / sq(perLayerPriorSd*100), 1 / sq(decodePriorRel*prior.secPerGB)}
+		mu = []float64{0, 0, prior.secPerGB, 0}
+		lambda = []float64{1 / sq(overheadPriorSd), 1 / sq(perLayerPriorSd*100), 1 / sq(decodePriorRel*prior.secPerGB), 1 / sq(perMVocabPriorSd)}
 		for _, c := range cols {
 			// compute may cost up to about twice the streaming time of the kernel's bytes
 			sd := 2 * kernelType(c).BitsPerWeight() / 8 * prior.secPerGB
@@ -228,7 +231,7 @@ func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (Kern
 	}
 	off := 2
 	if kind == "decode" {
-		off = 3
+		off = 4
 	}
 	// Physical bounds: no negative fixed or per-block cost, and no kernel faster than half its
 	// bytes' streaming time (decode) or than free (prompt). A violating term is pinned at its
@@ -246,13 +249,14 @@ func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (Kern
 			}
 		}
 		pin(0, 0)
-		for j := 1; j < off-1; j++ {
-			pin(j, 0)
+		if kind == "decode" {
+			pin(1, 0) // per block
+			pin(3, 0) // per vocabulary entry
 		}
 		for i, c := range cols {
 			bound := 0.0
 			if kind == "decode" {
-				bound = -0.5 * kernelType(c).BitsPerWeight() / 8 * math.Max(th[off-1], 0)
+				bound = -0.5 * kernelType(c).BitsPerWeight() / 8 * math.Max(th[2], 0)
 			}
 			pin(off+i, bound)
 		}
@@ -262,7 +266,8 @@ func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (Kern
 	}
 	k.FixedSec = th[0]
 	if kind == "decode" {
-		k.PerLayerSec, k.SecPerGB = th[1]/100, th[2]
+		// terms pinned at their bound of 0 come out of the solver a rounding error below it
+		k.PerLayerSec, k.SecPerGB, k.PerMVocabSec = math.Max(th[1]/100, 0), th[2], math.Max(th[3], 0)
 	} else {
 		k.SecPerGB = th[1]
 	}
@@ -276,6 +281,10 @@ func sq(x float64) float64 { return x * x }
 
 // promptKernelPriorRel is the prior relative spread of a kernel's prompt cost.
 const promptKernelPriorRel = 5.0
+
+// perMVocabPriorSd is the prior spread of the per-token cost of a million vocabulary entries
+// (seconds): a few nanoseconds an entry.
+const perMVocabPriorSd = 5e-3
 
 // perLayerPriorSd is the prior spread of the per-block fixed cost per token (seconds).
 const perLayerPriorSd = 2e-4
@@ -396,8 +405,8 @@ func (k *KernelModel) describe(prior kernelPrior) {
 		parts = append(parts, c+" "+units.Millis(1000*k.EffectiveCost(c))+" per 10⁹ weights")
 	}
 	if k.Kind == "decode" {
-		k.Basis = fmt.Sprintf("kernel model fitted on %d run(s) on %s: %s + %s per block + bytes ÷ %s + per-kernel cost (%s); prior %s; 80 %% band ±%s from leave-one-out errors",
-			k.Points, k.Device, units.Millis(1000*k.FixedSec), units.Millis(1000*k.PerLayerSec), units.GBps(1/math.Max(k.SecPerGB, minSeconds)),
+		k.Basis = fmt.Sprintf("kernel model fitted on %d run(s) on %s: %s + %s per block + %s per 100k vocabulary entries + bytes ÷ %s + per-kernel cost (%s); prior %s; 80 %% band ±%s from leave-one-out errors",
+			k.Points, k.Device, units.Millis(1000*k.FixedSec), units.Millis(1000*k.PerLayerSec), units.Millis(100*k.PerMVocabSec), units.GBps(1/math.Max(k.SecPerGB, minSeconds)),
 			strings.Join(parts, ", "), prior.what, units.Percent(k.Band*math.Max(k.BandScale, 1)))
 		return
 	}

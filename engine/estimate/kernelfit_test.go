@@ -12,10 +12,11 @@ import (
 )
 
 // A synthetic machine with known per-type costs: decode seconds per token = 2 ms + 0.1 ms per
-// block + bytes ÷ 15 GB/s + Σ weights · cost; prompt seconds per token = 0.5 ms + attention
+// block + 5 ms per 10⁶ vocabulary entries + bytes ÷ 15 GB/s + Σ weights · cost; prompt seconds per token = 0.5 ms + attention
 // FLOPs ÷ 40 GFLOP/s + Σ weights · prompt cost.
 var (
 	synthFixed, synthPerLayer, synthSecPerGB = 2e-3, 1e-4, 1 / 15.0
+	synthPerMVocab                           = 5e-3
 	synthPromptFixed, synthAttnSecPerGF      = 5e-4, 1 / 40.0
 	// seconds per 10⁹ weights, by ggml type (repacked or not: the kernel this host runs)
 	synthCost = map[gguf.GGMLType]float64{
@@ -38,7 +39,7 @@ func synthTruth(t testing.TB, m catalog.Model, q quant.Quant, prompt, gen int) (
 		t.Fatal(err)
 	}
 	p := ProfileOf(m, ts, "cpu")
-	dec = synthFixed + synthPerLayer*float64(m.Layers) + p.ReadBytes(prompt+gen/2)/gb*synthSecPerGB
+	dec = synthFixed + synthPerLayer*float64(m.Layers) + synthPerMVocab*float64(m.Vocab)/1e6 + p.ReadBytes(prompt+gen/2)/gb*synthSecPerGB
 	pr = synthPromptFixed + p.attnFlopsPerPos*float64(prompt)/2/gb*synthAttnSecPerGF
 	for k, l := range p.Kernels {
 		dec += l.Weights / gb * synthCost[kernelType(k)]

@@ -99,6 +99,8 @@ type Profile struct {
 	// kvPerPos is the F16 KV cache bytes per position; attnFlopsPerPos the attention FLOPs
 	// per token per position of context (QKᵀ and the weighted sum of V).
 	kvPerPos, attnFlopsPerPos float64
+	// vocab is the vocabulary size: every token's logits are copied out and sampled over it.
+	vocab float64
 }
 
 // ProfileOf builds m's profile from its typed tensors ts (Plan, or a file's tensor table)
@@ -122,6 +124,7 @@ func ProfileOf(m catalog.Model, ts []Tensor, device string) Profile {
 			p.OtherBytes += float64(t.Bytes)
 		}
 	}
+	p.vocab = float64(m.Vocab)
 	p.kvPerPos = 2 * 2 * float64(m.Layers*m.KVHeads*m.HeadDim)
 	p.attnFlopsPerPos = 4 * float64(m.Layers*m.Heads*m.HeadDim)
 	return p
