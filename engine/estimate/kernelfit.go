@@ -35,7 +35,7 @@ type KernelModel struct {
 	// PerMVocabSec is the cost per token of a million vocabulary entries (decode only): the
 	// logits are copied out of the graph and sampled over the whole vocabulary.
 	PerMVocabSec float64 `json:"per_mvocab_s"`
-	SecPerGB    float64 `json:"s_per_gb"`
+	SecPerGB     float64 `json:"s_per_gb"`
 	// Cost maps each calibrated kernel to its seconds per 10⁹ weights beyond streaming them.
 	Cost map[string]float64 `json:"cost_s_per_gweight"`
 	// Runs counts, per kernel, the runs in which it held at least minKernelShare of the weights.
