@@ -187,7 +187,7 @@ func (s *compareScreen) buildUI() {
 	s.table = widget.NewTableWithHeaders(s.tableSize, s.newCell, s.updateCell)
 	s.a.addThemeGuard(&tableGuard{t: s.table, length: s.tableSize})
 	s.table.ShowHeaderColumn = false
-	s.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("column", nil) }
+	s.table.CreateHeader = newHeaderCell
 	s.table.UpdateHeader = s.updateHeader
 	for c, w := range compareMinWidths {
 		s.table.SetColumnWidth(c, w) // until the first layout fits them (compare_columns.go)

@@ -81,7 +81,7 @@ func (s *compareScreen) naturalWidths() []float32 {
 	out[colMeasure] = compareMinWidths[colMeasure]
 	for c := 1; c < len(out); c++ {
 		col := reportCol(c)
-		need := fyne.MeasureText(report.ColumnTitle(col, s.data.Input.PromptTokens)+" ▼", ts, fyne.TextStyle{Bold: true}).Width
+		need := fyne.MeasureText("▼ "+report.ColumnTitle(col, s.data.Input.PromptTokens), ts, fyne.TextStyle{Bold: true}).Width
 		for _, p := range s.rows {
 			cells := report.Cells(p)
 			need = max(need, fyne.MeasureText(cells[col], ts, fyne.TextStyle{}).Width)

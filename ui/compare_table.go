@@ -118,26 +118,37 @@ func (s *compareScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	}
 }
 
+// newHeaderCell is a column header: a button to sort by, under a bold title that ends in "…"
+// when the column is narrower than it (a button's own text would spill into the next column).
+func newHeaderCell() fyne.CanvasObject {
+	l := widget.NewLabel("column")
+	l.TextStyle.Bold = true
+	l.Alignment = fyne.TextAlignCenter
+	l.Truncation = fyne.TextTruncateEllipsis
+	return container.NewStack(widget.NewButton("", nil), l)
+}
+
 func (s *compareScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
-	b := o.(*widget.Button)
+	cell := o.(*fyne.Container)
+	b, l := cell.Objects[0].(*widget.Button), cell.Objects[1].(*widget.Label)
 	if id.Col < 0 {
 		return
 	}
 	if id.Col == colMeasure {
-		b.SetText("Run")
+		l.SetText("Run")
 		b.OnTapped = nil
 		return
 	}
 	col := reportCol(id.Col)
 	t := report.ColumnTitle(col, s.data.Input.PromptTokens)
-	if col == s.sortCol {
+	if col == s.sortCol { // the arrow first: a narrow column cuts the end of its title
 		if s.sortDesc {
-			t += " ▼"
+			t = "▼ " + t
 		} else {
-			t += " ▲"
+			t = "▲ " + t
 		}
 	}
-	b.SetText(t)
+	l.SetText(t)
 	b.OnTapped = func() { s.onSort(col) }
 }
 

@@ -124,20 +124,28 @@ func TestCompareEmptyState(t *testing.T) {
 	}
 }
 
-// headerButton finds the table header button whose text starts with prefix.
-func headerButton(t *testing.T, o fyne.CanvasObject, prefix string) *widget.Button {
+// headerCell finds the table header whose title (after a sort arrow) starts with prefix: its
+// button and title.
+func headerCell(t *testing.T, o fyne.CanvasObject, prefix string) (*widget.Button, *widget.Label) {
 	t.Helper()
 	var texts []string
 	for _, obj := range test.LaidOutObjects(o) {
-		if b, ok := obj.(*widget.Button); ok {
-			if strings.HasPrefix(b.Text, prefix) {
-				return b
-			}
-			texts = append(texts, b.Text)
+		c, ok := obj.(*fyne.Container)
+		if !ok || len(c.Objects) != 2 {
+			continue
 		}
+		b, isButton := c.Objects[0].(*widget.Button)
+		l, isLabel := c.Objects[1].(*widget.Label)
+		if !isButton || !isLabel {
+			continue
+		}
+		if strings.HasPrefix(strings.TrimLeft(l.Text, "▲▼ "), prefix) {
+			return b, l
+		}
+		texts = append(texts, l.Text)
 	}
-	t.Fatalf("no button %q among %q", prefix, texts)
-	return nil
+	t.Fatalf("no header %q among %q", prefix, texts)
+	return nil, nil
 }
 
 func TestCompareSortsByTappedColumn(t *testing.T) {
@@ -157,7 +165,8 @@ func TestCompareSortsByTappedColumn(t *testing.T) {
 		{"Memory", report.ColMemory, false},
 	}
 	for _, tc := range tests {
-		test.Tap(headerButton(t, s.view, tc.header))
+		b, _ := headerCell(t, s.view, tc.header)
+		test.Tap(b)
 		if s.sortCol != tc.col || s.sortDesc != tc.desc {
 			t.Fatalf("after tapping %q: sorted by %d desc=%v", tc.header, s.sortCol, s.sortDesc)
 		}
@@ -168,7 +177,7 @@ func TestCompareSortsByTappedColumn(t *testing.T) {
 				t.Fatalf("%s desc=%v: row %d (%v) before row %d (%v)", tc.header, tc.desc, i-1, a, i, b)
 			}
 		}
-		if !strings.HasSuffix(headerButton(t, s.view, tc.header).Text, map[bool]string{false: "▲", true: "▼"}[tc.desc]) {
+		if _, l := headerCell(t, s.view, tc.header); !strings.HasPrefix(l.Text, map[bool]string{false: "▲", true: "▼"}[tc.desc]) {
 			t.Errorf("header %q does not show the sort direction", tc.header)
 		}
 	}
