@@ -30,9 +30,7 @@ func glossaryButton(a *App, ids ...string) *widget.Button {
 
 // showGlossary opens the explanation of terms (all of them when ids is empty).
 func showGlossary(a *App, ids ...string) {
-	rt := widget.NewRichTextFromMarkdown(lessons.GlossaryMarkdown(ids...))
-	rt.Wrapping = fyne.TextWrapWord
-	sc := container.NewVScroll(rt)
+	sc := container.NewVScroll(wrappedMarkdown(lessons.GlossaryMarkdown(ids...)))
 	size := a.win.Canvas().Size()
 	sc.SetMinSize(fyne.NewSize(min(size.Width*0.8, 720), min(size.Height*0.7, 520)))
 	dialog.ShowCustom("Words used here", "Close", sc, a.win)

@@ -167,9 +167,7 @@ func (s *lessonScreen) render(l *lessons.Lesson) {
 	for _, b := range l.Blocks {
 		switch b.Kind {
 		case lessons.BlockMarkdown:
-			rt := widget.NewRichTextFromMarkdown(lessons.Reflow(b.Markdown))
-			rt.Wrapping = fyne.TextWrapWord
-			add(rt)
+			add(wrappedMarkdown(lessons.Reflow(b.Markdown)))
 		case lessons.BlockTable:
 			add(container.NewPadded(newMarkdownTable(b.Table)))
 		case lessons.BlockLive:
@@ -182,9 +180,7 @@ func (s *lessonScreen) render(l *lessons.Lesson) {
 		for _, k := range terms {
 			fmt.Fprintf(&md, "- **%s**: %s\n", k.Term, k.Meaning)
 		}
-		rt := widget.NewRichTextFromMarkdown(md.String())
-		rt.Wrapping = fyne.TextWrapWord
-		add(rt)
+		add(wrappedMarkdown(md.String()))
 	}
 	if l.QuizSet == nil {
 		add(widget.NewLabel("This lesson has no quiz."))
