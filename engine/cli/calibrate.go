@@ -25,11 +25,11 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 	budget := fs.Duration("budget", 90*time.Second, "time budget for the whole ladder")
 	threads := fs.Int("threads", runtime.NumCPU(), "CPU threads")
 	asJSON := fs.Bool("json", false, "print the calibration as JSON")
-	if err := fs.Parse(args); err != nil {
-		return ExitUsage
+	if code, ok := parseArgs(fs, args, stderr); !ok {
+		return code
 	}
-	if fs.NArg() > 0 || *budget < 10*time.Second || *budget > 24*time.Hour || *threads < 1 {
-		fmt.Fprintln(stderr, "calibrate: --budget must be between 10s and 24h and --threads ≥ 1; no other arguments")
+	if *budget < 10*time.Second || *budget > 24*time.Hour || *threads < 1 {
+		fmt.Fprintln(stderr, "slmscope calibrate: --budget must be between 10s and 24h and --threads ≥ 1")
 		return ExitUsage
 	}
 	if badInputs(stderr, "calibrate", engine.CheckThreads(*threads)) {

@@ -30,9 +30,9 @@ func downloadCommand(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "destination file or folder (default: slmscope's models folder)")
 	mirror := fs.String("mirror", "", "class mirror tried first: a folder (USB stick) or http(s) URL with the same file names")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	model, ok := parseWithOneArg(fs, args, stderr)
+	model, code, ok := parseWithOneArg(fs, args, stderr)
 	if !ok {
-		return ExitUsage
+		return code
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -69,24 +69,25 @@ func downloadCommand(args []string, stdout, stderr io.Writer) int {
 	return ExitOK
 }
 
-// parseWithOneArg parses flags before and after one optional positional argument.
-func parseWithOneArg(fs *flag.FlagSet, args []string, stderr io.Writer) (string, bool) {
-	if err := fs.Parse(args); err != nil {
-		return "", false
+// parseWithOneArg parses flags before and after one optional positional argument. When ok
+// is false the command returns code at once (ExitOK for -h, as parseFlags).
+func parseWithOneArg(fs *flag.FlagSet, args []string, stderr io.Writer) (arg string, code int, ok bool) {
+	if code, ok := parseFlags(fs, args); !ok {
+		return "", code, false
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
-		return "", true
+		return "", ExitOK, true
 	}
-	arg := rest[0]
-	if err := fs.Parse(rest[1:]); err != nil {
-		return "", false
+	arg = rest[0]
+	if code, ok := parseFlags(fs, rest[1:]); !ok {
+		return "", code, false
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return "", false
+		fmt.Fprintf(stderr, "slmscope %s: unexpected argument %q (see `slmscope %s -h`)\n", fs.Name(), fs.Arg(0), fs.Name())
+		return "", ExitUsage, false
 	}
-	return arg, true
+	return arg, ExitOK, true
 }
 
 // downloadProgress writes progress to w: one updating line on a terminal, else a line every

@@ -18,7 +18,10 @@ func init() {
 
 func runResults(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "save" {
-		fmt.Fprintln(stderr, "slmscope results: usage: slmscope results save [--name LABEL] --out FILE.json")
+		fmt.Fprintln(stderr, "usage: slmscope results save [--name LABEL] --out FILE.json")
+		if len(args) == 1 && isHelp(args[0]) {
+			return ExitOK
+		}
 		return ExitUsage
 	}
 	fs := newFlags("results save", stderr)

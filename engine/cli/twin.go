@@ -154,16 +154,14 @@ func twinsCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	c, err := twin.DefaultCache()
 	if err != nil {
-		fmt.Fprintln(stderr, "twins:", oneLine(err.Error()))
-		return ExitFail
+		return fail(stderr, "twins", err)
 	}
 	if *export != "" || *importDir != "" {
 		return twinsKit(c, *export, *importDir, *asJSON, stdout, stderr)
 	}
 	entries, err := c.List()
 	if err != nil {
-		fmt.Fprintln(stderr, "twins:", oneLine(err.Error()))
-		return ExitFail
+		return fail(stderr, "twins", err)
 	}
 	var used int64
 	for _, e := range entries {
@@ -171,8 +169,7 @@ func twinsCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	if *clearAll {
 		if err := c.Clear(); err != nil {
-			fmt.Fprintln(stderr, "twins:", oneLine(err.Error()))
-			return ExitFail
+			return fail(stderr, "twins", err)
 		}
 		if *asJSON {
 			return writeJSON(stdout, stderr, "twins", map[string]any{"dir": c.Dir, "cleared": len(entries), "freed_bytes": used})

@@ -48,6 +48,15 @@ func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 	return ExitOK, true
 }
 
+// isHelp says whether arg asks for the usage.
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "--h":
+		return true
+	}
+	return false
+}
+
 // writeJSON prints v to stdout as indented JSON for a command's --json output. A write that
 // fails is said on one line of stderr, prefixed by the command, and returns ExitFail.
 func writeJSON(stdout, stderr io.Writer, name string, v any) int {
