@@ -32,7 +32,7 @@ func register(name, summary string, run func(args []string, stdout, stderr io.Wr
 
 // Run dispatches args[0] to its command.
 func Run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 || isHelp(args[0]) {
 		usage(stdout)
 		return ExitOK
 	}

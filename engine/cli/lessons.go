@@ -39,7 +39,8 @@ func runLessons(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout, dir)
 		return ExitOK
-	case "-h", "--help", "help":
+	}
+	if isHelp(args[0]) {
 		usage()
 		return ExitOK
 	}

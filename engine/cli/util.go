@@ -48,10 +48,10 @@ func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 	return ExitOK, true
 }
 
-// isHelp says whether arg asks for the usage.
+// isHelp says whether arg (a command, or a sub-command's place) asks for the usage.
 func isHelp(arg string) bool {
 	switch arg {
-	case "-h", "-help", "--help", "--h":
+	case "help", "-h", "-help", "--help":
 		return true
 	}
 	return false
