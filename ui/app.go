@@ -34,8 +34,10 @@ type App struct {
 	uiLater func(func())
 	// lessons is what the Lesson, Quiz and Progress screens share (lessonstate.go).
 	lessons *lessonState
-	// current is the screen on show; shownHooks run when their screen is shown.
+	// current is the screen on show (shown its entry, possibly still being re-themed);
+	// shownHooks run when their screen is shown.
 	current    screenID
+	shown      *screenEntry
 	shownHooks map[screenID]func()
 	// shortcuts names the window's shortcuts, for entries that pass them on.
 	shortcuts map[string]bool
@@ -163,14 +165,33 @@ func (a *App) show(i int) {
 	if e.view == nil {
 		e.view = e.build(a)
 	}
+	a.current = e.id
+	a.shown = e
+	a.fyne.Preferences().SetString(prefScreen, e.key)
+	l := a.lookState()
+	if g, ok := l.seen[e.id]; ok && g != l.gen {
+		// Last on show under another theme: Fyne re-themes only the objects in the window,
+		// so this screen still has the old text sizes (retheme.go).
+		l.rethemer.start(a, e.view, func() { a.attach(e, true) })
+		return
+	}
+	l.rethemer.stop()
+	a.attach(e, true)
+}
+
+// attach puts screen e in the content area, notes the theme it was shown under and, with
+// hook, runs its onShown hook.
+func (a *App) attach(e *screenEntry, hook bool) {
 	a.content.Objects = []fyne.CanvasObject{e.view}
 	relayout(a.content) // not Refresh, which would re-measure every text of the screen
-	a.rethemeShown(e.id)
-	a.current = e.id
-	if hook := a.shownHooks[e.id]; hook != nil {
-		hook()
+	l := a.lookState()
+	if l.seen == nil {
+		l.seen = map[screenID]int{}
 	}
-	a.fyne.Preferences().SetString(prefScreen, e.key)
+	l.seen[e.id] = l.gen
+	if f := a.shownHooks[e.id]; hook && f != nil {
+		f()
+	}
 }
 
 // onShown runs f (on the UI goroutine) each time screen id is shown again: the one signal

@@ -64,6 +64,7 @@ type compareScreen struct {
 	stop  context.CancelFunc
 
 	// State, touched only on the UI goroutine.
+	reveal      rowReveal // the table's rows coming on screen in turns (compare_reveal.go)
 	loaded      bool
 	hw          *hwprobe.Report
 	machine     estimate.Machine
@@ -185,7 +186,7 @@ func (s *compareScreen) buildUI() {
 	top := container.NewVBox(title, s.status, s.machineTxt, measureRow, guessRow, controls, actions)
 
 	s.table = widget.NewTableWithHeaders(s.tableSize, s.newCell, s.updateCell)
-	s.a.addThemeGuard(&tableGuard{t: s.table, length: s.tableSize})
+	s.a.addThemeGuard(s)
 	s.table.ShowHeaderColumn = false
 	s.table.CreateHeader = newHeaderCell
 	s.table.UpdateHeader = s.updateHeader
@@ -350,15 +351,14 @@ func (s *compareScreen) applyData(gen int, d report.Data, can map[ident.Key]meas
 	if gen != s.gen {
 		return
 	}
+	wasEmpty := len(s.rows) == 0
 	s.data, s.canMeasure = d, can
 	s.sortRows()
-	s.table.Refresh()
-	for i, p := range s.rows {
-		if p.Key() == s.selected {
-			// Rows moved: select the same model again, so highlight and detail agree.
-			s.table.Select(widget.TableCellID{Row: i, Col: 1})
-			s.showDetail(p) // the numbers changed: so did their basis
-		}
+	if wasEmpty {
+		s.revealRows(s.reselect) // the first fill: a few rows per turn
+	} else {
+		s.table.Refresh()
+		s.reselect()
 	}
 	s.markTabsStale() // charts, validation and prices are filled when their tab is shown
 	if _, _, _, problem := s.settings(); problem == "" {

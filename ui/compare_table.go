@@ -57,7 +57,10 @@ func (s *compareScreen) onSort(col report.Column) {
 	s.table.Refresh()
 }
 
-func (s *compareScreen) tableSize() (int, int) { return len(s.rows), int(report.NumColumns) + 1 }
+// tableSize is the table's rows and columns: the rows revealed so far (compare_reveal.go).
+func (s *compareScreen) tableSize() (int, int) {
+	return s.reveal.limit(len(s.rows)), int(report.NumColumns) + 1
+}
 
 func (s *compareScreen) newCell() fyne.CanvasObject {
 	l := widget.NewLabel("cell")

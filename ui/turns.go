@@ -3,7 +3,6 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/widget"
 )
 
 // Filling a container in turns: laying out word-wrapped text shapes every line, and a long
@@ -50,25 +49,6 @@ func (a *App) addThemeGuard(g themeGuard) {
 		l.guards = map[themeGuard]bool{}
 	}
 	l.guards[g] = true
-}
-
-// tableGuard empties a table (no rows or columns, so no cells) while the theme changes and
-// gives it its rows back a frame later: Compare's table at presenter sizes took 0.6 s.
-type tableGuard struct {
-	t      *widget.Table
-	length func() (rows, cols int)
-}
-
-func (g *tableGuard) detach() {
-	g.t.Length = func() (int, int) { return 0, 0 }
-	g.t.Refresh()
-}
-
-func (g *tableGuard) refill(a *App) {
-	a.doLater(func() {
-		g.t.Length = g.length
-		g.t.Refresh()
-	})
 }
 
 // detach stops a fill and empties the box, so that a theme change does not walk its objects.
