@@ -137,55 +137,43 @@ type BenchOptions struct {
 	Progress func(string)
 }
 
-// BenchRun is one repeat of a benchmark.
+// BenchRun is one repeat of a benchmark. BenchResult embeds it for the medians, so its field
+// order is the order of the keys in `slmscope bench --json`.
 type BenchRun struct {
 	WorkerStartMs  float64 `json:"worker_start_ms"`
 	LoadMs         float64 `json:"load_ms"`
 	TTFTMs         float64 `json:"ttft_ms"`
+	PromptTokens   int     `json:"prompt_tokens"`
 	PromptTPS      float64 `json:"prompt_tps"`
+	GenTokens      int     `json:"gen_tokens"`
 	GenTPS         float64 `json:"gen_tps"`
 	TokenMsP50     float64 `json:"token_ms_p50"`
 	TokenMsP95     float64 `json:"token_ms_p95"`
 	PeakRSSBytes   uint64  `json:"peak_rss_bytes"`
 	LlamaPromptTPS float64 `json:"llama_prompt_tps"`
 	LlamaGenTPS    float64 `json:"llama_gen_tps"`
-	PromptTokens   int     `json:"prompt_tokens"`
-	GenTokens      int     `json:"gen_tokens"`
 	AvgPowerW      float64 `json:"avg_power_w,omitempty"`
 	PowerSource    string  `json:"power_source,omitempty"`
 	Device         string  `json:"device"` // "cpu", or the GPU llama.cpp offloaded layers to
 }
 
-// BenchResult is the median over repeats, with every repeat kept.
+// BenchResult is the median over repeats (the embedded BenchRun; power source, device and
+// token counts are the first repeat's), with every repeat kept.
 type BenchResult struct {
-	Model          string      `json:"model"`
-	Twin           bool        `json:"twin"`
-	Quant          quant.Quant `json:"quant"`
-	Params         int64       `json:"params"`
-	FileBytes      int64       `json:"file_bytes"`
-	Path           string      `json:"path"`
-	Threads        int         `json:"threads"`
-	Context        int         `json:"context"`
-	LlamaVersion   string      `json:"llama_version"`
-	WorkerStartMs  float64     `json:"worker_start_ms"`
-	LoadMs         float64     `json:"load_ms"`
-	TTFTMs         float64     `json:"ttft_ms"`
-	PromptTokens   int         `json:"prompt_tokens"`
-	PromptTPS      float64     `json:"prompt_tps"`
-	GenTokens      int         `json:"gen_tokens"`
-	GenTPS         float64     `json:"gen_tps"`
-	TokenMsP50     float64     `json:"token_ms_p50"`
-	TokenMsP95     float64     `json:"token_ms_p95"`
-	PeakRSSBytes   uint64      `json:"peak_rss_bytes"`
-	LlamaPromptTPS float64     `json:"llama_prompt_tps"`
-	LlamaGenTPS    float64     `json:"llama_gen_tps"`
-	AvgPowerW      float64     `json:"avg_power_w,omitempty"`
-	PowerSource    string      `json:"power_source,omitempty"`
-	Device         string      `json:"device"`
-	Repeats        int         `json:"repeats"`
-	Runs           []BenchRun  `json:"runs"`
-	When           time.Time   `json:"when"`
-	Method         string      `json:"method"`
+	Model        string      `json:"model"`
+	Twin         bool        `json:"twin"`
+	Quant        quant.Quant `json:"quant"`
+	Params       int64       `json:"params"`
+	FileBytes    int64       `json:"file_bytes"`
+	Path         string      `json:"path"`
+	Threads      int         `json:"threads"`
+	Context      int         `json:"context"`
+	LlamaVersion string      `json:"llama_version"`
+	BenchRun
+	Repeats int        `json:"repeats"`
+	Runs    []BenchRun `json:"runs"`
+	When    time.Time  `json:"when"`
+	Method  string     `json:"method"`
 }
 
 // Bench measures a model: Model must be resolved (see ModelRef.Resolve).

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"testing"
 	"time"
 
@@ -155,11 +154,11 @@ func reportKQuant(b *testing.B, rec kquantRecord) {
 	n := float64(len(rec.Files))
 	fmt.Printf("calibration: %d twins, bandwidth %s; load average %s\n", len(rec.Calibration.Measurements), units.GBps(rec.Machine.MeasuredBandwidthGBs), rec.Load)
 	fmt.Printf("decode median |err| %.1f %% (goal ≤ 8), worst %.1f %% (goal ≤ 20), inside band %.0f %% (goal ≥ 80) with median half-width ±%.0f %% (goal ≤ 15); TTFT median |err| %.1f %% (goal ≤ 15); memory median |err| %.1f %%, worst %.1f %% (goal ≤ 5)\n",
-		100*median(decodeErr), 100*slices.Max(decodeErr), 100*float64(inside)/n, 100*median(halfWidth), 100*median(ttftErr), 100*median(memErr), 100*slices.Max(memErr))
-	b.ReportMetric(100*median(decodeErr), "decode_median_abs_err_%")
+		100*units.Median(decodeErr), 100*slices.Max(decodeErr), 100*float64(inside)/n, 100*units.Median(halfWidth), 100*units.Median(ttftErr), 100*units.Median(memErr), 100*slices.Max(memErr))
+	b.ReportMetric(100*units.Median(decodeErr), "decode_median_abs_err_%")
 	b.ReportMetric(100*float64(inside)/n, "inside_band_%")
-	b.ReportMetric(100*median(ttftErr), "ttft_median_abs_err_%")
-	b.ReportMetric(100*median(memErr), "memory_median_abs_err_%")
+	b.ReportMetric(100*units.Median(ttftErr), "ttft_median_abs_err_%")
+	b.ReportMetric(100*units.Median(memErr), "memory_median_abs_err_%")
 }
 
 // quantized writes m's F16 twin and has llama.cpp's quantizer turn it into q.
@@ -180,15 +179,6 @@ func quantized(b *testing.B, ctx context.Context, dir string, m catalog.Model, q
 		b.Fatal(err)
 	}
 	return out
-}
-
-func median(xs []float64) float64 {
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	if len(s) == 0 {
-		return 0
-	}
-	return units.Median(s)
 }
 
 func loadAvg() string {

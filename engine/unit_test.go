@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"slmscope/engine/units"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -23,35 +22,6 @@ func TestUTF8BufferHoldsSplitCharacters(t *testing.T) {
 		out.WriteString(buf.Flush())
 		if out.String() != text {
 			t.Errorf("split %d: %q, want %q", split, out.String(), text)
-		}
-	}
-}
-
-func TestPercentile(t *testing.T) {
-	tests := []struct {
-		xs   []float64
-		p    float64
-		want float64
-	}{
-		{nil, 50, 0},
-		{[]float64{5}, 95, 5},
-		{[]float64{1, 2, 3, 4, 5}, 50, 3},
-		{[]float64{5, 1, 4, 2, 3}, 0, 1},
-		{[]float64{1, 2, 3, 4, 5}, 100, 5},
-		{[]float64{10, 20}, 50, 15},
-	}
-	for _, tt := range tests {
-		if got := units.Percentile(tt.xs, tt.p); got != tt.want {
-			t.Errorf("units.Percentile(%v, %v) = %v, want %v", tt.xs, tt.p, got, tt.want)
-		}
-	}
-}
-
-func TestFormat(t *testing.T) {
-	counts := map[int64]string{134_515_008: "135M", 1_711_376_384: "1.71B", 70_553_706_496: "70.6B", 405_000_000_000: "405B", 999: "999"}
-	for n, want := range counts {
-		if got := units.Params(n); got != want {
-			t.Errorf("units.Params(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

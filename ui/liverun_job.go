@@ -329,13 +329,7 @@ func (l *liveRun) checkFileJob(path string) {
 			l.showError(err)
 			return
 		}
-		p := l.a.fyne.Preferences()
-		files := p.StringListWithFallback(prefLiveFiles, nil)
-		files = append([]string{path}, removeString(files, path)...)
-		if len(files) > maxRecentFiles {
-			files = files[:maxRecentFiles]
-		}
-		p.SetStringList(prefLiveFiles, files)
+		l.a.rememberLiveFile(path)
 		l.refreshChoicesThen(func() {
 			for i, c := range l.choices {
 				if !c.ref.Twin && c.ref.Path == path {

@@ -151,6 +151,18 @@ func (l *liveRun) onOpenFile() {
 	})
 }
 
+// rememberLiveFile puts path first in the Live run screen's recent files, once, keeping at
+// most maxRecentFiles.
+func (a *App) rememberLiveFile(path string) {
+	p := a.fyne.Preferences()
+	files := p.StringListWithFallback(prefLiveFiles, nil)
+	files = append([]string{path}, removeString(files, path)...)
+	if len(files) > maxRecentFiles {
+		files = files[:maxRecentFiles]
+	}
+	p.SetStringList(prefLiveFiles, files)
+}
+
 func removeString(xs []string, s string) []string {
 	out := xs[:0:0]
 	for _, x := range xs {

@@ -271,14 +271,8 @@ func noteLabel(text string, imp widget.Importance) *widget.Label {
 
 // openInLive shows the Live run screen with the file chosen.
 func (m *modelsTab) openInLive(path string) {
-	p := m.a.fyne.Preferences()
-	files := p.StringListWithFallback(prefLiveFiles, nil)
-	files = append([]string{path}, removeString(files, path)...)
-	if len(files) > maxRecentFiles {
-		files = files[:maxRecentFiles]
-	}
-	p.SetStringList(prefLiveFiles, files)
-	p.SetString(prefLiveModel, string(ident.File(path)))
+	m.a.rememberLiveFile(path)
+	m.a.fyne.Preferences().SetString(prefLiveModel, string(ident.File(path)))
 	m.a.showScreen(screenLiveRun)
 	if m.a.openInLive != nil {
 		m.a.openInLive(path)

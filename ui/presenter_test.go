@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"runtime"
 	"slmscope/lessons"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 )
@@ -25,27 +23,13 @@ func pressKey(c fyne.Canvas, key fyne.KeyName) {
 	}
 }
 
-// typeCtrlShift presses Ctrl+Shift+key (Cmd+Shift on macOS) as the driver reports it.
-func typeCtrlShift(c fyne.Canvas, key fyne.KeyName) {
-	mod := fyne.KeyModifierControl
-	if runtime.GOOS == "darwin" {
-		mod = fyne.KeyModifierSuper
-	}
-	s := &desktop.CustomShortcut{KeyName: key, Modifier: mod | fyne.KeyModifierShift}
-	if f, ok := c.Focused().(fyne.Shortcutable); ok {
-		f.TypedShortcut(s)
-		return
-	}
-	c.(fyne.Shortcutable).TypedShortcut(s)
-}
-
 func TestPresenterModeKeys(t *testing.T) {
 	a := newAppWith(test.NewTempApp(t), testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	a.showScreen(screenLiveRun)
 	base := theme.DefaultTheme().Size(theme.SizeNameText)
 
-	typeCtrlShift(a.win.Canvas(), fyne.KeyP)
+	typeShortcutWith(a.win.Canvas(), fyne.KeyP, fyne.KeyModifierShift)
 	if !a.presenting() {
 		t.Fatal("Ctrl+Shift+P did not turn presenter mode on")
 	}

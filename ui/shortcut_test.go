@@ -14,12 +14,16 @@ import (
 // typeShortcut presses Ctrl (Cmd on macOS) + key the way Fyne's desktop driver reports it
 // (triggersShortcut in fyne's internal/driver/glfw/window.go): a desktop.CustomShortcut,
 // given to the focused widget when that handles shortcuts, else to the window's canvas.
-func typeShortcut(c fyne.Canvas, key fyne.KeyName) {
+func typeShortcut(c fyne.Canvas, key fyne.KeyName) { typeShortcutWith(c, key, 0) }
+
+// typeShortcutWith is typeShortcut with extra modifiers held too: Ctrl+Shift+key is
+// typeShortcutWith(c, key, fyne.KeyModifierShift).
+func typeShortcutWith(c fyne.Canvas, key fyne.KeyName, extra fyne.KeyModifier) {
 	mod := fyne.KeyModifierControl
 	if runtime.GOOS == "darwin" {
 		mod = fyne.KeyModifierSuper
 	}
-	s := &desktop.CustomShortcut{KeyName: key, Modifier: mod}
+	s := &desktop.CustomShortcut{KeyName: key, Modifier: mod | extra}
 	if f, ok := c.Focused().(fyne.Shortcutable); ok {
 		f.TypedShortcut(s)
 		return

@@ -2,14 +2,13 @@ package cli
 
 import (
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
-	"slmscope/engine/gguf"
+	"slmscope/engine/internal/testenv"
 )
 
 // isolateStores points every model store at an empty temporary home.
@@ -27,29 +26,7 @@ func isolateStores(t *testing.T) string {
 // writeTinyModel writes a one-layer llama-shaped GGUF that passes CheckModel.
 func writeTinyModel(t *testing.T, path string) {
 	t.Helper()
-	kvs := []gguf.KV{
-		{Key: "general.architecture", Value: gguf.String("llama")},
-		{Key: "general.file_type", Value: gguf.Uint32(7)},
-		{Key: "llama.block_count", Value: gguf.Uint32(1)},
-		{Key: "llama.context_length", Value: gguf.Uint32(4096)},
-		{Key: "llama.embedding_length", Value: gguf.Uint32(32)},
-		{Key: "llama.attention.head_count", Value: gguf.Uint32(4)},
-	}
-	ts := []gguf.TensorSpec{
-		{Name: "token_embd.weight", Dims: []uint64{32, 64}, Type: gguf.TypeQ8_0},
-		{Name: "blk.0.attn_q.weight", Dims: []uint64{32, 32}, Type: gguf.TypeQ8_0},
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	err := gguf.WriteFile(path, kvs, ts, func(_ int, s gguf.TensorSpec, w io.Writer) error {
-		n, _ := s.Bytes()
-		_, err := w.Write(make([]byte, n))
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	testenv.TinyLlama{Context: 4096, Width: 32, Vocab: 64}.WriteFile(t, path)
 }
 
 func TestModelsLocal(t *testing.T) {

@@ -13,39 +13,14 @@ import (
 	"testing"
 	"time"
 
-	"slmscope/engine/gguf"
+	"slmscope/engine/internal/testenv"
 )
 
 // modelBytes is a valid GGUF model of about 0.5 MB (bigger than one read buffer, so a
 // connection can drop halfway). seed changes the weights, so two seeds differ in hash.
 func modelBytes(t testing.TB, seed byte, vocabOnly bool) []byte {
 	t.Helper()
-	kvs := []gguf.KV{
-		{Key: "general.architecture", Value: gguf.String("llama")},
-		{Key: "general.file_type", Value: gguf.Uint32(7)},
-		{Key: "llama.block_count", Value: gguf.Uint32(1)},
-		{Key: "llama.context_length", Value: gguf.Uint32(8192)},
-		{Key: "llama.embedding_length", Value: gguf.Uint32(64)},
-		{Key: "llama.attention.head_count", Value: gguf.Uint32(4)},
-	}
-	ts := []gguf.TensorSpec{
-		{Name: "token_embd.weight", Dims: []uint64{64, 8192}, Type: gguf.TypeQ8_0},
-		{Name: "blk.0.attn_q.weight", Dims: []uint64{64, 64}, Type: gguf.TypeQ8_0},
-	}
-	if vocabOnly {
-		ts = nil
-	}
-	var buf bytes.Buffer
-	err := gguf.Write(&buf, kvs, ts, func(_ int, s gguf.TensorSpec, w io.Writer) error {
-		n, _ := s.Bytes()
-		b := bytes.Repeat([]byte{seed}, int(n))
-		_, err := w.Write(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return testenv.TinyLlama{Context: 8192, Width: 64, Vocab: 8192, Fill: seed, NoTensors: vocabOnly}.Bytes(t)
 }
 
 func sha(b []byte) string {

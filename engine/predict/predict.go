@@ -176,8 +176,8 @@ func ScoreAll(ps []Prediction) Score {
 			}
 		}
 	}
-	s.MedianGuessErrorPct = median(g)
-	s.MedianProjectionErrorPct = median(e)
+	s.MedianGuessErrorPct = units.Median(g)
+	s.MedianProjectionErrorPct = units.Median(e)
 	return s
 }
 
@@ -207,11 +207,4 @@ func Valid(ps []Prediction) []Prediction {
 		out = out[len(out)-MaxKept:]
 	}
 	return out
-}
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	return units.Median(xs)
 }

@@ -20,6 +20,8 @@ func TestFormatters(t *testing.T) {
 		{BytesN(math.NaN(), 3), "n/a"},
 		{GB(23_456_000_000), "23.5 GB"}, {GB(16e9), "16 GB"}, {GB(270e6), "0.27 GB"}, {GB(140e9), "140 GB"},
 		{Params(134_515_008), "135M"},
+		{Params(1_711_376_384), "1.71B"},
+		{Params(70_553_706_496), "70.6B"},
 		{Params(1_700_000_000), "1.7B"},
 		{Params(405_000_000_000), "405B"},
 		{Params(999), "999"},
@@ -62,6 +64,11 @@ func TestPercentile(t *testing.T) {
 		{[]float64{1, 2, 3, 4}, 100, 4},
 		{[]float64{10, 20}, 95, 19.5},
 		{[]float64{1, 2}, 150, 2},
+		{[]float64{5}, 95, 5},
+		{[]float64{1, 2, 3, 4, 5}, 50, 3},
+		{[]float64{5, 1, 4, 2, 3}, 0, 1},
+		{[]float64{1, 2, 3, 4, 5}, 100, 5},
+		{[]float64{10, 20}, 50, 15},
 	}
 	for _, c := range cases {
 		if got := Percentile(c.xs, c.p); math.Abs(got-c.want) > 1e-12 {
