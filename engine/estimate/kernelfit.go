@@ -234,7 +234,7 @@ func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (Kern
 		off = 4
 	}
 	// Physical bounds: no negative fixed or per-block cost, and no kernel faster than half its
-	// bytes' streaming time (decode) or than free (prompt). A violating term is pinned at its
+	// bytes' streaming time at the prior bandwidth (decode) or than free (prompt). A violating term is pinned at its
 	// bound and the rest refitted.
 	var th []float64
 	for pass := 0; pass < 4; pass++ {
@@ -256,7 +256,9 @@ func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (Kern
 		for i, c := range cols {
 			bound := 0.0
 			if kind == "decode" {
-				bound = -0.5 * kernelType(c).BitsPerWeight() / 8 * math.Max(th[2], 0)
+				// at the prior's bandwidth: a bound that moved with the fitted one could chase
+				// it, each pass pinning the kernels lower and the bandwidth term higher
+				bound = -0.5 * kernelType(c).BitsPerWeight() / 8 * prior.secPerGB
 			}
 			pin(off+i, bound)
 		}
