@@ -258,8 +258,8 @@ func (k *KernelModel) solve(pts []kernelPoint, prior kernelPrior) bool {
 		off = 4
 	}
 	// Physical bounds: no negative fixed or per-block cost, and no kernel faster than half its
-	// bytes' streaming time at the prior bandwidth (decode) or than free (prompt). A violating term is pinned at its
-	// bound and the rest refitted.
+	// bytes' streaming time at the prior bandwidth (decode) or than free (prompt). A violating
+	// term is pinned at its bound and the rest refitted.
 	var th []float64
 	for pass := 0; pass < 4; pass++ {
 		var err error

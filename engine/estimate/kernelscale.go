@@ -9,17 +9,24 @@ import "math"
 // measured kernels: on a 2-thread x86 CPU the K-quant dot products (Q3_K, Q5_K, Q6_K) take
 // 22–25 ms per 10⁹ weights at 3.4 to 6.6 bits, so projecting Q3_K from Q5_K by bits made it
 // 40 % too fast. The exponent β of time per weight ∝ bits^β is fitted on the family's
-// measured kernels and applied to its unmeasured ones; a family that cannot tell (fewer than
-// two measured kernels of different bits) and a kernel projected from another family scale
-// by bits (β = 1), which is right for bandwidth-bound kernels.
+// measured kernels and applied to its unmeasured ones. A quantized family that cannot tell
+// (fewer than two measured kernels of different bits) borrows the exponent of all measured
+// plain quantized kernels, legacy and K-quant together: both unpack blocks and take integer
+// dot products with 8-bit activations, unlike float kernels (a conversion and a multiply)
+// and repacked ones (another loop). Otherwise, and for a kernel projected from another
+// family, time scales by bits (β = 1), which is right for bandwidth-bound kernels.
 
 // minBitsSpread is the smallest ratio of bits per weight between a family's measured kernels
 // that tells how its time scales with bits.
 const minBitsSpread = 1.1
 
+// pooledQuantized is bitsExponents' key for the exponent of all plain quantized kernels.
+const pooledQuantized = "quantized"
+
 // bitsExponents fits, per kernel family with at least two measured kernels of different bits
 // per weight, the least-squares slope of log effective cost against log bits per weight,
-// clamped to [0, 1]. It returns nil when no family qualifies.
+// clamped to [0, 1]; under pooledQuantized the same over the legacy and K-quant kernels
+// together. It returns nil when no group qualifies.
 func bitsExponents(k KernelModel) map[string]float64 {
 	type pt struct{ lx, ly float64 }
 	byFam := map[string][]pt{}
@@ -29,7 +36,11 @@ func bitsExponents(k KernelModel) map[string]float64 {
 			continue
 		}
 		f := KernelFamily(c)
-		byFam[f] = append(byFam[f], pt{math.Log(kernelType(c).BitsPerWeight()), math.Log(e)})
+		p := pt{math.Log(kernelType(c).BitsPerWeight()), math.Log(e)}
+		byFam[f] = append(byFam[f], p)
+		if plainQuantized(f) {
+			byFam[pooledQuantized] = append(byFam[pooledQuantized], p)
+		}
 	}
 	var out map[string]float64
 	for f, ps := range byFam {
@@ -57,13 +68,24 @@ func bitsExponents(k KernelModel) map[string]float64 {
 }
 
 // bitsScale is what an unmeasured kernel's time per weight is, as a multiple of the measured
-// kernel m's it is projected from: (bits ÷ m's bits)^β with β its family's exponent, or 1
-// (time per byte) when m is of another family or the family's exponent is unknown.
+// kernel m's it is projected from: (bits ÷ m's bits)^β with β its family's exponent (for a
+// quantized family without one, the pooled exponent), or β = 1 (time per byte) when m is of
+// another family or no exponent is known.
 func (k KernelModel) bitsScale(kernel, m string) float64 {
 	r := kernelType(kernel).BitsPerWeight() / kernelType(m).BitsPerWeight()
 	f := KernelFamily(kernel)
-	if b, ok := k.BitsExponent[f]; ok && KernelFamily(m) == f {
-		return math.Pow(r, b)
+	if KernelFamily(m) != f {
+		return r
 	}
-	return r
+	b, ok := k.BitsExponent[f]
+	if !ok && plainQuantized(f) {
+		b, ok = k.BitsExponent[pooledQuantized]
+	}
+	if !ok {
+		return r
+	}
+	return math.Pow(r, b)
 }
+
+// plainQuantized says whether a kernel family is quantized and not repacked.
+func plainQuantized(family string) bool { return family == "legacy" || family == "k-quant" }
