@@ -24,8 +24,8 @@ import (
 // bytes and weights are proportional, so only its effective time per weight (EffectiveCost)
 // is pinned by measurements; the split between bandwidth and compute leans on the prior
 // (the measured memory bandwidth). Kernels no calibration run exercised are projected with
-// the nearest measured kernel (nearestKernel) at that kernel's time per byte, and flagged
-// "uncalibrated type".
+// the nearest measured kernel (nearestKernel), its time per weight scaled by the ratio of bits
+// per weight to the power BitsExponent (kernelscale.go), and flagged "uncalibrated type".
 type KernelModel struct {
 	Device   string  `json:"device"`
 	Kind     string  `json:"kind"`
@@ -49,7 +49,11 @@ type KernelModel struct {
 	// inside theirs (a conformal factor, at least 1): errors on a shared machine have heavier
 	// tails than their root mean square says.
 	BandScale float64 `json:"band_scale"`
-	Basis     string  `json:"basis"`
+	// BitsExponent is, per kernel family, how its measured kernels' time per weight grows
+	// with their bits per weight (0: the same per weight, compute-bound; 1: proportional,
+	// bandwidth-bound); families absent use 1. See bitsScale.
+	BitsExponent map[string]float64 `json:"bits_exponent,omitempty"`
+	Basis        string             `json:"basis"`
 }
 
 // minKernelRuns is the fewest runs a kernel model is fitted on: with fewer, its fixed,
@@ -113,8 +117,14 @@ func (k KernelModel) features(p Profile, n int, cols []string) []float64 {
 		m, own := k.mapKernel(kern)
 		if i, ok := idx[m]; ok {
 			w := l.Weights / gb
-			if !own { // the measured kernel's time per byte: its cost scaled by bits per weight
-				w *= kernelType(kern).BitsPerWeight() / kernelType(m).BitsPerWeight()
+			if !own {
+				// as if it were s times as many weights of the measured kernel: their bytes
+				// stand in for its own
+				s := k.bitsScale(kern, m)
+				if k.Kind == "decode" {
+					x[2] += s*w*kernelType(m).BitsPerWeight()/8 - l.Bytes/gb
+				}
+				w *= s
 			}
 			x[base+i] += w
 		}
@@ -134,7 +144,7 @@ func (k KernelModel) Seconds(p Profile, n int) (sec, band float64, uncal []strin
 		m, ok := k.mapKernel(kern)
 		t := p.Kernels[kern].Weights / gb * k.EffectiveCost(m)
 		if !ok && m != "" {
-			t *= kernelType(kern).BitsPerWeight() / kernelType(m).BitsPerWeight()
+			t *= k.bitsScale(kern, m)
 		}
 		total += t
 		famTime[KernelFamily(m)] += t
@@ -198,9 +208,23 @@ func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (Kern
 			}
 		}
 	}
-	if len(pts) < minKernelRuns || len(k.Cost) == 0 {
+	if len(pts) < minKernelRuns || len(k.Cost) == 0 || !k.solve(pts, prior) {
 		return k, false
 	}
+	if kind == "decode" {
+		// how the family's measured kernels scale with bits, then the fit again with the
+		// unmeasured kernels of the runs scaled that way
+		if k.BitsExponent = bitsExponents(k); len(k.BitsExponent) > 0 && !k.solve(pts, prior) {
+			return k, false
+		}
+	}
+	return k, true
+}
+
+// solve fits k's terms (its Cost keys are the kernels to calibrate) on pts with prior; false
+// when the solver fails.
+func (k *KernelModel) solve(pts []kernelPoint, prior kernelPrior) bool {
+	kind := k.Kind
 	cols := k.columns()
 	x := make([][]float64, len(pts))
 	y := make([]float64, len(pts))
@@ -234,13 +258,13 @@ func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (Kern
 		off = 4
 	}
 	// Physical bounds: no negative fixed or per-block cost, and no kernel faster than half its
-	// bytes' streaming time (decode) or than free (prompt). A violating term is pinned at its
-	// bound and the rest refitted.
+	// bytes' streaming time at the prior bandwidth (decode) or than free (prompt). A violating
+	// term is pinned at its bound and the rest refitted.
 	var th []float64
 	for pass := 0; pass < 4; pass++ {
 		var err error
 		if th, err = linearFit(x, y, w, mu, lambda); err != nil {
-			return k, false
+			return false
 		}
 		pinned := false
 		pin := func(j int, bound float64) {
@@ -256,7 +280,9 @@ func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (Kern
 		for i, c := range cols {
 			bound := 0.0
 			if kind == "decode" {
-				bound = -0.5 * kernelType(c).BitsPerWeight() / 8 * math.Max(th[2], 0)
+				// at the prior's bandwidth: a bound that moved with the fitted one could chase
+				// it, each pass pinning the kernels lower and the bandwidth term higher
+				bound = -0.5 * kernelType(c).BitsPerWeight() / 8 * prior.secPerGB
 			}
 			pin(off+i, bound)
 		}
@@ -274,7 +300,7 @@ func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (Kern
 	for i, c := range cols {
 		k.Cost[c] = th[off+i]
 	}
-	return k, true
+	return true
 }
 
 func sq(x float64) float64 { return x * x }

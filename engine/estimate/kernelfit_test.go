@@ -1,7 +1,10 @@
 package estimate
 
 import (
+	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -225,5 +228,48 @@ func TestBandCoverageWithNoise(t *testing.T) {
 	t.Logf("coverage %.2f, median band ±%.1f %%", v.BandCoverage, v.MedianBandPct)
 	if v.BandCoverage < 0.78 || v.MedianBandPct > 30 || v.MedianBandPct < 5 {
 		t.Errorf("coverage %.2f with median band ±%.1f %%; want ≥ 0.78 (an RMS-wide band holds 0.70 here) with a band between ±5 and ±30 %%", v.BandCoverage, v.MedianBandPct)
+	}
+}
+
+// recordedLadder is a default-ladder calibration recorded on a shared 2-core AMD EPYC.
+func recordedLadder(t *testing.T) (Machine, []kernelPoint) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "ladder_epyc_2c.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cal Calibration
+	if err := json.Unmarshal(data, &cal); err != nil {
+		t.Fatal(err)
+	}
+	return cal.Machine, decodeKernelPoints(speedSamples(cal.Measurements, catalog.All(), "cpu"))
+}
+
+// On a recorded ladder, every fit that leaves two runs out (what the honest leave-one-out
+// bands do) projects both within a factor of two. The kernels' lower bound once followed the
+// fitted bandwidth, and each pass of the bounded fit pinned the kernels lower and the
+// bandwidth term higher until a projection came out at 10⁻⁹ s per token and a band at
+// 10⁸ %.
+func TestKernelFitOnRecordedLadder(t *testing.T) {
+	machine, pts := recordedLadder(t)
+	prior := kernelPrior{secPerGB: 1 / cpuDecodePrior(machine).gbs}
+	for i := range pts {
+		for j := i + 1; j < len(pts); j++ {
+			var others []kernelPoint
+			for l, p := range pts {
+				if l != i && l != j {
+					others = append(others, p)
+				}
+			}
+			k, ok := fitKernels("cpu", "decode", others, prior)
+			if !ok {
+				continue
+			}
+			for _, p := range []kernelPoint{pts[i], pts[j]} {
+				if sec, _, _ := k.Seconds(p.prof, p.n); sec < p.y/2 || sec > 2*p.y {
+					t.Errorf("without runs %d and %d: %s %s projected %.3g s per token, measured %.3g", i, j, p.s.m.ModelID, p.s.m.Quant, sec, p.y)
+				}
+			}
+		}
 	}
 }
