@@ -64,7 +64,9 @@ type compareScreen struct {
 	stop  context.CancelFunc
 
 	// State, touched only on the UI goroutine.
-	reveal      rowReveal // the table's rows coming on screen in turns (compare_reveal.go)
+	reveal      rowReveal             // the table's rows coming on screen in turns (compare_reveal.go)
+	cells       [][]string            // each row's cell texts, by row (rowCells)
+	cellTheme   map[*widget.Label]int // the theme generation each cell was last drawn under
 	loaded      bool
 	hw          *hwprobe.Report
 	machine     estimate.Machine
@@ -351,15 +353,11 @@ func (s *compareScreen) applyData(gen int, d report.Data, can map[ident.Key]meas
 	if gen != s.gen {
 		return
 	}
-	wasEmpty := len(s.rows) == 0
 	s.data, s.canMeasure = d, can
 	s.sortRows()
-	if wasEmpty {
-		s.revealRows(s.reselect) // the first fill: a few rows per turn
-	} else {
-		s.table.Refresh()
-		s.reselect()
-	}
+	// New figures in every visible cell: a few rows per turn (compare_reveal.go), then the
+	// chosen row is selected, and so scrolled to, again.
+	s.revealRows(s.reselect)
 	s.markTabsStale() // charts, validation and prices are filled when their tab is shown
 	if _, _, _, problem := s.settings(); problem == "" {
 		s.costNote.SetText(powerNote(d))

@@ -69,7 +69,9 @@ func (s *compareScreen) fitColumns(w float32, refresh bool) {
 	}
 	s.table.Length = length
 	if refresh {
-		s.table.Refresh()
+		// Every visible cell is laid out at its new width: at presenter sizes on a large
+		// screen that is 0.1 s of text measuring, so the rows come back a few per turn.
+		s.revealRows(nil)
 	}
 }
 
@@ -82,9 +84,8 @@ func (s *compareScreen) naturalWidths() []float32 {
 	for c := 1; c < len(out); c++ {
 		col := reportCol(c)
 		need := fyne.MeasureText("▼ "+report.ColumnTitle(col, s.data.Input.PromptTokens), ts, fyne.TextStyle{Bold: true}).Width
-		for _, p := range s.rows {
-			cells := report.Cells(p)
-			need = max(need, fyne.MeasureText(cells[col], ts, fyne.TextStyle{}).Width)
+		for i := range s.rows {
+			need = max(need, fyne.MeasureText(s.rowCells(i)[col], ts, fyne.TextStyle{}).Width)
 		}
 		out[c] = min(need+pad, compareMaxWidth)
 	}

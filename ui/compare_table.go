@@ -27,6 +27,7 @@ func reportCol(tableCol int) report.Column { return report.Column(tableCol - 1) 
 // sortRows orders the rows by the chosen column (stable, then by size and quant).
 func (s *compareScreen) sortRows() {
 	s.rows = append(s.rows[:0], s.data.Projections...)
+	s.cells = nil
 	col, desc := s.sortCol, s.sortDesc
 	sort.SliceStable(s.rows, func(i, j int) bool {
 		a, b := s.rows[i], s.rows[j]
@@ -100,8 +101,7 @@ func (s *compareScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	}
 	b.Hide()
 	l.Show()
-	cells := report.Cells(p)
-	l.SetText(cells[reportCol(id.Col)])
+	text := s.rowCells(id.Row)[reportCol(id.Col)]
 	imp := widget.MediumImportance
 	switch reportCol(id.Col) {
 	case report.ColSource:
@@ -115,10 +115,31 @@ func (s *compareScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 			imp = widget.DangerImportance
 		}
 	}
-	if l.Importance != imp {
-		l.Importance = imp
-		l.Refresh()
+	// A cell scrolled back into view, or the same row after a recompute, often shows what it
+	// already shows: refreshing it again re-measures its text (a third of a presenter-size
+	// table refresh). A cell last drawn under another theme is refreshed all the same.
+	gen := s.a.lookState().gen
+	if l.Text == text && l.Importance == imp && s.cellTheme[l] == gen {
+		return
 	}
+	if s.cellTheme == nil {
+		s.cellTheme = map[*widget.Label]int{}
+	}
+	s.cellTheme[l] = gen
+	l.Text, l.Importance = text, imp
+	l.Refresh()
+}
+
+// rowCells is row i's cell texts, formatted once per sort (sortRows empties the cache).
+func (s *compareScreen) rowCells(i int) []string {
+	if len(s.cells) != len(s.rows) {
+		s.cells = make([][]string, len(s.rows))
+	}
+	if s.cells[i] == nil {
+		c := report.Cells(s.rows[i])
+		s.cells[i] = c[:]
+	}
+	return s.cells[i]
 }
 
 // newHeaderCell is a column header: a button to sort by, under a bold title that ends in "…"

@@ -1,0 +1,56 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+)
+
+// The table's first fill, and its refill after a theme change, put a few rows on screen per
+// turn of the UI loop, and end with every row.
+func TestCompareRevealsRowsInTurns(t *testing.T) {
+	fa := test.NewTempApp(t)
+	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
+	t.Cleanup(a.session.Close)
+	var turns []func()
+	a.uiLater = func(f func()) { turns = append(turns, f) }
+	runTurns := func() int {
+		n := 0
+		for len(turns) > 0 {
+			f := turns[0]
+			turns = turns[1:]
+			f()
+			n++
+		}
+		return n
+	}
+	s := newCompareScreenWith(a, (&fakeCompare{cal: fixtureCalibration(t)}).source(), func(job func()) { job() })
+	t.Cleanup(s.stop)
+	if len(s.rows) <= 2*revealStep {
+		t.Fatalf("%d rows: too few to see them come in turns", len(s.rows))
+	}
+	for _, phase := range []string{"first fill", "theme change"} {
+		if phase == "theme change" {
+			a.setTextScale(1.5)
+			if rows, _ := s.table.Length(); rows != 0 {
+				t.Errorf("%s: the table kept %d rows while the theme changed", phase, rows)
+			}
+			if len(turns) == 0 {
+				t.Fatalf("%s: nothing was left for later turns", phase)
+			}
+			f := turns[0] // the first turn starts the reveal
+			turns = turns[1:]
+			f()
+		}
+		if rows, _ := s.table.Length(); rows > revealStep {
+			t.Errorf("%s: %d rows on screen at once, want at most %d", phase, rows, revealStep)
+		}
+		n := runTurns()
+		if rows, _ := s.table.Length(); rows != len(s.rows) {
+			t.Fatalf("%s: after %d turns the table shows %d of %d rows", phase, n, rows, len(s.rows))
+		}
+		if want := (len(s.rows)+revealStep-1)/revealStep - 1; n < want {
+			t.Errorf("%s: the rows came in %d turns, want %d", phase, n, want)
+		}
+	}
+}
