@@ -100,12 +100,16 @@ type MachineOptions struct {
 func LoadMachine(ctx context.Context, o MachineOptions) (MachineState, error) {
 	var s MachineState
 	path := o.CalibrationPath
-	if path == "" && o.LoadCalibration == nil {
+	if path == "" {
+		// A LoadCalibration of the caller's (the Hardware screen passes estimate's own) still
+		// reads the default cache: it was handed "" and said the empty path was unusable.
 		p, err := estimate.CachePath()
-		if err != nil {
+		switch {
+		case err == nil:
+			path = p
+		case o.LoadCalibration == nil:
 			return s, err
 		}
-		path = p
 	}
 	if !o.NoProbe {
 		probe := o.Probe

@@ -64,3 +64,35 @@ func TestMachineOneStateForEveryObserver(t *testing.T) {
 		t.Errorf("LoadOnce probed again: %v", err)
 	}
 }
+
+// The Hardware screen hands LoadMachine estimate's own LoadCalibration with no path: it must
+// read the default cache (it was handed "" and the screen said "The probe failed").
+func TestLoadMachineReadsTheDefaultCacheThroughACallersLoader(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	hw := &hwprobe.Report{RAM: hwprobe.RAM{TotalBytes: 16e9, AvailableBytes: 12e9}}
+	key := estimate.HardwareKey(hw)
+	path, err := estimate.CachePath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := estimate.Calibration{Key: key, When: time.Now(), Machine: estimate.Machine{MeasuredBandwidthGBs: 7.5},
+		Measurements: []estimate.Measurement{{ModelID: "a", Quant: "Q8_0", GenTPS: 1}}}
+	if err := estimate.SaveCalibration(path, cal); err != nil {
+		t.Fatal(err)
+	}
+	var gotPath string
+	s, err := LoadMachine(context.Background(), MachineOptions{
+		Probe: func(context.Context, hwprobe.Options) (*hwprobe.Report, error) { return hw, nil },
+		LoadCalibration: func(p, k string) (estimate.Calibration, error) {
+			gotPath = p
+			return estimate.LoadCalibration(p, k)
+		},
+	})
+	if err != nil {
+		t.Fatalf("LoadMachine: %v", err)
+	}
+	if gotPath != path || !s.Calibrated() || s.Machine.MeasuredBandwidthGBs != 7.5 {
+		t.Errorf("loader got path %q (want %q); calibrated %v, bandwidth %v", gotPath, path, s.Calibrated(), s.Machine.MeasuredBandwidthGBs)
+	}
+}
