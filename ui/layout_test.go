@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -84,4 +85,24 @@ func findActionButton(o fyne.CanvasObject, text string) *widget.Button {
 		}
 	}
 	return nil
+}
+
+// Long notes on Live run (a fit note listing larger models, a cache note with a long path)
+// scroll inside the controls pane: on a real machine they made the window 675 pixels tall
+// while the model list loaded.
+func TestLiveRunLongNotesDoNotGrowTheWindow(t *testing.T) {
+	t.Setenv("SLMSCOPE_TWIN_DIR", "/nonexistent/slmscope-golden-twins")
+	a := newAppWith(test.NewTempApp(t), testWorkerOptions(), newUIExec().do)
+	t.Cleanup(a.session.Close)
+	l := newLiveRun(a)
+	a.win.SetContent(l.buildUI())
+	a.win.Resize(goldenSize)
+	drainUI()
+	long := strings.Repeat("Twins listed fit this machine by slmscope's fit rule; larger models need more memory. ", 8)
+	l.fitNote.SetText(long)
+	l.cacheNote.SetText(long)
+	a.win.Resize(goldenSize) // lays the wrapped notes out at the window's width
+	if h := a.win.Content().MinSize().Height; h > goldenSize.Height-8 {
+		t.Errorf("Live run with long notes needs %v pixels of height, more than a %v window has", h, goldenSize)
+	}
 }

@@ -191,7 +191,9 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	right := container.NewVScroll(container.NewVBox(live, statsCard))
 	right.SetMinSize(fyne.NewSize(340, 200))
 	outputPane := container.NewBorder(container.NewVBox(l.stage, l.progress, l.busy, l.twinTag), nil, nil, nil, l.out.scroll)
-	left := container.NewBorder(controls, nil, nil, nil, outputPane)
+	// In a scroll, so that a long note (a wrapped fit or cache note on a small screen) never
+	// makes the window taller than a 640-pixel projector: it grew to 675 while models loaded.
+	left := container.NewVScroll(container.NewBorder(controls, nil, nil, nil, outputPane))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.62
 	l.split = split
