@@ -12,18 +12,8 @@ func TestCompareRevealsRowsInTurns(t *testing.T) {
 	fa := test.NewTempApp(t)
 	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
-	var turns []func()
-	a.uiLater = func(f func()) { turns = append(turns, f) }
-	runTurns := func() int {
-		n := 0
-		for len(turns) > 0 {
-			f := turns[0]
-			turns = turns[1:]
-			f()
-			n++
-		}
-		return n
-	}
+	var q turnQueue
+	q.install(a)
 	s := newCompareScreenWith(a, (&fakeCompare{cal: fixtureCalibration(t)}).source(), func(job func()) { job() })
 	t.Cleanup(s.stop)
 	if len(s.rows) <= 2*revealStep {
@@ -35,17 +25,14 @@ func TestCompareRevealsRowsInTurns(t *testing.T) {
 			if rows, _ := s.table.Length(); rows != 0 {
 				t.Errorf("%s: the table kept %d rows while the theme changed", phase, rows)
 			}
-			if len(turns) == 0 {
+			if !q.next() { // the first turn starts the reveal
 				t.Fatalf("%s: nothing was left for later turns", phase)
 			}
-			f := turns[0] // the first turn starts the reveal
-			turns = turns[1:]
-			f()
 		}
 		if rows, _ := s.table.Length(); rows > revealStep {
 			t.Errorf("%s: %d rows on screen at once, want at most %d", phase, rows, revealStep)
 		}
-		n := runTurns()
+		n := q.all()
 		if rows, _ := s.table.Length(); rows != len(s.rows) {
 			t.Fatalf("%s: after %d turns the table shows %d of %d rows", phase, n, rows, len(s.rows))
 		}

@@ -115,19 +115,13 @@ func TestThemeChangeRefillsTheLessonInTurns(t *testing.T) {
 	full := func() bool { return len(s.filler.objs) > 0 && len(s.page.Objects) == len(s.filler.objs) }
 	waitFor(t, "the lesson page", 10*time.Second, full)
 	before := s.page.MinSize().Height
-	var turns []func()
-	a.uiLater = func(f func()) { turns = append(turns, f) }
+	var q turnQueue
+	q.install(a)
 	a.setPresenter(true)
 	if n := len(s.page.Objects); n > lessonBatch {
 		t.Errorf("the theme change put %d objects back at once, want at most %d per turn", n, lessonBatch)
 	}
-	steps := 0
-	for len(turns) > 0 {
-		f := turns[0]
-		turns = turns[1:]
-		f()
-		steps++
-	}
+	steps := q.all()
 	if !full() {
 		t.Fatalf("after %d turns the page holds %d of %d objects", steps, len(s.page.Objects), len(s.filler.objs))
 	}

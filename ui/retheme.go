@@ -31,30 +31,27 @@ func themeChildren(o fyne.CanvasObject) []fyne.CanvasObject {
 	case *container.Split:
 		return []fyne.CanvasObject{w.Leading, w.Trailing}
 	case *container.AppTabs:
-		var out []fyne.CanvasObject
-		for _, it := range w.Items {
-			out = append(out, it.Content)
-		}
-		return out
+		return contents(w.Items, func(it *container.TabItem) fyne.CanvasObject { return it.Content })
 	case *widget.Card:
 		if w.Image != nil { // a nil *canvas.Image would be a non-nil CanvasObject
 			return []fyne.CanvasObject{w.Image, w.Content}
 		}
 		return []fyne.CanvasObject{w.Content}
 	case *widget.Accordion:
-		var out []fyne.CanvasObject
-		for _, it := range w.Items {
-			out = append(out, it.Detail)
-		}
-		return out
+		return contents(w.Items, func(it *widget.AccordionItem) fyne.CanvasObject { return it.Detail })
 	case *widget.Form:
-		var out []fyne.CanvasObject
-		for _, it := range w.Items {
-			out = append(out, it.Widget)
-		}
-		return out
+		return contents(w.Items, func(it *widget.FormItem) fyne.CanvasObject { return it.Widget })
 	}
 	return nil
+}
+
+// contents is the object of each item.
+func contents[T any](items []T, of func(T) fyne.CanvasObject) []fyne.CanvasObject {
+	out := make([]fyne.CanvasObject, 0, len(items))
+	for _, it := range items {
+		out = append(out, of(it))
+	}
+	return out
 }
 
 // themeOrder lists root and everything inside it, children before their parents, each once.

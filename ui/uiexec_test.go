@@ -86,3 +86,30 @@ func withUIExec(a *App) *App {
 	a.uiDo = newUIExec().do
 	return a
 }
+
+// turnQueue stands in for later turns of the UI loop (App.uiLater): steps wait in it until
+// the test runs them, one turn at a time or all.
+type turnQueue struct{ turns []func() }
+
+// install makes a's later steps wait in q.
+func (q *turnQueue) install(a *App) { a.uiLater = func(f func()) { q.turns = append(q.turns, f) } }
+
+// next runs the oldest waiting step; false if none waits.
+func (q *turnQueue) next() bool {
+	if len(q.turns) == 0 {
+		return false
+	}
+	f := q.turns[0]
+	q.turns = q.turns[1:]
+	f()
+	return true
+}
+
+// all runs the waiting steps, and those they queue, and returns how many turns that took.
+func (q *turnQueue) all() int {
+	n := 0
+	for q.next() {
+		n++
+	}
+	return n
+}
