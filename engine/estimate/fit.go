@@ -43,6 +43,36 @@ func linearFit(x [][]float64, y, w, mu, lambda []float64) ([]float64, error) {
 	return solve(a)
 }
 
+// posteriorCovariance is linearFit's posterior covariance of θ for x, w and lambda (with unit
+// noise per unit weight), (XᵀWX + Λ)⁻¹, and the fit's effective number of parameters, the
+// trace of (XᵀWX + Λ)⁻¹XᵀWX = p − Σ_j λ_j ((XᵀWX + Λ)⁻¹)_jj: a term the prior or a bound
+// holds counts for nothing, one the data alone set for one.
+func posteriorCovariance(x [][]float64, w, lambda []float64) (cov [][]float64, params float64, err error) {
+	p := len(lambda)
+	cov = make([][]float64, p)
+	params = float64(p)
+	for c := 0; c < p; c++ {
+		a := make([][]float64, p)
+		for j := range a {
+			a[j] = make([]float64, p+1)
+			a[j][j] = lambda[j]
+		}
+		a[c][p] = 1
+		for i := range x {
+			for j := 0; j < p; j++ {
+				for k := 0; k < p; k++ {
+					a[j][k] += w[i] * x[i][j] * x[i][k]
+				}
+			}
+		}
+		if cov[c], err = solve(a); err != nil {
+			return nil, 0, err
+		}
+		params -= lambda[c] * cov[c][c]
+	}
+	return cov, params, nil
+}
+
 // solve does Gaussian elimination on an augmented p×(p+1) matrix.
 func solve(a [][]float64) ([]float64, error) {
 	p := len(a)

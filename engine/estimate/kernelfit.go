@@ -208,31 +208,47 @@ func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (Kern
 			}
 		}
 	}
-	if len(pts) < minKernelRuns || len(k.Cost) == 0 || !k.solve(pts, prior) {
+	if len(pts) < minKernelRuns || len(k.Cost) == 0 {
+		return k, false
+	}
+	sp, ok := k.solve(pts, prior, nil)
+	if !ok {
 		return k, false
 	}
 	if kind == "decode" {
 		// how the family's measured kernels scale with bits, then the fit again with the
-		// unmeasured kernels of the runs scaled that way
-		if k.BitsExponent = bitsExponents(k); len(k.BitsExponent) > 0 && !k.solve(pts, prior) {
-			return k, false
+		// unmeasured kernels of the runs scaled that way, then once more with each family's
+		// kernels tied together as closely as the family's well-measured kernels agree
+		if k.BitsExponent = bitsExponents(k); len(k.BitsExponent) > 0 {
+			if sp, ok = k.solve(pts, prior, nil); !ok {
+				return k, false
+			}
+		}
+		if ties := k.familyTies(sp); len(ties) > 0 {
+			if _, ok = k.solve(pts, prior, ties); !ok {
+				return k, false
+			}
 		}
 	}
 	return k, true
 }
 
-// solve fits k's terms (its Cost keys are the kernels to calibrate) on pts with prior; false
-// when the solver fails.
-func (k *KernelModel) solve(pts []kernelPoint, prior kernelPrior) bool {
+// solve fits k's terms (its Cost keys are the kernels to calibrate) on pts with prior and the
+// pseudo-measurements ties. It returns (decode only) how well the runs pin each kernel's
+// effective cost; false when the solver fails.
+func (k *KernelModel) solve(pts []kernelPoint, prior kernelPrior, ties []tieRow) (fitSpread, bool) {
 	kind := k.Kind
 	cols := k.columns()
-	x := make([][]float64, len(pts))
-	y := make([]float64, len(pts))
-	w := make([]float64, len(pts))
+	x := make([][]float64, len(pts), len(pts)+len(ties))
+	y := make([]float64, len(pts), len(pts)+len(ties))
+	w := make([]float64, len(pts), len(pts)+len(ties))
 	for i, p := range pts {
 		x[i] = k.features(p.prof, p.n, cols)
 		y[i] = p.y
 		w[i] = 1 / (p.y * p.y * relativeNoise * relativeNoise)
+	}
+	for _, t := range ties {
+		x, y, w = append(x, t.x), append(y, 0), append(w, t.w)
 	}
 	var mu, lambda []float64
 	if kind == "decode" {
@@ -264,7 +280,7 @@ func (k *KernelModel) solve(pts []kernelPoint, prior kernelPrior) bool {
 	for pass := 0; pass < 4; pass++ {
 		var err error
 		if th, err = linearFit(x, y, w, mu, lambda); err != nil {
-			return false
+			return fitSpread{}, false
 		}
 		pinned := false
 		pin := func(j int, bound float64) {
@@ -300,7 +316,10 @@ func (k *KernelModel) solve(pts []kernelPoint, prior kernelPrior) bool {
 	for i, c := range cols {
 		k.Cost[c] = th[off+i]
 	}
-	return true
+	if kind != "decode" {
+		return fitSpread{}, true
+	}
+	return k.spread(x, y[:len(pts)], w, lambda, th), true
 }
 
 func sq(x float64) float64 { return x * x }

@@ -73,18 +73,10 @@ func bitsExponents(k KernelModel) map[string]float64 {
 // another family or no exponent is known.
 func (k KernelModel) bitsScale(kernel, m string) float64 {
 	r := kernelType(kernel).BitsPerWeight() / kernelType(m).BitsPerWeight()
-	f := KernelFamily(kernel)
-	if KernelFamily(m) != f {
-		return r
+	if f := KernelFamily(kernel); KernelFamily(m) == f {
+		return math.Pow(r, k.familyExponent(f))
 	}
-	b, ok := k.BitsExponent[f]
-	if !ok && plainQuantized(f) {
-		b, ok = k.BitsExponent[pooledQuantized]
-	}
-	if !ok {
-		return r
-	}
-	return math.Pow(r, b)
+	return r
 }
 
 // plainQuantized says whether a kernel family is quantized and not repacked.
