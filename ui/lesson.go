@@ -167,7 +167,9 @@ func (s *lessonScreen) render(l *lessons.Lesson) {
 	for _, b := range l.Blocks {
 		switch b.Kind {
 		case lessons.BlockMarkdown:
-			add(wrappedMarkdown(lessons.Reflow(b.Markdown)))
+			for _, o := range markdownPieces(lessons.Reflow(b.Markdown)) {
+				add(o)
+			}
 		case lessons.BlockTable:
 			add(container.NewPadded(newMarkdownTable(b.Table)))
 		case lessons.BlockLive:
@@ -180,7 +182,9 @@ func (s *lessonScreen) render(l *lessons.Lesson) {
 		for _, k := range terms {
 			fmt.Fprintf(&md, "- **%s**: %s\n", k.Term, k.Meaning)
 		}
-		add(wrappedMarkdown(md.String()))
+		for _, o := range markdownPieces(md.String()) {
+			add(o)
+		}
 	}
 	if l.QuizSet == nil {
 		add(widget.NewLabel("This lesson has no quiz."))

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/widget"
@@ -35,4 +36,34 @@ func TestMoveSpacesForward(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestParseMarkdownKeepsUnderscoreWords(t *testing.T) {
+	tests := []struct{ md, want string }{
+		{"- **Quantization names (F16, Q8_0, Q4_K_M…)**: F16 and Q8_0: 8 bits; Q4_K_M is it.",
+			"•  Quantization names (F16, Q8_0, Q4_K_M…): F16 and Q8_0: 8 bits; Q4_K_M is it."},
+		{"the token_embd and output tensors", "the token_embd and output tensors"},
+		{"a snake_ case left as written", "a snake_ case left as written"},
+	}
+	for _, tc := range tests {
+		if got := strings.TrimSpace(segmentsText(parseMarkdown(tc.md))); got != tc.want {
+			t.Errorf("%q reads %q, want %q", tc.md, got, tc.want)
+		}
+	}
+}
+
+// segmentsText is the text the segments show, list bullets included.
+func segmentsText(segs []widget.RichTextSegment) string {
+	var b strings.Builder
+	for _, seg := range segs {
+		switch s := seg.(type) {
+		case *widget.TextSegment:
+			b.WriteString(s.Text)
+		case *widget.ParagraphSegment:
+			b.WriteString(segmentsText(s.Texts))
+		case *widget.ListSegment:
+			b.WriteString(segmentsText(s.Segments()))
+		}
+	}
+	return b.String()
 }
