@@ -51,6 +51,22 @@ func synthTruth(t testing.TB, m catalog.Model, q quant.Quant, prompt, gen int) (
 	return dec, pr
 }
 
+// synthDecode is a synthetic machine's decode profile and seconds per token for m at q at
+// position pos, with cost giving each kernel type's compute seconds per 10⁹ weights.
+func synthDecode(t testing.TB, m catalog.Model, q quant.Quant, pos int, cost func(gguf.GGMLType) float64) (Profile, float64) {
+	t.Helper()
+	ts, err := Plan(m, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ProfileOf(m, ts, "cpu")
+	sec := synthFixed + synthPerLayer*float64(m.Layers) + synthPerMVocab*float64(m.Vocab)/1e6 + p.ReadBytes(pos)/gb*synthSecPerGB
+	for k, l := range p.Kernels {
+		sec += l.Weights / gb * cost(kernelType(k))
+	}
+	return p, sec
+}
+
 // synthKernelRuns measures every synthetic model at every quant, with relative noise ±amp
 // (deterministic) and prompts alternating between 64 and 256 tokens.
 func synthKernelRuns(t testing.TB, amp float64) []Measurement {

@@ -73,16 +73,7 @@ func TestUnmeasuredKernelComputeBound(t *testing.T) {
 		cost[typ] = perWeight - typ.BitsPerWeight()/8*synthSecPerGB
 	}
 	truth := func(m catalog.Model, q quant.Quant, pos int) (Profile, float64) {
-		ts, err := Plan(m, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := ProfileOf(m, ts, "cpu")
-		sec := synthFixed + synthPerLayer*float64(m.Layers) + synthPerMVocab*float64(m.Vocab)/1e6 + p.ReadBytes(pos)/gb*synthSecPerGB
-		for k, l := range p.Kernels {
-			sec += l.Weights / gb * cost[kernelType(k)]
-		}
-		return p, sec
+		return synthDecode(t, m, q, pos, func(typ gguf.GGMLType) float64 { return cost[typ] })
 	}
 	var pts []kernelPoint
 	for _, id := range synthModels {

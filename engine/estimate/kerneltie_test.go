@@ -34,22 +34,13 @@ func TestPauleMandel(t *testing.T) {
 // per 10⁹ weights, as on a compute-bound CPU, with the other kernels as synthCost.
 func tieMachine(t *testing.T, m catalog.Model, q quant.Quant, pos int) (Profile, float64) {
 	t.Helper()
-	ts, err := Plan(m, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := ProfileOf(m, ts, "cpu")
-	sec := synthFixed + synthPerLayer*float64(m.Layers) + synthPerMVocab*float64(m.Vocab)/1e6 + p.ReadBytes(pos)/gb*synthSecPerGB
-	for k, l := range p.Kernels {
-		typ := kernelType(k)
-		c := synthCost[typ]
+	return synthDecode(t, m, q, pos, func(typ gguf.GGMLType) float64 {
 		switch typ {
 		case gguf.TypeQ3_K, gguf.TypeQ5_K, gguf.TypeQ6_K:
-			c = 0.12 - typ.BitsPerWeight()/8*synthSecPerGB
+			return 0.12 - typ.BitsPerWeight()/8*synthSecPerGB
 		}
-		sec += l.Weights / gb * c
-	}
-	return p, sec
+		return synthCost[typ]
+	})
 }
 
 // A kernel measured by one run, inside a mixture, is held near the kernels of its family:
