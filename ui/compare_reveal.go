@@ -8,7 +8,7 @@ import "fyne.io/fyne/v2/widget"
 // revealStep per turn instead.
 
 // revealStep is how many rows come on screen per turn.
-const revealStep = 4
+const revealStep = 3
 
 // rowReveal limits the rows the table shows while they come on screen.
 type rowReveal struct {

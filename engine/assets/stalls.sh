@@ -28,6 +28,8 @@ for _ in $(seq 1 150); do
 	sleep 0.2
 done
 [ -n "$wid" ] || { echo "stalls: the window did not open; see $WORK/app.log" >&2; exit 1; }
+# No window manager maximises the window under Xvfb: fill the screen, as a user would.
+xdotool windowsize "$wid" "${SIZE%x*}" "${SIZE#*x}" || true
 sleep 5
 # Waits logged so far belong to start-up (the first frames, GL set-up), before any input.
 startup=$(grep -c 'was blocked' "$WORK/app.log" || true)
