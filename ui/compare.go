@@ -67,6 +67,7 @@ type compareScreen struct {
 	reveal      rowReveal             // the table's rows coming on screen in turns (compare_reveal.go)
 	cells       [][]string            // each row's cell texts, by row (rowCells)
 	cellTheme   map[*widget.Label]int // the theme generation each cell was last drawn under
+	cuts        map[cutKey]string     // texts cut to their column's width (compare_cut.go)
 	loaded      bool
 	hw          *hwprobe.Report
 	machine     estimate.Machine

@@ -3,7 +3,9 @@ package ui
 import (
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 )
 
 // The table's first fill, and its refill after a theme change, put a few rows on screen per
@@ -38,6 +40,31 @@ func TestCompareRevealsRowsInTurns(t *testing.T) {
 		}
 		if want := (len(s.rows)+revealStep-1)/revealStep - 1; n < want {
 			t.Errorf("%s: the rows came in %d turns, want %d", phase, n, want)
+		}
+	}
+}
+
+// cutToWidth keeps a text that fits and cuts one that does not to the longest start that
+// fits before "…".
+func TestCutToWidth(t *testing.T) {
+	test.NewTempApp(t)
+	style := fyne.TextStyle{}
+	width := func(s string) float32 { return fyne.MeasureText(s, theme.TextSize(), style).Width }
+	long := "Memory (KV cache at 4096 tokens)"
+	tests := []struct {
+		text  string
+		width float32
+		want  string
+	}{
+		{"433 MB", 200, "433 MB"},
+		{long, width(long), long},
+		{long, width("Memory (KV…"), "Memory (KV…"},
+		{long, width("Memory (KV…") - 1, "Memory (K…"},
+		{long, 1, "…"},
+	}
+	for _, tc := range tests {
+		if got := cutToWidth(tc.text, tc.width, style); got != tc.want {
+			t.Errorf("cutToWidth(%q, %v) = %q, want %q", tc.text, tc.width, got, tc.want)
 		}
 	}
 }

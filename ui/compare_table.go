@@ -64,8 +64,7 @@ func (s *compareScreen) tableSize() (int, int) {
 }
 
 func (s *compareScreen) newCell() fyne.CanvasObject {
-	l := widget.NewLabel("cell")
-	l.Truncation = fyne.TextTruncateEllipsis
+	l := widget.NewLabel("cell") // cut to the column by cutText, not by Fyne (compare_cut.go)
 	b := widget.NewButtonWithIcon("", theme.MediaPlayIcon(), nil)
 	b.Hide()
 	return container.NewStack(l, b)
@@ -116,18 +115,8 @@ func (s *compareScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		}
 	}
 	// A cell scrolled back into view, or the same row after a recompute, often shows what it
-	// already shows: refreshing it again re-measures its text (a third of a presenter-size
-	// table refresh). A cell last drawn under another theme is refreshed all the same.
-	gen := s.a.lookState().gen
-	if l.Text == text && l.Importance == imp && s.cellTheme[l] == gen {
-		return
-	}
-	if s.cellTheme == nil {
-		s.cellTheme = map[*widget.Label]int{}
-	}
-	s.cellTheme[l] = gen
-	l.Text, l.Importance = text, imp
-	l.Refresh()
+	// already shows: refreshing it again re-measures its text (compare_cut.go).
+	s.setLabel(l, s.cutText(text, id.Col, false), imp)
 }
 
 // rowCells is row i's cell texts, formatted once per sort (sortRows empties the cache).
@@ -147,8 +136,7 @@ func (s *compareScreen) rowCells(i int) []string {
 func newHeaderCell() fyne.CanvasObject {
 	l := widget.NewLabel("column")
 	l.TextStyle.Bold = true
-	l.Alignment = fyne.TextAlignCenter
-	l.Truncation = fyne.TextTruncateEllipsis
+	l.Alignment = fyne.TextAlignCenter // cut to the column by cutText (compare_cut.go)
 	return container.NewStack(widget.NewButton("", nil), l)
 }
 
@@ -159,7 +147,7 @@ func (s *compareScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject)
 		return
 	}
 	if id.Col == colMeasure {
-		l.SetText("Run")
+		s.setLabel(l, s.cutText("Run", id.Col, true), widget.MediumImportance)
 		b.OnTapped = nil
 		return
 	}
@@ -172,7 +160,7 @@ func (s *compareScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject)
 			t = "▲ " + t
 		}
 	}
-	l.SetText(t)
+	s.setLabel(l, s.cutText(t, id.Col, true), widget.MediumImportance)
 	b.OnTapped = func() { s.onSort(col) }
 }
 
