@@ -34,8 +34,8 @@ type App struct {
 	uiLater func(func())
 	// lessons is what the Lesson, Quiz and Progress screens share (lessonstate.go).
 	lessons *lessonState
-	// current is the screen on show (shown its entry, possibly still being re-themed);
-	// shownHooks run when their screen is shown.
+	// current is the screen on show and shown its entry (its view may still be being
+	// re-themed, retheme.go); shownHooks run when their screen is shown.
 	current    screenID
 	shown      *screenEntry
 	shownHooks map[screenID]func()
