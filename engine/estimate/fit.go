@@ -73,13 +73,26 @@ func posteriorCovariance(x [][]float64, w, lambda []float64) (cov [][]float64, p
 	return cov, params, nil
 }
 
-// solve does Gaussian elimination on an augmented p×(p+1) matrix.
+// solve does Gaussian elimination on an augmented p×(p+1) matrix, with scaled partial
+// pivoting: the pivot is the row whose entry is largest against the rest of that row. A term
+// held at a bound has a prior weight of 10³⁰ on its own row; by plain magnitude that row
+// would be picked as the pivot of other columns, and subtracting it from the others wipes
+// out their digits.
 func solve(a [][]float64) ([]float64, error) {
 	p := len(a)
+	scale := make([]float64, p)
+	for r := range a {
+		for k := 0; k < p; k++ {
+			scale[r] = math.Max(scale[r], math.Abs(a[r][k]))
+		}
+		if scale[r] == 0 {
+			scale[r] = 1
+		}
+	}
 	for c := 0; c < p; c++ {
 		piv := c
 		for r := c + 1; r < p; r++ {
-			if math.Abs(a[r][c]) > math.Abs(a[piv][c]) {
+			if math.Abs(a[r][c])/scale[r] > math.Abs(a[piv][c])/scale[piv] {
 				piv = r
 			}
 		}
@@ -87,6 +100,7 @@ func solve(a [][]float64) ([]float64, error) {
 			return nil, errors.New("the measurements do not pin down the model (too few distinct sizes)")
 		}
 		a[c], a[piv] = a[piv], a[c]
+		scale[c], scale[piv] = scale[piv], scale[c]
 		for r := 0; r < p; r++ {
 			if r == c {
 				continue

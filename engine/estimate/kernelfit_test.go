@@ -289,3 +289,34 @@ func TestKernelFitOnRecordedLadder(t *testing.T) {
 		}
 	}
 }
+
+// A run whose mean speed a few waiting tokens dragged down, but whose median token is the
+// machine's, is fitted and checked by its median token: with it the leave-one-out check is as
+// good as on clean runs; by the mean alone the slow run falls outside its band.
+func TestDecodeFitsTheMedianToken(t *testing.T) {
+	const slow = 7
+	clean := synthKernelRuns(t, 0.02)
+	dragged := append([]Measurement(nil), clean...)
+	dragged[slow].GenTPS *= 0.7 // a third of the run spent waiting for another process
+	withMedian := append([]Measurement(nil), dragged...)
+	withMedian[slow].TokenMsP50 = 1000 / clean[slow].GenTPS
+	if got, want := withMedian[slow].DecodeTPS(), clean[slow].GenTPS; math.Abs(got-want) > 1e-9*want {
+		t.Fatalf("DecodeTPS %.3f, want the median token's %.3f", got, want)
+	}
+	errOf := func(ms []Measurement) SpeedCheck {
+		v := Validate(synthMachine, Calibration{Measurements: ms}, nil)
+		for _, c := range v.Models {
+			if c.ID == ms[slow].ModelID && c.Quant == ms[slow].Quant {
+				return c
+			}
+		}
+		t.Fatalf("no check of run %d", slow)
+		return SpeedCheck{}
+	}
+	if c := errOf(dragged); c.Covered {
+		t.Errorf("by the mean: error %+.1f%% inside ±%.1f%%; want the dragged run outside", c.ErrorPct, c.BandPct)
+	}
+	if c := errOf(withMedian); !c.Covered || math.Abs(c.ErrorPct) > 3 {
+		t.Errorf("by the median token: error %+.1f%%, band ±%.1f%%; want within 3 %% and covered", c.ErrorPct, c.BandPct)
+	}
+}

@@ -6,8 +6,8 @@ package estimate
 func decodeKernelPoints(pts []speedSample) []kernelPoint {
 	var out []kernelPoint
 	for _, s := range pts {
-		if s.prof != nil && s.m.GenTPS > 0 {
-			out = append(out, kernelPoint{s: s, prof: *s.prof, n: s.m.PromptTokens + s.m.GenTokens/2, y: 1 / s.m.GenTPS})
+		if tps := s.m.DecodeTPS(); s.prof != nil && tps > 0 {
+			out = append(out, kernelPoint{s: s, prof: *s.prof, n: s.m.PromptTokens + s.m.GenTokens/2, y: 1 / tps})
 		}
 	}
 	return out

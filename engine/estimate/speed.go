@@ -237,12 +237,13 @@ func gpuDecodePrior(g GPU) decodePrior {
 		fmt.Sprintf("%s bandwidth %.0f GB/s × %.2f (published llama.cpp range %.2f–%.2f)", g.Name, bw, GPUEfficiencyTypical, GPUEfficiencyLow, GPUEfficiencyHigh)}
 }
 
-// fitDecode fits the decode model on samples (those with GenTPS) with the prior.
+// fitDecode fits the decode model on samples (those with a decode speed, DecodeTPS) with the
+// prior.
 func fitDecode(device string, ss []speedSample, prior decodePrior) DecodeModel {
 	d := DecodeModel{Device: device, PriorGBs: prior.gbs, PriorLowGBs: prior.low, PriorHighGBs: prior.high}
 	var pts []speedSample
 	for _, s := range ss {
-		if s.m.GenTPS > 0 {
+		if s.m.DecodeTPS() > 0 {
 			pts = append(pts, s)
 		}
 	}
@@ -262,7 +263,7 @@ func fitDecode(device string, ss []speedSample, prior decodePrior) DecodeModel {
 	d.OverheadSec, d.BandwidthGBs, d.Calibrated = th[0], 1/th[1], true
 	res := make([]float64, len(pts))
 	for i, s := range pts {
-		res[i] = relErr(1/(th[0]+th[1]*s.readByte/gb), s.m.GenTPS)
+		res[i] = relErr(1/(th[0]+th[1]*s.readByte/gb), s.m.DecodeTPS())
 	}
 	d.ResidualRMS = rms(res)
 	if len(pts) >= 3 {
@@ -273,7 +274,7 @@ func fitDecode(device string, ss []speedSample, prior decodePrior) DecodeModel {
 			if !ok {
 				t = th
 			}
-			loo[i] = relErr(1/(t[0]+t[1]*pts[i].readByte/gb), pts[i].m.GenTPS)
+			loo[i] = relErr(1/(t[0]+t[1]*pts[i].readByte/gb), pts[i].m.DecodeTPS())
 		}
 		d.LOORMS = rms(loo)
 	}
@@ -297,7 +298,7 @@ func decodeTheta(pts []speedSample, prior decodePrior) ([]float64, bool) {
 	w := make([]float64, len(pts))
 	for i, s := range pts {
 		x[i] = []float64{1, s.readByte / gb}
-		y[i] = 1 / s.m.GenTPS
+		y[i] = 1 / s.m.DecodeTPS()
 		w[i] = 1 / (y[i] * y[i] * relativeNoise * relativeNoise)
 	}
 	muS := 1 / prior.gbs

@@ -12,11 +12,13 @@ import (
 
 // SpeedCheck is one measured run projected from the other runs (leave-one-out).
 type SpeedCheck struct {
-	ID           string      `json:"id"`
-	Quant        quant.Quant `json:"quant"`
-	Device       string      `json:"device"`
-	MeasuredTPS  float64     `json:"measured_tps"`
-	ProjectedTPS float64     `json:"projected_tps"`
+	ID     string      `json:"id"`
+	Quant  quant.Quant `json:"quant"`
+	Device string      `json:"device"`
+	// MeasuredTPS is the run's decode speed as the models are fitted on it (DecodeTPS: its
+	// median token where recorded).
+	MeasuredTPS  float64 `json:"measured_tps"`
+	ProjectedTPS float64 `json:"projected_tps"`
 	// ErrorPct is (projected − measured) / measured × 100.
 	ErrorPct float64 `json:"error_pct"`
 	// From says how many other runs the projection used (0 = the bandwidth prior alone).
@@ -98,7 +100,7 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 	for _, dev := range devices {
 		var pts []speedSample
 		for _, s := range speedSamples(cal.Measurements, known, dev) {
-			if s.m.GenTPS > 0 {
+			if s.m.DecodeTPS() > 0 {
 				pts = append(pts, s)
 			}
 		}
@@ -122,10 +124,10 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 			others := append(append([]speedSample(nil), plain[:i]...), plain[i+1:]...)
 			d := fitDecode(dev, others, priors[dev])
 			proj, lo, _ := d.TPS(s.readByte)
-			e := 100 * relErr(proj, s.m.GenTPS)
+			e := 100 * relErr(proj, s.m.DecodeTPS())
 			band := 100 * (proj/lo - 1)
 			v.Models = append(v.Models, SpeedCheck{ID: s.m.ModelID, Quant: s.m.Quant, Device: dev,
-				MeasuredTPS: s.m.GenTPS, ProjectedTPS: proj, ErrorPct: e, From: len(others), BandPct: band, Covered: math.Abs(e) <= band})
+				MeasuredTPS: s.m.DecodeTPS(), ProjectedTPS: proj, ErrorPct: e, From: len(others), BandPct: band, Covered: math.Abs(e) <= band})
 		}
 		ppts := promptKernelPoints(speedSamples(cal.Measurements, known, dev))
 		if g, what, ok := promptPriorFor(machine, dev); ok {
