@@ -35,6 +35,9 @@ type KernelModel struct {
 	// PerMVocabSec is the cost per token of a million vocabulary entries (decode only): the
 	// logits are copied out of the graph and sampled over the whole vocabulary.
 	PerMVocabSec float64 `json:"per_mvocab_s"`
+	// PerMRowSec is the cost per token of a million matrix rows (decode only): each row is one
+	// dot product call, whose fixed part weighs more on narrow matrices.
+	PerMRowSec float64 `json:"per_mrow_s"`
 	SecPerGB     float64 `json:"s_per_gb"`
 	// Cost maps each calibrated kernel to its seconds per 10⁹ weights beyond streaming them.
 	Cost map[string]float64 `json:"cost_s_per_gweight"`
@@ -103,7 +106,7 @@ func (k KernelModel) mapKernel(kernel string) (string, bool) {
 func (k KernelModel) features(p Profile, n int, cols []string) []float64 {
 	var x []float64
 	if k.Kind == "decode" {
-		x = []float64{1, float64(p.Layers) / 100, p.ReadBytes(n) / gb, p.vocab / 1e6}
+		x = []float64{1, float64(p.Layers) / 100, p.ReadBytes(n) / gb, p.vocab / 1e6, p.rows / 1e6}
 	} else {
 		x = []float64{1, p.attnFlopsPerPos * float64(n) / 2 / gb}
 	}
@@ -183,7 +186,7 @@ func (k KernelModel) columns() []string {
 func (k KernelModel) theta(cols []string) []float64 {
 	var th []float64
 	if k.Kind == "decode" {
-		th = []float64{k.FixedSec, k.PerLayerSec * 100, k.SecPerGB, k.PerMVocabSec}
+		th = []float64{k.FixedSec, k.PerLayerSec * 100, k.SecPerGB, k.PerMVocabSec, k.PerMRowSec}
 	} else {
 		th = []float64{k.FixedSec, k.SecPerGB}
 	}
@@ -252,8 +255,8 @@ func (k *KernelModel) solve(pts []kernelPoint, prior kernelPrior, ties []tieRow)
 	}
 	var mu, lambda []float64
 	if kind == "decode" {
-		mu = []float64{0, 0, prior.secPerGB, 0}
-		lambda = []float64{1 / sq(overheadPriorSd), 1 / sq(perLayerPriorSd*100), 1 / sq(decodePriorRel*prior.secPerGB), 1 / sq(perMVocabPriorSd)}
+		mu = []float64{0, 0, prior.secPerGB, 0, 0}
+		lambda = []float64{1 / sq(overheadPriorSd), 1 / sq(perLayerPriorSd*100), 1 / sq(decodePriorRel*prior.secPerGB), 1 / sq(perMVocabPriorSd), 1 / sq(perMRowPriorSd)}
 		for _, c := range cols {
 			// compute may cost up to about twice the streaming time of the kernel's bytes
 			sd := 2 * kernelType(c).BitsPerWeight() / 8 * prior.secPerGB
@@ -271,7 +274,7 @@ func (k *KernelModel) solve(pts []kernelPoint, prior kernelPrior, ties []tieRow)
 	}
 	off := 2
 	if kind == "decode" {
-		off = 4
+		off = decodeKernelOffset
 	}
 	// Physical bounds: no negative fixed or per-block cost, and no kernel faster than half its
 	// bytes' streaming time at the prior bandwidth (decode) or than free (prompt). A violating
@@ -292,6 +295,7 @@ func (k *KernelModel) solve(pts []kernelPoint, prior kernelPrior, ties []tieRow)
 		if kind == "decode" {
 			pin(1, 0) // per block
 			pin(3, 0) // per vocabulary entry
+			pin(4, 0) // per row
 		}
 		for i, c := range cols {
 			bound := 0.0
@@ -306,10 +310,10 @@ func (k *KernelModel) solve(pts []kernelPoint, prior kernelPrior, ties []tieRow)
 			break
 		}
 	}
-	k.FixedSec = th[0]
+	k.FixedSec = math.Max(th[0], 0) // pinned at its bound of 0, it comes out a rounding error below
 	if kind == "decode" {
 		// terms pinned at their bound of 0 come out of the solver a rounding error below it
-		k.PerLayerSec, k.SecPerGB, k.PerMVocabSec = math.Max(th[1]/100, 0), th[2], math.Max(th[3], 0)
+		k.PerLayerSec, k.SecPerGB, k.PerMVocabSec, k.PerMRowSec = math.Max(th[1]/100, 0), th[2], math.Max(th[3], 0), math.Max(th[4], 0)
 	} else {
 		k.SecPerGB = th[1]
 	}
@@ -331,6 +335,10 @@ const promptKernelPriorRel = 5.0
 // (seconds): a few nanoseconds an entry.
 const perMVocabPriorSd = 5e-3
 
+// perMRowPriorSd is the prior spread of the per-token cost of a million matrix rows (seconds):
+// tens of nanoseconds a dot product call.
+const perMRowPriorSd = 5e-2
+
 // perLayerPriorSd is the prior spread of the per-block fixed cost per token (seconds).
 const perLayerPriorSd = 2e-4
 
@@ -341,8 +349,8 @@ func (k *KernelModel) describe(prior kernelPrior) {
 		parts = append(parts, c+" "+units.Millis(1000*k.EffectiveCost(c))+" per 10⁹ weights")
 	}
 	if k.Kind == "decode" {
-		k.Basis = fmt.Sprintf("kernel model fitted on %d run(s) on %s: %s + %s per block + %s per 100k vocabulary entries + bytes ÷ %s + per-kernel cost (%s); prior %s; 80 %% band ±%s from leave-one-out errors",
-			k.Points, k.Device, units.Millis(1000*k.FixedSec), units.Millis(1000*k.PerLayerSec), units.Millis(100*k.PerMVocabSec), units.GBps(1/math.Max(k.SecPerGB, minSeconds)),
+		k.Basis = fmt.Sprintf("kernel model fitted on %d run(s) on %s: %s + %s per block + %s per 100k vocabulary entries + %s per 100k matrix rows + bytes ÷ %s + per-kernel cost (%s); prior %s; 80 %% band ±%s from leave-one-out errors",
+			k.Points, k.Device, units.Millis(1000*k.FixedSec), units.Millis(1000*k.PerLayerSec), units.Millis(100*k.PerMVocabSec), units.Millis(100*k.PerMRowSec), units.GBps(1/math.Max(k.SecPerGB, minSeconds)),
 			strings.Join(parts, ", "), prior.what, units.Percent(k.Band*math.Max(k.BandScale, 1)))
 		return
 	}

@@ -101,6 +101,9 @@ type Profile struct {
 	kvPerPos, attnFlopsPerPos float64
 	// vocab is the vocabulary size: every token's logits are copied out and sampled over it.
 	vocab float64
+	// rows is the number of matrix rows (GGUF dims[1]) multiplied per token: each is one dot
+	// product call with its own overhead, which weighs more on narrow matrices.
+	rows float64
 }
 
 // ProfileOf builds m's profile from its typed tensors ts (Plan, or a file's tensor table)
@@ -120,6 +123,7 @@ func ProfileOf(m catalog.Model, ts []Tensor, device string) Profile {
 			l.Bytes += float64(t.Bytes)
 			l.Weights += float64(t.Elements())
 			p.Kernels[k] = l
+			p.rows += float64(t.Elements()) / float64(max(t.Dims[0], 1))
 		default:
 			p.OtherBytes += float64(t.Bytes)
 		}
