@@ -20,11 +20,9 @@ import (
 	"slmscope/engine/worker"
 )
 
-// The test binary doubles as the worker: started with SLMSCOPE_TEST_WORKER=1 it serves.
+// The test binary doubles as the worker.
 func TestMain(m *testing.M) {
-	if os.Getenv("SLMSCOPE_TEST_WORKER") == "1" {
-		os.Exit(worker.Main(os.Stdin, os.Stdout))
-	}
+	worker.ServeTestWorker()
 	code := m.Run()
 	if tinyDir != "" {
 		os.RemoveAll(tinyDir)
@@ -33,10 +31,8 @@ func TestMain(m *testing.M) {
 }
 
 func workerOptions(env ...string) engine.Options {
-	return engine.Options{
-		Command: []string{os.Args[0], "-test.run=^$"},
-		Env:     append([]string{"SLMSCOPE_TEST_WORKER=1"}, env...),
-	}
+	argv, wenv := worker.TestBinary()
+	return engine.Options{Command: argv, Env: append(wenv, env...)}
 }
 
 // startWorker starts a test-binary worker with opts, failing tb if it does not come up. The

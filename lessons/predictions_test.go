@@ -4,17 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slmscope/engine/predict/predicttest"
 	"strings"
 	"testing"
-	"time"
-
-	"slmscope/engine/predict"
 )
-
-func samplePrediction() predict.Prediction {
-	return predict.Prediction{At: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), Origin: "live", Key: "twin:smollm2-135m@Q8_0",
-		Label: "SmolLM2-135M Q8_0", Guess: 30, ProjectedTPS: 38, ProjectedLow: 33, ProjectedHigh: 44, MeasuredTPS: 40}
-}
 
 // TestPredictionRecord: the record is saved beside quiz progress, survives a reopen, refuses
 // impossible entries, and a progress file from before predictions existed still opens.
@@ -28,10 +21,10 @@ func TestPredictionRecord(t *testing.T) {
 	if s.Warning() != "" || len(s.Predictions()) != 0 {
 		t.Fatalf("old file: warning %q, %d predictions", s.Warning(), len(s.Predictions()))
 	}
-	if err := s.RecordPrediction(samplePrediction()); err != nil {
+	if err := s.RecordPrediction(predicttest.Sample()); err != nil {
 		t.Fatal(err)
 	}
-	bad := samplePrediction()
+	bad := predicttest.Sample()
 	bad.Guess = -4
 	if err := s.RecordPrediction(bad); err == nil {
 		t.Fatal("a negative guess was kept")
@@ -58,7 +51,7 @@ func TestGuessErrorQuestion(t *testing.T) {
 	if _, ok, why := Resolve(q, Facts{GenTPS: 3}); ok || !strings.Contains(why, "not measured yet") {
 		t.Fatalf("without a record: ok=%v %q", ok, why)
 	}
-	lq, ok, _ := Resolve(q, Facts{LastPrediction: samplePrediction()})
+	lq, ok, _ := Resolve(q, Facts{LastPrediction: predicttest.Sample()})
 	if !ok || lq.Answer == nil || *lq.Answer != 25 || !strings.Contains(lq.Prompt, "guessed this machine would generate 30") ||
 		!strings.Contains(lq.Explanation, "slmscope projected 38.0 tok/s") {
 		t.Fatalf("question %+v", lq)

@@ -3,6 +3,7 @@ package lessons
 import (
 	"math"
 	"math/rand/v2"
+	"slmscope/engine/predict/predicttest"
 	"sort"
 	"strings"
 	"testing"
@@ -222,7 +223,7 @@ func TestOnThisMachine(t *testing.T) {
 func TestSessionShuffleScoreRetry(t *testing.T) {
 	l := builtinLesson8(t)
 	rng := rand.New(rand.NewPCG(1, 2))
-	full := NewSession(l.QuizSet, Facts{AvailableRAMBytes: 16e9, GenTPS: 50, LastPrediction: samplePrediction()}, rng)
+	full := NewSession(l.QuizSet, Facts{AvailableRAMBytes: 16e9, GenTPS: 50, LastPrediction: predicttest.Sample()}, rng)
 	if len(full.Items) != len(l.QuizSet.Questions) || len(full.Skipped) != 0 {
 		t.Fatalf("with all facts: %d items, %d skipped", len(full.Items), len(full.Skipped))
 	}

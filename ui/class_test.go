@@ -14,6 +14,7 @@ import (
 
 	"slmscope/engine"
 	"slmscope/engine/estimate"
+	"slmscope/engine/predict/predicttest"
 	"slmscope/engine/results"
 	"slmscope/engine/results/resultstest"
 	"slmscope/hwprobe"
@@ -103,7 +104,7 @@ func TestClassSaveMyResults(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.lessonState().store.RecordPrediction(testPrediction()); err != nil {
+	if err := a.lessonState().store.RecordPrediction(predicttest.Sample()); err != nil {
 		t.Fatal(err)
 	}
 	s := newClassScreen(a)

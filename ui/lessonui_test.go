@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"slmscope/engine/predict/predicttest"
 	"slmscope/lessons"
 )
 
@@ -60,7 +61,7 @@ func correctPositions(it *lessons.Item) []int {
 func pressEnter(c fyne.Canvas) { c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
 
 func TestQuizScreenTapKeysScoreRetry(t *testing.T) {
-	a, st := newLessonTestApp(t, lessons.Facts{AvailableRAMBytes: 16e9, RAMSource: "fake", GenTPS: 50, GenModel: "twin", LastPrediction: testPrediction()}, "")
+	a, st := newLessonTestApp(t, lessons.Facts{AvailableRAMBytes: 16e9, RAMSource: "fake", GenTPS: 50, GenModel: "twin", LastPrediction: predicttest.Sample()}, "")
 	q := newQuizScreen(a)
 	showIn(a, q.buildUI())
 	c := a.win.Canvas()

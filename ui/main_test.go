@@ -14,9 +14,7 @@ import (
 
 // The ui test binary doubles as the llama.cpp worker, as slmscope itself does.
 func TestMain(m *testing.M) {
-	if os.Getenv("SLMSCOPE_TEST_WORKER") == "1" {
-		os.Exit(worker.Main(os.Stdin, os.Stdout))
-	}
+	worker.ServeTestWorker()
 	// Keep tests away from the user's twin cache.
 	dir, err := os.MkdirTemp("", "slmscope-ui-test")
 	if err == nil {
@@ -32,7 +30,8 @@ func TestMain(m *testing.M) {
 
 // testWorkerOptions runs this test binary as the worker.
 func testWorkerOptions() engine.Options {
-	return engine.Options{Command: []string{os.Args[0], "-test.run=^$"}, Env: []string{"SLMSCOPE_TEST_WORKER=1"}}
+	argv, env := worker.TestBinary()
+	return engine.Options{Command: argv, Env: env}
 }
 
 // writeTinyTwin writes the catalog's tiny test model into dir.

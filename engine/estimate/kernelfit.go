@@ -38,7 +38,7 @@ type KernelModel struct {
 	// PerMRowSec is the cost per token of a million matrix rows (decode only): each row is one
 	// dot product call, whose fixed part weighs more on narrow matrices.
 	PerMRowSec float64 `json:"per_mrow_s"`
-	SecPerGB     float64 `json:"s_per_gb"`
+	SecPerGB   float64 `json:"s_per_gb"`
 	// Cost maps each calibrated kernel to its seconds per 10⁹ weights beyond streaming them.
 	Cost map[string]float64 `json:"cost_s_per_gweight"`
 	// Runs counts, per kernel, the runs in which it held at least minKernelShare of the weights.
