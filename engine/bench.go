@@ -178,6 +178,47 @@ type BenchResult struct {
 
 // Bench measures a model: Model must be resolved (see ModelRef.Resolve).
 func Bench(ctx context.Context, o BenchOptions) (*BenchResult, error) {
+	o = o.withDefaults()
+	say := func(format string, args ...any) {
+		if o.Progress != nil {
+			o.Progress(fmt.Sprintf(format, args...))
+		}
+	}
+	res := &BenchResult{
+		Model: o.Model.Label, Twin: o.Model.Twin, Quant: o.Model.Quant, Params: o.Model.Params,
+		FileBytes: o.Model.Bytes, Path: o.Model.Path, Threads: o.Threads, Context: o.Context,
+		When:   time.Now().UTC(),
+		Method: "each repeat starts a fresh worker; greedy sampling; times are slmscope's wall clock on the parent side of the pipe; llama_* are llama.cpp's perf counters for the same run; peak RSS is the worker's VmHWM; values are medians over repeats",
+	}
+	for i := 0; i < o.Repeat; i++ {
+		say("run %d/%d: starting worker", i+1, o.Repeat)
+		if err := BenchAgain(ctx, o, res); err != nil {
+			return nil, err
+		}
+		run := res.Runs[len(res.Runs)-1]
+		say("run %d/%d: %.1f tok/s generation, %.0f tok/s prompt", i+1, o.Repeat, run.GenTPS, run.PromptTPS)
+	}
+	return res, nil
+}
+
+// BenchAgain measures one more repeat of res's model with o (as Bench did) and takes the
+// medians again. The calibration spreads a twin's repeats over the ladder with it, so that a
+// slow minute of a shared machine lands on one repeat of several twins, which the median
+// drops, rather than on every repeat of one.
+func BenchAgain(ctx context.Context, o BenchOptions, res *BenchResult) error {
+	o = o.withDefaults()
+	run, ver, err := benchOnce(ctx, o)
+	if err != nil {
+		return err
+	}
+	res.LlamaVersion = ver
+	res.Runs = append(res.Runs, run)
+	res.Repeats = len(res.Runs)
+	res.takeMedians()
+	return nil
+}
+
+func (o BenchOptions) withDefaults() BenchOptions {
 	if o.Repeat <= 0 {
 		o.Repeat = 1
 	}
@@ -193,27 +234,12 @@ func Bench(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 	if o.Context <= 0 {
 		o.Context = max(2048, o.PromptTokens+o.GenTokens+16)
 	}
-	say := func(format string, args ...any) {
-		if o.Progress != nil {
-			o.Progress(fmt.Sprintf(format, args...))
-		}
-	}
-	res := &BenchResult{
-		Model: o.Model.Label, Twin: o.Model.Twin, Quant: o.Model.Quant, Params: o.Model.Params,
-		FileBytes: o.Model.Bytes, Path: o.Model.Path, Threads: o.Threads, Context: o.Context,
-		Repeats: o.Repeat, When: time.Now().UTC(),
-		Method: "each repeat starts a fresh worker; greedy sampling; times are slmscope's wall clock on the parent side of the pipe; llama_* are llama.cpp's perf counters for the same run; peak RSS is the worker's VmHWM; values are medians over repeats",
-	}
-	for i := 0; i < o.Repeat; i++ {
-		say("run %d/%d: starting worker", i+1, o.Repeat)
-		run, ver, err := benchOnce(ctx, o)
-		if err != nil {
-			return nil, err
-		}
-		res.LlamaVersion = ver
-		res.Runs = append(res.Runs, run)
-		say("run %d/%d: %.1f tok/s generation, %.0f tok/s prompt", i+1, o.Repeat, run.GenTPS, run.PromptTPS)
-	}
+	return o
+}
+
+// takeMedians sets res's embedded BenchRun to the medians of its runs (power source, device
+// and token counts from the first).
+func (res *BenchResult) takeMedians() {
 	med := func(f func(BenchRun) float64) float64 {
 		xs := make([]float64, len(res.Runs))
 		for i, r := range res.Runs {
@@ -236,7 +262,6 @@ func Bench(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 	res.Device = res.Runs[0].Device
 	res.PromptTokens = res.Runs[0].PromptTokens
 	res.GenTokens = res.Runs[0].GenTokens
-	return res, nil
 }
 
 func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {

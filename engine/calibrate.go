@@ -115,10 +115,24 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 	}
 	// Rates learned as the ladder runs, to predict whether the next step fits the budget.
 	writeBps := 300e6 // a first guess for twin writing, replaced after the first write
-	// The last measured step's duration and file size: a step's time grows about linearly
-	// with the bytes read per token, so the next one is predicted by scaling.
-	var lastBenchSec float64
+	// The last measured step's time for one run and its file size: a run's time grows about
+	// linearly with the bytes read per token, so the next one is predicted by scaling.
+	var lastRunSec float64
 	var lastSize int64
+	// The climb runs each twin once; its other repeats come in passes after it (repeatLadder),
+	// and reserved is the time they will take.
+	var measured []ladderRun
+	var reserved float64
+	finish := func() {
+		for _, r := range measured {
+			cal.Measurements = append(cal.Measurements, MeasurementFromBench(r.modelID, r.res, r.opts.Model))
+			if o.Record != nil {
+				if err := o.Record(RunFromBench(runs.OriginCalibration, r.opts.Model, r.res, o.Key)); err != nil {
+					cal.Notes = append(cal.Notes, "run history: "+err.Error())
+				}
+			}
+		}
+	}
 	for i, st := range o.Ladder {
 		step := i + 1
 		m, ok := catalog.ByID(st.ModelID)
@@ -146,10 +160,10 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 			predicted += float64(size) / writeBps
 		}
 		if lastSize > 0 {
-			predicted += lastBenchSec * float64(size) / float64(lastSize)
+			predicted += lastRunSec * float64(size) / float64(lastSize) * float64(calibrationRepeats(size))
 		}
-		left := o.Budget.Seconds() - time.Since(start).Seconds()
-		if len(cal.Measurements) >= 3 && predicted > left {
+		left := o.Budget.Seconds() - time.Since(start).Seconds() - reserved
+		if len(measured) >= 3 && predicted > left {
 			cal.Notes = append(cal.Notes, fmt.Sprintf("stopped before %s: it would take about %.0f s and %.0f s of the budget were left", label, predicted, max(left, 0)))
 			break
 		}
@@ -161,6 +175,7 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 			say(step, fmt.Sprintf("Writing the %s twin (%.0f%%)…", label, 100*float64(done)/float64(max(total, 1))))
 		}); err != nil {
 			if ctx.Err() != nil {
+				finish()
 				return cal, ctx.Err()
 			}
 			var fit *twin.FitError
@@ -183,24 +198,29 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 		if step%2 == 0 {
 			prompt = o.PromptTokens * 3 / 2
 		}
-		res, err := Bench(ctx, BenchOptions{Model: ref, PromptTokens: prompt, GenTokens: o.GenTokens,
-			Threads: o.Threads, Repeat: calibrationRepeats(size), Worker: o.Worker})
+		bo := BenchOptions{Model: ref, PromptTokens: prompt, GenTokens: o.GenTokens, Threads: o.Threads, Repeat: 1, Worker: o.Worker}
+		res, err := Bench(ctx, bo)
 		if err != nil {
 			if ctx.Err() != nil {
+				finish()
 				return cal, ctx.Err()
 			}
 			cal.Notes = append(cal.Notes, fmt.Sprintf("%s failed: %v", label, err))
 			continue
 		}
-		lastBenchSec, lastSize = time.Since(benchStart).Seconds(), size
-		cal.Measurements = append(cal.Measurements, MeasurementFromBench(m.ID, res, ref))
-		if o.Record != nil {
-			if err := o.Record(RunFromBench(runs.OriginCalibration, ref, res, o.Key)); err != nil {
-				cal.Notes = append(cal.Notes, "run history: "+err.Error())
-			}
-		}
+		lastRunSec, lastSize = time.Since(benchStart).Seconds(), size
+		r := ladderRun{step: step, label: label, modelID: m.ID, opts: bo, res: res, want: calibrationRepeats(size)}
+		reserved += float64(r.want-1) * lastRunSec
+		measured = append(measured, r)
 		say(step, fmt.Sprintf("%s: %.1f tok/s generation, %.0f tok/s prompt", label, res.GenTPS, res.PromptTPS))
 	}
+	// the repeats may run past the budget by a fifth when the machine slowed down on the way
+	deadline := start.Add(o.Budget * 6 / 5)
+	if err := repeatLadder(ctx, measured, deadline, say, &cal.Notes); err != nil {
+		finish()
+		return cal, err
+	}
+	finish()
 	if len(cal.Measurements) < 3 {
 		cal.Notes = append(cal.Notes, fmt.Sprintf("only %d twins measured: projections lean on the bandwidth prior", len(cal.Measurements)))
 	}
@@ -210,7 +230,8 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 
 // calibrationRepeats is how many times a twin is measured (the median is kept). A short run
 // on a shared machine moves by ±10 %, so small twins, which cost well under a second each,
-// are measured three times; large ones, where one run takes many seconds, once.
+// are measured three times; large ones, where one run takes many seconds, once. The repeats
+// are spread over the ladder (repeatLadder).
 func calibrationRepeats(fileBytes int64) int {
 	switch {
 	case fileBytes < 1<<30:

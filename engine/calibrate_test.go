@@ -2,6 +2,8 @@ package engine_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,8 +43,20 @@ func TestCalibrateShortLadderThenProject(t *testing.T) {
 	if len(cal.Measurements) != 2 || cal.Key != "test-machine" || len(steps) == 0 {
 		t.Fatalf("%d measurements, key %q, %d progress messages; notes %q", len(cal.Measurements), cal.Key, len(steps), cal.Notes)
 	}
+	// The repeats come in passes over the ladder, not back to back.
+	var again []string
+	for _, s := range steps {
+		if strings.Contains(s, " again ") {
+			again = append(again, s)
+		}
+	}
+	wantAgain := []string{"Measuring SmolLM2-135M Q8_0 again (run 2 of 3)…", "Measuring SmolLM2-135M Q4_0 again (run 2 of 3)…",
+		"Measuring SmolLM2-135M Q8_0 again (run 3 of 3)…", "Measuring SmolLM2-135M Q4_0 again (run 3 of 3)…"}
+	if !slices.Equal(again, wantAgain) {
+		t.Errorf("repeats %q, want %q", again, wantAgain)
+	}
 	for _, m := range cal.Measurements {
-		if m.GenTPS <= 0 || m.PromptTPS <= 0 || m.TTFTMs <= 0 || m.PeakRSSBytes <= 0 || !m.Twin {
+		if m.TokenMsP50 <= 0 || m.GenTPS <= 0 || m.PromptTPS <= 0 || m.TTFTMs <= 0 || m.PeakRSSBytes <= 0 || !m.Twin {
 			t.Errorf("incomplete measurement: %+v", m)
 		}
 	}
