@@ -209,14 +209,14 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 			continue
 		}
 		lastRunSec, lastSize = time.Since(benchStart).Seconds(), size
-		r := ladderRun{step: step, label: label, modelID: m.ID, opts: bo, res: res, want: calibrationRepeats(size)}
+		r := ladderRun{step: step, label: label, modelID: m.ID, opts: bo, res: res, want: calibrationRepeats(size), runSec: lastRunSec}
 		reserved += float64(r.want-1) * lastRunSec
 		measured = append(measured, r)
 		say(step, fmt.Sprintf("%s: %.1f tok/s generation, %.0f tok/s prompt", label, res.GenTPS, res.PromptTPS))
 	}
 	// the repeats may run past the budget by a fifth when the machine slowed down on the way
 	deadline := start.Add(o.Budget * 6 / 5)
-	if err := repeatLadder(ctx, measured, deadline, say, &cal.Notes); err != nil {
+	if err := repeatLadder(ctx, measured, start.Add(o.Budget), deadline, say, &cal.Notes); err != nil {
 		finish()
 		return cal, err
 	}
