@@ -23,9 +23,10 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	ctxLen := fs.Int("context", estimate.DefaultContext, "context length in tokens for the KV cache")
 	prompt := fs.Int("prompt", 512, "prompt length in tokens for time to first token")
 	noProbe := fs.Bool("no-probe", false, "do not probe this machine; use the machine stored with the calibration")
+	noLlama := fs.Bool("no-llama", false, "do not ask a llama.cpp worker for its device list")
 	calPath := fs.String("calibration", "", "calibration cache file (default: the user cache folder's slmscope/calibration.json)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: slmscope report --out FILE.html [--context N] [--prompt N] [--no-probe]")
+		fmt.Fprintln(stderr, "usage: slmscope report --out FILE.html [--context N] [--prompt N] [--no-probe] [--no-llama]")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
@@ -41,6 +42,14 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	in, notes, err := reportInput(*calPath, *noProbe)
 	if err != nil {
 		return fail(stderr, "report", err)
+	}
+	// what llama.cpp sees, as `slmscope probe` asks it
+	switch {
+	case in.Hardware == nil: // --no-probe: the machine stored with the calibration
+	case *noLlama:
+		in.Hardware.LlamaDevicesNote = "not asked (--no-llama)"
+	default:
+		fillLlamaDevices(context.Background(), in.Hardware)
 	}
 	for _, n := range notes {
 		fmt.Fprintf(stderr, "slmscope report: note: %s\n", oneLine(n))
