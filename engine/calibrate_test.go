@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
+	"slmscope/engine/runs"
 	"slmscope/engine/twin"
 )
 
@@ -107,4 +109,42 @@ func TestCalibrateShortLadderThenProject(t *testing.T) {
 		}
 	}
 	t.Logf("measured: %+v", measured)
+}
+
+// Cancelled while the repeats are under way, the calibration keeps every twin the climb
+// measured, each with the runs it had.
+func TestCalibrateCancelledDuringRepeatsKeepsTheClimb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: writes two SmolLM2-135M twins (≈ 230 MB)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	var recorded []runs.Run
+	cal, err := engine.Calibrate(ctx, engine.CalibrateOptions{
+		Budget:       60 * time.Second,
+		Ladder:       []engine.LadderStep{{ModelID: "smollm2-135m", Quant: "q8_0"}, {ModelID: "smollm2-135m", Quant: "q4_0"}},
+		Threads:      2,
+		PromptTokens: 64,
+		GenTokens:    16,
+		Machine:      estimate.Machine{RAMTotalBytes: 8 << 30, RAMAvailableBytes: 4 << 30, CPUCores: 2, MeasuredBandwidthGBs: 10},
+		Cache:        &twin.Cache{Dir: t.TempDir(), CapBytes: 1 << 30},
+		Worker:       workerOptions(),
+		Progress: func(step, n int, msg string, frac float64) {
+			if strings.Contains(msg, "again (run 3)") {
+				cancel()
+			}
+		},
+		Record: func(r runs.Run) error { recorded = append(recorded, r); return nil },
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	if len(cal.Measurements) != 2 || len(recorded) != 2 {
+		t.Fatalf("%d measurements and %d recorded runs kept, want both twins", len(cal.Measurements), len(recorded))
+	}
+	for _, m := range cal.Measurements {
+		if m.GenTPS <= 0 || m.TokenMsP50 <= 0 {
+			t.Errorf("incomplete measurement kept: %+v", m)
+		}
+	}
 }
