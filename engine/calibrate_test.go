@@ -26,28 +26,20 @@ func TestCalibrateShortLadderThenProject(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	machine := estimate.Machine{RAMTotalBytes: 8 << 30, RAMAvailableBytes: 4 << 30, CPUCores: 2, MeasuredBandwidthGBs: 10}
 	var steps []string
-	cal, err := engine.Calibrate(ctx, engine.CalibrateOptions{
-		Budget:       60 * time.Second,
-		Ladder:       []engine.LadderStep{{ModelID: "smollm2-135m", Quant: "q8_0"}, {ModelID: "smollm2-135m", Quant: "q4_0"}},
-		Threads:      2,
-		PromptTokens: 64,
-		GenTokens:    16,
-		Machine:      machine,
-		Key:          "test-machine",
-		Cache:        &twin.Cache{Dir: t.TempDir(), CapBytes: 1 << 30},
-		Worker:       workerOptions(),
-		Progress:     func(step, n int, msg string, frac float64) { steps = append(steps, msg) },
-	})
+	o := smallLadder(t)
+	o.Progress = func(step, n int, msg string, frac float64) { steps = append(steps, msg) }
+	machine := o.Machine
+	cal, err := engine.Calibrate(ctx, o)
 	if err != nil {
 		t.Fatalf("calibrate: %v (notes %q)", err, cal.Notes)
 	}
 	if len(cal.Measurements) != 2 || cal.Key != "test-machine" || len(steps) == 0 {
 		t.Fatalf("%d measurements, key %q, %d progress messages; notes %q", len(cal.Measurements), cal.Key, len(steps), cal.Notes)
 	}
-	// The repeats come in passes over the ladder, not back to back, and with the budget's
-	// time to spare small twins get five runs.
+	// The repeats come in passes over the ladder, not back to back: runs 2 and 3 of each
+	// twin, then, as far as the budget's time to spare goes (a busy machine may not), runs 4
+	// and 5.
 	var again, wantAgain []string
 	for _, s := range steps {
 		if strings.Contains(s, " again ") {
@@ -59,7 +51,7 @@ func TestCalibrateShortLadderThenProject(t *testing.T) {
 			wantAgain = append(wantAgain, fmt.Sprintf("Measuring SmolLM2-135M %s again (run %d)…", q, run))
 		}
 	}
-	if !slices.Equal(again, wantAgain) {
+	if len(again) < 4 || !slices.Equal(again, wantAgain[:min(len(again), len(wantAgain))]) {
 		t.Errorf("repeats %q, want %q", again, wantAgain)
 	}
 	for _, m := range cal.Measurements {
@@ -120,22 +112,14 @@ func TestCalibrateCancelledDuringRepeatsKeepsTheClimb(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	var recorded []runs.Run
-	cal, err := engine.Calibrate(ctx, engine.CalibrateOptions{
-		Budget:       60 * time.Second,
-		Ladder:       []engine.LadderStep{{ModelID: "smollm2-135m", Quant: "q8_0"}, {ModelID: "smollm2-135m", Quant: "q4_0"}},
-		Threads:      2,
-		PromptTokens: 64,
-		GenTokens:    16,
-		Machine:      estimate.Machine{RAMTotalBytes: 8 << 30, RAMAvailableBytes: 4 << 30, CPUCores: 2, MeasuredBandwidthGBs: 10},
-		Cache:        &twin.Cache{Dir: t.TempDir(), CapBytes: 1 << 30},
-		Worker:       workerOptions(),
-		Progress: func(step, n int, msg string, frac float64) {
-			if strings.Contains(msg, "again (run 3)") {
-				cancel()
-			}
-		},
-		Record: func(r runs.Run) error { recorded = append(recorded, r); return nil },
-	})
+	o := smallLadder(t)
+	o.Progress = func(step, n int, msg string, frac float64) {
+		if strings.Contains(msg, "again (run 3)") {
+			cancel()
+		}
+	}
+	o.Record = func(r runs.Run) error { recorded = append(recorded, r); return nil }
+	cal, err := engine.Calibrate(ctx, o)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want context.Canceled", err)
 	}
@@ -146,5 +130,21 @@ func TestCalibrateCancelledDuringRepeatsKeepsTheClimb(t *testing.T) {
 		if m.GenTPS <= 0 || m.TokenMsP50 <= 0 {
 			t.Errorf("incomplete measurement kept: %+v", m)
 		}
+	}
+}
+
+// smallLadder calibrates two real SmolLM2-135M twins (Q8_0 and Q4_0, written into a test
+// folder) through the test-binary worker within 60 s.
+func smallLadder(t *testing.T) engine.CalibrateOptions {
+	return engine.CalibrateOptions{
+		Budget:       60 * time.Second,
+		Ladder:       []engine.LadderStep{{ModelID: "smollm2-135m", Quant: "q8_0"}, {ModelID: "smollm2-135m", Quant: "q4_0"}},
+		Threads:      2,
+		PromptTokens: 64,
+		GenTokens:    16,
+		Machine:      estimate.Machine{RAMTotalBytes: 8 << 30, RAMAvailableBytes: 4 << 30, CPUCores: 2, MeasuredBandwidthGBs: 10},
+		Key:          "test-machine",
+		Cache:        &twin.Cache{Dir: t.TempDir(), CapBytes: 1 << 30},
+		Worker:       workerOptions(),
 	}
 }
