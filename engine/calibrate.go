@@ -216,7 +216,7 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 	}
 	// the repeats may run past the budget by a fifth when the machine slowed down on the way
 	deadline := start.Add(o.Budget * 6 / 5)
-	if err := repeatLadder(ctx, measured, start.Add(o.Budget), deadline, say, &cal.Notes); err != nil {
+	if err := repeatLadder(ctx, measured, start.Add(o.Budget), deadline, benchLadderRun, say, &cal.Notes); err != nil {
 		finish()
 		return cal, err
 	}

@@ -30,34 +30,44 @@ const maxCalibrationRepeats = 5
 // and notes says so. Time left in the budget (until end) then goes to further passes over
 // the twins measured three times, up to maxCalibrationRepeats runs each. It returns ctx's
 // error when the calibration was cancelled.
-func repeatLadder(ctx context.Context, runs []ladderRun, end, deadline time.Time, say func(int, string), notes *[]string) error {
-	if err := repeatPasses(ctx, runs, deadline, say, notes); err != nil {
+func repeatLadder(ctx context.Context, runs []ladderRun, end, deadline time.Time, again measureAgain, say func(int, string), notes *[]string) error {
+	if err := repeatPasses(ctx, runs, deadline, again, say, notes); err != nil {
 		return err
 	}
-	for extra := true; extra; {
-		extra = false
-		// plan a pass that ends by end
-		at := time.Now()
+	for more := true; more; {
+		// plan a pass that ends by end; one cut short by it is the last, so that every
+		// twin's runs stay a pass apart
+		at, planned := time.Now(), false
 		for i := range runs {
 			r := &runs[i]
-			next := at.Add(time.Duration(r.runSec * float64(time.Second)))
-			if r.want < 3 || len(r.res.Runs) != r.want || r.want >= maxCalibrationRepeats || next.After(end) {
+			if r.want < 3 || len(r.res.Runs) != r.want || r.want >= maxCalibrationRepeats {
 				continue
 			}
-			r.want++
-			at, extra = next, true
-		}
-		if extra {
-			if err := repeatPasses(ctx, runs, deadline, say, notes); err != nil {
-				return err
+			next := at.Add(time.Duration(r.runSec * float64(time.Second)))
+			if next.After(end) {
+				more = false
+				break
 			}
+			r.want++
+			at, planned = next, true
+		}
+		if !planned {
+			return nil
+		}
+		if err := repeatPasses(ctx, runs, deadline, again, say, notes); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
+// measureAgain adds one run to r.res (BenchAgain with r.opts; tests pass their own).
+type measureAgain func(ctx context.Context, r *ladderRun) error
+
+func benchLadderRun(ctx context.Context, r *ladderRun) error { return BenchAgain(ctx, r.opts, r.res) }
+
 // repeatPasses makes passes over runs until each has the runs it wants or deadline passes.
-func repeatPasses(ctx context.Context, runs []ladderRun, deadline time.Time, say func(int, string), notes *[]string) error {
+func repeatPasses(ctx context.Context, runs []ladderRun, deadline time.Time, again measureAgain, say func(int, string), notes *[]string) error {
 	for {
 		more := false
 		for i := range runs {
@@ -71,7 +81,7 @@ func repeatPasses(ctx context.Context, runs []ladderRun, deadline time.Time, say
 				continue
 			}
 			say(r.step, fmt.Sprintf("Measuring %s again (run %d)…", r.label, len(r.res.Runs)+1))
-			if err := BenchAgain(ctx, r.opts, r.res); err != nil {
+			if err := again(ctx, r); err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}

@@ -1,0 +1,54 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+)
+
+// However the machine's speed fits the plan, the repeats come in whole passes over the
+// ladder (run 2 of every twin, then run 3, …), big twins stop at their two runs, small ones
+// at five, and a pass the budget cuts short is the last.
+func TestRepeatLadderKeepsPassesWhole(t *testing.T) {
+	tests := []struct {
+		name string
+		slow float64 // how much longer a run takes than the climb's
+		left time.Duration
+	}{
+		{"time to spare", 1, time.Second},
+		{"budget cut short", 1, 30 * time.Millisecond},
+		{"machine slower than planned", 3, 60 * time.Millisecond},
+		{"no time left", 1, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			runs := []ladderRun{ // a slow small twin before a fast one
+				{label: "a", want: 3, runSec: 0.010, res: &BenchResult{Runs: make([]BenchRun, 1)}},
+				{label: "big", want: 2, runSec: 0.004, res: &BenchResult{Runs: make([]BenchRun, 1)}},
+				{label: "b", want: 3, runSec: 0.001, res: &BenchResult{Runs: make([]BenchRun, 1)}},
+			}
+			var order []string
+			again := func(ctx context.Context, r *ladderRun) error {
+				time.Sleep(time.Duration(tc.slow * r.runSec * float64(time.Second)))
+				r.res.Runs = append(r.res.Runs, BenchRun{})
+				order = append(order, fmt.Sprintf("%s%d", r.label, len(r.res.Runs)))
+				return nil
+			}
+			now := time.Now()
+			var notes []string
+			if err := repeatLadder(context.Background(), runs, now.Add(tc.left), now.Add(time.Hour), again, func(int, string) {}, &notes); err != nil {
+				t.Fatal(err)
+			}
+			whole := []string{"a2", "big2", "b2", "a3", "b3", "a4", "b4", "a5", "b5"}
+			if len(order) < 5 || !slices.Equal(order, whole[:len(order)]) {
+				t.Errorf("runs in the order %v; want a prefix of %v with every required run", order, whole)
+			}
+			t.Logf("%v", order)
+			if tc.left >= time.Second && len(order) != len(whole) {
+				t.Errorf("with time to spare: %v, want %v", order, whole)
+			}
+		})
+	}
+}
