@@ -119,7 +119,7 @@ func (k KernelModel) features(p Profile, n int, cols []string) []float64 {
 	for kern, l := range p.Kernels {
 		m, own := k.mapKernel(kern)
 		if i, ok := idx[m]; ok {
-			w := l.Weights / gb
+			w := p.tokenWeights(kern, k.Kind) / gb
 			if !own {
 				// as if it were s times as many weights of the measured kernel: their bytes
 				// stand in for its own
@@ -145,7 +145,7 @@ func (k KernelModel) Seconds(p Profile, n int) (sec, band float64, uncal []strin
 	famTime := map[string]float64{}
 	for _, kern := range p.KernelNames() {
 		m, ok := k.mapKernel(kern)
-		t := p.Kernels[kern].Weights / gb * k.EffectiveCost(m)
+		t := p.tokenWeights(kern, k.Kind) / gb * k.EffectiveCost(m)
 		if !ok && m != "" {
 			t *= k.bitsScale(kern, m)
 		}

@@ -48,6 +48,13 @@ func synthTruth(t testing.TB, m catalog.Model, q quant.Quant, prompt, gen int) (
 		dec += l.Weights / gb * synthCost[kernelType(k)]
 		pr += l.Weights / gb * synthPromptCost[kernelType(k)]
 	}
+	// as llama.cpp does, a prompt takes logits for its last token only: the output
+	// projection is no prompt token's work
+	for _, tn := range ts {
+		if tn.Name == "output.weight" || tn.Name == "token_embd.weight" && m.TiedEmbeddings {
+			pr -= float64(tn.Elements()) / gb * synthPromptCost[tn.Type]
+		}
+	}
 	return dec, pr
 }
 

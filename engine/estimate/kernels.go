@@ -104,6 +104,25 @@ type Profile struct {
 	// rows is the number of matrix rows (GGUF dims[1]) multiplied per token: each is one dot
 	// product call with its own overhead, which weighs more on narrow matrices.
 	rows float64
+	// outWeights is, per kernel, the weights of the output projection (the logits): a prompt
+	// multiplies it for its last token only, not for every token.
+	outWeights map[string]float64
+}
+
+// isOutput says whether t is the output projection: its own matrix, or the token embedding
+// table when the model ties the two.
+func isOutput(m catalog.Model, t Tensor) bool {
+	return t.Name == "output.weight" || t.Name == "token_embd.weight" && m.TiedEmbeddings
+}
+
+// tokenWeights is what kernel kern multiplies per token: its weights, less the output
+// projection's for a prompt token (kind "prompt").
+func (p Profile) tokenWeights(kern, kind string) float64 {
+	w := p.Kernels[kern].Weights
+	if kind == "prompt" {
+		w -= p.outWeights[kern]
+	}
+	return w
 }
 
 // ProfileOf builds m's profile from its typed tensors ts (Plan, or a file's tensor table)
@@ -124,6 +143,12 @@ func ProfileOf(m catalog.Model, ts []Tensor, device string) Profile {
 			l.Weights += float64(t.Elements())
 			p.Kernels[k] = l
 			p.rows += float64(t.Elements()) / float64(max(t.Dims[0], 1))
+			if isOutput(m, t) {
+				if p.outWeights == nil {
+					p.outWeights = map[string]float64{}
+				}
+				p.outWeights[k] += float64(t.Elements())
+			}
 		default:
 			p.OtherBytes += float64(t.Bytes)
 		}
