@@ -11,16 +11,18 @@ import (
 
 // KernelModel is a speed model that knows kernels. For decode (Kind "decode"):
 //
-//	seconds per token = Fixed + PerLayer · layers + (bytes read) · SecPerGB
+//	seconds per token = Fixed + PerLayer · layers + PerMVocab · vocabulary + PerMRow · rows
+//	                    + (bytes read) · SecPerGB
 //	                    + Σ over kernels (weights of that kernel) · Cost[kernel]
 //
 // bytes read being every matrix, the embedding row, norms and the KV cache at the run's mean
-// position. For prompt processing (Kind "prompt") it is seconds per prompt token:
+// position, and rows the matrix rows multiplied. For prompt processing (Kind "prompt") it is
+// seconds per prompt token:
 //
 //	Fixed + (attention FLOPs per token at the mean prompt position) · SecPerGB
-//	      + Σ over kernels (weights) · Cost[kernel]
+//	      + Σ over kernels (weights less the output projection's) · Cost[kernel]
 //
-// with SecPerGB then per GFLOP of attention. Costs are seconds per 10⁹ weights. A kernel's
+// with SecPerGB then per GFLOP of attention; a prompt takes logits for its last token only. Costs are seconds per 10⁹ weights. A kernel's
 // bytes and weights are proportional, so only its effective time per weight (EffectiveCost)
 // is pinned by measurements; the split between bandwidth and compute leans on the prior
 // (the measured memory bandwidth). Kernels no calibration run exercised are projected with
@@ -310,9 +312,9 @@ func (k *KernelModel) solve(pts []kernelPoint, prior kernelPrior, ties []tieRow)
 			break
 		}
 	}
-	k.FixedSec = math.Max(th[0], 0) // pinned at its bound of 0, it comes out a rounding error below
+	// terms pinned at their bound of 0 come out of the solver a rounding error below it
+	k.FixedSec = math.Max(th[0], 0)
 	if kind == "decode" {
-		// terms pinned at their bound of 0 come out of the solver a rounding error below it
 		k.PerLayerSec, k.SecPerGB, k.PerMVocabSec, k.PerMRowSec = math.Max(th[1]/100, 0), th[2], math.Max(th[3], 0), math.Max(th[4], 0)
 	} else {
 		k.SecPerGB = th[1]
