@@ -4,7 +4,7 @@ BIN := bin/slmscope
 # staticcheck is pinned (v0.8.2 needs and knows go1.26); `go install` builds it into bin/.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Packages that must build without cgo and vet for other operating systems (everything but ui).
-PURE := ./engine/... ./hwprobe/... ./charts/... ./lessons/...
+PURE := ./internal/... ./engine/... ./hwprobe/... ./charts/... ./lessons/...
 
 .PHONY: setup build debug run test vet staticcheck fmt-check bench accuracy kquant-accuracy dist dist-check
 
@@ -40,7 +40,7 @@ staticcheck:
 
 test: setup fmt-check vet staticcheck build
 	$(GO) test -count=1 -timeout 30m ./... a.slmscope/clocale
-	$(GO) test -race -count=1 -timeout 20m ./lessons/... ./engine/gguf/... ./engine/twin/... ./engine/estimate/... ./engine/units/... ./engine/quant/... ./engine/ident/... ./charts/...
+	$(GO) test -race -count=1 -timeout 20m ./lessons/... ./engine/gguf/... ./engine/twin/... ./engine/estimate/... ./internal/... ./engine/quant/... ./engine/ident/... ./charts/...
 	# The UI under the race detector: jobs hand widgets their results through App.do only.
 	$(GO) test -race -count=1 -timeout 20m ./ui/...
 

@@ -3,7 +3,7 @@ package charts
 import (
 	"fmt"
 	"math"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 	"sort"
 	"strings"
 )

@@ -2,7 +2,7 @@ package charts
 
 import (
 	"math"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 	"strconv"
 	"strings"
 )

@@ -7,7 +7,7 @@ import (
 	"slmscope/engine/download"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // BeforeLoading is what the app shows about a model before anything loads it: its size, its

@@ -12,9 +12,9 @@ import (
 	"slmscope/engine/gguf"
 	"slmscope/engine/ident"
 	"slmscope/engine/quant"
-	"slmscope/engine/safefile"
 	"slmscope/engine/twin"
-	"slmscope/engine/units"
+	"slmscope/internal/safefile"
+	"slmscope/internal/units"
 )
 
 // DefaultPrompt is the prompt the app and benchmarks start from.

@@ -16,9 +16,9 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/cli"
 	"slmscope/engine/estimate"
-	"slmscope/engine/safefile"
 	"slmscope/engine/twin"
 	"slmscope/hwprobe"
+	"slmscope/internal/safefile"
 	"slmscope/lessons"
 )
 

@@ -16,8 +16,8 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf/ggufbad"
 	"slmscope/engine/twin"
-	"slmscope/engine/units"
 	"slmscope/engine/worker"
+	"slmscope/internal/units"
 )
 
 // The test binary doubles as the worker.

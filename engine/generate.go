@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"slmscope/engine/units"
 	"slmscope/engine/wire"
+	"slmscope/internal/units"
 )
 
 // GenerateOptions is one generation request.

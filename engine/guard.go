@@ -9,8 +9,8 @@ import (
 
 	"slmscope/engine/estimate"
 	"slmscope/engine/gguf"
-	"slmscope/engine/units"
 	"slmscope/hwprobe"
+	"slmscope/internal/units"
 )
 
 // DefaultStallTimeout is how long a worker may stay silent (no token, no answer) before the

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // RunFailure is a failed run told in one line for a window, with the detail behind it.

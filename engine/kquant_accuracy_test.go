@@ -16,8 +16,8 @@ import (
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
 	"slmscope/engine/twin"
-	"slmscope/engine/units"
 	"slmscope/hwprobe"
+	"slmscope/internal/units"
 )
 
 // kquantFiles are the files people download, made by llama.cpp's own quantizer from F16

@@ -11,8 +11,8 @@ import (
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
 	"slmscope/engine/twin"
-	"slmscope/engine/units"
 	"slmscope/hwprobe"
+	"slmscope/internal/units"
 )
 
 // MachineState is the one picture of this machine that every screen, `slmscope

@@ -3,9 +3,9 @@ package engine
 import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
-	"slmscope/engine/predict"
 	"slmscope/engine/quant"
 	"slmscope/engine/runs"
+	"slmscope/internal/predict"
 )
 
 // ProjectRun is slmscope's own projection of ref's generation speed on the machine s, for a

@@ -3,9 +3,9 @@ package engine
 import (
 	"fmt"
 
-	"slmscope/engine/predict"
 	"slmscope/engine/results"
 	"slmscope/engine/runs"
+	"slmscope/internal/predict"
 )
 
 // SaveResults writes this machine's result file to out (see engine/results): the anonymised

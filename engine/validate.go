@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // Limits on what a run may ask for; beyond them the request is refused in words before any

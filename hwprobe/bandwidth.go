@@ -9,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 	"strings"
 	"sync"
 	"time"
@@ -17,8 +17,8 @@ import (
 
 	"github.com/shirou/gopsutil/v3/host"
 
-	"slmscope/engine/safefile"
-	"slmscope/engine/statefile"
+	"slmscope/internal/safefile"
+	"slmscope/internal/statefile"
 )
 
 // DefaultBandwidthBytes is the benchmark's total buffer: three arrays of ~85 MiB, far larger

@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 	"strings"
 	"testing"
 )

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 
 	"github.com/shirou/gopsutil/v3/mem"
 )

@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 // maxFileSize bounds a lesson or quiz file; anything larger is surely a mistake.

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 // TestBadInstructorFolder: every kind of broken lesson folder entry is named with its

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 // TestImportFileRefusesSpecialFiles: importing from a named pipe, a device or a folder is

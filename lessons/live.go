@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"slmscope/engine/predict"
-	"slmscope/engine/units"
+	"slmscope/internal/predict"
+	"slmscope/internal/units"
 )
 
 // Facts are this machine's numbers that lessons and live questions use. A zero field means

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // NotMeasuredGuess is what a lesson says when the learner has no prediction record yet.

@@ -3,7 +3,7 @@ package lessons
 import (
 	"fmt"
 
-	"slmscope/engine/predict"
+	"slmscope/internal/predict"
 )
 
 // RecordPrediction adds one guess-and-measurement to the learner's prediction record and

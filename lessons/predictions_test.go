@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"slmscope/engine/predict/predicttest"
+	"slmscope/internal/predict/predicttest"
 	"strings"
 	"testing"
 )

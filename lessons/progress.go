@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"slmscope/engine/predict"
-	"slmscope/engine/statefile"
+	"slmscope/internal/predict"
+	"slmscope/internal/statefile"
 )
 
 // ProgressVersion is the progress file format this slmscope writes and reads.

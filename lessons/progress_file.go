@@ -11,9 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"slmscope/engine/predict"
-	"slmscope/engine/safefile"
-	"slmscope/engine/statefile"
+	"slmscope/internal/predict"
+	"slmscope/internal/safefile"
+	"slmscope/internal/statefile"
 )
 
 // The progress file's format: decoding and checking it, tidying after interrupted saves, and

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 var t0 = time.Date(2026, 11, 24, 5, 0, 0, 0, time.UTC)

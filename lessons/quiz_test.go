@@ -3,7 +3,7 @@ package lessons
 import (
 	"math"
 	"math/rand/v2"
-	"slmscope/engine/predict/predicttest"
+	"slmscope/internal/predict/predicttest"
 	"sort"
 	"strings"
 	"testing"

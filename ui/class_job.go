@@ -16,7 +16,7 @@ import (
 
 	"slmscope/engine"
 	"slmscope/engine/class"
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 // The Class screen's background work: watching the class folder, saving this machine's

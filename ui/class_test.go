@@ -14,10 +14,10 @@ import (
 
 	"slmscope/engine"
 	"slmscope/engine/estimate"
-	"slmscope/engine/predict/predicttest"
 	"slmscope/engine/results"
 	"slmscope/engine/results/resultstest"
 	"slmscope/hwprobe"
+	"slmscope/internal/predict/predicttest"
 	"slmscope/lessons"
 )
 

@@ -21,8 +21,8 @@ import (
 	"slmscope/engine/ident"
 	"slmscope/engine/quant"
 	"slmscope/engine/report"
-	"slmscope/engine/units"
 	"slmscope/hwprobe"
+	"slmscope/internal/units"
 	"slmscope/ui/chartview"
 )
 

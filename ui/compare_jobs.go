@@ -20,12 +20,12 @@ import (
 	"slmscope/engine"
 	"slmscope/engine/estimate"
 	"slmscope/engine/ident"
-	"slmscope/engine/predict"
 	"slmscope/engine/quant"
 	"slmscope/engine/report"
 	"slmscope/engine/runs"
-	"slmscope/engine/units"
 	"slmscope/hwprobe"
+	"slmscope/internal/predict"
+	"slmscope/internal/units"
 	"slmscope/lessons"
 )
 

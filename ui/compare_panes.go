@@ -13,7 +13,7 @@ import (
 	"slmscope/engine"
 	"slmscope/engine/estimate"
 	"slmscope/engine/report"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // The Compare screen's status, machine line, validation and cost panes, and its busy state.

@@ -5,7 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 // regularFiles is a file-dialog filter that shows only regular files with one of the given

@@ -7,7 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/storage"
 
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 func TestRegularFilesFilter(t *testing.T) {

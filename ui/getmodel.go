@@ -13,7 +13,7 @@ import (
 	"slmscope/engine"
 	"slmscope/engine/download"
 	"slmscope/engine/twin"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // The "Get a real model" card: the built-in instruct model (download.DefaultPin) with what it

@@ -15,8 +15,8 @@ import (
 	"slmscope/engine"
 	"slmscope/engine/estimate"
 	"slmscope/engine/report"
-	"slmscope/engine/units"
 	"slmscope/hwprobe"
+	"slmscope/internal/units"
 )
 
 // hardwareLiveInterval is how often RAM (and every second tick, VRAM) refreshes while the

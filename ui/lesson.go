@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 	"slmscope/lessons"
 )
 

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"slmscope/engine/predict/predicttest"
+	"slmscope/internal/predict/predicttest"
 	"slmscope/lessons"
 )
 

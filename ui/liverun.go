@@ -16,7 +16,7 @@ import (
 
 	"slmscope/charts"
 	"slmscope/engine"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 	"slmscope/ui/chartview"
 )
 

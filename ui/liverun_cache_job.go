@@ -6,7 +6,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"slmscope/engine/twin"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // updateCacheNote shows how much the twin cache holds, read off the UI goroutine.

@@ -6,7 +6,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // Chat with real models on the Live run screen: a real instruct model's prompt goes through

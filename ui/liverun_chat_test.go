@@ -10,7 +10,7 @@ import (
 
 	"slmscope/engine"
 	"slmscope/engine/gguf"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // smolLM2Template is SmolLM2-135M-Instruct's tokenizer.chat_template (ChatML).

@@ -11,9 +11,9 @@ import (
 
 	"slmscope/charts"
 	"slmscope/engine"
-	"slmscope/engine/procself"
 	"slmscope/engine/quant"
-	"slmscope/engine/units"
+	"slmscope/internal/procself"
+	"slmscope/internal/units"
 )
 
 // flushEvery bounds the live refresh rate: text, speed figure, counts and chart reach the
@@ -24,7 +24,7 @@ import (
 const flushEvery = 400 * time.Millisecond
 
 // niceDuringRun is how much lower the threads that draw the window run while a model
-// generates (Linux; see engine/procself): the UI thread and the C libraries' threads (Mesa's
+// generates (Linux; see internal/procself): the UI thread and the C libraries' threads (Mesa's
 // software rasterizers where there is no GPU). Drawing then yields the cores to the worker
 // being measured, while Go's threads, which read its tokens, keep their priority, so token
 // timing stays honest on a busy machine.

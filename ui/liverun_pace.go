@@ -3,7 +3,7 @@ package ui
 import (
 	"time"
 
-	"slmscope/engine/procself"
+	"slmscope/internal/procself"
 )
 
 // The Live run's refresh pace. Each refresh makes Fyne repaint the whole window, and what

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // The Live run screen's end of a run: the stop reason and the stats card, every figure labelled

@@ -16,7 +16,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/twin"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // liveRunFor builds the app with only the Live run screen's state reachable.

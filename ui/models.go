@@ -16,7 +16,7 @@ import (
 	"slmscope/engine/ident"
 	"slmscope/engine/localmodels"
 	"slmscope/engine/runs"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // The Compare screen's "On this machine" tab: the GGUF models already on this machine

@@ -4,7 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
-	"slmscope/engine/predict"
+	"slmscope/internal/predict"
 )
 
 // guessBox is "predict, then measure": an optional entry beside Run where the learner guesses

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // Presenter mode and the text-size setting: what makes slmscope readable from the back of a

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"slmscope/engine/procself"
+	"slmscope/internal/procself"
 )
 
 // uiThreadCPU pins the calling goroutine (the tests' UI goroutine) to its OS thread for the

@@ -5,7 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"slmscope/engine/procself"
+	"slmscope/internal/procself"
 )
 
 // The UI goroutine watchdog: a goroutine posts a probe to the UI goroutine every period and

@@ -8,7 +8,7 @@ import (
 	"runtime"
 	"time"
 
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // startWatchdog logs every stall of the UI goroutine over stallLimit to stderr, with the screen

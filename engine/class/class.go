@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
-	"slmscope/engine/predict"
 	"slmscope/engine/results"
+	"slmscope/internal/predict"
 )
 
 // MaxFiles is how many result files one folder may offer; more are listed as refused.

@@ -15,7 +15,7 @@ import (
 
 	"slmscope/engine/results"
 	"slmscope/engine/results/resultstest"
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 var saved = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)

@@ -9,7 +9,7 @@ import (
 
 	"slmscope/charts"
 	"slmscope/engine/assets"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // MaxModelColumns bounds the machines × models table to the models most machines measured.

@@ -7,8 +7,8 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/ident"
-	"slmscope/engine/predict"
 	"slmscope/engine/quant"
+	"slmscope/internal/predict"
 )
 
 // FitContext is the context length the class's fit questions use.

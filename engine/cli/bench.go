@@ -11,8 +11,8 @@ import (
 
 	"slmscope/engine"
 	"slmscope/engine/runs"
-	"slmscope/engine/units"
 	"slmscope/hwprobe"
+	"slmscope/internal/units"
 )
 
 func init() {

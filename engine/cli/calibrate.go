@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"slmscope/engine"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 func init() {

@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 
 	"slmscope/engine/class"
-	"slmscope/engine/safefile"
-	"slmscope/engine/units"
+	"slmscope/internal/safefile"
+	"slmscope/internal/units"
 )
 
 func init() {

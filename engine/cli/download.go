@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"slmscope/engine/download"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 func init() {

@@ -7,7 +7,7 @@ import (
 	"os"
 
 	"slmscope/engine"
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 // badInputs prints every input error in errs on one line each, prefixed by cmd, and reports

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 // TestBadNumbersAreUsageErrors: out-of-range numbers and unusable paths on every command

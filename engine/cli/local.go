@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 
 	"slmscope/engine/localmodels"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // wantsLocal reports whether `models` was asked for the models on this machine.

@@ -6,7 +6,7 @@ import (
 	"text/tabwriter"
 
 	"slmscope/engine/catalog"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 func init() {

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 
 	"slmscope/engine"
-	"slmscope/engine/predict"
 	"slmscope/engine/results"
+	"slmscope/internal/predict"
 	"slmscope/lessons"
 )
 

@@ -6,7 +6,7 @@ import (
 	"text/tabwriter"
 
 	"slmscope/engine/runs"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 func init() {

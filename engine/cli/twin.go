@@ -15,9 +15,9 @@ import (
 	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/quant"
-	"slmscope/engine/safefile"
 	"slmscope/engine/twin"
-	"slmscope/engine/units"
+	"slmscope/internal/safefile"
+	"slmscope/internal/units"
 )
 
 func init() {

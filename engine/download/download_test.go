@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"slmscope/engine/localmodels"
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 var pinned = DefaultPin().File

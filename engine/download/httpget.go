@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 	"strconv"
 	"strings"
 	"time"

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"slmscope/engine/localmodels"
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 var hexRE = regexp.MustCompile(`^[0-9a-f]{64}$`)

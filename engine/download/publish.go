@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"slmscope/engine/gguf"
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 // meta is kept beside the .part file so a later attempt can send If-Range.

@@ -9,8 +9,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slmscope/engine/statefile"
-	"slmscope/engine/units"
+	"slmscope/internal/statefile"
+	"slmscope/internal/units"
 	"strings"
 )
 

@@ -11,7 +11,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
 	"slmscope/engine/quant"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // FileModel is a real GGUF file described for projection: its shape (as a catalog.Model

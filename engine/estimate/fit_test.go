@@ -11,7 +11,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/quant"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // noise returns a deterministic pseudo-random value in [-1, 1] for index i.

@@ -3,7 +3,7 @@ package estimate
 import (
 	"testing"
 
-	"slmscope/engine/statefile"
+	"slmscope/internal/statefile"
 )
 
 // FuzzParsePrices: a user's price table never panics, and every accepted price is finite

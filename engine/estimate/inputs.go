@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"slmscope/engine/quant"
-	"slmscope/engine/statefile"
+	"slmscope/internal/statefile"
 )
 
 // Measurement is one measured run of a model (a twin or a real GGUF) on this machine, as the

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // KernelModel is a speed model that knows kernels. For decode (Kind "decode"):

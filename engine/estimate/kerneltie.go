@@ -4,7 +4,7 @@ import (
 	"math"
 	"sort"
 
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // Kernels of one family tied together, as closely as the family's kernels agree. A kernel

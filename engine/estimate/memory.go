@@ -8,7 +8,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
 	"slmscope/engine/quant"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // KVCacheBytes is the key/value cache size: 2 (keys and values) · layers · KV heads · head

@@ -7,7 +7,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/quant"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // DefaultContext is the context length projections use when none is given.

@@ -9,14 +9,14 @@ import (
 	"testing"
 	"time"
 
-	"slmscope/engine/internal/testenv"
 	"slmscope/engine/quant"
+	"slmscope/internal/proctest"
 )
 
 // TestCalibrationHelperProcess is the child of TestCalibrationTwoProcesses: it saves n
 // measurements under its key, and n under a shared key, one at a time.
 func TestCalibrationHelperProcess(t *testing.T) {
-	path, who, n := testenv.Writer(t)
+	path, who, n := proctest.Writer(t)
 	for i := 0; i < n; i++ {
 		m := Measurement{ModelID: fmt.Sprintf("%s-%d", who, i), Quant: quant.Quant("Q8_0"), GenTPS: 1, When: time.Now()}
 		if err := MergeSaveCalibration(path, Calibration{Key: "shared", Measurements: []Measurement{m}}); err != nil {
@@ -33,7 +33,7 @@ func TestCalibrationHelperProcess(t *testing.T) {
 func TestCalibrationTwoProcesses(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "calibration.json")
 	const n = 15
-	testenv.RunWriters(t, "TestCalibrationHelperProcess", path, n, "app", "cli")
+	proctest.RunWriters(t, "TestCalibrationHelperProcess", path, n, "app", "cli")
 	for _, who := range []string{"app", "cli"} {
 		if _, err := LoadCalibration(path, who); err != nil {
 			t.Errorf("%s's entry lost: %v", who, err)

@@ -7,7 +7,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/quant"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // SpeedCheck is one measured run projected from the other runs (leave-one-out).

@@ -5,7 +5,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/quant"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // Placement says where a model would run.

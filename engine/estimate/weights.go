@@ -8,7 +8,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
 	"slmscope/engine/quant"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // Tensor is one weight tensor of a model as llama.cpp stores it: its GGUF name and its shape

@@ -8,7 +8,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
 	"slmscope/engine/quant"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 func model(t *testing.T, id string) catalog.Model {

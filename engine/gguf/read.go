@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 // Limits the reader enforces before allocating anything sized by the file's own counts.

@@ -5,7 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 	"strings"
 )
 

@@ -7,7 +7,7 @@ import (
 
 	"slmscope/charts"
 	"slmscope/engine/estimate"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // Charts returns the report's four charts in order: speed vs size (rooflines and the reading

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"slmscope/engine/estimate"
-	"slmscope/engine/units"
 	"slmscope/hwprobe"
+	"slmscope/internal/units"
 )
 
 // Section kinds, so the Hardware screen can attach its live widgets (RAM bar, Re-measure) to

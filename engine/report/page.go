@@ -8,8 +8,8 @@ import (
 	"slmscope/charts"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
-	"slmscope/engine/units"
 	"slmscope/hwprobe"
+	"slmscope/internal/units"
 )
 
 // EmptyStateText is shown before anything was measured on this machine.

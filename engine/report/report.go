@@ -19,8 +19,8 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
-	"slmscope/engine/units"
 	"slmscope/hwprobe"
+	"slmscope/internal/units"
 )
 
 // TTFTPromptLengths are the prompt lengths the time-to-first-token chart projects.

@@ -17,7 +17,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // fixtureCalibration loads testdata/calibration.json: a real calibration of the development

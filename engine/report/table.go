@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"slmscope/engine/estimate"
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // Column is one column of the projection table.

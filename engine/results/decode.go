@@ -13,8 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"slmscope/engine/predict"
-	"slmscope/engine/safefile"
+	"slmscope/internal/predict"
+	"slmscope/internal/safefile"
 )
 
 // MaxLabelRunes bounds a label.

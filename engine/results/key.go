@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 // EnvKey names another key file (tests, a second installation on one account).

@@ -23,9 +23,9 @@ import (
 	"slmscope/engine/assets"
 	"slmscope/engine/estimate"
 	"slmscope/engine/ident"
-	"slmscope/engine/predict"
 	"slmscope/engine/runs"
 	"slmscope/hwprobe"
+	"slmscope/internal/predict"
 )
 
 // Schema is the result file schema this slmscope writes and the newest it reads.

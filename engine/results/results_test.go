@@ -14,9 +14,9 @@ import (
 
 	"slmscope/engine/estimate"
 	"slmscope/engine/ident"
-	"slmscope/engine/predict"
 	"slmscope/engine/runs"
 	"slmscope/hwprobe"
+	"slmscope/internal/predict"
 )
 
 // Sample is a machine's results for tests.

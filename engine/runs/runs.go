@@ -20,8 +20,8 @@ import (
 
 	"slmscope/engine/ident"
 	"slmscope/engine/quant"
-	"slmscope/engine/safefile"
-	"slmscope/engine/units"
+	"slmscope/internal/safefile"
+	"slmscope/internal/units"
 )
 
 // Version is the schema version written in every line.

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"slmscope/engine/catalog"
-	"slmscope/engine/safefile"
-	"slmscope/engine/units"
+	"slmscope/internal/safefile"
+	"slmscope/internal/units"
 )
 
 // Environment variables that configure DefaultCache.

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"slmscope/engine/catalog"
-	"slmscope/engine/safefile"
-	"slmscope/engine/units"
+	"slmscope/internal/safefile"
+	"slmscope/internal/units"
 )
 
 func testCache(t *testing.T, capBytes int64) *Cache {

@@ -10,7 +10,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 // The offline class kit: the twins a class will use, copied onto a USB stick once and into

@@ -10,7 +10,7 @@ import (
 	"io/fs"
 	"os"
 
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 // A twin is only handed out when the stamp beside it (name + ".stamp") matches it. The stamp

@@ -8,7 +8,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/gguf"
-	"slmscope/engine/internal/testenv"
+	"slmscope/internal/proctest"
 )
 
 // TestCacheRewritesDamagedTwins: a twin cut short (a crash mid-write), one with no stamp
@@ -56,7 +56,7 @@ func TestCacheRewritesDamagedTwins(t *testing.T) {
 
 // TestTwinHelperProcess is the child of TestCacheTwoWriters: it asks the cache for a twin.
 func TestTwinHelperProcess(t *testing.T) {
-	dir, _, _ := testenv.Writer(t)
+	dir, _, _ := proctest.Writer(t)
 	c := &Cache{Dir: dir}
 	p, err := c.Path(context.Background(), catalog.Tiny, Q8_0, nil)
 	if err != nil {
@@ -71,7 +71,7 @@ func TestTwinHelperProcess(t *testing.T) {
 // valid file; neither corrupts the other's.
 func TestCacheTwoWriters(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "twins")
-	testenv.RunWriters(t, "TestTwinHelperProcess", dir, 1, "writer 0", "writer 1", "writer 2")
+	proctest.RunWriters(t, "TestTwinHelperProcess", dir, 1, "writer 0", "writer 1", "writer 2")
 	c := &Cache{Dir: dir}
 	if !c.Has(catalog.Tiny, Q8_0) {
 		t.Fatal("the twin is not whole after two writers")

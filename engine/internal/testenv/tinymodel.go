@@ -1,3 +1,5 @@
+// Package testenv holds test fixtures shared by the engine's subpackages, such as a tiny
+// llama-architecture GGUF model. Only tests import it.
 package testenv
 
 import (

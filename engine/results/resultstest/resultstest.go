@@ -12,10 +12,10 @@ import (
 
 	"slmscope/engine/estimate"
 	"slmscope/engine/ident"
-	"slmscope/engine/predict"
 	"slmscope/engine/results"
 	"slmscope/engine/runs"
 	"slmscope/hwprobe"
+	"slmscope/internal/predict"
 )
 
 // Key makes a fresh signing key.

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"slmscope/engine/units"
+	"slmscope/internal/units"
 )
 
 // MaxKept is how many predictions the progress store keeps (the newest).

@@ -14,7 +14,7 @@ import (
 	"os"
 	"time"
 
-	"slmscope/engine/safefile"
+	"slmscope/internal/safefile"
 )
 
 // MaxBytes is the largest state file Load reads; a larger one is treated as damaged.

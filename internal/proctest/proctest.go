@@ -1,6 +1,6 @@
-// Package testenv holds test helpers shared by the engine's subpackages, such as running
+// Package proctest holds test helpers shared by packages of every layer, such as running
 // the test binary as concurrent writer processes. Only tests import it.
-package testenv
+package proctest
 
 import (
 	"fmt"

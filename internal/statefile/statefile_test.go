@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slmscope/engine/internal/testenv"
+	"slmscope/internal/proctest"
 	"strings"
 	"testing"
 )
@@ -83,7 +83,7 @@ func bump(path, key string) error {
 
 // TestHelperProcess is the child of TestTwoProcesses: it bumps its key n times.
 func TestHelperProcess(t *testing.T) {
-	path, key, n := testenv.Writer(t)
+	path, key, n := proctest.Writer(t)
 	for i := 0; i < n; i++ {
 		if err := bump(path, key); err != nil {
 			t.Fatal(err)
@@ -95,7 +95,7 @@ func TestHelperProcess(t *testing.T) {
 func TestTwoProcesses(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	const n = 40
-	testenv.RunWriters(t, "TestHelperProcess", path, n, "a", "b")
+	proctest.RunWriters(t, "TestHelperProcess", path, n, "a", "b")
 	var c counters
 	if err := Load("test state", path, JSON(&c, 1)); err != nil {
 		t.Fatal(err)

@@ -5,7 +5,7 @@ package predicttest
 import (
 	"time"
 
-	"slmscope/engine/predict"
+	"slmscope/internal/predict"
 )
 
 // Sample is a learner's guess of 30 tok/s for SmolLM2-135M Q8_0, projected at 38 (33–44) and
