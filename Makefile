@@ -92,4 +92,5 @@ observer: build
 
 # stalls: every screen switch under Xvfb with the UI watchdog on (SIZE=1920x1080, PRESENTER=1).
 stalls: build
+	$(GO) test -run '^$$$$' -bench ScreenSwitches -benchtime 1x ./ui/
 	@sh engine/assets/stalls.sh

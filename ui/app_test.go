@@ -2,12 +2,10 @@ package ui
 
 import (
 	"testing"
-
-	"fyne.io/fyne/v2/test"
 )
 
 func TestAppRemembersScreenByKey(t *testing.T) {
-	fa := test.NewTempApp(t)
+	fa := newTestApp(t)
 	// Versions before screen ids stored the title.
 	fa.Preferences().SetString(prefScreen, "Compare")
 	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
@@ -27,7 +25,7 @@ func TestAppRemembersScreenByKey(t *testing.T) {
 }
 
 func TestOnShownRunsEachTimeItsScreenShows(t *testing.T) {
-	a := newAppWith(test.NewTempApp(t), testWorkerOptions(), newUIExec().do)
+	a := newAppWith(newTestApp(t), testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	n := 0
 	a.onShown(screenHardware, func() { n++ })

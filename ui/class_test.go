@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/test"
 
 	"slmscope/engine"
 	"slmscope/engine/estimate"
@@ -24,7 +23,7 @@ import (
 // newClassTestApp is a bare app with its lesson state (progress) in dir.
 func newClassTestApp(t *testing.T, dir string) *App {
 	t.Helper()
-	fa := test.NewTempApp(t)
+	fa := newTestApp(t)
 	a := withUIExec(&App{fyne: fa, win: fa.NewWindow("class test")})
 	a.content = container.NewStack()
 	a.win.SetContent(a.content)

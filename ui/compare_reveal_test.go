@@ -4,14 +4,13 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 )
 
 // The table's first fill, and its refill after a theme change, put a few rows on screen per
 // turn of the UI loop, and end with every row.
 func TestCompareRevealsRowsInTurns(t *testing.T) {
-	fa := test.NewTempApp(t)
+	fa := newTestApp(t)
 	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	var q turnQueue
@@ -47,7 +46,7 @@ func TestCompareRevealsRowsInTurns(t *testing.T) {
 // cutToWidth keeps a text that fits and cuts one that does not to the longest start that
 // fits before "…".
 func TestCutToWidth(t *testing.T) {
-	test.NewTempApp(t)
+	newTestApp(t)
 	style := fyne.TextStyle{}
 	width := func(s string) float32 { return fyne.MeasureText(s, theme.TextSize(), style).Width }
 	long := "Memory (KV cache at 4096 tokens)"

@@ -95,7 +95,7 @@ func fixtureCalibration(t *testing.T) estimate.Calibration {
 // result is on screen when the call returns.
 func compareFor(t *testing.T, f *fakeCompare) (*App, *compareScreen) {
 	t.Helper()
-	fa := test.NewTempApp(t)
+	fa := newTestApp(t)
 	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	s := newCompareScreenWith(a, f.source(), func(job func()) { job() })
@@ -282,7 +282,7 @@ func TestCompareCancelKeepsPartialResults(t *testing.T) {
 		c := estimate.Calibration{Key: o.Key, When: time.Now(), Machine: o.Machine, Measurements: fixture.Measurements[:1]}
 		return c, ctx.Err()
 	}}
-	fa := test.NewTempApp(t)
+	fa := newTestApp(t)
 	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	var wg sync.WaitGroup

@@ -65,7 +65,7 @@ func TestGoldenProgressEmpty(t *testing.T) {
 
 func TestGoldenLiveRunEmpty(t *testing.T) {
 	t.Setenv("SLMSCOPE_TWIN_DIR", "/nonexistent/slmscope-golden-twins")
-	a := newAppWith(test.NewTempApp(t), testWorkerOptions(), newUIExec().do)
+	a := newAppWith(newTestApp(t), testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	l := newLiveRun(a)
 	view := l.buildUI()

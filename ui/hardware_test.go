@@ -93,7 +93,7 @@ func cardTitles(h *hardwareScreen) []string {
 
 func newTestHardware(t *testing.T, f *fakeHardware) *hardwareScreen {
 	t.Helper()
-	a := test.NewTempApp(t)
+	a := newTestApp(t)
 	w := a.NewWindow("hardware")
 	t.Cleanup(w.Close)
 	h := newHardwareScreenWith(withUIExec(&App{fyne: a, win: w}), f.source(), func(fn func()) { fn() })
@@ -208,7 +208,7 @@ func TestHardwareScreenNoGPUAndErrors(t *testing.T) {
 // screen must come up at once, busy, and ignore a second Refresh until the first returns.
 func TestHardwareScreenDoesNotBlock(t *testing.T) {
 	f := &fakeHardware{report: sampleReport(), release: make(chan struct{}), bandwidth: hwprobe.Bandwidth{ReadGBps: 10}}
-	a := test.NewTempApp(t)
+	a := newTestApp(t)
 	w := a.NewWindow("hardware")
 	defer w.Close()
 	var wg sync.WaitGroup

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -22,7 +21,7 @@ var screenActions = map[screenID][]string{
 
 func TestScreensFitClassroomSizes(t *testing.T) {
 	t.Setenv("SLMSCOPE_TWIN_DIR", "/nonexistent/slmscope-golden-twins")
-	a := newAppWith(test.NewTempApp(t), testWorkerOptions(), newUIExec().do)
+	a := newAppWith(newTestApp(t), testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	for _, presenter := range []bool{false, true} {
 		a.setPresenter(presenter)
@@ -92,7 +91,7 @@ func findActionButton(o fyne.CanvasObject, text string) *widget.Button {
 // while the model list loaded.
 func TestLiveRunLongNotesDoNotGrowTheWindow(t *testing.T) {
 	t.Setenv("SLMSCOPE_TWIN_DIR", "/nonexistent/slmscope-golden-twins")
-	a := newAppWith(test.NewTempApp(t), testWorkerOptions(), newUIExec().do)
+	a := newAppWith(newTestApp(t), testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	l := newLiveRun(a)
 	a.win.SetContent(l.buildUI())

@@ -26,7 +26,7 @@ func newLessonTestApp(t *testing.T, facts lessons.Facts, progressContent string)
 // newLessonTestAppIn is newLessonTestApp with its files in dir.
 func newLessonTestAppIn(t *testing.T, dir string, facts lessons.Facts, progressContent string) (*App, *lessonState) {
 	t.Helper()
-	fa := test.NewTempApp(t)
+	fa := newTestApp(t)
 	a := withUIExec(&App{fyne: fa, win: fa.NewWindow("lessons test")})
 	a.content = container.NewStack()
 	a.win.SetContent(a.content)

@@ -22,7 +22,7 @@ import (
 // liveRunFor builds the app with only the Live run screen's state reachable.
 func liveRunFor(t *testing.T, files ...string) (*App, *liveRun) {
 	t.Helper()
-	fa := test.NewTempApp(t)
+	fa := newTestApp(t)
 	fa.Preferences().SetStringList(prefLiveFiles, files)
 	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)

@@ -63,7 +63,7 @@ func newModelsEnv(t *testing.T) *modelsEnv {
 // modelsTabFor builds the tab on a test app with e's folders and hub.
 func modelsTabFor(t *testing.T, e *modelsEnv) (*App, *modelsTab) {
 	t.Helper()
-	fa := test.NewTempApp(t)
+	fa := newTestApp(t)
 	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	r := sampleReport()

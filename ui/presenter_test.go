@@ -24,7 +24,7 @@ func pressKey(c fyne.Canvas, key fyne.KeyName) {
 }
 
 func TestPresenterModeKeys(t *testing.T) {
-	a := newAppWith(test.NewTempApp(t), testWorkerOptions(), newUIExec().do)
+	a := newAppWith(newTestApp(t), testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	a.showScreen(screenLiveRun)
 	base := theme.DefaultTheme().Size(theme.SizeNameText)
@@ -68,7 +68,7 @@ func TestPresenterModeKeys(t *testing.T) {
 }
 
 func TestTextSizeIsRemembered(t *testing.T) {
-	fa := test.NewTempApp(t)
+	fa := newTestApp(t)
 	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	a.look.sizeSel.SetSelected(scaleText(1.5))
@@ -91,7 +91,7 @@ func TestTextSizeIsRemembered(t *testing.T) {
 func TestGoldenLiveRunPresenter(t *testing.T) {
 	t.Setenv("SLMSCOPE_TWIN_DIR", "/nonexistent/slmscope-golden-twins")
 	tiny := writeTinyTwin(t, goldenDir(t))
-	fa := test.NewTempApp(t)
+	fa := newTestApp(t)
 	fa.Preferences().SetStringList(prefLiveFiles, []string{tiny})
 	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)

@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -40,7 +39,7 @@ func themeTestTree() fyne.CanvasObject {
 // and returns the window's picture.
 func captureAfterTheme(t *testing.T, change func(a *App)) image.Image {
 	t.Helper()
-	fa := test.NewTempApp(t)
+	fa := newTestApp(t)
 	a := withUIExec(&App{fyne: fa, win: fa.NewWindow("retheme test")})
 	a.content = container.NewStack()
 	a.win.SetContent(a.content)

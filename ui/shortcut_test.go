@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/test"
 )
 
 // typeShortcut presses Ctrl (Cmd on macOS) + key the way Fyne's desktop driver reports it
@@ -32,7 +31,7 @@ func typeShortcutWith(c fyne.Canvas, key fyne.KeyName, extra fyne.KeyModifier) {
 }
 
 func TestCtrlDigitShowsScreens(t *testing.T) {
-	a := newAppWith(test.NewTempApp(t), testWorkerOptions(), newUIExec().do)
+	a := newAppWith(newTestApp(t), testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
 	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7}
 	if len(a.screens) != len(keys) {
@@ -49,7 +48,7 @@ func TestCtrlDigitShowsScreens(t *testing.T) {
 
 func TestCtrlEnterRunsAndCtrlPeriodStops(t *testing.T) {
 	tiny := writeTinyTwin(t, t.TempDir())
-	fa := test.NewTempApp(t)
+	fa := newTestApp(t)
 	fa.Preferences().SetStringList(prefLiveFiles, []string{tiny})
 	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)

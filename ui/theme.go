@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// slmscope's theme: Fyne's default fonts, icons and spacing, with colours chosen so that every
+// slmscope's theme: the runtime's DejaVu fonts (fonts.go), Fyne's default icons and spacing, with colours chosen so that every
 // text colour meets WCAG AA (4.5:1) on every background it is drawn on, in the light and the
 // dark variant (theme_test.go computes each pair), and with text that grows by the text-size
 // setting and, in presenter mode, to classroom size (presenter.go).
@@ -153,8 +153,15 @@ func (t *appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color
 	return t.base.Color(n, v)
 }
 
-// Font implements fyne.Theme.
-func (t *appTheme) Font(s fyne.TextStyle) fyne.Resource { return t.base.Font(s) }
+// Font implements fyne.Theme: the runtime's fonts (fonts.go), else Fyne's.
+func (t *appTheme) Font(s fyne.TextStyle) fyne.Resource {
+	if f, err := loadAppFonts(); err == nil {
+		if r := f.forStyle(s); r != nil {
+			return r
+		}
+	}
+	return t.base.Font(s)
+}
 
 // Icon implements fyne.Theme.
 func (t *appTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base.Icon(n) }

@@ -16,7 +16,7 @@ import (
 // UI goroutine only for its own work: the process's CPU also counts the background jobs and
 // the worker's readers, which run on other threads while the UI goroutine waits. On Linux it
 // reads the thread's run time in nanoseconds from /proc; elsewhere the process's CPU time.
-func uiThreadCPU(t *testing.T) func() (time.Duration, bool) {
+func uiThreadCPU(t testing.TB) func() (time.Duration, bool) {
 	if runtime.GOOS != "linux" {
 		return procself.CPUTime
 	}

@@ -36,6 +36,10 @@ type watchdog struct {
 	// limit (once per stall): the debug build takes the UI goroutine's stack there, so a stall
 	// names the code that caused it.
 	late func()
+	// ticks and now replace the period's ticker and the clock when set: a test hands the
+	// watchdog its ticks and time, so what it checks does not depend on how busy the machine is.
+	ticks <-chan time.Time
+	now   func() time.Time
 }
 
 // newWatchdog watches the goroutine behind post with the default period and limit.
@@ -50,8 +54,15 @@ func (w *watchdog) run(ctx context.Context) {
 	if w.cpu == nil {
 		w.cpu = procself.CPUTime
 	}
-	t := time.NewTicker(w.every)
-	defer t.Stop()
+	now, ticks := w.now, w.ticks
+	if now == nil {
+		now = time.Now
+	}
+	if ticks == nil {
+		t := time.NewTicker(w.every)
+		defer t.Stop()
+		ticks = t.C
+	}
 	var pending atomic.Bool
 	var done atomic.Uint64 // the number of probes that ran
 	var sentN uint64
@@ -59,11 +70,11 @@ func (w *watchdog) run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-ticks:
 			if !pending.CompareAndSwap(false, true) {
 				continue // the last probe is still waiting: the UI goroutine is busy
 			}
-			sent := time.Now()
+			sent := now()
 			cpu0, ok0 := w.cpu()
 			sentN++
 			if w.late != nil {
@@ -75,7 +86,7 @@ func (w *watchdog) run(ctx context.Context) {
 				})
 			}
 			w.post(func() {
-				waited := time.Since(sent)
+				waited := now().Sub(sent)
 				done.Add(1)
 				pending.Store(false)
 				if waited > w.limit && ctx.Err() == nil {

@@ -119,6 +119,30 @@ func VocabFile(name string) (string, error) {
 	return runtimeFile("tokenizer "+name, "vocab", "ggml-vocab-"+name+".gguf")
 }
 
+// FontFiles are the font files the app draws its text with, in the runtime's fonts/ folder
+// (DejaVu, fetched and pinned by setup; see setup.sh for why).
+var FontFiles = struct{ Regular, Bold, Italic, BoldItalic, Mono, MonoBold string }{
+	Regular:    "DejaVuSansCondensed.ttf",
+	Bold:       "DejaVuSansCondensed-Bold.ttf",
+	Italic:     "DejaVuSansCondensed-Oblique.ttf",
+	BoldItalic: "DejaVuSansCondensed-BoldOblique.ttf",
+	Mono:       "DejaVuSansMono.ttf",
+	MonoBold:   "DejaVuSansMono-Bold.ttf",
+}
+
+// Font returns the contents of one of the runtime's font files (a FontFiles name).
+func Font(name string) ([]byte, error) {
+	p, err := runtimeFile("font "+name, "fonts", name)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", p, err)
+	}
+	return b, nil
+}
+
 // EChartsJS returns the contents of the runtime's echarts.min.js.
 func EChartsJS() ([]byte, error) {
 	p, err := runtimeFile("echarts.min.js", "echarts", "echarts.min.js")

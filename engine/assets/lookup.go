@@ -22,7 +22,7 @@ const PortableDir = "runtime"
 const SourceDir = ".runtime"
 
 // ErrNotSetUp says no runtime folder was found; the full error lists every place looked in.
-var ErrNotSetUp = errors.New("slmscope's runtime files (llama.cpp, tokenizers, echarts) were not found")
+var ErrNotSetUp = errors.New("slmscope's runtime files (llama.cpp, tokenizers, echarts, fonts) were not found")
 
 // Kind says which of the places in the search order a runtime folder came from.
 type Kind int
@@ -85,7 +85,7 @@ var locations = DefaultLocations
 // Find returns the first runtime folder in search order: beside the binary (portable folder),
 // the package folder, $SLMSCOPE_RUNTIME_DIR, then the source tree's .runtime found walking up
 // from the binary's folder and then from the working directory. A folder counts when it holds
-// llama/, vocab/ or echarts/. When none does, the error wraps ErrNotSetUp and names each place.
+// llama/, vocab/, echarts/ or fonts/. When none does, the error wraps ErrNotSetUp and names each place.
 func (l Locations) Find() (Runtime, error) {
 	var looked []string
 	if l.ExeDir != "" {
@@ -136,7 +136,7 @@ func findUp(start, name string) (string, bool) {
 
 // isRuntime reports whether d is a folder holding at least one of the runtime's parts.
 func isRuntime(d string) bool {
-	for _, sub := range []string{"llama", "vocab", "echarts"} {
+	for _, sub := range []string{"llama", "vocab", "echarts", "fonts"} {
 		if st, err := os.Stat(filepath.Join(d, sub)); err == nil && st.IsDir() {
 			return true
 		}

@@ -156,8 +156,28 @@ install_echarts() {
     say "echarts.min.js in $RT/echarts"
 }
 
+# The app's fonts: DejaVu Sans Condensed and DejaVu Sans Mono cover every glyph slmscope shows
+# (≈ ● ○ ▲ ▶ ✓ ⚠ …), which Fyne's embedded Noto Sans lacks; without them Fyne falls back to
+# whatever fonts the machine has, so each machine drew those symbols differently, or not at all.
+FONTS="DejaVuSansCondensed DejaVuSansCondensed-Bold DejaVuSansCondensed-Oblique DejaVuSansCondensed-BoldOblique DejaVuSansMono DejaVuSansMono-Bold"
+install_fonts() {
+    stamp="$RT/fonts/.pinned"
+    want=$(pin_field fonts 3)
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+    tgz=$(fetch fonts)
+    tmp="$RT/tmp.$$"; rm -rf "$tmp"; mkdir -p "$tmp"
+    tar xzf "$tgz" -C "$tmp" package/LICENSE package/ttf
+    rm -rf "$RT/fonts"; mkdir -p "$RT/fonts"
+    for f in $FONTS; do cp "$tmp/package/ttf/$f.ttf" "$RT/fonts/"; done
+    cp "$tmp/package/LICENSE" "$RT/fonts/LICENSE"
+    rm -rf "$tmp"
+    printf '%s' "$want" >"$stamp"
+    say "fonts in $RT/fonts"
+}
+
 install_system_packages
 install_runtime
 install_source_files
 install_echarts
+install_fonts
 say "ok"
