@@ -6,7 +6,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Packages that must build without cgo and vet for other operating systems (everything but ui).
 PURE := ./internal/... ./engine/... ./hwprobe/... ./charts/... ./lessons/...
 
-.PHONY: setup build debug run test vet staticcheck fmt-check bench accuracy kquant-accuracy dist dist-check
+.PHONY: setup build debug run test test-clean-root vet staticcheck fmt-check bench accuracy kquant-accuracy dist dist-check
 
 setup:
 	@sh engine/assets/setup.sh
@@ -43,6 +43,11 @@ test: setup fmt-check vet staticcheck build
 	$(GO) test -race -count=1 -timeout 20m ./lessons/... ./engine/gguf/... ./engine/twin/... ./engine/estimate/... ./internal/... ./engine/quant/... ./engine/ident/... ./charts/...
 	# The UI under the race detector: jobs hand widgets their results through App.do only.
 	$(GO) test -race -count=1 -timeout 20m ./ui/...
+
+# test-clean-root: the README's `make test` in a fresh minimal Debian 12 root (debootstrap) with
+# only Go, make and git added, on a fresh clone of HEAD (RUNS=2 runs it twice). Needs root.
+test-clean-root:
+	@sh engine/assets/dist/cleanroot.sh
 
 # bench: the speed goals (wall clock vs llama.cpp's counter, worker start, twin writing,
 # GGUF parsing, memory bandwidth), then slmscope bench on the SmolLM2-135M twin.

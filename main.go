@@ -18,5 +18,8 @@ func main() {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-psn_") { // -psn_ is macOS Finder's launch flag
 		os.Exit(ui.Run())
 	}
+	if args[0] == "glyphs" { // a window of the symbols the screens use: see ui/glyphs.go
+		os.Exit(ui.RunGlyphs())
+	}
 	os.Exit(cli.Run(args, os.Stdout, os.Stderr))
 }

@@ -91,7 +91,9 @@ func TestLoadMergesAndRejects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 10*time.Second {
+	// A guard against a hang (the FIFO among the files must not block the read), not a speed
+	// goal: a minute is far beyond what the slowest machine needs.
+	if d := time.Since(start); d > time.Minute {
 		t.Errorf("Load took %v", d)
 	}
 	if len(c.Machines) != 5 {

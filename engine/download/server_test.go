@@ -135,7 +135,7 @@ func (h *hub) fault(w http.ResponseWriter, r *http.Request, b []byte) {
 	if h.dropAlways {
 		limit = 1000
 	}
-	http.ServeContent(&faultWriter{ResponseWriter: w, limit: limit, drop: drop, slow: h.slow}, r, "", time.Time{}, bytes.NewReader(b))
+	http.ServeContent(&faultWriter{ResponseWriter: w, limit: limit, drop: drop, slow: h.slow, gone: r.Context().Done()}, r, "", time.Time{}, bytes.NewReader(b))
 }
 
 // faultWriter aborts the connection after limit bytes of a response (drop) or pauses
@@ -145,6 +145,7 @@ type faultWriter struct {
 	limit, n int
 	drop     bool
 	slow     time.Duration
+	gone     <-chan struct{} // the client went away: a pause ends there
 }
 
 func (f *faultWriter) Write(p []byte) (int, error) {
@@ -158,7 +159,10 @@ func (f *faultWriter) Write(p []byte) (int, error) {
 		if f.drop {
 			panic(http.ErrAbortHandler)
 		}
-		time.Sleep(f.slow)
+		select {
+		case <-time.After(f.slow):
+		case <-f.gone:
+		}
 		f.slow = 0
 		f.limit = 1 << 62
 		n, err := f.ResponseWriter.Write(p[max(k, 0):])

@@ -65,8 +65,11 @@ for f in "$RT/llama/$PLATFORM"/libllama* "$RT/llama/$PLATFORM"/libggml* "$RT/lla
     cp -P "$f" "$STAGE/runtime/llama/$PLATFORM/"
 done
 mkdir -p "$STAGE/runtime/vocab" "$STAGE/runtime/echarts"
+[ -f "$RT/fonts/DejaVuSansCondensed.ttf" ] || die "no fonts in $RT/fonts: run make setup"
 cp "$RT"/vocab/*.gguf "$RT/vocab/.pinned" "$STAGE/runtime/vocab/"
 cp "$RT/echarts/echarts.min.js" "$RT/echarts/.pinned" "$STAGE/runtime/echarts/"
+mkdir -p "$STAGE/runtime/fonts"
+cp "$RT"/fonts/*.ttf "$RT/fonts/LICENSE" "$RT/fonts/.pinned" "$STAGE/runtime/fonts/"
 chmod -R u+rwX,go+rX,go-w "$STAGE/runtime"
 cp "$ROOT/README.md" "$STAGE/README.md"
 cp "$ROOT/ui/icon.png" "$STAGE/icon.png"
