@@ -42,7 +42,18 @@ func BenchmarkGenerateSmolLM2Twin(b *testing.B) {
 	b.ReportMetric(wall/n, "wall_tok/s")
 	b.ReportMetric(llama/n, "llama_tok/s")
 	b.ReportMetric(ratio/n, "wall/llama")
+	if ratio/n < wallGoal {
+		b.Errorf("slmscope's wall clock gave %.3f of llama.cpp's own counter; the goal is ≥ %.2f", ratio/n, wallGoal)
+	}
 }
+
+// The speed and accuracy goals the benchmarks below check: they fail when a goal is missed, so
+// run them on a quiet machine (make bench, make accuracy), never inside make test.
+const (
+	wallGoal           = 0.97 // slmscope's wall-clock tok/s ÷ llama.cpp's own counter
+	decodeMedianGoal   = 10.0 // median |decode error| % over the ladder's leave-one-out
+	memoryMaxErrorGoal = 10.0 // worst |memory error| % against the measured peak RSS
+)
 
 // BenchmarkWorkerStartAndLoad is the time from starting a worker to the SmolLM2-135M twin
 // being loaded and ready: what a user waits before the first token on a cold start.
@@ -102,5 +113,9 @@ func BenchmarkProjectionAccuracy(b *testing.B) {
 		b.ReportMetric(v.MedianAbsErrorPct, "decode_median_abs_err_%")
 		b.ReportMetric(v.MedianAbsMemoryErrorPct, "memory_median_abs_err_%")
 		b.ReportMetric(v.MaxAbsMemoryErrorPct, "memory_max_abs_err_%")
+		if v.MedianAbsErrorPct > decodeMedianGoal || v.MaxAbsMemoryErrorPct > memoryMaxErrorGoal {
+			b.Errorf("decode median error %.1f %% (goal ≤ %.0f %%), worst memory error %.1f %% (goal ≤ %.0f %%)",
+				v.MedianAbsErrorPct, decodeMedianGoal, v.MaxAbsMemoryErrorPct, memoryMaxErrorGoal)
+		}
 	}
 }
