@@ -154,16 +154,15 @@ func projectOne(machine Machine, cal Calibration, m catalog.Model, qt quant.Quan
 // projectTensors projects model m whose typed tensors are ts (a plan, or a real file's
 // tensor table); q labels it and finds its measured runs.
 func projectTensors(machine Machine, cal Calibration, m catalog.Model, q quant.Quant, ts []Tensor, opt Options, ov Overhead, sm SpeedModels) (Projection, error) {
-	mem, err := estimateMemoryPlan(m, q, ts, opt.Context, min(opt.PromptTokens, DefaultUBatch), opt.KVType, ov)
+	mem, v, err := Fit(m, q, ts, FitInputs{Context: opt.Context, UBatch: min(opt.PromptTokens, DefaultUBatch), KVType: opt.KVType}, machine, ov)
 	if err != nil {
 		return Projection{}, err
 	}
-	v := Judge(m, mem, machine)
 	pos := opt.PromptTokens + decodeGenTokens/2
 	kv, _ := modelKV(m, max(pos, 1), "F16")
 	read := float64(mem.Weights.ReadPerToken + kv)
 	p := Projection{
-		ID: m.ID, Name: m.Name, Quant: q, Params: mem.Weights.Params, Context: opt.Context,
+		ID: m.ID, Name: m.Name, Quant: q, Params: mem.Weights.Params, Context: mem.Context,
 		MemoryBytes: mem.RequiredBytes, Memory: mem, Fits: v.Fits, Verdict: v.Sentence, FitVerdict: v,
 		PromptTokens: opt.PromptTokens, ReadPerTokenBytes: int64(read), Source: SourceProjected,
 	}

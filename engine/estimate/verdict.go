@@ -152,20 +152,49 @@ func (v Verdict) withTight() Verdict {
 	return v
 }
 
-// FitAt is slmscope's one fit rule: the memory m needs at quant q and context tokens (exact
-// weights, exact KV cache, and the runtime overhead fitted on this machine's runs, ov) judged
-// against machine by Judge. The Compare table's Fits? column, the model pickers, the Run
-// buttons, the twin cache's refusal and the lesson's live facts all ask it.
-func FitAt(m catalog.Model, q quant.Quant, context int, machine Machine, ov Overhead) (Verdict, error) {
+// FitInputs are what a fit depends on besides the model, its tensors and the machine.
+type FitInputs struct {
+	Context int    // tokens of context (0 = DefaultContext); capped at the model's trained context
+	UBatch  int    // largest micro-batch the run uses (0 = DefaultUBatch): it sizes the compute scratch
+	KVType  string // KV cache type ("" = F16)
+}
+
+// Fit is slmscope's one fit rule: the memory model m needs with typed tensors ts (a plan or a
+// real file's tensor table) — exact weights, exact KV cache for the context, capped at the
+// model's trained context as llama.cpp caps it, and the runtime overhead fitted on this
+// machine's runs, ov — judged against machine by Judge. FitAt is this rule for a catalog
+// quant; the Compare table's Fits? column (projectTensors), the model pickers, the Run buttons,
+// the twin cache's refusal, the lesson's live facts and the command line all come here.
+func Fit(m catalog.Model, q quant.Quant, ts []Tensor, in FitInputs, machine Machine, ov Overhead) (Memory, Verdict, error) {
+	in.Context = FitContext(m, in.Context)
+	if in.UBatch <= 0 {
+		in.UBatch = DefaultUBatch
+	}
+	mem, err := estimateMemoryPlan(m, q, ts, in.Context, in.UBatch, in.KVType, ov)
+	if err != nil {
+		return Memory{}, Verdict{}, err
+	}
+	return mem, Judge(m, mem, machine), nil
+}
+
+// FitContext is the context a run of m gets when context tokens are asked for: DefaultContext
+// for none, and never more than the model was trained for.
+func FitContext(m catalog.Model, context int) int {
 	if context <= 0 {
 		context = DefaultContext
 	}
 	if m.Context > 0 && context > m.Context {
 		context = m.Context
 	}
-	mem, err := EstimateMemory(m, q, context, "", ov)
+	return context
+}
+
+// FitAt is Fit for catalog model m at quant q and context tokens, with the largest micro-batch.
+func FitAt(m catalog.Model, q quant.Quant, context int, machine Machine, ov Overhead) (Verdict, error) {
+	ts, err := Plan(m, q)
 	if err != nil {
 		return Verdict{}, err
 	}
-	return Judge(m, mem, machine), nil
+	_, v, err := Fit(m, q, ts, FitInputs{Context: context}, machine, ov)
+	return v, err
 }

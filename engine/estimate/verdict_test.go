@@ -3,6 +3,9 @@ package estimate
 import (
 	"strings"
 	"testing"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/quant"
 )
 
 func TestJudge(t *testing.T) {
@@ -55,5 +58,45 @@ func TestJudge(t *testing.T) {
 	}
 	if !strings.Contains(v.Sentence, "of 32 layers") {
 		t.Errorf("partial sentence %q", v.Sentence)
+	}
+}
+
+// The Compare table's Fits? column (a projection's verdict) and FitAt are one rule: for every
+// catalog model, quant and context, on machines with and without a GPU, they give the same
+// verdict, with the context capped at the model's trained context.
+func TestFitsColumnAndFitAtAgree(t *testing.T) {
+	const GB = int64(1e9)
+	machines := map[string]Machine{
+		"8 GB laptop":      {RAMAvailableBytes: 8 * GB},
+		"64 GB desktop":    {RAMAvailableBytes: 64 * GB},
+		"16 GB + 8 GB GPU": {RAMAvailableBytes: 16 * GB, GPUs: []GPU{{Name: "RTX 3070", FreeBytes: 8 * GB, BandwidthGBs: 448}}},
+	}
+	ov := FitOverhead(nil, catalog.All())
+	quants := []quant.Quant{"Q4_K_M", "Q8_0", "F16"}
+	n := 0
+	for name, machine := range machines {
+		for _, ctx := range []int{0, 512, 4096, 32768, 131072, 1 << 20} {
+			ps, errs := ProjectWith(machine, Calibration{}, catalog.All(), quants, Options{Context: ctx, PromptTokens: DefaultUBatch})
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			for _, p := range ps {
+				m, _ := catalog.ByID(p.ID)
+				v, err := FitAt(m, p.Quant, ctx, machine, ov)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if v != p.FitVerdict {
+					t.Errorf("%s, %s %s at context %d: column says %q, FitAt %q", name, p.ID, p.Quant, ctx, p.FitVerdict.Sentence, v.Sentence)
+				}
+				if want := FitContext(m, ctx); p.Context != want || want > m.Context {
+					t.Errorf("%s %s at context %d: projected at %d tokens, want %d (trained %d)", p.ID, p.Quant, ctx, p.Context, want, m.Context)
+				}
+				n++
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d comparisons", n)
 	}
 }
