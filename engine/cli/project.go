@@ -200,6 +200,7 @@ func printValidation(w io.Writer, v estimate.Validation) {
 		if len(v.Prompt) > 0 {
 			fmt.Fprintf(w, "median absolute prompt-speed error: %.1f%%\n", v.PromptMedianAbsErrorPct)
 		}
+		printExtrapolation(w, v)
 		fmt.Fprintln(w)
 	}
 	if len(v.Memory) == 0 {
@@ -212,6 +213,22 @@ func printValidation(w io.Writer, v estimate.Validation) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "memory error: median %.1f%%, worst %.1f%%\n", v.MedianAbsMemoryErrorPct, v.MaxAbsMemoryErrorPct)
+}
+
+// printExtrapolation lists the largest runs projected from the smaller ones only.
+func printExtrapolation(w io.Writer, v estimate.Validation) {
+	if len(v.Extrapolation) == 0 {
+		fmt.Fprintln(w, "extrapolation: too few runs 1.5× smaller than the largest to project them from the smaller ones alone")
+		return
+	}
+	fmt.Fprintln(w, "extrapolation (the largest runs projected from the runs 1.5× smaller only):")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  MODEL\tQUANT\tREACH\tMEASURED TOK/S\tPROJECTED\tERROR\tBAND")
+	for _, c := range v.Extrapolation {
+		fmt.Fprintf(tw, "  %s\t%s\t%.1f doublings\t%.1f\t%.1f\t%+.1f%%\t±%.1f%%\n", c.ID, c.Quant, c.Doublings, c.MeasuredTPS, c.ProjectedTPS, c.ErrorPct, c.BandPct)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "extrapolation: median error %.1f%%, %s inside their bands\n", v.ExtrapolationMedianAbsErrorPct, units.Percent(v.ExtrapolationBandCoverage))
 }
 
 // fileExists reports whether path names an existing regular file.

@@ -31,6 +31,7 @@ func leaveOneOut(device, kind string, pts []kernelPoint, prior kernelPrior, all 
 			k = all
 		} else {
 			k.FamilyBand, k.Band, k.BandScale = all.FamilyBand, all.Band, all.BandScale
+			k.PerDoubling, k.ExtrapChecks, k.Drift = all.PerDoubling, all.ExtrapChecks, all.Drift
 		}
 		sec, band, uncal := k.Seconds(p.prof, p.n)
 		out = append(out, looCheck{p: p, projected: sec, band: band, family: dominantFamily(p.prof), uncal: uncal})

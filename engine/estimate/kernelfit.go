@@ -58,7 +58,14 @@ type KernelModel struct {
 	// with their bits per weight (0: the same per weight, compute-bound; 1: proportional,
 	// bandwidth-bound); families absent use 1. See bitsScale.
 	BitsExponent map[string]float64 `json:"bits_exponent,omitempty"`
-	Basis        string             `json:"basis"`
+	// MaxSizeGB, StreamGBs, PerDoubling, ExtrapChecks and Drift say how far the fitted runs
+	// reach and what a projection beyond them carries (kernelextrap.go).
+	MaxSizeGB    float64 `json:"max_size_gb,omitempty"`
+	StreamGBs    float64 `json:"stream_gbs,omitempty"`
+	PerDoubling  float64 `json:"band_per_doubling,omitempty"`
+	ExtrapChecks int     `json:"extrapolation_checks,omitempty"`
+	Drift        float64 `json:"drift,omitempty"`
+	Basis        string  `json:"basis"`
 }
 
 // minKernelRuns is the fewest runs a kernel model is fitted on: with fewer, its fixed,
@@ -140,6 +147,13 @@ func (k KernelModel) features(p Profile, n int, cols []string) []float64 {
 // Seconds projects seconds per token for profile p (n: decode position or prompt length),
 // with the relative band and the uncalibrated kernels as "Q3_K from Q4_K".
 func (k KernelModel) Seconds(p Profile, n int) (sec, band float64, uncal []string) {
+	sec, band, uncal = k.rawSeconds(p, n)
+	sec, band = k.beyond(p, n, sec, band)
+	return sec, band, uncal
+}
+
+// rawSeconds is Seconds inside the measured range: the fitted model and its leave-one-out band.
+func (k KernelModel) rawSeconds(p Profile, n int) (sec, band float64, uncal []string) {
 	cols := k.columns()
 	th := k.theta(cols)
 	sec = dot(k.features(p, n, cols), th)
@@ -235,6 +249,7 @@ func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (Kern
 			}
 		}
 	}
+	k.setReach(pts)
 	return k, true
 }
 

@@ -26,6 +26,10 @@ func fitKernelsWithBands(device, kind string, kp []kernelPoint, kpr kernelPrior)
 		return nil
 	}
 	k.setBands(leaveOneOut(device, kind, kp, kpr, k))
+	k.setExtrapolation(extrapolationChecks(device, kind, kp, kpr))
+	if kind == "decode" {
+		k.Drift, _ = driftOf(kp)
+	}
 	k.describe(kpr)
 	return &k
 }

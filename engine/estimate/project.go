@@ -206,6 +206,13 @@ func projectTensors(machine Machine, cal Calibration, m catalog.Model, q quant.Q
 		}
 		prompt = sm.CPUPrompt
 	}
+	tailDevice := "cpu"
+	if v.Placement == PlaceGPU && gpu != nil {
+		tailDevice = gpu.Name
+	}
+	if t := toMean(&p, cal.Measurements, tailDevice); t != "" {
+		decodeBasis += "; " + t
+	}
 	p.PromptTPS = prompt.TPS(float64(p.Params))
 	if prompt.Kernels != nil && p.Device == prompt.Device {
 		sec, band, uncal := prompt.Kernels.Seconds(ProfileOf(m, ts, p.Device), opt.PromptTokens)
@@ -329,7 +336,7 @@ func kernelDecode(p *Projection, k KernelModel, prof Profile, pos int) string {
 	p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = 1/sec, 1/(sec*(1+band)), (1+band)/sec
 	p.Calibrated = true
 	p.Uncalibrated = uncal
-	return fmt.Sprintf("band ±%s%s; %s", units.Percent(band), uncalText(uncal), k.Basis)
+	return fmt.Sprintf("band ±%s%s%s; %s", units.Percent(band), uncalText(uncal), k.reachText(prof, pos), k.Basis)
 }
 
 // uncalText says which kernels were projected from others.

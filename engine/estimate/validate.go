@@ -30,6 +30,8 @@ type SpeedCheck struct {
 	Covered      bool     `json:"covered"`
 	Family       string   `json:"family,omitempty"`
 	Uncalibrated []string `json:"uncalibrated_types,omitempty"`
+	// Doublings is, for an extrapolation check, how far beyond its fit set's largest run it lay.
+	Doublings float64 `json:"doublings,omitempty"`
 }
 
 // TypeErrors summarises leave-one-out errors of one quantization or kernel family.
@@ -64,6 +66,12 @@ type Validation struct {
 	// PerType and PerFamily group the decode errors by quantization and by kernel family.
 	PerType   []TypeErrors `json:"per_type"`
 	PerFamily []TypeErrors `json:"per_family"`
+	// Extrapolation projects the largest runs from the runs 1.5× smaller only, as projections
+	// for models beyond the ladder are made; each band carries the prior widening per doubling
+	// of reach (the checks set the fitted widening, so they cannot test it).
+	Extrapolation                  []SpeedCheck `json:"extrapolation,omitempty"`
+	ExtrapolationMedianAbsErrorPct float64      `json:"extrapolation_median_abs_error_pct,omitempty"`
+	ExtrapolationBandCoverage      float64      `json:"extrapolation_band_coverage,omitempty"`
 	// Prompt holds the prompt-speed leave-one-out checks (time to first token scales with
 	// it); PromptMedianAbsErrorPct summarises them.
 	Prompt                  []SpeedCheck  `json:"prompt,omitempty"`
@@ -120,6 +128,12 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 		for _, c := range checks {
 			v.Models = append(v.Models, checkOf(c, dev, len(kp)-1))
 		}
+		for _, c := range extrapolationChecks(dev, "decode", kp, kpr) {
+			c.band += extrapPrior * c.doublings
+			sc := checkOf(c.looCheck, dev, 0)
+			sc.Doublings = c.doublings
+			v.Extrapolation = append(v.Extrapolation, sc)
+		}
 		for i, s := range plain {
 			others := append(append([]speedSample(nil), plain[:i]...), plain[i+1:]...)
 			d := fitDecode(dev, others, priors[dev])
@@ -153,6 +167,18 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 	v.MedianBandPct = units.Median(bands)
 	if len(v.Models) > 0 {
 		v.BandCoverage = float64(covered) / float64(len(v.Models))
+	}
+	var eabs []float64
+	ecovered := 0
+	for _, c := range v.Extrapolation {
+		eabs = append(eabs, math.Abs(c.ErrorPct))
+		if c.Covered {
+			ecovered++
+		}
+	}
+	if len(eabs) > 0 {
+		v.ExtrapolationMedianAbsErrorPct = units.Median(eabs)
+		v.ExtrapolationBandCoverage = float64(ecovered) / float64(len(eabs))
 	}
 	v.PerType = groupErrors(v.Models, func(c SpeedCheck) string { return string(c.Quant) })
 	v.PerFamily = groupErrors(v.Models, func(c SpeedCheck) string { return c.Family })

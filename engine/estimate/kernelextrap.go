@@ -1,0 +1,196 @@
+package estimate
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"slmscope/internal/units"
+)
+
+// Beyond the ladder. The ladder's leave-one-out checks each twin against twins of its own size,
+// so its band says nothing about a model eight times larger than any twin measured: on a fresh
+// 2-core EPYC the Llama-3.1-8B twin ran 26 % slower than projected with a ±6 % band. Three
+// things make a decode projection hold there:
+//
+//   - a ceiling: no projection streams weights faster than the fastest rate a measured run
+//     streamed them (StreamGBs). The additive kernel model, fitted on small twins whose compute
+//     and fixed costs hide part of the memory traffic, extrapolated the 8B twin to 43 GB/s
+//     on a machine whose runs never streamed more than 39.5;
+//   - a wider band per doubling of the bytes read beyond the largest run measured
+//     (PerDoubling), set from the calibration's own extrapolation checks: its largest twins
+//     projected from a fit on the smaller ones only;
+//   - the machine's own drift (Drift), from a twin's repeats spread over the calibration.
+
+// extrapPrior is the band added per doubling of bytes read beyond the largest measured run
+// when the calibration has too few extrapolation checks to say: the 8B twin's miss above
+// (26 % − 6 % band over 2.2 doublings) is about 9 % per doubling.
+const extrapPrior = 0.09
+
+// extrapFloor is the least band added per doubling, however well the checks went: a few
+// checks do not show a model type of machine behaviour that appears only at larger sizes.
+const extrapFloor = 0.03
+
+// extrapPriorWeight is how many checks extrapPrior counts for: PerDoubling shrinks from the
+// prior towards what the checks say as they grow in number (a calibration has 2–4 of them).
+const extrapPriorWeight = 3
+
+// extrapMargin is how much smaller than a checked run every run of its fit set must be.
+const extrapMargin = 1.5
+
+// sizeGB is the bytes a point reads per token (decode) or its weights' bytes (prompt), in GB.
+func (p kernelPoint) sizeGB(kind string) float64 {
+	if kind == "decode" {
+		return p.prof.ReadBytes(p.n) / gb
+	}
+	var b float64
+	for _, l := range p.prof.Kernels {
+		b += l.Bytes
+	}
+	return b / gb
+}
+
+// setReach records what the fitted points span: the largest size measured and, for decode,
+// the fastest weight streaming any run achieved.
+func (k *KernelModel) setReach(pts []kernelPoint) {
+	k.MaxSizeGB, k.StreamGBs = 0, 0
+	for _, p := range pts {
+		s := p.sizeGB(k.Kind)
+		k.MaxSizeGB = math.Max(k.MaxSizeGB, s)
+		if k.Kind == "decode" && p.y > 0 {
+			k.StreamGBs = math.Max(k.StreamGBs, s/p.y)
+		}
+	}
+}
+
+// doublings is how many times the size of p exceeds the largest measured run's, in powers of 2.
+func (k KernelModel) doublings(p Profile, n int) float64 {
+	if k.MaxSizeGB <= 0 {
+		return 0
+	}
+	s := kernelPoint{prof: p, n: n}.sizeGB(k.Kind)
+	return math.Max(0, math.Log2(s/k.MaxSizeGB))
+}
+
+// beyond applies the ceiling, the drift and the extrapolation widening to a projection of sec
+// seconds per token with band.
+func (k KernelModel) beyond(p Profile, n int, sec, band float64) (float64, float64) {
+	if k.Kind == "decode" && k.StreamGBs > 0 {
+		sec = math.Max(sec, p.ReadBytes(n)/gb/k.StreamGBs)
+	}
+	if k.Drift > 0 {
+		band = math.Hypot(band, k.Drift)
+	}
+	return sec, band + k.PerDoubling*k.doublings(p, n)
+}
+
+// extrapCheck is one of the largest runs projected from a fit on the runs extrapMargin times
+// smaller than it, and how far that reached.
+type extrapCheck struct {
+	looCheck
+	doublings float64
+}
+
+// extrapolationChecks projects each run from the runs extrapMargin times smaller, where they
+// are enough for a fit. The fit set's bands are its own leave-one-out's, without any widening
+// for the reach, so the checks measure what the reach costs.
+func extrapolationChecks(device, kind string, pts []kernelPoint, prior kernelPrior) []extrapCheck {
+	sorted := append([]kernelPoint(nil), pts...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].sizeGB(kind) < sorted[j].sizeGB(kind) })
+	var out []extrapCheck
+	fitted := -1 // the fit set of the last check, by its length
+	var k KernelModel
+	for _, p := range sorted {
+		var smaller []kernelPoint
+		for _, q := range sorted {
+			if q.sizeGB(kind)*extrapMargin <= p.sizeGB(kind) {
+				smaller = append(smaller, q)
+			}
+		}
+		if len(smaller) < minKernelRuns+1 {
+			continue
+		}
+		if len(smaller) != fitted { // runs of one model share a fit set
+			var ok bool
+			if k, ok = fitKernels(device, kind, smaller, prior); !ok {
+				continue
+			}
+			k.setBands(leaveOneOut(device, kind, smaller, prior, k))
+			fitted = len(smaller)
+		}
+		kk := k
+		kk.PerDoubling, kk.Drift = 0, 0
+		sec, band, uncal := kk.Seconds(p.prof, p.n)
+		out = append(out, extrapCheck{
+			looCheck:  looCheck{p: p, projected: sec, band: band, family: dominantFamily(p.prof), uncal: uncal},
+			doublings: kk.doublings(p.prof, p.n),
+		})
+	}
+	return out
+}
+
+// setExtrapolation sets PerDoubling from the checks: the 80 % conformal quantile of each
+// check's error beyond its band, per doubling of reach, shrunk towards extrapPrior as if the
+// prior were extrapPriorWeight checks, and at least extrapFloor.
+func (k *KernelModel) setExtrapolation(checks []extrapCheck) {
+	var excess []float64
+	for _, c := range checks {
+		if c.doublings < 0.25 || len(c.uncal) > 0 {
+			continue // too close to tell, or an uncalibrated kernel's error (widened elsewhere)
+		}
+		e := math.Abs(c.errPct()) / 100
+		excess = append(excess, math.Max(0, e-c.band)/c.doublings)
+	}
+	n := float64(len(excess))
+	k.ExtrapChecks = len(excess)
+	k.PerDoubling = (n*conformalQuantile(excess, bandCoverage) + extrapPriorWeight*extrapPrior) / (n + extrapPriorWeight)
+	k.PerDoubling = math.Max(extrapFloor, k.PerDoubling)
+}
+
+// driftOf is the root mean square of the decode runs' relative deviations from the mean of
+// their repeats (same model, quant, threads and device): how much the machine itself moves
+// a measurement between runs spread over a calibration. 0 without repeats.
+func driftOf(pts []kernelPoint) (drift float64, repeats int) {
+	groups := map[string][]float64{}
+	for _, p := range pts {
+		key := fmt.Sprint(p.s.m.ModelID, "|", p.s.m.Quant, "|", p.s.m.Threads, "|", p.n)
+		groups[key] = append(groups[key], p.y)
+	}
+	var dev []float64
+	for _, ys := range groups {
+		if len(ys) < 2 {
+			continue
+		}
+		var mean float64
+		for _, y := range ys {
+			mean += y / float64(len(ys))
+		}
+		for _, y := range ys {
+			dev = append(dev, (y-mean)/mean)
+		}
+		repeats += len(ys)
+	}
+	if len(dev) == 0 {
+		return 0, 0
+	}
+	// n/(n−1)-style correction is left out: the groups are small and the band is conservative.
+	return rms(dev), repeats
+}
+
+// reachText says, for a projection's basis, what the ceiling and the reach did to it.
+func (k KernelModel) reachText(p Profile, n int) string {
+	var s string
+	if k.Kind == "decode" && k.StreamGBs > 0 {
+		if raw, _, _ := k.rawSeconds(p, n); p.ReadBytes(n)/gb/k.StreamGBs > raw {
+			s += fmt.Sprintf("; capped at the fastest weight streaming measured here (%s)", units.GBps(k.StreamGBs))
+		}
+	}
+	if d := k.doublings(p, n); d > 0 {
+		s += fmt.Sprintf("; %.1f doublings beyond the largest run measured (%s): band +%s (%s per doubling, from %d extrapolation check(s) and a prior)",
+			d, units.Bytes(int64(k.MaxSizeGB*gb)), units.Percent(k.PerDoubling*d), units.Percent(k.PerDoubling), k.ExtrapChecks)
+	}
+	if k.Drift > 0 {
+		s += fmt.Sprintf("; the machine's own drift ±%s (repeats spread over the calibration) is in the band", units.Percent(k.Drift))
+	}
+	return s
+}
