@@ -19,6 +19,9 @@ type Tensor struct {
 	Layer int // block index, -1 for tensors outside the blocks
 	Type  gguf.GGMLType
 	Bytes int64
+	// Experts is the number of experts stacked in the last dimension of an MoE tensor (0 for
+	// weights every token uses): a token reads ActiveExperts of them.
+	Experts int
 }
 
 // Elements is the number of weights the tensor holds.
@@ -38,51 +41,16 @@ func Quants() []quant.Quant { return quant.Known() }
 func DefaultQuants() []quant.Quant { return []quant.Quant{quant.BF16, quant.Q8_0, quant.Q4_K_M} }
 
 // Layout lists a catalog model's tensors exactly as llama.cpp's converter writes them for its
-// architecture (Type and Bytes left zero):
-//   - llama / qwen2: token_embd [hidden, vocab], output_norm [hidden], output [hidden, vocab]
-//     unless embeddings are tied, and per block attn_norm, attn_q, attn_k, attn_v,
-//     attn_output, ffn_norm, ffn_gate, ffn_up, ffn_down, plus attn_{q,k,v}.bias when the model
-//     has QKV biases (Qwen2);
-//   - phi3: the same with one fused attn_qkv [hidden, q+2·kv] and a fused ffn_up
-//     [hidden, 2·ffn] (gate and up together) instead of separate q/k/v and gate/up.
+// architecture (Type and Bytes left zero): catalog.Model.Tensors, the one description twins
+// and estimates share (dense and MoE blocks, q/k norms, post norms, biases, MLA).
 //
 // Not modelled: Llama 3.1's rope_freqs (64 F32 values, 256 bytes) and long-rope factor
 // tensors, which are tiny and which twins do not write.
 func Layout(m catalog.Model) []Tensor {
-	h, v, f := uint64(m.Hidden), uint64(m.Vocab), uint64(m.FFN)
-	q, kv := uint64(m.Heads*m.HeadDim), uint64(m.KVHeads*m.HeadDim)
-	out := []Tensor{{Name: "token_embd.weight", Dims: []uint64{h, v}, Layer: -1}}
-	for i := 0; i < m.Layers; i++ {
-		p := fmt.Sprintf("blk.%d.", i)
-		add := func(name string, dims ...uint64) {
-			out = append(out, Tensor{Name: p + name, Dims: dims, Layer: i})
-		}
-		add("attn_norm.weight", h)
-		if m.Arch == "phi3" {
-			add("attn_qkv.weight", h, q+2*kv)
-		} else {
-			add("attn_q.weight", h, q)
-			add("attn_k.weight", h, kv)
-			add("attn_v.weight", h, kv)
-			if m.QKVBias {
-				add("attn_q.bias", q)
-				add("attn_k.bias", kv)
-				add("attn_v.bias", kv)
-			}
-		}
-		add("attn_output.weight", q, h)
-		add("ffn_norm.weight", h)
-		if m.Arch == "phi3" {
-			add("ffn_up.weight", h, 2*f)
-		} else {
-			add("ffn_gate.weight", h, f)
-			add("ffn_up.weight", h, f)
-		}
-		add("ffn_down.weight", f, h)
-	}
-	out = append(out, Tensor{Name: "output_norm.weight", Dims: []uint64{h}, Layer: -1})
-	if !m.TiedEmbeddings {
-		out = append(out, Tensor{Name: "output.weight", Dims: []uint64{h, v}, Layer: -1})
+	cts := m.Tensors()
+	out := make([]Tensor, len(cts))
+	for i, t := range cts {
+		out[i] = Tensor{Name: t.Name, Dims: t.Dims, Layer: t.Layer, Experts: t.Experts}
 	}
 	return out
 }
