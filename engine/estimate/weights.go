@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -113,8 +114,12 @@ type Weights struct {
 	// embeddings, of which only one row is read (unless tied, when the matrix is also the
 	// output projection and is read whole).
 	ReadPerToken int64 `json:"read_per_token_bytes"`
-	// Params counts the elements of all tensors.
+	// Params counts the elements of all tensors, every expert included.
 	Params int64 `json:"params"`
+	// ActiveParams counts the weights one token passes through: for a mixture of experts the
+	// shared weights and ActiveExperts/Experts of each expert tensor (all of Params for a
+	// dense model, less an untied embedding table, of which a token reads one row).
+	ActiveParams int64 `json:"active_params"`
 	// LayerBytes is the size of one repeating block (the average when blocks differ), used for
 	// partial GPU offload; NonLayerBytes is embeddings, output and final norm.
 	LayerBytes    int64 `json:"layer_bytes"`
@@ -145,14 +150,61 @@ func weightsOfPlan(m catalog.Model, qt quant.Quant, ts []Tensor) Weights {
 		} else {
 			w.NonLayerBytes += t.Bytes
 		}
-		if t.Name == "token_embd.weight" && !m.TiedEmbeddings {
+		switch {
+		case t.Name == "token_embd.weight" && !m.TiedEmbeddings:
 			w.ReadPerToken += t.Bytes / int64(t.Dims[1])
-		} else {
+		case t.Experts > 0: // a token reads only its experts' slices of the stack
+			f := activeShare(m, t)
+			w.ReadPerToken += int64(float64(t.Bytes) * f)
+			w.ActiveParams += int64(float64(t.Elements()) * f)
+		default:
 			w.ReadPerToken += t.Bytes
+			w.ActiveParams += t.Elements()
 		}
 	}
 	w.LayerBytes = layers / int64(max(m.Layers, 1))
 	return w
+}
+
+// activeShare is the share of an expert tensor one token reads: ActiveExperts of Experts.
+func activeShare(m catalog.Model, t Tensor) float64 {
+	if t.Experts <= 0 || m.ActiveExperts <= 0 {
+		return 1
+	}
+	return float64(m.ActiveExperts) / float64(t.Experts)
+}
+
+// ExpertsTouched is the expected number of distinct experts a batch of n tokens uses in one
+// layer when each token picks k of e experts: e·(1 − (1 − k/e)^n), assuming routing
+// independent and uniform across tokens (real routers are skewed, so real batches touch
+// somewhat fewer). One token touches k; a long prompt touches nearly all e, so prompt
+// processing reads almost every expert's weights once per batch while its arithmetic stays
+// k/e of the dense equivalent.
+func ExpertsTouched(e, k, n int) float64 {
+	if e <= 0 || k <= 0 || n <= 0 {
+		return 0
+	}
+	if k >= e {
+		return float64(e)
+	}
+	return float64(e) * (1 - math.Pow(1-float64(k)/float64(e), float64(n)))
+}
+
+// BatchReadBytes is what a batch of n tokens streams from the weights once: the shared
+// weights and the distinct experts the batch touches (ExpertsTouched), plus the embedding rows.
+func BatchReadBytes(m catalog.Model, ts []Tensor, n int) int64 {
+	var b float64
+	for _, t := range ts {
+		switch {
+		case t.Name == "token_embd.weight" && !m.TiedEmbeddings:
+			b += float64(t.Bytes) / float64(t.Dims[1]) * float64(max(n, 1))
+		case t.Experts > 0:
+			b += float64(t.Bytes) * ExpertsTouched(t.Experts, m.ActiveExperts, n) / float64(t.Experts)
+		default:
+			b += float64(t.Bytes)
+		}
+	}
+	return int64(b)
 }
 
 // WeightBytes is the exact size of m's tensor data at quant (see Plan for the recipes).
