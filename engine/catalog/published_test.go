@@ -99,8 +99,8 @@ func TestTensorsOfEachArchitecture(t *testing.T) {
 	}{
 		{"qwen3-0.6b", map[string][]uint64{"attn_q.weight": {1024, 2048}, "attn_q_norm.weight": {128}, "attn_k_norm.weight": {128}, "attn_output.weight": {2048, 1024}}, []string{"attn_q.bias"}},
 		{"qwen3-30b-a3b", map[string][]uint64{"ffn_gate_inp.weight": {2048, 128}, "ffn_gate_exps.weight": {2048, 768, 128}, "ffn_down_exps.weight": {768, 2048, 128}, "attn_k_norm.weight": {128}}, []string{"ffn_gate.weight", "ffn_gate_shexp.weight"}},
-		{"gemma-3-1b", map[string][]uint64{"attn_post_norm.weight": {1152}, "ffn_post_norm.weight": {1152}, "ffn_norm.weight": {1152}, "attn_q_norm.weight": {256}, "attn_k.weight": {1152, 256}}, nil},
-		{"gpt-oss-20b", map[string][]uint64{"attn_sinks.weight": {64}, "attn_output.bias": {2880}, "attn_q.bias": {4096}, "attn_post_norm.weight": {2880},
+		{"gemma-3-1b", map[string][]uint64{"post_attention_norm.weight": {1152}, "post_ffw_norm.weight": {1152}, "ffn_norm.weight": {1152}, "attn_q_norm.weight": {256}, "attn_k.weight": {1152, 256}}, nil},
+		{"gpt-oss-20b", map[string][]uint64{"attn_sinks.weight": {64}, "attn_output.bias": {2880}, "attn_q.bias": {4096}, "post_attention_norm.weight": {2880},
 			"ffn_gate_inp.bias": {32}, "ffn_up_exps.weight": {2880, 2880, 32}, "ffn_up_exps.bias": {2880, 32}, "ffn_down_exps.bias": {2880, 32}}, []string{"ffn_norm.weight"}},
 		{"granite-3.0-1b-a400m", map[string][]uint64{"ffn_gate_inp.weight": {1024, 32}, "ffn_gate_exps.weight": {1024, 512, 32}}, []string{"attn_q_norm.weight"}},
 		{"deepseek-v3", map[string][]uint64{"attn_q_a.weight": {7168, 1536}, "attn_kv_a_mqa.weight": {7168, 576}, "attn_kv_b.weight": {512, 128 * 256},

@@ -37,7 +37,7 @@ func (t Tensor) Elements() int64 {
 //   - every block: attn_norm, the attention projections (fused attn_qkv for phi3, MLA's
 //     low-rank q/kv projections for deepseek2), q/k biases and norms where the model has them,
 //     attn_output (+ bias), attention sinks, and the FFN norm (gpt-oss names its pre-FFN norm
-//     attn_post_norm; Gemma 3 has both post norms besides);
+//     post_attention_norm; Gemma 3 has post_attention_norm and post_ffw_norm besides);
 //   - the FFN: dense gate/up/down (phi3 fuses gate and up), or for MoE layers the router
 //     ffn_gate_inp [hidden, experts] and the expert stacks ffn_{gate,up,down}_exps with the
 //     expert index last, shared experts as ffn_*_shexp, biases for gpt-oss;
@@ -101,9 +101,9 @@ func (m Model) Tensors() []Tensor {
 		}
 		switch {
 		case m.Arch == "gpt-oss":
-			add("attn_post_norm.weight", KindNorm, 0, h) // gpt-oss's pre-FFN norm
+			add("post_attention_norm.weight", KindNorm, 0, h) // gpt-oss's pre-FFN norm
 		case m.PostNorms:
-			add("attn_post_norm.weight", KindNorm, 0, h)
+			add("post_attention_norm.weight", KindNorm, 0, h)
 			add("ffn_norm.weight", KindNorm, 0, h)
 		default:
 			add("ffn_norm.weight", KindNorm, 0, h)
@@ -121,7 +121,7 @@ func (m Model) Tensors() []Tensor {
 			add("ffn_down.weight", KindMatrix, 0, f, h)
 		}
 		if m.PostNorms {
-			add("ffn_post_norm.weight", KindNorm, 0, h)
+			add("post_ffw_norm.weight", KindNorm, 0, h)
 		}
 	}
 	out = append(out, Tensor{Name: "output_norm.weight", Dims: []uint64{h}, Layer: -1, Kind: KindNorm})
