@@ -12,6 +12,7 @@ const (
 	tokQwen2     = "qwen2"     // ggml-vocab-qwen2.gguf, 151936 tokens
 	tokLlamaSPM  = "llama-spm" // ggml-vocab-llama-spm.gguf, 32000 tokens
 	tokPhi3      = "phi-3"     // ggml-vocab-phi-3.gguf, 32064 tokens
+	tokGemma4    = "gemma-4"   // ggml-vocab-gemma-4.gguf, 262144 tokens
 )
 
 // qwenPadNote explains the Qwen2.5 7B-and-up vocab: the config's vocab_size (152064) is larger
@@ -24,7 +25,8 @@ const qwenPadNote = "config vocab_size 152064 exceeds the tokenizer's 151936 tok
 // under and the tokenizer.
 type family struct {
 	name, arch, org, tokenizer string
-	qkvBias                    bool // the architecture has q/k/v biases (Qwen2)
+	qkvBias                    bool   // the architecture has q/k/v biases (Qwen2)
+	qkNorm                     string // the architecture normalises queries and keys (Qwen3, Gemma 3)
 }
 
 var (
@@ -36,8 +38,10 @@ var (
 // member completes m with the family's shared fields; its Source is the config.json
 // published under the family's organisation with the model's Name.
 func (f family) member(m Model) Model {
-	m.Family, m.Arch, m.Tokenizer, m.QKVBias = f.name, f.arch, f.tokenizer, f.qkvBias
-	m.Source = f.org + "/" + m.Name + " config.json"
+	m.Family, m.Arch, m.Tokenizer, m.QKVBias, m.QKNorm = f.name, f.arch, f.tokenizer, f.qkvBias, f.qkNorm
+	if m.Source == "" {
+		m.Source = f.org + "/" + m.Name + " config.json"
+	}
 	return m
 }
 
@@ -46,7 +50,11 @@ func llama3RopeNote(factor int) string {
 	return fmt.Sprintf("llama3 rope scaling (factor %d) is not written; it changes no tensor shape or speed", factor)
 }
 
-var models = []Model{
+// models is the whole catalog in display order: the 2024 dense families, then the 2025
+// families and the mixtures of experts (models_2025.go).
+var models = append(append([]Model{}, models2024...), models2025...)
+
+var models2024 = []Model{
 	smolLM2.member(Model{
 		ID: "smollm2-135m", Name: "SmolLM2-135M", Params: 135_000_000,
 		Layers: 30, Hidden: 576, Heads: 9, KVHeads: 3, HeadDim: 64, FFN: 1536, Vocab: 49152,
@@ -137,6 +145,9 @@ var models = []Model{
 		Note: "fused attn_qkv and fused gate+up FFN as in real Phi-3 GGUFs; longrope factors are not written (they change no speed)",
 	},
 }
+
+// testModels are found by ByID but are not part of All.
+var testModels = []Model{Tiny, TinyMoE}
 
 // Tiny is a catalog-shaped test model, not part of All: 2 layers, hidden 64, 4 heads,
 // 2 KV heads, FFN 192 and SmolLM2's real 49152-token tokenizer, so a twin of it is a few

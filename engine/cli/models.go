@@ -14,10 +14,13 @@ func init() {
 }
 
 // modelJSON is one catalog entry as `models --json` prints it: the config numbers plus the
-// parameter count computed from the shapes.
+// parameter counts computed from the shapes: every weight (param_count) and the weights one
+// token passes through (active_param_count: for MoE the shared weights and the active
+// experts; for every model without the untied embedding table, of which a token reads a row).
 type modelJSON struct {
 	catalog.Model
-	ParamCount int64 `json:"param_count"`
+	ParamCount       int64 `json:"param_count"`
+	ActiveParamCount int64 `json:"active_param_count"`
 }
 
 func modelsCommand(args []string, stdout, stderr io.Writer) int {
@@ -34,12 +37,12 @@ func modelsCommand(args []string, stdout, stderr io.Writer) int {
 	if *asJSON {
 		out := make([]modelJSON, len(models))
 		for i, m := range models {
-			out[i] = modelJSON{Model: m, ParamCount: m.ParamCount()}
+			out[i] = modelJSON{Model: m, ParamCount: m.ParamCount(), ActiveParamCount: m.ActiveParamCount()}
 		}
 		return writeJSON(stdout, stderr, "models", out)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tPARAMS\tLAYERS\tHIDDEN\tHEADS/KV\tCTX\tTOKENIZER\tARCH\tNOTE")
+	fmt.Fprintln(tw, "ID\tNAME\tPARAMS\tACTIVE\tLAYERS\tHIDDEN\tHEADS/KV\tCTX\tTOKENIZER\tARCH\tNOTE")
 	var notes []string
 	for _, m := range models {
 		mark := ""
@@ -47,8 +50,16 @@ func modelsCommand(args []string, stdout, stderr io.Writer) int {
 			notes = append(notes, fmt.Sprintf("[%d] %s: %s", len(notes)+1, m.ID, note))
 			mark = fmt.Sprintf("[%d]", len(notes))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d/%d\t%s\t%s (%d)\t%s\t%s\n", m.ID, m.Name, units.Params(m.Params),
-			m.Layers, m.Hidden, m.Heads, m.KVHeads, units.Tokens(m.Context), m.Tokenizer, m.Vocab, m.Arch, mark)
+		active := "all"
+		if m.IsMoE() {
+			active = fmt.Sprintf("%s (%d/%d experts)", units.Params(m.Active), m.ActiveExperts, m.Experts)
+		}
+		tok := m.Tokenizer
+		if tok == "" {
+			tok = "generated"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d/%d\t%s\t%s (%d)\t%s\t%s\n", m.ID, m.Name, units.Params(m.Params), active,
+			m.Layers, m.Hidden, m.Heads, m.KVHeads, units.Tokens(m.Context), tok, m.Vocab, m.Arch, mark)
 	}
 	tw.Flush()
 	fmt.Fprintln(stdout)

@@ -51,7 +51,7 @@ func TestModelsCommand(t *testing.T) {
 			t.Errorf("table lacks %s", m.ID)
 		}
 	}
-	for _, want := range []string{"135M", "1.71B", "14.7B", "405B", "9/3", "starcoder (49152)", "v0.1"} {
+	for _, want := range []string{"135M", "1.71B", "14.7B", "405B", "9/3", "starcoder (49152)", "v0.1", "(4/32 experts)", "generated (201088)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q", want)
 		}
@@ -76,6 +76,21 @@ func TestModelsCommand(t *testing.T) {
 	}
 	if first["id"] != "smollm2-135m" || first["param_count"] != float64(134515008) {
 		t.Errorf("first entry: %v %v", first["id"], first["param_count"])
+	}
+	// Every entry has its total, active parameters and source; an MoE reads a fraction.
+	byID := map[string]map[string]any{}
+	for _, e := range got {
+		byID[e["id"].(string)] = e
+		for _, k := range []string{"param_count", "active_param_count", "source"} {
+			if _, ok := e[k]; !ok {
+				t.Errorf("%v lacks %q", e["id"], k)
+			}
+		}
+	}
+	oss := byID["gpt-oss-20b"]
+	if oss == nil || oss["experts"] != float64(32) || oss["active_experts"] != float64(4) ||
+		oss["active_param_count"].(float64) > 3.7e9 || oss["param_count"].(float64) < 20.8e9 || oss["active_params"] != float64(3_610_000_000) {
+		t.Errorf("gpt-oss-20b entry: %v", oss)
 	}
 }
 

@@ -138,11 +138,12 @@ func ProfileOf(m catalog.Model, ts []Tensor, device string) Profile {
 			}
 		case len(t.Dims) >= 2:
 			k := KernelOf(t.Type, t.Dims, device)
+			f := activeShare(m, t) // an expert stack: a token multiplies only its experts
 			l := p.Kernels[k]
-			l.Bytes += float64(t.Bytes)
-			l.Weights += float64(t.Elements())
+			l.Bytes += float64(t.Bytes) * f
+			l.Weights += float64(t.Elements()) * f
 			p.Kernels[k] = l
-			p.rows += float64(t.Elements()) / float64(max(t.Dims[0], 1))
+			p.rows += float64(t.Elements()) * f / float64(max(t.Dims[0], 1))
 			if isOutput(m, t) {
 				if p.outWeights == nil {
 					p.outWeights = map[string]float64{}
@@ -150,11 +151,14 @@ func ProfileOf(m catalog.Model, ts []Tensor, device string) Profile {
 				p.outWeights[k] += float64(t.Elements())
 			}
 		default:
-			p.OtherBytes += float64(t.Bytes)
+			p.OtherBytes += float64(t.Bytes) * activeShare(m, t)
 		}
 	}
 	p.vocab = float64(m.Vocab)
 	p.kvPerPos = 2 * 2 * float64(m.Layers*m.KVHeads*m.HeadDim)
+	if m.MLA != nil { // the compressed latent and rotary key, F16
+		p.kvPerPos = 2 * float64(m.Layers*(m.MLA.KVLoRARank+m.MLA.RopeDim))
+	}
 	p.attnFlopsPerPos = 4 * float64(m.Layers*m.Heads*m.HeadDim)
 	return p
 }

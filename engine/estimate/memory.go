@@ -32,8 +32,13 @@ func KVCacheBytes(layers, kvHeads, headDim, context int, kvType string) (int64, 
 	return 2 * int64(layers) * int64(row), nil
 }
 
-// modelKV is KVCacheBytes for a catalog model.
+// modelKV is KVCacheBytes for a catalog model. A model with latent attention (DeepSeek's MLA)
+// caches one compressed row of kv_lora_rank + rope dims per layer and position, which is what
+// llama.cpp stores for it, not per-head keys and values.
 func modelKV(m catalog.Model, context int, kvType string) (int64, error) {
+	if m.MLA != nil {
+		return KVCacheBytes(m.Layers, 1, (m.MLA.KVLoRARank+m.MLA.RopeDim)/2, context, kvType)
+	}
 	return KVCacheBytes(m.Layers, m.KVHeads, m.HeadDim, context, kvType)
 }
 

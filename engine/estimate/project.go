@@ -213,7 +213,7 @@ func projectTensors(machine Machine, cal Calibration, m catalog.Model, q quant.Q
 	if t := toMean(&p, cal.Measurements, tailDevice); t != "" {
 		decodeBasis += "; " + t
 	}
-	p.PromptTPS = prompt.TPS(float64(p.Params))
+	p.PromptTPS = prompt.TPS(float64(p.Params - idleExpertParams(m, ts))) // 2 FLOPs per weight a token multiplies
 	if prompt.Kernels != nil && p.Device == prompt.Device {
 		sec, band, uncal := prompt.Kernels.Seconds(ProfileOf(m, ts, p.Device), opt.PromptTokens)
 		p.PromptTPS, p.TTFTMs = 1/sec, sec*float64(opt.PromptTokens)*msPerSecond
@@ -240,11 +240,42 @@ func projectTensors(machine Machine, cal Calibration, m catalog.Model, q quant.Q
 		}
 		decodeBasis = fmt.Sprintf("%s: decode reads %s per token; %s", label, units.Bytes(int64(read)), decodeBasis)
 	}
+	if m.IsMoE() {
+		decodeBasis = moeBasis(m, mem.Weights, ts, opt.PromptTokens) + "; " + decodeBasis
+	}
 	p.Basis = joinNonEmpty("; ", decodeBasis, promptBasis, "memory: "+mem.Basis, "fit: "+v.Sentence)
 	pw := powerFor(machine, cal, gpu, p.Device)
 	p.Cost = CostPerMillion(p.DecodeTPS, pw, opt.Cost)
 	p.InputCost = CostPerMillion(p.PromptTPS, pw, opt.Cost)
 	return p, nil
+}
+
+// moeBasis says what a mixture of experts reads: per generated token its shared weights and
+// active experts, per prompt batch the distinct experts the batch touches, while memory
+// holds every expert.
+func moeBasis(m catalog.Model, w Weights, ts []Tensor, promptTokens int) string {
+	n := max(min(promptTokens, DefaultUBatch), 1)
+	return fmt.Sprintf("mixture of experts: reads %s of %s weights per token (%d of %d experts per layer%s); a %d-token prompt batch touches %.1f of %d experts per layer (%s of weights read once); memory holds every expert",
+		units.Params(w.ActiveParams), units.Params(w.Params), m.ActiveExperts, m.Experts, sharedText(m), n,
+		ExpertsTouched(m.Experts, m.ActiveExperts, n), m.Experts, units.Bytes(BatchReadBytes(m, ts, n)))
+}
+
+// idleExpertParams is the expert weights a token does not use: (1 − k/e) of every expert stack.
+func idleExpertParams(m catalog.Model, ts []Tensor) int64 {
+	var n float64
+	for _, t := range ts {
+		if t.Experts > 0 {
+			n += float64(t.Elements()) * (1 - activeShare(m, t))
+		}
+	}
+	return int64(n)
+}
+
+func sharedText(m catalog.Model) string {
+	if m.SharedExperts == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" plus %d shared", m.SharedExperts)
 }
 
 func hasModel(m map[string]DecodeModel, name string) bool {

@@ -12,7 +12,10 @@ import (
 // padding bytes per tensor, the same for every quantization of a model: otherwise the
 // plan's per-tensor bytes differ from what the twin writer writes.
 func TestTwinWeightsMatchTwinFiles(t *testing.T) {
-	for _, m := range append(catalog.All(), catalog.Tiny) {
+	for _, m := range append(catalog.All(), catalog.Tiny, catalog.TinyMoE) {
+		if twin.CanWrite(m) != nil {
+			continue // no twin file to compare (DeepSeek-V3)
+		}
 		first := int64(-1)
 		for _, q := range twin.Quants() {
 			size, err := twin.Size(m, q)

@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -19,6 +20,9 @@ type Tensor struct {
 	Layer int // block index, -1 for tensors outside the blocks
 	Type  gguf.GGMLType
 	Bytes int64
+	// Experts is the number of experts stacked in the last dimension of an MoE tensor (0 for
+	// weights every token uses): a token reads ActiveExperts of them.
+	Experts int
 }
 
 // Elements is the number of weights the tensor holds.
@@ -38,51 +42,16 @@ func Quants() []quant.Quant { return quant.Known() }
 func DefaultQuants() []quant.Quant { return []quant.Quant{quant.BF16, quant.Q8_0, quant.Q4_K_M} }
 
 // Layout lists a catalog model's tensors exactly as llama.cpp's converter writes them for its
-// architecture (Type and Bytes left zero):
-//   - llama / qwen2: token_embd [hidden, vocab], output_norm [hidden], output [hidden, vocab]
-//     unless embeddings are tied, and per block attn_norm, attn_q, attn_k, attn_v,
-//     attn_output, ffn_norm, ffn_gate, ffn_up, ffn_down, plus attn_{q,k,v}.bias when the model
-//     has QKV biases (Qwen2);
-//   - phi3: the same with one fused attn_qkv [hidden, q+2·kv] and a fused ffn_up
-//     [hidden, 2·ffn] (gate and up together) instead of separate q/k/v and gate/up.
+// architecture (Type and Bytes left zero): catalog.Model.Tensors, the one description twins
+// and estimates share (dense and MoE blocks, q/k norms, post norms, biases, MLA).
 //
 // Not modelled: Llama 3.1's rope_freqs (64 F32 values, 256 bytes) and long-rope factor
 // tensors, which are tiny and which twins do not write.
 func Layout(m catalog.Model) []Tensor {
-	h, v, f := uint64(m.Hidden), uint64(m.Vocab), uint64(m.FFN)
-	q, kv := uint64(m.Heads*m.HeadDim), uint64(m.KVHeads*m.HeadDim)
-	out := []Tensor{{Name: "token_embd.weight", Dims: []uint64{h, v}, Layer: -1}}
-	for i := 0; i < m.Layers; i++ {
-		p := fmt.Sprintf("blk.%d.", i)
-		add := func(name string, dims ...uint64) {
-			out = append(out, Tensor{Name: p + name, Dims: dims, Layer: i})
-		}
-		add("attn_norm.weight", h)
-		if m.Arch == "phi3" {
-			add("attn_qkv.weight", h, q+2*kv)
-		} else {
-			add("attn_q.weight", h, q)
-			add("attn_k.weight", h, kv)
-			add("attn_v.weight", h, kv)
-			if m.QKVBias {
-				add("attn_q.bias", q)
-				add("attn_k.bias", kv)
-				add("attn_v.bias", kv)
-			}
-		}
-		add("attn_output.weight", q, h)
-		add("ffn_norm.weight", h)
-		if m.Arch == "phi3" {
-			add("ffn_up.weight", h, 2*f)
-		} else {
-			add("ffn_gate.weight", h, f)
-			add("ffn_up.weight", h, f)
-		}
-		add("ffn_down.weight", f, h)
-	}
-	out = append(out, Tensor{Name: "output_norm.weight", Dims: []uint64{h}, Layer: -1})
-	if !m.TiedEmbeddings {
-		out = append(out, Tensor{Name: "output.weight", Dims: []uint64{h, v}, Layer: -1})
+	cts := m.Tensors()
+	out := make([]Tensor, len(cts))
+	for i, t := range cts {
+		out[i] = Tensor{Name: t.Name, Dims: t.Dims, Layer: t.Layer, Experts: t.Experts}
 	}
 	return out
 }
@@ -145,8 +114,12 @@ type Weights struct {
 	// embeddings, of which only one row is read (unless tied, when the matrix is also the
 	// output projection and is read whole).
 	ReadPerToken int64 `json:"read_per_token_bytes"`
-	// Params counts the elements of all tensors.
+	// Params counts the elements of all tensors, every expert included.
 	Params int64 `json:"params"`
+	// ActiveParams counts the weights one token passes through: for a mixture of experts the
+	// shared weights and ActiveExperts/Experts of each expert tensor (all of Params for a
+	// dense model, less an untied embedding table, of which a token reads one row).
+	ActiveParams int64 `json:"active_params"`
 	// LayerBytes is the size of one repeating block (the average when blocks differ), used for
 	// partial GPU offload; NonLayerBytes is embeddings, output and final norm.
 	LayerBytes    int64 `json:"layer_bytes"`
@@ -177,14 +150,61 @@ func weightsOfPlan(m catalog.Model, qt quant.Quant, ts []Tensor) Weights {
 		} else {
 			w.NonLayerBytes += t.Bytes
 		}
-		if t.Name == "token_embd.weight" && !m.TiedEmbeddings {
+		switch {
+		case t.Name == "token_embd.weight" && !m.TiedEmbeddings:
 			w.ReadPerToken += t.Bytes / int64(t.Dims[1])
-		} else {
+		case t.Experts > 0: // a token reads only its experts' slices of the stack
+			f := activeShare(m, t)
+			w.ReadPerToken += int64(float64(t.Bytes) * f)
+			w.ActiveParams += int64(float64(t.Elements()) * f)
+		default:
 			w.ReadPerToken += t.Bytes
+			w.ActiveParams += t.Elements()
 		}
 	}
 	w.LayerBytes = layers / int64(max(m.Layers, 1))
 	return w
+}
+
+// activeShare is the share of an expert tensor one token reads: ActiveExperts of Experts.
+func activeShare(m catalog.Model, t Tensor) float64 {
+	if t.Experts <= 0 || m.ActiveExperts <= 0 {
+		return 1
+	}
+	return float64(m.ActiveExperts) / float64(t.Experts)
+}
+
+// ExpertsTouched is the expected number of distinct experts a batch of n tokens uses in one
+// layer when each token picks k of e experts: e·(1 − (1 − k/e)^n), assuming routing
+// independent and uniform across tokens (real routers are skewed, so real batches touch
+// somewhat fewer). One token touches k; a long prompt touches nearly all e, so prompt
+// processing reads almost every expert's weights once per batch while its arithmetic stays
+// k/e of the dense equivalent.
+func ExpertsTouched(e, k, n int) float64 {
+	if e <= 0 || k <= 0 || n <= 0 {
+		return 0
+	}
+	if k >= e {
+		return float64(e)
+	}
+	return float64(e) * (1 - math.Pow(1-float64(k)/float64(e), float64(n)))
+}
+
+// BatchReadBytes is what a batch of n tokens streams from the weights once: the shared
+// weights and the distinct experts the batch touches (ExpertsTouched), plus the embedding rows.
+func BatchReadBytes(m catalog.Model, ts []Tensor, n int) int64 {
+	var b float64
+	for _, t := range ts {
+		switch {
+		case t.Name == "token_embd.weight" && !m.TiedEmbeddings:
+			b += float64(t.Bytes) / float64(t.Dims[1]) * float64(max(n, 1))
+		case t.Experts > 0:
+			b += float64(t.Bytes) * ExpertsTouched(t.Experts, m.ActiveExperts, n) / float64(t.Experts)
+		default:
+			b += float64(t.Bytes)
+		}
+	}
+	return int64(b)
 }
 
 // WeightBytes is the exact size of m's tensor data at quant (see Plan for the recipes).

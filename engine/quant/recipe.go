@@ -76,7 +76,8 @@ func (q Quant) FileType() uint32 {
 // (tensor_allows_quantization): 2-D or larger weights whose names end in "weight" and are
 // not norms. Everything else (norms, biases) stays F32.
 func Quantizable(name string, dims []uint64) bool {
-	return len(dims) >= 2 && strings.HasSuffix(name, "weight") && !strings.Contains(name, "_norm.weight")
+	return len(dims) >= 2 && strings.HasSuffix(name, "weight") && !strings.Contains(name, "_norm.weight") &&
+		!strings.Contains(name, "ffn_gate_inp.weight") // an MoE router stays F32, as llama-quantize keeps it
 }
 
 // TensorType is the ggml type q gives one tensor of a model of shape s: name and dims as in

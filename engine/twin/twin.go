@@ -104,12 +104,17 @@ func Size(m catalog.Model, q Quant) (int64, error) {
 }
 
 // newLayout builds the metadata and tensor table of a twin, with the tensor names and
-// shapes llama.cpp v0.5.0 loads for m.Arch (src/models/{llama,qwen2,phi3}.cpp).
+// shapes llama.cpp v0.5.0 loads for m.Arch (catalog.Model.Tensors) and the metadata keys its
+// loader reads for that architecture (archKVs).
 func newLayout(m catalog.Model, q Quant) (*layout, error) {
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("cannot write a twin: %w", err)
 	}
 	if _, err := ParseQuant(string(q)); err != nil {
+		return nil, err
+	}
+	arch, err := archKVs(m)
+	if err != nil {
 		return nil, err
 	}
 	tok, err := tokenizerKVs(m)
@@ -138,57 +143,29 @@ func newLayout(m catalog.Model, q Quant) (*layout, error) {
 		{Key: a + ".attention.value_length", Value: u(m.HeadDim)},
 		{Key: a + ".attention.layer_norm_rms_epsilon", Value: gguf.Float32(float32(m.NormEps))},
 		{Key: a + ".rope.freq_base", Value: gguf.Float32(float32(m.RopeTheta))},
-		{Key: a + ".rope.dimension_count", Value: u(m.HeadDim)},
+		{Key: a + ".rope.dimension_count", Value: u(ropeDim(m))},
 	}
+	kvs = append(kvs, arch...)
 	kvs = append(kvs, tok...)
 
 	l := &layout{model: m, quant: q, kvs: kvs}
-	h, v, f := uint64(m.Hidden), uint64(m.Vocab), uint64(m.FFN)
-	qd, kvd := uint64(m.QDim()), uint64(m.KVDim())
 	shape := shapeOf(m)
-	var typeErr error
-	layer := -1
-	matrix := func(name string, dims ...uint64) {
-		t, err := quant.TensorType(q, shape, name, dims, layer)
-		if err != nil && typeErr == nil {
-			typeErr = err
-		}
-		l.add(name, t, kindMatrix, dims...)
-	}
-	matrix("token_embd.weight", h, v)
-	for i := 0; i < m.Layers; i++ {
-		layer = i
-		p := "blk." + strconv.Itoa(i) + "."
-		l.add(p+"attn_norm.weight", gguf.TypeF32, kindNorm, h)
-		if a == "phi3" {
-			matrix(p+"attn_qkv.weight", h, qd+2*kvd)
-		} else {
-			matrix(p+"attn_q.weight", h, qd)
-			matrix(p+"attn_k.weight", h, kvd)
-			matrix(p+"attn_v.weight", h, kvd)
-			if m.QKVBias {
-				l.add(p+"attn_q.bias", gguf.TypeF32, kindBias, qd)
-				l.add(p+"attn_k.bias", gguf.TypeF32, kindBias, kvd)
-				l.add(p+"attn_v.bias", gguf.TypeF32, kindBias, kvd)
+	for _, t := range m.Tensors() {
+		typ := gguf.TypeF32
+		kind := kindNorm
+		switch t.Kind {
+		case catalog.KindMatrix:
+			kind = kindMatrix
+			if typ, err = quant.TensorType(q, shape, t.Name, t.Dims, t.Layer); err != nil {
+				return nil, err
 			}
+			if typ == gguf.TypeF32 { // a router: llama.cpp keeps it F32, its values are weights
+				kind = kindBias
+			}
+		case catalog.KindBias:
+			kind = kindBias
 		}
-		matrix(p+"attn_output.weight", qd, h)
-		l.add(p+"ffn_norm.weight", gguf.TypeF32, kindNorm, h)
-		if a == "phi3" {
-			matrix(p+"ffn_up.weight", h, 2*f) // gate and up fused, gate first
-		} else {
-			matrix(p+"ffn_gate.weight", h, f)
-			matrix(p+"ffn_up.weight", h, f)
-		}
-		matrix(p+"ffn_down.weight", f, h)
-	}
-	layer = -1
-	l.add("output_norm.weight", gguf.TypeF32, kindNorm, h)
-	if !m.TiedEmbeddings {
-		matrix("output.weight", h, v)
-	}
-	if typeErr != nil {
-		return nil, typeErr
+		l.add(t.Name, typ, kind, t.Dims...)
 	}
 	return l, nil
 }

@@ -1,0 +1,158 @@
+package catalog
+
+import "strconv"
+
+// Kind says what a tensor holds, which decides how a twin fills it and how a quantization
+// types it.
+type Kind uint8
+
+const (
+	KindMatrix Kind = iota // weight matrix (or a stack of expert matrices): quantized
+	KindNorm               // RMS norm weights: F32
+	KindBias               // biases and attention sinks: F32
+)
+
+// Tensor is one tensor of a model as llama.cpp names and shapes it in a GGUF: Dims in GGUF
+// order (Dims[0] is the row length; an expert stack has the expert index last).
+type Tensor struct {
+	Name    string
+	Dims    []uint64
+	Layer   int // block index, -1 outside the blocks
+	Kind    Kind
+	Experts int // experts stacked in this tensor's last dimension; 0 for shared weights
+}
+
+// Elements is the number of weights the tensor holds.
+func (t Tensor) Elements() int64 {
+	n := int64(1)
+	for _, d := range t.Dims {
+		n *= int64(d)
+	}
+	return n
+}
+
+// Tensors lists m's tensors with the names and shapes llama.cpp v0.5.0 loads for m.Arch
+// (src/models/<arch>.cpp, load_arch_tensors), in the order a twin writes them. It is the one
+// description of an architecture: ParamCount, twins and weight estimates all read it.
+//   - every block: attn_norm, the attention projections (fused attn_qkv for phi3, MLA's
+//     low-rank q/kv projections for deepseek2), q/k biases and norms where the model has them,
+//     attn_output (+ bias), attention sinks, and the FFN norm (gpt-oss names its pre-FFN norm
+//     post_attention_norm; Gemma 3 has post_attention_norm and post_ffw_norm besides);
+//   - the FFN: dense gate/up/down (phi3 fuses gate and up), or for MoE layers the router
+//     ffn_gate_inp [hidden, experts] and the expert stacks ffn_{gate,up,down}_exps with the
+//     expert index last, shared experts as ffn_*_shexp, biases for gpt-oss;
+//   - token_embd first, output_norm and (unless tied) output last.
+//
+// Not listed: rope frequency factor tensors (Llama 3.1 rope_freqs, Phi longrope factors),
+// which are tiny and which twins do not write.
+func (m Model) Tensors() []Tensor {
+	u := func(n int) uint64 { return uint64(n) }
+	h, v := u(m.Hidden), u(m.Vocab)
+	q, kv := u(m.QDim()), u(m.KVDim())
+	out := []Tensor{{Name: "token_embd.weight", Dims: []uint64{h, v}, Layer: -1, Kind: KindMatrix}}
+	for i := 0; i < m.Layers; i++ {
+		p := "blk." + strconv.Itoa(i) + "."
+		add := func(name string, k Kind, experts int, dims ...uint64) {
+			out = append(out, Tensor{Name: p + name, Dims: dims, Layer: i, Kind: k, Experts: experts})
+		}
+		add("attn_norm.weight", KindNorm, 0, h)
+		attnOut := q
+		switch {
+		case m.MLA != nil:
+			a := m.MLA
+			qk := u(m.Heads * (a.NopeDim + a.RopeDim))
+			if a.QLoRARank > 0 {
+				add("attn_q_a.weight", KindMatrix, 0, h, u(a.QLoRARank))
+				add("attn_q_a_norm.weight", KindNorm, 0, u(a.QLoRARank))
+				add("attn_q_b.weight", KindMatrix, 0, u(a.QLoRARank), qk)
+			} else {
+				add("attn_q.weight", KindMatrix, 0, h, qk)
+			}
+			add("attn_kv_a_mqa.weight", KindMatrix, 0, h, u(a.KVLoRARank+a.RopeDim))
+			add("attn_kv_a_norm.weight", KindNorm, 0, u(a.KVLoRARank))
+			add("attn_kv_b.weight", KindMatrix, 0, u(a.KVLoRARank), u(m.Heads*(a.NopeDim+a.VHeadDim)))
+			attnOut = u(m.Heads * a.VHeadDim)
+		case m.Arch == "phi3":
+			add("attn_qkv.weight", KindMatrix, 0, h, q+2*kv)
+		default:
+			add("attn_q.weight", KindMatrix, 0, h, q)
+			add("attn_k.weight", KindMatrix, 0, h, kv)
+			add("attn_v.weight", KindMatrix, 0, h, kv)
+			if m.QKVBias {
+				add("attn_q.bias", KindBias, 0, q)
+				add("attn_k.bias", KindBias, 0, kv)
+				add("attn_v.bias", KindBias, 0, kv)
+			}
+		}
+		switch m.QKNorm {
+		case QKNormHead:
+			add("attn_q_norm.weight", KindNorm, 0, u(m.HeadDim))
+			add("attn_k_norm.weight", KindNorm, 0, u(m.HeadDim))
+		case QKNormFull:
+			add("attn_q_norm.weight", KindNorm, 0, q)
+			add("attn_k_norm.weight", KindNorm, 0, kv)
+		}
+		add("attn_output.weight", KindMatrix, 0, attnOut, h)
+		if m.OutBias {
+			add("attn_output.bias", KindBias, 0, h)
+		}
+		if m.Sinks {
+			add("attn_sinks.weight", KindBias, 0, u(m.Heads))
+		}
+		switch {
+		case m.Arch == "gpt-oss":
+			add("post_attention_norm.weight", KindNorm, 0, h) // gpt-oss's pre-FFN norm
+		case m.PostNorms:
+			add("post_attention_norm.weight", KindNorm, 0, h)
+			add("ffn_norm.weight", KindNorm, 0, h)
+		default:
+			add("ffn_norm.weight", KindNorm, 0, h)
+		}
+		if m.IsMoE() && i >= m.DenseLayers {
+			m.addExperts(add, h)
+		} else {
+			f := u(m.FFN)
+			if m.Arch == "phi3" {
+				add("ffn_up.weight", KindMatrix, 0, h, 2*f) // gate and up fused, gate first
+			} else {
+				add("ffn_gate.weight", KindMatrix, 0, h, f)
+				add("ffn_up.weight", KindMatrix, 0, h, f)
+			}
+			add("ffn_down.weight", KindMatrix, 0, f, h)
+		}
+		if m.PostNorms {
+			add("post_ffw_norm.weight", KindNorm, 0, h)
+		}
+	}
+	out = append(out, Tensor{Name: "output_norm.weight", Dims: []uint64{h}, Layer: -1, Kind: KindNorm})
+	if !m.TiedEmbeddings {
+		out = append(out, Tensor{Name: "output.weight", Dims: []uint64{h, v}, Layer: -1, Kind: KindMatrix})
+	}
+	return out
+}
+
+// addExperts adds one MoE layer's FFN: router, expert stacks, biases and shared experts.
+func (m Model) addExperts(add func(string, Kind, int, ...uint64), h uint64) {
+	e, f := uint64(m.Experts), uint64(m.ExpertFFN)
+	add("ffn_gate_inp.weight", KindMatrix, 0, h, e)
+	if m.ExpertBiases {
+		add("ffn_gate_inp.bias", KindBias, 0, e)
+	}
+	if m.Arch == "deepseek2" {
+		add("exp_probs_b.bias", KindBias, 0, e) // the router's score correction
+	}
+	add("ffn_gate_exps.weight", KindMatrix, m.Experts, h, f, e)
+	add("ffn_up_exps.weight", KindMatrix, m.Experts, h, f, e)
+	add("ffn_down_exps.weight", KindMatrix, m.Experts, f, h, e)
+	if m.ExpertBiases {
+		add("ffn_gate_exps.bias", KindBias, m.Experts, f, e)
+		add("ffn_up_exps.bias", KindBias, m.Experts, f, e)
+		add("ffn_down_exps.bias", KindBias, m.Experts, h, e)
+	}
+	if m.SharedExperts > 0 {
+		s := f * uint64(m.SharedExperts)
+		add("ffn_gate_shexp.weight", KindMatrix, 0, h, s)
+		add("ffn_up_shexp.weight", KindMatrix, 0, h, s)
+		add("ffn_down_shexp.weight", KindMatrix, 0, s, h)
+	}
+}
