@@ -30,6 +30,13 @@ START=$(date +%s)
 make_base
 new_root test
 apt_install make git ca-certificates
+# A network that intercepts TLS (a company or sandbox proxy) has its CA in the host's local
+# store; a learner's machine on that network has it too, so the root gets the same ones.
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+    cp /usr/local/share/ca-certificates/*.crt "$R/usr/local/share/ca-certificates/"
+    in_root update-ca-certificates >/dev/null 2>&1 || die "update-ca-certificates failed in the root"
+    say "the host's local CA certificates added: $(cd /usr/local/share/ca-certificates && ls -- *.crt | tr '\n' ' ')"
+fi
 # Go, as a new user adds it: the release tree in /usr/local/go (read-only here: nothing writes it).
 mkdir -p "$R/usr/local/go"
 mount --bind "$GOROOT_HOST" "$R/usr/local/go" && MOUNTED="$R/usr/local/go $MOUNTED"
@@ -43,7 +50,7 @@ while [ "$run" -le "$RUNS" ]; do
     t0=$(date +%s)
     log="$B/clean-root-make-test-$run.log"
     if ! in_root env HOME=/root PATH=/usr/local/go/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        GOPROXY="$(go env GOPROXY)" GOSUMDB="$(go env GOSUMDB)" \
+        GOPROXY="$(go env GOPROXY)" GOSUMDB="$(go env GOSUMDB)" NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
         sh -c 'cd /root/slmscope && make test' >"$log" 2>&1; then
         grep -E '^(--- FAIL|FAIL|panic:)|error' "$log" | head -n 20 >&2 || true
         die "make test failed in the clean root (run $run, $(($(date +%s) - t0)) s); log: $log"
