@@ -132,7 +132,12 @@ var FontFiles = struct{ Regular, Bold, Italic, BoldItalic, Mono, MonoBold string
 
 // Font returns the contents of one of the runtime's font files (a FontFiles name).
 func Font(name string) ([]byte, error) {
-	p, err := runtimeFile("font "+name, "fonts", name)
+	return readRuntimeFile("font "+name, "fonts", name)
+}
+
+// readRuntimeFile returns the contents of a file in the runtime folder (see runtimeFile).
+func readRuntimeFile(what string, parts ...string) ([]byte, error) {
+	p, err := runtimeFile(what, parts...)
 	if err != nil {
 		return nil, err
 	}
@@ -145,13 +150,5 @@ func Font(name string) ([]byte, error) {
 
 // EChartsJS returns the contents of the runtime's echarts.min.js.
 func EChartsJS() ([]byte, error) {
-	p, err := runtimeFile("echarts.min.js", "echarts", "echarts.min.js")
-	if err != nil {
-		return nil, err
-	}
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", p, err)
-	}
-	return b, nil
+	return readRuntimeFile("echarts.min.js", "echarts", "echarts.min.js")
 }

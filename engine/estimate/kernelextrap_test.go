@@ -1,10 +1,7 @@
 package estimate
 
 import (
-	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,14 +16,7 @@ import (
 // twenty minutes later, is the machine's memory bandwidth moving, which only drift measured
 // by the calibration itself can carry; this ladder has no repeats to measure it.
 func TestLadderReachesThe8BTwin(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "ladder_epyc_2c.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cal Calibration
-	if err := json.Unmarshal(data, &cal); err != nil {
-		t.Fatal(err)
-	}
+	cal := recordedCalibration(t)
 	m, _ := catalog.ByID("llama-3.1-8b")
 	ps, errs := ProjectWith(cal.Machine, cal, []catalog.Model{m}, []quant.Quant{"Q4_0"}, Options{})
 	if len(errs) > 0 || len(ps) != 1 {
@@ -93,14 +83,7 @@ func TestDriftOfRepeats(t *testing.T) {
 // Validation on the recorded ladder projects its largest twins from the smaller ones alone and
 // says how far each reached.
 func TestValidateExtrapolates(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "ladder_epyc_2c.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cal Calibration
-	if err := json.Unmarshal(data, &cal); err != nil {
-		t.Fatal(err)
-	}
+	cal := recordedCalibration(t)
 	v := Validate(cal.Machine, cal, catalog.All())
 	if len(v.Extrapolation) < 2 {
 		t.Fatalf("%d extrapolation checks, want the largest twins (llama-3.2-1b) checked", len(v.Extrapolation))
@@ -119,14 +102,7 @@ func TestValidateExtrapolates(t *testing.T) {
 }
 
 func BenchmarkFitSpeedLadder(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join("testdata", "ladder_epyc_2c.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var cal Calibration
-	if err := json.Unmarshal(data, &cal); err != nil {
-		b.Fatal(err)
-	}
+	cal := recordedCalibration(b)
 	for range b.N {
 		FitSpeed(cal.Machine, cal.Measurements, catalog.All())
 	}

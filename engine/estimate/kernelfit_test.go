@@ -254,8 +254,16 @@ func TestBandCoverageWithNoise(t *testing.T) {
 	}
 }
 
-// recordedLadder is a default-ladder calibration recorded on a shared 2-core AMD EPYC.
+// recordedLadder is a default-ladder calibration recorded on a shared 2-core AMD EPYC, and its
+// decode points.
 func recordedLadder(t *testing.T) (Machine, []kernelPoint) {
+	t.Helper()
+	cal := recordedCalibration(t)
+	return cal.Machine, decodeKernelPoints(speedSamples(cal.Measurements, catalog.All(), "cpu"))
+}
+
+// recordedCalibration reads testdata/ladder_epyc_2c.json, recorded on a shared 2-core AMD EPYC.
+func recordedCalibration(t testing.TB) Calibration {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "ladder_epyc_2c.json"))
 	if err != nil {
@@ -265,7 +273,7 @@ func recordedLadder(t *testing.T) (Machine, []kernelPoint) {
 	if err := json.Unmarshal(data, &cal); err != nil {
 		t.Fatal(err)
 	}
-	return cal.Machine, decodeKernelPoints(speedSamples(cal.Measurements, catalog.All(), "cpu"))
+	return cal
 }
 
 // On a recorded ladder, every fit that leaves two runs out (what the honest leave-one-out
