@@ -88,3 +88,19 @@ func (r Report) Sentence() string {
 		return fmt.Sprintf("The machine was short of memory for %.0f %% of this run, so this speed is lower than it can do: close other programs and run again.", r.MemPressurePct)
 	}
 }
+
+// Figure is the report for a table cell: "0.93 of 2 cores", with steal and memory stalls
+// where there were any, or why nothing was measured.
+func (r Report) Figure() string {
+	if !r.Measured {
+		return r.Why
+	}
+	s := fmt.Sprintf("%.2f of %d cores", r.OtherCPUCores, r.Cores)
+	if r.StealPct > 0 {
+		s += fmt.Sprintf(", steal %.1f %%", r.StealPct)
+	}
+	if r.MemPressurePct > 0 {
+		s += fmt.Sprintf(", memory stalls %.1f %%", r.MemPressurePct)
+	}
+	return s
+}
