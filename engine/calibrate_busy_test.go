@@ -18,7 +18,7 @@ import (
 // is disturbed when disturbed(n) says so, as if another program had used 0.93 of 2 cores.
 func scriptedInterference(disturbed func(n int) bool) interference.Source {
 	n := 0
-	return func(pids ...int) interference.Sampling {
+	return func(threads int, pids ...int) interference.Sampling {
 		n++
 		return scripted(disturbed(n))
 	}

@@ -18,7 +18,7 @@ type fakeSampling struct {
 }
 
 func (f *fakeSampling) source() interference.Source {
-	return func(pids ...int) interference.Sampling {
+	return func(threads int, pids ...int) interference.Sampling {
 		f.n++
 		return fixedSampling(f.disturbed(f.n))
 	}
@@ -58,7 +58,7 @@ func TestCalibrationRefusesDisturbedRuns(t *testing.T) {
 			src := fake.source()
 			// again stands in for BenchAgain: one run whose interference the fake sampled
 			again := func(ctx context.Context, r *ladderRun) error {
-				run := BenchRun{GenTPS: 100, Interference: src().Stop()}
+				run := BenchRun{GenTPS: 100, Interference: src(2).Stop()}
 				if run.Interference.Disturbed {
 					run.GenTPS = 16
 				}

@@ -66,6 +66,7 @@ type Worker struct {
 	stall         time.Duration
 	noMemoryCheck bool
 	interference  interference.Source
+	threads       int         // the loaded model's llama.cpp threads (0: all logical CPUs)
 	modelStamp    fileStamp   // the loaded (or loading) file as it was checked
 	loading       string      // the file being loaded, during Load
 	killedByUs    atomic.Bool // Kill was called: a SIGKILL is ours, not the OOM killer's
@@ -337,7 +338,7 @@ func (w *Worker) sampleInterference() interference.Sampling {
 	if src == nil {
 		src = interference.Start
 	}
-	return src(w.cmd.Process.Pid, os.Getpid())
+	return src(w.threads, w.cmd.Process.Pid, os.Getpid())
 }
 
 func msSince(t time.Time) float64 { return float64(time.Since(t).Nanoseconds()) / 1e6 }

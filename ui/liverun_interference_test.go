@@ -24,7 +24,7 @@ func TestLiveRunSaysWhenDisturbed(t *testing.T) {
 	fa := test.NewTempApp(t)
 	fa.Preferences().SetStringList(prefLiveFiles, []string{writeTinyTwin(t, t.TempDir())})
 	opts := testWorkerOptions()
-	opts.Interference = func(pids ...int) interference.Sampling { return disturbedSampling{} }
+	opts.Interference = func(threads int, pids ...int) interference.Sampling { return disturbedSampling{} }
 	a := newAppWith(fa, opts, newUIExec().do)
 	t.Cleanup(a.session.Close)
 	l := newLiveRun(a)

@@ -23,8 +23,10 @@ type Report struct {
 	// OtherCPUCores is the CPU other programs used, in cores (0.93 = 93 % of one core),
 	// averaged over the run.
 	OtherCPUCores float64 `json:"other_cpu_cores"`
-	// Cores is the number of logical CPUs the kernel counts.
-	Cores int `json:"cores,omitempty"`
+	// Cores is the number of logical CPUs the kernel counts; Threads the run's llama.cpp
+	// threads (0: as many as cores). Cores the run left free are other programs' to use.
+	Cores   int `json:"cores,omitempty"`
+	Threads int `json:"threads,omitempty"`
 	// StealPct is the share of the CPU time the hypervisor gave to other machines (0..100).
 	StealPct float64 `json:"steal_pct"`
 	// MemPressurePct is the share of the run's time some task waited for memory (PSI "some"),
@@ -43,20 +45,21 @@ type Sampling interface {
 	Stop() Report
 }
 
-// Source starts a Sampling over a run whose own CPU time is that of pids (the worker's and the
-// app's): their time is not "other programs". Start is the system's; tests pass their own.
-type Source func(pids ...int) Sampling
+// Source starts a Sampling over a run of threads llama.cpp threads (0: one per core) whose own
+// CPU time is that of pids (the worker's and the app's): their time is not "other programs".
+// Start is the system's; tests pass their own.
+type Source func(threads int, pids ...int) Sampling
 
 // Start samples the real system (see Source).
-func Start(pids ...int) Sampling { return StartAt("/", pids...) }
+func Start(threads int, pids ...int) Sampling { return StartAt("/", threads, pids...) }
 
 // Thresholds of a disturbed run.
 const (
-	// DisturbedOtherCores is how much CPU other programs may use, in cores, before a run is
-	// disturbed. Measured on this project's 2-core machine (Debian 12, SmolLM2-135M twin Q8_0,
-	// `slmscope bench --threads 2`, quiet/busy runs alternated; see the report of issue 22):
+	// DisturbedOtherCores is how much CPU other programs may use beyond the cores the run left
+	// free (cores − threads), in cores, before a run is disturbed. llama.cpp's threads
+	// spin-wait, so a little CPU taken from a core they need costs far more than its share.
 	// THRESHOLD_FIGURES
-	DisturbedOtherCores = 0.5
+	DisturbedOtherCores = 0.25
 	// DisturbedStealPct is how much steal time disturbs a run: a fifth of the CPU time taken
 	// by the hypervisor slows llama.cpp's spin-waiting threads as another program would.
 	// Not measured here (this machine's hypervisor took none): it mirrors the CPU threshold
@@ -80,13 +83,27 @@ func (r Report) Sentence() string {
 		return ""
 	}
 	switch {
-	case r.OtherCPUCores >= DisturbedOtherCores:
+	case r.CPUDisturbed():
 		return fmt.Sprintf("Another program used %.2f of %d cores during this run, so this speed is lower than the machine can do: close it, or run with fewer threads.", r.OtherCPUCores, r.Cores)
 	case r.StealPct >= DisturbedStealPct:
 		return fmt.Sprintf("The hypervisor gave %.0f %% of this machine's CPU time to other machines during this run, so this speed is lower than the machine can do: measure again later, or run with fewer threads.", r.StealPct)
 	default:
 		return fmt.Sprintf("The machine was short of memory for %.0f %% of this run, so this speed is lower than it can do: close other programs and run again.", r.MemPressurePct)
 	}
+}
+
+// spareCores is the cores the run left to other programs.
+func (r Report) spareCores() float64 {
+	if r.Threads <= 0 || r.Threads >= r.Cores {
+		return 0
+	}
+	return float64(r.Cores - r.Threads)
+}
+
+// CPUDisturbed says whether other programs took CPU the run needed (the cores it left free
+// and DisturbedOtherCores more).
+func (r Report) CPUDisturbed() bool {
+	return r.Measured && r.OtherCPUCores >= r.spareCores()+DisturbedOtherCores
 }
 
 // Figure is the report for a table cell: "0.93 of 2 cores", with steal and memory stalls

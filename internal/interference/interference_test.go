@@ -3,6 +3,7 @@ package interference
 import (
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,24 +15,28 @@ func TestReportFromFixtureRoots(t *testing.T) {
 	t0 := time.Date(2026, 12, 4, 8, 0, 0, 0, time.UTC)
 	tests := []struct {
 		before, after string
+		threads       int
 		pids          []int
 		want          Report
 	}{
-		{"before", "after-busy", []int{4242, 777}, Report{Measured: true, Cores: 2, Seconds: 2, OtherCPUCores: 0.93, MemPressurePct: 1, Disturbed: true,
+		{"before", "after-busy", 2, []int{4242, 777}, Report{Measured: true, Cores: 2, Threads: 2, Seconds: 2, OtherCPUCores: 0.93, MemPressurePct: 1, Disturbed: true,
 			Why: "other programs used 0.93 of 2 cores during the run"}},
-		{"before", "after-quiet", []int{4242, 777}, Report{Measured: true, Cores: 2, Seconds: 2, OtherCPUCores: 0.05,
+		// With 1 thread on 2 cores, a program on the free core leaves the run alone.
+		{"before", "after-busy", 1, []int{4242, 777}, Report{Measured: true, Cores: 2, Threads: 1, Seconds: 2, OtherCPUCores: 0.93, MemPressurePct: 1,
+			Why: "other programs used 0.93 of 2 cores during the run"}},
+		{"before", "after-quiet", 2, []int{4242, 777}, Report{Measured: true, Cores: 2, Threads: 2, Seconds: 2, OtherCPUCores: 0.05,
 			Why: "other programs used 0.05 of 2 cores during the run"}},
 		// Without the app's own pid, its 0.05 cores count as another program's.
-		{"before", "after-quiet", []int{4242}, Report{Measured: true, Cores: 2, Seconds: 2, OtherCPUCores: 0.1,
+		{"before", "after-quiet", 2, []int{4242}, Report{Measured: true, Cores: 2, Threads: 2, Seconds: 2, OtherCPUCores: 0.1,
 			Why: "other programs used 0.10 of 2 cores during the run"}},
 		// A kernel without steal or PSI still measures the CPU.
-		{"old-kernel-before", "old-kernel-after", []int{4242, 777}, Report{Measured: true, Cores: 2, Seconds: 2, OtherCPUCores: 0.93, Disturbed: true,
+		{"old-kernel-before", "old-kernel-after", 2, []int{4242, 777}, Report{Measured: true, Cores: 2, Threads: 2, Seconds: 2, OtherCPUCores: 0.93, Disturbed: true,
 			Why: "other programs used 0.93 of 2 cores during the run"}},
 		// A measured process that cannot be read makes the figure unknowable, not large.
-		{"before", "after-busy", []int{4242, 9999}, Report{Why: "the measured processes' CPU time could not be read"}},
+		{"before", "after-busy", 2, []int{4242, 9999}, Report{Why: "the measured processes' CPU time could not be read"}},
 	}
 	for _, tc := range tests {
-		t.Run(tc.after, func(t *testing.T) {
+		t.Run(tc.after+"/"+strconv.Itoa(tc.threads), func(t *testing.T) {
 			a, err := readSnapshot(filepath.Join("testdata", tc.before), t0, tc.pids)
 			if err != nil {
 				t.Fatal(err)
@@ -40,7 +45,7 @@ func TestReportFromFixtureRoots(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := compare(a, b); got != tc.want {
+			if got := compare(a, b, tc.threads); got != tc.want {
 				t.Errorf("got  %+v\nwant %+v", got, tc.want)
 			}
 		})
@@ -142,8 +147,8 @@ func TestCompare(t *testing.T) {
 		why       string
 	}{
 		{"quiet", snap(2*time.Second, 1210, 5400, 0, 300, 0), 0.05, false, true, "other programs used 0.05 of 2 cores"},
-		{"just under the threshold", snap(2*time.Second, 1298, 5400, 0, 300, 0), 0.49, false, true, "0.49 of 2 cores"},
-		{"at the threshold", snap(2*time.Second, 1300, 5400, 0, 300, 0), 0.5, true, true, "0.50 of 2 cores"},
+		{"just under the threshold", snap(2*time.Second, 1248, 5400, 0, 300, 0), 0.24, false, true, "0.24 of 2 cores"},
+		{"at the threshold", snap(2*time.Second, 1250, 5400, 0, 300, 0), 0.25, true, true, "0.25 of 2 cores"},
 		{"two busy programs", snap(2*time.Second, 1400, 5400, 0, 100, 0), 2, true, true, "2.00 of 2 cores"},
 		{"own ticks ahead of busy ones", snap(2*time.Second, 1190, 5400, 0, 300, 0), 0, false, true, "0.00 of 2 cores"},
 		{"steal", snap(2*time.Second, 1200, 5400, 120, 300, 0), 0, true, true, "the hypervisor took 30 % of the CPU time (steal)"},
@@ -153,7 +158,7 @@ func TestCompare(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := compare(base, tc.after)
+			r := compare(base, tc.after, 2)
 			if r.OtherCPUCores != tc.other || r.Disturbed != tc.disturbed || r.Measured != tc.measured || !strings.Contains(r.Why, tc.why) {
 				t.Errorf("got %+v; want other %.2f, disturbed %v, measured %v, why containing %q", r, tc.other, tc.disturbed, tc.measured, tc.why)
 			}
@@ -174,6 +179,8 @@ func TestSentence(t *testing.T) {
 		{Report{Measured: true, Cores: 4, StealPct: 40, Disturbed: true}, "The hypervisor gave 40 % of this machine's CPU time to other machines"},
 		{Report{Measured: true, Cores: 4, MemPressurePct: 15, Disturbed: true}, "short of memory for 15 % of this run"},
 		{Report{Measured: true, Cores: 2, OtherCPUCores: 0.1}, ""},
+		// judged for 1 thread: the CPU sentence needs more than the free core
+		{Report{Measured: true, Cores: 2, Threads: 1, OtherCPUCores: 0.93, StealPct: 30, Disturbed: true}, "The hypervisor gave 30 %"},
 		{NotMeasured("not measured on this OS"), ""},
 	}
 	for _, tc := range tests {
@@ -186,7 +193,7 @@ func TestSentence(t *testing.T) {
 
 // On Linux the live system is measured; elsewhere the report says it was not.
 func TestStartOnThisSystem(t *testing.T) {
-	s := Start()
+	s := Start(2)
 	time.Sleep(120 * time.Millisecond)
 	r := s.Stop()
 	if runtime.GOOS != "linux" {

@@ -5,19 +5,20 @@ package interference
 import "time"
 
 // StartAt samples the counters under root ("/" = the live system); see Source.
-func StartAt(root string, pids ...int) Sampling {
-	s := &procSampling{root: root, pids: append([]int(nil), pids...), now: time.Now}
+func StartAt(root string, threads int, pids ...int) Sampling {
+	s := &procSampling{root: root, threads: threads, pids: append([]int(nil), pids...), now: time.Now}
 	s.first, s.err = readSnapshot(root, s.now(), s.pids)
 	return s
 }
 
 // procSampling reads /proc at Start and at Stop.
 type procSampling struct {
-	root  string
-	pids  []int
-	now   func() time.Time
-	first snapshot
-	err   error
+	root    string
+	threads int
+	pids    []int
+	now     func() time.Time
+	first   snapshot
+	err     error
 }
 
 func (s *procSampling) Stop() Report {
@@ -28,5 +29,5 @@ func (s *procSampling) Stop() Report {
 	if err != nil {
 		return NotMeasured(err.Error())
 	}
-	return compare(s.first, second)
+	return compare(s.first, second, s.threads)
 }

@@ -3,7 +3,7 @@
 package interference
 
 // StartAt samples nothing here: this OS has no /proc counters slmscope reads.
-func StartAt(root string, pids ...int) Sampling { return unmeasured{} }
+func StartAt(root string, threads int, pids ...int) Sampling { return unmeasured{} }
 
 type unmeasured struct{}
 

@@ -145,8 +145,8 @@ func parsePSISome(b []byte) (uint64, bool) {
 	return 0, false
 }
 
-// compare turns two snapshots into a report.
-func compare(a, b snapshot) Report {
+// compare turns two snapshots of a run of threads llama.cpp threads into a report.
+func compare(a, b snapshot, threads int) Report {
 	wall := b.at.Sub(a.at)
 	if b.cpu.total < a.cpu.total || b.cpu.busy < a.cpu.busy || b.cpu.steal < a.cpu.steal {
 		return NotMeasured("the CPU counters went backwards")
@@ -163,7 +163,7 @@ func compare(a, b snapshot) Report {
 	}
 	busy := float64(b.cpu.busy - a.cpu.busy)
 	own := float64(b.procTicks) - float64(a.procTicks)
-	r := Report{Measured: true, Cores: cores, Seconds: round(wall.Seconds(), 3)}
+	r := Report{Measured: true, Cores: cores, Threads: threads, Seconds: round(wall.Seconds(), 3)}
 	// Ticks are counted per CPU at each timer interrupt, a process's when it is charged: a
 	// tick or two either way is noise, never negative use.
 	r.OtherCPUCores = round(max(busy-own, 0)/perCPU, 2)
@@ -176,7 +176,7 @@ func compare(a, b snapshot) Report {
 
 // judge sets Disturbed and Why from the figures.
 func judge(r Report) Report {
-	r.Disturbed = r.OtherCPUCores >= DisturbedOtherCores || r.StealPct >= DisturbedStealPct || r.MemPressurePct >= DisturbedMemPressurePct
+	r.Disturbed = r.CPUDisturbed() || r.StealPct >= DisturbedStealPct || r.MemPressurePct >= DisturbedMemPressurePct
 	r.Why = fmt.Sprintf("other programs used %.2f of %d cores during the run", r.OtherCPUCores, r.Cores)
 	if r.StealPct >= DisturbedStealPct {
 		r.Why += fmt.Sprintf("; the hypervisor took %.0f %% of the CPU time (steal)", r.StealPct)
