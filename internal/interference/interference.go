@@ -58,7 +58,16 @@ const (
 	// DisturbedOtherCores is how much CPU other programs may use beyond the cores the run left
 	// free (cores − threads), in cores, before a run is disturbed. llama.cpp's threads
 	// spin-wait, so a little CPU taken from a core they need costs far more than its share.
-	// THRESHOLD_FIGURES
+	// Measured 2026-12-04 on this project's 2-core Debian 12 machine (shared, so "quiet"
+	// runs were often not: the figure below each speed is what this package measured),
+	// `slmscope bench --model twin:smollm2-135m --json --repeat 1`, 512-token prompt, 128
+	// generated, quiet and loaded runs alternated:
+	//   --threads 2: other 0.01-0.03 cores: 112, 122, 127 tok/s; 0.15 (a process busy 25 %
+	//   of the time): 111 (-11 %); 0.43 (busy 50 %): 53 (-58 %); 0.68-0.93: 18-36;
+	//   one CPU-bound loop (1.4-1.5 measured, others busy too): 1.6-2.1.
+	//   --threads 1: other 0.97 and 1.21 cores: 77 tok/s both (the free core taken: no
+	//   loss); 1.36: 53; 1.59: 36.
+	// So a quarter of a core is where the loss leaves run-to-run noise (±10 %).
 	DisturbedOtherCores = 0.25
 	// DisturbedStealPct is how much steal time disturbs a run: a fifth of the CPU time taken
 	// by the hypervisor slows llama.cpp's spin-waiting threads as another program would.
