@@ -13,6 +13,7 @@ import (
 	"slmscope/engine/ident"
 	"slmscope/engine/quant"
 	"slmscope/engine/twin"
+	"slmscope/internal/interference"
 	"slmscope/internal/safefile"
 	"slmscope/internal/units"
 )
@@ -155,6 +156,9 @@ type BenchRun struct {
 	AvgPowerW      float64 `json:"avg_power_w,omitempty"`
 	PowerSource    string  `json:"power_source,omitempty"`
 	Device         string  `json:"device"` // "cpu", or the GPU llama.cpp offloaded layers to
+	// Interference is what other programs did during the run; in BenchResult, the busiest
+	// run's (see busiest).
+	Interference interference.Report `json:"interference"`
 }
 
 // BenchResult is the median over repeats (the embedded BenchRun; power source, device and
@@ -170,10 +174,12 @@ type BenchResult struct {
 	Context      int         `json:"context"`
 	LlamaVersion string      `json:"llama_version"`
 	BenchRun
-	Repeats int        `json:"repeats"`
-	Runs    []BenchRun `json:"runs"`
-	When    time.Time  `json:"when"`
-	Method  string     `json:"method"`
+	Repeats int `json:"repeats"`
+	// DisturbedRuns counts the repeats other programs slowed (Interference.Disturbed).
+	DisturbedRuns int        `json:"disturbed_runs"`
+	Runs          []BenchRun `json:"runs"`
+	When          time.Time  `json:"when"`
+	Method        string     `json:"method"`
 }
 
 // Bench measures a model: Model must be resolved (see ModelRef.Resolve).
@@ -184,12 +190,7 @@ func Bench(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 			o.Progress(fmt.Sprintf(format, args...))
 		}
 	}
-	res := &BenchResult{
-		Model: o.Model.Label, Twin: o.Model.Twin, Quant: o.Model.Quant, Params: o.Model.Params,
-		FileBytes: o.Model.Bytes, Path: o.Model.Path, Threads: o.Threads, Context: o.Context,
-		When:   time.Now().UTC(),
-		Method: "each repeat starts a fresh worker; greedy sampling; times are slmscope's wall clock on the parent side of the pipe; llama_* are llama.cpp's perf counters for the same run; peak RSS is the worker's VmHWM; values are medians over repeats",
-	}
+	res := newBenchResult(o)
 	for i := 0; i < o.Repeat; i++ {
 		say("run %d/%d: starting worker", i+1, o.Repeat)
 		if err := BenchAgain(ctx, o, res); err != nil {
@@ -199,6 +200,17 @@ func Bench(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 		say("run %d/%d: %.1f tok/s generation, %.0f tok/s prompt", i+1, o.Repeat, run.GenTPS, run.PromptTPS)
 	}
 	return res, nil
+}
+
+// newBenchResult is a benchmark of o's model with no runs yet (BenchAgain adds them).
+func newBenchResult(o BenchOptions) *BenchResult {
+	o = o.withDefaults()
+	return &BenchResult{
+		Model: o.Model.Label, Twin: o.Model.Twin, Quant: o.Model.Quant, Params: o.Model.Params,
+		FileBytes: o.Model.Bytes, Path: o.Model.Path, Threads: o.Threads, Context: o.Context,
+		When:   time.Now().UTC(),
+		Method: "each repeat starts a fresh worker; greedy sampling; times are slmscope's wall clock on the parent side of the pipe; llama_* are llama.cpp's perf counters for the same run; peak RSS is the worker's VmHWM; values are medians over repeats; interference is other programs' CPU time during the run (all busy CPU time minus the worker's and slmscope's), from the busiest repeat",
+	}
 }
 
 // BenchAgain measures one more repeat of res's model with o (as Bench did) and takes the
@@ -262,6 +274,32 @@ func (res *BenchResult) takeMedians() {
 	res.Device = res.Runs[0].Device
 	res.PromptTokens = res.Runs[0].PromptTokens
 	res.GenTokens = res.Runs[0].GenTokens
+	res.Interference, res.DisturbedRuns = busiest(res.Runs)
+}
+
+// busiest is the interference of the run other programs disturbed most (the most other CPU
+// among disturbed runs, else among measured ones), and how many runs were disturbed: one
+// disturbed repeat is enough to say that the medians may be low.
+func busiest(rs []BenchRun) (interference.Report, int) {
+	var worst interference.Report
+	n := 0
+	for i, r := range rs {
+		f := r.Interference
+		if f.Disturbed {
+			n++
+		}
+		switch {
+		case i == 0:
+			worst = f
+		case f.Disturbed != worst.Disturbed:
+			if f.Disturbed {
+				worst = f
+			}
+		case f.Measured && (!worst.Measured || f.OtherCPUCores > worst.OtherCPUCores):
+			worst = f
+		}
+	}
+	return worst, n
 }
 
 func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {
@@ -290,6 +328,7 @@ func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {
 		PeakRSSBytes: r.Stats.PeakRSSBytes, LlamaPromptTPS: r.LlamaPromptTPS(), LlamaGenTPS: r.LlamaGenTPS(),
 		PromptTokens: r.PromptTokens, GenTokens: r.GenTokens,
 		AvgPowerW: watts, PowerSource: powerSrc, Device: runDevice(w.Ready.Devices, info.GPULayers),
+		Interference: r.Interference,
 	}, w.Ready.LlamaVersion, nil
 }
 

@@ -123,6 +123,8 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 	// and reserved is the time they will take.
 	var measured []ladderRun
 	var reserved float64
+	// Runs other programs disturbed are measured again or left out, never fitted on.
+	var tally disturbTally
 	finish := func() {
 		for _, r := range measured {
 			cal.Measurements = append(cal.Measurements, MeasurementFromBench(r.modelID, r.res, r.opts.Model))
@@ -191,7 +193,7 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 			}
 		}
 		say(step, "Measuring "+label+"…")
-		benchStart := time.Now()
+		benchStart, disturbedBefore := time.Now(), tally.disturbed
 		// Prompts alternate between half and one and a half times PromptTokens, so the
 		// per-kernel prompt model sees how prompt speed moves with length.
 		prompt := o.PromptTokens / 2
@@ -199,8 +201,18 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 			prompt = o.PromptTokens * 3 / 2
 		}
 		bo := BenchOptions{Model: ref, PromptTokens: prompt, GenTokens: o.GenTokens, Threads: o.Threads, Repeat: 1, Worker: o.Worker}
-		res, err := Bench(ctx, bo)
-		if err != nil {
+		res := newBenchResult(bo)
+		r := ladderRun{step: step, label: label, modelID: m.ID, opts: bo, res: res, want: calibrationRepeats(size)}
+		err = measureClean(ctx, &r, benchLadderRun, &tally)
+		cal.DisturbedRuns = tally.disturbed
+		var busy *BusyError
+		switch {
+		case errors.As(err, &busy):
+			return cal, err
+		case errors.Is(err, errDisturbedLeftOut):
+			cal.Notes = append(cal.Notes, fmt.Sprintf("left out %s: other programs disturbed it %d times in a row (%s)", label, maxDisturbedRetries+1, tally.last.Why))
+			continue
+		case err != nil:
 			if ctx.Err() != nil {
 				finish()
 				return cal, ctx.Err()
@@ -208,15 +220,21 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 			cal.Notes = append(cal.Notes, fmt.Sprintf("%s failed: %v", label, err))
 			continue
 		}
-		lastRunSec, lastSize = time.Since(benchStart).Seconds(), size
-		r := ladderRun{step: step, label: label, modelID: m.ID, opts: bo, res: res, want: calibrationRepeats(size), runSec: lastRunSec}
+		// the time of one run, disturbed tries left out, predicts the next steps
+		lastRunSec, lastSize = time.Since(benchStart).Seconds()/float64(1+tally.disturbed-disturbedBefore), size
+		r.runSec = lastRunSec
 		reserved += float64(r.want-1) * lastRunSec
 		measured = append(measured, r)
 		say(step, fmt.Sprintf("%s: %.1f tok/s generation, %.0f tok/s prompt", label, res.GenTPS, res.PromptTPS))
 	}
 	// the repeats may run past the budget by a fifth when the machine slowed down on the way
 	deadline := start.Add(o.Budget * 6 / 5)
-	if err := repeatLadder(ctx, measured, start.Add(o.Budget), deadline, benchLadderRun, say, &cal.Notes); err != nil {
+	err := repeatLadder(ctx, measured, start.Add(o.Budget), deadline, benchLadderRun, say, &cal.Notes, &tally)
+	cal.DisturbedRuns = tally.disturbed
+	if busy := (*BusyError)(nil); errors.As(err, &busy) {
+		return cal, err
+	}
+	if err != nil {
 		finish()
 		return cal, err
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -30,8 +31,8 @@ const maxCalibrationRepeats = 5
 // and notes says so. Time left in the budget (until end) then goes to further passes over
 // the twins measured three times, up to maxCalibrationRepeats runs each. It returns ctx's
 // error when the calibration was cancelled.
-func repeatLadder(ctx context.Context, runs []ladderRun, end, deadline time.Time, again measureAgain, say func(int, string), notes *[]string) error {
-	if err := repeatPasses(ctx, runs, deadline, again, say, notes); err != nil {
+func repeatLadder(ctx context.Context, runs []ladderRun, end, deadline time.Time, again measureAgain, say func(int, string), notes *[]string, tally *disturbTally) error {
+	if err := repeatPasses(ctx, runs, deadline, again, say, notes, tally); err != nil {
 		return err
 	}
 	for more := true; more; {
@@ -54,7 +55,7 @@ func repeatLadder(ctx context.Context, runs []ladderRun, end, deadline time.Time
 		if !planned {
 			return nil
 		}
-		if err := repeatPasses(ctx, runs, deadline, again, say, notes); err != nil {
+		if err := repeatPasses(ctx, runs, deadline, again, say, notes, tally); err != nil {
 			return err
 		}
 	}
@@ -67,7 +68,9 @@ type measureAgain func(ctx context.Context, r *ladderRun) error
 func benchLadderRun(ctx context.Context, r *ladderRun) error { return BenchAgain(ctx, r.opts, r.res) }
 
 // repeatPasses makes passes over runs until each has the runs it wants or deadline passes.
-func repeatPasses(ctx context.Context, runs []ladderRun, deadline time.Time, again measureAgain, say func(int, string), notes *[]string) error {
+// A repeat other programs disturbed is measured again (measureClean) or left out; a machine
+// that stayed busy ends the passes with a *BusyError.
+func repeatPasses(ctx context.Context, runs []ladderRun, deadline time.Time, again measureAgain, say func(int, string), notes *[]string, tally *disturbTally) error {
 	for {
 		more := false
 		for i := range runs {
@@ -81,7 +84,16 @@ func repeatPasses(ctx context.Context, runs []ladderRun, deadline time.Time, aga
 				continue
 			}
 			say(r.step, fmt.Sprintf("Measuring %s again (run %d)…", r.label, len(r.res.Runs)+1))
-			if err := again(ctx, r); err != nil {
+			err := measureClean(ctx, r, again, tally)
+			var busy *BusyError
+			switch {
+			case errors.As(err, &busy):
+				return err
+			case errors.Is(err, errDisturbedLeftOut):
+				*notes = append(*notes, fmt.Sprintf("%s run %d left out: other programs disturbed it %d times in a row (%s)", r.label, len(r.res.Runs)+1, maxDisturbedRetries+1, tally.last.Why))
+				r.want = len(r.res.Runs)
+				continue
+			case err != nil:
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"slmscope/engine/wire"
+	"slmscope/internal/interference"
 	"slmscope/internal/units"
 )
 
@@ -44,6 +45,8 @@ type Result struct {
 	StopReason   string
 	// Chat says how the prompt was formatted when chat was asked for.
 	Chat ChatAnswer
+	// Interference is what other programs did from the request to the last token.
+	Interference interference.Report
 }
 
 // GenTPS is slmscope's wall-clock generation speed: tokens after the first, over the time
@@ -102,6 +105,7 @@ func (w *Worker) Generate(ctx context.Context, o GenerateOptions, onToken func(T
 	if err := ValidateGenerate(o); err != nil {
 		return nil, err
 	}
+	sampling := w.sampleInterference()
 	start := time.Now()
 	if err := w.send(wire.Request{Op: wire.OpGenerate, Prompt: o.Prompt, PromptTokens: o.PromptTokens,
 		MaxTokens: o.MaxTokens, IgnoreEOS: o.IgnoreEOS, Seed: o.Seed, Greedy: o.Greedy,
@@ -109,6 +113,8 @@ func (w *Worker) Generate(ctx context.Context, o GenerateOptions, onToken func(T
 		return nil, w.crashError("generating")
 	}
 	res := &Result{}
+	// Every way out of the loop, a cancelled run's too, says what else the machine did.
+	defer func() { res.Interference = sampling.Stop() }()
 	var first, last time.Time
 	cancelled := false
 	var killTimer <-chan time.Time

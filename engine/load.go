@@ -43,6 +43,7 @@ func (w *Worker) Load(ctx context.Context, o LoadOptions) (*wire.ModelInfo, erro
 	}
 	w.Model, w.ModelPath, w.modelStamp, w.loading = nil, "", stamp, o.Path
 	defer func() { w.loading = "" }()
+	w.threads = o.Threads
 	if err := w.send(wire.Request{Op: wire.OpLoad, Path: o.Path, Threads: o.Threads, Context: o.Context, GPULayers: o.GPULayers,
 		ExpectSize: stamp.size, ExpectModNano: stamp.modNano}); err != nil {
 		return nil, w.crashError("loading " + o.Path)

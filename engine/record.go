@@ -2,6 +2,7 @@ package engine
 
 import (
 	"slmscope/engine/runs"
+	"slmscope/internal/interference"
 )
 
 // RunFromBench turns a benchmark of ref into a run-history entry from origin on the machine
@@ -11,7 +12,7 @@ func RunFromBench(origin string, ref ModelRef, r *BenchResult, machine string) r
 		Params: r.Params, Machine: machine, Threads: r.Threads, Context: r.Context,
 		PromptTokens: r.PromptTokens, GenTokens: r.GenTokens, LoadMs: r.LoadMs, TTFTMs: r.TTFTMs,
 		PromptTPS: r.PromptTPS, GenTPS: r.GenTPS, TokenMsP50: r.TokenMsP50, TokenMsP95: r.TokenMsP95,
-		PeakRSSBytes: int64(r.PeakRSSBytes)}
+		PeakRSSBytes: int64(r.PeakRSSBytes), Interference: reportCopy(r.Interference)}
 	if ref.Twin {
 		run.ModelID = ref.Model.ID
 	} else {
@@ -29,7 +30,7 @@ func RunFromSummary(sum *RunSummary, machine string, appCPU float64) runs.Run {
 		PromptTokens: r.PromptTokens, GenTokens: r.GenTokens, LoadMs: sum.LoadMs,
 		TTFTMs: float64(r.TTFT.Nanoseconds()) / 1e6, PromptTPS: r.PromptTPS(), GenTPS: r.GenTPS(),
 		TokenMsP50: r.TokenMsPercentile(50), TokenMsP95: r.TokenMsPercentile(95),
-		PeakRSSBytes: int64(r.Stats.PeakRSSBytes), AppCPUShare: appCPU}
+		PeakRSSBytes: int64(r.Stats.PeakRSSBytes), AppCPUShare: appCPU, Interference: reportCopy(r.Interference)}
 	if sum.Model.Twin {
 		run.ModelID = sum.Model.Model.ID
 	} else {
@@ -47,3 +48,6 @@ func Record(run runs.Run) error {
 	}
 	return runs.Append(path, run)
 }
+
+// reportCopy is f for a run-history entry, which must not share the result's memory.
+func reportCopy(f interference.Report) *interference.Report { return &f }

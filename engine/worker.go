@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"slmscope/engine/wire"
+	"slmscope/internal/interference"
 )
 
 // Options says how to start a worker. The zero value runs this executable as `slmscope worker`.
@@ -35,6 +36,9 @@ type Options struct {
 	StallTimeout time.Duration
 	// NoMemoryCheck skips refusing a model that would not fit in available memory.
 	NoMemoryCheck bool
+	// Interference samples what other programs do while a generation runs (nil: the
+	// system's counters, interference.Start); tests pass a fake to make runs disturbed.
+	Interference interference.Source
 }
 
 // Worker is one running llama.cpp child process. Its methods are safe to call from one
@@ -61,6 +65,8 @@ type Worker struct {
 
 	stall         time.Duration
 	noMemoryCheck bool
+	interference  interference.Source
+	threads       int         // the loaded model's llama.cpp threads (0: all logical CPUs)
 	modelStamp    fileStamp   // the loaded (or loading) file as it was checked
 	loading       string      // the file being loaded, during Load
 	killedByUs    atomic.Bool // Kill was called: a SIGKILL is ours, not the OOM killer's
@@ -95,7 +101,7 @@ func Start(ctx context.Context, opts Options) (*Worker, error) {
 		memory: make(chan wire.Event, 1),
 		log:    newLogTail(200),
 		exited: make(chan struct{}),
-		stall:  opts.StallTimeout, noMemoryCheck: opts.NoMemoryCheck,
+		stall:  opts.StallTimeout, noMemoryCheck: opts.NoMemoryCheck, interference: opts.Interference,
 		oomBefore: oomKills(),
 	}
 	if opts.Log != nil {
@@ -323,5 +329,16 @@ func (w *Worker) Close() error {
 
 // Log returns the last lines the worker logged.
 func (w *Worker) Log(n int) []string { return w.log.Lines(n) }
+
+// sampleInterference starts sampling other programs' CPU use: everything but this worker and
+// the process that started it (the app or the command line, whose own cost the Live run
+// reports separately).
+func (w *Worker) sampleInterference() interference.Sampling {
+	src := w.interference
+	if src == nil {
+		src = interference.Start
+	}
+	return src(w.threads, w.cmd.Process.Pid, os.Getpid())
+}
 
 func msSince(t time.Time) float64 { return float64(time.Since(t).Nanoseconds()) / 1e6 }

@@ -110,6 +110,10 @@ func benchTwin(ctx context.Context, a *App, id string, q quant.Quant, progress f
 	}
 	proj, projOK := engine.ProjectRun(state, ref, res.Context, res.PromptTokens)                                            // what slmscope said before this run
 	_ = engine.Record(engine.WithPrediction(engine.RunFromBench(runs.OriginCompare, ref, res, state.Key), 0, proj, projOK)) // best effort: the measurement stands
+	if s := res.Interference.Sentence(); s != "" {
+		// the history keeps the run, marked; the calibration never fits on it
+		return estimate.Measurement{}, errors.New(s)
+	}
 	return engine.MeasurementFromBench(id, res, ref), nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
+	"slmscope/internal/interference"
 	"slmscope/internal/units"
 )
 
@@ -47,6 +48,9 @@ func (l *liveRun) finished(end runEnd) {
 		l.stage.SetText(fmt.Sprintf("Stopped after %d tokens.", r.GenTokens))
 	} else {
 		l.stage.SetText(fmt.Sprintf("Done: %d tokens (%s).", r.GenTokens, stopReasonText(r.StopReason)))
+	}
+	if warn := r.Interference.Sentence(); warn != "" {
+		l.stage.SetText(l.stage.Text + " " + warn)
 	}
 	l.showStats(sum, end.appCPU)
 	l.showChatNote(sum)
@@ -107,10 +111,18 @@ func (l *liveRun) showStats(sum *engine.RunSummary, appCPU float64) {
 	if appCPU > 0 {
 		rows = append(rows, [3]string{"This window's CPU", units.Percent(appCPU) + " of a core", "measured: the app's own CPU time while the model generated"})
 	}
+	rows = append(rows, [3]string{"Other programs", otherProgramsText(r.Interference),
+		"measured: all busy CPU time minus this app's and its worker's, while the model generated"})
 	if sum.Model.Twin {
 		rows = append(rows, [3]string{"Text", units.TwinDisclaimer, "weights are deterministic noise in the real shapes"})
 	}
 	l.stats.RemoveAll()
+	if warn := r.Interference.Sentence(); warn != "" {
+		w := widget.NewLabel(warn)
+		w.Importance = widget.WarningImportance
+		w.Wrapping = fyne.TextWrapWord
+		l.stats.Add(w)
+	}
 	for _, row := range rows {
 		k := widget.NewLabelWithStyle(row[0], fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		v := widget.NewLabel(row[1])
@@ -127,3 +139,11 @@ func (l *liveRun) showStats(sum *engine.RunSummary, appCPU float64) {
 }
 
 func fmtMs(ms float64) string { return units.Millis(ms) }
+
+// otherProgramsText is the "Other programs" figure: what else used the CPU during the run.
+func otherProgramsText(f interference.Report) string {
+	if f.Disturbed {
+		return f.Figure() + ": this run was slowed"
+	}
+	return f.Figure()
+}

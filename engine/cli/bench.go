@@ -12,6 +12,7 @@ import (
 	"slmscope/engine"
 	"slmscope/engine/runs"
 	"slmscope/hwprobe"
+	"slmscope/internal/interference"
 	"slmscope/internal/units"
 )
 
@@ -107,6 +108,29 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 		peak = units.BytesU(r.PeakRSSBytes)
 	}
 	row("peak memory", peak, "measured: worker's peak resident set")
+	row("other programs", interferenceFigure(r.Interference), interferenceHow(r.Repeats))
 	fmt.Fprintf(tw, "medians over %d runs\n", r.Repeats)
 	_ = tw.Flush()
+	if s := r.Interference.Sentence(); s != "" {
+		if r.Repeats > 1 {
+			s += fmt.Sprintf(" (%d of %d runs were disturbed.)", r.DisturbedRuns, r.Repeats)
+		}
+		fmt.Fprintln(w, s)
+	}
+}
+
+// interferenceFigure is what other programs did, for a table cell.
+func interferenceFigure(f interference.Report) string {
+	if f.Disturbed {
+		return f.Figure() + " (disturbed)"
+	}
+	return f.Figure()
+}
+
+func interferenceHow(repeats int) string {
+	how := "measured: all busy CPU time minus the worker's and slmscope's, during the run"
+	if repeats > 1 {
+		how += " (the busiest run)"
+	}
+	return how
 }

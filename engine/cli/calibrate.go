@@ -86,6 +86,9 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 	for _, n := range cal.Notes {
 		fmt.Fprintln(stdout, "note:", n)
 	}
+	if cal.DisturbedRuns > 0 {
+		fmt.Fprintf(stdout, "%d run(s) were disturbed by other programs: each was measured again or left out, none was fitted on\n", cal.DisturbedRuns)
+	}
 	kept := len(merged.Calibration.Measurements) - len(cal.Measurements)
 	fmt.Fprintf(stdout, "measured (%s) with %d threads; saved with %d earlier run(s) of other twins kept\n", units.TwinDisclaimer, *threads, kept)
 	if errors.Is(err, context.Canceled) {

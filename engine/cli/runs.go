@@ -58,10 +58,14 @@ func runRuns(args []string, stdout, stderr io.Writer) int {
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "WHEN\tFROM\tMODEL\tTHREADS\tPROMPT\tTTFT\tGENERATION\tPEAK MEMORY")
 	for _, r := range rs {
+		gen := units.TokPerSec(r.GenTPS)
+		if r.Interference != nil && r.Interference.Disturbed {
+			gen += " (disturbed)"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d tok, %s\t%s\t%d tok, %s\t%s\n", r.When.Local().Format("2006-01-02 15:04"), r.Origin, r.Label,
-			r.Threads, r.PromptTokens, units.TokPerSec(r.PromptTPS), units.Millis(r.TTFTMs), r.GenTokens, units.TokPerSec(r.GenTPS), units.Bytes(r.PeakRSSBytes))
+			r.Threads, r.PromptTokens, units.TokPerSec(r.PromptTPS), units.Millis(r.TTFTMs), r.GenTokens, gen, units.Bytes(r.PeakRSSBytes))
 	}
 	tw.Flush()
-	fmt.Fprintf(stdout, "measured on this machine; history in %s\n", path)
+	fmt.Fprintf(stdout, "measured on this machine; \"disturbed\": other programs slowed the run; history in %s\n", path)
 	return ExitOK
 }

@@ -151,6 +151,9 @@ type Calibration struct {
 	// before qwen2.5-1.5b", ...).
 	BudgetSeconds float64  `json:"budget_seconds,omitempty"`
 	Notes         []string `json:"notes,omitempty"`
+	// DisturbedRuns counts the runs other programs disturbed: each was measured again or
+	// left out, and none is among the measurements.
+	DisturbedRuns int `json:"disturbed_runs"`
 }
 
 // cacheFile is the JSON document in calibration.json: one calibration per hardware key.

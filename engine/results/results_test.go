@@ -16,6 +16,7 @@ import (
 	"slmscope/engine/ident"
 	"slmscope/engine/runs"
 	"slmscope/hwprobe"
+	"slmscope/internal/interference"
 	"slmscope/internal/predict"
 )
 
@@ -28,7 +29,8 @@ func sample(t *testing.T) Results {
 	key := estimate.HardwareKey(rep)
 	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 	rs := []runs.Run{
-		{When: at, Origin: runs.OriginLive, Key: ident.Twin("smollm2-135m", "Q8_0"), Label: "SmolLM2-135M Q8_0", Quant: "Q8_0", Twin: true, Machine: key, GenTPS: 60, PromptTPS: 500, TTFTMs: 300, PeakRSSBytes: 2e8, Guess: 30},
+		{When: at, Origin: runs.OriginLive, Key: ident.Twin("smollm2-135m", "Q8_0"), Label: "SmolLM2-135M Q8_0", Quant: "Q8_0", Twin: true, Machine: key, GenTPS: 60, PromptTPS: 500, TTFTMs: 300, PeakRSSBytes: 2e8, Guess: 30,
+			Interference: &interference.Report{Measured: true, Cores: 2, OtherCPUCores: 0.93, Disturbed: true, Why: "other programs used 0.93 of 2 cores during the run"}},
 		{When: at.Add(time.Minute), Origin: runs.OriginLive, Key: ident.File("/home/alice/models/secret.gguf"), Label: "/home/alice/models/secret.gguf", File: "/home/alice/models/secret.gguf", Quant: "Q4_K_M", Machine: key, GenTPS: 10, TTFTMs: 900},
 		{When: at, Origin: runs.OriginBench, Key: ident.Twin("smollm2-135m", "Q8_0"), Machine: "other|machine", GenTPS: 99, TTFTMs: 1},
 	}
@@ -80,6 +82,9 @@ func TestSignatureRoundTripAndTamper(t *testing.T) {
 	}
 	if back.Identity() != func() Results { r.PublicKey = back.PublicKey; return r }().Identity() || back.Runs[0].GenTPS != 60 || back.Label != "Table 3" {
 		t.Fatalf("round trip changed the results: %+v", back)
+	}
+	if f := back.Runs[0].Interference; f == nil || !f.Disturbed || f.OtherCPUCores != 0.93 || !bytes.Contains(data, []byte(`"other_cpu_cores": 0.93`)) {
+		t.Errorf("the run's interference did not survive the file: %+v", f)
 	}
 	// one number edited
 	edited := bytes.Replace(data, []byte(`"gen_tps": 60`), []byte(`"gen_tps": 90`), 1)

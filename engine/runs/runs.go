@@ -20,6 +20,7 @@ import (
 
 	"slmscope/engine/ident"
 	"slmscope/engine/quant"
+	"slmscope/internal/interference"
 	"slmscope/internal/safefile"
 	"slmscope/internal/units"
 )
@@ -66,6 +67,9 @@ type Run struct {
 	// AppCPUShare is the app's own CPU use during the run in cores (0.37 = 37 % of one core),
 	// when it was measured: the observer effect of the window on what it measures.
 	AppCPUShare float64 `json:"app_cpu_cores,omitempty"`
+	// Interference is what other programs did during the run (nil in runs recorded before
+	// slmscope measured it): a disturbed run's speed is lower than the machine can do.
+	Interference *interference.Report `json:"interference,omitempty"`
 
 	// ProjectedTPS (with its band) is what slmscope projected for this run before it ran,
 	// when it did: the track record of its projections.
@@ -90,6 +94,13 @@ func (r Run) Check() error {
 	for name, v := range map[string]float64{"gen_tps": r.GenTPS, "prompt_tps": r.PromptTPS, "ttft_ms": r.TTFTMs, "load_ms": r.LoadMs} {
 		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
 			return fmt.Errorf("%s is %v", name, v)
+		}
+	}
+	if f := r.Interference; f != nil {
+		for name, v := range map[string]float64{"other_cpu_cores": f.OtherCPUCores, "steal_pct": f.StealPct, "mem_pressure_pct": f.MemPressurePct} {
+			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+				return fmt.Errorf("interference %s is %v", name, v)
+			}
 		}
 	}
 	if r.Key.IsZero() {

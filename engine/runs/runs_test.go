@@ -1,6 +1,7 @@
 package runs
 
 import (
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"slmscope/engine/ident"
+	"slmscope/internal/interference"
 )
 
 func run(origin string, tps float64, when time.Time) Run {
@@ -91,5 +93,29 @@ func TestTwoProcessesAppend(t *testing.T) {
 	rs, problems, err := Load(path)
 	if err != nil || len(problems) != 0 || len(rs) != 60 {
 		t.Fatalf("%d runs (want 60), problems %v, %v", len(rs), problems, err)
+	}
+}
+
+// A run's interference is kept with it, and impossible figures are refused like speeds.
+func TestInterferenceKeptAndChecked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "runs.jsonl")
+	r := run(OriginBench, 16, time.Now())
+	r.Interference = &interference.Report{Measured: true, Cores: 2, OtherCPUCores: 0.93, Disturbed: true, Why: "other programs used 0.93 of 2 cores during the run"}
+	if err := Append(path, r); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if !strings.Contains(string(data), `"interference":{"measured":true,"other_cpu_cores":0.93,"cores":2,"steal_pct":0,"disturbed":true,`) {
+		t.Errorf("line %s", data)
+	}
+	rs, _, err := Load(path)
+	if err != nil || len(rs) != 1 || rs[0].Interference == nil || *rs[0].Interference != *r.Interference {
+		t.Fatalf("loaded %+v, %v", rs, err)
+	}
+	for _, bad := range []interference.Report{{OtherCPUCores: -1}, {StealPct: math.NaN()}, {MemPressurePct: math.Inf(1)}} {
+		r.Interference = &bad
+		if err := r.Check(); err == nil {
+			t.Errorf("%+v passed the check", bad)
+		}
 	}
 }
