@@ -65,6 +65,9 @@ host_sources() {
 }
 
 make_base() {
+    # The roots hold Go trees (a module cache, a clone): a go.mod here makes this folder a module
+    # of its own, so `go vet ./...` in the source tree never walks into them.
+    [ -f "$B/go.mod" ] || printf 'module slmscope/check-roots\n' >"$B/go.mod"
     BASE="$B/base-bookworm-minbase.tar"
     sources=$(host_sources | awk '$3 ~ /^bookworm(-updates|-security|\/updates)?$/')
     mirror=$(printf '%s\n' "$sources" | awk '$3 == "bookworm" {print $2; exit}')
