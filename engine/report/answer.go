@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"slmscope/charts"
 	"slmscope/engine/estimate"
@@ -143,7 +144,8 @@ func AnswerBand(p estimate.Projection) string {
 	return tps(p.DecodeTPSLow) + "–" + tps(p.DecodeTPSHigh)
 }
 
-// AnswerMemory is what the model needs of what the machine has: "4.92 of 12.9 GB", "20 of 32
+// AnswerMemory is what the model needs of what the machine has: "4.92 of 12.9 GB" ("980 MB of
+// 12.9 GB"), "20 of 32
 // layers on the GPU" for partial offload, or "needs 41.2 GB" when the available memory is
 // not known.
 func AnswerMemory(p estimate.Projection) string {
@@ -154,7 +156,11 @@ func AnswerMemory(p estimate.Projection) string {
 	if v.AvailableBytes <= 0 {
 		return "needs " + units.Bytes(p.MemoryBytes)
 	}
-	return units.Bytes(p.MemoryBytes) + " of " + units.Bytes(v.AvailableBytes)
+	need, have := units.Bytes(p.MemoryBytes), units.Bytes(v.AvailableBytes)
+	if i := strings.LastIndexByte(need, ' '); i > 0 && strings.HasSuffix(have, need[i:]) {
+		need = need[:i] // "4.92 of 12.9 GB"
+	}
+	return need + " of " + have
 }
 
 // AnswerLine is one model of the answer as a line of text: full name, quantization, speed
