@@ -28,8 +28,9 @@ const (
 	answerCols
 )
 
-// answerGap is the space between two columns.
-func answerGap() float32 { return 2 * theme.InnerPadding() }
+// answerGap is the space between two columns, beside the labels' own inner padding (so
+// that presenter mode's large type fits 1024 px).
+func answerGap() float32 { return theme.Padding() }
 
 // answerRow is one model (or, with index -1, the column titles).
 type answerRow struct {
