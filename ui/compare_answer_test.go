@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -198,3 +199,22 @@ func indexIn(objs []fyne.CanvasObject, o fyne.CanvasObject) int {
 }
 
 func firstLine(s string) string { return strings.SplitN(s, "\n", 2)[0] }
+
+// Export and Open in browser are one tap away, in the toolbar's Report menu.
+func TestCompareReportMenu(t *testing.T) {
+	a, s := answerOnScreen(t, false, goldenSize)
+	test.Tap(s.reportBtn)
+	menu := a.win.Canvas().Overlays().Top()
+	if menu == nil {
+		t.Fatal("Report opened nothing")
+	}
+	var items []string
+	for _, o := range test.LaidOutObjects(menu) {
+		if tx, ok := o.(*canvas.Text); ok && tx.Text != "" {
+			items = append(items, tx.Text)
+		}
+	}
+	if got := strings.Join(items, "|"); !strings.Contains(got, "Export report…") || !strings.Contains(got, "Open in browser") {
+		t.Errorf("Report menu shows %q", items)
+	}
+}
