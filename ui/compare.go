@@ -114,7 +114,11 @@ type compareScreen struct {
 	lifetime   *widget.Entry
 	hours      *widget.Entry
 	costNote   *widget.Label
-	models     *modelsTab // the "On this machine" tab (models.go)
+	models     *modelsTab      // the "On this machine" tab (models.go)
+	answer     *answerView     // the Answer tab (compare_answer.go)
+	toolbar    *fyne.Container // Measure, context, quantization, actions (compare_toolbar.go)
+	reportBtn  *widget.Button  // the menu of Export and Open in browser
+	notes      *fyne.Container // the status and machine lines
 	tabs       *container.AppTabs
 	staleTabs  [numCompareTabs]bool // tabs that lag s.data (compare_lazy.go)
 	// priceFill and validationFill put those tabs' tables on screen one per turn (turns.go).
@@ -141,7 +145,6 @@ func newCompareScreenWith(a *App, src compareSource, spawn func(func())) *compar
 
 func (s *compareScreen) buildUI() {
 	p := s.a.fyne.Preferences()
-	title := widget.NewLabelWithStyle("Compare: small vs large models on this machine", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.status = widget.NewLabel("Looking at this machine (memory bandwidth is measured once per boot: a few seconds)…")
 	s.status.Wrapping = fyne.TextWrapWord
 	s.machineTxt = widget.NewLabel("")
@@ -177,16 +180,9 @@ func (s *compareScreen) buildUI() {
 	s.exportBtn.Disable()
 	s.browserBtn.Disable()
 
-	quantBox := container.NewGridWrap(fyne.NewSize(280, s.quantSel.MinSize().Height), s.quantSel)
-	controls := container.NewHBox(widget.NewLabel("Context (tokens)"), s.ctxSel, widget.NewLabel("Quantization"), quantBox)
-	// The actions have a row of their own, so they stay on screen at 1024×640 in large type.
-	actions := container.NewHBox(s.exportBtn, s.browserBtn, glossaryButton(s.a, compareTerms...))
 	s.guess = newGuessBox()
 	s.guess.entry.SetPlaceHolder("optional: tok/s for the next ▶")
-	measureRow := container.NewBorder(nil, nil, container.NewHBox(s.measureBtn, s.cancelBtn), nil,
-		container.NewVBox(s.progress, s.progressTx))
 	guessRow := container.NewBorder(nil, nil, widget.NewLabel("Your guess"), nil, s.guess.entry)
-	top := container.NewVBox(title, s.status, s.machineTxt, measureRow, guessRow, controls, actions)
 
 	s.table = widget.NewTableWithHeaders(s.tableSize, s.newCell, s.updateCell)
 	s.a.addThemeGuard(s)
@@ -207,7 +203,7 @@ func (s *compareScreen) buildUI() {
 	detail := container.NewVScroll(s.detail)
 	detail.SetMinSize(fyne.NewSize(200, 90))
 	s.detailSc = detail
-	tableTab := container.NewBorder(nil, detail, nil, nil, container.New(&columnFitter{s: s}, s.table))
+	tableTab := container.NewBorder(guessRow, detail, nil, nil, container.New(&columnFitter{s: s}, s.table))
 
 	for _, c := range report.Charts(report.Data{}) {
 		s.charts = append(s.charts, chartview.New(c))
@@ -244,7 +240,9 @@ func (s *compareScreen) buildUI() {
 	s.priceBox = container.NewVBox()
 	costTab := container.NewVScroll(container.NewVBox(form, s.costNote, s.priceBox))
 
+	s.answer = newAnswerView(s)
 	tabs := container.NewAppTabs(
+		container.NewTabItemWithIcon("Answer", theme.ListIcon(), s.answer),
 		container.NewTabItemWithIcon("Table", theme.GridIcon(), tableTab),
 		container.NewTabItemWithIcon("Charts", theme.ViewFullScreenIcon(), chartsTab),
 		container.NewTabItemWithIcon("Validation", theme.ConfirmIcon(), validationTab),
@@ -252,8 +250,10 @@ func (s *compareScreen) buildUI() {
 		container.NewTabItemWithIcon("On this machine", theme.ComputerIcon(), s.modelsTabView()),
 	)
 	s.watchTabs(tabs)
-	s.view = container.NewBorder(top, nil, nil, nil, tabs)
+	s.buildToolbar()
+	s.view = container.NewBorder(s.toolbar, s.notes, nil, nil, tabs)
 	s.a.onPresenter(s.setPresenter)
+	s.a.onShown(screenCompare, s.onShown)
 }
 
 func floatText(v float64) string {
@@ -355,6 +355,7 @@ func (s *compareScreen) applyData(gen int, d report.Data, can map[ident.Key]meas
 		return
 	}
 	s.data, s.canMeasure = d, can
+	s.answer.setData(d.Projections)
 	s.sortRows()
 	// New figures in every visible cell: a few rows per turn (compare_reveal.go), then the
 	// chosen row is selected, and so scrolled to, again.

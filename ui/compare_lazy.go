@@ -13,7 +13,8 @@ import (
 
 // The Compare screen's tabs, in order.
 const (
-	tabTable = iota
+	tabAnswer = iota
+	tabTable
 	tabCharts
 	tabValidation
 	tabCost
@@ -26,10 +27,11 @@ func (s *compareScreen) watchTabs(tabs *container.AppTabs) {
 	tabs.OnSelected = func(*container.TabItem) { s.fillShownTab() }
 }
 
-// markTabsStale notes that every tab but the table lags s.data, and fills the one on show.
+// markTabsStale notes that every tab but the answer and the table lags s.data, and fills the
+// one on show.
 func (s *compareScreen) markTabsStale() {
 	for i := range s.staleTabs {
-		s.staleTabs[i] = i != tabTable
+		s.staleTabs[i] = i != tabTable && i != tabAnswer
 	}
 	s.fillShownTab()
 }

@@ -203,11 +203,29 @@ func measurableOn(st engine.MachineState, p estimate.Projection) (bool, string) 
 
 // showDetail explains one row: fit sentence, speed, memory and cost basis.
 func (s *compareScreen) showDetail(p estimate.Projection) {
+	s.detail.SetText(s.detailText(p, s.selCol))
+}
+
+// detailText is what is known about p and how: its badge, the tapped table column in full
+// (col, or -1 for none), speed with its band, fit, memory breakdown, time to first token,
+// the bases, and why it cannot be measured here if it cannot.
+func (s *compareScreen) detailText(p estimate.Projection, col int) string {
 	lines := []string{fmt.Sprintf("%s %s — %s", p.Name, p.Quant, report.Badge(p))}
-	if s.selCol > colMeasure && s.selCol <= int(report.NumColumns) {
+	if col > colMeasure && col <= int(report.NumColumns) {
 		// The tapped cell in full: a narrow column may have cut it short.
-		col := reportCol(s.selCol)
-		lines = append(lines, report.ColumnTitle(col, s.data.Input.PromptTokens)+": "+report.Cells(p)[col])
+		c := reportCol(col)
+		lines = append(lines, report.ColumnTitle(c, s.data.Input.PromptTokens)+": "+report.Cells(p)[c])
+	}
+	if col < 0 {
+		speed := "Speed " + report.AnswerSpeed(p)
+		if b := report.AnswerBand(p); b != "" {
+			speed += ", band " + b + " tok/s"
+		}
+		if p.Device != "" {
+			speed += " on " + p.Device
+		}
+		lines = append(lines, speed+"; first token after "+report.TTFTText(p)+" for a "+
+			fmt.Sprint(p.PromptTokens)+"-token prompt.", report.MemoryBreakdown(p)+".")
 	}
 	if p.FitVerdict.Sentence != "" {
 		lines = append(lines, p.FitVerdict.Sentence)
@@ -216,7 +234,7 @@ func (s *compareScreen) showDetail(p estimate.Projection) {
 	if ok, why := s.measurable(p); !ok {
 		lines = append(lines, "Cannot be measured here: "+why+".")
 	}
-	s.detail.SetText(strings.Join(lines, "\n"))
+	return strings.Join(lines, "\n")
 }
 
 // onMeasureRow benchmarks one row's twin and adds it to the calibration.

@@ -153,6 +153,7 @@ func TestCompareSortsByTappedColumn(t *testing.T) {
 	a, s := compareFor(t, &fakeCompare{cal: fixtureCalibration(t)})
 	a.win.SetContent(s.view)
 	a.win.Resize(fyne.NewSize(1400, 800))
+	s.tabs.SelectIndex(tabTable)
 	if !strings.HasPrefix(s.status.Text, "Last measured:") {
 		t.Errorf("status %q, want when it was last measured", s.status.Text)
 	}

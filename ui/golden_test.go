@@ -73,3 +73,12 @@ func TestGoldenLiveRunEmpty(t *testing.T) {
 	waitFor(t, "the cache note", 10*time.Second, func() bool { return l.cacheNote.Text != "" })
 	assertGolden(t, "liverun_empty.xml", view)
 }
+
+// Compare in presenter mode at 1024×640: the answer first, the tab bar and the toolbar below.
+func TestGoldenComparePresenter(t *testing.T) {
+	a, s := compareFor(t, &fakeCompare{})
+	showIn(a, s.view)
+	a.setPresenter(true)
+	a.win.Resize(goldenSize)
+	test.AssertRendersToMarkup(t, "compare_presenter.xml", a.win.Canvas())
+}

@@ -16,7 +16,8 @@ import (
 // screenActions names, per screen, the buttons that must always be on screen.
 var screenActions = map[screenID][]string{
 	screenLiveRun: {"Run", "Stop"},
-	screenCompare: {"Export report…", "Open in browser", "Measure this machine"},
+	// Export report… and Open in browser are in the Report menu (compare_toolbar.go).
+	screenCompare: {"Report", "Measure this machine"},
 }
 
 func TestScreensFitClassroomSizes(t *testing.T) {
@@ -35,6 +36,9 @@ func TestScreensFitClassroomSizes(t *testing.T) {
 					t.Errorf("presenter=%v %s: the window's content needs %v, more than %v", presenter, e.key, min, goldenSize)
 				}
 				for _, name := range screenActions[e.id] {
+					if presenter && name == "Report" {
+						continue // an icon alone in presenter mode (TestCompareReportMenu opens it)
+					}
 					b := findActionButton(a.win.Content(), name)
 					if b == nil {
 						t.Errorf("presenter=%v %s: no %q button", presenter, e.key, name)

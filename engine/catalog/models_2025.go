@@ -111,7 +111,8 @@ var models2025 = []Model{
 		Note:      gptOSSNote,
 	}),
 	llama3.member(Model{
-		ID: "llama-3.3-70b", Name: "Llama-3.3-70B-Instruct", Params: 70_600_000_000,
+		ID: "llama-3.3-70b", Name: "Llama-3.3-70B", Params: 70_600_000_000,
+		Source: "meta-llama/Llama-3.3-70B-Instruct config.json",
 		Layers: 80, Hidden: 8192, Heads: 64, KVHeads: 8, HeadDim: 128, FFN: 28672, Vocab: 128256,
 		Context: 131072, RopeTheta: 500000, NormEps: 1e-5, Note: llama3RopeNote(8) + "; same shapes as Llama 3.1 70B",
 	}),
@@ -132,7 +133,7 @@ var models2025 = []Model{
 		Note: "Llama 3's 128256-token vocabulary; every 4th layer has no rope (llama.cpp's smollm3 applies that itself)",
 	},
 	{
-		ID: "granite-3.0-1b-a400m", Name: "granite-3.0-1b-a400m-instruct", Family: "Granite 3", Params: 1_330_000_000, Active: 400_000_000,
+		ID: "granite-3.0-1b-a400m", Name: "Granite-3.0-1B-A400M", Family: "Granite 3", Params: 1_330_000_000, Active: 400_000_000,
 		Source: "ibm-granite/granite-3.0-1b-a400m-instruct config.json", Arch: "granitemoe",
 		Layers: 24, Hidden: 1024, Heads: 16, KVHeads: 8, HeadDim: 64, FFN: 512, Vocab: 49155,
 		Context: 4096, TiedEmbeddings: true, RopeTheta: 10000, NormEps: 1e-6, Tokenizer: tokStarcoder,

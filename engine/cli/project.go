@@ -13,6 +13,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
+	"slmscope/engine/report"
 	"slmscope/internal/units"
 )
 
@@ -137,6 +138,7 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 }
 
 func printProjections(w io.Writer, rep projectReport, ctxLen, prompt int) {
+	printAnswer(w, rep.Models, prompt)
 	for _, n := range rep.Notes {
 		fmt.Fprintln(w, n)
 	}
@@ -172,6 +174,28 @@ func printProjections(w io.Writer, rep projectReport, ctxLen, prompt int) {
 	tw.Flush()
 	fmt.Fprintln(w, "\nmeasured = a run of that model and quant on this machine; projected = fitted on this machine's runs;")
 	fmt.Fprintln(w, "uncalibrated = from bandwidth and published efficiency only. `--json` shows each row's basis.")
+}
+
+// printAnswer writes the answer first, as the Compare screen opens on it: the models grouped
+// by verdict, each once at its best quantization, with its full name.
+func printAnswer(w io.Writer, ps []estimate.Projection, prompt int) {
+	groups := report.Answer(ps)
+	if len(groups) == 0 {
+		return
+	}
+	for _, g := range groups {
+		fmt.Fprintf(w, "%s:\n", g.Title)
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		for _, p := range g.Models {
+			speed := report.AnswerSpeed(p)
+			if b := report.AnswerBand(p); b != "" {
+				speed += " (" + b + ")"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\tfirst token %s\t%s\n", p.Name, p.Quant, speed, report.AnswerMemory(p), report.TTFTText(p), report.Badge(p))
+		}
+		tw.Flush()
+	}
+	fmt.Fprintf(w, "(each model at its best quantization here; first token for a %d-token prompt; every row below)\n\n", prompt)
 }
 
 func tps(v float64) string {

@@ -12,6 +12,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
+	"slmscope/engine/report"
 	"slmscope/engine/twin"
 )
 
@@ -70,6 +71,33 @@ func TestProjectCommand(t *testing.T) {
 	Run([]string{"project", "--no-probe", "--calibration", path, "--json"}, &out, &bytes.Buffer{})
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || len(rep.Models) == 0 {
 		t.Fatalf("json: %v (%d models)", err, len(rep.Models))
+	}
+}
+
+// The table output opens with the answer: the groups, with full names.
+func TestProjectCommandStartsWithTheAnswer(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "calibration.json")
+	var out, errb bytes.Buffer
+	if code := Run([]string{"project", "--no-probe", "--calibration", path}, &out, &errb); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(out.String(), "\n")
+	titles := map[string]bool{}
+	for k := report.GroupWell; k <= report.GroupUnknown; k++ {
+		titles[k.Title()+":"] = true
+	}
+	if !titles[lines[0]] {
+		t.Fatalf("first line %q, want a group of the answer:\n%s", lines[0], out.String())
+	}
+	head := out.String()[:strings.Index(out.String(), "MODEL")]
+	for _, m := range catalog.All() {
+		if strings.Count(head, "  "+m.Name+" ") != 1 {
+			t.Errorf("%s is not listed once by its full name before the table:\n%s", m.Name, head)
+		}
+	}
+	if !strings.Contains(head, "tok/s") {
+		t.Errorf("answer lacks the speeds:\n%s", head)
 	}
 }
 

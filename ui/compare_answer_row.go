@@ -1,0 +1,248 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"slmscope/engine/estimate"
+	"slmscope/engine/report"
+)
+
+// A model's row in the Answer tab, and the layout that lines the rows' columns up: every
+// column is as wide as its widest cell, so a name is never cut; headings and the detail span
+// the whole width.
+
+// The Answer rows' columns.
+const (
+	ansName = iota
+	ansQuant
+	ansSpeed
+	ansSource
+	ansMemory
+	ansTTFT
+	answerCols
+)
+
+// answerGap is the space between two columns, beside the labels' own inner padding (so
+// that presenter mode's large type fits 1024 px).
+func answerGap() float32 { return theme.Padding() }
+
+// answerRow is one model (or, with index -1, the column titles).
+type answerRow struct {
+	widget.BaseWidget
+	v     *answerView
+	index int
+	bg    *canvas.Rectangle
+	cells [answerCols]*widget.Label
+	title bool
+}
+
+func newAnswerRow(v *answerView, index int) *answerRow {
+	r := &answerRow{v: v, index: index, bg: canvas.NewRectangle(color.Transparent)}
+	r.bg.CornerRadius = theme.InputRadiusSize()
+	for i := range r.cells {
+		r.cells[i] = widget.NewLabel("")
+	}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// setTexts sets the cells' texts; title rows are set in the theme's plain size.
+func (r *answerRow) setTexts(t [answerCols]string, title bool) {
+	r.title = title
+	for i, c := range r.cells {
+		c.Text = t[i]
+	}
+	r.restyle()
+}
+
+// restyle sets each cell's style: the name bold, the numbers bold and large.
+func (r *answerRow) restyle() {
+	for i, c := range r.cells {
+		c.TextStyle.Bold = !r.title && (i == ansName || i == ansSpeed || i == ansMemory || i == ansTTFT)
+		c.SizeName = theme.SizeNameText
+		if !r.title && (i == ansSpeed || i == ansMemory || i == ansTTFT) {
+			c.SizeName = r.v.answerSizeName()
+		}
+		if r.title {
+			c.Importance = widget.LowImportance
+		}
+		c.Refresh()
+	}
+}
+
+// show fills the row with model p.
+func (r *answerRow) show(p estimate.Projection) {
+	r.setTexts([answerCols]string{p.Name, string(p.Quant), report.AnswerSpeed(p), answerBadge(p), report.AnswerMemory(p), report.TTFTText(p)}, false)
+	r.cells[ansSource].Importance = widget.MediumImportance
+	switch {
+	case p.Source == estimate.SourceMeasured:
+		r.cells[ansSource].Importance = widget.SuccessImportance
+	case !p.Calibrated:
+		r.cells[ansSource].Importance = widget.WarningImportance
+	}
+	r.cells[ansSource].Refresh()
+}
+
+// answerBadge is "● measured", or "○ ±23%" for a projection with its band (coloured as a
+// warning when nothing measured here backs it), or "○ projected" when it has no band.
+func answerBadge(p estimate.Projection) string {
+	if p.Source == estimate.SourceMeasured {
+		return "● measured"
+	}
+	if p.DecodeTPS > 0 && p.DecodeTPSLow > 0 && p.DecodeTPSHigh > 0 {
+		band := max(p.DecodeTPSHigh/p.DecodeTPS-1, 1-p.DecodeTPSLow/p.DecodeTPS)
+		return fmt.Sprintf("○ ±%.0f%%", band*100)
+	}
+	return "○ projected"
+}
+
+// mark shows whether the row is the cursor's and whether its detail is open.
+func (r *answerRow) mark(cursor, open, focused bool) {
+	var c color.Color = color.Transparent
+	switch {
+	case open:
+		c = theme.Color(theme.ColorNameSelection)
+	case cursor && focused:
+		c = theme.Color(theme.ColorNameHover)
+	}
+	if r.bg.FillColor != c {
+		r.bg.FillColor = c
+		r.bg.StrokeWidth = 0
+		r.bg.Refresh()
+	}
+	if cursor && focused {
+		r.bg.StrokeColor = theme.Color(theme.ColorNameFocus)
+		r.bg.StrokeWidth = 2
+		r.bg.Refresh()
+	}
+}
+
+// Tapped implements fyne.Tappable: a tap opens the model's detail.
+func (r *answerRow) Tapped(*fyne.PointEvent) {
+	if r.index >= 0 {
+		r.v.tapped(r.index)
+	}
+}
+
+// CreateRenderer implements fyne.Widget.
+func (r *answerRow) CreateRenderer() fyne.WidgetRenderer {
+	objs := []fyne.CanvasObject{r.bg}
+	for _, c := range r.cells {
+		objs = append(objs, c)
+	}
+	return &answerRowRenderer{r: r, objs: objs}
+}
+
+type answerRowRenderer struct {
+	r    *answerRow
+	objs []fyne.CanvasObject
+}
+
+func (rr *answerRowRenderer) Destroy()                     {}
+func (rr *answerRowRenderer) Objects() []fyne.CanvasObject { return rr.objs }
+func (rr *answerRowRenderer) Refresh() {
+	for _, o := range rr.objs {
+		o.Refresh()
+	}
+}
+
+// MinSize is the columns' widths and the tallest cell.
+func (rr *answerRowRenderer) MinSize() fyne.Size {
+	w := rr.r.v.columnWidths()
+	var width, h float32
+	for i, c := range rr.r.cells {
+		width += w[i]
+		h = max(h, c.MinSize().Height)
+	}
+	return fyne.NewSize(width+answerGap()*float32(answerCols-1), h)
+}
+
+// Layout puts each cell in its column; numbers of different sizes share a baseline-ish
+// bottom edge.
+func (rr *answerRowRenderer) Layout(size fyne.Size) {
+	rr.r.bg.Move(fyne.NewPos(0, 0))
+	rr.r.bg.Resize(size)
+	w := rr.r.v.columnWidths()
+	x := float32(0)
+	for i, c := range rr.r.cells {
+		h := c.MinSize().Height
+		c.Move(fyne.NewPos(x, size.Height-h))
+		c.Resize(fyne.NewSize(max(w[i], c.MinSize().Width), h)) // a title may be wider
+		x += w[i] + answerGap()
+	}
+}
+
+// columnWidths is each column's width: its widest cell among the titles and rows on show.
+// The last column's title may reach past its figures into the margin.
+func (v *answerView) columnWidths() [answerCols]float32 {
+	var w [answerCols]float32
+	for _, o := range v.box.Objects {
+		r, ok := o.(*answerRow)
+		if !ok {
+			continue
+		}
+		for i, c := range r.cells {
+			if r.title && i == answerCols-1 {
+				continue
+			}
+			w[i] = max(w[i], c.MinSize().Width)
+		}
+	}
+	return w
+}
+
+// answerLayout stacks the Answer tab's titles, headings, rows and detail; every row gets the
+// same columns (answerRow), the rest the full width.
+type answerLayout struct{ v *answerView }
+
+// MinSize implements fyne.Layout: as wide as the widest row, as tall as all of them.
+func (l *answerLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for i, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		if _, isRow := o.(*answerRow); isRow {
+			w = max(w, m.Width)
+		}
+		h += m.Height
+		if i > 0 {
+			h += l.space(objs[i-1], o)
+		}
+	}
+	return fyne.NewSize(w, h)
+}
+
+// space is the gap above o: more above a heading, none between rows.
+func (l *answerLayout) space(prev, o fyne.CanvasObject) float32 {
+	if _, isLabel := o.(*widget.Label); isLabel && o != l.v.detail {
+		return theme.Padding() * 2
+	}
+	return 0
+}
+
+// Layout implements fyne.Layout.
+func (l *answerLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for i, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		if i > 0 {
+			y += l.space(objs[i-1], o)
+		}
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, o.MinSize().Height))
+		// A wrapped label's height follows its width.
+		h := o.MinSize().Height
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h
+	}
+}
