@@ -72,9 +72,55 @@ type CalibrateOptions struct {
 	Record func(runs.Run) error
 }
 
-// Calibrate measures the twin ladder within the time budget. A cancelled context returns what
-// was measured so far with ctx.Err(); the caller may keep it.
+// Calibrate measures the twin ladder within the time budget. The budget counts measuring time
+// only: writing twins (a fresh install writes every one) has its own progress and is not
+// counted, so a first calibration measures as much as any later one. A cancelled context returns
+// what was measured so far with ctx.Err(); the caller may keep it.
 func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, error) {
+	if err := o.withDefaults(); err != nil {
+		return estimate.Calibration{}, err
+	}
+	c := &calibration{o: o, start: time.Now()}
+	// Measure the memory bandwidth afresh: the per-boot cache may hold a figure taken while
+	// the machine was busy, and the speed fit uses it as its prior.
+	c.say(0, "Measuring memory bandwidth…")
+	if bw := hwprobe.CachedBandwidth(ctx, hwprobe.Options{Remeasure: true}); bw.ReadGBps > 0 {
+		c.o.Machine.MeasuredBandwidthGBs = bw.ReadGBps
+	}
+	c.cal = estimate.Calibration{Key: o.Key, When: c.start.UTC(), Machine: c.o.Machine, BudgetSeconds: o.Budget.Seconds()}
+	for i, st := range c.o.Ladder {
+		done, err := c.climb(ctx, i+1, st)
+		if err != nil {
+			return c.cal, err
+		}
+		if done {
+			break
+		}
+	}
+	// the repeats may run past the budget by a fifth when the machine slowed down on the way
+	end := c.start.Add(c.o.Budget + c.writing)
+	deadline := end.Add(c.o.Budget / 5)
+	err := repeatLadder(ctx, c.measured, end, deadline, benchLadderRun, c.say, &c.cal.Notes, &c.tally)
+	c.cal.DisturbedRuns = c.tally.disturbed
+	if busy := (*BusyError)(nil); errors.As(err, &busy) {
+		return c.cal, err
+	}
+	c.finish()
+	if err != nil {
+		return c.cal, err
+	}
+	if len(c.cal.Measurements) < 3 {
+		c.cal.Notes = append(c.cal.Notes, fmt.Sprintf("only %d twins measured: projections lean on the bandwidth prior", len(c.cal.Measurements)))
+	}
+	if c.writing > 0 {
+		c.cal.Notes = append(c.cal.Notes, fmt.Sprintf("writing the twins took %.0f s, not counted in the budget", c.writing.Seconds()))
+	}
+	c.say(len(c.o.Ladder), fmt.Sprintf("Measured %d twins in %.0f s.", len(c.cal.Measurements), c.measuring().Seconds()))
+	return c.cal, nil
+}
+
+// withDefaults fills the options a caller left out.
+func (o *CalibrateOptions) withDefaults() error {
 	if o.Budget <= 0 {
 		o.Budget = 90 * time.Second
 	}
@@ -93,157 +139,163 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 	if o.Cache == nil {
 		c, err := twin.DefaultCache()
 		if err != nil {
-			return estimate.Calibration{}, err
+			return err
 		}
 		o.Cache = c
 	}
-	start := time.Now()
-	// Measure the memory bandwidth afresh: the per-boot cache may hold a figure taken while
-	// the machine was busy, and the speed fit uses it as its prior.
-	if o.Progress != nil {
-		o.Progress(0, len(o.Ladder), "Measuring memory bandwidth…", 0)
-	}
-	if bw := hwprobe.CachedBandwidth(ctx, hwprobe.Options{Remeasure: true}); bw.ReadGBps > 0 {
-		o.Machine.MeasuredBandwidthGBs = bw.ReadGBps
-	}
-	cal := estimate.Calibration{Key: o.Key, When: start.UTC(), Machine: o.Machine, BudgetSeconds: o.Budget.Seconds()}
-	say := func(step int, msg string) {
-		if o.Progress != nil {
-			frac := min(time.Since(start).Seconds()/o.Budget.Seconds(), 1)
-			o.Progress(step, len(o.Ladder), msg, frac)
-		}
-	}
-	// Rates learned as the ladder runs, to predict whether the next step fits the budget.
-	writeBps := 300e6 // a first guess for twin writing, replaced after the first write
+	return nil
+}
+
+// calibration is one Calibrate in progress: the ladder's climb, with the rates it learns to
+// predict whether the next step fits the budget.
+type calibration struct {
+	o     CalibrateOptions
+	cal   estimate.Calibration
+	start time.Time
+	// writing is the time spent writing twins, which the budget does not count.
+	writing time.Duration
 	// The last measured step's time for one run and its file size: a run's time grows about
 	// linearly with the bytes read per token, so the next one is predicted by scaling.
-	var lastRunSec float64
-	var lastSize int64
+	lastRunSec float64
+	lastSize   int64
 	// The climb runs each twin once; its other repeats come in passes after it (repeatLadder),
 	// and reserved is the time they will take.
-	var measured []ladderRun
-	var reserved float64
+	measured []ladderRun
+	reserved float64
 	// Runs other programs disturbed are measured again or left out, never fitted on.
-	var tally disturbTally
-	finish := func() {
-		for _, r := range measured {
-			cal.Measurements = append(cal.Measurements, MeasurementFromBench(r.modelID, r.res, r.opts.Model))
-			if o.Record != nil {
-				if err := o.Record(RunFromBench(runs.OriginCalibration, r.opts.Model, r.res, o.Key)); err != nil {
-					cal.Notes = append(cal.Notes, "run history: "+err.Error())
-				}
+	tally disturbTally
+}
+
+// measuring is the time spent so far, twin writing left out.
+func (c *calibration) measuring() time.Duration { return time.Since(c.start) - c.writing }
+
+// say reports progress: the fraction is of the measuring budget.
+func (c *calibration) say(step int, msg string) {
+	if c.o.Progress != nil {
+		frac := min(c.measuring().Seconds()/c.o.Budget.Seconds(), 1)
+		c.o.Progress(step, len(c.o.Ladder), msg, max(frac, 0))
+	}
+}
+
+func (c *calibration) note(format string, args ...any) {
+	c.cal.Notes = append(c.cal.Notes, fmt.Sprintf(format, args...))
+}
+
+// finish turns the measured twins into the calibration's measurements and the run history.
+func (c *calibration) finish() {
+	for _, r := range c.measured {
+		c.cal.Measurements = append(c.cal.Measurements, MeasurementFromBench(r.modelID, r.res, r.opts.Model))
+		if c.o.Record != nil {
+			if err := c.o.Record(RunFromBench(runs.OriginCalibration, r.opts.Model, r.res, c.o.Key)); err != nil {
+				c.note("run history: %v", err)
 			}
 		}
 	}
-	for i, st := range o.Ladder {
-		step := i + 1
-		m, ok := catalog.ByID(st.ModelID)
-		if !ok {
-			cal.Notes = append(cal.Notes, fmt.Sprintf("skipped %s: not in the catalog", st.ModelID))
-			continue
-		}
-		q, err := twin.ParseQuant(string(st.Quant))
-		if err != nil {
-			return cal, err
-		}
-		size, err := twin.Size(m, q)
-		if err != nil {
-			return cal, err
-		}
-		label := m.Name + " " + q.String()
-		if v, err := estimate.FitAt(m, q, twin.RunContext, o.Machine, estimate.DefaultOverhead()); err == nil && !v.Fits && v.Placement != estimate.PlaceUnknown {
-			cal.Notes = append(cal.Notes, fmt.Sprintf("skipped %s: %s", label, v.Sentence))
-			continue
-		}
-		// Predict this step's time: writing the twin (unless cached) plus reading its weights
-		// once per generated token at the rate the last step showed.
-		predicted := 1.0
-		if !o.Cache.Has(m, q) {
-			predicted += float64(size) / writeBps
-		}
-		if lastSize > 0 {
-			predicted += lastRunSec * float64(size) / float64(lastSize) * float64(calibrationRepeats(size))
-		}
-		left := o.Budget.Seconds() - time.Since(start).Seconds() - reserved
-		if len(measured) >= 3 && predicted > left {
-			cal.Notes = append(cal.Notes, fmt.Sprintf("stopped before %s: it would take about %.0f s and %.0f s of the budget were left", label, predicted, max(left, 0)))
-			break
-		}
-		say(step, "Preparing the "+label+" twin…")
-		ref := TwinRef(m, q)
-		t0 := time.Now()
-		wrote := !o.Cache.Has(m, q)
-		if err := ref.Resolve(ctx, o.Cache, func(done, total int64) {
-			say(step, fmt.Sprintf("Writing the %s twin (%.0f%%)…", label, 100*float64(done)/float64(max(total, 1))))
-		}); err != nil {
-			if ctx.Err() != nil {
-				finish()
-				return cal, ctx.Err()
-			}
-			var fit *twin.FitError
-			if errors.As(err, &fit) {
-				cal.Notes = append(cal.Notes, "skipped "+label+": "+err.Error())
-				continue
-			}
-			return cal, err
-		}
-		if wrote {
-			if sec := time.Since(t0).Seconds(); sec > 0.05 {
-				writeBps = float64(size) / sec
-			}
-		}
-		say(step, "Measuring "+label+"…")
-		benchStart, disturbedBefore := time.Now(), tally.disturbed
-		// Prompts alternate between half and one and a half times PromptTokens, so the
-		// per-kernel prompt model sees how prompt speed moves with length.
-		prompt := o.PromptTokens / 2
-		if step%2 == 0 {
-			prompt = o.PromptTokens * 3 / 2
-		}
-		bo := BenchOptions{Model: ref, PromptTokens: prompt, GenTokens: o.GenTokens, Threads: o.Threads, Repeat: 1, Worker: o.Worker}
-		res := newBenchResult(bo)
-		r := ladderRun{step: step, label: label, modelID: m.ID, opts: bo, res: res, want: calibrationRepeats(size)}
-		err = measureClean(ctx, &r, benchLadderRun, &tally)
-		cal.DisturbedRuns = tally.disturbed
-		var busy *BusyError
-		switch {
-		case errors.As(err, &busy):
-			return cal, err
-		case errors.Is(err, errDisturbedLeftOut):
-			cal.Notes = append(cal.Notes, fmt.Sprintf("left out %s: other programs disturbed it %d times in a row (%s)", label, maxDisturbedRetries+1, tally.last.Why))
-			continue
-		case err != nil:
-			if ctx.Err() != nil {
-				finish()
-				return cal, ctx.Err()
-			}
-			cal.Notes = append(cal.Notes, fmt.Sprintf("%s failed: %v", label, err))
-			continue
-		}
-		// the time of one run, disturbed tries left out, predicts the next steps
-		lastRunSec, lastSize = time.Since(benchStart).Seconds()/float64(1+tally.disturbed-disturbedBefore), size
-		r.runSec = lastRunSec
-		reserved += float64(r.want-1) * lastRunSec
-		measured = append(measured, r)
-		say(step, fmt.Sprintf("%s: %.1f tok/s generation, %.0f tok/s prompt", label, res.GenTPS, res.PromptTPS))
+}
+
+// climb takes one step of the ladder: done says the budget is spent. An error ends the
+// calibration (what was measured is kept in c.cal when it is a cancel).
+func (c *calibration) climb(ctx context.Context, step int, st LadderStep) (done bool, err error) {
+	m, ok := catalog.ByID(st.ModelID)
+	if !ok {
+		c.note("skipped %s: not in the catalog", st.ModelID)
+		return false, nil
 	}
-	// the repeats may run past the budget by a fifth when the machine slowed down on the way
-	deadline := start.Add(o.Budget * 6 / 5)
-	err := repeatLadder(ctx, measured, start.Add(o.Budget), deadline, benchLadderRun, say, &cal.Notes, &tally)
-	cal.DisturbedRuns = tally.disturbed
-	if busy := (*BusyError)(nil); errors.As(err, &busy) {
-		return cal, err
-	}
+	q, err := twin.ParseQuant(string(st.Quant))
 	if err != nil {
-		finish()
-		return cal, err
+		return false, err
 	}
-	finish()
-	if len(cal.Measurements) < 3 {
-		cal.Notes = append(cal.Notes, fmt.Sprintf("only %d twins measured: projections lean on the bandwidth prior", len(cal.Measurements)))
+	size, err := twin.Size(m, q)
+	if err != nil {
+		return false, err
 	}
-	say(len(o.Ladder), fmt.Sprintf("Measured %d twins in %.0f s.", len(cal.Measurements), time.Since(start).Seconds()))
-	return cal, nil
+	label := m.Name + " " + q.String()
+	if v, err := estimate.FitAt(m, q, twin.RunContext, c.o.Machine, estimate.DefaultOverhead()); err == nil && !v.Fits && v.Placement != estimate.PlaceUnknown {
+		c.note("skipped %s: %s", label, v.Sentence)
+		return false, nil
+	}
+	// Predict this step's measuring time: reading its weights once per generated token at the
+	// rate the last step showed. Writing the twin is not counted.
+	predicted := 1.0
+	if c.lastSize > 0 {
+		predicted += c.lastRunSec * float64(size) / float64(c.lastSize) * float64(calibrationRepeats(size))
+	}
+	left := c.o.Budget.Seconds() - c.measuring().Seconds() - c.reserved
+	if len(c.measured) >= 3 && predicted > left {
+		c.note("stopped before %s: it would take about %.0f s and %.0f s of the budget were left", label, predicted, max(left, 0))
+		return true, nil
+	}
+	ref, skip, err := c.prepare(ctx, step, m, q, label)
+	if err != nil || skip {
+		return false, err
+	}
+	return false, c.measure(ctx, step, m, size, label, ref)
+}
+
+// prepare writes the step's twin unless the cache has it, with its own progress; skip says
+// the twin cannot be written here (noted).
+func (c *calibration) prepare(ctx context.Context, step int, m catalog.Model, q quant.Quant, label string) (ModelRef, bool, error) {
+	c.say(step, "Preparing the "+label+" twin…")
+	ref := TwinRef(m, q)
+	t0 := time.Now()
+	wrote := !c.o.Cache.Has(m, q)
+	err := ref.Resolve(ctx, c.o.Cache, func(done, total int64) {
+		c.say(step, fmt.Sprintf("Writing the %s twin (%.0f%%; first time only, not counted in the budget)…", label, 100*float64(done)/float64(max(total, 1))))
+	})
+	if wrote {
+		c.writing += time.Since(t0)
+	}
+	var fit *twin.FitError
+	switch {
+	case err == nil:
+		return ref, false, nil
+	case ctx.Err() != nil:
+		c.finish()
+		return ref, false, ctx.Err()
+	case errors.As(err, &fit):
+		c.note("skipped %s: %v", label, err)
+		return ref, true, nil
+	}
+	return ref, false, err
+}
+
+// measure benchmarks the step's twin once (measured again while other programs disturb it)
+// and adds it to the climb.
+func (c *calibration) measure(ctx context.Context, step int, m catalog.Model, size int64, label string, ref ModelRef) error {
+	c.say(step, "Measuring "+label+"…")
+	benchStart, disturbedBefore := time.Now(), c.tally.disturbed
+	// Prompts alternate between half and one and a half times PromptTokens, so the per-kernel
+	// prompt model sees how prompt speed moves with length.
+	prompt := c.o.PromptTokens / 2
+	if step%2 == 0 {
+		prompt = c.o.PromptTokens * 3 / 2
+	}
+	bo := BenchOptions{Model: ref, PromptTokens: prompt, GenTokens: c.o.GenTokens, Threads: c.o.Threads, Repeat: 1, Worker: c.o.Worker}
+	res := newBenchResult(bo)
+	r := ladderRun{step: step, label: label, modelID: m.ID, opts: bo, res: res, want: calibrationRepeats(size)}
+	err := measureClean(ctx, &r, benchLadderRun, &c.tally)
+	c.cal.DisturbedRuns = c.tally.disturbed
+	var busy *BusyError
+	switch {
+	case errors.As(err, &busy):
+		return err
+	case errors.Is(err, errDisturbedLeftOut):
+		c.note("left out %s: other programs disturbed it %d times in a row (%s)", label, maxDisturbedRetries+1, c.tally.last.Why)
+		return nil
+	case err != nil && ctx.Err() != nil:
+		c.finish()
+		return ctx.Err()
+	case err != nil:
+		c.note("%s failed: %v", label, err)
+		return nil
+	}
+	// the time of one run, disturbed tries left out, predicts the next steps
+	c.lastRunSec, c.lastSize = time.Since(benchStart).Seconds()/float64(1+c.tally.disturbed-disturbedBefore), size
+	r.runSec = c.lastRunSec
+	c.reserved += float64(r.want-1) * c.lastRunSec
+	c.measured = append(c.measured, r)
+	c.say(step, fmt.Sprintf("%s: %.1f tok/s generation, %.0f tok/s prompt", label, res.GenTPS, res.PromptTPS))
+	return nil
 }
 
 // calibrationRepeats is how many times a twin is measured (the median is kept). A short run
