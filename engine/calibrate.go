@@ -27,7 +27,10 @@ type LadderStep struct {
 // Llama 3.2 1B (2048 wide); the small SmolLM2 and Qwen2.5 shapes exercise the 32-block
 // fallbacks (Q5_0, Q5_1, Q8_0) and pin the fixed and per-block costs. Llama 3.2 1B comes early
 // (steps 4, 8, 11) so that a busy machine, which climbs fewer steps in the budget, still
-// measures the K-quant kernels instead of only small twins. Steps that would not fit in memory
+// measures the K-quant kernels instead of only small twins. Granite 3.0 1B-A400M, a mixture of
+// experts small enough to write and run in seconds (32 experts, 8 per token), puts the expert
+// matrices' kernel among the measured runs, so projections of MoE models rest on one measured
+// MoE rather than on dense runs alone. Steps that would not fit in memory
 // or in the time left are skipped, and the calibration says so; projections of types never
 // measured say "uncalibrated type".
 var DefaultLadder = []LadderStep{
@@ -42,6 +45,7 @@ var DefaultLadder = []LadderStep{
 	{"smollm2-135m", quant.Q6_K},
 	{"qwen2.5-0.5b", quant.Q6_K},
 	{"llama-3.2-1b", quant.Q3_K_M},
+	{"granite-3.0-1b-a400m", quant.Q4_K_M},
 	{"smollm2-135m", quant.Q5_K_M},
 	{"smollm2-360m", quant.Q4_K_M},
 	{"llama-3.2-1b", quant.Q6_K},

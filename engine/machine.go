@@ -44,6 +44,13 @@ type MachineState struct {
 // Calibrated says whether any measurement backs the projections.
 func (s MachineState) Calibrated() bool { return len(s.Calibration.Measurements) > 0 }
 
+// Project projects catalog models at quants on this machine from its calibration, as Compare
+// does (see estimate.ProjectWith); models it cannot project are left out.
+func (s MachineState) Project(models []catalog.Model, quants []quant.Quant, opt estimate.Options) []estimate.Projection {
+	ps, _ := estimate.ProjectWith(s.Machine, s.Calibration, models, quants, opt)
+	return ps
+}
+
 // Fit is the one fit rule for catalog model m at quant q and context tokens on this machine
 // (see estimate.FitAt).
 func (s MachineState) Fit(m catalog.Model, q quant.Quant, context int) (estimate.Verdict, error) {

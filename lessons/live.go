@@ -27,6 +27,10 @@ type Facts struct {
 
 	// LastPrediction is the learner's newest guess with its measurement (zero: none yet).
 	LastPrediction predict.Prediction
+
+	// MoE sets mixtures of experts beside dense models of similar memory, with this machine's
+	// measured or projected speeds (live_moe.go); empty when not projected.
+	MoE []MoEPair
 }
 
 // HasRAM says whether available memory was measured.
@@ -44,7 +48,7 @@ const (
 )
 
 // LiveTopics are the topics a lesson body may ask for with {{on-this-machine TOPIC}}.
-var LiveTopics = []string{"memory", "speed"}
+var LiveTopics = []string{"memory", "speed", "moe"}
 
 // Reference sizes from lesson 8 (parameters) and bf16's 2 bytes per parameter.
 const (
@@ -81,6 +85,8 @@ func OnThisMachine(topic string, f Facts) (text string, measured bool) {
 			s += " Counting the KV cache and the runtime too (slmscope's fit rule, as on Compare): " + strings.Join(f.Fits, "; ") + "."
 		}
 		return s, true
+	case "moe":
+		return moeOnThisMachine(f)
 	case "speed":
 		if !f.HasGen() {
 			return "On this machine: generation speed " + NotMeasuredGen + ".", false
@@ -134,6 +140,11 @@ var LiveGenerators = map[string]LiveGenerator{
 		Summary: "how many billion parameters fit in this machine's available memory? (numeric)",
 		Params:  map[string]float64{"bytes_per_param": bf16Bytes, "tolerance_pct": 15},
 		Make:    makeMaxParams,
+	},
+	"moe-vs-dense": {
+		Summary: "which generates faster here: a mixture of experts or a dense model of similar memory? (single choice)",
+		Params:  map[string]float64{},
+		Make:    makeMoEVsDense,
 	},
 	"gen-time": {
 		Summary: "how long do N tokens take at the measured generation speed? (numeric)",

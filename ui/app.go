@@ -4,6 +4,7 @@ package ui
 
 import (
 	"context"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
+	"slmscope/lessons"
 )
 
 // AppID is the Fyne application id (also in FyneApp.toml); it names the preferences store.
@@ -45,6 +47,11 @@ type App struct {
 	openInLive func(path string)
 	// look is presenter mode and the text size (presenter.go).
 	look *look
+	// moeFacts are the lesson's MoE projections for machine revision moeFactsRev
+	// (lessonfacts.go); the lesson asks for its facts from more than one goroutine.
+	moeMu       sync.Mutex
+	moeFacts    []lessons.MoEPair
+	moeFactsRev int
 }
 
 // screenID names a screen. Links between screens, shortcuts and onShown use it; titles are

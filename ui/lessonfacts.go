@@ -4,7 +4,9 @@ import (
 	"math"
 	"time"
 
+	"slmscope/engine"
 	"slmscope/engine/catalog"
+	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
 	"slmscope/lessons"
 )
@@ -44,6 +46,9 @@ func (a *App) lessonFacts() lessons.Facts {
 			}
 		}
 	}
+	if st, ok := a.hub().Current(); ok && st.Machine.UsableRAM() > 0 {
+		f.MoE = a.lessonMoE(st)
+	}
 	if a.lessons != nil { // the learner's newest guess, for the guess-error question
 		if ps := a.lessons.store.Predictions(); len(ps) > 0 {
 			f.LastPrediction = ps[len(ps)-1]
@@ -57,6 +62,55 @@ func (a *App) lessonFacts() lessons.Facts {
 		if when, err := time.Parse(time.RFC3339, p.String(factsPrefWhen)); err == nil {
 			f.GenSource += ", " + when.Local().Format("2 Jan 2006 15:04")
 		}
+	}
+	return f
+}
+
+// lessonMoEPairs set a mixture of experts beside a dense model of similar memory: one small
+// enough for the calibration ladder to measure (Granite's MoE is on it), one that learners ask
+// about.
+var lessonMoEPairs = []struct {
+	moe, dense   string
+	moeQ, denseQ quant.Quant
+}{
+	{"granite-3.0-1b-a400m", "llama-3.2-1b", quant.Q4_K_M, quant.Q4_K_M},
+	{"qwen3-30b-a3b", "qwen3-14b", quant.Q4_K_M, quant.Q8_0},
+}
+
+// lessonMoE projects the lesson's MoE pairs on this machine (measured runs replace projections,
+// as on Compare). The projections are kept per machine revision: the lesson asks for its facts
+// often, and a projection fits the speed models anew.
+func (a *App) lessonMoE(st engine.MachineState) []lessons.MoEPair {
+	a.moeMu.Lock()
+	defer a.moeMu.Unlock()
+	if a.moeFacts != nil && a.moeFactsRev == st.Revision {
+		return a.moeFacts
+	}
+	var out []lessons.MoEPair
+	for _, pr := range lessonMoEPairs {
+		m, ok1 := catalog.ByID(pr.moe)
+		d, ok2 := catalog.ByID(pr.dense)
+		if !ok1 || !ok2 {
+			continue
+		}
+		pm := st.Project([]catalog.Model{m}, []quant.Quant{pr.moeQ}, estimate.Options{})
+		pd := st.Project([]catalog.Model{d}, []quant.Quant{pr.denseQ}, estimate.Options{})
+		if len(pm) == 1 && len(pd) == 1 {
+			out = append(out, lessons.MoEPair{MoE: modelFigures(m, pm[0]), Dense: modelFigures(d, pd[0])})
+		}
+	}
+	a.moeFacts, a.moeFactsRev = out, st.Revision
+	return out
+}
+
+// modelFigures are the lesson's numbers of one projection.
+func modelFigures(m catalog.Model, p estimate.Projection) lessons.ModelFigures {
+	f := lessons.ModelFigures{
+		Name: m.Name, Quant: p.Quant.String(), TotalParams: float64(m.ParamCount()), ActiveParams: float64(m.ActiveParamCount()),
+		MemoryBytes: float64(p.MemoryBytes), TPS: p.DecodeTPS, Measured: p.Source == estimate.SourceMeasured, Fits: p.Fits,
+	}
+	if !f.Measured {
+		f.TPSLow, f.TPSHigh = p.DecodeTPSLow, p.DecodeTPSHigh
 	}
 	return f
 }

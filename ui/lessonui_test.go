@@ -65,10 +65,10 @@ func TestQuizScreenTapKeysScoreRetry(t *testing.T) {
 	q := newQuizScreen(a)
 	showIn(a, q.buildUI())
 	c := a.win.Canvas()
-	if q.session == nil || len(q.session.Items) != 10 || len(q.session.Skipped) != 0 {
-		t.Fatalf("session not started with all 10 questions: %+v", q.session)
+	if q.session == nil || len(q.session.Items) != 11 || len(q.session.Skipped) != 0 {
+		t.Fatalf("session not started with all 11 questions: %+v", q.session)
 	}
-	if !strings.Contains(q.counter.Text, "Question 1 of 10") {
+	if !strings.Contains(q.counter.Text, "Question 1 of 11") {
 		t.Errorf("counter %q", q.counter.Text)
 	}
 	for i, it := range q.session.Items {
@@ -127,7 +127,7 @@ func TestQuizScreenTapKeysScoreRetry(t *testing.T) {
 	if q.question.Visible() || !q.result.Visible() {
 		t.Fatal("the score is not shown at the end")
 	}
-	if q.score.Text != "Your score on this quiz: 9 of 10 (90%)." || q.retry.Disabled() {
+	if q.score.Text != "Your score on this quiz: 10 of 11 (91%)." || q.retry.Disabled() {
 		t.Fatalf("score %q, retry disabled %v", q.score.Text, q.retry.Disabled())
 	}
 	test.Tap(q.retry)
@@ -144,7 +144,7 @@ func TestQuizScreenTapKeysScoreRetry(t *testing.T) {
 
 	re := lessons.OpenStore(st.store.Path())
 	lp := re.Snapshot().Lessons["lesson8"]
-	if lp == nil || lp.Best == nil || lp.Best.Correct != 9 || lp.Best.Total != 10 || lp.Last.Total != 1 || !lp.Last.Retry {
+	if lp == nil || lp.Best == nil || lp.Best.Correct != 10 || lp.Best.Total != 11 || lp.Last.Total != 1 || !lp.Last.Retry {
 		t.Fatalf("saved progress: %+v", lp)
 	}
 	if qp := lp.Questions[q.session.Items[0].Question.ID]; qp == nil || qp.Attempts != 2 || qp.Correct != 1 {
@@ -156,8 +156,9 @@ func TestQuizScreenWithoutMeasurements(t *testing.T) {
 	a, _ := newLessonTestApp(t, lessons.Facts{}, "")
 	q := newQuizScreen(a)
 	showIn(a, q.buildUI())
-	// gen-time has a fallback; the two memory questions and the guess are skipped and the learner is told.
-	if len(q.session.Items) != 7 || len(q.session.Skipped) != 3 {
+	// gen-time and moe-vs-dense have fallbacks; the two memory questions and the guess are
+	// skipped and the learner is told.
+	if len(q.session.Items) != 8 || len(q.session.Skipped) != 3 {
 		t.Fatalf("items %d skipped %d", len(q.session.Items), len(q.session.Skipped))
 	}
 	if !q.notes.Visible() || strings.Count(q.notes.Text, "not measured yet") != 3 {
@@ -214,8 +215,8 @@ func TestLessonScreenRendersTableAndMachineLines(t *testing.T) {
 			t.Errorf("lesson screen lacks %q", want)
 		}
 	}
-	if len(s.live) != 2 {
-		t.Fatalf("live lines %d", len(s.live))
+	if len(s.live) != 3 {
+		t.Fatalf("live lines %d, want memory, speed and moe", len(s.live))
 	}
 	// The table's cells are separate labels, not Markdown text.
 	var cells int
