@@ -225,7 +225,7 @@ func (s *compareScreen) detailText(p estimate.Projection, col int) string {
 			speed += " on " + p.Device
 		}
 		lines = append(lines, speed+"; first token after "+report.TTFTText(p)+" for a "+
-			fmt.Sprint(p.PromptTokens)+"-token prompt.", report.MemoryBreakdown(p)+".")
+			fmt.Sprint(p.PromptTokens)+"-token prompt.", report.ParamsText(p)+".", report.MemoryBreakdown(p)+".")
 	}
 	if p.FitVerdict.Sentence != "" {
 		lines = append(lines, p.FitVerdict.Sentence)

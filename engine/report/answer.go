@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"slmscope/charts"
+	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/internal/units"
 )
@@ -182,4 +183,16 @@ func MemoryBreakdown(p estimate.Projection) string {
 	m := p.Memory
 	return fmt.Sprintf("Memory %s = weights %s + KV cache %s (%d tokens) + overhead %s", units.Bytes(p.MemoryBytes),
 		units.Bytes(m.WeightBytes-m.IdleBytes), units.Bytes(m.KVBytes), m.Context, units.Bytes(max(m.OverheadBytes-m.RepackBytes, 0)))
+}
+
+// ParamsText says how many parameters a model holds and, for a mixture of experts, how many
+// one token reads: "30.5B in all, every expert held in memory; 3.34B active per token (8 of 128
+// experts per layer)". Models outside the catalog give their parameter count alone.
+func ParamsText(p estimate.Projection) string {
+	m, ok := catalog.ByID(p.ID)
+	if !ok || !m.IsMoE() {
+		return "Parameters: " + units.Params(p.Params)
+	}
+	return fmt.Sprintf("Parameters: %s in all, every expert held in memory; %s active per token (%d of %d experts per layer)",
+		units.Params(m.ParamCount()), units.Params(m.ActiveParamCount()), m.ActiveExperts, m.Experts)
 }

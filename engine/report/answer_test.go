@@ -89,3 +89,21 @@ func TestAnswerPartialOffload(t *testing.T) {
 		t.Errorf("line %q", AnswerLine(p))
 	}
 }
+
+func TestParamsText(t *testing.T) {
+	tests := []struct{ id, want string }{
+		{"qwen3-30b-a3b", "active per token (8 of 128 experts per layer)"},
+		{"llama-3.1-8b", "Parameters: 8.03B"},
+		{"/tmp/x.gguf", "Parameters: 1B"},
+	}
+	for _, tc := range tests {
+		got := ParamsText(estimate.Projection{ID: tc.id, Params: 1e9})
+		if tc.id == "llama-3.1-8b" {
+			m, _ := catalog.ByID(tc.id)
+			got = ParamsText(estimate.Projection{ID: tc.id, Params: m.ParamCount()})
+		}
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q lacks %q", tc.id, got, tc.want)
+		}
+	}
+}
