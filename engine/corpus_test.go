@@ -99,8 +99,8 @@ func runCase(c corpusCase) (verdict, msg string) {
 			return "unclear", fmt.Sprintf("%q lacks %q", r.err, c.want)
 		}
 		return "clear", ""
-	case <-time.After(5 * time.Second):
-		return "hang", "no answer in 5 s"
+	case <-time.After(30 * time.Second): // a hang, not slowness: a busy machine may take seconds
+		return "hang", "no answer in 30 s"
 	}
 }
 

@@ -28,7 +28,7 @@ func TestStuckWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	var gerr error
-	within(t, 5*time.Second, "a generation on a stopped worker", func() {
+	within(t, 30*time.Second, "a generation on a stopped worker", func() {
 		_, gerr = w.Generate(ctx, engine.GenerateOptions{Prompt: "hi", MaxTokens: 50, IgnoreEOS: true}, nil)
 	})
 	var stall *engine.StallError

