@@ -164,15 +164,17 @@ type BenchRun struct {
 // BenchResult is the median over repeats (the embedded BenchRun; power source, device and
 // token counts are the first repeat's), with every repeat kept.
 type BenchResult struct {
-	Model        string      `json:"model"`
-	Twin         bool        `json:"twin"`
-	Quant        quant.Quant `json:"quant"`
-	Params       int64       `json:"params"`
-	FileBytes    int64       `json:"file_bytes"`
-	Path         string      `json:"path"`
-	Threads      int         `json:"threads"`
-	Context      int         `json:"context"`
-	LlamaVersion string      `json:"llama_version"`
+	Model     string      `json:"model"`
+	Twin      bool        `json:"twin"`
+	Quant     quant.Quant `json:"quant"`
+	Params    int64       `json:"params"`
+	FileBytes int64       `json:"file_bytes"`
+	Path      string      `json:"path"`
+	Threads   int         `json:"threads"`
+	// ThreadsWhy says how Threads was chosen when the caller let ChooseThreads pick it.
+	ThreadsWhy   string `json:"threads_why,omitempty"`
+	Context      int    `json:"context"`
+	LlamaVersion string `json:"llama_version"`
 	BenchRun
 	Repeats int `json:"repeats"`
 	// DisturbedRuns counts the repeats other programs slowed (Interference.Disturbed).

@@ -26,7 +26,7 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 	quant := fs.String("quant", "q8_0", "twin quantization: f16, q8_0 or q4_0")
 	promptTokens := fs.Int("prompt-tokens", 512, "prompt length in tokens")
 	genTokens := fs.Int("gen-tokens", 128, "tokens to generate")
-	threads := fs.Int("threads", runtime.NumCPU(), "CPU threads")
+	threads := fs.Int("threads", 0, fmt.Sprintf("CPU threads (0: chosen now from the %d cores, one fewer for each that other programs keep busy)", runtime.NumCPU()))
 	ctxLen := fs.Int("context", 0, "context length (0: enough for prompt + generation, at least 2048)")
 	repeat := fs.Int("repeat", 3, "repeats (each in a fresh worker); medians are reported")
 	asJSON := fs.Bool("json", false, "print one JSON object")
@@ -38,8 +38,8 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 		repeatErr = &engine.InputError{Field: "--repeat", Problem: fmt.Sprintf("%d is not between 1 and 100", *repeat)}
 	}
 	var threadErr error
-	if *threads < 1 {
-		threadErr = &engine.InputError{Field: "--threads", Problem: fmt.Sprintf("%d is not a thread count: give at least 1", *threads)}
+	if *threads < 0 {
+		threadErr = &engine.InputError{Field: "--threads", Problem: fmt.Sprintf("%d is not a thread count: give at least 1, or 0 to let slmscope choose", *threads)}
 	} else {
 		threadErr = engine.CheckThreads(*threads)
 	}
@@ -70,12 +70,18 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench:", err)
 		return ExitFail
 	}
+	threadsWhy := ""
+	if *threads == 0 {
+		*threads, threadsWhy = engine.ChooseThreads(ctx, nil)
+		progress("threads: " + threadsWhy)
+	}
 	res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: *promptTokens, GenTokens: *genTokens,
 		Threads: *threads, Context: *ctxLen, Repeat: *repeat, Progress: progress})
 	if err != nil {
 		fmt.Fprintln(stderr, "bench:", oneLine(err.Error()))
 		return ExitFail
 	}
+	res.ThreadsWhy = threadsWhy
 	// Every measurement goes into the run history, like the app's.
 	if err := engine.Record(engine.RunFromBench(runs.OriginBench, ref, res, ms.Key)); err != nil {
 		fmt.Fprintln(stderr, "bench: warning: not added to the run history:", oneLine(err.Error()))
@@ -97,6 +103,9 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 	fmt.Fprintf(tw, "%s%s\n", r.Model, twin)
 	row("file", fmt.Sprintf("%s, %s params, %s", units.BytesU(uint64(r.FileBytes)), units.Params(r.Params), r.Quant), r.Path)
 	row("llama.cpp", "v"+r.LlamaVersion, fmt.Sprintf("%d threads, context %d", r.Threads, r.Context))
+	if r.ThreadsWhy != "" {
+		row("threads", fmt.Sprint(r.Threads), "chosen: "+r.ThreadsWhy)
+	}
 	row("worker start", fmt.Sprintf("%.0f ms", r.WorkerStartMs), "measured: process start to llama.cpp ready")
 	row("model load", fmt.Sprintf("%.0f ms", r.LoadMs), "measured: llama.cpp load + context creation")
 	row("time to first token", fmt.Sprintf("%.0f ms", r.TTFTMs), fmt.Sprintf("measured: %d-token prompt", r.PromptTokens))

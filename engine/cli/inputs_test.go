@@ -19,7 +19,6 @@ func TestBadNumbersAreUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"bench", "--threads", "0"}, "--threads"},
 		{[]string{"bench", "--threads", "-1"}, "--threads"},
 		{[]string{"bench", "--threads", "100000"}, "logical CPUs"},
 		{[]string{"bench", "--gen-tokens", "0"}, "--gen-tokens"},
