@@ -115,17 +115,12 @@ func (w *Worker) Generate(ctx context.Context, o GenerateOptions, onToken func(T
 	res := &Result{}
 	// Every way out of the loop, a cancelled run's too, says what else the machine did.
 	defer func() { res.Interference = sampling.Stop() }()
-	var first, last time.Time
-	cancelled := false
+	g := &generation{res: res, start: start, onToken: onToken}
 	var killTimer <-chan time.Time
 	done := ctx.Done()
 	// The worker must say something within the stall timeout (the first token may take
 	// longer: the whole prompt is processed first), or it is taken to have hung.
-	promptToks := o.PromptTokens
-	if promptToks <= 0 {
-		promptToks = len(o.Prompt)/3 + 1
-	}
-	silence := w.promptTimeout(promptToks)
+	silence := w.promptTimeout(expectedPromptTokens(o))
 	stall := time.NewTimer(silence)
 	defer stall.Stop()
 	for {
@@ -133,7 +128,7 @@ func (w *Worker) Generate(ctx context.Context, o GenerateOptions, onToken func(T
 		var ok bool
 		select {
 		case <-stall.C:
-			if cancelled {
+			if g.cancelled {
 				continue // the kill timer ends it
 			}
 			return res, w.stalled(fmt.Sprintf("generating token %d", res.GenTokens+1), silence)
@@ -141,7 +136,7 @@ func (w *Worker) Generate(ctx context.Context, o GenerateOptions, onToken func(T
 			silence = w.stallTimeout()
 			stall.Reset(silence)
 		case <-done:
-			cancelled, done = true, nil
+			g.cancelled, done = true, nil
 			w.Cancel()
 			killTimer = time.After(cancelGrace)
 			continue
@@ -150,44 +145,83 @@ func (w *Worker) Generate(ctx context.Context, o GenerateOptions, onToken func(T
 			res.Cancelled, res.StopReason = true, "cancelled"
 			return res, nil
 		}
-		if !ok {
-			if cancelled {
-				res.Cancelled, res.StopReason = true, "cancelled"
-				return res, nil
-			}
-			return res, w.crashError(fmt.Sprintf("generating token %d", res.GenTokens+1))
-		}
-		now := time.Now()
-		switch ev.Op {
-		case wire.OpToken:
-			t := Token{Index: ev.Index, Piece: ev.Piece, At: now.Sub(start)}
-			if first.IsZero() {
-				first = now
-				res.TTFT = now.Sub(start)
-				t.Gap = res.TTFT
-			} else {
-				t.Gap = now.Sub(last)
-				res.Gaps = append(res.Gaps, t.Gap)
-			}
-			last = now
-			res.GenTokens++
-			if onToken != nil {
-				onToken(t)
-			}
-		case wire.OpDone:
-			if ev.Stats != nil {
-				res.Stats = *ev.Stats
-			}
-			res.PromptTokens = res.Stats.PromptTokens
-			if !first.IsZero() {
-				res.GenDuration = last.Sub(first)
-			}
-			res.Cancelled = res.Stats.Cancelled || cancelled
-			res.StopReason = res.Stats.StopReason
-			res.Chat = ChatAnswer{Format: res.Stats.ChatFormat, Formatted: res.Stats.Formatted}
-			return res, nil
-		case wire.OpError:
-			return res, errors.New(ev.Error)
+		if over, err := w.handleEvent(g, ev, ok); over {
+			return res, err
 		}
 	}
+}
+
+// expectedPromptTokens is the prompt length the first token's stall timeout allows for: the
+// requested count, else about three characters a token.
+func expectedPromptTokens(o GenerateOptions) int {
+	if o.PromptTokens > 0 {
+		return o.PromptTokens
+	}
+	return len(o.Prompt)/3 + 1
+}
+
+// generation is one Generate call's result as the worker's events arrive.
+type generation struct {
+	res         *Result
+	start       time.Time // when the request was sent
+	first, last time.Time // when the first and the latest token arrived
+	cancelled   bool      // ctx was cancelled and the worker asked to stop
+	onToken     func(Token)
+}
+
+// handleEvent applies one event from the worker (ok false: its event stream closed) and says
+// whether the generation is over, with its error: a worker that went away is a crash unless
+// the run was cancelled.
+func (w *Worker) handleEvent(g *generation, ev wire.Event, ok bool) (bool, error) {
+	if !ok {
+		if g.cancelled {
+			g.res.Cancelled, g.res.StopReason = true, "cancelled"
+			return true, nil
+		}
+		return true, w.crashError(fmt.Sprintf("generating token %d", g.res.GenTokens+1))
+	}
+	switch ev.Op {
+	case wire.OpToken:
+		g.token(ev, time.Now())
+	case wire.OpDone:
+		g.finish(ev)
+		return true, nil
+	case wire.OpError:
+		return true, errors.New(ev.Error)
+	}
+	return false, nil
+}
+
+// token times a token that arrived at now and hands it to onToken.
+func (g *generation) token(ev wire.Event, now time.Time) {
+	res := g.res
+	t := Token{Index: ev.Index, Piece: ev.Piece, At: now.Sub(g.start)}
+	if g.first.IsZero() {
+		g.first = now
+		res.TTFT = now.Sub(g.start)
+		t.Gap = res.TTFT
+	} else {
+		t.Gap = now.Sub(g.last)
+		res.Gaps = append(res.Gaps, t.Gap)
+	}
+	g.last = now
+	res.GenTokens++
+	if g.onToken != nil {
+		g.onToken(t)
+	}
+}
+
+// finish completes the result from the worker's closing record.
+func (g *generation) finish(ev wire.Event) {
+	res := g.res
+	if ev.Stats != nil {
+		res.Stats = *ev.Stats
+	}
+	res.PromptTokens = res.Stats.PromptTokens
+	if !g.first.IsZero() {
+		res.GenDuration = g.last.Sub(g.first)
+	}
+	res.Cancelled = res.Stats.Cancelled || g.cancelled
+	res.StopReason = res.Stats.StopReason
+	res.Chat = ChatAnswer{Format: res.Stats.ChatFormat, Formatted: res.Stats.Formatted}
 }

@@ -89,57 +89,19 @@ func (s *Session) Run(ctx context.Context, req RunRequest, ev RunEvents) (*RunSu
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	stage := func(name string, frac float64) {
-		if ev.Stage != nil {
-			ev.Stage(name, frac)
-		}
-	}
 	ref := req.Model
-	if ref.Twin && ref.Path == "" {
-		stage("preparing twin", -1)
-	}
-	err := ref.Resolve(ctx, s.Cache, func(done, total int64) {
-		if total > 0 {
-			stage("writing twin", float64(done)/float64(total))
-		}
-	})
-	if err != nil {
+	if err := s.resolve(ctx, &ref, ev); err != nil {
 		return nil, err
-	}
-	if ev.Resolved != nil {
-		ev.Resolved(ref)
 	}
 	sum := &RunSummary{Model: ref, Threads: req.Threads}
-	fresh := s.w == nil || s.w.Exited()
-	if fresh {
-		stage("starting llama.cpp", -1)
-	}
-	w, err := s.worker(ctx)
+	w, err := s.startedWorker(ctx, sum, ev)
 	if err != nil {
 		return nil, err
 	}
-	if fresh {
-		sum.WorkerStartMs = w.StartMs
+	if err := s.loaded(ctx, w, req, sum, ev); err != nil {
+		return nil, err
 	}
-	sum.LlamaVersion = w.Ready.LlamaVersion
-	key := LoadOptions{Path: ref.Path, Threads: req.Threads, Context: req.Context, GPULayers: -1}
-	if s.loadKey != key || w.Model == nil {
-		stage("loading model", -1)
-		info, err := w.Load(ctx, key)
-		if err != nil {
-			s.drop(err)
-			return nil, err
-		}
-		s.loadKey = key
-		sum.LoadMs = info.LoadMs
-	} else {
-		sum.Reused = true
-		if ref.Twin {
-			w.restamp(ref.Path) // the twin cache marked its use; the mapped file is the same
-		}
-	}
-	sum.Info = *w.Model
-	stage("generating", -1)
+	ev.stage("generating", -1)
 	res, err := w.Generate(ctx, GenerateOptions{Prompt: req.Prompt, MaxTokens: req.MaxTokens, IgnoreEOS: ref.Twin,
 		Chat: req.Chat && !ref.Twin, Greedy: req.Sampling.Greedy, Seed: req.Sampling.Seed,
 		Temperature: req.Sampling.Temperature, TopP: req.Sampling.TopP}, ev.Token)
@@ -152,6 +114,75 @@ func (s *Session) Run(ctx context.Context, req RunRequest, ev RunEvents) (*RunSu
 		s.w = nil
 	}
 	return sum, nil
+}
+
+// stage tells ev.Stage, when set, what the run is doing.
+func (ev RunEvents) stage(name string, frac float64) {
+	if ev.Stage != nil {
+		ev.Stage(name, frac)
+	}
+}
+
+// resolve finds ref's file, writing its twin when needed, and tells ev.Resolved.
+func (s *Session) resolve(ctx context.Context, ref *ModelRef, ev RunEvents) error {
+	if ref.Twin && ref.Path == "" {
+		ev.stage("preparing twin", -1)
+	}
+	err := ref.Resolve(ctx, s.Cache, func(done, total int64) {
+		if total > 0 {
+			ev.stage("writing twin", float64(done)/float64(total))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if ev.Resolved != nil {
+		ev.Resolved(*ref)
+	}
+	return nil
+}
+
+// startedWorker is the warm worker, or a fresh one whose start time goes into sum; sum also
+// gets the worker's llama.cpp version.
+func (s *Session) startedWorker(ctx context.Context, sum *RunSummary, ev RunEvents) (*Worker, error) {
+	fresh := s.w == nil || s.w.Exited()
+	if fresh {
+		ev.stage("starting llama.cpp", -1)
+	}
+	w, err := s.worker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if fresh {
+		sum.WorkerStartMs = w.StartMs
+	}
+	sum.LlamaVersion = w.Ready.LlamaVersion
+	return w, nil
+}
+
+// loaded has w load the model req asks for unless it holds it already with the same
+// settings, and puts the load time (or the reuse) and the model's facts into sum. A failed
+// load drops a worker that crashed.
+func (s *Session) loaded(ctx context.Context, w *Worker, req RunRequest, sum *RunSummary, ev RunEvents) error {
+	ref := sum.Model
+	key := LoadOptions{Path: ref.Path, Threads: req.Threads, Context: req.Context, GPULayers: -1}
+	if s.loadKey != key || w.Model == nil {
+		ev.stage("loading model", -1)
+		info, err := w.Load(ctx, key)
+		if err != nil {
+			s.drop(err)
+			return err
+		}
+		s.loadKey = key
+		sum.LoadMs = info.LoadMs
+	} else {
+		sum.Reused = true
+		if ref.Twin {
+			w.restamp(ref.Path) // the twin cache marked its use; the mapped file is the same
+		}
+	}
+	sum.Info = *w.Model
+	return nil
 }
 
 // drop forgets a worker that crashed so the next run starts a fresh one.

@@ -210,7 +210,21 @@ func (h *hardwareScreen) updateLive() {
 		return
 	}
 	secs := h.sections()
-	m := r.RAM
+	h.updateRAM(r.RAM, secs[report.SectionRAM])
+	for _, s := range secs[report.SectionGPU] {
+		h.updateGPU(s, r.GPUs[s.GPU])
+	}
+	if s := secs[report.SectionBandwidth]; len(s) > 0 && h.bwText != nil && !h.measuring {
+		h.bwText.SetText(strings.Join(s[0].Lines, "\n"))
+	}
+	if s := secs[report.SectionLlama]; len(s) > 0 && h.llamaText != nil {
+		h.llamaText.SetText(strings.Join(s[0].Lines, "\n"))
+	}
+}
+
+// updateRAM rewrites the RAM bar from m and the RAM card's text, less its first line, from its
+// section (when there is one), stamped with the time.
+func (h *hardwareScreen) updateRAM(m hwprobe.RAM, secs []report.HardwareSection) {
 	if m.TotalBytes > 0 {
 		h.ramBar.SetValue(float64(m.UsedBytes) / float64(m.TotalBytes))
 	}
@@ -218,31 +232,27 @@ func (h *hardwareScreen) updateLive() {
 		return fmt.Sprintf("%s used of %s · %s available", units.GB(int64(m.UsedBytes)), units.GB(int64(m.TotalBytes)), units.GB(int64(m.AvailableBytes)))
 	}
 	h.ramBar.Refresh()
-	if s := secs[report.SectionRAM]; len(s) > 0 {
-		h.ramText.SetText(strings.Join(s[0].Lines[1:], "\n") + "\nUpdated " + h.now().Format("15:04:05"))
+	if len(secs) > 0 {
+		h.ramText.SetText(strings.Join(secs[0].Lines[1:], "\n") + "\nUpdated " + h.now().Format("15:04:05"))
 	}
-	for _, s := range secs[report.SectionGPU] {
-		g := r.GPUs[s.GPU]
-		if bar := h.gpuBars[s.GPU]; bar != nil && g.MemoryTotalBytes > 0 {
-			used := g.MemoryUsedBytes
-			if used == 0 && g.MemoryFreeBytes <= g.MemoryTotalBytes {
-				used = g.MemoryTotalBytes - g.MemoryFreeBytes
-			}
-			bar.SetValue(float64(used) / float64(g.MemoryTotalBytes))
-			bar.TextFormatter = func() string {
-				return fmt.Sprintf("%s used of %s", units.BytesU(used), units.BytesU(g.MemoryTotalBytes))
-			}
-			bar.Refresh()
+}
+
+// updateGPU rewrites the memory bar of GPU g, whose card section is s, when its memory size is
+// known (used memory from free when the driver gives only that), and the card's text.
+func (h *hardwareScreen) updateGPU(s report.HardwareSection, g hwprobe.GPU) {
+	if bar := h.gpuBars[s.GPU]; bar != nil && g.MemoryTotalBytes > 0 {
+		used := g.MemoryUsedBytes
+		if used == 0 && g.MemoryFreeBytes <= g.MemoryTotalBytes {
+			used = g.MemoryTotalBytes - g.MemoryFreeBytes
 		}
-		if txt := h.gpuTexts[s.GPU]; txt != nil {
-			txt.SetText(strings.Join(s.Lines, "\n"))
+		bar.SetValue(float64(used) / float64(g.MemoryTotalBytes))
+		bar.TextFormatter = func() string {
+			return fmt.Sprintf("%s used of %s", units.BytesU(used), units.BytesU(g.MemoryTotalBytes))
 		}
+		bar.Refresh()
 	}
-	if s := secs[report.SectionBandwidth]; len(s) > 0 && h.bwText != nil && !h.measuring {
-		h.bwText.SetText(strings.Join(s[0].Lines, "\n"))
-	}
-	if s := secs[report.SectionLlama]; len(s) > 0 && h.llamaText != nil {
-		h.llamaText.SetText(strings.Join(s[0].Lines, "\n"))
+	if txt := h.gpuTexts[s.GPU]; txt != nil {
+		txt.SetText(strings.Join(s.Lines, "\n"))
 	}
 }
 

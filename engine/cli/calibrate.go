@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"slmscope/engine"
+	"slmscope/engine/estimate"
+	"slmscope/engine/twin"
 	"slmscope/internal/units"
 )
 
@@ -28,37 +30,20 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseArgs(fs, args, stderr); !ok {
 		return code
 	}
-	if *budget < 10*time.Second || *budget > 24*time.Hour || *threads < 1 {
-		fmt.Fprintln(stderr, "slmscope calibrate: --budget must be between 10s and 24h and --threads ≥ 1")
-		return ExitUsage
-	}
-	if badInputs(stderr, "calibrate", engine.CheckThreads(*threads)) {
+	if !calibrateFlagsOK(*budget, *threads, stderr) {
 		return ExitUsage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	hub := &engine.Machine{}
-	ms, err := hub.Load(ctx, engine.MachineOptions{})
+	ms, cache, err := loadTwinCache(ctx, hub)
 	if err != nil {
 		fmt.Fprintln(stderr, "calibrate:", oneLine(err.Error()))
 		return ExitFail
 	}
-	machine := ms.Machine
-	cache, err := engine.NewTwinCache(ms)
-	if err != nil {
-		fmt.Fprintln(stderr, "calibrate:", oneLine(err.Error()))
-		return ExitFail
-	}
-	lastLine := ""
 	cal, err := engine.Calibrate(ctx, engine.CalibrateOptions{
-		Budget: *budget, Threads: *threads, Machine: machine, Key: ms.Key, Cache: cache, Record: engine.Record,
-		Progress: func(step, steps int, msg string, frac float64) {
-			// One line per stage: twin writing reports every 50 ms, a terminal needs less.
-			if stage, _, _ := strings.Cut(msg, " ("); !*asJSON && stage != lastLine {
-				lastLine = stage
-				fmt.Fprintf(stderr, "[%3.0f%%] %d/%d %s\n", frac*100, step, steps, msg)
-			}
-		},
+		Budget: *budget, Threads: *threads, Machine: ms.Machine, Key: ms.Key, Cache: cache, Record: engine.Record,
+		Progress: stageProgress(stderr, *asJSON),
 	})
 	if err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "calibrate:", oneLine(err.Error()))
@@ -76,6 +61,51 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 	if *asJSON {
 		return writeJSON(stdout, stderr, "calibrate", merged.Calibration)
 	}
+	printCalibration(stdout, cal, merged.Calibration, *threads)
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stdout, "stopped early: the twins measured so far were saved")
+	}
+	return ExitOK
+}
+
+// calibrateFlagsOK checks the budget and thread count, saying what is wrong on stderr.
+func calibrateFlagsOK(budget time.Duration, threads int, stderr io.Writer) bool {
+	if budget < 10*time.Second || budget > 24*time.Hour || threads < 1 {
+		fmt.Fprintln(stderr, "slmscope calibrate: --budget must be between 10s and 24h and --threads ≥ 1")
+		return false
+	}
+	return !badInputs(stderr, "calibrate", engine.CheckThreads(threads))
+}
+
+// loadTwinCache loads this machine through hub and opens its twin cache, which the ladder
+// writes its twins to.
+func loadTwinCache(ctx context.Context, hub *engine.Machine) (engine.MachineState, *twin.Cache, error) {
+	ms, err := hub.Load(ctx, engine.MachineOptions{})
+	if err != nil {
+		return engine.MachineState{}, nil, err
+	}
+	cache, err := engine.NewTwinCache(ms)
+	if err != nil {
+		return engine.MachineState{}, nil, err
+	}
+	return ms, cache, nil
+}
+
+// stageProgress reports the ladder's progress on stderr, one line per stage (twin writing
+// reports every 50 ms, a terminal needs less); nothing when the output is JSON.
+func stageProgress(stderr io.Writer, asJSON bool) func(step, steps int, msg string, frac float64) {
+	lastLine := ""
+	return func(step, steps int, msg string, frac float64) {
+		if stage, _, _ := strings.Cut(msg, " ("); !asJSON && stage != lastLine {
+			lastLine = stage
+			fmt.Fprintf(stderr, "[%3.0f%%] %d/%d %s\n", frac*100, step, steps, msg)
+		}
+	}
+}
+
+// printCalibration writes the runs just measured (cal), its notes and disturbed runs, and
+// what was saved beside them (merged).
+func printCalibration(stdout io.Writer, cal, merged estimate.Calibration, threads int) {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "twin\tquant\tparams\tgen tok/s\tprompt tok/s\tTTFT\tpeak RSS")
 	for _, m := range cal.Measurements {
@@ -89,10 +119,6 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 	if cal.DisturbedRuns > 0 {
 		fmt.Fprintf(stdout, "%d run(s) were disturbed by other programs: each was measured again or left out, none was fitted on\n", cal.DisturbedRuns)
 	}
-	kept := len(merged.Calibration.Measurements) - len(cal.Measurements)
-	fmt.Fprintf(stdout, "measured (%s) with %d threads; saved with %d earlier run(s) of other twins kept\n", units.TwinDisclaimer, *threads, kept)
-	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(stdout, "stopped early: the twins measured so far were saved")
-	}
-	return ExitOK
+	kept := len(merged.Measurements) - len(cal.Measurements)
+	fmt.Fprintf(stdout, "measured (%s) with %d threads; saved with %d earlier run(s) of other twins kept\n", units.TwinDisclaimer, threads, kept)
 }

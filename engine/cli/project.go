@@ -52,41 +52,91 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 	if badInputs(stderr, "slmscope project", positiveContext(*ctxLen), tokenCount("--prompt", *prompt, 1)) {
 		return ExitUsage
 	}
-	models := catalog.All()
-	var file *estimate.FileModel
-	if _, isID := catalog.ByID(*modelID); *modelID != "" && !isID && (strings.HasSuffix(strings.ToLower(*modelID), ".gguf") || fileExists(*modelID)) {
-		fm, err := estimate.ReadFileModel(*modelID)
-		if err != nil {
-			return fail(stderr, "project", err)
-		}
-		file = &fm
-	} else if *modelID != "" {
-		m, ok := catalog.ByID(*modelID)
-		if !ok {
-			fmt.Fprintf(stderr, "slmscope project: no catalog model %q (try one of: %s)\n", *modelID, strings.Join(catalog.IDs(), ", "))
-			return ExitUsage
-		}
-		models = []catalog.Model{m}
+	models, file, code, ok := projectTargets(*modelID, stderr)
+	if !ok {
+		return code
 	}
-	quants := estimate.DefaultQuants()
-	if *quantFlag != "" {
-		qs, err := quant.ParseList(*quantFlag)
-		if err != nil {
-			fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
-			return ExitUsage
-		}
-		quants = qs
+	quants, ok := projectQuants(*quantFlag, stderr)
+	if !ok {
+		return ExitUsage
 	}
 
-	rep := projectReport{}
 	ms, err := engine.LoadMachine(context.Background(), engine.MachineOptions{CalibrationPath: *calPath, NoProbe: *noProbe})
 	if err != nil {
 		return fail(stderr, "project", err)
 	}
 	machine, cal := ms.Machine, ms.Calibration
+	rep := newProjectReport(ms, stderr)
+	opt := estimate.Options{Context: *ctxLen, PromptTokens: *prompt}
+	switch {
+	case *validate:
+		v := estimate.Validate(machine, cal, models)
+		if *asJSON {
+			return writeJSON(stdout, stderr, "project", v)
+		}
+		printValidation(stdout, v)
+		return ExitOK
+	case file != nil:
+		p, err := estimate.ProjectFile(machine, cal, *file, opt)
+		if err != nil {
+			return fail(stderr, "project", err)
+		}
+		rep.Models = []estimate.Projection{p}
+	default:
+		ps, skipped := projectCatalog(machine, cal, models, quants, opt)
+		rep.Models, rep.Notes = ps, append(rep.Notes, skipped...)
+	}
+	if *asJSON {
+		return writeJSON(stdout, stderr, "project", rep)
+	}
+	printProjections(stdout, rep, *ctxLen, *prompt)
+	return ExitOK
+}
+
+// projectTargets resolves --model: every catalog model when it is empty, one catalog model by
+// its ID, or a GGUF file (a path ending in .gguf, or any existing file that is not an ID).
+// When it fails it has said why on stderr and returns the exit code.
+func projectTargets(modelID string, stderr io.Writer) (models []catalog.Model, file *estimate.FileModel, code int, ok bool) {
+	if modelID == "" {
+		return catalog.All(), nil, ExitOK, true
+	}
+	m, isID := catalog.ByID(modelID)
+	if !isID && (strings.HasSuffix(strings.ToLower(modelID), ".gguf") || fileExists(modelID)) {
+		fm, err := estimate.ReadFileModel(modelID)
+		if err != nil {
+			return nil, nil, fail(stderr, "project", err), false
+		}
+		return catalog.All(), &fm, ExitOK, true
+	}
+	if !isID {
+		fmt.Fprintf(stderr, "slmscope project: no catalog model %q (try one of: %s)\n", modelID, strings.Join(catalog.IDs(), ", "))
+		return nil, nil, ExitUsage, false
+	}
+	return []catalog.Model{m}, nil, ExitOK, true
+}
+
+// projectQuants resolves --quant: the default quants when it is empty, else its list; false
+// (said on stderr) when a name is not a quantization.
+func projectQuants(quantFlag string, stderr io.Writer) ([]quant.Quant, bool) {
+	if quantFlag == "" {
+		return estimate.DefaultQuants(), true
+	}
+	qs, err := quant.ParseList(quantFlag)
+	if err != nil {
+		fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
+		return nil, false
+	}
+	return qs, true
+}
+
+// newProjectReport starts the report on the machine ms describes: when it was calibrated, its
+// notes, and notes on a missing GPU or bandwidth measurement. Its warnings go to stderr.
+func newProjectReport(ms engine.MachineState, stderr io.Writer) projectReport {
+	rep := projectReport{}
+	machine := ms.Machine
 	if ms.Calibrated() {
 		rep.Calibrated = true
-		w := cal.When
+		w := ms.Calibration.When
 		rep.CalibrationWhen = &w
 	}
 	rep.Notes = append(rep.Notes, ms.Notes...)
@@ -100,41 +150,20 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 		rep.Notes = append(rep.Notes, "no memory bandwidth measured: speeds rest on an assumed 20 GB/s (run `slmscope probe` to measure it)")
 	}
 	rep.Machine = machine
+	return rep
+}
 
-	if *validate {
-		v := estimate.Validate(machine, cal, models)
-		if *asJSON {
-			return writeJSON(stdout, stderr, "project", v)
-		}
-		printValidation(stdout, v)
-		return ExitOK
-	}
-
-	if file != nil {
-		p, err := estimate.ProjectFile(machine, cal, *file, estimate.Options{Context: *ctxLen, PromptTokens: *prompt})
-		if err != nil {
-			return fail(stderr, "project", err)
-		}
-		rep.Models = []estimate.Projection{p}
-		if *asJSON {
-			return writeJSON(stdout, stderr, "project", rep)
-		}
-		printProjections(stdout, rep, *ctxLen, *prompt)
-		return ExitOK
-	}
-	ps, errs := estimate.ProjectWith(machine, cal, models, quants, estimate.Options{Context: *ctxLen, PromptTokens: *prompt})
+// projectCatalog projects models at quants on machine, with a note for each model and quant it
+// had to skip. The projections are never nil, so JSON lists none as [].
+func projectCatalog(machine estimate.Machine, cal estimate.Calibration, models []catalog.Model, quants []quant.Quant, opt estimate.Options) (ps []estimate.Projection, skipped []string) {
+	ps, errs := estimate.ProjectWith(machine, cal, models, quants, opt)
 	for _, e := range errs {
-		rep.Notes = append(rep.Notes, "skipped: "+oneLine(e.Error()))
+		skipped = append(skipped, "skipped: "+oneLine(e.Error()))
 	}
-	rep.Models = ps
-	if rep.Models == nil {
-		rep.Models = []estimate.Projection{}
+	if ps == nil {
+		ps = []estimate.Projection{}
 	}
-	if *asJSON {
-		return writeJSON(stdout, stderr, "project", rep)
-	}
-	printProjections(stdout, rep, *ctxLen, *prompt)
-	return ExitOK
+	return ps, skipped
 }
 
 func printProjections(w io.Writer, rep projectReport, ctxLen, prompt int) {

@@ -163,32 +163,54 @@ func twinsCommand(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "twins", err)
 	}
+	switch {
+	case *clearAll:
+		return twinsClear(c, entries, *asJSON, stdout, stderr)
+	case *asJSON:
+		return writeJSON(stdout, stderr, "twins", twinsListJSON(c, entries))
+	}
+	printTwins(stdout, c, entries)
+	return ExitOK
+}
+
+// cachedBytes is the disk space entries take.
+func cachedBytes(entries []twin.Entry) int64 {
 	var used int64
 	for _, e := range entries {
 		used += e.Bytes
 	}
-	if *clearAll {
-		if err := c.Clear(); err != nil {
-			return fail(stderr, "twins", err)
-		}
-		if *asJSON {
-			return writeJSON(stdout, stderr, "twins", map[string]any{"dir": c.Dir, "cleared": len(entries), "freed_bytes": used})
-		}
-		fmt.Fprintf(stdout, "cleared %d twins (%s) from %s\n", len(entries), units.Bytes(used), c.Dir)
-		return ExitOK
+	return used
+}
+
+// twinsClear is `twins --clear`: it deletes every cached twin and says how much that freed.
+func twinsClear(c *twin.Cache, entries []twin.Entry, asJSON bool, stdout, stderr io.Writer) int {
+	used := cachedBytes(entries)
+	if err := c.Clear(); err != nil {
+		return fail(stderr, "twins", err)
 	}
-	if *asJSON {
-		out := twinsJSON{Dir: c.Dir, CapBytes: c.CapBytes, UsedBytes: used, Twins: []entryJSON{}}
-		for _, e := range entries {
-			out.Twins = append(out.Twins, entryJSON{ID: e.ID, Quant: string(e.Quant), Format: e.Format,
-				Current: e.Current, Path: e.Path, Bytes: e.Bytes, LastUsed: e.LastUsed})
-		}
-		return writeJSON(stdout, stderr, "twins", out)
+	if asJSON {
+		return writeJSON(stdout, stderr, "twins", map[string]any{"dir": c.Dir, "cleared": len(entries), "freed_bytes": used})
 	}
-	fmt.Fprintf(stdout, "twin cache %s: %s used of %s (set %s to change the cap)\n", c.Dir, units.Bytes(used), units.Bytes(c.CapBytes), twin.EnvCap)
+	fmt.Fprintf(stdout, "cleared %d twins (%s) from %s\n", len(entries), units.Bytes(used), c.Dir)
+	return ExitOK
+}
+
+// twinsListJSON is `twins --json`: the cache, its cap and use, and every twin in it.
+func twinsListJSON(c *twin.Cache, entries []twin.Entry) twinsJSON {
+	out := twinsJSON{Dir: c.Dir, CapBytes: c.CapBytes, UsedBytes: cachedBytes(entries), Twins: []entryJSON{}}
+	for _, e := range entries {
+		out.Twins = append(out.Twins, entryJSON{ID: e.ID, Quant: string(e.Quant), Format: e.Format,
+			Current: e.Current, Path: e.Path, Bytes: e.Bytes, LastUsed: e.LastUsed})
+	}
+	return out
+}
+
+// printTwins writes the cache's use against its cap and a table of its twins.
+func printTwins(stdout io.Writer, c *twin.Cache, entries []twin.Entry) {
+	fmt.Fprintf(stdout, "twin cache %s: %s used of %s (set %s to change the cap)\n", c.Dir, units.Bytes(cachedBytes(entries)), units.Bytes(c.CapBytes), twin.EnvCap)
 	if len(entries) == 0 {
 		fmt.Fprintln(stdout, "no twins cached yet: `slmscope twin --model ID` or `slmscope bench --model twin:ID` makes one")
-		return ExitOK
+		return
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "MODEL\tQUANT\tSIZE\tLAST USED\tFILE")
@@ -200,7 +222,6 @@ func twinsCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, e.Quant.String(), units.Bytes(e.Bytes), e.LastUsed.Format("2006-01-02 15:04"), filepath.Base(e.Path))
 	}
 	tw.Flush()
-	return ExitOK
 }
 
 // twinsKit is `twins --export DIR` and `twins --import DIR`: the offline class kit.

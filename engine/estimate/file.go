@@ -130,8 +130,6 @@ func ProjectFile(machine Machine, cal Calibration, fm FileModel, opt Options) (P
 		opt.Context = fm.Model.Context
 	}
 	known := catalog.All()
-	ov := FitOverhead(cal.Measurements, known)
-	sm := FitSpeed(machine, cal.Measurements, known)
 	// runs of this very file count as measured, whatever quant label they were stored with
 	q := quant.Canonical(fm.FileType)
 	mine := cal
@@ -141,7 +139,9 @@ func ProjectFile(machine Machine, cal Calibration, fm FileModel, opt Options) (P
 			mine.Measurements[i].ModelID, mine.Measurements[i].Quant = fm.Model.ID, q
 		}
 	}
-	p, err := projectTensors(machine, mine, fm.Model, q, fm.Tensors, opt, ov, sm)
+	pr := projector{machine: machine, cal: mine, opt: opt,
+		ov: FitOverhead(cal.Measurements, known), sm: FitSpeed(machine, cal.Measurements, known)}
+	p, err := pr.projectTensors(fm.Model, q, fm.Tensors)
 	if err != nil {
 		return Projection{}, err
 	}

@@ -122,13 +122,13 @@ func ProjectWith(machine Machine, cal Calibration, models []catalog.Model, quant
 		quants = DefaultQuants()
 	}
 	known := append(append([]catalog.Model(nil), models...), catalog.All()...)
-	ov := FitOverhead(cal.Measurements, known)
-	sm := FitSpeed(machine, cal.Measurements, known)
+	pr := projector{machine: machine, cal: cal, opt: opt,
+		ov: FitOverhead(cal.Measurements, known), sm: FitSpeed(machine, cal.Measurements, known)}
 	var out []Projection
 	var errs []error
 	for _, m := range models {
 		for _, q := range quants {
-			p, err := projectOne(machine, cal, m, q, opt, ov, sm)
+			p, err := pr.projectPlan(m, q)
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -139,7 +139,18 @@ func ProjectWith(machine Machine, cal Calibration, models []catalog.Model, quant
 	return out, errs
 }
 
-func projectOne(machine Machine, cal Calibration, m catalog.Model, qt quant.Quant, opt Options, ov Overhead, sm SpeedModels) (Projection, error) {
+// projector is what every projection on one machine shares: the machine, its calibration
+// runs, the options and the overhead and speed models fitted on those runs.
+type projector struct {
+	machine Machine
+	cal     Calibration
+	opt     Options
+	ov      Overhead
+	sm      SpeedModels
+}
+
+// projectPlan projects catalog model m at the quant named qt, from the quant's tensor plan.
+func (pr projector) projectPlan(m catalog.Model, qt quant.Quant) (Projection, error) {
 	q, err := quant.Parse(string(qt))
 	if err != nil {
 		return Projection{}, err
@@ -148,13 +159,14 @@ func projectOne(machine Machine, cal Calibration, m catalog.Model, qt quant.Quan
 	if err != nil {
 		return Projection{}, err
 	}
-	return projectTensors(machine, cal, m, q, ts, opt, ov, sm)
+	return pr.projectTensors(m, q, ts)
 }
 
 // projectTensors projects model m whose typed tensors are ts (a plan, or a real file's
 // tensor table); q labels it and finds its measured runs.
-func projectTensors(machine Machine, cal Calibration, m catalog.Model, q quant.Quant, ts []Tensor, opt Options, ov Overhead, sm SpeedModels) (Projection, error) {
-	mem, v, err := Fit(m, q, ts, FitInputs{Context: opt.Context, UBatch: min(opt.PromptTokens, DefaultUBatch), KVType: opt.KVType}, machine, ov)
+func (pr projector) projectTensors(m catalog.Model, q quant.Quant, ts []Tensor) (Projection, error) {
+	opt := pr.opt
+	mem, v, err := Fit(m, q, ts, FitInputs{Context: opt.Context, UBatch: min(opt.PromptTokens, DefaultUBatch), KVType: opt.KVType}, pr.machine, pr.ov)
 	if err != nil {
 		return Projection{}, err
 	}
@@ -167,68 +179,24 @@ func projectTensors(machine Machine, cal Calibration, m catalog.Model, q quant.Q
 		PromptTokens: opt.PromptTokens, ReadPerTokenBytes: int64(read), Source: SourceProjected,
 	}
 
-	var gpu *GPU
-	for i := range machine.GPUs {
-		if machine.GPUs[i].Name == v.Device {
-			gpu = &machine.GPUs[i]
-		}
-	}
-	var decodeBasis, promptBasis string
-	var prompt PromptModel
-	switch {
-	case v.Placement == PlaceGPU && gpu != nil && hasModel(sm.GPU, gpu.Name):
-		d := sm.GPU[gpu.Name]
-		p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = d.TPS(read)
-		p.Device, p.Calibrated, decodeBasis = gpu.Name, d.Calibrated, d.Basis
-		if d.Kernels != nil {
-			decodeBasis = kernelDecode(&p, *d.Kernels, ProfileOf(m, ts, gpu.Name), pos)
-		}
-		prompt = sm.GPUPrompt[gpu.Name]
-	case v.Placement == PlacePartial && gpu != nil && hasModel(sm.GPU, gpu.Name):
-		d := sm.GPU[gpu.Name]
-		layerRead := float64(mem.Weights.LayerBytes) + (read-float64(mem.Weights.ReadPerToken))/float64(m.Layers)
-		onGPU := layerRead * float64(v.GPULayers)
-		gm, gs, gf := d.Seconds(onGPU)
-		cm, cs, cf := sm.CPU.Seconds(read - onGPU)
-		gm, gs, gf = gm-d.OverheadSec, gs-d.OverheadSec, gf-d.OverheadSec // one fixed cost per token, the CPU's
-		p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = 1/(gm+cm), 1/(gs+cs), 1/(gf+cf)
-		p.Device = gpu.Name + " + cpu"
-		p.Calibrated = d.Calibrated && sm.CPU.Calibrated
-		decodeBasis = fmt.Sprintf("partial offload: %d of %d layers (%s per token) at the GPU's rate [%s], the rest (%s) at the CPU's [%s]",
-			v.GPULayers, m.Layers, units.Bytes(int64(onGPU)), d.Basis, units.Bytes(int64(read-onGPU)), sm.CPU.Basis)
-		prompt = sm.CPUPrompt
-	default:
-		d := sm.CPU
-		p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = d.TPS(read)
-		p.Device, p.Calibrated, decodeBasis = "cpu", d.Calibrated, d.Basis
-		if d.Kernels != nil {
-			decodeBasis = kernelDecode(&p, *d.Kernels, ProfileOf(m, ts, "cpu"), pos)
-		}
-		prompt = sm.CPUPrompt
-	}
+	gpu := gpuNamed(pr.machine, v.Device)
+	d, prompt := pr.projectDecode(decodeWork{m: m, ts: ts, w: mem.Weights, read: read, pos: pos}, v, gpu)
+	p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = d.tps, d.low, d.high
+	p.Device, p.Calibrated, p.Uncalibrated = d.device, d.calibrated, d.uncalibrated
+	decodeBasis := d.basis
 	tailDevice := "cpu"
 	if v.Placement == PlaceGPU && gpu != nil {
 		tailDevice = gpu.Name
 	}
-	if t := toMean(&p, cal.Measurements, tailDevice); t != "" {
+	if t := toMean(&p, pr.cal.Measurements, tailDevice); t != "" {
 		decodeBasis += "; " + t
 	}
-	p.PromptTPS = prompt.TPS(float64(p.Params - idleExpertParams(m, ts))) // 2 FLOPs per weight a token multiplies
-	if prompt.Kernels != nil && p.Device == prompt.Device {
-		sec, band, uncal := prompt.Kernels.Seconds(ProfileOf(m, ts, p.Device), opt.PromptTokens)
-		p.PromptTPS, p.TTFTMs = 1/sec, sec*float64(opt.PromptTokens)*msPerSecond
-		p.TTFTMsLow, p.TTFTMsHigh = p.TTFTMs/(1+band), p.TTFTMs*(1+band)
-		promptBasis = fmt.Sprintf("prompt %s and time to first token %s for %d tokens (band ±%s) from the per-kernel prompt model%s (%s)",
-			units.TokPerSec(p.PromptTPS), units.Millis(p.TTFTMs), opt.PromptTokens, units.Percent(band), uncalText(uncal), prompt.Kernels.Basis)
-	} else if p.PromptTPS > 0 {
-		p.TTFTMs = float64(opt.PromptTokens) / p.PromptTPS * msPerSecond
-		promptBasis = fmt.Sprintf("prompt %.0f tok/s, time to first token = %d prompt tokens ÷ prompt speed (%s)", p.PromptTPS, opt.PromptTokens, prompt.Basis)
-	} else {
-		promptBasis = "prompt speed not projected: " + prompt.Basis
-	}
+	pp := projectPrompt(prompt, m, ts, p.Params, p.Device, opt.PromptTokens)
+	p.PromptTPS, p.TTFTMs, p.TTFTMsLow, p.TTFTMsHigh = pp.tps, pp.ttftMs, pp.ttftMsLow, pp.ttftMsHigh
+	promptBasis := pp.basis
 
 	// A measured run of this exact model and quant replaces the projection.
-	if runs := matchingRuns(cal.Measurements, m.ID, q); len(runs) > 0 {
+	if runs := matchingRuns(pr.cal.Measurements, m.ID, q); len(runs) > 0 {
 		if applyMeasured(&p, runs, opt) {
 			promptBasis = fmt.Sprintf("prompt %.0f tok/s and time to first token measured", p.PromptTPS)
 		}
@@ -244,10 +212,21 @@ func projectTensors(machine Machine, cal Calibration, m catalog.Model, q quant.Q
 		decodeBasis = moeBasis(m, mem.Weights, ts, opt.PromptTokens) + "; " + decodeBasis
 	}
 	p.Basis = joinNonEmpty("; ", decodeBasis, promptBasis, "memory: "+mem.Basis, "fit: "+v.Sentence)
-	pw := powerFor(machine, cal, gpu, p.Device)
+	pw := powerFor(pr.machine, pr.cal, gpu, p.Device)
 	p.Cost = CostPerMillion(p.DecodeTPS, pw, opt.Cost)
 	p.InputCost = CostPerMillion(p.PromptTPS, pw, opt.Cost)
 	return p, nil
+}
+
+// gpuNamed is the machine's GPU called name (the last one, should two share it), nil for none.
+func gpuNamed(machine Machine, name string) *GPU {
+	var gpu *GPU
+	for i := range machine.GPUs {
+		if machine.GPUs[i].Name == name {
+			gpu = &machine.GPUs[i]
+		}
+	}
+	return gpu
 }
 
 // moeBasis says what a mixture of experts reads: per generated token its shared weights and
@@ -359,15 +338,6 @@ func powerFor(machine Machine, cal Calibration, gpu *GPU, device string) Power {
 		return MeasuredPower(sum/float64(n), fmt.Sprintf("%s, mean of %d run(s) on %s", src, n, device))
 	}
 	return DefaultPower(machine, gpu)
-}
-
-// kernelDecode sets p's decode figures from the kernel model and returns the basis.
-func kernelDecode(p *Projection, k KernelModel, prof Profile, pos int) string {
-	sec, band, uncal := k.Seconds(prof, pos)
-	p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = 1/sec, 1/(sec*(1+band)), (1+band)/sec
-	p.Calibrated = true
-	p.Uncalibrated = uncal
-	return fmt.Sprintf("band ±%s%s%s; %s", units.Percent(band), uncalText(uncal), k.reachText(prof, pos), k.Basis)
 }
 
 // uncalText says which kernels were projected from others.

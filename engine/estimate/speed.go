@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"slmscope/engine/catalog"
-	"slmscope/engine/quant"
 )
 
 // Decode efficiency: the share of a memory bandwidth that llama.cpp's token generation
@@ -144,75 +143,6 @@ func (p PromptModel) TPS(params float64) float64 {
 		return 0
 	}
 	return 1 / math.Max(p.OverheadSec+2*params/(p.GFLOPS*gb), minSeconds)
-}
-
-// speedSample is one measurement reduced to what the speed fits need.
-type speedSample struct {
-	m        Measurement
-	readByte float64 // bytes read per generated token (weights + KV at the mean position)
-	params   float64
-	prof     *Profile // per-kernel work, when the run's tensor types are known
-}
-
-// readPerToken is what one decode step of cm at quant reads: weights (ReadPerToken) plus the
-// F16 KV cache up to position pos. When weightBytes is known (a real file) the weight part is
-// scaled to it.
-func readPerToken(cm catalog.Model, qt quant.Quant, weightBytes int64, pos int) (float64, int64, error) {
-	w, err := WeightsOf(cm, qt)
-	if err != nil {
-		return 0, 0, err
-	}
-	read := float64(w.ReadPerToken)
-	if weightBytes > 0 && w.Bytes > 0 {
-		read *= float64(weightBytes) / float64(w.Bytes)
-	}
-	kv := 0.0
-	if pos > 0 {
-		kvb, err := modelKV(cm, pos, "F16")
-		if err == nil {
-			kv = float64(kvb)
-		}
-	}
-	return read + kv, w.Params, nil
-}
-
-func speedSamples(ms []Measurement, models []catalog.Model, device string) []speedSample {
-	var out []speedSample
-	for _, m := range ms {
-		if m.GenTPS <= 0 && m.PromptTPS <= 0 {
-			continue
-		}
-		if device == "cpu" && !m.onCPU() || device != "cpu" && m.Device != device {
-			continue
-		}
-		s := speedSample{m: m, params: float64(m.Params)}
-		pos := m.PromptTokens + m.GenTokens/2
-		cm, ok := findModel(models, m.ModelID)
-		if ok {
-			r, p, err := readPerToken(cm, m.Quant, m.WeightBytes, pos)
-			ok = err == nil
-			s.readByte = r
-			if ok && s.params == 0 {
-				s.params = float64(p)
-			}
-			if ts, err := Plan(cm, m.Quant); ok && err == nil {
-				prof := ProfileOf(cm, ts, device)
-				s.prof = &prof
-			}
-		}
-		if !ok { // not a catalog shape or quant: the file's weights are what a token reads
-			wb := m.WeightBytes
-			if wb == 0 {
-				wb = m.FileBytes
-			}
-			s.readByte = float64(wb)
-		}
-		if s.readByte <= 0 {
-			continue
-		}
-		out = append(out, s)
-	}
-	return out
 }
 
 // decodePrior is the prior effective bandwidth for a device with its range and a sentence.

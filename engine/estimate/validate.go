@@ -91,6 +91,24 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 	known := append(append([]catalog.Model(nil), models...), catalog.All()...)
 	v := Validation{Models: []SpeedCheck{}, Memory: []MemoryCheck{}}
 
+	devices, priors := validationDevices(machine)
+	for _, dev := range devices {
+		v.addDecodeChecks(dev, speedSamples(cal.Measurements, known, dev), priors[dev])
+		v.addPromptChecks(machine, dev, speedSamples(cal.Measurements, known, dev))
+	}
+	v.summariseSpeed()
+	v.summariseExtrapolation()
+	v.PerType = groupErrors(v.Models, func(c SpeedCheck) string { return string(c.Quant) })
+	v.PerFamily = groupErrors(v.Models, func(c SpeedCheck) string { return c.Family })
+
+	v.addMemoryChecks(overheadSamples(cal.Measurements, known))
+	v.Note = validationNote(len(cal.Measurements), len(v.Models))
+	return v
+}
+
+// validationDevices lists the devices whose runs are checked — the CPU, then every named GPU —
+// with each one's decode prior (the CPU's for a GPU of unknown bandwidth).
+func validationDevices(machine Machine) ([]string, map[string]decodePrior) {
 	devices := []string{"cpu"}
 	priors := map[string]decodePrior{"cpu": cpuDecodePrior(machine)}
 	for _, g := range machine.GPUs {
@@ -104,53 +122,87 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 			priors[g.Name] = cpuDecodePrior(machine)
 		}
 	}
-	var abs []float64
-	for _, dev := range devices {
-		var pts []speedSample
-		for _, s := range speedSamples(cal.Measurements, known, dev) {
-			if s.m.DecodeTPS() > 0 {
-				pts = append(pts, s)
-			}
-		}
-		var plain []speedSample
-		kp := decodeKernelPoints(pts)
-		kpr := kernelPrior{secPerGB: 1 / priors[dev].gbs, what: priors[dev].what}
-		checks := honestLOO(dev, "decode", kp, kpr)
-		if len(checks) == 0 || len(checks) < len(kp) { // too few runs for kernel fits: bytes alone
-			checks, plain = nil, pts
-		} else {
-			for _, s := range pts {
-				if s.prof == nil {
-					plain = append(plain, s)
-				}
-			}
-		}
-		for _, c := range checks {
-			v.Models = append(v.Models, checkOf(c, dev, len(kp)-1))
-		}
-		for _, c := range extrapolationChecks(dev, "decode", kp, kpr) {
-			c.band += extrapPrior * c.doublings
-			sc := checkOf(c.looCheck, dev, 0)
-			sc.Doublings = c.doublings
-			v.Extrapolation = append(v.Extrapolation, sc)
-		}
-		for i, s := range plain {
-			others := append(append([]speedSample(nil), plain[:i]...), plain[i+1:]...)
-			d := fitDecode(dev, others, priors[dev])
-			proj, lo, _ := d.TPS(s.readByte)
-			e := 100 * relErr(proj, s.m.DecodeTPS())
-			band := 100 * (proj/lo - 1)
-			v.Models = append(v.Models, SpeedCheck{ID: s.m.ModelID, Quant: s.m.Quant, Device: dev,
-				MeasuredTPS: s.m.DecodeTPS(), ProjectedTPS: proj, ErrorPct: e, From: len(others), BandPct: band, Covered: math.Abs(e) <= band})
-		}
-		ppts := promptKernelPoints(speedSamples(cal.Measurements, known, dev))
-		if g, what, ok := promptPriorFor(machine, dev); ok {
-			for _, c := range honestLOO(dev, "prompt", ppts, kernelPrior{secPerGB: 1 / g, what: what}) {
-				v.Prompt = append(v.Prompt, checkOf(c, dev, len(ppts)-1))
-			}
+	return devices, priors
+}
+
+// addDecodeChecks adds the decode checks of dev's samples: kernel leave-one-out checks and
+// extrapolation checks where every run's kernels could be fitted, and bytes-only checks for
+// the rest (all of them when there are too few runs for kernel fits).
+func (v *Validation) addDecodeChecks(dev string, samples []speedSample, prior decodePrior) {
+	pts := decodeSamples(samples)
+	kp := decodeKernelPoints(pts)
+	kpr := kernelPrior{secPerGB: 1 / prior.gbs, what: prior.what}
+	checks := honestLOO(dev, "decode", kp, kpr)
+	var plain []speedSample
+	if len(checks) == 0 || len(checks) < len(kp) { // too few runs for kernel fits: bytes alone
+		checks, plain = nil, pts
+	} else {
+		plain = unprofiledSamples(pts)
+	}
+	for _, c := range checks {
+		v.Models = append(v.Models, checkOf(c, dev, len(kp)-1))
+	}
+	for _, c := range extrapolationChecks(dev, "decode", kp, kpr) {
+		c.band += extrapPrior * c.doublings
+		sc := checkOf(c.looCheck, dev, 0)
+		sc.Doublings = c.doublings
+		v.Extrapolation = append(v.Extrapolation, sc)
+	}
+	for i, s := range plain {
+		others := append(append([]speedSample(nil), plain[:i]...), plain[i+1:]...)
+		v.Models = append(v.Models, bytesCheck(dev, s, others, prior))
+	}
+}
+
+// decodeSamples keeps the samples that measured a decode speed.
+func decodeSamples(ss []speedSample) []speedSample {
+	var pts []speedSample
+	for _, s := range ss {
+		if s.m.DecodeTPS() > 0 {
+			pts = append(pts, s)
 		}
 	}
-	var bands, pabs []float64
+	return pts
+}
+
+// unprofiledSamples keeps the samples whose tensor types are unknown: the kernel checks
+// cannot project them.
+func unprofiledSamples(ss []speedSample) []speedSample {
+	var out []speedSample
+	for _, s := range ss {
+		if s.prof == nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// bytesCheck projects s on dev from the bytes-only decode model fitted on others.
+func bytesCheck(dev string, s speedSample, others []speedSample, prior decodePrior) SpeedCheck {
+	d := fitDecode(dev, others, prior)
+	proj, lo, _ := d.TPS(s.readByte)
+	e := 100 * relErr(proj, s.m.DecodeTPS())
+	band := 100 * (proj/lo - 1)
+	return SpeedCheck{ID: s.m.ModelID, Quant: s.m.Quant, Device: dev,
+		MeasuredTPS: s.m.DecodeTPS(), ProjectedTPS: proj, ErrorPct: e, From: len(others), BandPct: band, Covered: math.Abs(e) <= band}
+}
+
+// addPromptChecks adds the prompt-speed leave-one-out checks of dev's samples, when dev has
+// a prompt prior.
+func (v *Validation) addPromptChecks(machine Machine, dev string, samples []speedSample) {
+	ppts := promptKernelPoints(samples)
+	g, what, ok := promptPriorFor(machine, dev)
+	if !ok {
+		return
+	}
+	for _, c := range honestLOO(dev, "prompt", ppts, kernelPrior{secPerGB: 1 / g, what: what}) {
+		v.Prompt = append(v.Prompt, checkOf(c, dev, len(ppts)-1))
+	}
+}
+
+// summariseSpeed sets the medians and band coverage of the decode and prompt checks.
+func (v *Validation) summariseSpeed() {
+	var abs, bands, pabs []float64
 	covered := 0
 	for _, c := range v.Models {
 		abs = append(abs, math.Abs(c.ErrorPct))
@@ -168,6 +220,11 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 	if len(v.Models) > 0 {
 		v.BandCoverage = float64(covered) / float64(len(v.Models))
 	}
+}
+
+// summariseExtrapolation sets the median error and band coverage of the extrapolation checks
+// (left zero, and out of the JSON, when there are none).
+func (v *Validation) summariseExtrapolation() {
 	var eabs []float64
 	ecovered := 0
 	for _, c := range v.Extrapolation {
@@ -180,10 +237,11 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 		v.ExtrapolationMedianAbsErrorPct = units.Median(eabs)
 		v.ExtrapolationBandCoverage = float64(ecovered) / float64(len(eabs))
 	}
-	v.PerType = groupErrors(v.Models, func(c SpeedCheck) string { return string(c.Quant) })
-	v.PerFamily = groupErrors(v.Models, func(c SpeedCheck) string { return c.Family })
+}
 
-	ss := overheadSamples(cal.Measurements, known)
+// addMemoryChecks estimates each sample's peak RSS with the overhead fitted on the others
+// (the default overhead when they cannot be fitted) and summarises the errors.
+func (v *Validation) addMemoryChecks(ss []overheadSample) {
 	var mabs []float64
 	for i, s := range ss {
 		others := append(append([]overheadSample(nil), ss[:i]...), ss[i+1:]...)
@@ -201,15 +259,20 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 	for _, e := range mabs {
 		v.MaxAbsMemoryErrorPct = math.Max(v.MaxAbsMemoryErrorPct, e)
 	}
+}
+
+// validationNote says why a validation checks little: nothing measured, no speeds, or too
+// few runs for the checks to mean much ("" otherwise).
+func validationNote(measurements, speedChecks int) string {
 	switch {
-	case len(cal.Measurements) == 0:
-		v.Note = "nothing measured on this machine yet: run `slmscope calibrate`"
-	case len(v.Models) == 0:
-		v.Note = "no measured generation speeds: only the memory estimate can be checked"
-	case len(v.Models) < 3:
-		v.Note = "fewer than three measured runs: each check leans on the bandwidth prior"
+	case measurements == 0:
+		return "nothing measured on this machine yet: run `slmscope calibrate`"
+	case speedChecks == 0:
+		return "no measured generation speeds: only the memory estimate can be checked"
+	case speedChecks < 3:
+		return "fewer than three measured runs: each check leans on the bandwidth prior"
 	}
-	return v
+	return ""
 }
 
 // checkOf turns a kernel leave-one-out check into a SpeedCheck.

@@ -50,10 +50,19 @@ func Judge(m catalog.Model, mem Memory, machine Machine) Verdict {
 		need = mem.TotalBytes
 	}
 	v := Verdict{NeedBytes: need, TotalLayers: m.Layers}
-	ram := machine.UsableRAM()
-	gpuNeed := need
+	if v, ok := judgeWholeGPU(v, m, machine); ok {
+		return v
+	}
+	if v, ok := judgePartial(v, m, mem, machine); ok {
+		return v
+	}
+	return judgeRAM(v, machine)
+}
 
-	// 1. Whole model on a GPU.
+// judgeWholeGPU places the whole model on the GPU with the most bandwidth that has room for
+// it; false when none has.
+func judgeWholeGPU(v Verdict, m catalog.Model, machine Machine) (Verdict, bool) {
+	gpuNeed := v.NeedBytes
 	best := -1
 	var bestAvail int64
 	for i, g := range machine.GPUs {
@@ -65,32 +74,31 @@ func Judge(m catalog.Model, mem Memory, machine Machine) Verdict {
 			best, bestAvail = i, avail
 		}
 	}
-	if best >= 0 {
-		g := machine.GPUs[best]
-		v.Fits, v.Placement, v.Device, v.GPULayers, v.AvailableBytes, v.NeedBytes = true, PlaceGPU, g.Name, m.Layers, bestAvail, gpuNeed
-		v.Tight = float64(gpuNeed) > tightShare*float64(bestAvail)
-		what := "free on"
-		if g.Unified {
-			what = "usable by the GPU on"
-		}
-		v.Sentence = fmt.Sprintf("fits on the GPU: needs %s of %s %s %s", units.Bytes(gpuNeed), units.Bytes(bestAvail), what, g.Name)
-		return v.withTight()
+	if best < 0 {
+		return v, false
 	}
+	g := machine.GPUs[best]
+	v.Fits, v.Placement, v.Device, v.GPULayers, v.AvailableBytes, v.NeedBytes = true, PlaceGPU, g.Name, m.Layers, bestAvail, gpuNeed
+	v.Tight = float64(gpuNeed) > tightShare*float64(bestAvail)
+	what := "free on"
+	if g.Unified {
+		what = "usable by the GPU on"
+	}
+	v.Sentence = fmt.Sprintf("fits on the GPU: needs %s of %s %s %s", units.Bytes(gpuNeed), units.Bytes(bestAvail), what, g.Name)
+	return v.withTight(), true
+}
 
-	// 2. Partial offload to a discrete GPU.
+// judgePartial offloads as many layers as fit to the discrete GPU that takes the most, the
+// rest staying in system RAM; false when no GPU takes even one layer with the rest fitting.
+func judgePartial(v Verdict, m catalog.Model, mem Memory, machine Machine) (Verdict, bool) {
+	ram := machine.UsableRAM()
 	perLayer := mem.Weights.LayerBytes + mem.KVBytes/int64(max(m.Layers, 1))
 	for _, g := range machine.GPUs {
-		if g.Unified || g.FreeBytes <= 0 || perLayer <= 0 {
+		n, ok := offloadLayers(g, m, mem, perLayer)
+		if !ok {
 			continue
 		}
-		n := int((g.FreeBytes - (mem.OverheadBytes - mem.RepackBytes)) / perLayer)
-		if n < 1 {
-			continue
-		}
-		if n >= m.Layers {
-			n = m.Layers - 1
-		}
-		cpuPart := need - int64(n)*perLayer
+		cpuPart := v.NeedBytes - int64(n)*perLayer
 		if ram > 0 && cpuPart > ram {
 			continue
 		}
@@ -100,11 +108,30 @@ func Judge(m catalog.Model, mem Memory, machine Machine) Verdict {
 				n, m.Layers, g.Name, units.Bytes(g.FreeBytes), units.Bytes(cpuPart))
 		}
 	}
-	if v.Fits {
-		return v
-	}
+	return v, v.Fits
+}
 
-	// 3. CPU only.
+// offloadLayers is how many layers of perLayer bytes discrete GPU g takes beside the runtime's
+// fixed overhead — never all of them, or it would be a whole-GPU fit; false for a unified GPU,
+// one with no free memory, or room for less than a layer.
+func offloadLayers(g GPU, m catalog.Model, mem Memory, perLayer int64) (int, bool) {
+	if g.Unified || g.FreeBytes <= 0 || perLayer <= 0 {
+		return 0, false
+	}
+	n := int((g.FreeBytes - (mem.OverheadBytes - mem.RepackBytes)) / perLayer)
+	if n < 1 {
+		return 0, false
+	}
+	if n >= m.Layers {
+		n = m.Layers - 1
+	}
+	return n, true
+}
+
+// judgeRAM judges a CPU-only run against usable RAM: it fits, does not, or cannot be judged
+// when the machine's free memory is unknown.
+func judgeRAM(v Verdict, machine Machine) Verdict {
+	need, ram := v.NeedBytes, machine.UsableRAM()
 	if ram <= 0 {
 		v.Placement = PlaceUnknown
 		v.Sentence = fmt.Sprintf("needs %s; this machine's free memory is unknown, so the fit cannot be judged", units.Bytes(need))

@@ -117,8 +117,19 @@ func Compute(in Input) Data {
 // ttftSeries projects time to first token over TTFTPromptLengths for up to four models that
 // fit, spread over the size range (at Q4_K_M when shown, else the first quant), and adds each measured run as a point.
 func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
+	out := measuredTTFTSeries(in.Calibration.Measurements)
+	if len(ps) == 0 {
+		return out
+	}
+	q := chartQuant(in.Quants)
+	return append(out, projectedTTFTSeries(in, ttftModels(ps, q), q)...)
+}
+
+// measuredTTFTSeries is one single-point series per measured run, for up to three runs spread
+// over the size range.
+func measuredTTFTSeries(ms []estimate.Measurement) []charts.TTFTSeries {
 	var out []charts.TTFTSeries
-	for _, m := range spreadMeasurements(in.Calibration.Measurements, 3) {
+	for _, m := range spreadMeasurements(ms, 3) {
 		name := m.ModelID
 		if cm, ok := catalog.ByID(m.ModelID); ok {
 			name = cm.Name
@@ -129,30 +140,45 @@ func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
 			Points: []charts.TTFTPoint{{PromptTokens: m.PromptTokens, Millis: m.TTFTMs}},
 		})
 	}
-	if len(ps) == 0 {
-		return out
-	}
-	q := in.Quants[0]
-	for _, c := range in.Quants {
+	return out
+}
+
+// chartQuant is the quantization the chart projects: Q4_K_M when shown, else the first.
+func chartQuant(quants []quant.Quant) quant.Quant {
+	q := quants[0]
+	for _, c := range quants {
 		if c == "Q4_K_M" { // the quantization people most often download
 			q = c
 		}
 	}
-	var pick []catalog.Model
+	return q
+}
+
+// ttftCandidates are the projections at q that fit, or all those at q when none does.
+func ttftCandidates(ps []estimate.Projection, q quant.Quant) []estimate.Projection {
 	var sized []estimate.Projection
 	for _, p := range ps {
 		if p.Quant == q && p.Fits { // a model that cannot run here has no time to first token
 			sized = append(sized, p)
 		}
 	}
-	if len(sized) == 0 {
-		for _, p := range ps {
-			if p.Quant == q {
-				sized = append(sized, p)
-			}
+	if len(sized) > 0 {
+		return sized
+	}
+	for _, p := range ps {
+		if p.Quant == q {
+			sized = append(sized, p)
 		}
 	}
+	return sized
+}
+
+// ttftModels picks up to four catalog models projected at q, spread over the size range:
+// among those that fit, or among all when none does.
+func ttftModels(ps []estimate.Projection, q quant.Quant) []catalog.Model {
+	sized := ttftCandidates(ps, q)
 	sort.Slice(sized, func(i, j int) bool { return sized[i].Params < sized[j].Params })
+	var pick []catalog.Model
 	const want = 4
 	for i := 0; i < want && len(sized) > 0; i++ {
 		idx := 0
@@ -163,6 +189,12 @@ func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
 			pick = append(pick, cm)
 		}
 	}
+	return pick
+}
+
+// projectedTTFTSeries projects time to first token of each picked model at q over
+// TTFTPromptLengths, one series per model, with a context long enough for each prompt.
+func projectedTTFTSeries(in Input, pick []catalog.Model, q quant.Quant) []charts.TTFTSeries {
 	series := make([]charts.TTFTSeries, len(pick))
 	for i, m := range pick {
 		series[i] = charts.TTFTSeries{Name: m.Name + " " + q.String(), Note: "projected from prompt speed"}
@@ -171,17 +203,23 @@ func ttftSeries(in Input, ps []estimate.Projection) []charts.TTFTSeries {
 		opt := estimate.Options{Context: max(in.Context, n+256), PromptTokens: n, Cost: in.Cost}
 		got, _ := estimate.ProjectWith(in.Machine, in.Calibration, pick, []quant.Quant{q}, opt)
 		for _, p := range got {
-			for i, m := range pick {
-				if m.ID != p.ID || p.TTFTMs <= 0 {
-					continue
-				}
-				lo, hi := ttftBand(p)
-				series[i].Points = append(series[i].Points, charts.TTFTPoint{PromptTokens: n, Millis: p.TTFTMs, Low: lo, High: hi})
-				series[i].Note = basisNote(p)
-			}
+			addTTFTPoint(series, pick, p, n)
 		}
 	}
-	return append(out, series...)
+	return series
+}
+
+// addTTFTPoint adds p's time to first token for an n-token prompt to the series of its model,
+// when it was projected.
+func addTTFTPoint(series []charts.TTFTSeries, pick []catalog.Model, p estimate.Projection, n int) {
+	for i, m := range pick {
+		if m.ID != p.ID || p.TTFTMs <= 0 {
+			continue
+		}
+		lo, hi := ttftBand(p)
+		series[i].Points = append(series[i].Points, charts.TTFTPoint{PromptTokens: n, Millis: p.TTFTMs, Low: lo, High: hi})
+		series[i].Note = basisNote(p)
+	}
 }
 
 // spreadMeasurements picks up to n runs with a time to first token, spread over the size range

@@ -1,0 +1,107 @@
+package estimate
+
+import (
+	"fmt"
+
+	"slmscope/engine/catalog"
+	"slmscope/internal/units"
+)
+
+// decodeWork is what one generated token of the model being projected reads.
+type decodeWork struct {
+	m    catalog.Model
+	ts   []Tensor
+	w    Weights
+	read float64 // bytes a token reads: the weights plus the F16 KV cache at pos
+	pos  int     // the mean position of a generated token
+}
+
+// decodeProjection is a placement's decode speed, with its band, and what it rests on.
+type decodeProjection struct {
+	tps, low, high float64
+	device         string // where it runs: "cpu", a GPU's name, or "GPU name + cpu"
+	calibrated     bool
+	uncalibrated   []string // kernels no calibration run measured
+	basis          string
+}
+
+// projectDecode projects decode speed where the verdict v places the model — wholly on gpu,
+// partly on gpu, or on the CPU (also when gpu's speed model is missing) — and picks the
+// prompt model of the device that reads the prompt (the CPU for a partial offload).
+func (pr projector) projectDecode(dw decodeWork, v Verdict, gpu *GPU) (decodeProjection, PromptModel) {
+	sm := pr.sm
+	switch {
+	case v.Placement == PlaceGPU && gpu != nil && hasModel(sm.GPU, gpu.Name):
+		return wholeDecode(sm.GPU[gpu.Name], gpu.Name, dw), sm.GPUPrompt[gpu.Name]
+	case v.Placement == PlacePartial && gpu != nil && hasModel(sm.GPU, gpu.Name):
+		return partialDecode(sm.GPU[gpu.Name], sm.CPU, gpu.Name, v.GPULayers, dw), sm.CPUPrompt
+	default:
+		return wholeDecode(sm.CPU, "cpu", dw), sm.CPUPrompt
+	}
+}
+
+// wholeDecode projects decode speed with every layer on device, whose decode model is d: from
+// its kernel model when one was fitted, else from the bytes a token reads.
+func wholeDecode(d DecodeModel, device string, dw decodeWork) decodeProjection {
+	if d.Kernels != nil {
+		return kernelDecode(*d.Kernels, ProfileOf(dw.m, dw.ts, device), dw.pos, device)
+	}
+	tps, low, high := d.TPS(dw.read)
+	return decodeProjection{tps: tps, low: low, high: high, device: device, calibrated: d.Calibrated, basis: d.Basis}
+}
+
+// kernelDecode projects decode speed on device from the kernel model k.
+func kernelDecode(k KernelModel, prof Profile, pos int, device string) decodeProjection {
+	sec, band, uncal := k.Seconds(prof, pos)
+	return decodeProjection{
+		tps: 1 / sec, low: 1 / (sec * (1 + band)), high: (1 + band) / sec,
+		device: device, calibrated: true, uncalibrated: uncal,
+		basis: fmt.Sprintf("band ±%s%s%s; %s", units.Percent(band), uncalText(uncal), k.reachText(prof, pos), k.Basis),
+	}
+}
+
+// partialDecode projects decode speed with gpuLayers of the model's layers on the GPU called
+// gpuName, whose decode model is g, and the rest on the CPU, whose model is cpu: each part's
+// bytes at its device's rate.
+func partialDecode(g, cpu DecodeModel, gpuName string, gpuLayers int, dw decodeWork) decodeProjection {
+	layerRead := float64(dw.w.LayerBytes) + (dw.read-float64(dw.w.ReadPerToken))/float64(dw.m.Layers)
+	onGPU := layerRead * float64(gpuLayers)
+	gm, gs, gf := g.Seconds(onGPU)
+	cm, cs, cf := cpu.Seconds(dw.read - onGPU)
+	gm, gs, gf = gm-g.OverheadSec, gs-g.OverheadSec, gf-g.OverheadSec // one fixed cost per token, the CPU's
+	return decodeProjection{
+		tps: 1 / (gm + cm), low: 1 / (gs + cs), high: 1 / (gf + cf),
+		device: gpuName + " + cpu", calibrated: g.Calibrated && cpu.Calibrated,
+		basis: fmt.Sprintf("partial offload: %d of %d layers (%s per token) at the GPU's rate [%s], the rest (%s) at the CPU's [%s]",
+			gpuLayers, dw.m.Layers, units.Bytes(int64(onGPU)), g.Basis, units.Bytes(int64(dw.read-onGPU)), cpu.Basis),
+	}
+}
+
+// promptProjection is a projection's prompt speed and time to first token, and what they
+// rest on.
+type promptProjection struct {
+	tps                           float64
+	ttftMs, ttftMsLow, ttftMsHigh float64
+	basis                         string
+}
+
+// projectPrompt projects the prompt speed of m (params weights, typed tensors ts) on device
+// and the time to first token of promptTokens: from prompt's per-kernel model when it was
+// fitted on that device, else from its FLOPs model.
+func projectPrompt(prompt PromptModel, m catalog.Model, ts []Tensor, params int64, device string, promptTokens int) promptProjection {
+	pp := promptProjection{tps: prompt.TPS(float64(params - idleExpertParams(m, ts)))} // 2 FLOPs per weight a token multiplies
+	switch {
+	case prompt.Kernels != nil && device == prompt.Device:
+		sec, band, uncal := prompt.Kernels.Seconds(ProfileOf(m, ts, device), promptTokens)
+		pp.tps, pp.ttftMs = 1/sec, sec*float64(promptTokens)*msPerSecond
+		pp.ttftMsLow, pp.ttftMsHigh = pp.ttftMs/(1+band), pp.ttftMs*(1+band)
+		pp.basis = fmt.Sprintf("prompt %s and time to first token %s for %d tokens (band ±%s) from the per-kernel prompt model%s (%s)",
+			units.TokPerSec(pp.tps), units.Millis(pp.ttftMs), promptTokens, units.Percent(band), uncalText(uncal), prompt.Kernels.Basis)
+	case pp.tps > 0:
+		pp.ttftMs = float64(promptTokens) / pp.tps * msPerSecond
+		pp.basis = fmt.Sprintf("prompt %.0f tok/s, time to first token = %d prompt tokens ÷ prompt speed (%s)", pp.tps, promptTokens, prompt.Basis)
+	default:
+		pp.basis = "prompt speed not projected: " + prompt.Basis
+	}
+	return pp
+}
