@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"slmscope/engine"
+	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/twin"
 	"slmscope/internal/units"
@@ -58,10 +59,15 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "calibrate: measured, but could not save:", oneLine(perr.Error()))
 		return ExitFail
 	}
+	q := qualityOf(estimate.Validate(merged.Machine, merged.Calibration, catalog.All()), cal.DisturbedRuns)
 	if *asJSON {
-		return writeJSON(stdout, stderr, "calibrate", merged.Calibration)
+		return writeJSON(stdout, stderr, "calibrate", struct {
+			estimate.Calibration
+			Quality calibrationQuality `json:"quality"`
+		}{merged.Calibration, q})
 	}
 	printCalibration(stdout, cal, merged.Calibration, *threads)
+	fmt.Fprintln(stdout, q.line())
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stdout, "stopped early: the twins measured so far were saved")
 	}
@@ -121,4 +127,33 @@ func printCalibration(stdout io.Writer, cal, merged estimate.Calibration, thread
 	}
 	kept := len(merged.Measurements) - len(cal.Measurements)
 	fmt.Fprintf(stdout, "measured (%s) with %d threads; saved with %d earlier run(s) of other twins kept\n", units.TwinDisclaimer, threads, kept)
+}
+
+// calibrationQuality is how good a calibration is, as `project --validate` measures it.
+type calibrationQuality struct {
+	LeaveOneOutMedianPct float64 `json:"leave_one_out_median_abs_error_pct"`
+	MedianBandPct        float64 `json:"median_band_pct"`
+	BandCoverage         float64 `json:"band_coverage"`
+	ExtrapolationChecks  int     `json:"extrapolation_checks"`
+	ExtrapolationPct     float64 `json:"extrapolation_median_abs_error_pct"`
+	DisturbedRuns        int     `json:"disturbed_runs"`
+	Runs                 int     `json:"runs"`
+}
+
+func qualityOf(v estimate.Validation, disturbed int) calibrationQuality {
+	return calibrationQuality{
+		LeaveOneOutMedianPct: v.MedianAbsErrorPct, MedianBandPct: v.MedianBandPct, BandCoverage: v.BandCoverage,
+		ExtrapolationChecks: len(v.Extrapolation), ExtrapolationPct: v.ExtrapolationMedianAbsErrorPct,
+		DisturbedRuns: disturbed, Runs: len(v.Models),
+	}
+}
+
+// line is the calibration's quality in one line, its last.
+func (q calibrationQuality) line() string {
+	s := fmt.Sprintf("quality: each of %d runs projected from the others (leave-one-out) was off by %.1f %% (median), with a median band of ±%.1f %%; %s fell inside their bands",
+		q.Runs, q.LeaveOneOutMedianPct, q.MedianBandPct, units.Percent(q.BandCoverage))
+	if q.ExtrapolationChecks > 0 {
+		s += fmt.Sprintf("; the largest twins projected from the smaller ones only: %.1f %% off (median of %d)", q.ExtrapolationPct, q.ExtrapolationChecks)
+	}
+	return s + fmt.Sprintf("; %d disturbed run(s)", q.DisturbedRuns)
 }
