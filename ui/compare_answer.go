@@ -33,6 +33,7 @@ type answerView struct {
 	detail    *widget.Label
 	big       bool // numbers in large type (off in presenter mode, where all text is large)
 	emptyNote *widget.Label
+	fillGen   int // the reveal under way (reveal)
 }
 
 func newAnswerView(s *compareScreen) *answerView {
@@ -65,6 +66,7 @@ func (v *answerView) setData(ps []estimate.Projection) {
 	groups := report.Answer(ps)
 	v.items = v.items[:0]
 	objs := []fyne.CanvasObject{v.titles}
+	var fills []func() // each row's texts, set as the row comes on show
 	for gi, g := range groups {
 		if gi >= len(v.headings) {
 			h := widget.NewLabel("")
@@ -82,16 +84,48 @@ func (v *answerView) setData(ps []estimate.Projection) {
 			if i >= len(v.rows) {
 				v.rows = append(v.rows, newAnswerRow(v, i))
 			}
-			v.rows[i].show(p)
-			objs = append(objs, v.rows[i])
+			row := v.rows[i]
+			objs = append(objs, row)
+			for len(fills) < len(objs)-1 {
+				fills = append(fills, nil)
+			}
+			fills = append(fills, func() { row.show(p) })
 		}
 	}
 	if len(v.items) == 0 {
-		objs = []fyne.CanvasObject{v.emptyNote}
+		objs, fills = []fyne.CanvasObject{v.emptyNote}, nil
 	}
 	v.cursor, v.open = v.indexOf(cur), v.indexOf(open)
-	v.box.Objects = objs
-	v.placeDetail()
+	v.fillGen++
+	v.box.Objects = nil
+	v.reveal(v.fillGen, objs, fills)
+}
+
+// answerBatch is how many lines of the answer come on show per turn of the UI loop: setting
+// and laying out all of a 40-model answer's texts at once held the UI goroutine for 130–400 ms
+// when Compare opened; a batch fills the visible part first and the rest follows a frame apart.
+const answerBatch = 8
+
+// reveal appends objs to the answer a batch per turn, setting each row's texts (fills[i], when
+// set) as it comes, then places the detail. A newer setData abandons a reveal under way.
+func (v *answerView) reveal(gen int, objs []fyne.CanvasObject, fills []func()) {
+	if gen != v.fillGen {
+		return
+	}
+	n := min(answerBatch, len(objs))
+	for i := range n {
+		if i < len(fills) && fills[i] != nil {
+			fills[i]()
+		}
+	}
+	v.box.Objects = append(v.box.Objects, objs[:n]...)
+	if n == len(objs) {
+		v.placeDetail()
+		return
+	}
+	relayout(v.box)
+	restFills := fills[min(n, len(fills)):]
+	v.s.a.doLater(func() { v.reveal(gen, objs[n:], restFills) })
 }
 
 // groupImportance colours a group's heading.
@@ -139,7 +173,9 @@ func (v *answerView) placeDetail() {
 	for i, r := range v.rows {
 		r.mark(i == v.cursor, i == v.open, v.focus)
 	}
-	v.box.Refresh()
+	// Lay out and redraw, without refreshing every row's texts as box.Refresh would: that
+	// re-measured the whole answer at every arrow key.
+	relayout(v.box)
 }
 
 // moveTo puts the cursor on model i (an open detail follows it) and scrolls it into view.
