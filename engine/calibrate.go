@@ -60,11 +60,16 @@ var DefaultLadder = []LadderStep{
 
 // CalibrateOptions configures "Measure this machine".
 type CalibrateOptions struct {
-	Budget       time.Duration // total time allowed (default 90 s)
-	Ladder       []LadderStep  // default DefaultLadder
-	Threads      int           // default all logical CPUs
-	PromptTokens int           // default 128
-	GenTokens    int           // default 32
+	Budget time.Duration // measuring time allowed (default 90 s)
+	// WriteBudget is the time allowed for writing twins the cache lacks (default Budget): a
+	// fresh install writes every twin, and that time is not taken from the measuring. A twin
+	// that would not be written in what is left is skipped (written twins are kept, so the
+	// next calibration measures it).
+	WriteBudget  time.Duration
+	Ladder       []LadderStep // default DefaultLadder
+	Threads      int          // default all logical CPUs
+	PromptTokens int          // default 128
+	GenTokens    int          // default 32
 	Machine      estimate.Machine
 	Key          string // hardware key the result is cached under
 	Cache        *twin.Cache
@@ -84,7 +89,7 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 	if err := o.withDefaults(); err != nil {
 		return estimate.Calibration{}, err
 	}
-	c := &calibration{o: o, start: time.Now()}
+	c := &calibration{o: o, start: time.Now(), writeBps: 300e6}
 	// Measure the memory bandwidth afresh: the per-boot cache may hold a figure taken while
 	// the machine was busy, and the speed fit uses it as its prior.
 	c.say(0, "Measuring memory bandwidth…")
@@ -128,6 +133,9 @@ func (o *CalibrateOptions) withDefaults() error {
 	if o.Budget <= 0 {
 		o.Budget = 90 * time.Second
 	}
+	if o.WriteBudget <= 0 {
+		o.WriteBudget = o.Budget
+	}
 	if len(o.Ladder) == 0 {
 		o.Ladder = DefaultLadder
 	}
@@ -156,8 +164,10 @@ type calibration struct {
 	o     CalibrateOptions
 	cal   estimate.Calibration
 	start time.Time
-	// writing is the time spent writing twins, which the budget does not count.
-	writing time.Duration
+	// writing is the time spent writing twins, which the budget does not count; writeBps is
+	// how fast they were written (a first guess until one is).
+	writing  time.Duration
+	writeBps float64
 	// The last measured step's time for one run and its file size: a run's time grows about
 	// linearly with the bytes read per token, so the next one is predicted by scaling.
 	lastRunSec float64
@@ -229,7 +239,14 @@ func (c *calibration) climb(ctx context.Context, step int, st LadderStep) (done 
 		c.note("stopped before %s: it would take about %.0f s and %.0f s of the budget were left", label, predicted, max(left, 0))
 		return true, nil
 	}
-	ref, skip, err := c.prepare(ctx, step, m, q, label)
+	if !c.o.Cache.Has(m, q) {
+		write := float64(size) / c.writeBps
+		if w := c.o.WriteBudget.Seconds() - c.writing.Seconds(); len(c.measured) >= 3 && write > w {
+			c.note("skipped %s: writing its twin would take about %.0f s and %.0f s of the time for writing twins were left (twins written now are kept: the next calibration goes further)", label, write, max(w, 0))
+			return false, nil
+		}
+	}
+	ref, skip, err := c.prepare(ctx, step, m, q, size, label)
 	if err != nil || skip {
 		return false, err
 	}
@@ -238,7 +255,7 @@ func (c *calibration) climb(ctx context.Context, step int, st LadderStep) (done 
 
 // prepare writes the step's twin unless the cache has it, with its own progress; skip says
 // the twin cannot be written here (noted).
-func (c *calibration) prepare(ctx context.Context, step int, m catalog.Model, q quant.Quant, label string) (ModelRef, bool, error) {
+func (c *calibration) prepare(ctx context.Context, step int, m catalog.Model, q quant.Quant, size int64, label string) (ModelRef, bool, error) {
 	c.say(step, "Preparing the "+label+" twin…")
 	ref := TwinRef(m, q)
 	t0 := time.Now()
@@ -247,7 +264,11 @@ func (c *calibration) prepare(ctx context.Context, step int, m catalog.Model, q 
 		c.say(step, fmt.Sprintf("Writing the %s twin (%.0f%%; first time only, not counted in the budget)…", label, 100*float64(done)/float64(max(total, 1))))
 	})
 	if wrote {
-		c.writing += time.Since(t0)
+		took := time.Since(t0)
+		c.writing += took
+		if err == nil && took > 50*time.Millisecond {
+			c.writeBps = float64(size) / took.Seconds()
+		}
 	}
 	var fit *twin.FitError
 	switch {
