@@ -207,43 +207,70 @@ func (c Chart) Validate() error {
 		return fmt.Errorf("chart %q: %w", c.Title, err)
 	}
 	for si, s := range c.Series {
-		if s.Name == "" {
-			return fmt.Errorf("chart %q: series %d has no name (the legend needs one)", c.Title, si)
-		}
-		if s.Kind < Measured || s.Kind > Reference {
-			return fmt.Errorf("chart %q: series %q has unknown kind %d", c.Title, s.Name, s.Kind)
-		}
-		for pi, p := range s.Points {
-			if err := checkValue(p.X, c.X.Scale); err != nil {
-				return fmt.Errorf("chart %q: series %q point %d x: %w", c.Title, s.Name, pi, err)
-			}
-			if err := checkValue(p.Y, c.Y.Scale); err != nil {
-				return fmt.Errorf("chart %q: series %q point %d y: %w", c.Title, s.Name, pi, err)
-			}
-			if p.HasBand() {
-				for _, v := range []float64{p.Low, p.High} {
-					if err := checkValue(v, c.Y.Scale); err != nil {
-						return fmt.Errorf("chart %q: series %q point %d band: %w", c.Title, s.Name, pi, err)
-					}
-				}
-				if p.Y < p.Low || p.Y > p.High {
-					return fmt.Errorf("chart %q: series %q point %d: value %g lies outside its band %g–%g", c.Title, s.Name, pi, p.Y, p.Low, p.High)
-				}
-			}
+		if err := c.validateSeries(si, s); err != nil {
+			return err
 		}
 	}
 	for _, l := range c.Limits {
-		sc := c.Y.Scale
-		if l.Orientation == Vertical {
-			sc = c.X.Scale
+		if err := c.validateLimit(l); err != nil {
+			return err
 		}
-		if err := checkValue(l.Value, sc); err != nil {
+	}
+	return nil
+}
+
+// validateSeries checks series si of c: a name for the legend, a known kind and drawable points.
+func (c Chart) validateSeries(si int, s Series) error {
+	if s.Name == "" {
+		return fmt.Errorf("chart %q: series %d has no name (the legend needs one)", c.Title, si)
+	}
+	if s.Kind < Measured || s.Kind > Reference {
+		return fmt.Errorf("chart %q: series %q has unknown kind %d", c.Title, s.Name, s.Kind)
+	}
+	for pi, p := range s.Points {
+		if err := c.validatePoint(s.Name, pi, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validatePoint checks point pi of the series named series: finite on both axes and, when it
+// has a band, a band that is drawable and holds the value.
+func (c Chart) validatePoint(series string, pi int, p Point) error {
+	if err := checkValue(p.X, c.X.Scale); err != nil {
+		return fmt.Errorf("chart %q: series %q point %d x: %w", c.Title, series, pi, err)
+	}
+	if err := checkValue(p.Y, c.Y.Scale); err != nil {
+		return fmt.Errorf("chart %q: series %q point %d y: %w", c.Title, series, pi, err)
+	}
+	if !p.HasBand() {
+		return nil
+	}
+	for _, v := range []float64{p.Low, p.High} {
+		if err := checkValue(v, c.Y.Scale); err != nil {
+			return fmt.Errorf("chart %q: series %q point %d band: %w", c.Title, series, pi, err)
+		}
+	}
+	if p.Y < p.Low || p.Y > p.High {
+		return fmt.Errorf("chart %q: series %q point %d: value %g lies outside its band %g–%g", c.Title, series, pi, p.Y, p.Low, p.High)
+	}
+	return nil
+}
+
+// validateLimit checks that limit l can be drawn on the axis it crosses: a vertical limit is
+// an x value, a horizontal one a y value.
+func (c Chart) validateLimit(l Limit) error {
+	sc := c.Y.Scale
+	if l.Orientation == Vertical {
+		sc = c.X.Scale
+	}
+	if err := checkValue(l.Value, sc); err != nil {
+		return fmt.Errorf("chart %q: limit %q: %w", c.Title, l.Label, err)
+	}
+	if l.IsBand() {
+		if err := checkValue(l.To, sc); err != nil {
 			return fmt.Errorf("chart %q: limit %q: %w", c.Title, l.Label, err)
-		}
-		if l.IsBand() {
-			if err := checkValue(l.To, sc); err != nil {
-				return fmt.Errorf("chart %q: limit %q: %w", c.Title, l.Label, err)
-			}
 		}
 	}
 	return nil

@@ -42,7 +42,21 @@ func echartsLine(c Chart, id string) *gecharts.Line {
 	v := &visitor{extra: map[int]map[string]any{}, xAxis: axisExtras(c.X, f.X), yAxis: axisExtras(c.Y, f.Y)}
 	line := gecharts.NewLine()
 	line.Accept(v)
-	line.SetGlobalOptions(
+	line.SetGlobalOptions(echartsGlobalOptions(c, f, id)...)
+	b := &lineBuilder{chart: c, line: line, v: v, seen: map[string]bool{}}
+	for si, s := range c.Series {
+		b.addSeries(si, s)
+	}
+	for li, l := range c.Limits {
+		b.addLimit(li, l)
+	}
+	v.legend = b.legend
+	return line
+}
+
+// echartsGlobalOptions returns the chart-wide options of c drawn in frame f under element id.
+func echartsGlobalOptions(c Chart, f Frame, id string) []gecharts.GlobalOpts {
+	return []gecharts.GlobalOpts{
 		gecharts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: "480px", PageTitle: c.Title, AssetsHost: "./"}),
 		gecharts.WithAnimation(false),
 		gecharts.WithTitleOpts(opts.Title{Show: opts.Bool(false)}),
@@ -64,104 +78,132 @@ func echartsLine(c Chart, id string) *gecharts.Line {
 			AxisLabel: &opts.AxisLabel{Formatter: formatterJS(c.Y.Unit)},
 			SplitLine: &opts.SplitLine{Show: opts.Bool(true)},
 		}),
-	)
-	var legend []string
-	seen := map[string]bool{}
-	addLegend := func(name string) {
-		if !seen[name] {
-			seen[name] = true
-			legend = append(legend, name)
+	}
+}
+
+// lineBuilder adds the series and limits of one chart to its go-echarts line chart. idx
+// counts the go-echarts series added so far: the visitor's extras are keyed by it.
+type lineBuilder struct {
+	chart  Chart
+	line   *gecharts.Line
+	v      *visitor
+	legend []string
+	seen   map[string]bool
+	idx    int
+}
+
+// addLegend adds name to the legend once, in first-seen order.
+func (b *lineBuilder) addLegend(name string) {
+	if !b.seen[name] {
+		b.seen[name] = true
+		b.legend = append(b.legend, name)
+	}
+}
+
+// addSeries adds series si and, for a projected series with a band, the custom series that
+// draws its band.
+func (b *lineBuilder) addSeries(si int, s Series) {
+	c := b.chart
+	color := c.SeriesColor(si)
+	name := s.LegendName() // series sharing a legend entry share a name: one toggle hides both
+	b.addLegend(name)
+	data := make([]opts.LineData, 0, len(s.Points))
+	for pi, p := range s.Points {
+		data = append(data, opts.LineData{Value: []float64{p.X, p.Y}, Name: c.HoverText(Hit{si, pi})})
+	}
+	b.line.AddSeries(name, data, seriesOpts(s, color)...)
+	b.v.extra[b.idx] = seriesExtras(s)
+	b.idx++
+	if s.Kind == Projected && hasBand(s) {
+		// The band: a custom series whose one item draws the low–high polygon (stacked
+		// areas cannot do this on a log axis).
+		first := s.Points[0]
+		b.line.AddSeries(name, []opts.LineData{{Value: []float64{first.X, first.Y}}},
+			gecharts.WithItemStyleOpts(opts.ItemStyle{Color: color}))
+		b.v.extra[b.idx] = map[string]any{"type": "custom", "z": 1, "silent": true, "clip": true,
+			"tooltip": map[string]any{"show": false}, "renderItem": bandRenderItem(s, color)}
+		b.idx++
+	}
+}
+
+// seriesOpts returns the go-echarts options that draw s in color by its kind: measured points
+// as solid markers, projections dashed with hollow markers, references as thin lines.
+func seriesOpts(s Series, color string) []gecharts.SeriesOpts {
+	so := []gecharts.SeriesOpts{gecharts.WithItemStyleOpts(opts.ItemStyle{Color: color})}
+	switch s.Kind {
+	case Measured:
+		width, op := float32(2), float32(1)
+		if !s.Line {
+			width, op = 0, 0
+		}
+		so = append(so,
+			gecharts.WithLineChartOpts(opts.LineChart{Symbol: s.Marker.Symbol(), SymbolSize: 10, ShowSymbol: opts.Bool(true)}),
+			gecharts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: width, Type: "solid", Opacity: opts.Float(op)}))
+		if len(s.Points) > 60 {
+			so = append(so, gecharts.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 3, ShowSymbol: opts.Bool(false)}))
+		}
+	case Projected:
+		so = append(so,
+			gecharts.WithLineChartOpts(opts.LineChart{Symbol: "empty" + strings.ToUpper(s.Marker.Symbol()[:1]) + s.Marker.Symbol()[1:], SymbolSize: 9, ShowSymbol: opts.Bool(true)}),
+			gecharts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2, Type: "dashed"}))
+	case Reference:
+		so = append(so,
+			gecharts.WithLineChartOpts(opts.LineChart{Symbol: "none", ShowSymbol: opts.Bool(false)}),
+			gecharts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 1, Type: "solid", Opacity: opts.Float(0.7)}))
+	}
+	return so
+}
+
+// seriesExtras returns the option keys go-echarts has no fields for that series s needs.
+func seriesExtras(s Series) map[string]any {
+	extra := map[string]any{"z": 3}
+	if s.LabelPoints {
+		// Model names beside measured points; echarts hides those that would overlap.
+		extra["label"] = map[string]any{"show": true, "position": "right", "fontSize": 12,
+			"formatter": opts.FuncOpts(`function (p) { return (p.name || '').split(':')[0]; }`)}
+		extra["labelLayout"] = map[string]any{"hideOverlap": true}
+	}
+	return extra
+}
+
+// addLimit adds limit li as a series with no data that carries a mark line (or a mark area
+// for a band), so that the legend can toggle it.
+func (b *lineBuilder) addLimit(li int, l Limit) {
+	c := b.chart
+	color := l.Color
+	if color == "" {
+		color = LimitColor
+	}
+	name := c.LimitText(l)
+	b.addLegend(name)
+	axis := "yAxis"
+	if l.Orientation == Vertical {
+		axis = "xAxis"
+	}
+	label := map[string]any{"show": true, "formatter": "{b}", "color": color}
+	extra := map[string]any{"z": 2}
+	if l.IsBand() {
+		label["position"] = "insideTopLeft"
+		extra["markArea"] = map[string]any{
+			"silent": false, "label": label,
+			"itemStyle": map[string]any{"color": color, "opacity": 0.12},
+			"data": []any{[]any{
+				map[string]any{"name": name, axis: l.Value},
+				map[string]any{axis: l.To},
+			}},
+		}
+	} else {
+		label["position"] = limitLabelPosition(c, li)
+		extra["markLine"] = map[string]any{
+			"symbol": []string{"none", "none"}, "label": label,
+			"lineStyle": map[string]any{"color": color, "type": "solid", "width": 1.5},
+			"data":      []any{map[string]any{"name": name, axis: l.Value}},
 		}
 	}
-	idx := 0
-	for si, s := range c.Series {
-		color := c.SeriesColor(si)
-		name := s.LegendName() // series sharing a legend entry share a name: one toggle hides both
-		addLegend(name)
-		data := make([]opts.LineData, 0, len(s.Points))
-		for pi, p := range s.Points {
-			data = append(data, opts.LineData{Value: []float64{p.X, p.Y}, Name: c.HoverText(Hit{si, pi})})
-		}
-		so := []gecharts.SeriesOpts{gecharts.WithItemStyleOpts(opts.ItemStyle{Color: color})}
-		switch s.Kind {
-		case Measured:
-			width, op := float32(2), float32(1)
-			if !s.Line {
-				width, op = 0, 0
-			}
-			so = append(so,
-				gecharts.WithLineChartOpts(opts.LineChart{Symbol: s.Marker.Symbol(), SymbolSize: 10, ShowSymbol: opts.Bool(true)}),
-				gecharts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: width, Type: "solid", Opacity: opts.Float(op)}))
-			if len(s.Points) > 60 {
-				so = append(so, gecharts.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 3, ShowSymbol: opts.Bool(false)}))
-			}
-		case Projected:
-			so = append(so,
-				gecharts.WithLineChartOpts(opts.LineChart{Symbol: "empty" + strings.ToUpper(s.Marker.Symbol()[:1]) + s.Marker.Symbol()[1:], SymbolSize: 9, ShowSymbol: opts.Bool(true)}),
-				gecharts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2, Type: "dashed"}))
-		case Reference:
-			so = append(so,
-				gecharts.WithLineChartOpts(opts.LineChart{Symbol: "none", ShowSymbol: opts.Bool(false)}),
-				gecharts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 1, Type: "solid", Opacity: opts.Float(0.7)}))
-		}
-		line.AddSeries(name, data, so...)
-		v.extra[idx] = map[string]any{"z": 3}
-		if s.LabelPoints {
-			// Model names beside measured points; echarts hides those that would overlap.
-			v.extra[idx]["label"] = map[string]any{"show": true, "position": "right", "fontSize": 12,
-				"formatter": opts.FuncOpts(`function (p) { return (p.name || '').split(':')[0]; }`)}
-			v.extra[idx]["labelLayout"] = map[string]any{"hideOverlap": true}
-		}
-		idx++
-		if s.Kind == Projected && hasBand(s) {
-			// The band: a custom series whose one item draws the low–high polygon (stacked
-			// areas cannot do this on a log axis).
-			first := s.Points[0]
-			line.AddSeries(name, []opts.LineData{{Value: []float64{first.X, first.Y}}},
-				gecharts.WithItemStyleOpts(opts.ItemStyle{Color: color}))
-			v.extra[idx] = map[string]any{"type": "custom", "z": 1, "silent": true, "clip": true,
-				"tooltip": map[string]any{"show": false}, "renderItem": bandRenderItem(s, color)}
-			idx++
-		}
-	}
-	for li, l := range c.Limits {
-		color := l.Color
-		if color == "" {
-			color = LimitColor
-		}
-		name := c.LimitText(l)
-		addLegend(name)
-		axis := "yAxis"
-		if l.Orientation == Vertical {
-			axis = "xAxis"
-		}
-		label := map[string]any{"show": true, "formatter": "{b}", "color": color}
-		extra := map[string]any{"z": 2}
-		if l.IsBand() {
-			label["position"] = "insideTopLeft"
-			extra["markArea"] = map[string]any{
-				"silent": false, "label": label,
-				"itemStyle": map[string]any{"color": color, "opacity": 0.12},
-				"data": []any{[]any{
-					map[string]any{"name": name, axis: l.Value},
-					map[string]any{axis: l.To},
-				}},
-			}
-		} else {
-			label["position"] = limitLabelPosition(c, li)
-			extra["markLine"] = map[string]any{
-				"symbol": []string{"none", "none"}, "label": label,
-				"lineStyle": map[string]any{"color": color, "type": "solid", "width": 1.5},
-				"data":      []any{map[string]any{"name": name, axis: l.Value}},
-			}
-		}
-		line.AddSeries(name, nil, gecharts.WithItemStyleOpts(opts.ItemStyle{Color: color}),
-			gecharts.WithLineStyleOpts(opts.LineStyle{Color: color}))
-		v.extra[idx] = extra
-		idx++
-	}
-	v.legend = legend
-	return line
+	b.line.AddSeries(name, nil, gecharts.WithItemStyleOpts(opts.ItemStyle{Color: color}),
+		gecharts.WithLineStyleOpts(opts.LineStyle{Color: color}))
+	b.v.extra[b.idx] = extra
+	b.idx++
 }
 
 // limitLabelPosition places limit i's label so that labels of nearby lines do not overlap:

@@ -73,45 +73,25 @@ func CachedBandwidth(ctx context.Context, opts Options) Bandwidth {
 }
 
 func probeBandwidth(ctx context.Context, opts Options, ram RAM) Bandwidth {
-	var bw Bandwidth
 	bootID, bootErr := bootID(ctx, opts)
 	dir, dirErr := opts.cacheDir()
 	file := ""
 	if dirErr == nil {
 		file = filepath.Join(dir, "bandwidth.json")
 	}
+	// Without a boot ID or a cache folder a measurement can be neither found nor kept.
+	cacheErr := errors.Join(bootErr, dirErr)
+	var bw Bandwidth
 	note := ""
-	if !opts.Remeasure && bootErr == nil && file != "" {
-		c, err := loadBandwidthCache(file)
-		note = statefile.Note(err)
-		if err == nil && c.BootID == bootID && c.ReadGBps > 0 {
-			bw = Bandwidth{ReadGBps: c.ReadGBps, TriadGBps: c.TriadGBps, Threads: c.Threads, BufferBytes: c.BufferBytes,
-				Passes: c.Passes, Seconds: c.Seconds, MeasuredAt: c.MeasuredAt, Cached: true,
-				Source: fmt.Sprintf("measured %s this boot by slmscope's Go microbenchmark, cached in %s", c.MeasuredAt.Local().Format("15:04"), file)}
-		}
+	if !opts.Remeasure && cacheErr == nil {
+		bw, note = cachedBandwidth(file, bootID)
 	}
-	if !bw.Cached {
-		switch {
-		case opts.SkipBandwidth:
-			bw.Note = "not measured (skipped; run without --no-bandwidth or press Re-measure)"
-		default:
-			size := opts.BandwidthBytes
-			if size == 0 {
-				size = bandwidthSize(ram.AvailableBytes)
-			}
-			m, err := MeasureBandwidth(ctx, size, runtime.GOMAXPROCS(0))
-			if err != nil {
-				bw.Note = "not measured: " + err.Error()
-				break
-			}
-			bw = m
-			if bootErr != nil || file == "" {
-				bw.Source += " (not cached: " + errOr(errors.Join(bootErr, dirErr), "") + ")"
-			} else if err := saveBandwidthCache(file, bandwidthCache{BootID: bootID, ReadGBps: m.ReadGBps, TriadGBps: m.TriadGBps,
-				Threads: m.Threads, BufferBytes: m.BufferBytes, Passes: m.Passes, Seconds: m.Seconds, MeasuredAt: m.MeasuredAt}); err != nil {
-				bw.Source += " (not cached: " + err.Error() + ")"
-			}
-		}
+	switch {
+	case bw.Cached:
+	case opts.SkipBandwidth:
+		bw.Note = "not measured (skipped; run without --no-bandwidth or press Re-measure)"
+	default:
+		bw = measureAndCache(ctx, opts, ram, file, bootID, cacheErr)
 	}
 	if note != "" { // the old cache file was damaged and kept aside: say so where the figure is
 		if bw.ReadGBps > 0 {
@@ -122,6 +102,39 @@ func probeBandwidth(ctx context.Context, opts Options, ram RAM) Bandwidth {
 	}
 	bw.TheoreticalGBps, bw.TheoreticalSource = theoreticalCPUBandwidth(opts)
 	return bw
+}
+
+// cachedBandwidth returns the measurement cached in file if it was taken this boot (Cached
+// is false otherwise), and a note when the cache file was damaged and kept aside.
+func cachedBandwidth(file, bootID string) (Bandwidth, string) {
+	c, err := loadBandwidthCache(file)
+	note := statefile.Note(err)
+	if err == nil && c.BootID == bootID && c.ReadGBps > 0 {
+		return Bandwidth{ReadGBps: c.ReadGBps, TriadGBps: c.TriadGBps, Threads: c.Threads, BufferBytes: c.BufferBytes,
+			Passes: c.Passes, Seconds: c.Seconds, MeasuredAt: c.MeasuredAt, Cached: true,
+			Source: fmt.Sprintf("measured %s this boot by slmscope's Go microbenchmark, cached in %s", c.MeasuredAt.Local().Format("15:04"), file)}, note
+	}
+	return Bandwidth{}, note
+}
+
+// measureAndCache measures the bandwidth on all threads and caches it in file for this boot;
+// cacheErr says why it cannot be cached, and the source says so.
+func measureAndCache(ctx context.Context, opts Options, ram RAM, file, bootID string, cacheErr error) Bandwidth {
+	size := opts.BandwidthBytes
+	if size == 0 {
+		size = bandwidthSize(ram.AvailableBytes)
+	}
+	m, err := MeasureBandwidth(ctx, size, runtime.GOMAXPROCS(0))
+	if err != nil {
+		return Bandwidth{Note: "not measured: " + err.Error()}
+	}
+	if cacheErr != nil {
+		m.Source += " (not cached: " + errOr(cacheErr, "") + ")"
+	} else if err := saveBandwidthCache(file, bandwidthCache{BootID: bootID, ReadGBps: m.ReadGBps, TriadGBps: m.TriadGBps,
+		Threads: m.Threads, BufferBytes: m.BufferBytes, Passes: m.Passes, Seconds: m.Seconds, MeasuredAt: m.MeasuredAt}); err != nil {
+		m.Source += " (not cached: " + err.Error() + ")"
+	}
+	return m
 }
 
 // bandwidthSize picks the buffer: the default, shrunk to a quarter of available memory.

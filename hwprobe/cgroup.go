@@ -42,8 +42,37 @@ func readCgroupMemory(root string) cgroupMemory {
 	if err != nil {
 		return cgroupMemory{Note: fmt.Sprintf("no cgroup mounts (%v)", err)}
 	}
-	var v1Path, v2Path string
-	hasV1, hasV2 := false, false
+	v1Path, hasV1, v2Path, hasV2 := memoryCgroupPaths(lines)
+	var notes []string
+	if m, ok := memoryMount(mounts, 1); ok && hasV1 {
+		cg := walkCgroup(root, m, v1Path, 1)
+		if cg.settled() {
+			return cg
+		}
+		notes = append(notes, cg.Note)
+	}
+	if m, ok := memoryMount(mounts, 2); ok && hasV2 {
+		cg := walkCgroup(root, m, v2Path, 2)
+		if cg.settled() {
+			return cg
+		}
+		// A v2 hierarchy without the memory files says less than the v1 note before it.
+		if len(notes) == 0 || cg.Version == 2 && !strings.Contains(cg.Note, " has no ") {
+			notes = append(notes, cg.Note)
+		}
+	}
+	if len(notes) == 0 {
+		return cgroupMemory{Note: "no memory cgroup is mounted for this process"}
+	}
+	return cgroupMemory{Note: strings.Join(notes, "; ")}
+}
+
+// settled reports whether cg is the answer: a limit, or a cgroup read without trouble.
+func (cg cgroupMemory) settled() bool { return cg.Limit > 0 || cg.Note == "" }
+
+// memoryCgroupPaths reads the process's cgroup paths from the lines of /proc/self/cgroup:
+// the v1 memory controller's and the v2 unified hierarchy's, each with whether it is there.
+func memoryCgroupPaths(lines []string) (v1Path string, hasV1 bool, v2Path string, hasV2 bool) {
 	for _, l := range lines {
 		parts := strings.SplitN(l, ":", 3)
 		if len(parts) != 3 {
@@ -53,94 +82,93 @@ func readCgroupMemory(root string) cgroupMemory {
 			v2Path, hasV2 = parts[2], true
 			continue
 		}
-		for _, c := range strings.Split(parts[1], ",") {
-			if c == "memory" {
-				v1Path, hasV1 = parts[2], true
-			}
+		if contains(strings.Split(parts[1], ","), "memory") {
+			v1Path, hasV1 = parts[2], true
 		}
 	}
-	var notes []string
-	if hasV1 {
-		for _, m := range mounts {
-			if m.fsType == "cgroup" && contains(m.superOpts, "memory") {
-				cg := walkCgroup(root, m, v1Path, 1)
-				if cg.Limit > 0 || cg.Note == "" {
-					return cg
-				}
-				notes = append(notes, cg.Note)
-				break
-			}
-		}
-	}
-	if hasV2 {
-		for _, m := range mounts {
-			if m.fsType == "cgroup2" {
-				cg := walkCgroup(root, m, v2Path, 2)
-				if cg.Limit > 0 || cg.Note == "" {
-					return cg
-				}
-				if len(notes) == 0 || cg.Version == 2 && !strings.Contains(cg.Note, " has no ") {
-					notes = append(notes, cg.Note)
-				}
-				break
-			}
-		}
-	}
-	if len(notes) == 0 {
-		return cgroupMemory{Note: "no memory cgroup is mounted for this process"}
-	}
-	return cgroupMemory{Note: strings.Join(notes, "; ")}
+	return v1Path, hasV1, v2Path, hasV2
 }
+
+// memoryMount finds the first mount of the cgroup version's memory hierarchy: a v1 cgroup
+// mount with the memory controller, or the v2 cgroup2 mount.
+func memoryMount(mounts []mountEntry, version int) (mountEntry, bool) {
+	for _, m := range mounts {
+		if version == 1 && m.fsType == "cgroup" && contains(m.superOpts, "memory") ||
+			version == 2 && m.fsType == "cgroup2" {
+			return m, true
+		}
+	}
+	return mountEntry{}, false
+}
+
+// cgroupFiles names a cgroup version's memory files: the limit, the usage, and the
+// memory.stat key of the inactive file cache that usage leaves out.
+type cgroupFiles struct{ limit, usage, inactiveKey string }
+
+var (
+	cgroupV1Files = cgroupFiles{"memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"}
+	cgroupV2Files = cgroupFiles{"memory.max", "memory.current", "inactive_file"}
+)
 
 // walkCgroup reads limits from the process's cgroup folder up to the mount point.
 func walkCgroup(root string, m mountEntry, cgPath string, version int) cgroupMemory {
-	rel := cgPath
-	if m.root != "/" {
-		if r, ok := strings.CutPrefix(cgPath, m.root); ok && (r == "" || strings.HasPrefix(r, "/")) {
-			rel = r
-		} else {
-			rel = "/" // a cgroup namespace hides the path: the mount root is our cgroup
-		}
-	}
 	mountDir := filepath.Join(root, m.mountPoint)
-	leaf := filepath.Join(mountDir, path.Clean("/"+rel))
+	leaf := filepath.Join(mountDir, path.Clean("/"+pathInMount(m, cgPath)))
 	if _, err := os.Stat(leaf); err != nil {
 		leaf = mountDir // the path from /proc/self/cgroup is not visible here (namespaced)
 	}
-	limitFile, usageFile, statKey := "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"
+	files := cgroupV1Files
 	if version == 2 {
-		limitFile, usageFile, statKey = "memory.max", "memory.current", "inactive_file"
+		files = cgroupV2Files
 	}
 	cg := cgroupMemory{Version: version, Path: leaf}
-	found := false
-	for dir := leaf; ; dir = filepath.Dir(dir) {
-		lim, ok, err := readLimit(filepath.Join(dir, limitFile))
-		if err == nil {
-			found = true
-			if ok && (cg.Limit == 0 || lim < cg.Limit) {
-				cg.Limit, cg.Source = lim, fmt.Sprintf("v%d %s", version, filepath.Join(dir, limitFile))
-			}
-		}
-		if dir == mountDir || len(dir) <= len(mountDir) {
-			break
-		}
-	}
+	var found bool
+	cg.Limit, cg.Source, found = tightestLimit(leaf, mountDir, files.limit, version)
 	if !found {
-		cg.Note = fmt.Sprintf("cgroup v%d at %s has no %s", version, leaf, limitFile)
+		cg.Note = fmt.Sprintf("cgroup v%d at %s has no %s", version, leaf, files.limit)
 		return cg
 	}
 	if cg.Limit == 0 {
-		cg.Note = fmt.Sprintf("no cgroup memory limit (cgroup v%d %s is unlimited)", version, limitFile)
+		cg.Note = fmt.Sprintf("no cgroup memory limit (cgroup v%d %s is unlimited)", version, files.limit)
 		return cg
 	}
-	if u, err := readUint(filepath.Join(leaf, usageFile)); err == nil {
-		inactive := statValue(filepath.Join(leaf, "memory.stat"), statKey)
+	if u, err := readUint(filepath.Join(leaf, files.usage)); err == nil {
+		inactive := statValue(filepath.Join(leaf, "memory.stat"), files.inactiveKey)
 		if inactive < u {
 			u -= inactive
 		}
 		cg.Usage = u
 	}
 	return cg
+}
+
+// pathInMount is cgPath relative to the root of mount m.
+func pathInMount(m mountEntry, cgPath string) string {
+	if m.root == "/" {
+		return cgPath
+	}
+	if r, ok := strings.CutPrefix(cgPath, m.root); ok && (r == "" || strings.HasPrefix(r, "/")) {
+		return r
+	}
+	return "/" // a cgroup namespace hides the path: the mount root is our cgroup
+}
+
+// tightestLimit reads limitFile in every folder from leaf up to mountDir and returns the
+// smallest limit (0 = unlimited) and the file it came from; found is false when no folder
+// has a readable limitFile.
+func tightestLimit(leaf, mountDir, limitFile string, version int) (limit uint64, source string, found bool) {
+	for dir := leaf; ; dir = filepath.Dir(dir) {
+		lim, ok, err := readLimit(filepath.Join(dir, limitFile))
+		if err == nil {
+			found = true
+			if ok && (limit == 0 || lim < limit) {
+				limit, source = lim, fmt.Sprintf("v%d %s", version, filepath.Join(dir, limitFile))
+			}
+		}
+		if dir == mountDir || len(dir) <= len(mountDir) {
+			return limit, source, found
+		}
+	}
 }
 
 // readLimit reads a cgroup limit file; ok is false for "max" (v2) or the v1 "unlimited" value.

@@ -98,21 +98,37 @@ func probeCPU(ctx context.Context, opts Options) CPU {
 		c.Source = "gopsutil (" + opts.path("/proc/cpuinfo") + ")"
 	}
 	infos, err := gocpu.InfoWithContext(ctx)
-	var flags []string
+	flags := c.describe(infos, err)
+	c.countCores(ctx, opts)
+	c.setFeatures(opts, flags)
+	if len(c.Features) == 0 {
+		c.Unknown.set("features", "no SIMD feature llama.cpp uses was detected")
+	}
+	return c
+}
+
+// describe fills the model, vendor and frequency from the first CPU gopsutil lists (err is
+// its error) and returns that CPU's feature flags.
+func (c *CPU) describe(infos []gocpu.InfoStat, err error) (flags []string) {
 	if err != nil || len(infos) == 0 {
 		c.Unknown.set("model", fmt.Sprintf("gopsutil could not read the CPU description: %v", errOr(err, "no CPUs listed")))
-	} else {
-		c.Model = strings.TrimSpace(infos[0].ModelName)
-		c.Vendor = infos[0].VendorID
-		c.FrequencyMHz = infos[0].Mhz
-		flags = infos[0].Flags
-		if c.Model == "" {
-			c.Unknown.set("model", "the OS gives no model name for this CPU")
-		}
-		if c.FrequencyMHz == 0 {
-			c.Unknown.set("frequency_mhz", "the OS reports no CPU frequency")
-		}
+		return nil
 	}
+	c.Model = strings.TrimSpace(infos[0].ModelName)
+	c.Vendor = infos[0].VendorID
+	c.FrequencyMHz = infos[0].Mhz
+	if c.Model == "" {
+		c.Unknown.set("model", "the OS gives no model name for this CPU")
+	}
+	if c.FrequencyMHz == 0 {
+		c.Unknown.set("frequency_mhz", "the OS reports no CPU frequency")
+	}
+	return infos[0].Flags
+}
+
+// countCores fills the logical and physical core counts; on the host the Go runtime's count
+// stands in for a logical count gopsutil cannot give.
+func (c *CPU) countCores(ctx context.Context, opts Options) {
 	if n, err := gocpu.CountsWithContext(ctx, true); err == nil && n > 0 {
 		c.LogicalCores = n
 	} else {
@@ -127,26 +143,26 @@ func probeCPU(ctx context.Context, opts Options) CPU {
 	} else {
 		c.Unknown.set("physical_cores", fmt.Sprintf("gopsutil: %v", errOr(err, "0 reported")))
 	}
+}
 
+// setFeatures fills the SIMD features llama.cpp uses: on the host from CPUID and the OS
+// flags together, for a fixture tree from its flags alone.
+func (c *CPU) setFeatures(opts Options, flags []string) {
 	fromFlags := featuresFromFlags(flags)
-	if opts.isHost() {
-		set := map[string]bool{}
-		for _, f := range append(featuresFromCPUID(), fromFlags...) {
-			set[f] = true
-		}
-		c.Features = sortedKeys(set)
-		c.FeaturesSource = "CPUID via golang.org/x/sys/cpu"
-		if len(fromFlags) > 0 {
-			c.FeaturesSource += " + OS feature flags"
-		}
-	} else {
+	if !opts.isHost() {
 		c.Features = fromFlags
 		c.FeaturesSource = "OS feature flags (" + opts.path("/proc/cpuinfo") + ")"
+		return
 	}
-	if len(c.Features) == 0 {
-		c.Unknown.set("features", "no SIMD feature llama.cpp uses was detected")
+	set := map[string]bool{}
+	for _, f := range append(featuresFromCPUID(), fromFlags...) {
+		set[f] = true
 	}
-	return c
+	c.Features = sortedKeys(set)
+	c.FeaturesSource = "CPUID via golang.org/x/sys/cpu"
+	if len(fromFlags) > 0 {
+		c.FeaturesSource += " + OS feature flags"
+	}
 }
 
 func errOr(err error, fallback string) string {

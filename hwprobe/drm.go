@@ -30,17 +30,10 @@ func probeDRM(opts Options, haveNVML, haveROCm bool) ([]GPU, []string) {
 	if err != nil {
 		return nil, []string{fmt.Sprintf("no GPU in sysfs: %s is missing (no GPU driver is loaded, or this is a container or VM without one)", base)}
 	}
-	var names []string
-	for _, e := range entries {
-		if cardName.MatchString(e.Name()) {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Slice(names, func(i, j int) bool { return cardNum(names[i]) < cardNum(names[j]) })
 	var gpus []GPU
 	var notes []string
 	index := map[string]int{}
-	for _, name := range names {
+	for _, name := range cardNames(entries) {
 		dev := filepath.Join(base, name, "device")
 		vendor := strings.TrimPrefix(readTrim(filepath.Join(dev, "vendor")), "0x")
 		device := strings.TrimPrefix(readTrim(filepath.Join(dev, "device")), "0x")
@@ -58,30 +51,9 @@ func probeDRM(opts Options, haveNVML, haveROCm bool) ([]GPU, []string) {
 		g := GPU{Vendor: vname, Index: index[vname], PCIBusID: uevent["PCI_SLOT_NAME"], Driver: uevent["DRIVER"],
 			Source: "sysfs (" + dev + ")"}
 		index[vname]++
-		g.Name = pciDeviceName(opts, vendor, device)
-		if g.Name == "" {
-			if p := readTrim(filepath.Join(dev, "product_name")); p != "" {
-				g.Name = p
-			} else {
-				g.Name = fmt.Sprintf("%s GPU [%s:%s]", vname, vendor, device)
-			}
-		}
-		switch vendor {
-		case pciVendorAMD:
-			fillAMDSysfs(&g, dev)
-		case pciVendorIntel:
-			g.Unknown.set("bandwidth_gbps", "sysfs does not give Intel GPU memory clocks")
-			if strings.HasSuffix(g.PCIBusID, ":00:02.0") {
-				g.UnifiedMemory = true
-				g.Unknown.set("memory_total_bytes", "integrated GPU: it shares system RAM (see the RAM card)")
-			} else {
-				g.Unknown.set("memory_total_bytes", "the "+orDefault(g.Driver, "Intel")+" driver does not publish VRAM size in sysfs")
-			}
-		case pciVendorNVIDIA:
-			g.Unknown.set("memory_total_bytes", "NVML is not available, and sysfs does not publish NVIDIA memory")
-			notes = append(notes, fmt.Sprintf("NVIDIA GPU %s found in sysfs, but its NVML library could not be used, so memory and bandwidth are unknown", orDefault(g.PCIBusID, name)))
-		default:
-			g.Unknown.set("memory_total_bytes", "unknown GPU vendor: sysfs gives no memory figures")
+		g.Name = sysfsGPUName(opts, dev, vname, vendor, device)
+		if note := fillVendorSysfs(&g, dev, vendor, name); note != "" {
+			notes = append(notes, note)
 		}
 		gpus = append(gpus, g)
 	}
@@ -89,6 +61,54 @@ func probeDRM(opts Options, haveNVML, haveROCm bool) ([]GPU, []string) {
 		notes = append(notes, fmt.Sprintf("no GPU in sysfs: %s lists no graphics card", base))
 	}
 	return gpus, notes
+}
+
+// cardNames returns the cardN entries of /sys/class/drm in card number order.
+func cardNames(entries []os.DirEntry) []string {
+	var names []string
+	for _, e := range entries {
+		if cardName.MatchString(e.Name()) {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Slice(names, func(i, j int) bool { return cardNum(names[i]) < cardNum(names[j]) })
+	return names
+}
+
+// sysfsGPUName names the GPU at sysfs folder dev: from the PCI ID database, else the
+// driver's product_name, else vendor name and PCI IDs.
+func sysfsGPUName(opts Options, dev, vname, vendor, device string) string {
+	if n := pciDeviceName(opts, vendor, device); n != "" {
+		return n
+	}
+	if p := readTrim(filepath.Join(dev, "product_name")); p != "" {
+		return p
+	}
+	return fmt.Sprintf("%s GPU [%s:%s]", vname, vendor, device)
+}
+
+// fillVendorSysfs adds what sysfs tells about a GPU of PCI vendor vendor at folder dev, and
+// why the rest is unknown. It returns a note for the report, or "" (card names an NVIDIA
+// GPU whose NVML library could not be used).
+func fillVendorSysfs(g *GPU, dev, vendor, card string) string {
+	switch vendor {
+	case pciVendorAMD:
+		fillAMDSysfs(g, dev)
+	case pciVendorIntel:
+		g.Unknown.set("bandwidth_gbps", "sysfs does not give Intel GPU memory clocks")
+		if strings.HasSuffix(g.PCIBusID, ":00:02.0") {
+			g.UnifiedMemory = true
+			g.Unknown.set("memory_total_bytes", "integrated GPU: it shares system RAM (see the RAM card)")
+		} else {
+			g.Unknown.set("memory_total_bytes", "the "+orDefault(g.Driver, "Intel")+" driver does not publish VRAM size in sysfs")
+		}
+	case pciVendorNVIDIA:
+		g.Unknown.set("memory_total_bytes", "NVML is not available, and sysfs does not publish NVIDIA memory")
+		return fmt.Sprintf("NVIDIA GPU %s found in sysfs, but its NVML library could not be used, so memory and bandwidth are unknown", orDefault(g.PCIBusID, card))
+	default:
+		g.Unknown.set("memory_total_bytes", "unknown GPU vendor: sysfs gives no memory figures")
+	}
+	return ""
 }
 
 // fillAMDSysfs reads amdgpu's memory and load files.

@@ -210,6 +210,22 @@ func probeNVML(path string) ([]GPU, error) {
 // fillDevice queries one device; each failed or missing query becomes an Unknown entry.
 func (api *nvmlAPI) fillDevice(g *GPU, dev nvmlDevice) {
 	query := fieldQuery(g, "NVML", api.missing, nvmlErr)
+	api.fillNames(g, dev, query)
+	api.fillMemory(g, dev, query)
+	var major, minor int32
+	if query("compute_capability", api.DeviceGetCudaComputeCapability != nil, func() int32 { return api.DeviceGetCudaComputeCapability(dev, &major, &minor) }) {
+		g.ComputeCapability = fmt.Sprintf("%d.%d", major, minor)
+	}
+	api.fillMemoryBus(g, dev, query)
+	api.fillStatus(g, dev, query)
+}
+
+// nvmlQuery runs one NVML call for a GPU field: false, with the reason in the GPU's Unknown
+// map, when the symbol is missing (present is false) or the call fails.
+type nvmlQuery = func(field string, present bool, call func() int32) bool
+
+// fillNames reads the device's name (a numbered stand-in when NVML gives none) and UUID.
+func (api *nvmlAPI) fillNames(g *GPU, dev nvmlDevice, query nvmlQuery) {
 	buf := make([]byte, nvmlStringSize)
 	if query("name", api.DeviceGetName != nil, func() int32 { return api.DeviceGetName(dev, &buf[0], nvmlStringSize) }) {
 		g.Name = cString(buf)
@@ -220,29 +236,32 @@ func (api *nvmlAPI) fillDevice(g *GPU, dev nvmlDevice) {
 	if query("uuid", api.DeviceGetUUID != nil, func() int32 { return api.DeviceGetUUID(dev, &buf[0], nvmlStringSize) }) {
 		g.UUID = cString(buf)
 	}
+}
 
-	var m2 nvmlMemoryV2
+// fillMemory reads total, free and used memory: through the v2 call where the library has
+// it, else the v1 call.
+func (api *nvmlAPI) fillMemory(g *GPU, dev nvmlDevice, query nvmlQuery) {
 	if api.DeviceGetMemoryInfoV2 != nil {
-		m2.Version = nvmlMemoryV2Version
+		m2 := nvmlMemoryV2{Version: nvmlMemoryV2Version}
 		if err := nvmlErr(api.DeviceGetMemoryInfoV2(dev, &m2)); err == nil {
 			g.MemoryTotalBytes, g.MemoryFreeBytes, g.MemoryUsedBytes = m2.Total, m2.Free, m2.Used
 		} else {
 			g.Unknown.set("memory_total_bytes", "NVML: "+err.Error())
 		}
+		return
+	}
+	var m1 nvmlMemoryV1
+	if query("memory", api.DeviceGetMemoryInfo != nil, func() int32 { return api.DeviceGetMemoryInfo(dev, &m1) }) {
+		g.MemoryTotalBytes, g.MemoryFreeBytes, g.MemoryUsedBytes = m1.Total, m1.Free, m1.Used
 	} else {
-		var m1 nvmlMemoryV1
-		if query("memory", api.DeviceGetMemoryInfo != nil, func() int32 { return api.DeviceGetMemoryInfo(dev, &m1) }) {
-			g.MemoryTotalBytes, g.MemoryFreeBytes, g.MemoryUsedBytes = m1.Total, m1.Free, m1.Used
-		} else {
-			g.Unknown.set("memory_total_bytes", g.Unknown["memory"])
-			delete(g.Unknown, "memory")
-		}
+		g.Unknown.set("memory_total_bytes", g.Unknown["memory"])
+		delete(g.Unknown, "memory")
 	}
+}
 
-	var major, minor int32
-	if query("compute_capability", api.DeviceGetCudaComputeCapability != nil, func() int32 { return api.DeviceGetCudaComputeCapability(dev, &major, &minor) }) {
-		g.ComputeCapability = fmt.Sprintf("%d.%d", major, minor)
-	}
+// fillMemoryBus reads the memory bus width and max memory clock and, when both are known,
+// the theoretical bandwidth they give.
+func (api *nvmlAPI) fillMemoryBus(g *GPU, dev nvmlDevice, query nvmlQuery) {
 	var u32 uint32
 	if query("memory_bus_width_bits", api.DeviceGetMemoryBusWidth != nil, func() int32 { return api.DeviceGetMemoryBusWidth(dev, &u32) }) {
 		g.MemoryBusWidthBits = int(u32)
@@ -257,6 +276,11 @@ func (api *nvmlAPI) fillDevice(g *GPU, dev nvmlDevice) {
 	} else {
 		g.Unknown.set("bandwidth_gbps", "needs NVML's memory bus width and max memory clock, which are unknown")
 	}
+}
+
+// fillStatus reads the current PCIe link, power draw and limit, temperature and load.
+func (api *nvmlAPI) fillStatus(g *GPU, dev nvmlDevice, query nvmlQuery) {
+	var u32 uint32
 	if query("pcie_generation", api.DeviceGetCurrPcieLinkGeneration != nil, func() int32 { return api.DeviceGetCurrPcieLinkGeneration(dev, &u32) }) {
 		g.PCIeGeneration = int(u32)
 	}

@@ -113,37 +113,43 @@ func probeROCmSMI(path string) ([]GPU, error) {
 	}
 	var gpus []GPU
 	for i := uint32(0); i < n; i++ {
-		g := GPU{Vendor: "AMD", Index: int(i), Source: "ROCm SMI (" + path + ")", Name: fmt.Sprintf("AMD GPU %d", i)}
-		query := fieldQuery(&g, "ROCm SMI", api.missing, rsmiErr)
-		buf := make([]byte, 256)
-		if query("name", api.DevNameGet != nil, func() uint32 { return api.DevNameGet(i, &buf[0], uintptr(len(buf))) }) {
-			if s := strings.TrimSpace(cString(buf)); s != "" {
-				g.Name = s
-			}
-		}
-		var total, used, bdf, uw uint64
-		var busy uint32
-		if query("memory_total_bytes", api.DevMemoryTotalGet != nil, func() uint32 { return api.DevMemoryTotalGet(i, rsmiMemTypeVRAM, &total) }) {
-			g.MemoryTotalBytes = total
-		}
-		if query("memory_used_bytes", api.DevMemoryUsageGet != nil, func() uint32 { return api.DevMemoryUsageGet(i, rsmiMemTypeVRAM, &used) }) {
-			g.MemoryUsedBytes = used
-			if total >= used {
-				g.MemoryFreeBytes = total - used
-			}
-		}
-		if query("busy_percent", api.DevBusyPercentGet != nil, func() uint32 { return api.DevBusyPercentGet(i, &busy) }) {
-			g.BusyPercent = int(busy)
-		}
-		if query("power_watts", api.DevPowerAveGet != nil, func() uint32 { return api.DevPowerAveGet(i, 0, &uw) }) {
-			g.PowerWatts = float64(uw) / 1e6
-		}
-		if query("pci_bus_id", api.DevPCIIDGet != nil, func() uint32 { return api.DevPCIIDGet(i, &bdf) }) {
-			// BDFID: domain << 32 | bus << 8 | device << 3 | function
-			g.PCIBusID = fmt.Sprintf("%04x:%02x:%02x.%x", bdf>>32, (bdf>>8)&0xff, (bdf>>3)&0x1f, bdf&0x7)
-		}
-		g.Unknown.set("bandwidth_gbps", "ROCm SMI does not report the memory bus width")
-		gpus = append(gpus, g)
+		gpus = append(gpus, api.device(i, path))
 	}
 	return gpus, nil
+}
+
+// device describes GPU i of the ROCm SMI library at path: name, VRAM, load, power and PCI
+// bus ID, each failed or missing query an Unknown entry.
+func (api *rsmiAPI) device(i uint32, path string) GPU {
+	g := GPU{Vendor: "AMD", Index: int(i), Source: "ROCm SMI (" + path + ")", Name: fmt.Sprintf("AMD GPU %d", i)}
+	query := fieldQuery(&g, "ROCm SMI", api.missing, rsmiErr)
+	buf := make([]byte, 256)
+	if query("name", api.DevNameGet != nil, func() uint32 { return api.DevNameGet(i, &buf[0], uintptr(len(buf))) }) {
+		if s := strings.TrimSpace(cString(buf)); s != "" {
+			g.Name = s
+		}
+	}
+	var total, used, bdf, uw uint64
+	var busy uint32
+	if query("memory_total_bytes", api.DevMemoryTotalGet != nil, func() uint32 { return api.DevMemoryTotalGet(i, rsmiMemTypeVRAM, &total) }) {
+		g.MemoryTotalBytes = total
+	}
+	if query("memory_used_bytes", api.DevMemoryUsageGet != nil, func() uint32 { return api.DevMemoryUsageGet(i, rsmiMemTypeVRAM, &used) }) {
+		g.MemoryUsedBytes = used
+		if total >= used {
+			g.MemoryFreeBytes = total - used
+		}
+	}
+	if query("busy_percent", api.DevBusyPercentGet != nil, func() uint32 { return api.DevBusyPercentGet(i, &busy) }) {
+		g.BusyPercent = int(busy)
+	}
+	if query("power_watts", api.DevPowerAveGet != nil, func() uint32 { return api.DevPowerAveGet(i, 0, &uw) }) {
+		g.PowerWatts = float64(uw) / 1e6
+	}
+	if query("pci_bus_id", api.DevPCIIDGet != nil, func() uint32 { return api.DevPCIIDGet(i, &bdf) }) {
+		// BDFID: domain << 32 | bus << 8 | device << 3 | function
+		g.PCIBusID = fmt.Sprintf("%04x:%02x:%02x.%x", bdf>>32, (bdf>>8)&0xff, (bdf>>3)&0x1f, bdf&0x7)
+	}
+	g.Unknown.set("bandwidth_gbps", "ROCm SMI does not report the memory bus width")
+	return g
 }

@@ -97,70 +97,98 @@ func LoadFS(fsys fs.FS) ([]*Lesson, []error) {
 	if err != nil {
 		return nil, []error{fmt.Errorf("cannot list the lessons folder: %w", err)}
 	}
-	var lessons []*Lesson
-	var errs []error
-	fail := func(file string, e error) { errs = append(errs, &FileError{File: file, Err: e}) }
-	usedQuiz := map[string]bool{}
-	byID := map[string]string{}
+	ld := &folderLoader{fsys: fsys, usedQuiz: map[string]bool{}, byID: map[string]string{}}
 	for _, e := range entries {
-		name := e.Name()
-		if strings.HasPrefix(name, ".") || e.IsDir() || !strings.EqualFold(path.Ext(name), ".md") || strings.EqualFold(name, "README.md") {
-			continue
+		if isLessonFile(e) {
+			ld.loadLesson(e.Name())
 		}
-		data, err := readText(fsys, name)
-		if err != nil {
-			fail(name, err)
-			continue
+	}
+	for _, e := range entries {
+		if isQuizFile(e) && !ld.usedQuiz[e.Name()] {
+			ld.fail(e.Name(), errors.New("no lesson uses this quiz file: name it <lesson file name>.quiz.yaml, or set quiz: in the lesson's front matter"))
 		}
-		l, err := ParseLesson(data)
-		if err != nil {
-			fail(name, err)
-			continue
-		}
-		if prev, dup := byID[l.ID]; dup {
-			fail(name, fmt.Errorf("id %q is already used by %s; give each lesson its own id", l.ID, prev))
-			continue
-		}
-		byID[l.ID] = name
-		l.Source = name
-		lessons = append(lessons, l)
-		if err := checkImages(fsys, l.Body); err != nil {
-			fail(name, err) // reported; the lesson's text still loads
-		}
+	}
+	SortLessons(ld.lessons)
+	return ld.lessons, ld.errs
+}
 
-		if l.Quiz != "" {
-			usedQuiz[path.Clean(l.Quiz)] = true // reported below if it cannot be used
-		}
-		quizName, err := quizFileFor(fsys, name, l.Quiz)
-		if err != nil {
-			fail(name, err)
-			continue
-		}
-		if quizName == "" {
-			continue
-		}
-		usedQuiz[quizName] = true
-		q, err := readQuiz(fsys, quizName)
-		if err != nil {
-			fail(quizName, err)
-			continue
-		}
-		if q.Lesson != l.ID {
-			fail(quizName, fmt.Errorf("lesson is %q but the quiz belongs to %s, whose id is %q", q.Lesson, name, l.ID))
-			continue
-		}
-		l.QuizSet = q
+// folderLoader collects the lessons of one folder and the problems found on the way.
+type folderLoader struct {
+	fsys     fs.FS
+	lessons  []*Lesson
+	errs     []error
+	usedQuiz map[string]bool   // quiz files some lesson uses (or tries to)
+	byID     map[string]string // lesson id → file that has it
+}
+
+// fail records a problem with file.
+func (ld *folderLoader) fail(file string, e error) {
+	ld.errs = append(ld.errs, &FileError{File: file, Err: e})
+}
+
+// isLessonFile reports whether e is a lesson: a visible .md file other than README.md.
+func isLessonFile(e fs.DirEntry) bool {
+	name := e.Name()
+	return !strings.HasPrefix(name, ".") && !e.IsDir() && strings.EqualFold(path.Ext(name), ".md") && !strings.EqualFold(name, "README.md")
+}
+
+// isQuizFile reports whether e could be a quiz: a visible .yaml, .yml or .json file.
+func isQuizFile(e fs.DirEntry) bool {
+	name := e.Name()
+	ext := strings.ToLower(path.Ext(name))
+	return !e.IsDir() && !strings.HasPrefix(name, ".") && (ext == ".yaml" || ext == ".yml" || ext == ".json")
+}
+
+// loadLesson reads and parses the lesson file name and, unless its id is taken, adds it
+// with its quiz. A broken image or quiz is reported but the lesson's text still loads.
+func (ld *folderLoader) loadLesson(name string) {
+	data, err := readText(ld.fsys, name)
+	if err != nil {
+		ld.fail(name, err)
+		return
 	}
-	for _, e := range entries {
-		name := e.Name()
-		ext := strings.ToLower(path.Ext(name))
-		if e.IsDir() || strings.HasPrefix(name, ".") || usedQuiz[name] || (ext != ".yaml" && ext != ".yml" && ext != ".json") {
-			continue
-		}
-		fail(name, errors.New("no lesson uses this quiz file: name it <lesson file name>.quiz.yaml, or set quiz: in the lesson's front matter"))
+	l, err := ParseLesson(data)
+	if err != nil {
+		ld.fail(name, err)
+		return
 	}
-	SortLessons(lessons)
-	return lessons, errs
+	if prev, dup := ld.byID[l.ID]; dup {
+		ld.fail(name, fmt.Errorf("id %q is already used by %s; give each lesson its own id", l.ID, prev))
+		return
+	}
+	ld.byID[l.ID] = name
+	l.Source = name
+	ld.lessons = append(ld.lessons, l)
+	if err := checkImages(ld.fsys, l.Body); err != nil {
+		ld.fail(name, err) // reported; the lesson's text still loads
+	}
+	ld.attachQuiz(l, name)
+}
+
+// attachQuiz finds, reads and checks the quiz of lesson l (from file name) and sets it.
+func (ld *folderLoader) attachQuiz(l *Lesson, name string) {
+	if l.Quiz != "" {
+		ld.usedQuiz[path.Clean(l.Quiz)] = true // reported below if it cannot be used
+	}
+	quizName, err := quizFileFor(ld.fsys, name, l.Quiz)
+	if err != nil {
+		ld.fail(name, err)
+		return
+	}
+	if quizName == "" {
+		return
+	}
+	ld.usedQuiz[quizName] = true
+	q, err := readQuiz(ld.fsys, quizName)
+	if err != nil {
+		ld.fail(quizName, err)
+		return
+	}
+	if q.Lesson != l.ID {
+		ld.fail(quizName, fmt.Errorf("lesson is %q but the quiz belongs to %s, whose id is %q", q.Lesson, name, l.ID))
+		return
+	}
+	l.QuizSet = q
 }
 
 // quizFileFor finds a lesson's quiz: the front matter's quiz field, checked to stay inside the

@@ -21,23 +21,8 @@ import (
 
 // decodeProgress parses and checks a progress file's bytes.
 func decodeProgress(data []byte) (Progress, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return Progress{}, errors.New("the file is empty")
-	}
-	var head struct {
-		Version *int `json:"version"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		return Progress{}, fmt.Errorf("it is not valid JSON, perhaps truncated: %w", err)
-	}
-	if head.Version == nil {
-		return Progress{}, errors.New("it has no format version")
-	}
-	if *head.Version > ProgressVersion {
-		return Progress{}, fmt.Errorf("it was written by a newer slmscope (format version %d; this one reads version %d)", *head.Version, ProgressVersion)
-	}
-	if *head.Version < 1 {
-		return Progress{}, fmt.Errorf("format version %d is not valid", *head.Version)
+	if err := checkProgressVersion(data); err != nil {
+		return Progress{}, err
 	}
 	var p Progress
 	if err := json.Unmarshal(data, &p); err != nil {
@@ -47,26 +32,59 @@ func decodeProgress(data []byte) (Progress, error) {
 		p.Lessons = map[string]*LessonProgress{}
 	}
 	for id, lp := range p.Lessons {
-		if lp == nil {
-			return Progress{}, fmt.Errorf("lesson %q has no data", id)
-		}
-		if lp.Questions == nil {
-			lp.Questions = map[string]*QuestionProgress{}
-		}
-		for qid, qp := range lp.Questions {
-			if qp == nil || qp.Attempts < 0 || qp.Correct < 0 || qp.Correct > qp.Attempts {
-				return Progress{}, fmt.Errorf("lesson %q question %q has impossible counts", id, qid)
-			}
-		}
-		for _, r := range []*ScoreRecord{lp.Best, lp.Last} {
-			if r != nil && (r.Correct < 0 || r.Total < 0 || r.Correct > r.Total) {
-				return Progress{}, fmt.Errorf("lesson %q has an impossible score", id)
-			}
+		if err := checkLessonProgress(id, lp); err != nil {
+			return Progress{}, err
 		}
 	}
 	p.Predictions = predict.Valid(p.Predictions) // a damaged entry is dropped, never repaired
 	p.App = "slmscope"
 	return p, nil
+}
+
+// checkProgressVersion reads only the format version, so that a file from a newer slmscope
+// is named as such rather than refused for fields this one does not know.
+func checkProgressVersion(data []byte) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return errors.New("the file is empty")
+	}
+	var head struct {
+		Version *int `json:"version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return fmt.Errorf("it is not valid JSON, perhaps truncated: %w", err)
+	}
+	if head.Version == nil {
+		return errors.New("it has no format version")
+	}
+	if *head.Version > ProgressVersion {
+		return fmt.Errorf("it was written by a newer slmscope (format version %d; this one reads version %d)", *head.Version, ProgressVersion)
+	}
+	if *head.Version < 1 {
+		return fmt.Errorf("format version %d is not valid", *head.Version)
+	}
+	return nil
+}
+
+// checkLessonProgress refuses lesson id's progress when it is missing or its counts or
+// scores are impossible; a lesson without question data gets an empty map.
+func checkLessonProgress(id string, lp *LessonProgress) error {
+	if lp == nil {
+		return fmt.Errorf("lesson %q has no data", id)
+	}
+	if lp.Questions == nil {
+		lp.Questions = map[string]*QuestionProgress{}
+	}
+	for qid, qp := range lp.Questions {
+		if qp == nil || qp.Attempts < 0 || qp.Correct < 0 || qp.Correct > qp.Attempts {
+			return fmt.Errorf("lesson %q question %q has impossible counts", id, qid)
+		}
+	}
+	for _, r := range []*ScoreRecord{lp.Best, lp.Last} {
+		if r != nil && (r.Correct < 0 || r.Total < 0 || r.Correct > r.Total) {
+			return fmt.Errorf("lesson %q has an impossible score", id)
+		}
+	}
+	return nil
 }
 
 // removeStaleTemps deletes temp files an interrupted save left behind (older than a minute, so

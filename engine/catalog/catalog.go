@@ -191,9 +191,21 @@ var Architectures = []string{"llama", "qwen2", "phi3", "qwen3", "qwen3moe", "gem
 // Validate reports the first number that cannot describe a working transformer; every
 // catalog entry passes, and twin writers call it before writing anything.
 func (m Model) Validate() error {
-	switch {
-	case m.ID == "":
+	if m.ID == "" {
 		return fmt.Errorf("model has no ID")
+	}
+	// In this order: later checks divide by numbers the earlier ones proved positive.
+	for _, check := range []func() error{m.validateShape, m.validateArch, m.validateExperts, m.validateAttention} {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateShape checks the layer count and the dimensions every transformer has.
+func (m Model) validateShape() error {
+	switch {
 	case m.Layers <= 0 || m.Layers > 512:
 		return fmt.Errorf("model %s: %d layers is outside 1..512", m.ID, m.Layers)
 	case m.Hidden <= 0, m.Heads <= 0, m.KVHeads <= 0, m.HeadDim <= 0, m.FFN <= 0, m.Vocab <= 0, m.Context <= 0:
@@ -202,16 +214,37 @@ func (m Model) Validate() error {
 		return fmt.Errorf("model %s: %d heads is not a multiple of %d KV heads", m.ID, m.Heads, m.KVHeads)
 	case m.HeadDim%2 != 0 || m.RopeDim%2 != 0 || m.RopeDim > m.HeadDim:
 		return fmt.Errorf("model %s: head dim %d and rope dim %d must be even, rope dim at most head dim, for rotary embeddings", m.ID, m.HeadDim, m.RopeDim)
+	}
+	return nil
+}
+
+// validateArch checks that llama.cpp knows the architecture and that the shape fits it.
+func (m Model) validateArch() error {
+	switch {
 	case !knownArch(m.Arch):
 		return fmt.Errorf("model %s: architecture %q is not one slmscope knows (%s)", m.ID, m.Arch, strings.Join(Architectures, ", "))
 	case (m.Arch == "qwen2" || m.Arch == "phi3") && m.QDim() != m.Hidden:
 		return fmt.Errorf("model %s: %s needs heads · head dim (%d) = hidden (%d)", m.ID, m.Arch, m.QDim(), m.Hidden)
+	}
+	return nil
+}
+
+// validateExperts checks that the expert numbers describe a mixture of experts, or none.
+func (m Model) validateExperts() error {
+	switch {
 	case m.Experts < 0 || m.ActiveExperts < 0 || m.ExpertFFN < 0 || m.SharedExperts < 0 || m.DenseLayers < 0:
 		return fmt.Errorf("model %s: expert numbers must not be negative", m.ID)
 	case m.IsMoE() && (m.ActiveExperts == 0 || m.ActiveExperts > m.Experts || m.ExpertFFN == 0 || m.DenseLayers >= m.Layers):
 		return fmt.Errorf("model %s: %d of %d experts, expert FFN %d, %d dense layers of %d do not describe a mixture of experts", m.ID, m.ActiveExperts, m.Experts, m.ExpertFFN, m.DenseLayers, m.Layers)
 	case !m.IsMoE() && (m.ActiveExperts > 0 || m.SharedExperts > 0):
 		return fmt.Errorf("model %s: active or shared experts without routed experts", m.ID)
+	}
+	return nil
+}
+
+// validateAttention checks the sliding window and the q/k norm.
+func (m Model) validateAttention() error {
+	switch {
 	case m.SlidingPattern < 0 || m.SlidingWindow < 0 || (m.SlidingPattern > 0) != (m.SlidingWindow > 0):
 		return fmt.Errorf("model %s: a sliding window (%d) needs a layer pattern (%d) and the other way round", m.ID, m.SlidingWindow, m.SlidingPattern)
 	case m.QKNorm != "" && m.QKNorm != QKNormHead && m.QKNorm != QKNormFull:

@@ -156,38 +156,64 @@ func speedModel(ms []Machine) *SpeedModel {
 	name := map[string]string{}
 	for _, m := range ms {
 		for _, r := range m.Runs {
-			if r.GenTPS > 0 && m.BandwidthGBs > 0 {
+			if speedRun(m, r) {
 				count[r.Key]++
 				name[r.Key] = r.Model
 			}
 		}
 	}
 	best := ""
-	for k, n := range count {
-		if best == "" || n > count[best] || (n == count[best] && paramsOf(k) < paramsOf(best)) || (n == count[best] && paramsOf(k) == paramsOf(best) && k < best) {
+	for k := range count {
+		if best == "" || preferSpeedModel(k, best, count) {
 			best = k
 		}
 	}
 	if best == "" {
 		return nil
 	}
-	s := &SpeedModel{Key: best, Model: name[best]}
+	s := &SpeedModel{Key: best, Model: name[best], ReadPerTokenBytes: readPerToken(best)}
 	for _, m := range ms {
 		for _, r := range m.Runs {
-			if r.Key == best && r.GenTPS > 0 && m.BandwidthGBs > 0 {
+			if r.Key == best && speedRun(m, r) {
 				s.Points = append(s.Points, SpeedPoint{Label: m.Label, BandwidthGBs: m.BandwidthGBs, GenTPS: r.GenTPS})
 			}
 		}
 	}
-	if id, q, ok := ident.Key(best).Catalog(); ok {
-		if cm, ok := catalog.ByID(id); ok {
-			ps, _ := estimate.ProjectWith(estimate.Machine{MeasuredBandwidthGBs: 1}, estimate.Calibration{}, []catalog.Model{cm}, []quant.Quant{q}, estimate.Options{})
-			if len(ps) == 1 {
-				s.ReadPerTokenBytes = ps[0].ReadPerTokenBytes
-			}
-		}
-	}
 	return s
+}
+
+// speedRun reports whether run r on machine m can place a point on the speed chart: it
+// needs both a generation speed and the machine's bandwidth.
+func speedRun(m Machine, r RunRow) bool { return r.GenTPS > 0 && m.BandwidthGBs > 0 }
+
+// preferSpeedModel reports whether key k makes a better speed model than best: measured on
+// more machines, then fewer parameters, then the lower key so that the choice is stable.
+func preferSpeedModel(k, best string, count map[string]int) bool {
+	if count[k] != count[best] {
+		return count[k] > count[best]
+	}
+	if pk, pb := paramsOf(k), paramsOf(best); pk != pb {
+		return pk < pb
+	}
+	return k < best
+}
+
+// readPerToken is the bytes one generated token reads for catalog key key, or 0 for a file
+// or a model the catalog does not have.
+func readPerToken(key string) int64 {
+	id, q, ok := ident.Key(key).Catalog()
+	if !ok {
+		return 0
+	}
+	cm, ok := catalog.ByID(id)
+	if !ok {
+		return 0
+	}
+	ps, _ := estimate.ProjectWith(estimate.Machine{MeasuredBandwidthGBs: 1}, estimate.Calibration{}, []catalog.Model{cm}, []quant.Quant{q}, estimate.Options{})
+	if len(ps) != 1 {
+		return 0
+	}
+	return ps[0].ReadPerTokenBytes
 }
 
 // paramsOf is a catalog key's parameter count (files sort last).

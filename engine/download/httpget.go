@@ -65,15 +65,9 @@ func (d *job) attempt(ctx context.Context, src source) error {
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src.url, nil)
+	req, err := rangeRequest(ctx, src, have, m)
 	if err != nil {
-		return fmt.Errorf("bad URL %s: %w", src.url, err)
-	}
-	if have > 0 {
-		req.Header.Set("Range", "bytes="+strconv.FormatInt(have, 10)+"-")
-		if v := m.validator(); v != "" {
-			req.Header.Set("If-Range", v)
-		}
+		return err
 	}
 	resp, err := d.clientFor(src).Do(req)
 	if err != nil {
@@ -82,50 +76,21 @@ func (d *job) attempt(ctx context.Context, src source) error {
 	defer resp.Body.Close()
 	d.noteHubHeaders(resp.Header, src)
 
-	start := int64(0)
-	total := int64(-1)
-	switch resp.StatusCode {
-	case http.StatusOK:
-		total = resp.ContentLength
-	case http.StatusPartialContent:
-		s, t, ok := parseContentRange(resp.Header.Get("Content-Range"))
-		if !ok || s != have {
-			// Not the bytes we asked for: throw the partial file away and start over.
-			removePart(d.part)
-			return retryable{fmt.Errorf("the server resumed at the wrong place (Content-Range %q, have %d bytes); starting over", resp.Header.Get("Content-Range"), have)}
-		}
-		start, total = s, t
-	case http.StatusRequestedRangeNotSatisfiable:
-		if _, t, ok := parseContentRange(resp.Header.Get("Content-Range")); ok && t == have && have > 0 {
-			return nil // the .part file is already complete
-		}
-		removePart(d.part)
-		return retryable{errors.New("the server refused to resume (416); starting over")}
-	default:
-		return statusError(resp, src)
+	start, total, complete, err := d.responseRange(resp, have, src)
+	if complete || err != nil {
+		return err
 	}
 	if ct := resp.Header.Get("Content-Type"); strings.HasPrefix(strings.ToLower(ct), "text/html") {
 		return fmt.Errorf("%w: the server sent a web page (%s), not a model file: check the address (a login page, or a /blob/ link instead of /resolve/?)", ErrNotModel, ct)
 	}
 	body := bufio.NewReaderSize(resp.Body, 64<<10)
 	if start == 0 {
-		// Look at the first bytes before anything else: a web page or an LFS pointer served
-		// as bytes is the commonest wrong answer, and says more than a size mismatch.
-		head, perr := body.Peek(512)
-		if perr != nil && perr != io.EOF && len(head) < 4 {
-			return retryable{fmt.Errorf("the connection dropped at the start: %w", perr)}
-		}
-		if len(head) >= 4 && string(head[:4]) != "GGUF" || len(head) < 4 && total >= 4 {
-			return fmt.Errorf("%w: %s", ErrNotModel, describeHead(head))
-		}
-	}
-	if want := d.expectedSize(); want > 0 && total > 0 && total != want {
-		return fmt.Errorf("%w: the server offers %d bytes but %s is %d bytes: it is a different file", ErrChecksum, total, d.file, want)
-	}
-	if total > 0 {
-		if err := d.checkSpace(total, "for this download"); err != nil {
+		if err := checkHead(body, total); err != nil {
 			return err
 		}
+	}
+	if err := d.checkOffer(total); err != nil {
+		return err
 	}
 	m.ETag, m.LastModified = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 	if start == 0 {
@@ -137,6 +102,75 @@ func (d *job) attempt(ctx context.Context, src source) error {
 		return err
 	}
 	return d.receive(ctx, cancel, body, start, total, src)
+}
+
+// rangeRequest builds the GET for src that resumes after the have bytes already in the
+// .part file, on condition (If-Range) that the file has not changed since they came.
+func rangeRequest(ctx context.Context, src source, have int64, m meta) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src.url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("bad URL %s: %w", src.url, err)
+	}
+	if have > 0 {
+		req.Header.Set("Range", "bytes="+strconv.FormatInt(have, 10)+"-")
+		if v := m.validator(); v != "" {
+			req.Header.Set("If-Range", v)
+		}
+	}
+	return req, nil
+}
+
+// responseRange reads from resp's status where its body starts and the file's total size
+// (-1 when unknown). complete is set when the .part file already holds the whole file. A
+// resume at the wrong place throws the .part file away.
+func (d *job) responseRange(resp *http.Response, have int64, src source) (start, total int64, complete bool, err error) {
+	switch resp.StatusCode {
+	case http.StatusOK:
+		return 0, resp.ContentLength, false, nil
+	case http.StatusPartialContent:
+		s, t, ok := parseContentRange(resp.Header.Get("Content-Range"))
+		if !ok || s != have {
+			// Not the bytes we asked for: throw the partial file away and start over.
+			removePart(d.part)
+			return 0, 0, false, retryable{fmt.Errorf("the server resumed at the wrong place (Content-Range %q, have %d bytes); starting over", resp.Header.Get("Content-Range"), have)}
+		}
+		return s, t, false, nil
+	case http.StatusRequestedRangeNotSatisfiable:
+		if _, t, ok := parseContentRange(resp.Header.Get("Content-Range")); ok && t == have && have > 0 {
+			return 0, 0, true, nil // the .part file is already complete
+		}
+		removePart(d.part)
+		return 0, 0, false, retryable{errors.New("the server refused to resume (416); starting over")}
+	default:
+		return 0, 0, false, statusError(resp, src)
+	}
+}
+
+// checkHead looks at the first bytes before anything else: a web page or an LFS pointer
+// served as bytes is the commonest wrong answer, and says more than a size mismatch.
+func checkHead(body *bufio.Reader, total int64) error {
+	head, perr := body.Peek(512)
+	if perr != nil && perr != io.EOF && len(head) < 4 {
+		return retryable{fmt.Errorf("the connection dropped at the start: %w", perr)}
+	}
+	if len(head) >= 4 && string(head[:4]) != "GGUF" || len(head) < 4 && total >= 4 {
+		return fmt.Errorf("%w: %s", ErrNotModel, describeHead(head))
+	}
+	return nil
+}
+
+// checkOffer refuses a file whose size differs from the expected one and a download the
+// disk has no room for; an unknown total (≤ 0) passes both.
+func (d *job) checkOffer(total int64) error {
+	if want := d.expectedSize(); want > 0 && total > 0 && total != want {
+		return fmt.Errorf("%w: the server offers %d bytes but %s is %d bytes: it is a different file", ErrChecksum, total, d.file, want)
+	}
+	if total > 0 {
+		if err := d.checkSpace(total, "for this download"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // receive appends body to the .part file, checking the GGUF magic when starting from zero
@@ -159,16 +193,8 @@ func (d *job) receive(ctx context.Context, cancel context.CancelCauseFunc, body 
 		n, rerr := body.Read(buf)
 		if n > 0 {
 			stall.Reset(stallTimeout)
-			if done == 0 && n >= 4 && string(buf[:4]) != "GGUF" {
-				f.Close()
-				removePart(d.part)
-				return fmt.Errorf("%w: %s", ErrNotModel, describeHead(buf[:n]))
-			}
-			if _, werr := f.Write(buf[:n]); werr != nil {
-				if safefile.IsDiskFull(werr) {
-					return fmt.Errorf("%w: the disk filled up while writing %s (%s kept): free some space and run the same command again to resume", ErrDiskFull, d.part, sizeOf(d.part))
-				}
-				return fmt.Errorf("cannot write %s: %w", d.part, werr)
+			if err := d.writeChunk(f, buf[:n], done); err != nil {
+				return err
 			}
 			done += int64(n)
 			d.meter.update(done)
@@ -177,10 +203,7 @@ func (d *job) receive(ctx context.Context, cancel context.CancelCauseFunc, body 
 			break
 		}
 		if rerr != nil {
-			if errors.Is(context.Cause(ctx), errStalled) {
-				return retryable{errStalled}
-			}
-			return retryable{fmt.Errorf("the connection dropped after %d bytes: %w", done, rerr)}
+			return dropped(ctx, done, rerr)
 		}
 	}
 	if err := f.Sync(); err != nil {
@@ -191,6 +214,32 @@ func (d *job) receive(ctx context.Context, cancel context.CancelCauseFunc, body 
 		return retryable{fmt.Errorf("the connection ended after %d of %d bytes", done, total)}
 	}
 	return nil
+}
+
+// writeChunk appends chunk, which follows the done bytes already in f, to the .part file f.
+// A first chunk without the GGUF magic is no model: f is closed and removed.
+func (d *job) writeChunk(f *os.File, chunk []byte, done int64) error {
+	if done == 0 && len(chunk) >= 4 && string(chunk[:4]) != "GGUF" {
+		f.Close()
+		removePart(d.part)
+		return fmt.Errorf("%w: %s", ErrNotModel, describeHead(chunk))
+	}
+	if _, werr := f.Write(chunk); werr != nil {
+		if safefile.IsDiskFull(werr) {
+			return fmt.Errorf("%w: the disk filled up while writing %s (%s kept): free some space and run the same command again to resume", ErrDiskFull, d.part, sizeOf(d.part))
+		}
+		return fmt.Errorf("cannot write %s: %w", d.part, werr)
+	}
+	return nil
+}
+
+// dropped is the retryable error for a body read that failed after done bytes: a stall
+// when the stall timer cancelled the request, else a dropped connection.
+func dropped(ctx context.Context, done int64, rerr error) error {
+	if errors.Is(context.Cause(ctx), errStalled) {
+		return retryable{errStalled}
+	}
+	return retryable{fmt.Errorf("the connection dropped after %d bytes: %w", done, rerr)}
 }
 
 // clientFor copies the client so redirects of the hub's /resolve/ URL record the headers

@@ -83,27 +83,13 @@ func (d *job) publish(ctx context.Context, src source) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	expected, from := d.sha, d.shaFrom
-	if expected == "" && src.mirror && d.pin != nil {
-		d.askHub(ctx)
-	}
-	if expected == "" && d.hubSHA != "" {
-		expected, from = d.hubSHA, "the hub's stated sha256 (X-Linked-Etag header; none is pinned)"
-	}
-	if expected == "" && src.dir != "" {
-		if s := sidecarSHA(filepath.Join(src.dir, d.file+".sha256")); s != "" {
-			expected, from = s, "the mirror's "+d.file+".sha256 file"
-		}
-	}
+	expected, from := d.expectedSHA(ctx, src)
 	if expected != "" && sum != expected {
 		removePart(d.part)
 		return Result{}, fmt.Errorf("%w: %s has sha256 %s, expected %s (from %s); the file is damaged or not the one asked for, so it was deleted: try again, or another source",
 			ErrChecksum, d.file, sum, expected, from)
 	}
-	gf, err := gguf.Open(d.part)
-	if err == nil {
-		err = gf.CheckModel()
-	}
+	gf, err := openModel(d.part)
 	if err != nil {
 		removePart(d.part)
 		return Result{}, fmt.Errorf("%w: the downloaded file was deleted because slmscope's GGUF reader refused it: %w", ErrNotModel, err)
@@ -117,6 +103,34 @@ func (d *job) publish(ctx context.Context, src source) (Result, error) {
 		res.Notes = append(res.Notes, "no sha256 was known for this file (none pinned, no hub reachable, no .sha256 beside it on the mirror): only the GGUF reader checked it")
 	}
 	return res, nil
+}
+
+// expectedSHA is the SHA-256 the file from src must have and where it comes from, in order
+// of trust: the pin, the hub's stated one (asked for when the copy came from a mirror), the
+// mirror's .sha256 file. Both are empty when none is known.
+func (d *job) expectedSHA(ctx context.Context, src source) (expected, from string) {
+	expected, from = d.sha, d.shaFrom
+	if expected == "" && src.mirror && d.pin != nil {
+		d.askHub(ctx)
+	}
+	if expected == "" && d.hubSHA != "" {
+		expected, from = d.hubSHA, "the hub's stated sha256 (X-Linked-Etag header; none is pinned)"
+	}
+	if expected == "" && src.dir != "" {
+		if s := sidecarSHA(filepath.Join(src.dir, d.file+".sha256")); s != "" {
+			expected, from = s, "the mirror's "+d.file+".sha256 file"
+		}
+	}
+	return expected, from
+}
+
+// openModel opens the GGUF file at p and checks that it describes a model llama.cpp can load.
+func openModel(p string) (*gguf.File, error) {
+	gf, err := gguf.Open(p)
+	if err == nil {
+		err = gf.CheckModel()
+	}
+	return gf, err
 }
 
 // result fills a Result from the checked file.
@@ -140,10 +154,7 @@ func (d *job) existing(ctx context.Context) (Result, bool, error) {
 	if !fi.Mode().IsRegular() {
 		return Result{}, true, fmt.Errorf("%w: %s is not a regular file: pick another place with --out", ErrExists, d.dest)
 	}
-	gf, gerr := gguf.Open(d.dest)
-	if gerr == nil {
-		gerr = gf.CheckModel()
-	}
+	gf, gerr := openModel(d.dest)
 	sum := ""
 	if d.sha != "" {
 		if sum, err = d.hashFile(ctx, d.dest, d.dest); err != nil {
@@ -232,22 +243,9 @@ func sidecarSHA(p string) string {
 
 // copyFromDir copies (or resumes copying) the file from a mirror folder.
 func (d *job) copyFromDir(ctx context.Context, src source) error {
-	p := filepath.Join(src.dir, d.file)
-	fi, err := os.Stat(p)
-	if errors.Is(err, os.ErrNotExist) {
-		if _, derr := os.Stat(src.dir); derr != nil {
-			return fmt.Errorf("%w: the mirror folder %s is not there (is the USB stick plugged in and mounted?)", ErrNotFound, src.dir)
-		}
-		return fmt.Errorf("%w: the mirror folder %s has no %s", ErrNotFound, src.dir, d.file)
-	}
+	p, fi, err := d.mirrorFile(src)
 	if err != nil {
-		return fmt.Errorf("cannot read %s: %w", p, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%w: %s on the mirror is not a regular file", ErrNotModel, p)
-	}
-	if want := d.expectedSize(); want > 0 && fi.Size() != want {
-		return fmt.Errorf("%w: %s on the mirror is %d bytes but %s is %d bytes: it is a different or incomplete copy", ErrChecksum, p, fi.Size(), d.file, want)
+		return err
 	}
 	if err := d.checkSpace(fi.Size(), "for this copy"); err != nil {
 		return err
@@ -281,4 +279,27 @@ func (d *job) copyFromDir(ctx context.Context, src source) error {
 		return fmt.Errorf("reading %s failed: %w", p, r.err)
 	}
 	return err
+}
+
+// mirrorFile finds the file in the mirror folder of src and checks that it is a regular file
+// of the expected size; the error says whether the folder or only the file is missing.
+func (d *job) mirrorFile(src source) (string, os.FileInfo, error) {
+	p := filepath.Join(src.dir, d.file)
+	fi, err := os.Stat(p)
+	if errors.Is(err, os.ErrNotExist) {
+		if _, derr := os.Stat(src.dir); derr != nil {
+			return "", nil, fmt.Errorf("%w: the mirror folder %s is not there (is the USB stick plugged in and mounted?)", ErrNotFound, src.dir)
+		}
+		return "", nil, fmt.Errorf("%w: the mirror folder %s has no %s", ErrNotFound, src.dir, d.file)
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("cannot read %s: %w", p, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return "", nil, fmt.Errorf("%w: %s on the mirror is not a regular file", ErrNotModel, p)
+	}
+	if want := d.expectedSize(); want > 0 && fi.Size() != want {
+		return "", nil, fmt.Errorf("%w: %s on the mirror is %d bytes but %s is %d bytes: it is a different or incomplete copy", ErrChecksum, p, fi.Size(), d.file, want)
+	}
+	return p, fi, nil
 }

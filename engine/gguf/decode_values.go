@@ -102,28 +102,9 @@ func scalarFromBits(t ValueType, x uint64) Value {
 }
 
 func (d *decoder) array(key string) (Value, error) {
-	start := d.pos
-	et, err := d.u32(what{part: "the element type", of: "metadata key", name: key})
+	e, n, err := d.arrayHeader(key)
 	if err != nil {
 		return Value{}, err
-	}
-	if et >= uint32(valTypeCount) {
-		return Value{}, d.fail(start, "metadata %q is an array with invalid element type %d (GGUF value types are 0 to 12)", key, et)
-	}
-	e := ValueType(et)
-	if e == ValArray {
-		return Value{}, d.fail(start, "metadata %q is an array of arrays, which llama.cpp does not support", key)
-	}
-	n, err := d.u64(what{part: "the array length", of: "metadata key", name: key})
-	if err != nil {
-		return Value{}, err
-	}
-	minSize := uint64(valTypeSize[e])
-	if e == ValString {
-		minSize = 8
-	}
-	if n > MaxArrayLen || n > uint64(d.remaining())/minSize {
-		return Value{}, d.fail(start+4, "metadata %q claims an array of %d %s items, which cannot fit in the %d bytes left in the file (huge array length: corrupt header)", key, n, e, d.remaining())
 	}
 	w := what{part: "an item", of: "metadata key", name: key}
 	switch e {
@@ -142,18 +123,7 @@ func (d *decoder) array(key string) (Value, error) {
 		}
 		return Value{append([]uint8{}, b...)}, nil
 	case ValBool:
-		b, err := d.next(int64(n), w)
-		if err != nil {
-			return Value{}, err
-		}
-		a := make([]bool, n)
-		for i, x := range b {
-			if x > 1 {
-				return Value{}, d.fail(d.pos-int64(n)+int64(i), "metadata %q holds a bool stored as %d; it must be 0 or 1", key, x)
-			}
-			a[i] = x == 1
-		}
-		return Value{a}, nil
+		return d.boolArray(key, n, w)
 	}
 	sz := int64(valTypeSize[e])
 	b, err := d.next(int64(n)*sz, w)
@@ -161,6 +131,51 @@ func (d *decoder) array(key string) (Value, error) {
 		return Value{}, err
 	}
 	return Value{decodeArray(e, b, int(n))}, nil
+}
+
+// arrayHeader reads an array's element type and length, refusing arrays of arrays and
+// lengths the bytes left in the file could not hold.
+func (d *decoder) arrayHeader(key string) (e ValueType, n uint64, err error) {
+	start := d.pos
+	et, err := d.u32(what{part: "the element type", of: "metadata key", name: key})
+	if err != nil {
+		return 0, 0, err
+	}
+	if et >= uint32(valTypeCount) {
+		return 0, 0, d.fail(start, "metadata %q is an array with invalid element type %d (GGUF value types are 0 to 12)", key, et)
+	}
+	e = ValueType(et)
+	if e == ValArray {
+		return 0, 0, d.fail(start, "metadata %q is an array of arrays, which llama.cpp does not support", key)
+	}
+	n, err = d.u64(what{part: "the array length", of: "metadata key", name: key})
+	if err != nil {
+		return 0, 0, err
+	}
+	minSize := uint64(valTypeSize[e])
+	if e == ValString {
+		minSize = 8
+	}
+	if n > MaxArrayLen || n > uint64(d.remaining())/minSize {
+		return 0, 0, d.fail(start+4, "metadata %q claims an array of %d %s items, which cannot fit in the %d bytes left in the file (huge array length: corrupt header)", key, n, e, d.remaining())
+	}
+	return e, n, nil
+}
+
+// boolArray reads n bools of metadata key, one byte each, refusing bytes other than 0 and 1.
+func (d *decoder) boolArray(key string, n uint64, w what) (Value, error) {
+	b, err := d.next(int64(n), w)
+	if err != nil {
+		return Value{}, err
+	}
+	a := make([]bool, n)
+	for i, x := range b {
+		if x > 1 {
+			return Value{}, d.fail(d.pos-int64(n)+int64(i), "metadata %q holds a bool stored as %d; it must be 0 or 1", key, x)
+		}
+		a[i] = x == 1
+	}
+	return Value{a}, nil
 }
 
 // decodeArray decodes n little-endian elements of the fixed-size type e from b, which
@@ -202,57 +217,90 @@ func decodeElems[T any](b []byte, n, size int, conv func([]byte) T) []T {
 
 func (d *decoder) tensorInfo(i uint64) (TensorInfo, error) {
 	start := d.pos
-	name, err := d.str(what{part: "the name", of: "tensor", idx: i}, MaxStringLen)
+	name, err := d.tensorName(i)
 	if err != nil {
 		return TensorInfo{}, err
-	}
-	if name == "" {
-		return TensorInfo{}, d.fail(start, "tensor %d has an empty name", i)
-	}
-	if len(name) > MaxTensorName {
-		return TensorInfo{}, d.fail(start, "tensor %d's name is %d bytes long; llama.cpp allows at most %d", i, len(name), MaxTensorName)
 	}
 	w := what{of: "tensor", name: name}
-	w.part = "the dimension count"
-	nd, err := d.u32(w)
+	dims, err := d.tensorDims(w)
 	if err != nil {
 		return TensorInfo{}, err
 	}
-	if nd < 1 || nd > MaxDims {
-		return TensorInfo{}, d.fail(d.pos-4, "tensor %q has %d dimensions; ggml allows 1 to %d", name, nd, MaxDims)
-	}
-	t := TensorInfo{Name: name, Dims: make([]uint64, nd), InfoOffset: start}
-	for j := range t.Dims {
-		w.part = "the shape"
-		if t.Dims[j], err = d.u64(w); err != nil {
-			return TensorInfo{}, err
-		}
-		if t.Dims[j] == 0 {
-			return TensorInfo{}, d.fail(d.pos-8, "tensor %q dimension %d is zero", name, j)
-		}
-		if t.Dims[j] > MaxTensorElements {
-			return TensorInfo{}, d.fail(d.pos-8, "tensor %q dimension %d is %d, which is impossibly large (huge dimension: corrupt header)", name, j, t.Dims[j])
-		}
-	}
+	t := TensorInfo{Name: name, Dims: dims, InfoOffset: start}
 	if _, err := Elements(t.Dims); err != nil {
 		return TensorInfo{}, d.fail(start, "tensor %q has shape %v, which is impossibly large (more than %d elements)", name, t.Dims, MaxTensorElements)
 	}
-	w.part = "the type"
-	typ, err := d.u32(w)
-	if err != nil {
+	if t.Type, err = d.tensorType(w, t.Dims[0]); err != nil {
 		return TensorInfo{}, err
-	}
-	t.Type = GGMLType(typ)
-	if !t.Type.Valid() {
-		return TensorInfo{}, d.fail(d.pos-4, "tensor %q has unknown type %d (not a ggml type llama.cpp %s can load)", name, typ, "v0.5.0")
-	}
-	if t.Dims[0]%t.Type.BlockSize() != 0 {
-		return TensorInfo{}, d.fail(d.pos-4, "tensor %q has rows of %d elements, not a multiple of %s's block size %d", name, t.Dims[0], t.Type, t.Type.BlockSize())
 	}
 	t.Bytes, _ = TensorBytes(t.Type, t.Dims)
 	w.part = "the data offset"
 	if t.Offset, err = d.u64(w); err != nil {
 		return TensorInfo{}, err
+	}
+	return t, nil
+}
+
+// tensorName reads the name of tensor i, which must be non-empty and short enough for
+// llama.cpp.
+func (d *decoder) tensorName(i uint64) (string, error) {
+	start := d.pos
+	name, err := d.str(what{part: "the name", of: "tensor", idx: i}, MaxStringLen)
+	if err != nil {
+		return "", err
+	}
+	if name == "" {
+		return "", d.fail(start, "tensor %d has an empty name", i)
+	}
+	if len(name) > MaxTensorName {
+		return "", d.fail(start, "tensor %d's name is %d bytes long; llama.cpp allows at most %d", i, len(name), MaxTensorName)
+	}
+	return name, nil
+}
+
+// tensorDims reads the dimension count and shape of the tensor w names: 1 to MaxDims
+// dimensions, none zero or impossibly large.
+func (d *decoder) tensorDims(w what) ([]uint64, error) {
+	name := w.name
+	w.part = "the dimension count"
+	nd, err := d.u32(w)
+	if err != nil {
+		return nil, err
+	}
+	if nd < 1 || nd > MaxDims {
+		return nil, d.fail(d.pos-4, "tensor %q has %d dimensions; ggml allows 1 to %d", name, nd, MaxDims)
+	}
+	dims := make([]uint64, nd)
+	for j := range dims {
+		w.part = "the shape"
+		if dims[j], err = d.u64(w); err != nil {
+			return nil, err
+		}
+		if dims[j] == 0 {
+			return nil, d.fail(d.pos-8, "tensor %q dimension %d is zero", name, j)
+		}
+		if dims[j] > MaxTensorElements {
+			return nil, d.fail(d.pos-8, "tensor %q dimension %d is %d, which is impossibly large (huge dimension: corrupt header)", name, j, dims[j])
+		}
+	}
+	return dims, nil
+}
+
+// tensorType reads the ggml type of the tensor w names, which must be one llama.cpp loads
+// and whose block size divides the row length row.
+func (d *decoder) tensorType(w what, row uint64) (GGMLType, error) {
+	name := w.name
+	w.part = "the type"
+	typ, err := d.u32(w)
+	if err != nil {
+		return 0, err
+	}
+	t := GGMLType(typ)
+	if !t.Valid() {
+		return 0, d.fail(d.pos-4, "tensor %q has unknown type %d (not a ggml type llama.cpp %s can load)", name, typ, "v0.5.0")
+	}
+	if row%t.BlockSize() != 0 {
+		return 0, d.fail(d.pos-4, "tensor %q has rows of %d elements, not a multiple of %s's block size %d", name, row, t, t.BlockSize())
 	}
 	return t, nil
 }

@@ -155,95 +155,135 @@ var recurrentArchs = map[string]bool{
 // heads, embedding width, real weights (not a vocab-only tokenizer file) and token_embd.weight.
 // Problems are *FormatError.
 func (f *File) CheckModel() error {
-	fail := func(format string, args ...any) error {
-		return &FormatError{Path: f.Path, Offset: -1, Problem: fmt.Sprintf(format, args...)}
-	}
 	arch, ok := f.GetString(KeyArchitecture)
 	if !ok || arch == "" {
-		return fail("has no %s key, so llama.cpp cannot tell what kind of model it is", KeyArchitecture)
+		return f.modelError("has no %s key, so llama.cpp cannot tell what kind of model it is", KeyArchitecture)
 	}
-	if len(f.Tensors) == 0 {
-		if _, tok := f.Get(KeyTokens); tok {
-			return fail("this is a vocab-only file: it has a tokenizer but no weights (pick a full model GGUF)")
-		}
-		if _, tok := f.Get(KeyTokenizer); tok {
-			return fail("this is a vocab-only file: it has a tokenizer but no weights (pick a full model GGUF)")
-		}
-		return fail("has no tensors: there are no weights to run")
+	if err := f.checkWeights(); err != nil {
+		return err
 	}
+	if err := f.checkBlocks(arch); err != nil {
+		return err
+	}
+	if _, ok := f.Tensor("token_embd.weight"); !ok {
+		return f.modelError("has no token_embd.weight tensor (the token embeddings)")
+	}
+	if emb, ok := f.archUint(arch, "embedding_length"); !ok || emb < 1 {
+		return f.modelError("%s is missing or zero: the model width is unknown", ArchKey(arch, "embedding_length"))
+	}
+	return f.checkHeads(arch)
+}
+
+// modelError is the *FormatError for a problem with the model as a whole, not with a
+// place in the file.
+func (f *File) modelError(format string, args ...any) error {
+	return &FormatError{Path: f.Path, Offset: -1, Problem: fmt.Sprintf(format, args...)}
+}
+
+// checkWeights refuses a file without tensors, naming a vocab-only tokenizer file as such.
+func (f *File) checkWeights() error {
+	if len(f.Tensors) > 0 {
+		return nil
+	}
+	if _, tok := f.Get(KeyTokens); tok {
+		return f.modelError("this is a vocab-only file: it has a tokenizer but no weights (pick a full model GGUF)")
+	}
+	if _, tok := f.Get(KeyTokenizer); tok {
+		return f.modelError("this is a vocab-only file: it has a tokenizer but no weights (pick a full model GGUF)")
+	}
+	return f.modelError("has no tensors: there are no weights to run")
+}
+
+// checkBlocks checks the layer count: present, an integer in 1..MaxBlockCount, and equal to
+// the number of layers the blk.N tensors fill.
+func (f *File) checkBlocks(arch string) error {
 	bcKey := ArchKey(arch, "block_count")
 	bcv, ok := f.Get(bcKey)
 	if !ok {
-		return fail("has no %s key (the number of layers)", bcKey)
+		return f.modelError("has no %s key (the number of layers)", bcKey)
 	}
 	bc, ok := bcv.AsUint()
 	if !ok {
-		return fail("%s must be a non-negative integer, not %s", bcKey, bcv)
+		return f.modelError("%s must be a non-negative integer, not %s", bcKey, bcv)
 	}
 	if bc < 1 || bc > MaxBlockCount {
-		return fail("%s is %d; slmscope accepts 1 to %d layers (llama.cpp aborts on files like this)", bcKey, bc, MaxBlockCount)
+		return f.modelError("%s is %d; slmscope accepts 1 to %d layers (llama.cpp aborts on files like this)", bcKey, bc, MaxBlockCount)
 	}
+	return f.checkLayerTensors(bcKey, bc)
+}
+
+// checkLayerTensors checks that the blk.N tensors fill exactly layers 0 to bc-1; bcKey names
+// the block count in the messages.
+func (f *File) checkLayerTensors(bcKey string, bc uint64) error {
 	var maxBlk uint64
 	var anyBlk bool
 	for _, t := range f.Tensors {
-		rest, ok := strings.CutPrefix(t.Name, "blk.")
+		n, ok := layerOf(t.Name)
 		if !ok {
 			continue
 		}
-		num, _, _ := strings.Cut(rest, ".")
-		n, err := strconv.ParseUint(num, 10, 32)
-		if err != nil {
-			continue
-		}
 		if n >= bc {
-			return fail("%s is %d but tensor %q belongs to layer %d; the layer count and the tensors disagree", bcKey, bc, t.Name, n)
+			return f.modelError("%s is %d but tensor %q belongs to layer %d; the layer count and the tensors disagree", bcKey, bc, t.Name, n)
 		}
 		anyBlk = true
 		maxBlk = max(maxBlk, n)
 	}
 	if !anyBlk {
-		return fail("%s is %d but the file has no layer tensors (blk.N.*)", bcKey, bc)
+		return f.modelError("%s is %d but the file has no layer tensors (blk.N.*)", bcKey, bc)
 	}
 	if maxBlk+1 != bc {
-		return fail("%s is %d but the file has tensors for only %d layers (blk.0 to blk.%d)", bcKey, bc, maxBlk+1, maxBlk)
+		return f.modelError("%s is %d but the file has tensors for only %d layers (blk.0 to blk.%d)", bcKey, bc, maxBlk+1, maxBlk)
 	}
-	if _, ok := f.Tensor("token_embd.weight"); !ok {
-		return fail("has no token_embd.weight tensor (the token embeddings)")
+	return nil
+}
+
+// layerOf is the layer N of a tensor named "blk.N.…"; ok is false for other names.
+func layerOf(name string) (uint64, bool) {
+	rest, ok := strings.CutPrefix(name, "blk.")
+	if !ok {
+		return 0, false
 	}
-	if emb, ok := f.archUint(arch, "embedding_length"); !ok || emb < 1 {
-		return fail("%s is missing or zero: the model width is unknown", ArchKey(arch, "embedding_length"))
-	}
+	num, _, _ := strings.Cut(rest, ".")
+	n, err := strconv.ParseUint(num, 10, 32)
+	return n, err == nil
+}
+
+// checkHeads checks the attention head counts: some heads (recurrent architectures have
+// none), and KV heads that divide them. Per-layer head counts only need one non-zero layer.
+func (f *File) checkHeads(arch string) error {
 	hcKey := ArchKey(arch, "attention.head_count")
 	hv, hasHeads := f.Get(hcKey)
 	if !hasHeads {
 		if recurrentArchs[arch] {
 			return nil
 		}
-		return fail("has no %s key (the number of attention heads)", hcKey)
+		return f.modelError("has no %s key (the number of attention heads)", hcKey)
 	}
 	heads, scalar := hv.AsUint()
 	if !scalar {
 		m, ok := maxUint(hv)
 		if !ok {
-			return fail("%s must be an integer, not %s", hcKey, hv)
+			return f.modelError("%s must be an integer, not %s", hcKey, hv)
 		}
 		if m == 0 {
-			return fail("has zero attention heads (%s is all zeros)", hcKey)
+			return f.modelError("has zero attention heads (%s is all zeros)", hcKey)
 		}
 		return nil // per-layer head counts: no further checks
 	}
 	if heads == 0 {
-		return fail("has zero attention heads (%s is 0)", hcKey)
+		return f.modelError("has zero attention heads (%s is 0)", hcKey)
 	}
 	kvKey := ArchKey(arch, "attention.head_count_kv")
-	if kv, ok := f.Get(kvKey); ok {
-		if k, ok := kv.AsUint(); ok {
-			if k == 0 {
-				return fail("has zero key/value heads (%s is 0)", kvKey)
-			}
-			if heads%k != 0 {
-				return fail("%s is %d, which does not divide the %d attention heads", kvKey, k, heads)
-			}
+	kv, ok := f.Get(kvKey)
+	if !ok {
+		return nil
+	}
+	if k, ok := kv.AsUint(); ok {
+		if k == 0 {
+			return f.modelError("has zero key/value heads (%s is 0)", kvKey)
+		}
+		if heads%k != 0 {
+			return f.modelError("%s is %d, which does not divide the %d attention heads", kvKey, k, heads)
 		}
 	}
 	return nil

@@ -2,13 +2,11 @@ package gguf
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"strconv"
-	"unicode/utf8"
 
 	"slmscope/internal/safefile"
 )
@@ -168,50 +166,6 @@ func (f *File) Tensor(name string) (TensorInfo, bool) {
 	return TensorInfo{}, false
 }
 
-// sniff names what a file that is not GGUF looks like, from its first bytes.
-func sniff(head []byte, size int64) string {
-	switch {
-	case bytes.HasPrefix(head, []byte("\x7fELF")):
-		return "is an executable (ELF binary), not a model"
-	case bytes.HasPrefix(head, []byte("MZ")):
-		return "is an executable (Windows PE/EXE or DLL), not a model"
-	case len(head) >= 4 && (bytes.Equal(head[:4], []byte{0xfe, 0xed, 0xfa, 0xce}) || bytes.Equal(head[:4], []byte{0xfe, 0xed, 0xfa, 0xcf}) ||
-		bytes.Equal(head[:4], []byte{0xce, 0xfa, 0xed, 0xfe}) || bytes.Equal(head[:4], []byte{0xcf, 0xfa, 0xed, 0xfe}) ||
-		bytes.Equal(head[:4], []byte{0xca, 0xfe, 0xba, 0xbe})):
-		return "is an executable (Mach-O binary), not a model"
-	case bytes.HasPrefix(head, []byte("FUGG")):
-		return "is a big-endian GGUF file; slmscope and llama.cpp on this machine read little-endian GGUF only"
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return "is a zip archive (a PyTorch checkpoint or a zipped model?), not GGUF: unzip it or convert it to GGUF"
-	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
-		return "is gzip-compressed, not GGUF: decompress it first"
-	case bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		return "is zstd-compressed, not GGUF: decompress it first"
-	case len(head) >= 10 && head[8] == '{' && head[9] == '"' && int64(binary.LittleEndian.Uint64(head)) < size:
-		return "looks like a safetensors file, not GGUF: convert it with llama.cpp's convert_hf_to_gguf.py"
-	}
-	if looksText(head) {
-		return "looks like a text file, not GGUF (it starts with " + strconv.Quote(string(head[:min(len(head), 24)])) + ")"
-	}
-	return ""
-}
-
-// looksText reports whether b is UTF-8 text without control characters other than
-// whitespace (a cut-off last character is allowed).
-func looksText(b []byte) bool {
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n <= 1 {
-			return len(b)-i < utf8.UTFMax && !utf8.FullRune(b[i:])
-		}
-		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' && r != '\f' || r == 0x7f {
-			return false
-		}
-		i += n
-	}
-	return true
-}
-
 // Parse reads and validates a GGUF file of size bytes from r. Every count, length, type,
 // shape and offset is checked against sane limits and against the bytes the file could
 // possibly hold before anything sized by it is allocated. Problems are *FormatError.
@@ -224,89 +178,28 @@ func Parse(r io.ReaderAt, size int64) (*File, error) {
 	if err := d.readAt(head, 0); err != nil {
 		return nil, err
 	}
-	if !bytes.HasPrefix(head, []byte(Magic)) {
-		if size < 4 && bytes.HasPrefix([]byte(Magic), head) {
-			return nil, d.fail(0, "the header is truncated: the file has only %d bytes (the file is cut short; download it again?)", size)
-		}
-		if what := sniff(head, size); what != "" {
-			return nil, d.fail(0, "%s", what)
-		}
-		return nil, d.fail(0, "starts with %q instead of the GGUF magic \"GGUF\": this is not a GGUF model file", head[:min(len(head), 4)])
+	if err := d.checkMagic(head); err != nil {
+		return nil, err
 	}
 	d.pos = 4
 	f := &File{Size: size, Alignment: DefaultAlignment}
-	version, err := d.u32(what{part: "the GGUF version"})
+	version, err := d.version(head)
 	if err != nil {
 		return nil, err
-	}
-	switch {
-	case version > Version && looksText(head):
-		return nil, d.fail(0, "looks like a text file, not GGUF (it starts with %q)", head[:min(len(head), 24)])
-	case version == 0:
-		return nil, d.fail(4, "GGUF version 0 is invalid (corrupt header); slmscope reads GGUF versions 2 and 3")
-	case version&0xffff == 0:
-		return nil, d.fail(4, "GGUF version %d looks byte-swapped: this is a big-endian GGUF file; only little-endian files are supported", version)
-	case version == 1:
-		return nil, d.fail(4, "GGUF version 1 is too old for llama.cpp; slmscope reads GGUF versions 2 and 3 (convert the model again with a current llama.cpp)")
-	case version > Version:
-		return nil, d.fail(4, "GGUF version %d is newer than this slmscope supports; it reads GGUF versions 2 and 3", version)
 	}
 	f.Version = version
-	nTensors, err := d.u64(what{part: "the tensor count"})
+	nTensors, nKV, err := d.counts()
 	if err != nil {
 		return nil, err
 	}
-	nKV, err := d.u64(what{part: "the metadata count"})
-	if err != nil {
+	if err := d.kvs(f, nKV); err != nil {
 		return nil, err
 	}
-	left := uint64(d.remaining())
-	if nKV > MaxKVs || nKV > left/minKVBytes {
-		return nil, d.fail(16, "the header claims %d metadata entries, more than the file (%d bytes) could hold (corrupt header)", nKV, size)
+	if err := d.alignment(f); err != nil {
+		return nil, err
 	}
-	if nTensors > MaxTensors || nTensors > (left-nKV*minKVBytes)/minTensorBytes {
-		lim := min(uint64(MaxTensors), (left-nKV*minKVBytes)/minTensorBytes)
-		return nil, d.fail(8, "the header claims %d tensors, more than the file (%d bytes) could hold (at most %d; corrupt header)", nTensors, size, lim)
-	}
-
-	f.KVs = make([]KV, 0, min(nKV, 256))
-	f.index = make(map[string]int, min(nKV, 256))
-	for i := uint64(0); i < nKV; i++ {
-		at := d.pos
-		kv, err := d.kv(i)
-		if err != nil {
-			return nil, err
-		}
-		if _, dup := f.index[kv.Key]; dup {
-			return nil, d.fail(d.pos, "metadata key %q appears twice", kv.Key)
-		}
-		f.index[kv.Key] = len(f.KVs)
-		f.KVs = append(f.KVs, kv)
-		f.kvOffsets = append(f.kvOffsets, at)
-	}
-	if v, ok := f.Get(KeyAlignment); ok {
-		a, isU32 := v.Any().(uint32)
-		if !isU32 {
-			return nil, d.fail(-1, "%s must be a uint32 value, but it is a %s", KeyAlignment, v.Type())
-		}
-		if a == 0 || a&(a-1) != 0 {
-			return nil, d.fail(-1, "%s is %d, which is not a power of two", KeyAlignment, a)
-		}
-		f.Alignment = uint64(a)
-	}
-
-	f.Tensors = make([]TensorInfo, 0, min(nTensors, 1024))
-	names := make(map[string]bool, min(nTensors, 1024))
-	for i := uint64(0); i < nTensors; i++ {
-		t, err := d.tensorInfo(i)
-		if err != nil {
-			return nil, err
-		}
-		if names[t.Name] {
-			return nil, d.fail(d.pos, "tensor name %q appears twice", t.Name)
-		}
-		names[t.Name] = true
-		f.Tensors = append(f.Tensors, t)
+	if err := d.tensorInfos(f, nTensors); err != nil {
+		return nil, err
 	}
 	f.HeaderEnd = d.pos
 	f.DataOffset = int64(alignUp(uint64(d.pos), f.Alignment))
@@ -320,6 +213,119 @@ func Parse(r io.ReaderAt, size int64) (*File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// checkMagic refuses a file whose first bytes head are not the GGUF magic, saying what the
+// file looks like instead when it can tell.
+func (d *decoder) checkMagic(head []byte) error {
+	if bytes.HasPrefix(head, []byte(Magic)) {
+		return nil
+	}
+	if d.size < 4 && bytes.HasPrefix([]byte(Magic), head) {
+		return d.fail(0, "the header is truncated: the file has only %d bytes (the file is cut short; download it again?)", d.size)
+	}
+	if what := sniff(head, d.size); what != "" {
+		return d.fail(0, "%s", what)
+	}
+	return d.fail(0, "starts with %q instead of the GGUF magic \"GGUF\": this is not a GGUF model file", head[:min(len(head), 4)])
+}
+
+// version reads the GGUF version after the magic and refuses every version but 2 and 3,
+// saying why (a text file that starts with "GGUF", a big-endian file, a too old or new one).
+func (d *decoder) version(head []byte) (uint32, error) {
+	version, err := d.u32(what{part: "the GGUF version"})
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case version > Version && looksText(head):
+		return 0, d.fail(0, "looks like a text file, not GGUF (it starts with %q)", head[:min(len(head), 24)])
+	case version == 0:
+		return 0, d.fail(4, "GGUF version 0 is invalid (corrupt header); slmscope reads GGUF versions 2 and 3")
+	case version&0xffff == 0:
+		return 0, d.fail(4, "GGUF version %d looks byte-swapped: this is a big-endian GGUF file; only little-endian files are supported", version)
+	case version == 1:
+		return 0, d.fail(4, "GGUF version 1 is too old for llama.cpp; slmscope reads GGUF versions 2 and 3 (convert the model again with a current llama.cpp)")
+	case version > Version:
+		return 0, d.fail(4, "GGUF version %d is newer than this slmscope supports; it reads GGUF versions 2 and 3", version)
+	}
+	return version, nil
+}
+
+// counts reads the tensor and metadata counts and refuses counts the bytes left in the file
+// could not hold, before anything is allocated by them.
+func (d *decoder) counts() (nTensors, nKV uint64, err error) {
+	if nTensors, err = d.u64(what{part: "the tensor count"}); err != nil {
+		return 0, 0, err
+	}
+	if nKV, err = d.u64(what{part: "the metadata count"}); err != nil {
+		return 0, 0, err
+	}
+	left := uint64(d.remaining())
+	if nKV > MaxKVs || nKV > left/minKVBytes {
+		return 0, 0, d.fail(16, "the header claims %d metadata entries, more than the file (%d bytes) could hold (corrupt header)", nKV, d.size)
+	}
+	if nTensors > MaxTensors || nTensors > (left-nKV*minKVBytes)/minTensorBytes {
+		lim := min(uint64(MaxTensors), (left-nKV*minKVBytes)/minTensorBytes)
+		return 0, 0, d.fail(8, "the header claims %d tensors, more than the file (%d bytes) could hold (at most %d; corrupt header)", nTensors, d.size, lim)
+	}
+	return nTensors, nKV, nil
+}
+
+// kvs reads the nKV metadata entries into f, refusing a key that appears twice.
+func (d *decoder) kvs(f *File, nKV uint64) error {
+	f.KVs = make([]KV, 0, min(nKV, 256))
+	f.index = make(map[string]int, min(nKV, 256))
+	for i := uint64(0); i < nKV; i++ {
+		at := d.pos
+		kv, err := d.kv(i)
+		if err != nil {
+			return err
+		}
+		if _, dup := f.index[kv.Key]; dup {
+			return d.fail(d.pos, "metadata key %q appears twice", kv.Key)
+		}
+		f.index[kv.Key] = len(f.KVs)
+		f.KVs = append(f.KVs, kv)
+		f.kvOffsets = append(f.kvOffsets, at)
+	}
+	return nil
+}
+
+// alignment sets f's data alignment from its metadata, which must be a uint32 power of two.
+func (d *decoder) alignment(f *File) error {
+	v, ok := f.Get(KeyAlignment)
+	if !ok {
+		return nil
+	}
+	a, isU32 := v.Any().(uint32)
+	if !isU32 {
+		return d.fail(-1, "%s must be a uint32 value, but it is a %s", KeyAlignment, v.Type())
+	}
+	if a == 0 || a&(a-1) != 0 {
+		return d.fail(-1, "%s is %d, which is not a power of two", KeyAlignment, a)
+	}
+	f.Alignment = uint64(a)
+	return nil
+}
+
+// tensorInfos reads the nTensors tensor table entries into f, refusing a name that appears
+// twice.
+func (d *decoder) tensorInfos(f *File, nTensors uint64) error {
+	f.Tensors = make([]TensorInfo, 0, min(nTensors, 1024))
+	names := make(map[string]bool, min(nTensors, 1024))
+	for i := uint64(0); i < nTensors; i++ {
+		t, err := d.tensorInfo(i)
+		if err != nil {
+			return err
+		}
+		if names[t.Name] {
+			return d.fail(d.pos, "tensor name %q appears twice", t.Name)
+		}
+		names[t.Name] = true
+		f.Tensors = append(f.Tensors, t)
+	}
+	return nil
 }
 
 // checkData validates each tensor's data placement: aligned, inside the file, and packed in

@@ -97,57 +97,77 @@ func nonNil[T any](v []T) []T {
 
 // typeOf returns (type, element type) of a Go value held by Value; ok is false for anything else.
 func typeOf(v any) (t, elem ValueType, ok bool) {
-	switch v.(type) {
-	case uint8:
-		return ValUint8, 0, true
-	case int8:
-		return ValInt8, 0, true
-	case uint16:
-		return ValUint16, 0, true
-	case int16:
-		return ValInt16, 0, true
-	case uint32:
-		return ValUint32, 0, true
-	case int32:
-		return ValInt32, 0, true
-	case uint64:
-		return ValUint64, 0, true
-	case int64:
-		return ValInt64, 0, true
-	case float32:
-		return ValFloat32, 0, true
-	case float64:
-		return ValFloat64, 0, true
-	case bool:
-		return ValBool, 0, true
-	case string:
-		return ValString, 0, true
-	case []uint8:
-		return ValArray, ValUint8, true
-	case []int8:
-		return ValArray, ValInt8, true
-	case []uint16:
-		return ValArray, ValUint16, true
-	case []int16:
-		return ValArray, ValInt16, true
-	case []uint32:
-		return ValArray, ValUint32, true
-	case []int32:
-		return ValArray, ValInt32, true
-	case []uint64:
-		return ValArray, ValUint64, true
-	case []int64:
-		return ValArray, ValInt64, true
-	case []float32:
-		return ValArray, ValFloat32, true
-	case []float64:
-		return ValArray, ValFloat64, true
-	case []bool:
-		return ValArray, ValBool, true
-	case []string:
-		return ValArray, ValString, true
+	if t, ok := scalarType(v); ok {
+		return t, 0, true
+	}
+	if e, ok := arrayElemType(v); ok {
+		return ValArray, e, true
 	}
 	return 0, 0, false
+}
+
+// scalarType returns the GGUF type of a scalar Go value held by Value; ok is false for
+// anything else, arrays included.
+func scalarType(v any) (ValueType, bool) {
+	switch v.(type) {
+	case uint8:
+		return ValUint8, true
+	case int8:
+		return ValInt8, true
+	case uint16:
+		return ValUint16, true
+	case int16:
+		return ValInt16, true
+	case uint32:
+		return ValUint32, true
+	case int32:
+		return ValInt32, true
+	case uint64:
+		return ValUint64, true
+	case int64:
+		return ValInt64, true
+	case float32:
+		return ValFloat32, true
+	case float64:
+		return ValFloat64, true
+	case bool:
+		return ValBool, true
+	case string:
+		return ValString, true
+	}
+	return 0, false
+}
+
+// arrayElemType returns the GGUF element type of a slice held by Value; ok is false for
+// anything else.
+func arrayElemType(v any) (ValueType, bool) {
+	switch v.(type) {
+	case []uint8:
+		return ValUint8, true
+	case []int8:
+		return ValInt8, true
+	case []uint16:
+		return ValUint16, true
+	case []int16:
+		return ValInt16, true
+	case []uint32:
+		return ValUint32, true
+	case []int32:
+		return ValInt32, true
+	case []uint64:
+		return ValUint64, true
+	case []int64:
+		return ValInt64, true
+	case []float32:
+		return ValFloat32, true
+	case []float64:
+		return ValFloat64, true
+	case []bool:
+		return ValBool, true
+	case []string:
+		return ValString, true
+	}
+	return 0, false
 }
 
 // Valid reports whether v was built by a constructor (the zero Value is not valid).

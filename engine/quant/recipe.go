@@ -112,7 +112,6 @@ func TensorType(q Quant, s Shape, name string, dims []uint64, layer int) (gguf.G
 
 // promote is llama_tensor_get_type_impl for the mixes slmscope knows.
 func promote(q Quant, def gguf.GGMLType, s Shape, name string, rowLen uint64, layer int) gguf.GGMLType {
-	n := s.Layers
 	isOutput := name == "output.weight" || (s.TiedEmbeddings && name == "token_embd.weight")
 	switch {
 	case isOutput:
@@ -125,36 +124,46 @@ func promote(q Quant, def gguf.GGMLType, s Shape, name string, rowLen uint64, la
 	case strings.Contains(name, "attn_qkv.weight") || strings.Contains(name, "attn_v.weight"):
 		return attnV(q, def, s, layer)
 	case strings.Contains(name, "attn_output.weight"):
-		switch q {
-		case Q2_K:
-			return gguf.TypeQ3_K
-		case Q3_K_M:
-			return gguf.TypeQ4_K
-		case Q3_K_L:
-			return gguf.TypeQ5_K
+		if t, ok := attnOutputTypes[q]; ok {
+			return t
 		}
 	case strings.Contains(name, "ffn_down"):
-		switch {
-		case q == Q2_K:
-			return gguf.TypeQ3_K
-		case q == Q3_K_M:
-			if layer < n/16 {
-				return gguf.TypeQ5_K
-			}
-			return gguf.TypeQ4_K
-		case q == Q3_K_L:
-			return gguf.TypeQ5_K
-		case q == Q4_K_M:
-			if useMoreBits(layer, n) {
-				return gguf.TypeQ6_K
-			}
-		case q == IQ4_XS && layer < n/8:
-			return gguf.TypeQ5_K
-		case q == Q5_K_M && useMoreBits(layer, n):
-			return gguf.TypeQ6_K
-		case q == Q4_K_S && layer < n/8:
+		return ffnDown(q, def, layer, s.Layers)
+	}
+	return def
+}
+
+// attnOutputTypes are the types the low-bit mixes raise attn_output to; other mixes keep
+// their default type.
+var attnOutputTypes = map[Quant]gguf.GGMLType{
+	Q2_K:   gguf.TypeQ3_K,
+	Q3_K_M: gguf.TypeQ4_K,
+	Q3_K_L: gguf.TypeQ5_K,
+}
+
+// ffnDown types ffn_down of block layer of n: the mixes spend more bits on the first
+// blocks, or on those use_more_bits picks.
+func ffnDown(q Quant, def gguf.GGMLType, layer, n int) gguf.GGMLType {
+	switch {
+	case q == Q2_K:
+		return gguf.TypeQ3_K
+	case q == Q3_K_M:
+		if layer < n/16 {
 			return gguf.TypeQ5_K
 		}
+		return gguf.TypeQ4_K
+	case q == Q3_K_L:
+		return gguf.TypeQ5_K
+	case q == Q4_K_M:
+		if useMoreBits(layer, n) {
+			return gguf.TypeQ6_K
+		}
+	case q == IQ4_XS && layer < n/8:
+		return gguf.TypeQ5_K
+	case q == Q5_K_M && useMoreBits(layer, n):
+		return gguf.TypeQ6_K
+	case q == Q4_K_S && layer < n/8:
+		return gguf.TypeQ5_K
 	}
 	return def
 }
@@ -166,31 +175,37 @@ func attnV(q Quant, def gguf.GGMLType, s Shape, layer int) gguf.GGMLType {
 	if s.KVHeads > 0 {
 		gqa = s.Heads / s.KVHeads
 	}
-	t := def
-	switch {
-	case q == Q2_K:
-		t = gguf.TypeQ3_K
-		if gqa >= 4 {
-			t = gguf.TypeQ4_K
-		}
-	case q == Q3_K_M:
-		t = gguf.TypeQ4_K
-		if layer < 2 {
-			t = gguf.TypeQ5_K
-		}
-	case q == Q3_K_L:
-		t = gguf.TypeQ5_K
-	case q == IQ4_XS && gqa >= 4:
-		t = gguf.TypeQ5_K
-	case (q == Q4_K_M || q == Q5_K_M) && useMoreBits(layer, s.Layers):
-		t = gguf.TypeQ6_K
-	case q == Q4_K_S && layer < 4:
-		t = gguf.TypeQ5_K
-	}
+	t := attnVMix(q, def, gqa, layer, s.Layers)
 	if is70B(s) && (t == gguf.TypeQ3_K || t == gguf.TypeQ4_K) {
 		t = gguf.TypeQ5_K
 	}
 	return t
+}
+
+// attnVMix is the type mix q gives attn_v of block layer of n, before the 70B rule; gqa is
+// heads per KV head (models sharing KV heads widely get more bits).
+func attnVMix(q Quant, def gguf.GGMLType, gqa, layer, n int) gguf.GGMLType {
+	switch {
+	case q == Q2_K:
+		if gqa >= 4 {
+			return gguf.TypeQ4_K
+		}
+		return gguf.TypeQ3_K
+	case q == Q3_K_M:
+		if layer < 2 {
+			return gguf.TypeQ5_K
+		}
+		return gguf.TypeQ4_K
+	case q == Q3_K_L:
+		return gguf.TypeQ5_K
+	case q == IQ4_XS && gqa >= 4:
+		return gguf.TypeQ5_K
+	case (q == Q4_K_M || q == Q5_K_M) && useMoreBits(layer, n):
+		return gguf.TypeQ6_K
+	case q == Q4_K_S && layer < 4:
+		return gguf.TypeQ5_K
+	}
+	return def
 }
 
 // useMoreBits is llama-quant.cpp's use_more_bits lambda, integer division included: the

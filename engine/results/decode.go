@@ -13,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"slmscope/engine/estimate"
+	"slmscope/engine/runs"
 	"slmscope/internal/predict"
 	"slmscope/internal/safefile"
 )
@@ -47,8 +49,8 @@ func CheckLabel(s string) error {
 // Validate checks everything a result file says: the label, the hardware figures, every run
 // (no NaN, infinite or negative speeds, no paths) and every prediction.
 func Validate(r Results) error {
-	if r.Schema > Schema {
-		return fmt.Errorf("written by a newer slmscope (schema %d; this one reads %d): update slmscope to read it", r.Schema, Schema)
+	if err := checkSchema(r.Schema); err != nil {
+		return err
 	}
 	if r.Schema < 1 {
 		return fmt.Errorf("schema %d is not valid", r.Schema)
@@ -56,7 +58,37 @@ func Validate(r Results) error {
 	if err := CheckLabel(r.Label); err != nil {
 		return err
 	}
-	h := r.Hardware
+	if err := checkHardware(r.Hardware); err != nil {
+		return err
+	}
+	if err := checkMachine(r.Machine); err != nil {
+		return err
+	}
+	if err := checkRuns(r.Runs); err != nil {
+		return err
+	}
+	if err := checkCalibration(r.Calibration); err != nil {
+		return err
+	}
+	for i, p := range r.Predictions {
+		if err := p.Check(); err != nil {
+			return fmt.Errorf("prediction %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// checkSchema refuses a file written by a newer slmscope.
+func checkSchema(schema int) error {
+	if schema > Schema {
+		return fmt.Errorf("written by a newer slmscope (schema %d; this one reads %d): update slmscope to read it", schema, Schema)
+	}
+	return nil
+}
+
+// checkHardware refuses negative memory or cores and bandwidths that are not numbers, for
+// the machine and for each GPU.
+func checkHardware(h Hardware) error {
 	if h.RAMBytes < 0 || h.Cores < 0 || h.Threads < 0 || !sane(h.BandwidthGBs, 1e5) || !sane(h.TheoreticalGBs, 1e5) {
 		return errors.New("the hardware summary has impossible figures (negative memory or cores, or a bandwidth that is not a number)")
 	}
@@ -65,14 +97,25 @@ func Validate(r Results) error {
 			return fmt.Errorf("GPU %q has impossible figures", g.Name)
 		}
 	}
-	m := r.Machine
+	return nil
+}
+
+// checkMachine refuses negative memory figures and a bandwidth that is not a number in the
+// estimator's view of the machine.
+func checkMachine(m estimate.Machine) error {
 	if m.RAMTotalBytes < 0 || m.RAMAvailableBytes < 0 || m.CgroupLimitBytes < 0 || !sane(m.MeasuredBandwidthGBs, 1e5) {
 		return errors.New("the machine's memory figures are impossible")
 	}
-	if len(r.Runs) > MaxRuns {
-		return fmt.Errorf("%d runs, more than the %d a result file may carry", len(r.Runs), MaxRuns)
+	return nil
+}
+
+// checkRuns checks at most MaxRuns runs: each passes its own Check, has possible figures and
+// names no file path (a shared result file must not reveal one).
+func checkRuns(rs []runs.Run) error {
+	if len(rs) > MaxRuns {
+		return fmt.Errorf("%d runs, more than the %d a result file may carry", len(rs), MaxRuns)
 	}
-	for i, run := range r.Runs {
+	for i, run := range rs {
 		if err := run.Check(); err != nil {
 			return fmt.Errorf("run %d: %w", i+1, err)
 		}
@@ -83,14 +126,15 @@ func Validate(r Results) error {
 			return fmt.Errorf("run %d names a path", i+1)
 		}
 	}
-	for i, c := range r.Calibration.Measurements {
-		if !sane(c.GenTPS, predict.MaxTPS) || !sane(c.PromptTPS, predict.MaxTPS) || !sane(c.TTFTMs, 1e9) || c.PeakRSSBytes < 0 {
+	return nil
+}
+
+// checkCalibration refuses calibration runs with speeds, times or memory that are not
+// possible.
+func checkCalibration(c estimate.Calibration) error {
+	for i, m := range c.Measurements {
+		if !sane(m.GenTPS, predict.MaxTPS) || !sane(m.PromptTPS, predict.MaxTPS) || !sane(m.TTFTMs, 1e9) || m.PeakRSSBytes < 0 {
 			return fmt.Errorf("calibration run %d has impossible figures", i+1)
-		}
-	}
-	for i, p := range r.Predictions {
-		if err := p.Check(); err != nil {
-			return fmt.Errorf("prediction %d: %w", i+1, err)
 		}
 	}
 	return nil
@@ -103,32 +147,12 @@ func sane(v, limit float64) bool { return !math.IsNaN(v) && v >= 0 && v < limit 
 // exactly as they are in the file, and everything they say (Validate). The error is one
 // sentence for the class view's list of refused files.
 func Decode(data []byte) (Results, error) {
-	if len(data) > MaxFileBytes {
-		return Results{}, fmt.Errorf("the file is %d bytes, more than the %d a result file may have", len(data), MaxFileBytes)
+	env, err := readEnvelope(data)
+	if err != nil {
+		return Results{}, err
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return Results{}, errors.New("the file is empty")
-	}
-	var env envelope
-	if err := json.Unmarshal(data, &env); err != nil {
-		return Results{}, fmt.Errorf("not JSON, or cut short (%v): save the results again", err)
-	}
-	if env.Format != Format {
-		return Results{}, fmt.Errorf("not a slmscope result file (format %q)", env.Format)
-	}
-	if env.Schema > Schema {
-		return Results{}, fmt.Errorf("written by a newer slmscope (schema %d; this one reads %d): update slmscope to read it", env.Schema, Schema)
-	}
-	pub, err := base64.StdEncoding.DecodeString(env.PublicKey)
-	if err != nil || len(pub) != ed25519.PublicKeySize {
-		return Results{}, errors.New("the file has no valid public key")
-	}
-	sig, err := base64.StdEncoding.DecodeString(env.Signature)
-	if err != nil || len(sig) != ed25519.SignatureSize {
-		return Results{}, errors.New("the file has no valid signature")
-	}
-	if len(env.Results) == 0 || !ed25519.Verify(pub, signed(env.Results), sig) {
-		return Results{}, ErrTampered
+	if err := env.verify(); err != nil {
+		return Results{}, err
 	}
 	var r Results
 	if err := json.Unmarshal(env.Results, &r); err != nil {
@@ -141,6 +165,45 @@ func Decode(data []byte) (Results, error) {
 		return Results{}, err
 	}
 	return r, nil
+}
+
+// readEnvelope reads the file's outer JSON: at most MaxFileBytes, a slmscope result file of
+// a schema this slmscope reads.
+func readEnvelope(data []byte) (envelope, error) {
+	if len(data) > MaxFileBytes {
+		return envelope{}, fmt.Errorf("the file is %d bytes, more than the %d a result file may have", len(data), MaxFileBytes)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return envelope{}, errors.New("the file is empty")
+	}
+	var env envelope
+	if err := json.Unmarshal(data, &env); err != nil {
+		return envelope{}, fmt.Errorf("not JSON, or cut short (%v): save the results again", err)
+	}
+	if env.Format != Format {
+		return envelope{}, fmt.Errorf("not a slmscope result file (format %q)", env.Format)
+	}
+	if err := checkSchema(env.Schema); err != nil {
+		return envelope{}, err
+	}
+	return env, nil
+}
+
+// verify checks the signature over the results' exact bytes with the public key the file
+// carries.
+func (env envelope) verify() error {
+	pub, err := base64.StdEncoding.DecodeString(env.PublicKey)
+	if err != nil || len(pub) != ed25519.PublicKeySize {
+		return errors.New("the file has no valid public key")
+	}
+	sig, err := base64.StdEncoding.DecodeString(env.Signature)
+	if err != nil || len(sig) != ed25519.SignatureSize {
+		return errors.New("the file has no valid signature")
+	}
+	if len(env.Results) == 0 || !ed25519.Verify(pub, signed(env.Results), sig) {
+		return ErrTampered
+	}
+	return nil
 }
 
 // ReadFile reads and checks the result file at path: only a regular file (never a pipe or

@@ -176,30 +176,11 @@ func (c *Cache) Path(ctx context.Context, m catalog.Model, q Quant, progress fun
 		return "", fmt.Errorf("cannot replace the damaged twin %s: %w", path, err)
 	}
 
-	if c.RAMCheck != nil {
-		if need, have, fits := c.RAMCheck(m, q); !fits {
-			return "", &FitError{Model: m.Name, Quant: q, Resource: "RAM", Need: need, Have: have}
-		}
-	}
-	if c.CapBytes > 0 && size > c.CapBytes {
-		return "", &FitError{Model: m.Name, Quant: q, Resource: "cache cap", Need: size, Have: c.CapBytes, Dir: c.Dir}
-	}
-	evict, freed, err := c.planEviction(size, path)
-	if err != nil {
+	if err := c.checkLimits(m, q, size); err != nil {
 		return "", err
 	}
-	if c.FreeDisk != nil {
-		const margin = 64 << 20 // keep the file system from filling to the last byte
-		if free, err := c.FreeDisk(c.Dir); err == nil {
-			if have := int64(min(free, 1<<62)) + freed; size+margin > have {
-				return "", &FitError{Model: m.Name, Quant: q, Resource: "disk", Need: size + margin, Have: have, Dir: c.Dir}
-			}
-		}
-	}
-	for _, e := range evict {
-		if err := removeTwin(e.Path); err != nil {
-			return "", fmt.Errorf("cannot make room in the twin cache: %w", err)
-		}
+	if err := c.makeRoom(m, q, size, path); err != nil {
+		return "", err
 	}
 	if err := Write(ctx, m, q, path, progress); err != nil {
 		return "", err
@@ -208,6 +189,53 @@ func (c *Cache) Path(ctx context.Context, m catalog.Model, q Quant, progress fun
 		return "", fmt.Errorf("the %s twin was written but could not be stamped as complete (%w): check the cache folder %s", m.Name, err, c.Dir)
 	}
 	return path, nil
+}
+
+// checkLimits refuses, with a *FitError, a twin of size bytes that would not fit in
+// available RAM or under the cache cap.
+func (c *Cache) checkLimits(m catalog.Model, q Quant, size int64) error {
+	if c.RAMCheck != nil {
+		if need, have, fits := c.RAMCheck(m, q); !fits {
+			return &FitError{Model: m.Name, Quant: q, Resource: "RAM", Need: need, Have: have}
+		}
+	}
+	if c.CapBytes > 0 && size > c.CapBytes {
+		return &FitError{Model: m.Name, Quant: q, Resource: "cache cap", Need: size, Have: c.CapBytes, Dir: c.Dir}
+	}
+	return nil
+}
+
+// makeRoom evicts twins so that a new one of size bytes at path stays under the cap, after
+// checking that the disk will have room for it once they are gone.
+func (c *Cache) makeRoom(m catalog.Model, q Quant, size int64, path string) error {
+	evict, freed, err := c.planEviction(size, path)
+	if err != nil {
+		return err
+	}
+	if err := c.checkDisk(m, q, size, freed); err != nil {
+		return err
+	}
+	for _, e := range evict {
+		if err := removeTwin(e.Path); err != nil {
+			return fmt.Errorf("cannot make room in the twin cache: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkDisk refuses, with a *FitError, a twin of size bytes that the free disk space plus
+// the freed bytes of evicted twins cannot hold. A disk whose free space is unknown passes.
+func (c *Cache) checkDisk(m catalog.Model, q Quant, size, freed int64) error {
+	if c.FreeDisk == nil {
+		return nil
+	}
+	const margin = 64 << 20 // keep the file system from filling to the last byte
+	if free, err := c.FreeDisk(c.Dir); err == nil {
+		if have := int64(min(free, 1<<62)) + freed; size+margin > have {
+			return &FitError{Model: m.Name, Quant: q, Resource: "disk", Need: size + margin, Have: have, Dir: c.Dir}
+		}
+	}
+	return nil
 }
 
 // planEviction picks the twins to delete so that the cache plus a new file of size bytes
