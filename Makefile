@@ -3,10 +3,16 @@ GO ?= go
 BIN := bin/slmscope
 # staticcheck is pinned (v0.8.2 needs and knows go1.26); `go install` builds it into bin/.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# Pinned linters: gocyclo keeps every function's cyclomatic complexity at 15 or less; goimports
+# groups imports the standard way (standard library, third party, then slmscope's own).
+GOCYCLO := github.com/fzipp/gocyclo/cmd/gocyclo@v0.6.0
+GOIMPORTS := golang.org/x/tools/cmd/goimports@v0.41.0
+# The source folders (build/ holds check roots with Go trees of their own).
+SRC_DIRS := charts engine hwprobe internal lessons ui main.go main_test.go
 # Packages that must build without cgo and vet for other operating systems (everything but ui).
 PURE := ./internal/... ./engine/... ./hwprobe/... ./charts/... ./lessons/...
 
-.PHONY: setup build debug run test test-clean-root vet staticcheck fmt-check bench accuracy kquant-accuracy dist dist-check
+.PHONY: setup build debug run test test-clean-root vet staticcheck lint fmt-check bench accuracy kquant-accuracy dist dist-check
 
 setup:
 	@sh engine/assets/setup.sh
@@ -38,7 +44,17 @@ staticcheck:
 	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 bin/staticcheck $(PURE)
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 bin/staticcheck $(PURE)
 
-test: setup fmt-check vet staticcheck build
+# lint: cyclomatic complexity over 15 (test files left out: a table-driven test's loop of
+# checks reads best whole) and imports not grouped the goimports way.
+lint:
+	GOBIN=$(CURDIR)/bin $(GO) install $(GOCYCLO)
+	GOBIN=$(CURDIR)/bin $(GO) install $(GOIMPORTS)
+	@out=$$(bin/gocyclo -over 15 -ignore '_test.go$$' $(SRC_DIRS)); \
+	if [ -n "$$out" ]; then echo "functions over cyclomatic complexity 15 (split them):"; echo "$$out"; exit 1; fi
+	@out=$$(bin/goimports -local slmscope -l $$(git ls-files '*.go' 2>/dev/null || find $(SRC_DIRS) -name '*.go')); \
+	if [ -n "$$out" ]; then echo "imports not grouped the goimports way (bin/goimports -local slmscope -w FILE):"; echo "$$out"; exit 1; fi
+
+test: setup fmt-check vet staticcheck lint build
 	$(GO) test -count=1 -timeout 30m ./... a.slmscope/clocale
 	$(GO) test -race -count=1 -timeout 20m ./lessons/... ./engine/gguf/... ./engine/twin/... ./engine/estimate/... ./internal/... ./engine/quant/... ./engine/ident/... ./charts/...
 	# The UI under the race detector: jobs hand widgets their results through App.do only.

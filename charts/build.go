@@ -3,9 +3,10 @@ package charts
 import (
 	"fmt"
 	"math"
-	"slmscope/internal/units"
 	"sort"
 	"strings"
+
+	"slmscope/internal/units"
 )
 
 // ModelValue is one number for one model at one quantization, as the estimate engine hands it

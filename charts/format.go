@@ -2,9 +2,10 @@ package charts
 
 import (
 	"math"
-	"slmscope/internal/units"
 	"strconv"
 	"strings"
+
+	"slmscope/internal/units"
 )
 
 // Unit says what an axis' numbers are and how to write them.

@@ -9,11 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slmscope/internal/units"
 	"strings"
 	"sync"
 	"time"
 	"unsafe"
+
+	"slmscope/internal/units"
 
 	"github.com/shirou/gopsutil/v3/host"
 

@@ -5,9 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slmscope/internal/units"
 	"strings"
 	"testing"
+
+	"slmscope/internal/units"
 )
 
 func TestMeasureBandwidthSane(t *testing.T) {

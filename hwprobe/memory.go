@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+
 	"slmscope/internal/units"
 
 	"github.com/shirou/gopsutil/v3/mem"

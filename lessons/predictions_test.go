@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"slmscope/internal/predict/predicttest"
 	"strings"
 	"testing"
+
+	"slmscope/internal/predict/predicttest"
 )
 
 // TestPredictionRecord: the record is saved beside quiz progress, survives a reopen, refuses

@@ -3,10 +3,11 @@ package lessons
 import (
 	"math"
 	"math/rand/v2"
-	"slmscope/internal/predict/predicttest"
 	"sort"
 	"strings"
 	"testing"
+
+	"slmscope/internal/predict/predicttest"
 )
 
 const okChoices = "    choices:\n      - text: a\n        correct: true\n      - text: b\n"

@@ -31,22 +31,7 @@ var lessonFitModels = []struct {
 func (a *App) lessonFacts() lessons.Facts {
 	var f lessons.Facts
 	if st, ok := a.hub().Current(); ok && st.Machine.UsableRAM() > 0 {
-		f.AvailableRAMBytes, f.TotalRAMBytes = uint64(st.Machine.UsableRAM()), uint64(st.Machine.RAMTotalBytes)
-		f.RAMSource = "the app's hardware probe"
-		if st.Hardware != nil && st.Hardware.RAM.Source != "" {
-			f.RAMSource += ", " + st.Hardware.RAM.Source
-		}
-		for _, r := range lessonFitModels {
-			m, ok := catalog.ByID(r.id)
-			if !ok {
-				continue
-			}
-			if v, err := st.Fit(m, r.q, 4096); err == nil {
-				f.Fits = append(f.Fits, m.Name+" "+r.q.String()+" at a 4K context "+v.Sentence)
-			}
-		}
-	}
-	if st, ok := a.hub().Current(); ok && st.Machine.UsableRAM() > 0 {
+		machineFacts(&f, st)
 		f.MoE = a.lessonMoE(st)
 	}
 	if a.lessons != nil { // the learner's newest guess, for the guess-error question
@@ -64,6 +49,25 @@ func (a *App) lessonFacts() lessons.Facts {
 		}
 	}
 	return f
+}
+
+// machineFacts are the lesson's memory facts: the RAM every screen shows, and the reference
+// models judged by the one fit rule.
+func machineFacts(f *lessons.Facts, st engine.MachineState) {
+	f.AvailableRAMBytes, f.TotalRAMBytes = uint64(st.Machine.UsableRAM()), uint64(st.Machine.RAMTotalBytes)
+	f.RAMSource = "the app's hardware probe"
+	if st.Hardware != nil && st.Hardware.RAM.Source != "" {
+		f.RAMSource += ", " + st.Hardware.RAM.Source
+	}
+	for _, r := range lessonFitModels {
+		m, ok := catalog.ByID(r.id)
+		if !ok {
+			continue
+		}
+		if v, err := st.Fit(m, r.q, 4096); err == nil {
+			f.Fits = append(f.Fits, m.Name+" "+r.q.String()+" at a 4K context "+v.Sentence)
+		}
+	}
 }
 
 // lessonMoEPairs set a mixture of experts beside a dense model of similar memory: one small

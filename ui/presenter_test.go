@@ -1,9 +1,10 @@
 package ui
 
 import (
-	"slmscope/lessons"
 	"testing"
 	"time"
+
+	"slmscope/lessons"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"

@@ -10,10 +10,11 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"slmscope/internal/safefile"
 	"strconv"
 	"strings"
 	"time"
+
+	"slmscope/internal/safefile"
 )
 
 // stallTimeout is how long a body may deliver nothing before the attempt counts as dropped.

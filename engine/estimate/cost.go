@@ -9,9 +9,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
+
 	"slmscope/internal/statefile"
 	"slmscope/internal/units"
-	"strings"
 )
 
 // Default power per device class, used for energy cost when no power was measured. They are

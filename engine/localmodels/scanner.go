@@ -5,8 +5,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slmscope/internal/safefile"
 	"strings"
+
+	"slmscope/internal/safefile"
 )
 
 type readDirFunc func(string) ([]os.DirEntry, error)

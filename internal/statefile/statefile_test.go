@@ -6,9 +6,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slmscope/internal/proctest"
 	"strings"
 	"testing"
+
+	"slmscope/internal/proctest"
 )
 
 type counters struct {
