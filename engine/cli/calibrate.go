@@ -46,6 +46,11 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 		Budget: *budget, Threads: *threads, Machine: ms.Machine, Key: ms.Key, Cache: cache, Record: engine.Record,
 		Progress: stageProgress(stderr, *asJSON),
 	})
+	if busy := (*engine.BusyError)(nil); errors.As(err, &busy) && *asJSON {
+		// A script reading --json learns why nothing was saved, and how busy the machine was.
+		_ = writeJSON(stdout, stderr, "calibrate", map[string]any{
+			"error": err.Error(), "saved": false, "runs": busy.Runs, "disturbed_runs": busy.DisturbedRuns, "interference": busy.Last})
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "calibrate:", oneLine(err.Error()))
 		return ExitFail
