@@ -25,6 +25,7 @@ func Page(d Data) charts.Page {
 		Title: "slmscope report — SLM vs LLM on this machine",
 		Intro: intro,
 		Sections: []charts.Section{
+			{Heading: "What this machine can run", Paragraphs: []string{AnswerIntro}, Tables: AnswerTables(d.Projections)},
 			{Heading: "Hardware", Paragraphs: hardwareParagraphs(d), Tables: []charts.Table{HardwareTable(in.Hardware, in.Machine)}},
 			{Heading: "Models on this machine", Paragraphs: tableParagraphs(d), Tables: []charts.Table{ProjectionTable(d)}},
 			{Heading: "Speed", Charts: []charts.Chart{cs[0]}},
@@ -241,6 +242,22 @@ func HowParagraphs(d Data) []string {
 		for _, n := range in.Calibration.Notes {
 			out = append(out, "Calibration note: "+n)
 		}
+	}
+	return out
+}
+
+// AnswerIntro says what the answer's tables hold.
+const AnswerIntro = "The answer first, as the Compare screen opens on it: every catalog model once, at the quantization that serves it best here, grouped by how it runs. ● measured on this machine; ○ projected, with its band."
+
+// AnswerTables is the answer (Answer) as one table per group, every model with its full name.
+func AnswerTables(ps []estimate.Projection) []charts.Table {
+	var out []charts.Table
+	for _, g := range Answer(ps) {
+		t := charts.Table{Caption: g.Title, Header: []string{"Model", "Quant", "Speed", "Source", "Memory", "First token"}}
+		for _, p := range g.Models {
+			t.Rows = append(t.Rows, []string{p.Name, string(p.Quant), AnswerSpeed(p), Badge(p), AnswerMemory(p), TTFTText(p)})
+		}
+		out = append(out, t)
 	}
 	return out
 }
