@@ -46,9 +46,10 @@ type modelChoice struct {
 
 // liveRun is the Live run screen: pick a model, run it, watch tokens and timings arrive.
 type liveRun struct {
-	a       *App
-	session *engine.Session
-	spawn   func(func()) // runs work off the UI goroutine (tests may run it inline)
+	liveSides // the split's two sides, swapped in presenter mode (liverun_presenter.go)
+	a         *App
+	session   *engine.Session
+	spawn     func(func()) // runs work off the UI goroutine (tests may run it inline)
 	// machineRev is the machine revision the model list was judged against (-1: not loaded).
 	machineRev int
 

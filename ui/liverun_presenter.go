@@ -1,8 +1,14 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 )
+
+// liveSides are the two sides of Live run's split, as built: the form and the live figures.
+type liveSides struct {
+	formSide, liveSide fyne.CanvasObject
+}
 
 // Live run in presenter mode: the model's name and the live tokens/s in type a room can read,
 // the latency chart and the output; the form, notes and last-run card fold away.
@@ -22,11 +28,16 @@ func (l *liveRun) setPresenter(on bool) {
 			o.Show()
 		}
 	}
+	if l.formSide == nil { // as built: the form leads, the live figures trail
+		l.formSide, l.liveSide = l.split.Leading, l.split.Trailing
+	}
 	l.tps.TextSize = tpsTextSize
-	l.split.Offset = 0.62
+	l.split.Leading, l.split.Trailing, l.split.Offset = l.formSide, l.liveSide, 0.62
 	if on {
+		// Content before controls: the room reads the live figures and the stream first, the
+		// prompt and the Run button come after them.
 		l.tps.TextSize = tpsPresenterTextSize
-		l.split.Offset = 0.45
+		l.split.Leading, l.split.Trailing, l.split.Offset = l.liveSide, l.formSide, 0.55
 		l.syncModelTitle()
 		l.modelTitle.Show()
 	} else {
