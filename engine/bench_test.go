@@ -22,7 +22,7 @@ import (
 func BenchmarkGenerateSmolLM2Twin(b *testing.B) {
 	ref := smolLM2Twin(b)
 	ctx := context.Background()
-	w := startWorker(b, ctx, workerOptions())
+	w := startWorker(b, ctx, measuringWorkerOptions())
 	defer w.Close()
 	if _, err := w.Load(ctx, engine.LoadOptions{Path: ref.Path, Threads: 2, Context: 2048, GPULayers: -1}); err != nil {
 		b.Fatal(err)
@@ -62,7 +62,7 @@ func BenchmarkWorkerStartAndLoad(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		w := startWorker(b, ctx, workerOptions())
+		w := startWorker(b, ctx, measuringWorkerOptions())
 		if _, err := w.Load(ctx, engine.LoadOptions{Path: ref.Path, Threads: 2, Context: 2048, GPULayers: -1}); err != nil {
 			b.Fatal(err)
 		}
@@ -103,7 +103,7 @@ func BenchmarkProjectionAccuracy(b *testing.B) {
 	machine := estimate.MachineFromReport(hw)
 	for i := 0; i < b.N; i++ {
 		cal, err := engine.Calibrate(context.Background(), engine.CalibrateOptions{
-			Budget: 90 * time.Second, Machine: machine, Key: estimate.HardwareKey(hw), Worker: workerOptions(),
+			Budget: 90 * time.Second, Machine: machine, Key: estimate.HardwareKey(hw), Worker: measuringWorkerOptions(),
 		})
 		if err != nil {
 			b.Fatal(err)

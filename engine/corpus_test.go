@@ -278,7 +278,7 @@ func lessonCorpus(t *testing.T, dir string) []corpusCase {
 func inputCorpus() []corpusCase {
 	var out []corpusCase
 	for _, args := range [][]string{
-		{"bench", "--threads", "0"}, {"bench", "--threads", "-1"}, {"bench", "--threads", "100000"},
+		{"bench", "--threads", "-1"}, {"bench", "--threads", "100000"},
 		{"bench", "--gen-tokens", "0"}, {"bench", "--gen-tokens", "1000000000"},
 		{"bench", "--context", "1000000000"}, {"bench", "--context", "-1"},
 		{"project", "--context", "0"}, {"project", "--context", "1000000000"}, {"project", "--prompt", "-4"},

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"slmscope/engine/gguf/ggufbad"
 	"slmscope/engine/twin"
 	"slmscope/engine/worker"
+	"slmscope/internal/interference"
 	"slmscope/internal/units"
 )
 
@@ -30,7 +32,18 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// The other programs on the machine running the tests (go test runs packages side by side)
+// must not decide their outcome: a calibration refused runs disturbed by the other packages'
+// tests. Tests see a quiet machine; the ones about interference bring their own source.
 func workerOptions(env ...string) engine.Options {
+	o := measuringWorkerOptions(env...)
+	o.Interference = interference.Fixed(interference.Quiet(runtime.NumCPU()))
+	return o
+}
+
+// measuringWorkerOptions runs this test binary as the worker with the real interference
+// sampler: the benchmarks, which measure, say what else the machine did.
+func measuringWorkerOptions(env ...string) engine.Options {
 	argv, wenv := worker.TestBinary()
 	return engine.Options{Command: argv, Env: append(wenv, env...)}
 }

@@ -96,7 +96,7 @@ func measureKQuantFiles(b *testing.B, dir string) kquantRecord {
 	}
 	machine := estimate.MachineFromReport(hw)
 	cal, err := engine.Calibrate(ctx, engine.CalibrateOptions{Budget: 90 * time.Second, Machine: machine,
-		Key: estimate.HardwareKey(hw), Worker: workerOptions()})
+		Key: estimate.HardwareKey(hw), Worker: measuringWorkerOptions()})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func measureKQuantFiles(b *testing.B, dir string) kquantRecord {
 		if err := ref.Resolve(ctx, nil, nil); err != nil {
 			b.Fatal(err)
 		}
-		res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: 128, GenTokens: 64, Context: 2048, Repeat: 2, Worker: workerOptions()})
+		res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: 128, GenTokens: 64, Context: 2048, Repeat: 2, Worker: measuringWorkerOptions()})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -173,7 +173,7 @@ func quantized(b *testing.B, ctx context.Context, dir string, m catalog.Model, q
 	if _, err := os.Stat(out); err == nil {
 		return out // made by an earlier run in the same KQUANT_DIR
 	}
-	w := startWorker(b, ctx, workerOptions())
+	w := startWorker(b, ctx, measuringWorkerOptions())
 	defer w.Close()
 	if err := w.Quantize(ctx, engine.QuantizeOptions{In: f16, Out: out, Quant: q}); err != nil {
 		b.Fatal(err)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/twin"
 	"slmscope/engine/worker"
+	"slmscope/internal/interference"
 )
 
 // The ui test binary doubles as the llama.cpp worker, as slmscope itself does.
@@ -29,9 +31,11 @@ func TestMain(m *testing.M) {
 }
 
 // testWorkerOptions runs this test binary as the worker.
+// testWorkerOptions runs this test binary as the worker, on a machine the worker sees as quiet:
+// the other packages' tests running beside these must not mark a run disturbed.
 func testWorkerOptions() engine.Options {
 	argv, env := worker.TestBinary()
-	return engine.Options{Command: argv, Env: env}
+	return engine.Options{Command: argv, Env: env, Interference: interference.Fixed(interference.Quiet(runtime.NumCPU()))}
 }
 
 // writeTinyTwin writes the catalog's tiny test model into dir.

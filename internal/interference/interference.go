@@ -130,3 +130,25 @@ func (r Report) Figure() string {
 	}
 	return s
 }
+
+// Fixed is a Source that reports r for every run, with the run's threads: tests use it so that
+// what they check does not depend on how busy the machine running them is.
+func Fixed(r Report) Source {
+	return func(threads int, _ ...int) Sampling { return fixedSampling{r: r, threads: threads} }
+}
+
+// Quiet is what Fixed reports for a machine where nothing else ran.
+func Quiet(cores int) Report {
+	return Report{Measured: true, Cores: cores, Why: fmt.Sprintf("other programs used 0.00 of %d cores during the run", cores)}
+}
+
+type fixedSampling struct {
+	r       Report
+	threads int
+}
+
+func (f fixedSampling) Stop() Report {
+	r := f.r
+	r.Threads = f.threads
+	return r
+}

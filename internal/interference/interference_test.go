@@ -206,3 +206,10 @@ func TestStartOnThisSystem(t *testing.T) {
 		t.Errorf("%+v: want a measured report within the machine's cores", r)
 	}
 }
+
+func TestFixedReportsWithTheRunsThreads(t *testing.T) {
+	r := Fixed(Quiet(4))(2, 1, 2).Stop()
+	if !r.Measured || r.Disturbed || r.Cores != 4 || r.Threads != 2 || r.OtherCPUCores != 0 || r.Sentence() != "" {
+		t.Errorf("quiet fixed report %+v", r)
+	}
+}
