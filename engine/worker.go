@@ -75,13 +75,9 @@ type Worker struct {
 
 // Start launches a worker and waits until it has loaded llama.cpp and checked its version.
 func Start(ctx context.Context, opts Options) (*Worker, error) {
-	argv := opts.Command
-	if len(argv) == 0 {
-		exe, err := os.Executable()
-		if err != nil {
-			return nil, fmt.Errorf("finding slmscope's own executable to start the worker: %w", err)
-		}
-		argv = []string{exe, "worker"}
+	argv, err := workerArgv(opts.Command)
+	if err != nil {
+		return nil, err
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	// GGML_NO_BACKTRACE: on an abort ggml would attach gdb and print a backtrace to stdout,
@@ -114,29 +110,51 @@ func Start(ctx context.Context, opts Options) (*Worker, error) {
 		return nil, fmt.Errorf("starting worker %s: %w", argv[0], err)
 	}
 	go w.readEvents(stdout)
+	if err := w.awaitReady(ctx); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
 
+// workerArgv is the worker's command line: command when given, else slmscope's own
+// executable with the worker subcommand.
+func workerArgv(command []string) ([]string, error) {
+	if len(command) > 0 {
+		return command, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("finding slmscope's own executable to start the worker: %w", err)
+	}
+	return []string{exe, "worker"}, nil
+}
+
+// awaitReady waits for the just started worker's first event, which must be ready, and
+// records it and the start time; otherwise, on ctx's end or after 60 s it kills the worker
+// and says why.
+func (w *Worker) awaitReady(ctx context.Context) error {
 	select {
 	case ev, ok := <-w.events:
 		if !ok {
-			return nil, w.crashError("starting")
+			return w.crashError("starting")
 		}
 		if ev.Op == wire.OpError {
 			w.Kill()
-			return nil, errors.New(ev.Error)
+			return errors.New(ev.Error)
 		}
 		if ev.Op != wire.OpReady {
 			w.Kill()
-			return nil, fmt.Errorf("worker said %q before it was ready", ev.Op)
+			return fmt.Errorf("worker said %q before it was ready", ev.Op)
 		}
 		w.Ready = ev
 		w.StartMs = msSince(w.started)
-		return w, nil
+		return nil
 	case <-ctx.Done():
 		w.Kill()
-		return nil, ctx.Err()
+		return ctx.Err()
 	case <-time.After(60 * time.Second):
 		w.Kill()
-		return nil, fmt.Errorf("the worker did not start within 60 s; last log lines: %s", w.log.String())
+		return fmt.Errorf("the worker did not start within 60 s; last log lines: %s", w.log.String())
 	}
 }
 

@@ -157,30 +157,38 @@ func probeNVML(path string) ([]GPU, error) {
 		}
 		api.lib.close()
 	}()
+	return api.listGPUs(api.systemVersions())
+}
 
-	driver, cuda := "", ""
-	var sysUnknown Unknown
+// systemVersions reads the driver version and the CUDA version it supports, which every GPU
+// shares; a failed or missing query leaves its string empty and says why in unknown.
+func (api *nvmlAPI) systemVersions() (driver, cuda string, unknown Unknown) {
 	if api.SystemGetDriverVersion != nil {
 		buf := make([]byte, 80)
 		if err := nvmlErr(api.SystemGetDriverVersion(&buf[0], uint32(len(buf)))); err == nil {
 			driver = cString(buf)
 		} else {
-			sysUnknown.set("driver", "NVML: "+err.Error())
+			unknown.set("driver", "NVML: "+err.Error())
 		}
 	} else {
-		sysUnknown.set("driver", api.missing["driver"])
+		unknown.set("driver", api.missing["driver"])
 	}
 	if api.SystemGetCudaDriverVersion != nil {
 		var v int32
 		if err := nvmlErr(api.SystemGetCudaDriverVersion(&v)); err == nil {
 			cuda = fmt.Sprintf("%d.%d", v/1000, v%1000/10)
 		} else {
-			sysUnknown.set("cuda_version", "NVML: "+err.Error())
+			unknown.set("cuda_version", "NVML: "+err.Error())
 		}
 	} else {
-		sysUnknown.set("cuda_version", api.missing["cuda_version"])
+		unknown.set("cuda_version", api.missing["cuda_version"])
 	}
+	return driver, cuda, unknown
+}
 
+// listGPUs queries every GPU NVML counts, each carrying the system-wide driver, cuda and
+// sysUnknown; a GPU NVML cannot open is still listed, by index, with the reason.
+func (api *nvmlAPI) listGPUs(driver, cuda string, sysUnknown Unknown) ([]GPU, error) {
 	var count uint32
 	if err := nvmlErr(api.DeviceGetCount(&count)); err != nil {
 		return nil, fmt.Errorf("NVIDIA NVML could not count GPUs: %w", err)

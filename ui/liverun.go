@@ -107,8 +107,21 @@ func newLiveRun(a *App) *liveRun {
 	return &liveRun{a: a, session: a.session, spawn: func(f func()) { go f() }, machineRev: -1}
 }
 
+// buildUI makes the screen's widgets, lays them out and connects them to the app.
 func (l *liveRun) buildUI() fyne.CanvasObject {
-	p := l.a.fyne.Preferences()
+	openBtn := l.newSettingsWidgets(l.a.fyne.Preferences())
+	l.newActionWidgets()
+	l.newOutputWidgets()
+	l.newLiveWidgets()
+	split := l.layoutScreen(openBtn)
+	l.a.onPresenter(l.setPresenter)
+	l.connect()
+	return split
+}
+
+// newSettingsWidgets makes the run settings (model, quantization, threads, sampling, max
+// tokens, prompt), starting from the last ones used; it returns the button that opens a file.
+func (l *liveRun) newSettingsWidgets(p fyne.Preferences) *widget.Button {
 	l.quantSel = widget.NewSelect([]string{"F16", "Q8_0", "Q4_0"}, func(string) { l.refreshChoices() })
 	l.quantSel.SetSelected(p.StringWithFallback(prefLiveQuant, "Q8_0"))
 	l.modelSel = widget.NewSelect(nil, func(string) { l.onModelChanged() })
@@ -128,7 +141,12 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.prompt.Wrapping = fyne.TextWrapWord
 	l.prompt.SetText(p.StringWithFallback(prefLivePrompt, engine.DefaultPrompt))
 	l.prompt.SetMinRowsVisible(2)
+	return openBtn
+}
 
+// newActionWidgets makes the guess box, Run and Stop, and the notes on fit and on the twin
+// cache.
+func (l *liveRun) newActionWidgets() {
 	l.guess = newGuessBox()
 	l.runBtn = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), l.onRun)
 	l.runBtn.Importance = widget.HighImportance
@@ -141,7 +159,10 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.cacheNote.Wrapping = fyne.TextWrapWord
 	l.cacheNote.Importance = widget.LowImportance
 	l.clearBtn = widget.NewButtonWithIcon("Clear twins…", theme.DeleteIcon(), l.onClearTwins)
+}
 
+// newOutputWidgets makes what shows a run as it streams: its stage, progress and tokens.
+func (l *liveRun) newOutputWidgets() {
 	l.stage = widget.NewLabel("Ready. Press Run (Ctrl+Enter) to stream tokens from the chosen model; Stop is Ctrl+.")
 	l.stage.Wrapping = fyne.TextWrapWord // a long sentence must not widen the window
 	l.progress = widget.NewProgressBar()
@@ -154,7 +175,11 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.twinTag = widget.NewLabelWithStyle(units.TwinDisclaimer, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	l.twinTag.Importance = widget.WarningImportance
 	l.twinTag.Hide()
+}
 
+// newLiveWidgets makes the live figures (speed, counts, memory, token latency), the last
+// run's stats and the error card.
+func (l *liveRun) newLiveWidgets() {
 	l.tps = canvas.NewText("—", theme.Color(theme.ColorNameForeground))
 	l.tps.TextSize = 34
 	l.tps.TextStyle.Bold = true
@@ -167,7 +192,11 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	l.latency = chartview.New(charts.TokenLatency(nil, charts.LatencyOptions{}))
 	l.stats = container.NewVBox()
 	l.buildErrorCard()
+}
 
+// layoutScreen arranges the widgets: settings, prompt and output on the left, live figures
+// and the last run's stats on the right.
+func (l *liveRun) layoutScreen(openBtn *widget.Button) *container.Split {
 	form := widget.NewForm(
 		widget.NewFormItem("Model", container.NewBorder(nil, nil, nil, openBtn, l.modelSel)),
 		widget.NewFormItem("Quantization", l.quantSel),
@@ -198,8 +227,12 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.62
 	l.split = split
-	l.a.onPresenter(l.setPresenter)
+	return split
+}
 
+// connect follows the machine and the app's open-in-Live requests, fills the choices, adds
+// the screen's shortcuts and warms the worker up.
+func (l *liveRun) connect() {
 	l.a.observeMachine(l.onMachine)
 	l.a.openInLive = l.openPath
 	if l.machineRev < 0 {
@@ -218,7 +251,6 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 		}
 	})
 	go func() { _ = l.session.Prewarm(context.Background()) }() // first run only has to load the model
-	return split
 }
 
 // request reads the form; the error says which field is wrong.

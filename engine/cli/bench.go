@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"slmscope/engine"
 	"slmscope/engine/runs"
+	"slmscope/engine/twin"
 	"slmscope/hwprobe"
 	"slmscope/internal/interference"
 	"slmscope/internal/units"
@@ -20,34 +22,54 @@ func init() {
 	register("bench", "measure a model through llama.cpp: load, prompt and generation speed, memory", benchCommand)
 }
 
+// benchFlags are bench's command-line settings.
+type benchFlags struct {
+	model, quant            string
+	promptTokens, genTokens int
+	threads, ctxLen, repeat int
+	asJSON                  bool
+}
+
+// declare defines bench's flags on fs, filling f when fs parses.
+func (f *benchFlags) declare(fs *flag.FlagSet) {
+	fs.StringVar(&f.model, "model", "twin:smollm2-135m", "twin:ID (see `slmscope models`) or a path to a .gguf file")
+	fs.StringVar(&f.quant, "quant", "q8_0", "twin quantization: f16, q8_0 or q4_0")
+	fs.IntVar(&f.promptTokens, "prompt-tokens", 512, "prompt length in tokens")
+	fs.IntVar(&f.genTokens, "gen-tokens", 128, "tokens to generate")
+	fs.IntVar(&f.threads, "threads", 0, fmt.Sprintf("CPU threads (0: chosen now from the %d cores, one fewer for each that other programs keep busy)", runtime.NumCPU()))
+	fs.IntVar(&f.ctxLen, "context", 0, "context length (0: enough for prompt + generation, at least 2048)")
+	fs.IntVar(&f.repeat, "repeat", 3, "repeats (each in a fresh worker); medians are reported")
+	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
+}
+
+// inputErrors checks every number bench was given, one error (or nil) per flag, in the order
+// bench reports them.
+func (f *benchFlags) inputErrors() []error {
+	var repeatErr error
+	if f.repeat < 1 || f.repeat > 100 {
+		repeatErr = &engine.InputError{Field: "--repeat", Problem: fmt.Sprintf("%d is not between 1 and 100", f.repeat)}
+	}
+	var threadErr error
+	if f.threads < 0 {
+		threadErr = &engine.InputError{Field: "--threads", Problem: fmt.Sprintf("%d is not a thread count: give at least 1, or 0 to let slmscope choose", f.threads)}
+	} else {
+		threadErr = engine.CheckThreads(f.threads)
+	}
+	return []error{tokenCount("--prompt-tokens", f.promptTokens, 1), tokenCount("--gen-tokens", f.genTokens, 2),
+		threadErr, engine.CheckContext(f.ctxLen), repeatErr}
+}
+
 func benchCommand(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("bench", stderr)
-	model := fs.String("model", "twin:smollm2-135m", "twin:ID (see `slmscope models`) or a path to a .gguf file")
-	quant := fs.String("quant", "q8_0", "twin quantization: f16, q8_0 or q4_0")
-	promptTokens := fs.Int("prompt-tokens", 512, "prompt length in tokens")
-	genTokens := fs.Int("gen-tokens", 128, "tokens to generate")
-	threads := fs.Int("threads", 0, fmt.Sprintf("CPU threads (0: chosen now from the %d cores, one fewer for each that other programs keep busy)", runtime.NumCPU()))
-	ctxLen := fs.Int("context", 0, "context length (0: enough for prompt + generation, at least 2048)")
-	repeat := fs.Int("repeat", 3, "repeats (each in a fresh worker); medians are reported")
-	asJSON := fs.Bool("json", false, "print one JSON object")
+	var f benchFlags
+	f.declare(fs)
 	if code, ok := parseArgs(fs, args, stderr); !ok {
 		return code
 	}
-	var repeatErr error
-	if *repeat < 1 || *repeat > 100 {
-		repeatErr = &engine.InputError{Field: "--repeat", Problem: fmt.Sprintf("%d is not between 1 and 100", *repeat)}
-	}
-	var threadErr error
-	if *threads < 0 {
-		threadErr = &engine.InputError{Field: "--threads", Problem: fmt.Sprintf("%d is not a thread count: give at least 1, or 0 to let slmscope choose", *threads)}
-	} else {
-		threadErr = engine.CheckThreads(*threads)
-	}
-	if badInputs(stderr, "bench", tokenCount("--prompt-tokens", *promptTokens, 1), tokenCount("--gen-tokens", *genTokens, 2),
-		threadErr, engine.CheckContext(*ctxLen), repeatErr) {
+	if badInputs(stderr, "bench", f.inputErrors()...) {
 		return ExitUsage
 	}
-	ref, err := engine.ParseModelRef(*model, *quant)
+	ref, err := engine.ParseModelRef(f.model, f.quant)
 	if err != nil {
 		fmt.Fprintln(stderr, "bench:", err)
 		return ExitFail
@@ -55,28 +77,22 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	progress := func(s string) {
-		if !*asJSON {
+		if !f.asJSON {
 			fmt.Fprintln(stderr, s)
 		}
 	}
-	// One quick look at the machine (no bandwidth run) serves the twin cache's fit rule and
-	// the run history's hardware key.
-	ms, err := engine.LoadMachine(ctx, engine.MachineOptions{ProbeOptions: hwprobe.Options{SkipBandwidth: true}})
-	cache, cerr := engine.NewTwinCache(ms)
-	if err != nil || cerr != nil {
-		cache = nil // Resolve falls back to the default cache and says what goes wrong there
-	}
+	ms, cache := benchMachine(ctx)
 	if err := ref.Resolve(ctx, cache, nil); err != nil {
 		fmt.Fprintln(stderr, "bench:", err)
 		return ExitFail
 	}
 	threadsWhy := ""
-	if *threads == 0 {
-		*threads, threadsWhy = engine.ChooseThreads(ctx, nil)
+	if f.threads == 0 {
+		f.threads, threadsWhy = engine.ChooseThreads(ctx, nil)
 		progress("threads: " + threadsWhy)
 	}
-	res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: *promptTokens, GenTokens: *genTokens,
-		Threads: *threads, Context: *ctxLen, Repeat: *repeat, Progress: progress})
+	res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: f.promptTokens, GenTokens: f.genTokens,
+		Threads: f.threads, Context: f.ctxLen, Repeat: f.repeat, Progress: progress})
 	if err != nil {
 		fmt.Fprintln(stderr, "bench:", oneLine(err.Error()))
 		return ExitFail
@@ -86,11 +102,23 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 	if err := engine.Record(engine.RunFromBench(runs.OriginBench, ref, res, ms.Key)); err != nil {
 		fmt.Fprintln(stderr, "bench: warning: not added to the run history:", oneLine(err.Error()))
 	}
-	if *asJSON {
+	if f.asJSON {
 		return writeJSON(stdout, stderr, "bench", res)
 	}
 	printBench(stdout, res)
 	return ExitOK
+}
+
+// benchMachine takes one quick look at the machine (no bandwidth run), which serves the twin
+// cache's fit rule and the run history's hardware key. The cache is nil when either fails:
+// Resolve then falls back to the default cache and says what goes wrong there.
+func benchMachine(ctx context.Context) (engine.MachineState, *twin.Cache) {
+	ms, err := engine.LoadMachine(ctx, engine.MachineOptions{ProbeOptions: hwprobe.Options{SkipBandwidth: true}})
+	cache, cerr := engine.NewTwinCache(ms)
+	if err != nil || cerr != nil {
+		cache = nil
+	}
+	return ms, cache
 }
 
 func printBench(w io.Writer, r *engine.BenchResult) {

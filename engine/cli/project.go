@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -41,11 +42,7 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 	validate := fs.Bool("validate", false, "project each measured twin from the others and compare with its measurement")
 	calPath := fs.String("calibration", "", "calibration cache file (default: the user cache folder's slmscope/calibration.json)")
 	noProbe := fs.Bool("no-probe", false, "do not probe this machine; use the machine stored with the calibration")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: slmscope project [--model ID|PATH.gguf] [--quant Q] [--context N] [--prompt N] [--json] [--validate]")
-		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nmodels: %s\nquants: %s\n", strings.Join(catalog.IDs(), ", "), quant.Join(estimate.Quants(), ", "))
-	}
+	fs.Usage = projectUsage(fs, stderr)
 	if code, ok := parseArgs(fs, args, stderr); !ok {
 		return code
 	}
@@ -91,6 +88,16 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 	}
 	printProjections(stdout, rep, *ctxLen, *prompt)
 	return ExitOK
+}
+
+// projectUsage is project's help: its synopsis, its flags, and the model IDs and quantizations
+// it knows.
+func projectUsage(fs *flag.FlagSet, stderr io.Writer) func() {
+	return func() {
+		fmt.Fprintln(stderr, "usage: slmscope project [--model ID|PATH.gguf] [--quant Q] [--context N] [--prompt N] [--json] [--validate]")
+		fs.PrintDefaults()
+		fmt.Fprintf(stderr, "\nmodels: %s\nquants: %s\n", strings.Join(catalog.IDs(), ", "), quant.Join(estimate.Quants(), ", "))
+	}
 }
 
 // projectTargets resolves --model: every catalog model when it is empty, one catalog model by

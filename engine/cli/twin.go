@@ -35,22 +35,9 @@ func twinCommand(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseArgs(fs, args, stderr); !ok {
 		return code
 	}
-	if *id == "" {
-		fmt.Fprintln(stderr, "twin: --model is required, e.g. `slmscope twin --model smollm2-135m --out smollm2.gguf`")
-		return ExitUsage
-	}
-	if badInputs(stderr, "twin", outputPath("--out", *out)) {
-		return ExitUsage
-	}
-	q, err := twin.ParseQuant(*quantFlag)
-	if err != nil {
-		fmt.Fprintln(stderr, "twin:", err)
-		return ExitUsage
-	}
-	m, ok := catalog.ByID(*id)
+	m, q, code, ok := twinTarget(*id, *quantFlag, *out, stderr)
 	if !ok {
-		fmt.Fprintf(stderr, "twin: no model %q in the catalog; `slmscope models` lists the IDs\n", *id)
-		return ExitFail
+		return code
 	}
 	size, err := twin.Size(m, q)
 	if err != nil {
@@ -61,41 +48,87 @@ func twinCommand(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	progress := progressPrinter(stderr, m.Name+" twin ("+q.String()+")")
 	start := time.Now()
-	path := *out
-	if path == "" {
-		c, err := engine.TwinCacheHere(ctx)
-		if err != nil {
-			fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
-			return ExitFail
-		}
-		if path, err = c.Path(ctx, m, q, progress); err != nil {
-			fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
-			return ExitFail
-		}
+	var path string
+	if *out == "" {
+		path, ok = cachedTwin(ctx, m, q, progress, stderr)
 	} else {
-		dir := filepath.Dir(path)
-		if free, err := safefile.FreeSpace(dir); err == nil && uint64(size) > free {
-			fe := &twin.FitError{Model: m.Name, Quant: q, Resource: "disk", Need: size, Have: int64(min(free, 1<<62)), Dir: dir}
-			fmt.Fprintln(stderr, "twin:", fe)
-			return ExitFail
-		}
-		if err := twin.Write(ctx, m, q, path, progress); err != nil {
-			if errors.Is(err, context.Canceled) {
-				fmt.Fprintln(stderr, "twin: interrupted; nothing was written")
-			} else {
-				fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
-			}
-			return ExitFail
-		}
+		path, ok = writeTwinFile(ctx, m, q, *out, size, progress, stderr)
 	}
-	secs := time.Since(start).Seconds()
+	if !ok {
+		return ExitFail
+	}
+	printTwinWritten(stdout, m, q, path, size, time.Since(start).Seconds())
+	return ExitOK
+}
+
+// twinTarget checks twin's flags and finds the model and quantization they name; when they
+// do not, it says why on stderr and returns the exit code.
+func twinTarget(id, quantFlag, out string, stderr io.Writer) (m catalog.Model, q twin.Quant, code int, ok bool) {
+	if id == "" {
+		fmt.Fprintln(stderr, "twin: --model is required, e.g. `slmscope twin --model smollm2-135m --out smollm2.gguf`")
+		return m, q, ExitUsage, false
+	}
+	if badInputs(stderr, "twin", outputPath("--out", out)) {
+		return m, q, ExitUsage, false
+	}
+	q, err := twin.ParseQuant(quantFlag)
+	if err != nil {
+		fmt.Fprintln(stderr, "twin:", err)
+		return m, q, ExitUsage, false
+	}
+	m, ok = catalog.ByID(id)
+	if !ok {
+		fmt.Fprintf(stderr, "twin: no model %q in the catalog; `slmscope models` lists the IDs\n", id)
+		return m, q, ExitFail, false
+	}
+	return m, q, ExitOK, true
+}
+
+// cachedTwin is the path of m's twin in the twin cache, written there first if need be;
+// false (with the reason on stderr) when it cannot be had.
+func cachedTwin(ctx context.Context, m catalog.Model, q twin.Quant, progress func(done, total int64), stderr io.Writer) (string, bool) {
+	c, err := engine.TwinCacheHere(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
+		return "", false
+	}
+	path, err := c.Path(ctx, m, q, progress)
+	if err != nil {
+		fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
+		return "", false
+	}
+	return path, true
+}
+
+// writeTwinFile writes m's twin of size bytes to path, after checking that the disk has room
+// for it; false (with the reason on stderr) when it did not.
+func writeTwinFile(ctx context.Context, m catalog.Model, q twin.Quant, path string, size int64, progress func(done, total int64), stderr io.Writer) (string, bool) {
+	dir := filepath.Dir(path)
+	if free, err := safefile.FreeSpace(dir); err == nil && uint64(size) > free {
+		fe := &twin.FitError{Model: m.Name, Quant: q, Resource: "disk", Need: size, Have: int64(min(free, 1<<62)), Dir: dir}
+		fmt.Fprintln(stderr, "twin:", fe)
+		return path, false
+	}
+	if err := twin.Write(ctx, m, q, path, progress); err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(stderr, "twin: interrupted; nothing was written")
+		} else {
+			fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
+		}
+		return path, false
+	}
+	return path, true
+}
+
+// printTwinWritten says where m's twin is (an absolute path when one can be had), its size
+// and how fast it was written or found.
+func printTwinWritten(stdout io.Writer, m catalog.Model, q twin.Quant, path string, size int64, secs float64) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
 	fmt.Fprintf(stdout, "%s\n", path)
 	fmt.Fprintf(stdout, "%s twin, %s: %d bytes (%s) in %.2f s, %.0f MB/s — "+units.TwinDisclaimer+"\n",
 		m.Name, q.String(), size, units.Bytes(size), secs, float64(size)/1e6/max(secs, 1e-9))
-	return ExitOK
 }
 
 // progressPrinter returns a progress callback that rewrites one line on a terminal and

@@ -164,43 +164,14 @@ func (k KernelModel) familyExponent(f string) float64 {
 // together in mixtures) count for that difference, not for a spread between the kernels. It
 // also returns that mean; false when a system is singular.
 func pauleMandel(z []float64, s [][]float64) (tau2, mean float64, ok bool) {
-	q := func(t2 float64) (qs, m float64, ok bool) {
-		n := len(z)
-		// (s + τ²I)⁻¹ applied to 1 and to z
-		a := make([][]float64, n)
-		for i := range a {
-			a[i] = make([]float64, n+1)
-			copy(a[i], s[i])
-			a[i][i] += t2
-			a[i][n] = 1
-		}
-		v1, err := solve(a)
-		if err != nil {
-			return 0, 0, false
-		}
-		m = dot(v1, z) / sumOf(v1)
-		for i := range a {
-			a[i] = make([]float64, n+1)
-			copy(a[i], s[i])
-			a[i][i] += t2
-			a[i][n] = z[i] - m
-		}
-		vr, err := solve(a)
-		if err != nil {
-			return 0, 0, false
-		}
-		for i := range z {
-			qs += (z[i] - m) * vr[i]
-		}
-		return qs, m, true
-	}
+	q := func(t2 float64) (float64, float64, bool) { return pmStatistic(z, s, t2) }
 	want := float64(len(z) - 1)
 	if q0, m0, ok := q(0); ok && q0 <= want || len(z) < 2 {
 		return 0, m0, ok
 	}
 	// Q falls as τ² grows (from infinity when s is singular); the root lies below a few
 	// times the spread of z itself
-	var lo, hi, m0 float64
+	var hi, m0 float64
 	for _, v := range z {
 		m0 += v / float64(len(z))
 	}
@@ -210,6 +181,15 @@ func pauleMandel(z []float64, s [][]float64) (tau2, mean float64, ok bool) {
 	if hi == 0 {
 		return 0, m0, true
 	}
+	hi = bisectFalling(q, want, hi)
+	_, m, _ := q(hi)
+	return hi, m, true
+}
+
+// bisectFalling brackets the root of the falling statistic q(τ²) = want from above by
+// doubling hi, then narrows it by 60 halvings; it returns the upper end, where q ≤ want.
+func bisectFalling(q func(float64) (float64, float64, bool), want, hi float64) float64 {
+	var lo float64
 	for qh, _, _ := q(hi); qh > want; qh, _, _ = q(hi) {
 		hi *= 2
 	}
@@ -221,8 +201,48 @@ func pauleMandel(z []float64, s [][]float64) (tau2, mean float64, ok bool) {
 			hi = mid
 		}
 	}
-	_, m, _ := q(hi)
-	return hi, m, true
+	return hi
+}
+
+// pmStatistic is the Paule–Mandel Q(τ²) of estimates z with error covariance s, with the
+// generalised least-squares mean it is taken about; false when s + τ²I is singular.
+func pmStatistic(z []float64, s [][]float64, t2 float64) (qs, m float64, ok bool) {
+	// (s + τ²I)⁻¹ applied to 1 and to z
+	ones := make([]float64, len(z))
+	for i := range ones {
+		ones[i] = 1
+	}
+	v1, err := solve(shiftedSystem(s, t2, ones))
+	if err != nil {
+		return 0, 0, false
+	}
+	m = dot(v1, z) / sumOf(v1)
+	centred := make([]float64, len(z))
+	for i := range z {
+		centred[i] = z[i] - m
+	}
+	vr, err := solve(shiftedSystem(s, t2, centred))
+	if err != nil {
+		return 0, 0, false
+	}
+	for i := range z {
+		qs += (z[i] - m) * vr[i]
+	}
+	return qs, m, true
+}
+
+// shiftedSystem is the augmented matrix [s + τ²I | rhs] for solve, over the first len(rhs)
+// rows and columns of s; built fresh each time because solve works in place.
+func shiftedSystem(s [][]float64, t2 float64, rhs []float64) [][]float64 {
+	n := len(rhs)
+	a := make([][]float64, n)
+	for i := range a {
+		a[i] = make([]float64, n+1)
+		copy(a[i], s[i])
+		a[i][i] += t2
+		a[i][n] = rhs[i]
+	}
+	return a
 }
 
 // sumOf is the sum of xs.

@@ -121,9 +121,28 @@ func newLayout(m catalog.Model, q Quant) (*layout, error) {
 	if err != nil {
 		return nil, err
 	}
+	kvs := commonKVs(m, q)
+	kvs = append(kvs, arch...)
+	kvs = append(kvs, tok...)
+
+	l := &layout{model: m, quant: q, kvs: kvs}
+	shape := shapeOf(m)
+	for _, t := range m.Tensors() {
+		typ, kind, err := tensorTypeKind(q, shape, t)
+		if err != nil {
+			return nil, err
+		}
+		l.add(t.Name, typ, kind, t.Dims...)
+	}
+	return l, nil
+}
+
+// commonKVs is the metadata every twin carries whatever its architecture: the general.*
+// keys, the twin's own marks, and the hyperparameters every llama.cpp architecture reads.
+func commonKVs(m catalog.Model, q Quant) []gguf.KV {
 	a := m.Arch
 	u := func(v int) gguf.Value { return gguf.Uint32(uint32(v)) }
-	kvs := []gguf.KV{
+	return []gguf.KV{
 		{Key: "general.architecture", Value: gguf.String(a)},
 		{Key: "general.name", Value: gguf.String(m.Name + " twin")},
 		{Key: "general.file_type", Value: gguf.Uint32(q.FileType())},
@@ -145,29 +164,25 @@ func newLayout(m catalog.Model, q Quant) (*layout, error) {
 		{Key: a + ".rope.freq_base", Value: gguf.Float32(float32(m.RopeTheta))},
 		{Key: a + ".rope.dimension_count", Value: u(ropeDim(m))},
 	}
-	kvs = append(kvs, arch...)
-	kvs = append(kvs, tok...)
+}
 
-	l := &layout{model: m, quant: q, kvs: kvs}
-	shape := shapeOf(m)
-	for _, t := range m.Tensors() {
-		typ := gguf.TypeF32
-		kind := kindNorm
-		switch t.Kind {
-		case catalog.KindMatrix:
-			kind = kindMatrix
-			if typ, err = quant.TensorType(q, shape, t.Name, t.Dims, t.Layer); err != nil {
-				return nil, err
-			}
-			if typ == gguf.TypeF32 { // a router: llama.cpp keeps it F32, its values are weights
-				kind = kindBias
-			}
-		case catalog.KindBias:
-			kind = kindBias
+// tensorTypeKind is the ggml type tensor t is stored in under q (quant.TensorType for the
+// matrices, F32 for norms and biases) and the kind of values generated for it.
+func tensorTypeKind(q Quant, shape quant.Shape, t catalog.Tensor) (gguf.GGMLType, tensorKind, error) {
+	switch t.Kind {
+	case catalog.KindMatrix:
+		typ, err := quant.TensorType(q, shape, t.Name, t.Dims, t.Layer)
+		if err != nil {
+			return typ, kindMatrix, err
 		}
-		l.add(t.Name, typ, kind, t.Dims...)
+		if typ == gguf.TypeF32 { // a router: llama.cpp keeps it F32, its values are weights
+			return typ, kindBias, nil
+		}
+		return typ, kindMatrix, nil
+	case catalog.KindBias:
+		return gguf.TypeF32, kindBias, nil
 	}
-	return l, nil
+	return gguf.TypeF32, kindNorm, nil
 }
 
 func (l *layout) add(name string, t gguf.GGMLType, k tensorKind, dims ...uint64) {

@@ -222,59 +222,82 @@ type chunkJob struct {
 	done chan struct{}
 }
 
+// chunkPlan is how one tensor's data is cut into chunks. Each chunk has its own seed, so any
+// goroutine can make any chunk and the bytes do not depend on how the work is shared.
+type chunkPlan struct {
+	typ    gguf.GGMLType
+	kind   tensorKind
+	seed   uint64
+	per    int    // bytes in every chunk but the last: a whole number of units
+	size   uint64 // bytes in all
+	chunks int
+}
+
+// planChunks cuts tensor t of model modelID into chunks of about chunkBytes.
+func planChunks(modelID string, t gguf.TensorSpec, k tensorKind) (chunkPlan, error) {
+	size, err := t.Bytes()
+	if err != nil {
+		return chunkPlan{}, err
+	}
+	unit := unitBytes(t.Type, k)
+	per := max(1, chunkBytes/unit) * unit
+	return chunkPlan{
+		typ:    t.Type,
+		kind:   k,
+		seed:   seedFor(modelID, t.Name),
+		per:    per,
+		size:   size,
+		chunks: int((size + uint64(per) - 1) / uint64(per)),
+	}, nil
+}
+
+// sizeOf is the length of chunk c: per, or what is left for the last one.
+func (p chunkPlan) sizeOf(c int) int {
+	return int(min(uint64(p.per), p.size-uint64(c)*uint64(p.per)))
+}
+
+// gen fills buf with chunk c's bytes.
+func (p chunkPlan) gen(c int, buf []byte) {
+	genChunk(p.typ, p.kind, chunkSeed(p.seed, c), buf)
+}
+
 // fill writes tensor t's data to w: generated in chunks of about chunkBytes by up to
 // g.workers goroutines, written strictly in order, checking for cancellation between chunks.
 func (g *generator) fill(w io.Writer, t gguf.TensorSpec, k tensorKind) error {
 	if err := g.ctx.Err(); err != nil {
 		return err
 	}
-	size, err := t.Bytes()
+	p, err := planChunks(g.modelID, t, k)
 	if err != nil {
 		return err
 	}
-	unit := unitBytes(t.Type, k)
-	per := max(1, chunkBytes/unit) * unit
-	chunks := int((size + uint64(per) - 1) / uint64(per))
-	seed := seedFor(g.modelID, t.Name)
-	sizeOf := func(c int) int {
-		return int(min(uint64(per), size-uint64(c)*uint64(per)))
+	if p.chunks == 1 {
+		return g.fillOne(w, p)
 	}
-	if chunks == 1 {
-		buf := g.buffer(sizeOf(0))
-		genChunk(t.Type, k, chunkSeed(seed, 0), buf)
-		_, err := w.Write(buf)
-		g.recycle(buf)
-		return err
-	}
+	return g.fillParallel(w, p)
+}
 
+// fillOne writes a tensor of a single chunk, which gains nothing from goroutines.
+func (g *generator) fillOne(w io.Writer, p chunkPlan) error {
+	buf := g.buffer(p.sizeOf(0))
+	p.gen(0, buf)
+	_, err := w.Write(buf)
+	g.recycle(buf)
+	return err
+}
+
+// fillParallel writes p's chunks to w in order while produceChunks generates those ahead;
+// on an error or cancellation it stops the producer and waits for every generating
+// goroutine before returning, so no buffer is written to after fill returns.
+func (g *generator) fillParallel(w io.Writer, p chunkPlan) error {
 	jobs := make(chan *chunkJob, 2*g.workers)
 	stop := make(chan struct{})
-	sem := make(chan struct{}, g.workers)
 	var gens sync.WaitGroup
 	producerDone := make(chan struct{})
 	go func() {
 		defer close(producerDone)
 		defer close(jobs)
-		for c := 0; c < chunks; c++ {
-			select {
-			case sem <- struct{}{}:
-			case <-stop:
-				return
-			}
-			j := &chunkJob{buf: g.buffer(sizeOf(c)), done: make(chan struct{})}
-			gens.Add(1)
-			go func(c int) {
-				defer gens.Done()
-				genChunk(t.Type, k, chunkSeed(seed, c), j.buf)
-				<-sem
-				close(j.done)
-			}(c)
-			select {
-			case jobs <- j:
-			case <-stop:
-				return
-			}
-		}
+		g.produceChunks(p, jobs, stop, &gens)
 	}()
 	finish := func(err error) error {
 		close(stop)
@@ -293,4 +316,30 @@ func (g *generator) fill(w io.Writer, t gguf.TensorSpec, k tensorKind) error {
 		g.recycle(j.buf)
 	}
 	return finish(nil)
+}
+
+// produceChunks starts one goroutine per chunk, at most g.workers generating at a time, and
+// queues the chunks on jobs in order, until all are queued or stop is closed.
+func (g *generator) produceChunks(p chunkPlan, jobs chan<- *chunkJob, stop <-chan struct{}, gens *sync.WaitGroup) {
+	sem := make(chan struct{}, g.workers)
+	for c := 0; c < p.chunks; c++ {
+		select {
+		case sem <- struct{}{}:
+		case <-stop:
+			return
+		}
+		j := &chunkJob{buf: g.buffer(p.sizeOf(c)), done: make(chan struct{})}
+		gens.Add(1)
+		go func(c int) {
+			defer gens.Done()
+			p.gen(c, j.buf)
+			<-sem
+			close(j.done)
+		}(c)
+		select {
+		case jobs <- j:
+		case <-stop:
+			return
+		}
+	}
 }
