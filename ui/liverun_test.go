@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -196,6 +197,9 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	return nil
 }
 
+// killedLine is the one line a killed worker leaves on Live run.
+var killedLine = regexp.MustCompile(`^The model process was killed \(SIGKILL\) after \d+ tokens?; the app is fine — press Run to start again\.$`)
+
 // A worker killed mid-run (out of memory, a llama.cpp abort) becomes one clear line in the
 // window, with llama.cpp's log behind "Details"; the "Last run" card keeps the last completed
 // run; the app goes on and the next Run starts a fresh worker.
@@ -218,8 +222,8 @@ func TestLiveRunSurvivesAKilledWorker(t *testing.T) {
 	_ = exec.Command("pkill", "-KILL", "-P", strconv.Itoa(os.Getpid())).Run()
 	waitFor(t, "the run to end", 30*time.Second, func() bool { return !l.runBtn.Disabled() })
 	line := l.errBox.Text
-	if l.errCard.Hidden || !strings.HasPrefix(line, "The model process was killed (SIGKILL) after ") ||
-		!strings.HasSuffix(line, " tokens; the app is fine — press Run to start again.") || strings.Contains(line, "\n") {
+	// How many tokens came before the kill depends on the machine's speed: one on a busy one.
+	if l.errCard.Hidden || !killedLine.MatchString(line) {
 		t.Fatalf("error card hidden=%v line %q", l.errCard.Hidden, line)
 	}
 	if l.errMore.Hidden || !strings.Contains(l.errLog.Text, "was killed by SIGKILL") || len(l.errMore.Items) != 1 || l.errMore.Items[0].Title != "Details" {
