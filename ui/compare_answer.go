@@ -120,6 +120,14 @@ func (v *answerView) reveal(gen int, objs []fyne.CanvasObject, fills []func()) {
 	}
 	v.box.Objects = append(v.box.Objects, objs[:n]...)
 	if n == len(objs) {
+		// The columns are as wide as the widest cells of all rows now on show: the rows
+		// revealed before the last batch were laid out for narrower ones.
+		v.titles.placeCells(v.titles.Size())
+		for _, o := range v.box.Objects {
+			if r, ok := o.(*answerRow); ok {
+				r.placeCells(r.Size())
+			}
+		}
 		v.placeDetail()
 		return
 	}

@@ -165,12 +165,17 @@ func (rr *answerRowRenderer) MinSize() fyne.Size {
 
 // Layout puts each cell in its column; numbers of different sizes share a baseline-ish
 // bottom edge.
-func (rr *answerRowRenderer) Layout(size fyne.Size) {
-	rr.r.bg.Move(fyne.NewPos(0, 0))
-	rr.r.bg.Resize(size)
-	w := rr.r.v.columnWidths()
+func (rr *answerRowRenderer) Layout(size fyne.Size) { rr.r.placeCells(size) }
+
+// placeCells puts the row's cells in the answer's columns. Fyne lays a row out only when its
+// size changes, so the view calls it again for every row when the columns widen as later rows
+// come on show (answerView.reveal).
+func (r *answerRow) placeCells(size fyne.Size) {
+	r.bg.Move(fyne.NewPos(0, 0))
+	r.bg.Resize(size)
+	w := r.v.columnWidths()
 	x := float32(0)
-	for i, c := range rr.r.cells {
+	for i, c := range r.cells {
 		h := c.MinSize().Height
 		c.Move(fyne.NewPos(x, size.Height-h))
 		c.Resize(fyne.NewSize(max(w[i], c.MinSize().Width), h)) // a title may be wider
