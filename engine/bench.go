@@ -133,7 +133,12 @@ type BenchOptions struct {
 	Threads      int
 	Context      int
 	Repeat       int
-	Worker       Options
+	// Device and GPULayers say where the model runs (see LoadOptions): the zero values run on
+	// the CPU; Device "" with GPULayers AutoLayers takes the hardware GPU with the most free
+	// memory and as many layers as fit there.
+	Device    string
+	GPULayers int
+	Worker    Options
 	// Progress (may be nil) hears one line per step.
 	Progress func(string)
 }
@@ -156,6 +161,10 @@ type BenchRun struct {
 	AvgPowerW      float64 `json:"avg_power_w,omitempty"`
 	PowerSource    string  `json:"power_source,omitempty"`
 	Device         string  `json:"device"` // "cpu", or the GPU llama.cpp offloaded layers to
+	// GPULayers is how many of the model's layers went to that GPU (llama.cpp's count: blocks
+	// and the output layer); Placement says how they were chosen and llama.cpp's buffers.
+	GPULayers int       `json:"gpu_layers"`
+	Placement Placement `json:"placement"`
 	// Interference is what other programs did during the run; in BenchResult, the busiest
 	// run's (see busiest).
 	Interference interference.Report `json:"interference"`
@@ -273,7 +282,7 @@ func (res *BenchResult) takeMedians() {
 	res.LlamaGenTPS = med(func(r BenchRun) float64 { return r.LlamaGenTPS })
 	res.AvgPowerW = med(func(r BenchRun) float64 { return r.AvgPowerW })
 	res.PowerSource = res.Runs[0].PowerSource
-	res.Device = res.Runs[0].Device
+	res.Device, res.GPULayers, res.Placement = res.Runs[0].Device, res.Runs[0].GPULayers, res.Runs[0].Placement
 	res.PromptTokens = res.Runs[0].PromptTokens
 	res.GenTokens = res.Runs[0].GenTokens
 	res.Interference, res.DisturbedRuns = busiest(res.Runs)
@@ -305,12 +314,14 @@ func busiest(rs []BenchRun) (interference.Report, int) {
 }
 
 func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {
-	w, err := Start(ctx, o.Worker)
+	wo := o.Worker
+	wo.Device = o.Device
+	w, err := Start(ctx, wo)
 	if err != nil {
 		return BenchRun{}, "", err
 	}
 	defer w.Close()
-	info, err := w.Load(ctx, LoadOptions{Path: o.Model.Path, Threads: o.Threads, Context: o.Context, GPULayers: -1})
+	_, err = w.Load(ctx, LoadOptions{Path: o.Model.Path, Threads: o.Threads, Context: o.Context, Device: o.Device, GPULayers: o.GPULayers})
 	if err != nil {
 		return BenchRun{}, "", err
 	}
@@ -324,12 +335,12 @@ func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {
 		return BenchRun{}, "", context.Canceled
 	}
 	return BenchRun{
-		WorkerStartMs: w.StartMs, LoadMs: info.LoadMs,
+		WorkerStartMs: w.StartMs, LoadMs: w.Model.LoadMs,
 		TTFTMs: float64(r.TTFT.Nanoseconds()) / 1e6, PromptTPS: r.PromptTPS(), GenTPS: r.GenTPS(),
 		TokenMsP50: r.TokenMsPercentile(50), TokenMsP95: r.TokenMsPercentile(95),
 		PeakRSSBytes: r.Stats.PeakRSSBytes, LlamaPromptTPS: r.LlamaPromptTPS(), LlamaGenTPS: r.LlamaGenTPS(),
 		PromptTokens: r.PromptTokens, GenTokens: r.GenTokens,
-		AvgPowerW: watts, PowerSource: powerSrc, Device: runDevice(w.Ready.Devices, info.GPULayers),
+		AvgPowerW: watts, PowerSource: powerSrc, Device: runDevice(w.Placement), GPULayers: w.Placement.GPULayers, Placement: w.Placement,
 		Interference: r.Interference,
 	}, w.Ready.LlamaVersion, nil
 }
@@ -339,15 +350,14 @@ func baseName(p string) string {
 	return p[i+1:]
 }
 
-// runDevice names where a model ran: the first GPU llama.cpp lists when it offloaded layers,
-// else "cpu".
-func runDevice(devs []Device, gpuLayers int) string {
-	if gpuLayers != 0 { // llama.cpp offloads by default (-1 or a large count) when it has a GPU
-		for _, d := range devs {
-			if d.Type == "GPU" || d.Type == "IGPU" {
-				return d.Description
-			}
-		}
+// runDevice names where a model ran, as the projections' machine names it: the GPU's own
+// name when llama.cpp offloaded layers to it, else "cpu".
+func runDevice(p Placement) string {
+	if !p.OnGPU() {
+		return "cpu"
 	}
-	return "cpu"
+	if p.Description != "" {
+		return p.Description
+	}
+	return p.Device
 }

@@ -19,7 +19,12 @@ type LoadOptions struct {
 	Path      string
 	Threads   int // 0: all logical CPUs
 	Context   int // 0: 2048
-	GPULayers int // -1: llama.cpp's default (all that fit); 0: CPU only
+	// Device is "" or "auto" (the hardware GPU with the most free memory, else the CPU),
+	// "cpu", or a llama.cpp device name ("Vulkan0").
+	Device string
+	// GPULayers is llama.cpp's n_gpu_layers on that device: AutoLayers (-1) for as many as
+	// fit in its free memory, 0 for none, or a count (blocks+1 is the whole model).
+	GPULayers int
 }
 
 // Load validates the file with slmscope's GGUF reader and refuses one that would not fit in
@@ -38,14 +43,19 @@ func (w *Worker) Load(ctx context.Context, o LoadOptions) (*wire.ModelInfo, erro
 	if !ok {
 		return nil, fmt.Errorf("%w: %s vanished after it was checked; run again", ErrFileChanged, o.Path)
 	}
-	if err := w.checkMemory(o.Path, gf, stamp.size, o.Context, o.GPULayers); err != nil {
+	place, err := w.place(gf, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.checkMemory(o.Path, gf, stamp.size, o.Context, place.GPULayers); err != nil {
 		return nil, err
 	}
 	w.Model, w.ModelPath, w.modelStamp, w.loading = nil, "", stamp, o.Path
 	defer func() { w.loading = "" }()
 	w.threads = o.Threads
-	if err := w.send(wire.Request{Op: wire.OpLoad, Path: o.Path, Threads: o.Threads, Context: o.Context, GPULayers: o.GPULayers,
-		ExpectSize: stamp.size, ExpectModNano: stamp.modNano}); err != nil {
+	mark := w.log.mark()
+	if err := w.send(wire.Request{Op: wire.OpLoad, Path: o.Path, Threads: o.Threads, Context: o.Context, GPULayers: place.GPULayers,
+		Device: place.Device, ExpectSize: stamp.size, ExpectModNano: stamp.modNano}); err != nil {
 		return nil, w.crashError("loading " + o.Path)
 	}
 	ev, err := w.next(ctx, "loading "+o.Path, w.loadTimeout(stamp.size))
@@ -58,8 +68,43 @@ func (w *Worker) Load(ctx context.Context, o LoadOptions) (*wire.ModelInfo, erro
 	if ev.Op != wire.OpLoaded || ev.Model == nil {
 		return nil, fmt.Errorf("worker answered %q to load", ev.Op)
 	}
-	w.Model, w.ModelPath = ev.Model, o.Path
+	place.Buffers, place.Offloaded = parseBuffers(w.log.placementSince(mark))
+	w.Model, w.ModelPath, w.Placement = ev.Model, o.Path, place
 	return ev.Model, nil
+}
+
+// place resolves o's device and layer count against the devices the worker listed.
+func (w *Worker) place(gf *gguf.File, o LoadOptions) (Placement, error) {
+	p := Placement{Device: "cpu", Build: w.Ready.Build, BuildNote: w.Ready.BackendNote}
+	dev, why, err := chooseDevice(w.Ready.Devices, o.Device)
+	if err != nil {
+		return p, err
+	}
+	p.Why = why
+	if dev == nil {
+		return p, nil
+	}
+	p.Device, p.Description, p.GPULayers = dev.Name, dev.Description, o.GPULayers
+	ctxLen := o.Context
+	if ctxLen <= 0 {
+		ctxLen = 2048
+	}
+	n, all := autoGPULayers(gf, ctxLen, dev.MemoryFree)
+	switch {
+	case o.GPULayers == AutoLayers:
+		p.GPULayers = n
+		p.Why += fmt.Sprintf("; %d of %d layers fit in its free memory", n, all)
+	case o.GPULayers > all:
+		p.GPULayers = all
+		p.Why += fmt.Sprintf("; all %d layers, as asked", all)
+	default:
+		p.Why += fmt.Sprintf("; %d of %d layers, as asked", o.GPULayers, all)
+	}
+	if p.GPULayers == 0 {
+		p.Device, p.Description = "cpu", ""
+		p.Why += ": the CPU"
+	}
+	return p, nil
 }
 
 // CheckModelFile runs slmscope's own GGUF checks, so no malformed file reaches llama.cpp.

@@ -12,6 +12,15 @@ type logTail struct {
 	max   int
 	lines []string
 	part  string
+	total int // complete lines ever written
+	// placement keeps llama.cpp's buffer and offload lines (numbered by total) beyond max:
+	// a load logs a thousand lines or more after them.
+	placement []numberedLine
+}
+
+type numberedLine struct {
+	n    int
+	line string
 }
 
 func newLogTail(max int) *logTail { return &logTail{max: max} }
@@ -27,6 +36,13 @@ func (l *logTail) Write(p []byte) (int, error) {
 			continue
 		}
 		l.lines = append(l.lines, line)
+		l.total++
+		if isPlacementLine(line) {
+			l.placement = append(l.placement, numberedLine{l.total, line})
+			if len(l.placement) > 64 {
+				l.placement = l.placement[len(l.placement)-64:]
+			}
+		}
 		if len(l.lines) > l.max {
 			l.lines = l.lines[len(l.lines)-l.max:]
 		}
@@ -44,6 +60,26 @@ func (l *logTail) Lines(n int) []string {
 	}
 	if len(out) > n {
 		out = out[len(out)-n:]
+	}
+	return out
+}
+
+// mark is a position in the log for since.
+func (l *logTail) mark() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.total
+}
+
+// placementSince returns llama.cpp's buffer and offload lines written after mark.
+func (l *logTail) placementSince(mark int) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, nl := range l.placement {
+		if nl.n > mark {
+			out = append(out, nl.line)
+		}
 	}
 	return out
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"slmscope/internal/units"
@@ -105,10 +107,42 @@ func ValidateLoad(o LoadOptions) error {
 	if strings.TrimSpace(o.Path) == "" {
 		return bad("model", "no model file given: choose a .gguf file or a twin")
 	}
-	if o.GPULayers < -1 {
-		return bad("GPU layers", "%d is not valid: use -1 for llama.cpp's default, 0 for CPU only, or a positive count", o.GPULayers)
+	if o.GPULayers < AutoLayers {
+		return bad("GPU layers", "%d is not valid: use -1 for as many as fit, 0 for CPU only, or a positive count", o.GPULayers)
 	}
-	return errors.Join(CheckThreads(o.Threads), CheckContext(o.Context))
+	return errors.Join(CheckThreads(o.Threads), CheckContext(o.Context), CheckDevice(o.Device))
+}
+
+// maxGPULayers bounds a layer count: no model has more blocks than this.
+const maxGPULayers = 10000
+
+// ParseGPULayers reads a GPU layer count as a person types it: "auto" (AutoLayers) or a
+// count from 0 (CPU only).
+func ParseGPULayers(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.EqualFold(s, "auto") {
+		return AutoLayers, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > maxGPULayers {
+		return 0, bad("--gpu-layers", "%q is not a layer count: give auto, 0 (CPU only) or a count up to %d", s, maxGPULayers)
+	}
+	return n, nil
+}
+
+// CheckDevice accepts a device as a person names it: auto, cpu, or a llama.cpp device name
+// (letters, digits, '_' and '-': "Vulkan0", "CUDA0"); whether that device exists is known only
+// once llama.cpp has listed its devices.
+func CheckDevice(s string) error {
+	if len(s) > 64 {
+		return bad("--device", "%d characters is too long for a device name: give auto, cpu or a name from `slmscope probe`", len(s))
+	}
+	for _, r := range s {
+		if !(r == '_' || r == '-' || r == '.' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return bad("--device", "%q is not a device name: give auto, cpu or a name from `slmscope probe` such as Vulkan0", s)
+		}
+	}
+	return nil
 }
 
 // ValidateGenerate checks a generation request.

@@ -36,6 +36,9 @@ type Options struct {
 	StallTimeout time.Duration
 	// NoMemoryCheck skips refusing a model that would not fit in available memory.
 	NoMemoryCheck bool
+	// Device is the device the runs will use ("", "auto", "cpu" or a llama.cpp device name):
+	// "cpu" has the worker load llama.cpp's CPU build, so nothing goes to a GPU.
+	Device string
 	// Interference samples what other programs do while a generation runs (nil: the
 	// system's counters, interference.Start); tests pass a fake to make runs disturbed.
 	Interference interference.Source
@@ -58,6 +61,8 @@ type Worker struct {
 	Ready wire.Event
 	// Model is set after a successful Load.
 	Model *wire.ModelInfo
+	// Placement is where the loaded model runs (set by Load).
+	Placement Placement
 	// ModelPath is the file Load was given.
 	ModelPath string
 	started   time.Time
@@ -82,7 +87,7 @@ func Start(ctx context.Context, opts Options) (*Worker, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	// GGML_NO_BACKTRACE: on an abort ggml would attach gdb and print a backtrace to stdout,
 	// slow and unreadable; the assert line on stderr is what explains the crash.
-	cmd.Env = append(append(os.Environ(), "GGML_NO_BACKTRACE=1"), opts.Env...)
+	cmd.Env = append(append(os.Environ(), "GGML_NO_BACKTRACE=1", wire.EnvDevice+"="+opts.Device), opts.Env...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, fmt.Errorf("starting worker: %w", err)

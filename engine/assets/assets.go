@@ -61,31 +61,60 @@ func Platform() string {
 }
 
 // LlamaDir returns the folder holding the llama.cpp shared libraries: $SLMSCOPE_LLAMA_DIR if
-// set, else the first variant in the runtime folder (GPU variants first). A variant missing a
+// set, else the first build in the runtime folder (GPU builds first). A build missing a
 // library that libllama needs is reported by name, with how to get it back.
 func LlamaDir() (string, error) {
-	if d := os.Getenv(EnvLlamaDir); d != "" {
-		if st, err := os.Stat(d); err != nil || !st.IsDir() {
-			return "", fmt.Errorf("%s=%s: no such folder; point it at a folder holding libllama and libggml from llama.cpp v%s", EnvLlamaDir, d, LlamaVersion)
-		}
-		return d, nil
-	}
-	rt, err := FindRuntime()
+	b, err := LlamaBuilds(false)
 	if err != nil {
 		return "", err
 	}
+	return b[0].Dir, nil
+}
+
+// LlamaBuild is one llama.cpp build in the runtime folder.
+type LlamaBuild struct {
+	Dir string
+	// Variant is the build's name as the npm packages name it ("linux-x64-vulkan"), or
+	// "SLMSCOPE_LLAMA_DIR" for a folder the user pointed at.
+	Variant string
+	// Backend is the GPU API the build adds to the CPU ("vulkan", "cuda"), or "" for CPU only.
+	Backend string
+}
+
+// LlamaBuilds returns the llama.cpp builds to try, best first: $SLMSCOPE_LLAMA_DIR alone if
+// set; else the CUDA and Vulkan builds when present and cpuOnly is false, then the CPU build.
+// A CPU-only run gets the CPU build because a GPU build offloads prompt batches to its GPU
+// even with no layers there (op offload). The error names what is missing and how to get it.
+func LlamaBuilds(cpuOnly bool) ([]LlamaBuild, error) {
+	if d := os.Getenv(EnvLlamaDir); d != "" {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("%s=%s: no such folder; point it at a folder holding libllama and libggml from llama.cpp v%s", EnvLlamaDir, d, LlamaVersion)
+		}
+		return []LlamaBuild{{Dir: d, Variant: EnvLlamaDir}}, nil
+	}
+	rt, err := FindRuntime()
+	if err != nil {
+		return nil, err
+	}
 	base := Platform()
-	for _, v := range []string{base + "-cuda", base + "-vulkan", base} {
-		d := filepath.Join(rt.Dir, "llama", v)
-		if _, err := os.Stat(filepath.Join(d, LibName("llama"))); err != nil {
+	var out []LlamaBuild
+	for _, b := range []LlamaBuild{{Variant: base + "-cuda", Backend: "cuda"}, {Variant: base + "-vulkan", Backend: "vulkan"}, {Variant: base}} {
+		if cpuOnly && b.Backend != "" {
 			continue
 		}
-		if err := checkLibraries(d, v == base); err != nil {
-			return "", fmt.Errorf("llama.cpp runtime in %s is incomplete: %w: %s, or set %s to a llama.cpp v%s build", d, err, rt.Fix(), EnvLlamaDir, LlamaVersion)
+		b.Dir = filepath.Join(rt.Dir, "llama", b.Variant)
+		if _, err := os.Stat(filepath.Join(b.Dir, LibName("llama"))); err != nil {
+			continue
 		}
-		return d, nil
+		if err := checkLibraries(b.Dir, b.Backend == ""); err != nil {
+			return nil, fmt.Errorf("llama.cpp runtime in %s is incomplete: %w: %s, or set %s to a llama.cpp v%s build", b.Dir, err, rt.Fix(), EnvLlamaDir, LlamaVersion)
+		}
+		out = append(out, b)
 	}
-	return "", fmt.Errorf("no llama.cpp runtime for %s under %s: %s, or set %s to a llama.cpp v%s build", base, filepath.Join(rt.Dir, "llama"), rt.Fix(), EnvLlamaDir, LlamaVersion)
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no llama.cpp runtime for %s under %s: %s, or set %s to a llama.cpp v%s build", base, filepath.Join(rt.Dir, "llama"), rt.Fix(), EnvLlamaDir, LlamaVersion)
+	}
+	return out, nil
 }
 
 // LibName returns the shared-library file name for a library stem on this OS.

@@ -3,7 +3,9 @@
 # It is idempotent and, once it has run, works offline: downloads are kept in .runtime/downloads
 # and every tarball is checked against the integrity hash pinned in engine/assets/pins.tsv.
 #
-#   SLMSCOPE_VARIANT=cuda|vulkan   pick a GPU build of the llama.cpp runtime (Linux x64)
+#   SLMSCOPE_VARIANT=cuda          also install the CUDA build of the llama.cpp runtime (Linux x64;
+#                                  it needs the CUDA 13 runtime: libcudart.so.13, libcublas.so.13)
+#   SLMSCOPE_VARIANT=none          install the CPU build only (no Vulkan build beside it)
 #   SLMSCOPE_SKIP_APT=1            do not try to install system packages
 set -eu
 
@@ -96,17 +98,36 @@ platform() {
     Linux/aarch64 | Linux/arm64) p=linux-arm64 ;;
     *) p="" ;;
     esac
-    if [ -n "$p" ] && [ -n "${SLMSCOPE_VARIANT:-}" ]; then p="$p-$SLMSCOPE_VARIANT"; fi
     printf '%s' "$p"
 }
 
-install_runtime() {
+# runtime_variants lists the builds to install: the CPU build, and on Linux x64 the Vulkan build
+# beside it (the worker picks one when it starts: CPU when asked for the CPU or when the system
+# has no libvulkan.so.1), plus the CUDA build when SLMSCOPE_VARIANT=cuda.
+runtime_variants() {
+    p=$(platform)
+    [ -n "$p" ] || return 0
+    printf '%s\n' "$p"
+    [ "$p" = linux-x64 ] || return 0
+    case "${SLMSCOPE_VARIANT:-}" in
+    none) ;;
+    cuda) printf '%s\n%s\n' "$p-vulkan" "$p-cuda" ;;
+    "" | vulkan) printf '%s\n' "$p-vulkan" ;;
+    *) die "SLMSCOPE_VARIANT=$SLMSCOPE_VARIANT: use cuda, vulkan or none" ;;
+    esac
+}
+
+install_runtimes() {
     if [ -n "${SLMSCOPE_LLAMA_DIR:-}" ]; then
         say "using llama.cpp from SLMSCOPE_LLAMA_DIR=$SLMSCOPE_LLAMA_DIR"
         return
     fi
-    p=$(platform)
-    [ -n "$p" ] || die "no pinned llama.cpp runtime for $(uname -s)/$(uname -m); build llama.cpp v0.5.0 yourself and set SLMSCOPE_LLAMA_DIR (see README)"
+    [ -n "$(platform)" ] || die "no pinned llama.cpp runtime for $(uname -s)/$(uname -m); build llama.cpp v0.5.0 yourself and set SLMSCOPE_LLAMA_DIR (see README)"
+    for p in $(runtime_variants); do install_runtime "$p"; done
+}
+
+install_runtime() {
+    p=$1
     dest="$RT/llama/$p"
     stamp="$dest/.pinned"
     want=$(pin_field "runtime-$p" 3)
@@ -177,7 +198,7 @@ install_fonts() {
 }
 
 install_system_packages
-install_runtime
+install_runtimes
 install_source_files
 install_echarts
 install_fonts

@@ -27,6 +27,7 @@ type benchFlags struct {
 	model, quant            string
 	promptTokens, genTokens int
 	threads, ctxLen, repeat int
+	device, gpuLayers       string
 	asJSON                  bool
 }
 
@@ -39,7 +40,14 @@ func (f *benchFlags) declare(fs *flag.FlagSet) {
 	fs.IntVar(&f.threads, "threads", 0, fmt.Sprintf("CPU threads (0: chosen now from the %d cores, one fewer for each that other programs keep busy)", runtime.NumCPU()))
 	fs.IntVar(&f.ctxLen, "context", 0, "context length (0: enough for prompt + generation, at least 2048)")
 	fs.IntVar(&f.repeat, "repeat", 3, "repeats (each in a fresh worker); medians are reported")
+	fs.StringVar(&f.device, "device", "auto", "where to run: auto (the GPU with the most free memory, else the CPU), cpu, or a llama.cpp device name from `slmscope probe` (Vulkan0)")
+	fs.StringVar(&f.gpuLayers, "gpu-layers", "auto", "layers on the GPU: auto (as many as fit in its free memory) or a count (0: none)")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
+}
+
+// layers is --gpu-layers as LoadOptions takes it.
+func (f *benchFlags) layers() (int, error) {
+	return engine.ParseGPULayers(f.gpuLayers)
 }
 
 // inputErrors checks every number bench was given, one error (or nil) per flag, in the order
@@ -55,8 +63,9 @@ func (f *benchFlags) inputErrors() []error {
 	} else {
 		threadErr = engine.CheckThreads(f.threads)
 	}
+	_, layersErr := f.layers()
 	return []error{tokenCount("--prompt-tokens", f.promptTokens, 1), tokenCount("--gen-tokens", f.genTokens, 2),
-		threadErr, engine.CheckContext(f.ctxLen), repeatErr}
+		threadErr, engine.CheckContext(f.ctxLen), repeatErr, engine.CheckDevice(f.device), layersErr}
 }
 
 func benchCommand(args []string, stdout, stderr io.Writer) int {
@@ -91,8 +100,9 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 		f.threads, threadsWhy = engine.ChooseThreads(ctx, nil)
 		progress("threads: " + threadsWhy)
 	}
+	layers, _ := f.layers()
 	res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: f.promptTokens, GenTokens: f.genTokens,
-		Threads: f.threads, Context: f.ctxLen, Repeat: f.repeat, Progress: progress})
+		Threads: f.threads, Context: f.ctxLen, Repeat: f.repeat, Device: f.device, GPULayers: layers, Progress: progress})
 	if err != nil {
 		fmt.Fprintln(stderr, "bench:", oneLine(err.Error()))
 		return ExitFail
@@ -133,6 +143,13 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 	row("llama.cpp", "v"+r.LlamaVersion, fmt.Sprintf("%d threads, context %d", r.Threads, r.Context))
 	if r.ThreadsWhy != "" {
 		row("threads", fmt.Sprint(r.Threads), "chosen: "+r.ThreadsWhy)
+	}
+	row("device", r.Placement.Summary(), "placed: "+r.Placement.Why)
+	if b := r.Placement.BufferText(); b != "" {
+		row("buffers", b, "llama.cpp's own buffer sizes per device")
+	}
+	if r.Placement.BuildNote != "" {
+		row("GPU build", "not used", r.Placement.BuildNote)
 	}
 	row("worker start", fmt.Sprintf("%.0f ms", r.WorkerStartMs), "measured: process start to llama.cpp ready")
 	row("model load", fmt.Sprintf("%.0f ms", r.LoadMs), "measured: llama.cpp load + context creation")

@@ -33,6 +33,9 @@ type Request struct {
 	Threads   int    `json:"threads,omitempty"`
 	Context   int    `json:"context,omitempty"`
 	GPULayers int    `json:"gpu_layers,omitempty"`
+	// Device is the llama.cpp device to offload to ("Vulkan0"); "" lets llama.cpp use every
+	// GPU it found, "cpu" keeps the model off all of them.
+	Device string `json:"device,omitempty"`
 	// ExpectSize and ExpectModNano are the file's size and modification time when the
 	// parent checked it; the worker refuses to load a file that no longer matches.
 	ExpectSize    int64 `json:"expect_size,omitempty"`
@@ -69,6 +72,11 @@ type Event struct {
 	SystemInfo   string   `json:"system_info,omitempty"`
 	LibDir       string   `json:"lib_dir,omitempty"`
 	Devices      []Device `json:"devices,omitempty"`
+	// Build is the llama.cpp build the worker loaded ("linux-x64-vulkan"); Backend its GPU API
+	// ("vulkan", "cuda"; "" for the CPU build); BackendNote why a GPU build was passed over.
+	Build       string `json:"build,omitempty"`
+	Backend     string `json:"backend,omitempty"`
+	BackendNote string `json:"backend_note,omitempty"`
 
 	// loaded
 	Model *ModelInfo `json:"model,omitempty"`
@@ -88,6 +96,11 @@ type Event struct {
 	Error string `json:"error,omitempty"`
 	Fatal bool   `json:"fatal,omitempty"`
 }
+
+// EnvDevice, in the worker's environment, says which device the runs will use: "cpu" makes it
+// load the CPU build of llama.cpp (a GPU build sends prompt batches to its GPU even with no
+// layers there); anything else lets it load a GPU build when the system can run one.
+const EnvDevice = "SLMSCOPE_WORKER_DEVICE"
 
 // Device is one ggml backend device as llama.cpp sees it.
 type Device struct {

@@ -122,10 +122,11 @@ func (w *server) handle(req wire.Request) {
 
 // startRuntime finds llama.cpp, checks its version before binding anything, and loads it.
 func startRuntime() (wire.Event, error) {
-	dir, err := assets.LlamaDir()
+	build, note, err := chooseBuild()
 	if err != nil {
 		return wire.Event{}, err
 	}
+	dir := build.Dir
 	ver, err := llamaVersion(dir)
 	if err != nil {
 		return wire.Event{}, err
@@ -137,7 +138,8 @@ func startRuntime() (wire.Event, error) {
 		return wire.Event{}, fmt.Errorf("loading llama.cpp from %s: %w (is libffi installed? Debian: apt-get install libffi8)", dir, err)
 	}
 	llama.Init()
-	ev := wire.Event{Op: wire.OpReady, LlamaVersion: ver, LibDir: dir, SystemInfo: llama.PrintSystemInfo()}
+	ev := wire.Event{Op: wire.OpReady, LlamaVersion: ver, LibDir: dir, SystemInfo: llama.PrintSystemInfo(),
+		Build: build.Variant, Backend: build.Backend, BackendNote: note}
 	for i := uint64(0); i < llama.GGMLBackendDeviceCount(); i++ {
 		d := llama.GGMLBackendDeviceGet(i)
 		free, total := llama.GGMLBackendDeviceMemory(d)
@@ -185,6 +187,11 @@ func (w *server) load(req wire.Request) (wire.Event, error) {
 	if req.GPULayers >= 0 {
 		mp.NGpuLayers = int32(req.GPULayers)
 	}
+	devices, err := placeOn(&mp, req.Device)
+	if err != nil {
+		return wire.Event{}, err
+	}
+	defer runtime.KeepAlive(devices)
 	if err := unchanged(req); err != nil {
 		return wire.Event{}, err
 	}
@@ -200,6 +207,11 @@ func (w *server) load(req wire.Request) (wire.Event, error) {
 	cp.NThreads = int32(req.Threads)
 	cp.NThreadsBatch = int32(req.Threads)
 	cp.NoPerf = 0
+	if strings.EqualFold(req.Device, "cpu") {
+		// A GPU build would still send prompt batches of 32 tokens or more to its GPU
+		// (op offload) with every layer in RAM: the CPU must mean the CPU.
+		cp.OpOffload = 0
+	}
 	ctx, err := llama.InitFromModel(model, cp)
 	if err != nil {
 		_ = llama.ModelFree(model)
@@ -223,6 +235,29 @@ func (w *server) load(req wire.Request) (wire.Event, error) {
 		LoadMs:       loadMs,
 		GPULayers:    int(mp.NGpuLayers),
 	}}, nil
+}
+
+// placeOn points the model's parameters at one device: "cpu" keeps every layer in RAM, a
+// llama.cpp device name ("Vulkan0") offloads to that device only, "" leaves llama.cpp's
+// default (every GPU it found). It returns the device list, which must outlive the load.
+func placeOn(mp *llama.ModelParams, device string) ([]llama.GGMLBackendDevice, error) {
+	switch {
+	case device == "":
+		return nil, nil
+	case strings.EqualFold(device, "cpu"):
+		mp.SetCPUOnly()
+		return nil, nil
+	}
+	dev := llama.GGMLBackendDeviceByName(device)
+	if dev == 0 {
+		var names []string
+		for i := uint64(0); i < llama.GGMLBackendDeviceCount(); i++ {
+			names = append(names, llama.GGMLBackendDeviceName(llama.GGMLBackendDeviceGet(i)))
+		}
+		return nil, fmt.Errorf("llama.cpp has no device %q: it has %s; choose one of them, or cpu", device, strings.Join(names, ", "))
+	}
+	devices := []llama.GGMLBackendDevice{dev, 0}
+	return devices, mp.SetDevices(devices)
 }
 
 // unchanged refuses a file that is no longer what the parent checked (same size and
