@@ -16,9 +16,9 @@ import (
 
 // LoadOptions says which model to load and how.
 type LoadOptions struct {
-	Path      string
-	Threads   int // 0: all logical CPUs
-	Context   int // 0: 2048
+	Path    string
+	Threads int // 0: all logical CPUs
+	Context int // 0: 2048
 	// Device is "" or "auto" (the hardware GPU with the most free memory, else the CPU),
 	// "cpu", or a llama.cpp device name ("Vulkan0").
 	Device string
