@@ -1,3 +1,5 @@
+//go:build !nogui
+
 // Command slmscope shows what this machine can run: it measures small language models through
 // llama.cpp and projects larger ones. With no sub-command it opens the desktop app; otherwise it
 // runs one of the command-line tools (see `slmscope help`).

@@ -351,13 +351,17 @@ func baseName(p string) string {
 }
 
 // runDevice names where a model ran, as the projections' machine names it: the GPU's own
-// name when llama.cpp offloaded layers to it, else "cpu".
+// name when llama.cpp put every layer there, "GPU + cpu" when some, else "cpu".
 func runDevice(p Placement) string {
 	if !p.OnGPU() {
 		return "cpu"
 	}
+	name := p.Device
 	if p.Description != "" {
-		return p.Description
+		name = p.Description
 	}
-	return p.Device
+	if !p.Whole() {
+		return name + " + cpu" // partly on the CPU: no one device's speed
+	}
+	return name
 }

@@ -79,6 +79,25 @@ type CalibrateOptions struct {
 	Progress func(step, steps int, msg string, frac float64)
 	// Record, when set, gets every measured step for the run history (see Record).
 	Record func(runs.Run) error
+	// GPUBudget is the measuring time of the GPU ladder, run after the CPU ladder when
+	// Machine has a GPU that llama.cpp lists (default Budget/2; negative: no GPU ladder).
+	GPUBudget time.Duration
+	// GPULadder is the GPU ladder (default GPULadder).
+	GPULadder []LadderStep
+}
+
+// GPULadder is measured with every layer on the GPU: a GPU reads weights so fast that the
+// small twins measure its fixed cost per token, and the larger ones its bandwidth.
+var GPULadder = []LadderStep{
+	{"smollm2-135m", quant.Q8_0},
+	{"smollm2-135m", quant.Q4_0},
+	{"llama-3.2-1b", quant.Q4_K_M},
+	{"qwen2.5-1.5b", quant.Q4_K_M},
+	{"smollm2-1.7b", quant.Q8_0},
+	{"llama-3.2-3b", quant.Q4_K_M},
+	{"granite-3.0-1b-a400m", quant.Q4_K_M},
+	{"llama-3.1-8b", quant.Q4_0},
+	{"llama-3.1-8b", quant.Q8_0},
 }
 
 // Calibrate measures the twin ladder within the time budget. The budget counts measuring time
@@ -89,12 +108,46 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 	if err := o.withDefaults(); err != nil {
 		return estimate.Calibration{}, err
 	}
-	c := &calibration{o: o, start: time.Now(), writeBps: 300e6}
+	cal, err := calibrateOn(ctx, o, "")
+	gpu := calibrationGPU(o.Machine)
+	if err != nil || gpu == "" || o.GPUBudget < 0 {
+		return cal, err
+	}
+	g := o
+	g.Budget, g.Ladder, g.Machine = o.GPUBudget, o.GPULadder, cal.Machine
+	gcal, err := calibrateOn(ctx, g, gpu)
+	cal.Measurements = append(cal.Measurements, gcal.Measurements...)
+	cal.Notes = append(cal.Notes, gcal.Notes...)
+	cal.DisturbedRuns += gcal.DisturbedRuns
+	return cal, err
+}
+
+// calibrationGPU is the GPU the GPU ladder runs on: the one with the most bandwidth of those
+// llama.cpp lists (the machine keeps only those), "" when there is none.
+func calibrationGPU(m estimate.Machine) string {
+	best := -1
+	for i, g := range m.GPUs {
+		if g.Name != "" && (best < 0 || g.BandwidthGBs > m.GPUs[best].BandwidthGBs) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	return m.GPUs[best].Name
+}
+
+// calibrateOn climbs one ladder: on the CPU when gpu is "", else with every layer on the GPU
+// called gpu (a step that does not go wholly there is left out, with a note).
+func calibrateOn(ctx context.Context, o CalibrateOptions, gpu string) (estimate.Calibration, error) {
+	c := &calibration{o: o, gpu: gpu, start: time.Now(), writeBps: 300e6}
 	// Measure the memory bandwidth afresh: the per-boot cache may hold a figure taken while
 	// the machine was busy, and the speed fit uses it as its prior.
-	c.say(0, "Measuring memory bandwidth…")
-	if bw := hwprobe.CachedBandwidth(ctx, hwprobe.Options{Remeasure: true}); bw.ReadGBps > 0 {
-		c.o.Machine.MeasuredBandwidthGBs = bw.ReadGBps
+	if gpu == "" {
+		c.say(0, "Measuring memory bandwidth…")
+		if bw := hwprobe.CachedBandwidth(ctx, hwprobe.Options{Remeasure: true}); bw.ReadGBps > 0 {
+			c.o.Machine.MeasuredBandwidthGBs = bw.ReadGBps
+		}
 	}
 	c.cal = estimate.Calibration{Key: o.Key, When: c.start.UTC(), Machine: c.o.Machine, BudgetSeconds: o.Budget.Seconds()}
 	for i, st := range c.o.Ladder {
@@ -139,6 +192,12 @@ func (o *CalibrateOptions) withDefaults() error {
 	if len(o.Ladder) == 0 {
 		o.Ladder = DefaultLadder
 	}
+	if o.GPUBudget == 0 {
+		o.GPUBudget = o.Budget / 2
+	}
+	if len(o.GPULadder) == 0 {
+		o.GPULadder = GPULadder
+	}
 	if o.Threads <= 0 {
 		o.Threads = runtime.NumCPU()
 	}
@@ -162,6 +221,7 @@ func (o *CalibrateOptions) withDefaults() error {
 // predict whether the next step fits the budget.
 type calibration struct {
 	o     CalibrateOptions
+	gpu   string // the GPU this ladder runs on; "" for the CPU
 	cal   estimate.Calibration
 	start time.Time
 	// writing is the time spent writing twins, which the budget does not count; writeBps is
@@ -195,10 +255,35 @@ func (c *calibration) note(format string, args ...any) {
 	c.cal.Notes = append(c.cal.Notes, fmt.Sprintf(format, args...))
 }
 
+// fitMachine is the machine a step must fit: without its GPUs on the CPU ladder.
+func (c *calibration) fitMachine() estimate.Machine {
+	m := c.o.Machine
+	if c.gpu == "" {
+		m.GPUs = nil
+	}
+	return m
+}
+
+// where names the ladder in notes: "" on the CPU, " on the GPU" on the GPU's.
+func (c *calibration) where() string {
+	if c.gpu == "" {
+		return ""
+	}
+	return " on the GPU"
+}
+
 // finish turns the measured twins into the calibration's measurements and the run history.
 func (c *calibration) finish() {
 	for _, r := range c.measured {
-		c.cal.Measurements = append(c.cal.Measurements, MeasurementFromBench(r.modelID, r.res, r.opts.Model))
+		ms := MeasurementFromBench(r.modelID, r.res, r.opts.Model)
+		if c.gpu != "" {
+			if !r.res.Placement.Whole() {
+				c.note("left out %s on the GPU: llama.cpp put %s layers there, not all", r.label, r.res.Placement.Offloaded)
+				continue
+			}
+			ms.Device = c.gpu // as the machine names it, which llama.cpp's name may not match
+		}
+		c.cal.Measurements = append(c.cal.Measurements, ms)
 		if c.o.Record != nil {
 			if err := c.o.Record(RunFromBench(runs.OriginCalibration, r.opts.Model, r.res, c.o.Key)); err != nil {
 				c.note("run history: %v", err)
@@ -224,8 +309,8 @@ func (c *calibration) climb(ctx context.Context, step int, st LadderStep) (done 
 		return false, err
 	}
 	label := m.Name + " " + q.String()
-	if v, err := estimate.FitAt(m, q, twin.RunContext, c.o.Machine, estimate.DefaultOverhead()); err == nil && !v.Fits && v.Placement != estimate.PlaceUnknown {
-		c.note("skipped %s: %s", label, v.Sentence)
+	if v, err := estimate.FitAt(m, q, twin.RunContext, c.fitMachine(), estimate.DefaultOverhead()); err == nil && (!v.Fits && v.Placement != estimate.PlaceUnknown || c.gpu != "" && v.Placement != estimate.PlaceGPU) {
+		c.note("skipped %s%s: %s", label, c.where(), v.Sentence)
 		return false, nil
 	}
 	// Predict this step's measuring time: reading its weights once per generated token at the
@@ -296,6 +381,9 @@ func (c *calibration) measure(ctx context.Context, step int, m catalog.Model, si
 		prompt = c.o.PromptTokens * 3 / 2
 	}
 	bo := BenchOptions{Model: ref, PromptTokens: prompt, GenTokens: c.o.GenTokens, Threads: c.o.Threads, Repeat: 1, Worker: c.o.Worker}
+	if c.gpu != "" {
+		bo.Device, bo.GPULayers = "auto", AutoLayers
+	}
 	res := newBenchResult(bo)
 	r := ladderRun{step: step, label: label, modelID: m.ID, opts: bo, res: res, want: calibrationRepeats(size)}
 	err := measureClean(ctx, &r, benchLadderRun, &c.tally)

@@ -81,15 +81,17 @@ func (w *Worker) place(gf *gguf.File, o LoadOptions) (Placement, error) {
 		return p, err
 	}
 	p.Why = why
-	if dev == nil {
-		return p, nil
-	}
-	p.Device, p.Description, p.GPULayers = dev.Name, dev.Description, o.GPULayers
 	ctxLen := o.Context
 	if ctxLen <= 0 {
 		ctxLen = 2048
 	}
+	if dev == nil {
+		_, p.Layers = autoGPULayers(gf, ctxLen, 0)
+		return p, nil
+	}
+	p.Device, p.Description, p.GPULayers = dev.Name, dev.Description, o.GPULayers
 	n, all := autoGPULayers(gf, ctxLen, dev.MemoryFree)
+	p.Layers = all
 	switch {
 	case o.GPULayers == AutoLayers:
 		p.GPULayers = n

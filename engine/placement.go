@@ -28,6 +28,9 @@ type Placement struct {
 	// log said it did ("31/31"), empty when it printed nothing.
 	GPULayers int    `json:"gpu_layers"`
 	Offloaded string `json:"offloaded,omitempty"`
+	// Layers is the model's layer count as llama.cpp counts them for offload: its blocks
+	// and the output layer.
+	Layers int `json:"layers"`
 	// Why says how the device and the layer count were chosen.
 	Why string `json:"placement_why"`
 	// Build is the llama.cpp build the worker loaded; BuildNote why a GPU build was passed over.
@@ -47,6 +50,9 @@ type Buffer struct {
 
 // OnGPU reports whether any layer went to a GPU.
 func (p Placement) OnGPU() bool { return p.Device != "" && p.Device != "cpu" && p.GPULayers != 0 }
+
+// Whole reports whether every layer went to the GPU.
+func (p Placement) Whole() bool { return p.OnGPU() && p.Layers > 0 && p.GPULayers >= p.Layers }
 
 // Summary is the placement in a few words: "cpu", or "NVIDIA H200 (Vulkan0), 33/33 layers".
 func (p Placement) Summary() string {

@@ -42,11 +42,16 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 	validate := fs.Bool("validate", false, "project each measured twin from the others and compare with its measurement")
 	calPath := fs.String("calibration", "", "calibration cache file (default: the user cache folder's slmscope/calibration.json)")
 	noProbe := fs.Bool("no-probe", false, "do not probe this machine; use the machine stored with the calibration")
+	gpuLayers := fs.Int("gpu-layers", 0, "project this many layers on the GPU, as llama.cpp's --gpu-layers counts them (0: as many as fit)")
 	fs.Usage = projectUsage(fs, stderr)
 	if code, ok := parseArgs(fs, args, stderr); !ok {
 		return code
 	}
-	if badInputs(stderr, "slmscope project", positiveContext(*ctxLen), tokenCount("--prompt", *prompt, 1)) {
+	var layersErr error
+	if *gpuLayers < 0 {
+		layersErr = &engine.InputError{Field: "--gpu-layers", Problem: fmt.Sprintf("%d is not a layer count: give 0 (as many as fit) or more", *gpuLayers)}
+	}
+	if badInputs(stderr, "slmscope project", positiveContext(*ctxLen), tokenCount("--prompt", *prompt, 1), layersErr) {
 		return ExitUsage
 	}
 	models, file, code, ok := projectTargets(*modelID, stderr)
@@ -64,7 +69,7 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 	}
 	machine, cal := ms.Machine, ms.Calibration
 	rep := newProjectReport(ms, stderr)
-	opt := estimate.Options{Context: *ctxLen, PromptTokens: *prompt}
+	opt := estimate.Options{Context: *ctxLen, PromptTokens: *prompt, GPULayers: *gpuLayers}
 	switch {
 	case *validate:
 		v := estimate.Validate(machine, cal, models)

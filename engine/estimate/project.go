@@ -25,6 +25,10 @@ type Options struct {
 	PromptTokens int    // prompt length for time to first token (default 512)
 	KVType       string // KV cache type (default F16)
 	Cost         CostSettings
+	// GPULayers, when above 0, places that many layers on the GPU with the most bandwidth, as
+	// llama.cpp's n_gpu_layers counts them (the output layer first, then blocks), instead of
+	// the fit rule's choice: for projecting the offload a person sets by hand.
+	GPULayers int
 }
 
 func (o Options) withDefaults() Options {
@@ -179,6 +183,9 @@ func (pr projector) projectTensors(m catalog.Model, q quant.Quant, ts []Tensor) 
 		PromptTokens: opt.PromptTokens, ReadPerTokenBytes: int64(read), Source: SourceProjected,
 	}
 
+	if opt.GPULayers > 0 {
+		v = forceLayers(v, m, pr.machine, opt.GPULayers)
+	}
 	gpu := gpuNamed(pr.machine, v.Device)
 	d, prompt := pr.projectDecode(decodeWork{m: m, ts: ts, w: mem.Weights, read: read, pos: pos}, v, gpu)
 	p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = d.tps, d.low, d.high
@@ -219,6 +226,29 @@ func (pr projector) projectTensors(m catalog.Model, q quant.Quant, ts []Tensor) 
 }
 
 // gpuNamed is the machine's GPU called name (the last one, should two share it), nil for none.
+// forceLayers places n layers (llama.cpp's count: the output layer and n-1 blocks) on the
+// machine's GPU with the most bandwidth; v is unchanged on a machine without one. The
+// decode projection counts blocks: the output layer is about one block's read.
+func forceLayers(v Verdict, m catalog.Model, machine Machine, n int) Verdict {
+	best := -1
+	for i, g := range machine.GPUs {
+		if best < 0 || g.BandwidthGBs > machine.GPUs[best].BandwidthGBs {
+			best = i
+		}
+	}
+	if best < 0 {
+		return v
+	}
+	g := machine.GPUs[best]
+	v.Device, v.GPULayers, v.Fits = g.Name, min(n, m.Layers), true
+	v.Placement = PlacePartial
+	if n > m.Layers {
+		v.Placement = PlaceGPU
+	}
+	v.Sentence = fmt.Sprintf("%d of %d layers on %s, as asked", min(n, m.Layers+1), m.Layers+1, g.Name)
+	return v
+}
+
 func gpuNamed(machine Machine, name string) *GPU {
 	var gpu *GPU
 	for i := range machine.GPUs {
