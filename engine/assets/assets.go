@@ -82,9 +82,10 @@ type LlamaBuild struct {
 }
 
 // LlamaBuilds returns the llama.cpp builds to try, best first: $SLMSCOPE_LLAMA_DIR alone if
-// set; else the CUDA and Vulkan builds when present and cpuOnly is false, then the CPU build.
-// A CPU-only run gets the CPU build because a GPU build offloads prompt batches to its GPU
-// even with no layers there (op offload). The error names what is missing and how to get it.
+// set; else those present of the CUDA, Vulkan and CPU builds, in that order, or with cpuOnly
+// the CPU build first: a CPU run should load it, because a GPU build offloads prompt batches
+// to its GPU even with no layers there (the worker turns that off where only a GPU build is
+// installed). The error names what is missing and how to get it.
 func LlamaBuilds(cpuOnly bool) ([]LlamaBuild, error) {
 	if d := os.Getenv(EnvLlamaDir); d != "" {
 		if st, err := os.Stat(d); err != nil || !st.IsDir() {
@@ -98,10 +99,11 @@ func LlamaBuilds(cpuOnly bool) ([]LlamaBuild, error) {
 	}
 	base := Platform()
 	var out []LlamaBuild
-	for _, b := range []LlamaBuild{{Variant: base + "-cuda", Backend: "cuda"}, {Variant: base + "-vulkan", Backend: "vulkan"}, {Variant: base}} {
-		if cpuOnly && b.Backend != "" {
-			continue
-		}
+	order := []LlamaBuild{{Variant: base + "-cuda", Backend: "cuda"}, {Variant: base + "-vulkan", Backend: "vulkan"}, {Variant: base}}
+	if cpuOnly { // the CPU build first; a GPU build only where there is none (see the worker)
+		order = []LlamaBuild{order[2], order[1], order[0]}
+	}
+	for _, b := range order {
 		b.Dir = filepath.Join(rt.Dir, "llama", b.Variant)
 		if _, err := os.Stat(filepath.Join(b.Dir, LibName("llama"))); err != nil {
 			continue

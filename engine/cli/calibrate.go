@@ -27,11 +27,12 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("calibrate", stderr)
 	budget := fs.Duration("budget", 90*time.Second, "time budget for the whole ladder")
 	threads := fs.Int("threads", runtime.NumCPU(), "CPU threads")
+	gpuBudget := fs.Duration("gpu-budget", 0, "time budget for the GPU ladder, measured after the CPU ladder when llama.cpp lists a GPU (0: half of --budget; below 0: none)")
 	asJSON := fs.Bool("json", false, "print the calibration as JSON")
 	if code, ok := parseArgs(fs, args, stderr); !ok {
 		return code
 	}
-	if !calibrateFlagsOK(*budget, *threads, stderr) {
+	if !calibrateFlagsOK(*budget, *threads, stderr) || !calibrateFlagsOK(max(*gpuBudget, 10*time.Second), 1, stderr) {
 		return ExitUsage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -43,7 +44,7 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 		return ExitFail
 	}
 	cal, err := engine.Calibrate(ctx, engine.CalibrateOptions{
-		Budget: *budget, Threads: *threads, Machine: ms.Machine, Key: ms.Key, Cache: cache, Record: engine.Record,
+		Budget: *budget, GPUBudget: *gpuBudget, Threads: *threads, Machine: ms.Machine, Key: ms.Key, Cache: cache, Record: engine.Record,
 		Progress: stageProgress(stderr, *asJSON),
 	})
 	if busy := (*engine.BusyError)(nil); errors.As(err, &busy) && *asJSON {

@@ -20,6 +20,9 @@ func chooseBuild() (b assets.LlamaBuild, note string, err error) {
 	}
 	var notes []string
 	for _, b := range builds {
+		if cpuOnly { // a GPU build's CPU backends run without its system library
+			return b, "", nil
+		}
 		if why := missingSystemLibrary(b.Backend); why != "" {
 			notes = append(notes, why)
 			continue
