@@ -325,6 +325,13 @@ func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {
 	if err != nil {
 		return BenchRun{}, "", err
 	}
+	if w.Placement.OnGPU() {
+		// A GPU backend builds its kernels (Vulkan pipelines, CUDA graphs) on first use, which
+		// took seconds on the first prompt: warm up once, as llama-bench does, unmeasured.
+		if _, err := w.Generate(ctx, GenerateOptions{Prompt: DefaultPrompt, PromptTokens: o.PromptTokens, MaxTokens: 4, IgnoreEOS: true, Greedy: true}, nil); err != nil {
+			return BenchRun{}, "", err
+		}
+	}
 	meter := startEnergy()
 	r, err := w.Generate(ctx, GenerateOptions{Prompt: DefaultPrompt, PromptTokens: o.PromptTokens, MaxTokens: o.GenTokens, IgnoreEOS: true, Greedy: true}, nil)
 	if err != nil {

@@ -35,12 +35,14 @@ prepare() {
     cp "$rt/downloads/$VK_TGZ" "$dir/"
     for v in $VOCABS; do cp "$rt/vocab/ggml-vocab-$v.gguf" "$dir/vocab/"; done
     cp "$rt/vocab/.pinned" "$dir/vocab/"
-    # The Vulkan loader (libvulkan1), in case the GPU machine lacks it; unpacked there only then.
+    # The Vulkan loader (libvulkan1) and GL vendor-neutral dispatch (glvnd: NVIDIA's Vulkan ICD
+    # is libGLX_nvidia.so.0, which needs libGLdispatch.so.0), in case the GPU machine lacks
+    # them (a container with the driver mounted and nothing else); unpacked there only then.
     lists=$(mktemp -d)
     mkdir -p "$lists/partial"
     o="-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=$lists"
     # shellcheck disable=SC2086
-    apt-get $o update -qq >/dev/null 2>&1 && (cd "$dir/debs" && apt-get $o download libvulkan1 >/dev/null 2>&1) ||
+    apt-get $o update -qq >/dev/null 2>&1 && (cd "$dir/debs" && apt-get $o download libvulkan1 libglvnd0 libglx0 libgl1 libegl1 libopengl0 libgles2 >/dev/null 2>&1) ||
         say "could not download libvulkan1: the GPU machine must have its own Vulkan loader"
     rm -rf "$lists"
     du -sh "$dir" >&2
@@ -68,7 +70,7 @@ run() {
     mv "$W/package/bins/linux-x64-vulkan" "$RT/llama/linux-x64-vulkan"
     (cd "$RT/llama/linux-x64-vulkan" && ln -sf libllama.vulkan.v0.5.0.so libllama.so && ln -sf libggml.vulkan.v0.5.0.so libggml.so)
     cp -r "$dir/vocab" "$RT/vocab"
-    if ! ldconfig -p | grep -q 'libvulkan.so.1 '; then
+    if ! ldconfig -p | grep -q 'libvulkan.so.1 ' || ! ldconfig -p | grep -q 'libGLdispatch.so.0 '; then
         for d in "$dir"/debs/*.deb; do [ -f "$d" ] && dpkg -x "$d" / ; done
         ldconfig
     fi
@@ -77,21 +79,26 @@ run() {
             [ -f "$f" ] && export VK_DRIVER_FILES="$f" && break
         done
     fi
+    # What the Vulkan loader finds, for the log.
+    echo | VK_LOADER_DEBUG=error,warn SLMSCOPE_RUNTIME_DIR="$RT" timeout 60 "$dir/slmscope" worker 2>&1 | grep -iE 'vulkan|ggml_vk|loader' >>"$LOG" || true
     export SLMSCOPE_RUNTIME_DIR="$RT" HOME="$W/home" XDG_CACHE_HOME="$W/home/.cache" XDG_CONFIG_HOME="$W/home/.config"
     mkdir -p "$HOME"
     B="$dir/slmscope"
     nvidia-smi --query-gpu=name,memory.total,memory.free,driver_version --format=csv,noheader >"$S/nvidia-smi.txt" 2>&1 || true
 
+    # Two cores left to the machine's own services, for every run: a calibration refuses runs
+    # other programs disturbed, and with every core in use even a little other work does.
+    T=$(($(nproc) - 2))
     step probe 90 "$B" probe --json
-    step bench-full 120 "$B" bench --model twin:smollm2-135m --quant q8_0 --device auto --gpu-layers auto --repeat 2 --json
-    step bench-partial 120 "$B" bench --model twin:smollm2-135m --quant q8_0 --device auto --gpu-layers 16 --repeat 2 --json
-    step bench-cpu 120 "$B" bench --model twin:smollm2-135m --quant q8_0 --device cpu --repeat 2 --json
-    step calibrate 240 "$B" calibrate --budget 40s --gpu-budget 30s --json
+    step bench-full 120 "$B" bench --model twin:smollm2-135m --quant q8_0 --device auto --gpu-layers auto --repeat 2 --threads "$T" --json
+    step bench-partial 120 "$B" bench --model twin:smollm2-135m --quant q8_0 --device auto --gpu-layers 16 --repeat 2 --threads "$T" --json
+    step bench-cpu 120 "$B" bench --model twin:smollm2-135m --quant q8_0 --device cpu --repeat 2 --threads "$T" --json
+    step calibrate 300 "$B" calibrate --budget 40s --gpu-budget 90s --threads "$T" --json
     # Both projections before either run: a run of the same model and quant would replace them.
     step project-8b-full 60 "$B" project --model llama-3.1-8b --quant Q4_K_M --context 2048 --prompt 512 --json
     step project-8b-partial 60 "$B" project --model llama-3.1-8b --quant Q4_K_M --context 2048 --prompt 512 --gpu-layers 17 --json
-    step bench-8b-full 150 "$B" bench --model twin:llama-3.1-8b --quant q4_k_m --device auto --gpu-layers auto --repeat 1 --json
-    step bench-8b-partial 150 "$B" bench --model twin:llama-3.1-8b --quant q4_k_m --device auto --gpu-layers 17 --repeat 1 --json
+    step bench-8b-full 150 "$B" bench --model twin:llama-3.1-8b --quant q4_k_m --device auto --gpu-layers auto --repeat 1 --threads "$T" --json
+    step bench-8b-partial 150 "$B" bench --model twin:llama-3.1-8b --quant q4_k_m --device auto --gpu-layers 17 --repeat 1 --threads "$T" --json
 
     python3 - "$S" >"$OUTDIR/summary.json" <<'EOF'
 import json, os, sys
