@@ -55,7 +55,7 @@ lint:
 	if [ -n "$$out" ]; then echo "imports not grouped the goimports way (bin/goimports -local slmscope -w FILE):"; echo "$$out"; exit 1; fi
 
 test: setup fmt-check vet staticcheck lint build
-	$(GO) test -count=1 -timeout 30m ./... a.slmscope/clocale
+	SLMSCOPE_GPU_TESTS=lavapipe $(GO) test -count=1 -timeout 30m ./... a.slmscope/clocale
 	$(GO) test -race -count=1 -timeout 20m ./lessons/... ./engine/gguf/... ./engine/twin/... ./engine/estimate/... ./internal/... ./engine/quant/... ./engine/ident/... ./charts/...
 	# The UI under the race detector: jobs hand widgets their results through App.do only.
 	$(GO) test -race -count=1 -timeout 20m ./ui/...

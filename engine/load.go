@@ -133,30 +133,45 @@ type Device = wire.Device
 
 // ListDevices starts a worker just long enough to ask llama.cpp for its device list.
 func ListDevices(ctx context.Context) ([]Device, error) {
+	ready, err := readyEvent(ctx)
+	return ready.Devices, err
+}
+
+// readyEvent starts a worker just long enough for its greeting: devices, build, version.
+func readyEvent(ctx context.Context) (wire.Event, error) {
 	w, err := Start(ctx, Options{})
 	if err != nil {
-		return nil, err
+		return wire.Event{}, err
 	}
 	defer w.Close()
-	return w.Ready.Devices, nil
+	return w.Ready, nil
 }
 
 // LlamaDevices asks a short-lived worker for llama.cpp's device list in the hardware probe's
-// terms. The string says where the list came from, or why there is none.
+// terms. The string says where the list came from (which build of llama.cpp), or why there
+// is none, and why a GPU build was passed over.
 func LlamaDevices(ctx context.Context) ([]hwprobe.LlamaDevice, string) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	devs, err := ListDevices(ctx)
+	ready, err := readyEvent(ctx)
 	if err != nil {
 		return nil, "llama.cpp's device list is unavailable: " + strings.Join(strings.Fields(err.Error()), " ")
 	}
-	out := make([]hwprobe.LlamaDevice, 0, len(devs))
-	for _, d := range devs {
+	out := make([]hwprobe.LlamaDevice, 0, len(ready.Devices))
+	for _, d := range ready.Devices {
 		out = append(out, hwprobe.LlamaDevice{Name: d.Name, Description: d.Description, Type: d.Type,
 			MemoryFreeBytes: d.MemoryFree, MemoryTotalBytes: d.MemoryTotal})
 	}
-	if len(out) == 0 {
-		return out, "the llama.cpp worker listed no devices"
+	note := "from the llama.cpp worker (ggml backend devices"
+	if ready.Build != "" {
+		note += " of the " + ready.Build + " build"
 	}
-	return out, "from the llama.cpp worker (ggml backend devices)"
+	note += ")"
+	if len(out) == 0 {
+		note = "the llama.cpp worker listed no devices"
+	}
+	if ready.BackendNote != "" {
+		note += "; " + ready.BackendNote
+	}
+	return out, note
 }

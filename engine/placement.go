@@ -8,6 +8,7 @@ import (
 
 	"slmscope/engine/estimate"
 	"slmscope/engine/gguf"
+	"slmscope/hwprobe"
 	"slmscope/internal/units"
 )
 
@@ -86,13 +87,9 @@ func (p Placement) BufferText() string {
 	return strings.Join(parts, " · ")
 }
 
-// IsSoftwareGPU reports a GPU device that is really the CPU: Mesa's lavapipe (llvmpipe) and
-// Google's SwiftShader. llama.cpp hides them unless GGML_VK_VISIBLE_DEVICES names them, and
-// then lists them as a GPU; slmscope never chooses one by default.
-func IsSoftwareGPU(d Device) bool {
-	desc := strings.ToLower(d.Description)
-	return strings.Contains(desc, "llvmpipe") || strings.Contains(desc, "lavapipe") || strings.Contains(desc, "swiftshader")
-}
+// IsSoftwareGPU reports a llama.cpp GPU device that is really the CPU (hwprobe.IsSoftwareGPU);
+// slmscope never chooses one by default.
+func IsSoftwareGPU(d Device) bool { return hwprobe.IsSoftwareGPU(d.Description) }
 
 // chooseDevice resolves the device asked for ("" or "auto": the hardware GPU with the most
 // free memory, else the CPU; "cpu"; or a llama.cpp device name) against the devices the

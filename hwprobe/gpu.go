@@ -3,6 +3,7 @@ package hwprobe
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // GPU is one graphics adapter. Zero numbers are "unknown" only when Unknown says so (with
@@ -81,4 +82,12 @@ func (g GPU) LiveDetails() []string {
 		out = append(out, fmt.Sprintf("%d °C", g.TemperatureC))
 	}
 	return out
+}
+
+// IsSoftwareGPU reports a GPU device description that is really the CPU: Mesa's lavapipe
+// (llvmpipe) and Google's SwiftShader. llama.cpp hides them unless GGML_VK_VISIBLE_DEVICES
+// names them, and then lists them as a GPU.
+func IsSoftwareGPU(description string) bool {
+	d := strings.ToLower(description)
+	return strings.Contains(d, "llvmpipe") || strings.Contains(d, "lavapipe") || strings.Contains(d, "swiftshader")
 }

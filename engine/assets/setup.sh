@@ -22,8 +22,9 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 # --- system packages (Debian/Ubuntu) -------------------------------------------------------
 # gcc comes without recommends, so libc6-dev (C headers, crt files) is named; ca-certificates lets
 # the go command fetch modules over HTTPS on a minimal system; tesseract-ocr reads the Compare
-# screen back as a person would (ui/compare_ocr_test.go).
-APT_PKGS="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libffi8 git ca-certificates tesseract-ocr"
+# screen back as a person would (ui/compare_ocr_test.go); libvulkan1 and mesa-vulkan-drivers
+# run llama.cpp's Vulkan build on Mesa's software Vulkan device, lavapipe (engine/vulkan_test.go).
+APT_PKGS="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libffi8 git ca-certificates tesseract-ocr libvulkan1 mesa-vulkan-drivers"
 install_system_packages() {
     if [ "${SLMSCOPE_SKIP_APT:-}" = 1 ]; then return; fi
     if ! command -v dpkg-query >/dev/null 2>&1; then

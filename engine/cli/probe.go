@@ -59,14 +59,12 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 	return ExitOK
 }
 
-// fillLlamaDevices asks a short-lived llama.cpp worker for ggml's device list; a failure
-// becomes the report's LlamaDevicesNote.
+// fillLlamaDevices asks a short-lived llama.cpp worker for ggml's device list; the report's
+// LlamaDevicesNote says which build answered, or why none did.
 func fillLlamaDevices(ctx context.Context, rep *hwprobe.Report) {
 	devs, note := engine.LlamaDevices(ctx)
 	rep.LlamaDevices = append(rep.LlamaDevices[:0], devs...)
-	if len(devs) == 0 {
-		rep.LlamaDevicesNote = note
-	}
+	rep.LlamaDevicesNote = note
 }
 
 // writeProbeText prints the report for people through the app's one hardware renderer:

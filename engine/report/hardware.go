@@ -207,9 +207,74 @@ func LlamaLines(r *hwprobe.Report) []string {
 		lines = append(lines, r.LlamaDevicesNote)
 	}
 	if len(lines) == 0 {
-		lines = append(lines, "Not asked yet.")
+		return append(lines, "Not asked yet.")
+	}
+	return append(lines, DeviceDisagreements(r)...)
+}
+
+// DeviceDisagreements compares the vendor libraries' GPUs (NVML, ROCm, sysfs, DXGI) with
+// llama.cpp's devices and says, in a sentence each, where they differ: a GPU llama.cpp cannot
+// use, a device only llama.cpp sees, memory figures that disagree, a software GPU, and memory
+// an integrated GPU shares with the system.
+func DeviceDisagreements(r *hwprobe.Report) []string {
+	if len(r.LlamaDevices) == 0 {
+		return nil
+	}
+	var lines []string
+	matched := map[int]bool{}
+	for _, g := range r.GPUs {
+		i := matchLlamaDevice(g, r.LlamaDevices)
+		if i < 0 {
+			lines = append(lines, fmt.Sprintf("⚠ %s (from %s) is not among llama.cpp's devices: models run without it. A GPU build of llama.cpp and the GPU's Vulkan driver are needed.", g.Name, gpuSource(g)))
+			continue
+		}
+		matched[i] = true
+		d := r.LlamaDevices[i]
+		if g.UnifiedMemory {
+			lines = append(lines, fmt.Sprintf("%s shares the system's RAM: its memory is not free a second time beside RAM.", d.Name))
+		}
+		if g.MemoryTotalBytes > 0 && d.MemoryTotalBytes > 0 && differ(g.MemoryTotalBytes, d.MemoryTotalBytes) {
+			lines = append(lines, fmt.Sprintf("%s memory: %s says %s total, llama.cpp says %s; fits use llama.cpp's free figure.",
+				g.Name, gpuSource(g), units.BytesU(g.MemoryTotalBytes), units.BytesU(d.MemoryTotalBytes)))
+		}
+	}
+	for i, d := range r.LlamaDevices {
+		if d.Type != "GPU" && d.Type != "IGPU" || matched[i] {
+			continue
+		}
+		if hwprobe.IsSoftwareGPU(d.Description) {
+			lines = append(lines, fmt.Sprintf("%s (%s) is the CPU in software: listed, never chosen by default.", d.Name, d.Description))
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("%s (%s) is seen by llama.cpp only: no vendor library reported it.", d.Name, d.Description))
 	}
 	return lines
+}
+
+// matchLlamaDevice is the index of the llama.cpp GPU device whose description names g, or -1.
+func matchLlamaDevice(g hwprobe.GPU, devs []hwprobe.LlamaDevice) int {
+	name := strings.ToLower(g.Name)
+	for i, d := range devs {
+		desc := strings.ToLower(d.Description)
+		if (d.Type == "GPU" || d.Type == "IGPU") && name != "" && (strings.Contains(desc, name) || strings.Contains(name, desc)) {
+			return i
+		}
+	}
+	return -1
+}
+
+// differ reports two memory sizes more than 5 % apart.
+func differ(a, b uint64) bool {
+	lo, hi := min(a, b), max(a, b)
+	return float64(hi-lo) > 0.05*float64(hi)
+}
+
+// gpuSource names the vendor library a GPU came from.
+func gpuSource(g hwprobe.GPU) string {
+	if g.Source != "" {
+		return g.Source
+	}
+	return "the vendor library"
 }
 
 // PowerLines are the power section.

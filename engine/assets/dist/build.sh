@@ -57,12 +57,17 @@ STAGE="$WORK/stage"
 rm -rf "$WORK"; mkdir -p "$STAGE/runtime/llama" "$OUT"
 cp "$ROOT/bin/slmscope" "$STAGE/slmscope"
 strip --strip-unneeded "$STAGE/slmscope" 2>/dev/null || true
-# The llama.cpp libraries slmscope loads (libllama, libggml, libggml-base, the CPU backends) and
-# their symlinks; node-llama-cpp's addon and libllama-common are not used.
-mkdir -p "$STAGE/runtime/llama/$PLATFORM"
-for f in "$RT/llama/$PLATFORM"/libllama* "$RT/llama/$PLATFORM"/libggml* "$RT/llama/$PLATFORM/.pinned"; do
-    case "$(basename "$f")" in libllama-common.so) continue ;; esac
-    cp -P "$f" "$STAGE/runtime/llama/$PLATFORM/"
+# The llama.cpp libraries slmscope loads (libllama, libggml, libggml-base, the CPU backends, and
+# in the Vulkan build libggml-vulkan) and their symlinks, for both builds: the worker loads the
+# Vulkan build when the system has libvulkan.so.1, else the CPU build (see engine/worker).
+# node-llama-cpp's addon and libllama-common are not used.
+for v in "$PLATFORM" "$PLATFORM-vulkan"; do
+    [ -f "$RT/llama/$v/libllama.so" ] || die "no runtime in $RT/llama/$v: run make setup"
+    mkdir -p "$STAGE/runtime/llama/$v"
+    for f in "$RT/llama/$v"/libllama* "$RT/llama/$v"/libggml* "$RT/llama/$v/.pinned"; do
+        case "$(basename "$f")" in libllama-common.so) continue ;; esac
+        cp -P "$f" "$STAGE/runtime/llama/$v/"
+    done
 done
 mkdir -p "$STAGE/runtime/vocab" "$STAGE/runtime/echarts"
 [ -f "$RT/fonts/DejaVuSansCondensed.ttf" ] || die "no fonts in $RT/fonts: run make setup"
@@ -94,9 +99,12 @@ mkdir -p "$SHL/debian/slmscope/DEBIAN" "$SHL/debian/slmscope/usr/bin" "$SHL/debi
 printf 'Source: slmscope\n\nPackage: slmscope\nArchitecture: amd64\n' >"$SHL/debian/control"
 cp "$STAGE/slmscope" "$SHL/debian/slmscope/usr/bin/"
 cp -a "$STAGE/runtime" "$SHL/debian/slmscope/usr/lib/slmscope"
+# libggml-vulkan.so needs libvulkan.so.1, which is a Recommends (nfpm.yaml), not a Depends:
+# without it the app runs the CPU build and says so. Its other needs are the CPU build's.
 LIBS="debian/slmscope/usr/lib/slmscope/llama/$PLATFORM"
-linked=$(cd "$SHL" && dpkg-shlibdeps -O -l"$LIBS" debian/slmscope/usr/bin/slmscope \
-    $(cd "$SHL" && find "$LIBS" -name '*.so' -type f | sort) 2>"$WORK/shlibdeps.log") ||
+VKLIBS="debian/slmscope/usr/lib/slmscope/llama/$PLATFORM-vulkan"
+linked=$(cd "$SHL" && dpkg-shlibdeps -O -l"$LIBS" -l"$VKLIBS" debian/slmscope/usr/bin/slmscope \
+    $(cd "$SHL" && find "$LIBS" "$VKLIBS" -name '*.so' -type f ! -name 'libggml-vulkan.so' | sort) 2>"$WORK/shlibdeps.log") ||
     die "dpkg-shlibdeps failed: $(tail -n 3 "$WORK/shlibdeps.log")"
 linked=${linked#shlibs:Depends=}
 [ -n "$linked" ] || die "dpkg-shlibdeps found no dependencies"

@@ -3,10 +3,11 @@
 # there, as a normal user, from / as the working directory:
 #
 #   1. root "deb": apt-get install ./slmscope_<v>_amd64.deb (apt resolves Depends); the CLI;
-#      HOME not writable; the GUI under xvfb-run until its window shows (screenshot kept);
+#      the Vulkan build without libvulkan1, with it, and on Mesa's lavapipe; HOME not writable; the GUI under xvfb-run until its window shows (screenshot kept);
 #      reinstall, upgrade to a rebuilt <v>+check1, purge, and no package file left behind.
 #   2. root "portable": only the .deb's Depends installed; the .tar.xz unpacked into /opt and
-#      mounted read-only; the CLI and the GUI again; a runtime missing a library.
+#      mounted read-only; the CLI (and its sentence without libvulkan1) and the GUI again; a
+#      runtime missing a library.
 #
 # The base root is made once with `debootstrap --variant=minbase bookworm` from the mirror the
 # host's apt sources name, and cached as a tarball in build/dist-check/, with apt's downloads,
@@ -68,6 +69,31 @@ check_cli() {
     say "$tag: probe, bench ($(gen_rate "$B/$tag-bench.json")) and lessons check ok as $USER_NAME"
 }
 
+# check_vulkan EXE TAG [full]: without libvulkan1 the worker runs the CPU build and says why;
+# with full, also with libvulkan1 (no GPU: the CPU, silently), then with Mesa's lavapipe made
+# visible (a software Vulkan device): full and partial offload run there, and "cpu" keeps
+# every buffer off it.
+check_vulkan() {
+    exe=$1 tag=$2
+    as_user "$exe probe --json --no-bandwidth" >"$B/$tag-vk0.json" 2>&1 || die "$tag: probe without libvulkan1: $(tail -n 3 "$B/$tag-vk0.json")"
+    grep -q 'libvulkan.so.1 cannot be opened.*apt-get install libvulkan1' "$B/$tag-vk0.json" ||
+        die "$tag: without libvulkan1 the probe does not say why the Vulkan build is not used: $(grep llama_devices_note "$B/$tag-vk0.json")"
+    say "$tag: without libvulkan1: $(sed -n 's/.*"llama_devices_note": *"\([^"]*\)".*/\1/p' "$B/$tag-vk0.json" | cut -c1-160)"
+    [ "${3:-}" = full ] || return 0
+    apt_install libvulkan1
+    as_user "$exe probe --json --no-bandwidth" >"$B/$tag-vk1.json" 2>&1 || die "$tag: probe with libvulkan1 failed"
+    if grep -q 'cannot be opened' "$B/$tag-vk1.json"; then die "$tag: libvulkan1 installed, yet the probe says it cannot be opened"; fi
+    apt_install mesa-vulkan-drivers
+    vk="GGML_VK_VISIBLE_DEVICES=0 $exe bench --model twin:smollm2-135m --prompt-tokens 8 --gen-tokens 4 --repeat 1 --json"
+    as_user "$vk --device Vulkan0 --gpu-layers auto" >"$B/$tag-vk-full.json" 2>"$B/$tag-vk.err" || die "$tag: bench on lavapipe: $(tail -n 3 "$B/$tag-vk.err")"
+    grep -q '"offloaded": *"31/31"' "$B/$tag-vk-full.json" || die "$tag: full offload to lavapipe: $(grep -o '"placement_why"[^,]*' "$B/$tag-vk-full.json")"
+    as_user "$vk --device Vulkan0 --gpu-layers 10" >"$B/$tag-vk-partial.json" 2>>"$B/$tag-vk.err" || die "$tag: partial offload to lavapipe failed"
+    grep -q '"offloaded": *"10/31"' "$B/$tag-vk-partial.json" || die "$tag: partial offload to lavapipe did not put 10 layers there"
+    as_user "$vk --device cpu" >"$B/$tag-vk-cpu.json" 2>>"$B/$tag-vk.err" || die "$tag: --device cpu failed"
+    if grep -q '"device": *"Vulkan0"' "$B/$tag-vk-cpu.json"; then die "$tag: --device cpu left a buffer on Vulkan0"; fi
+    say "$tag: lavapipe: full 31/31 and partial 10/31 offload ran ($(gen_rate "$B/$tag-vk-full.json"), $(gen_rate "$B/$tag-vk-partial.json")); --device cpu kept every buffer off it"
+}
+
 json() { python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null || grep -q '^[[{]' "$1"; }
 gen_rate() { grep -o '"gen_tps": *[0-9.]*' "$1" | head -n 1 | sed 's/.*: *\([0-9]*\.[0-9]\).*/\1 tok\/s/' || true; }
 
@@ -108,6 +134,7 @@ check_deb() {
     apt_install "/tmp/$(basename "$DEB")"
     in_root dpkg -L slmscope >"$B/deb-files.txt"
     check_cli /usr/bin/slmscope deb
+    check_vulkan /usr/bin/slmscope deb full
     check_gui slmscope deb
 
     in_root apt-get install -y -qq --reinstall "/tmp/$(basename "$DEB")" >>"$LOG" 2>&1 || die "reinstalling the .deb failed"
@@ -146,6 +173,7 @@ check_portable() {
     mount -o remount,bind,ro "$R$dir"
     if as_user "touch $dir/x" 2>/dev/null || in_root touch "$dir/x" 2>/dev/null; then die "portable: $dir is not read-only"; fi
     check_cli "$dir/slmscope" portable
+    check_vulkan "$dir/slmscope" portable
     # A copy with one library removed says which one.
     in_root cp -a "$dir" /opt/broken
     rm -f "$R/opt/broken/runtime/llama/linux-x64/libggml-base.so"
