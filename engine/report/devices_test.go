@@ -21,8 +21,8 @@ func TestDeviceDisagreements(t *testing.T) {
 	}{
 		{"agree", []hwprobe.GPU{h200}, []hwprobe.LlamaDevice{vk("NVIDIA H200", 150754820096), cpu}, nil},
 		{"CPU-only build", []hwprobe.GPU{h200}, []hwprobe.LlamaDevice{cpu}, []string{"NVIDIA H200 (from NVML) is not among llama.cpp's devices"}},
-		{"memory", []hwprobe.GPU{h200}, []hwprobe.LlamaDevice{vk("NVIDIA H200", 80 << 30), cpu}, []string{"NVML says 151 GB total, llama.cpp says 85.9 GB"}},
-		{"lavapipe", nil, []hwprobe.LlamaDevice{vk("llvmpipe (LLVM 15.0.6, 256 bits)", 2 << 30), cpu}, []string{"is the CPU in software"}},
+		{"memory", []hwprobe.GPU{h200}, []hwprobe.LlamaDevice{vk("NVIDIA H200", 80<<30), cpu}, []string{"NVML says 151 GB total, llama.cpp says 85.9 GB"}},
+		{"lavapipe", nil, []hwprobe.LlamaDevice{vk("llvmpipe (LLVM 15.0.6, 256 bits)", 2<<30), cpu}, []string{"is the CPU in software"}},
 		{"llama.cpp only", nil, []hwprobe.LlamaDevice{vk("AMD Radeon 780M", 0), cpu}, []string{"seen by llama.cpp only"}},
 		{"unified", []hwprobe.GPU{{Name: "AMD Radeon 780M", Source: "sysfs", UnifiedMemory: true}}, []hwprobe.LlamaDevice{vk("AMD Radeon 780M Graphics", 0), cpu}, []string{"shares the system's RAM"}},
 		{"not asked", []hwprobe.GPU{h200}, nil, nil},
