@@ -12,7 +12,8 @@ func RunFromBench(origin string, ref ModelRef, r *BenchResult, machine string) r
 		Params: r.Params, Machine: machine, Threads: r.Threads, Context: r.Context,
 		PromptTokens: r.PromptTokens, GenTokens: r.GenTokens, LoadMs: r.LoadMs, TTFTMs: r.TTFTMs,
 		PromptTPS: r.PromptTPS, GenTPS: r.GenTPS, TokenMsP50: r.TokenMsP50, TokenMsP95: r.TokenMsP95,
-		PeakRSSBytes: int64(r.PeakRSSBytes), Interference: reportCopy(r.Interference)}
+		PeakRSSBytes: int64(r.PeakRSSBytes), Interference: reportCopy(r.Interference),
+		Device: r.Device, GPULayers: r.GPULayers}
 	if ref.Twin {
 		run.ModelID = ref.Model.ID
 	} else {
@@ -30,7 +31,8 @@ func RunFromSummary(sum *RunSummary, machine string, appCPU float64) runs.Run {
 		PromptTokens: r.PromptTokens, GenTokens: r.GenTokens, LoadMs: sum.LoadMs,
 		TTFTMs: float64(r.TTFT.Nanoseconds()) / 1e6, PromptTPS: r.PromptTPS(), GenTPS: r.GenTPS(),
 		TokenMsP50: r.TokenMsPercentile(50), TokenMsP95: r.TokenMsPercentile(95),
-		PeakRSSBytes: int64(r.Stats.PeakRSSBytes), AppCPUShare: appCPU, Interference: reportCopy(r.Interference)}
+		PeakRSSBytes: int64(r.Stats.PeakRSSBytes), AppCPUShare: appCPU, Interference: reportCopy(r.Interference),
+		Device: runDevice(sum.Placement), GPULayers: sum.Placement.GPULayers}
 	if sum.Model.Twin {
 		run.ModelID = sum.Model.Model.ID
 	} else {

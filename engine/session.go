@@ -34,6 +34,10 @@ type RunRequest struct {
 	// words are noise); Sampling chooses how tokens are drawn (zero: the chat defaults).
 	Chat     bool
 	Sampling Sampling
+	// Device and GPULayers say where the model runs (see LoadOptions): the zero values run
+	// on the CPU; "auto" with AutoLayers takes the GPU with the most free memory.
+	Device    string
+	GPULayers int
 }
 
 // RunEvents are the callbacks of a run; any may be nil. They are called from the goroutine
@@ -57,6 +61,18 @@ type RunSummary struct {
 	LoadMs        float64 // 0 when the model was already loaded
 	Reused        bool
 	Threads       int
+	// Placement is where the model ran: device, layers, llama.cpp's buffers.
+	Placement Placement
+}
+
+// Devices is llama.cpp's device list as the warm worker reported it (nil before one started).
+func (s *Session) Devices() []Device {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.w == nil {
+		return nil
+	}
+	return s.w.Ready.Devices
 }
 
 // Prewarm starts a worker in advance so the first run only has to load the model.
@@ -165,7 +181,7 @@ func (s *Session) startedWorker(ctx context.Context, sum *RunSummary, ev RunEven
 // load drops a worker that crashed.
 func (s *Session) loaded(ctx context.Context, w *Worker, req RunRequest, sum *RunSummary, ev RunEvents) error {
 	ref := sum.Model
-	key := LoadOptions{Path: ref.Path, Threads: req.Threads, Context: req.Context, GPULayers: -1}
+	key := LoadOptions{Path: ref.Path, Threads: req.Threads, Context: req.Context, Device: req.Device, GPULayers: req.GPULayers}
 	if s.loadKey != key || w.Model == nil {
 		ev.stage("loading model", -1)
 		info, err := w.Load(ctx, key)
@@ -181,7 +197,7 @@ func (s *Session) loaded(ctx context.Context, w *Worker, req RunRequest, sum *Ru
 			w.restamp(ref.Path) // the twin cache marked its use; the mapped file is the same
 		}
 	}
-	sum.Info = *w.Model
+	sum.Info, sum.Placement = *w.Model, w.Placement
 	return nil
 }
 

@@ -58,6 +58,7 @@ type liveRun struct {
 	quantSel  *widget.Select
 	sampling  *widget.Select
 	threads   *widget.Select
+	device    *deviceRow // where the model runs (liverun_device.go)
 	maxTokens *widget.Entry
 	prompt    *shortcutEntry
 	runBtn    *widget.Button
@@ -135,6 +136,7 @@ func (l *liveRun) newSettingsWidgets(p fyne.Preferences) *widget.Button {
 	l.threads = widget.NewSelect(threadOpts, nil)
 	l.threads.SetSelected(strconv.Itoa(min(max(p.IntWithFallback(prefLiveThreads, runtime.NumCPU()), 1), runtime.NumCPU())))
 	l.sampling = l.newSamplingSelect()
+	l.device = newDeviceRow(p)
 	l.maxTokens = widget.NewEntry()
 	l.maxTokens.SetText(strconv.Itoa(p.IntWithFallback(prefLiveMax, defaultMaxTokens)))
 	l.prompt = newMultiLineShortcutEntry(l.a)
@@ -207,7 +209,7 @@ func (l *liveRun) layoutScreen(openBtn *widget.Button) *container.Split {
 		widget.NewFormItem("Your guess", l.guess.entry),
 	)
 	cacheRow := container.NewBorder(nil, nil, nil, l.clearBtn, l.cacheNote)
-	controls := container.NewVBox(form, l.fitNote, cacheRow, widget.NewLabel("Prompt"), l.prompt,
+	controls := container.NewVBox(form, l.device.row, l.fitNote, cacheRow, widget.NewLabel("Prompt"), l.prompt,
 		container.NewHBox(l.runBtn, l.stopBtn, layout.NewSpacer(), glossaryButton(l.a, liveRunTerms...)), l.errCard)
 	l.modelTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	l.modelTitle.SizeName = theme.SizeNameHeadingText
@@ -250,7 +252,7 @@ func (l *liveRun) connect() {
 			l.onStop()
 		}
 	})
-	go func() { _ = l.session.Prewarm(context.Background()) }() // first run only has to load the model
+	go l.prewarm() // the first run only has to load the model; the worker lists the GPUs
 }
 
 // request reads the form; the error says which field is wrong.
@@ -273,8 +275,12 @@ func (l *liveRun) request() (engine.RunRequest, error) {
 		// as `slmscope bench` does, and a Live run measures what the headless bench measures.
 		sampling = engine.Sampling{Greedy: true}
 	}
+	device, layers, err := l.device.value()
+	if err != nil {
+		return engine.RunRequest{}, err
+	}
 	return engine.RunRequest{Model: c.ref, Threads: th, Context: 2048, MaxTokens: n, Prompt: l.prompt.Text,
-		Chat: true, Sampling: sampling}, nil
+		Chat: true, Sampling: sampling, Device: device, GPULayers: layers}, nil
 }
 
 func (l *liveRun) onRun() {
@@ -293,6 +299,7 @@ func (l *liveRun) onRun() {
 	p.SetInt(prefLiveThreads, req.Threads)
 	p.SetInt(prefLiveMax, req.MaxTokens)
 	p.SetString(prefLivePrompt, req.Prompt)
+	l.device.remember(p)
 
 	l.errCard.Hide()
 	l.out.Reset()

@@ -87,6 +87,7 @@ func (l *liveRun) showStats(sum *engine.RunSummary, appCPU float64) {
 		{"Params", units.Params(sum.Model.Params), "counted from the file's tensors"},
 		{"File", units.Bytes(sum.Model.Bytes) + ", " + sum.Model.Quant.String(), ""},
 		{"Threads", strconv.Itoa(sum.Threads), fmt.Sprintf("context %d", sum.Info.Context)},
+		{"Device", sum.Placement.Summary(), placementHow(sum.Placement)},
 		{"llama.cpp", "v" + sum.LlamaVersion, "runtime version checked by the worker"},
 	}
 	if sum.WorkerStartMs > 0 {
@@ -139,6 +140,18 @@ func (l *liveRun) showStats(sum *engine.RunSummary, appCPU float64) {
 }
 
 func fmtMs(ms float64) string { return units.Millis(ms) }
+
+// placementHow says how the device was chosen and what llama.cpp put on each device.
+func placementHow(p engine.Placement) string {
+	how := "placed: " + p.Why
+	if b := p.BufferText(); b != "" {
+		how += "; llama.cpp's buffers: " + b
+	}
+	if p.BuildNote != "" {
+		how += "; " + p.BuildNote
+	}
+	return how
+}
 
 // otherProgramsText is the "Other programs" figure: what else used the CPU during the run.
 func otherProgramsText(f interference.Report) string {

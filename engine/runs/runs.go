@@ -53,6 +53,10 @@ type Run struct {
 	Machine string `json:"machine,omitempty"`
 
 	Threads      int `json:"threads,omitempty"`
+	// Device is where the model ran: "cpu", a GPU's name, or "GPU + cpu" for a partial
+	// offload of GPULayers layers (llama.cpp's count). Older entries have neither: the CPU.
+	Device    string `json:"device,omitempty"`
+	GPULayers int    `json:"gpu_layers,omitempty"`
 	Context      int `json:"context,omitempty"`
 	PromptTokens int `json:"prompt_tokens"`
 	GenTokens    int `json:"gen_tokens"`
