@@ -52,14 +52,14 @@ type Run struct {
 	// Machine is the hardware key (estimate.HardwareKey) the run was measured on.
 	Machine string `json:"machine,omitempty"`
 
-	Threads      int `json:"threads,omitempty"`
+	Threads int `json:"threads,omitempty"`
 	// Device is where the model ran: "cpu", a GPU's name, or "GPU + cpu" for a partial
 	// offload of GPULayers layers (llama.cpp's count). Older entries have neither: the CPU.
-	Device    string `json:"device,omitempty"`
-	GPULayers int    `json:"gpu_layers,omitempty"`
-	Context      int `json:"context,omitempty"`
-	PromptTokens int `json:"prompt_tokens"`
-	GenTokens    int `json:"gen_tokens"`
+	Device       string `json:"device,omitempty"`
+	GPULayers    int    `json:"gpu_layers,omitempty"`
+	Context      int    `json:"context,omitempty"`
+	PromptTokens int    `json:"prompt_tokens"`
+	GenTokens    int    `json:"gen_tokens"`
 
 	LoadMs       float64 `json:"load_ms,omitempty"`
 	TTFTMs       float64 `json:"ttft_ms"`
