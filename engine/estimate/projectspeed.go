@@ -66,8 +66,8 @@ func kernelDecode(k KernelModel, prof Profile, pos int, device string) decodePro
 // bytes at its device's rate, so that seconds per token = GPU share / GPU rate + CPU share / CPU
 // rate. llama.cpp offloads the output layer first (i_gpu_start = n_layer + 1 − ngl), so the
 // output head a token reads goes to the GPU with the blocks: gpuLayers blocks are llama.cpp's
-// -ngl gpuLayers+1. (Until 2026-12-04 the head was counted on the CPU; a published 14B sweep on
-// an RTX 5060 Ti, partial_offload_test.go, was then projected up to 18 % too slow.)
+// -ngl gpuLayers+1. (Until 2026-12-04 the head was counted on the CPU: a published 14B sweep on
+// an RTX 5060 Ti, partial_offload_test.go, was then projected 18–23 % too slow at -ngl 40.)
 func partialDecode(g, cpu DecodeModel, gpuName string, gpuLayers int, dw decodeWork) decodeProjection {
 	layerRead := float64(dw.w.LayerBytes) + (dw.read-float64(dw.w.ReadPerToken))/float64(dw.m.Layers)
 	onGPU := layerRead * float64(gpuLayers)

@@ -46,9 +46,9 @@ type specFit struct {
 }
 
 var specFits = map[string]specFit{
-	"metal":  {name: "Metal", table: "llama.cpp discussion #4167", rows: 27, overheadSec: 0.00577, efficiency: 0.938, band: 0.057, heldOut: 0.033, promptGFLOPSPerCore: 250.7, promptBand: 0.162},
-	"cuda":   {name: "CUDA", table: "llama.cpp discussion #15013", rows: 20, overheadSec: 0.00094, efficiency: 0.743, band: 0.186, heldOut: 0.131},
-	"vulkan": {name: "Vulkan", table: "llama.cpp discussion #10879", rows: 12, overheadSec: 0.0027, efficiency: 0.836, band: 0.803, heldOut: 0.183},
+	"metal":  {name: "Metal", table: "llama.cpp discussion #4167", rows: 30, overheadSec: 0.005484, efficiency: 0.9216, band: 0.053, heldOut: 0.034, promptGFLOPSPerCore: 253.6, promptBand: 0.152},
+	"cuda":   {name: "CUDA", table: "llama.cpp discussion #15013", rows: 20, overheadSec: 0.000938, efficiency: 0.7427, band: 0.186, heldOut: 0.131},
+	"vulkan": {name: "Vulkan", table: "llama.cpp discussion #10879", rows: 12, overheadSec: 0.002701, efficiency: 0.8357, band: 0.803, heldOut: 0.183},
 }
 
 // GPUFromSpec projects a GPU from its specification alone, uncalibrated: its decode model
