@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"fmt"
+	"math"
 
 	"slmscope/engine/catalog"
 	"slmscope/internal/units"
@@ -60,19 +61,27 @@ func kernelDecode(k KernelModel, prof Profile, pos int, device string) decodePro
 	}
 }
 
-// partialDecode projects decode speed with gpuLayers of the model's layers on the GPU called
+// partialDecode projects decode speed with gpuLayers of the model's blocks on the GPU called
 // gpuName, whose decode model is g, and the rest on the CPU, whose model is cpu: each part's
-// bytes at its device's rate.
+// bytes at its device's rate, so that seconds per token = GPU share / GPU rate + CPU share / CPU
+// rate. llama.cpp offloads the output layer first (i_gpu_start = n_layer + 1 − ngl), so the
+// output head a token reads goes to the GPU with the blocks: gpuLayers blocks are llama.cpp's
+// -ngl gpuLayers+1. (Until 2026-12-04 the head was counted on the CPU: a published 14B sweep on
+// an RTX 5060 Ti, partial_offload_test.go, was then projected 18–23 % too slow at -ngl 40.)
 func partialDecode(g, cpu DecodeModel, gpuName string, gpuLayers int, dw decodeWork) decodeProjection {
 	layerRead := float64(dw.w.LayerBytes) + (dw.read-float64(dw.w.ReadPerToken))/float64(dw.m.Layers)
 	onGPU := layerRead * float64(gpuLayers)
+	if gpuLayers > 0 { // the output head (and norms) a token reads besides its blocks
+		onGPU += math.Max(float64(dw.w.ReadPerToken)-float64(dw.w.LayerBytes)*float64(dw.m.Layers), 0)
+	}
+	onGPU = math.Min(onGPU, dw.read)
 	gm, gs, gf := g.Seconds(onGPU)
 	cm, cs, cf := cpu.Seconds(dw.read - onGPU)
 	gm, gs, gf = gm-g.OverheadSec, gs-g.OverheadSec, gf-g.OverheadSec // one fixed cost per token, the CPU's
 	return decodeProjection{
 		tps: 1 / (gm + cm), low: 1 / (gs + cs), high: 1 / (gf + cf),
 		device: gpuName + " + cpu", calibrated: g.Calibrated && cpu.Calibrated,
-		basis: fmt.Sprintf("partial offload: %d of %d layers (%s per token) at the GPU's rate [%s], the rest (%s) at the CPU's [%s]",
+		basis: fmt.Sprintf("partial offload: %d of %d layers and the output layer (%s per token) at the GPU's rate [%s], the rest (%s) at the CPU's [%s]",
 			gpuLayers, dw.m.Layers, units.Bytes(int64(onGPU)), g.Basis, units.Bytes(int64(dw.read-onGPU)), cpu.Basis),
 	}
 }
