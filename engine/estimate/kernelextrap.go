@@ -16,7 +16,10 @@ import (
 //   - a ceiling: no projection streams weights faster than the fastest rate a measured run
 //     streamed them (StreamGBs). The additive kernel model, fitted on small twins whose compute
 //     and fixed costs hide part of the memory traffic, extrapolated the 8B twin to 43 GB/s
-//     on a machine whose runs never streamed more than 39.5;
+//     on a machine whose runs never streamed more than 39.5. On the CPU only: a GPU's small
+//     twins are bound by its fixed cost per layer (kernel dispatch), not by streaming, so
+//     the rate they show is far below what a larger model streams (an H200 through Vulkan:
+//     441 GB/s at 1 GB read per token, 950 GB/s at 4.7 GB);
 //   - a wider band per doubling of the bytes read beyond the largest run measured
 //     (PerDoubling), set from the calibration's own extrapolation checks: its largest twins
 //     projected from a fit on the smaller ones only;
@@ -57,7 +60,7 @@ func (k *KernelModel) setReach(pts []kernelPoint) {
 	for _, p := range pts {
 		s := p.sizeGB(k.Kind)
 		k.MaxSizeGB = math.Max(k.MaxSizeGB, s)
-		if k.Kind == "decode" && p.y > 0 {
+		if k.Kind == "decode" && k.Device == "cpu" && p.y > 0 {
 			k.StreamGBs = math.Max(k.StreamGBs, s/p.y)
 		}
 	}

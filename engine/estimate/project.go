@@ -174,6 +174,9 @@ func (pr projector) projectTensors(m catalog.Model, q quant.Quant, ts []Tensor) 
 	if err != nil {
 		return Projection{}, err
 	}
+	if opt.GPULayers > 0 {
+		v = forceLayers(v, m, pr.machine, opt.GPULayers)
+	}
 	pos := opt.PromptTokens + decodeGenTokens/2
 	kv, _ := modelKV(m, max(pos, 1), "F16")
 	read := float64(mem.Weights.ReadPerToken + kv)
@@ -183,9 +186,6 @@ func (pr projector) projectTensors(m catalog.Model, q quant.Quant, ts []Tensor) 
 		PromptTokens: opt.PromptTokens, ReadPerTokenBytes: int64(read), Source: SourceProjected,
 	}
 
-	if opt.GPULayers > 0 {
-		v = forceLayers(v, m, pr.machine, opt.GPULayers)
-	}
 	gpu := gpuNamed(pr.machine, v.Device)
 	d, prompt := pr.projectDecode(decodeWork{m: m, ts: ts, w: mem.Weights, read: read, pos: pos}, v, gpu)
 	p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = d.tps, d.low, d.high
@@ -226,9 +226,10 @@ func (pr projector) projectTensors(m catalog.Model, q quant.Quant, ts []Tensor) 
 }
 
 // gpuNamed is the machine's GPU called name (the last one, should two share it), nil for none.
-// forceLayers places n layers (llama.cpp's count: the output layer and n-1 blocks) on the
-// machine's GPU with the most bandwidth; v is unchanged on a machine without one. The
-// decode projection counts blocks: the output layer is about one block's read.
+// forceLayers places n layers as llama.cpp's n_gpu_layers counts them — the output layer,
+// then n-1 blocks from the last down — on the machine's GPU with the most bandwidth; v is
+// unchanged on a machine without one. The verdict counts blocks (partialDecode adds the
+// output layer's read to the GPU's share).
 func forceLayers(v Verdict, m catalog.Model, machine Machine, n int) Verdict {
 	best := -1
 	for i, g := range machine.GPUs {
@@ -240,12 +241,12 @@ func forceLayers(v Verdict, m catalog.Model, machine Machine, n int) Verdict {
 		return v
 	}
 	g := machine.GPUs[best]
-	v.Device, v.GPULayers, v.Fits = g.Name, min(n, m.Layers), true
+	v.Device, v.GPULayers, v.Fits = g.Name, min(n-1, m.Layers), true
 	v.Placement = PlacePartial
 	if n > m.Layers {
 		v.Placement = PlaceGPU
 	}
-	v.Sentence = fmt.Sprintf("%d of %d layers on %s, as asked", min(n, m.Layers+1), m.Layers+1, g.Name)
+	v.Sentence = fmt.Sprintf("%d of %d layers on %s, as asked (the output layer and %d blocks)", min(n, m.Layers+1), m.Layers+1, g.Name, v.GPULayers)
 	return v
 }
 

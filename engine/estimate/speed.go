@@ -290,8 +290,25 @@ func FitSpeed(machine Machine, ms []Measurement, models []catalog.Model) SpeedMo
 			gf, gwhat, gknown = gpu.TFLOPS*1000*GPUPromptEfficiency, fmt.Sprintf("%s %.0f TFLOPS × %.2f", gpu.Name, gpu.TFLOPS, GPUPromptEfficiency), true
 		}
 		sm.GPUPrompt[gpu.Name] = fitPrompt(gpu.Name, ss, gf, gwhat, gknown)
+		// A GPU never measured here is projected from its specification, with the constants
+		// fitted on llama.cpp's published tables for its backend (specgpu.go), which say so.
+		if d, p, ok := GPUFromSpec(GPUSpec{Name: gpu.Name, Backend: gpuBackend(gpu), BandwidthGBs: gpu.BandwidthGBs}); ok && len(ss) == 0 {
+			sm.GPU[gpu.Name] = d
+			if p.Known || !gknown {
+				sm.GPUPrompt[gpu.Name] = p
+			}
+		}
 	}
 	return sm
+}
+
+// gpuBackend is the llama.cpp backend that runs g in slmscope's runtime: Metal on Apple
+// silicon, else Vulkan (the GPU build the packages carry).
+func gpuBackend(g GPU) string {
+	if g.Vendor == "apple" {
+		return "metal"
+	}
+	return "vulkan"
 }
 
 // Label is "calibrated" or "uncalibrated" for a decode model.
