@@ -86,20 +86,6 @@ type CalibrateOptions struct {
 	GPULadder []LadderStep
 }
 
-// GPULadder is measured with every layer on the GPU: a GPU reads weights so fast that the
-// small twins measure its fixed cost per token, and the larger ones its bandwidth.
-var GPULadder = []LadderStep{
-	{"smollm2-135m", quant.Q8_0},
-	{"smollm2-135m", quant.Q4_0},
-	{"llama-3.2-1b", quant.Q4_K_M},
-	{"qwen2.5-1.5b", quant.Q4_K_M},
-	{"smollm2-1.7b", quant.Q8_0},
-	{"llama-3.2-3b", quant.Q4_K_M},
-	{"granite-3.0-1b-a400m", quant.Q4_K_M},
-	{"llama-3.1-8b", quant.Q4_0},
-	{"llama-3.1-8b", quant.Q8_0},
-}
-
 // Calibrate measures the twin ladder within the time budget. The budget counts measuring time
 // only: writing twins (a fresh install writes every one) has its own progress and is not
 // counted, so a first calibration measures as much as any later one. A cancelled context returns
@@ -120,21 +106,6 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (estimate.Calibration, e
 	cal.Notes = append(cal.Notes, gcal.Notes...)
 	cal.DisturbedRuns += gcal.DisturbedRuns
 	return cal, err
-}
-
-// calibrationGPU is the GPU the GPU ladder runs on: the one with the most bandwidth of those
-// llama.cpp lists (the machine keeps only those), "" when there is none.
-func calibrationGPU(m estimate.Machine) string {
-	best := -1
-	for i, g := range m.GPUs {
-		if g.Name != "" && (best < 0 || g.BandwidthGBs > m.GPUs[best].BandwidthGBs) {
-			best = i
-		}
-	}
-	if best < 0 {
-		return ""
-	}
-	return m.GPUs[best].Name
 }
 
 // calibrateOn climbs one ladder: on the CPU when gpu is "", else with every layer on the GPU
@@ -253,23 +224,6 @@ func (c *calibration) say(step int, msg string) {
 
 func (c *calibration) note(format string, args ...any) {
 	c.cal.Notes = append(c.cal.Notes, fmt.Sprintf(format, args...))
-}
-
-// fitMachine is the machine a step must fit: without its GPUs on the CPU ladder.
-func (c *calibration) fitMachine() estimate.Machine {
-	m := c.o.Machine
-	if c.gpu == "" {
-		m.GPUs = nil
-	}
-	return m
-}
-
-// where names the ladder in notes: "" on the CPU, " on the GPU" on the GPU's.
-func (c *calibration) where() string {
-	if c.gpu == "" {
-		return ""
-	}
-	return " on the GPU"
 }
 
 // finish turns the measured twins into the calibration's measurements and the run history.

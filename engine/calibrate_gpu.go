@@ -1,0 +1,55 @@
+package engine
+
+import (
+	"slmscope/engine/estimate"
+	"slmscope/engine/quant"
+)
+
+// The GPU ladder: when llama.cpp lists a GPU, calibration measures twins with every layer on
+// it after the CPU ladder, so projections on that GPU are fitted to it (docs/gpu.md).
+
+// GPULadder is measured with every layer on the GPU: a GPU reads weights so fast that the
+// small twins measure its fixed cost per token, and the larger ones its bandwidth.
+var GPULadder = []LadderStep{
+	{"smollm2-135m", quant.Q8_0},
+	{"smollm2-135m", quant.Q4_0},
+	{"llama-3.2-1b", quant.Q4_K_M},
+	{"qwen2.5-1.5b", quant.Q4_K_M},
+	{"smollm2-1.7b", quant.Q8_0},
+	{"llama-3.2-3b", quant.Q4_K_M},
+	{"granite-3.0-1b-a400m", quant.Q4_K_M},
+	{"llama-3.1-8b", quant.Q4_0},
+	{"llama-3.1-8b", quant.Q8_0},
+}
+
+// calibrationGPU is the GPU the GPU ladder runs on: the one with the most bandwidth of those
+// llama.cpp lists (the machine keeps only those), "" when there is none.
+func calibrationGPU(m estimate.Machine) string {
+	best := -1
+	for i, g := range m.GPUs {
+		if g.Name != "" && (best < 0 || g.BandwidthGBs > m.GPUs[best].BandwidthGBs) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	return m.GPUs[best].Name
+}
+
+// fitMachine is the machine a step must fit: without its GPUs on the CPU ladder.
+func (c *calibration) fitMachine() estimate.Machine {
+	m := c.o.Machine
+	if c.gpu == "" {
+		m.GPUs = nil
+	}
+	return m
+}
+
+// where names the ladder in notes: "" on the CPU, " on the GPU" on the GPU's.
+func (c *calibration) where() string {
+	if c.gpu == "" {
+		return ""
+	}
+	return " on the GPU"
+}
