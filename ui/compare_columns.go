@@ -10,18 +10,22 @@ import (
 	"slmscope/engine/report"
 )
 
-// The Compare table's columns share the width the table has: each column wants the width of
-// its longest text (header or cell) and never gets less than its minimum, so at 1024 px every
-// column, Source included, is on screen, and on a wide screen nothing is cut off. A tapped
-// cell's full text is also written in the detail line below the table.
+// The Compare table's columns each get the width of their longest text (header or cell): when
+// they do not all fit, the table scrolls sideways rather than cut text short ("SmolLM2-…" told
+// no row from another at 1024×640). Only a figure longer than compareMaxWidth is cut, and the
+// model's name never is. On a wide screen the spare width goes to all alike. A tapped cell's
+// full text is also written in the detail line below the table.
 
 // compareMinWidths are the columns' least widths (Run, Model, Params, Quant, Memory, Fits?,
 // Tok/s, TTFT, Cost, Source): together they fit a 1024 px window beside the navigation.
 // Memory gets the most: its figure is the one most often cut short.
 var compareMinWidths = []float32{44, 96, 56, 62, 140, 64, 90, 70, 64, 100}
 
-// compareMaxWidth caps a column's wish (a long model name need not take the whole row).
+// compareMaxWidth caps a column's wish, except the model's name, which is never cut.
 const compareMaxWidth = 260
+
+// colModel is the model name's column.
+const colModel = 1
 
 // columnFitter lays the table out and sizes its columns from the width it is given.
 type columnFitter struct {
@@ -86,34 +90,27 @@ func (s *compareScreen) naturalWidths() []float32 {
 		for i := range s.rows {
 			need = max(need, fyne.MeasureText(s.rowCells(i)[col], ts, fyne.TextStyle{}).Width)
 		}
-		out[c] = min(need+pad, compareMaxWidth)
+		out[c] = need + pad
+		if c != colModel {
+			out[c] = min(out[c], compareMaxWidth)
+		}
 	}
 	return out
 }
 
-// fitWidths shares avail among columns: everyone gets their natural width when it fits, and
-// the spare goes to all alike; otherwise each gives up the same fraction of what it has above
-// its minimum. Columns never go below their minimum (the table then scrolls).
+// fitWidths gives every column its natural width (at least its minimum); when they fit in
+// avail, the spare goes to all alike, else the table scrolls sideways.
 func fitWidths(natural, least []float32, avail float32) []float32 {
 	out := make([]float32, len(natural))
-	var sumNat, sumMin float32
+	var sum float32
 	for i := range natural {
-		natural[i] = max(natural[i], least[i])
-		sumNat += natural[i]
-		sumMin += least[i]
+		out[i] = max(natural[i], least[i])
+		sum += out[i]
 	}
-	switch {
-	case sumNat <= avail:
-		extra := (avail - sumNat) / float32(len(natural))
+	if sum < avail {
+		extra := (avail - sum) / float32(len(out))
 		for i := range out {
-			out[i] = natural[i] + extra
-		}
-	case sumMin >= avail:
-		copy(out, least)
-	default:
-		f := (avail - sumMin) / (sumNat - sumMin)
-		for i := range out {
-			out[i] = least[i] + (natural[i]-least[i])*f
+			out[i] += extra
 		}
 	}
 	for i := range out {
