@@ -1,7 +1,6 @@
 package estimate
 
 import (
-	"bufio"
 	"math"
 	"os"
 	"strconv"
@@ -22,26 +21,35 @@ type sweepPoint struct {
 
 func loadSweep(t *testing.T) []sweepPoint {
 	t.Helper()
-	f, err := os.Open("testdata/offload_sweep_5060ti.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var pts []sweepPoint
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if strings.HasPrefix(cols[0], "#") || cols[0] == "ngl" {
-			continue
-		}
+	for _, cols := range tsvRows(t, "testdata/offload_sweep_5060ti.tsv", "ngl") {
 		ngl, err1 := strconv.Atoi(cols[0])
 		tps, err2 := strconv.ParseFloat(cols[1], 64)
 		if err1 != nil || err2 != nil {
-			t.Fatalf("bad sweep row %q", sc.Text())
+			t.Fatalf("bad sweep row %q", cols)
 		}
 		pts = append(pts, sweepPoint{ngl, tps})
 	}
 	return pts
+}
+
+// tsvRows reads a tab-separated fixture: its rows' columns, comments ("#") and the header row
+// (whose first column is header) left out.
+func tsvRows(t *testing.T, path, header string) [][]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows [][]string
+	for _, line := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
+		cols := strings.Split(line, "\t")
+		if line == "" || strings.HasPrefix(cols[0], "#") || cols[0] == header {
+			continue
+		}
+		rows = append(rows, cols)
+	}
+	return rows
 }
 
 // TestPartialOffloadPublishedSweep checks partialDecode against every interior point of a

@@ -1,9 +1,7 @@
 package estimate
 
 import (
-	"bufio"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,20 +33,10 @@ func (r publishedRow) spec() GPUSpec {
 
 func loadPublished(t *testing.T) []publishedRow {
 	t.Helper()
-	f, err := os.Open("testdata/published_gpu.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var rows []publishedRow
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		c := strings.Split(sc.Text(), "\t")
-		if strings.HasPrefix(c[0], "#") || c[0] == "backend" {
-			continue
-		}
+	for _, c := range tsvRows(t, "testdata/published_gpu.tsv", "backend") {
 		if len(c) != 12 {
-			t.Fatalf("row %q: %d columns, want 12", sc.Text(), len(c))
+			t.Fatalf("row %q: %d columns, want 12", c, len(c))
 		}
 		r := publishedRow{backend: c[0], chip: c[1], quant: c[4], build: c[8], split: c[9], source: c[10], specSource: c[11]}
 		var errs [5]error
@@ -59,11 +47,11 @@ func loadPublished(t *testing.T) []publishedRow {
 		r.tg, errs[4] = strconv.ParseFloat(c[7], 64)
 		for _, e := range errs {
 			if e != nil {
-				t.Fatalf("row %q: %v", sc.Text(), e)
+				t.Fatalf("row %q: %v", c, e)
 			}
 		}
 		if !strings.HasPrefix(r.source, discussionURL) || r.specSource == "" || r.bwGBs <= 0 || r.tg <= 0 || (r.split != "train" && r.split != "test") {
-			t.Fatalf("row %q: needs a discussion link, a spec source, bandwidth, tg128 and a split", sc.Text())
+			t.Fatalf("row %q: needs a discussion link, a spec source, bandwidth, tg128 and a split", c)
 		}
 		rows = append(rows, r)
 	}
