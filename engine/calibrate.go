@@ -263,8 +263,7 @@ func (c *calibration) climb(ctx context.Context, step int, st LadderStep) (done 
 		return false, err
 	}
 	label := m.Name + " " + q.String()
-	if v, err := estimate.FitAt(m, q, twin.RunContext, c.fitMachine(), estimate.DefaultOverhead()); err == nil && (!v.Fits && v.Placement != estimate.PlaceUnknown || c.gpu != "" && v.Placement != estimate.PlaceGPU) {
-		c.note("skipped %s%s: %s", label, c.where(), v.Sentence)
+	if c.unfit(m, q, label) {
 		return false, nil
 	}
 	// Predict this step's measuring time: reading its weights once per generated token at the

@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
+	"slmscope/engine/twin"
 )
 
 // The GPU ladder: when llama.cpp lists a GPU, calibration measures twins with every layer on
@@ -44,6 +46,17 @@ func (c *calibration) fitMachine() estimate.Machine {
 		m.GPUs = nil
 	}
 	return m
+}
+
+// unfit notes and reports a step that does not fit: in memory at all, or, on the GPU ladder,
+// wholly on the GPU.
+func (c *calibration) unfit(m catalog.Model, q quant.Quant, label string) bool {
+	v, err := estimate.FitAt(m, q, twin.RunContext, c.fitMachine(), estimate.DefaultOverhead())
+	if err != nil || (v.Fits || v.Placement == estimate.PlaceUnknown) && (c.gpu == "" || v.Placement == estimate.PlaceGPU) {
+		return false
+	}
+	c.note("skipped %s%s: %s", label, c.where(), v.Sentence)
+	return true
 }
 
 // where names the ladder in notes: "" on the CPU, " on the GPU" on the GPU's.
