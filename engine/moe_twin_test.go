@@ -9,6 +9,7 @@ import (
 
 	"slmscope/engine"
 	"slmscope/engine/catalog"
+	"slmscope/engine/quant"
 	"slmscope/engine/twin"
 )
 
@@ -34,15 +35,24 @@ func shrink(m catalog.Model) catalog.Model {
 // architecture slmscope can write, loads it in the pinned llama.cpp through a worker and
 // generates tokens: the tensors, metadata and tokenizer the twin writer produces are what
 // llama.cpp v0.5.0 requires for that architecture. DeepSeek-V3 has no twin writer and is
-// checked to be refused in words.
+// checked to be refused in words. The mixtures of experts load in MXFP4_MOE too, the layout
+// gpt-oss is published in (experts in MXFP4, the rest Q8_0).
 func TestEveryArchitectureTwinLoadsAndGenerates(t *testing.T) {
-	ids := []string{
+	type twinCase struct {
+		id string
+		q  twin.Quant
+	}
+	var cases []twinCase
+	for _, id := range []string{
 		"qwen3-0.6b", "qwen3-30b-a3b", "gemma-3-1b", "gemma-3-4b", "gpt-oss-20b",
 		"granite-3.0-1b-a400m", "smollm3-3b", "phi-4-mini", "llama-3.3-70b", "qwen2.5-7b",
+	} {
+		cases = append(cases, twinCase{id, twin.Q8_0})
 	}
+	cases = append(cases, twinCase{"gpt-oss-20b", quant.MXFP4_MOE}, twinCase{"qwen3-30b-a3b", quant.MXFP4_MOE})
 	seen := map[string]bool{}
-	for _, id := range ids {
-		m, _ := catalog.ByID(id)
+	for _, c := range cases {
+		m, _ := catalog.ByID(c.id)
 		seen[m.Arch] = true
 	}
 	for _, m := range catalog.All() {
@@ -53,15 +63,15 @@ func TestEveryArchitectureTwinLoadsAndGenerates(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	for _, id := range ids {
-		t.Run(id, func(t *testing.T) {
-			m, ok := catalog.ByID(id)
+	for _, c := range cases {
+		t.Run(c.id+"/"+string(c.q), func(t *testing.T) {
+			m, ok := catalog.ByID(c.id)
 			if !ok {
-				t.Fatalf("no catalog model %s", id)
+				t.Fatalf("no catalog model %s", c.id)
 			}
 			m = shrink(m)
-			p := filepath.Join(dir, m.ID+".gguf")
-			if err := twin.Write(ctx, m, twin.Q8_0, p, nil); err != nil {
+			p := filepath.Join(dir, m.ID+"."+c.q.FileTag()+".gguf")
+			if err := twin.Write(ctx, m, c.q, p, nil); err != nil {
 				t.Fatalf("write: %v", err)
 			}
 			w := startWorker(t, ctx, workerOptions())

@@ -36,11 +36,14 @@ const (
 	Q3_K_S Quant = "Q3_K_S"
 	Q3_K   Quant = "Q3_K"
 	Q2_K   Quant = "Q2_K"
+	// MXFP4_MOE is llama.cpp's file type for mixtures of experts as gpt-oss is published:
+	// expert matrices in MXFP4, every other matrix in Q8_0.
+	MXFP4_MOE Quant = "MXFP4_MOE"
 )
 
 // known lists every name Parse accepts, in the order the app shows them (largest first).
 var known = []Quant{F32, BF16, F16, Q8_0, Q6_K, Q5_K_M, Q5_K_S, Q5_K, Q4_K_M, Q4_K_S, Q4_K, Q4_0,
-	IQ4_XS, Q3_K_L, Q3_K_M, Q3_K_S, Q3_K, Q2_K}
+	MXFP4_MOE, IQ4_XS, Q3_K_L, Q3_K_M, Q3_K_S, Q3_K, Q2_K}
 
 // Known returns the quantizations Parse accepts, largest first.
 func Known() []Quant { return append([]Quant(nil), known...) }

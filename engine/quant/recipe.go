@@ -37,7 +37,8 @@ var recipes = map[Quant]Recipe{
 	Q4_K_M: {gguf.TypeQ4_K, false}, Q4_K_S: {gguf.TypeQ4_K, false},
 	IQ4_XS: {gguf.TypeIQ4_XS, false},
 	Q3_K_L: {gguf.TypeQ3_K, false}, Q3_K_M: {gguf.TypeQ3_K, false}, Q3_K_S: {gguf.TypeQ3_K, false},
-	Q2_K: {gguf.TypeQ2_K, false},
+	Q2_K:      {gguf.TypeQ2_K, false},
+	MXFP4_MOE: {gguf.TypeMXFP4, false},
 }
 
 // RecipeOf returns q's recipe, or an error for a name slmscope does not know.
@@ -104,10 +105,23 @@ func TensorType(q Quant, s Shape, name string, dims []uint64, layer int) (gguf.G
 	if t.BlockSize() == 1 { // F32, F16, BF16: llama.cpp neither mixes nor falls back
 		return t, nil
 	}
-	if !r.Pure {
+	switch {
+	case q == MXFP4_MOE:
+		t = mxfp4MoE(dims)
+	case !r.Pure:
 		t = promote(q, r.Default, s, name, dims[0], layer)
 	}
 	return Fallback(t, dims[0]), nil
+}
+
+// mxfp4MoE is llama_tensor_get_type for LLAMA_FTYPE_MOSTLY_MXFP4_MOE: a matrix of several
+// experts (a third dimension above 1) is MXFP4, every other one (the output layer and token
+// embeddings included) Q8_0.
+func mxfp4MoE(dims []uint64) gguf.GGMLType {
+	if len(dims) >= 3 && dims[2] > 1 {
+		return gguf.TypeMXFP4
+	}
+	return gguf.TypeQ8_0
 }
 
 // promote is llama_tensor_get_type_impl for the mixes slmscope knows.

@@ -96,3 +96,32 @@ func TestEveryKnownQuantHasARecipe(t *testing.T) {
 		t.Error("IsMix is wrong")
 	}
 }
+
+// MXFP4_MOE types as llama.cpp's quantizer does for gpt-oss: experts MXFP4, the other matrices
+// (output and embeddings too) Q8_0, norms and the router F32.
+func TestMXFP4MoETypes(t *testing.T) {
+	s := Shape{Arch: "gpt-oss", Layers: 24, Heads: 64, KVHeads: 8}
+	tests := []struct {
+		name string
+		dims []uint64
+		want gguf.GGMLType
+	}{
+		{"blk.0.ffn_up_exps.weight", []uint64{2880, 2880, 32}, gguf.TypeMXFP4},
+		{"blk.0.ffn_down_exps.weight", []uint64{2880, 2880, 32}, gguf.TypeMXFP4},
+		{"blk.0.attn_q.weight", []uint64{2880, 4096}, gguf.TypeQ8_0},
+		{"output.weight", []uint64{2880, 201088}, gguf.TypeQ8_0},
+		{"token_embd.weight", []uint64{2880, 201088}, gguf.TypeQ8_0},
+		{"blk.0.ffn_gate_inp.weight", []uint64{2880, 32}, gguf.TypeF32},
+		{"blk.0.attn_norm.weight", []uint64{2880}, gguf.TypeF32},
+		{"blk.0.ffn_up_exps.weight", []uint64{2880 + 16, 2880, 32}, gguf.TypeF16}, // rows not a multiple of 32
+	}
+	for _, tt := range tests {
+		got, err := TensorType(MXFP4_MOE, s, tt.name, tt.dims, 0)
+		if err != nil || got != tt.want {
+			t.Errorf("%s %v: %v, %v; want %v", tt.name, tt.dims, got, err, tt.want)
+		}
+	}
+	if MXFP4_MOE.FileType() != 38 {
+		t.Errorf("file type %d, want 38 (LLAMA_FTYPE_MOSTLY_MXFP4_MOE)", MXFP4_MOE.FileType())
+	}
+}

@@ -23,9 +23,10 @@ import (
 //	Q5_K  176 B / 256: d@0 dmin@2 scales[12]@4 qh[32]@16 qs[128]@48
 //	Q6_K  210 B / 256: ql[128]@0 qh[64]@128 scales[16]@192 (int8) d@208
 //	IQ4_XS 136 B / 256: d@0 scales_h@2 scales_l[4]@4 qs[128]@8
+//	MXFP4  17 B / 32:  e@0 (E8M0) qs[16]@1             x = kvalues_mxfp4[q]·2^(e−128)
 type blockSpec struct {
 	size   int
-	dAt    int // offset of the fp16 scale d
+	dAt    int // offset of the fp16 scale d, -1 if none (MXFP4's scale is a byte: narrow sets it)
 	minAt  int // offset of the second fp16 (dmin or m), -1 if none
 	d, min [16]uint16
 	narrow func(b []byte) // optional: constrain sub-block scales
@@ -63,7 +64,10 @@ func initBlockSpecs() {
 	blockSpecsOnce.Do(func() {
 		s := weightStd
 		spec := func(size, dAt, minAt int, d, min float64, narrow func([]byte)) *blockSpec {
-			b := &blockSpec{size: size, dAt: dAt, minAt: minAt, d: halves(d), narrow: narrow}
+			b := &blockSpec{size: size, dAt: dAt, minAt: minAt, narrow: narrow}
+			if dAt >= 0 {
+				b.d = halves(d)
+			}
 			if minAt >= 0 {
 				b.min = halves(min)
 			}
@@ -93,6 +97,8 @@ func initBlockSpecs() {
 				}
 			}),
 			// scales_h all 0b10 and scales_l nibbles 1 or 3: every sub-block scale ls − 32 is 1 or 3.
+			// kvalues_mxfp4 have rms 5.85: e = 120 or 119 puts the weights at about weightStd.
+			gguf.TypeMXFP4: spec(17, -1, -1, 0, 0, func(b []byte) { b[0] = 119 + b[0]&1 }),
 			gguf.TypeIQ4_XS: spec(136, 0, -1, iq4xs, 0, func(b []byte) {
 				binary.LittleEndian.PutUint16(b[2:], 0xaaaa)
 				for i := 4; i < 8; i++ {
@@ -124,6 +130,9 @@ func (s *blockSpec) fill(r *rng, buf []byte) {
 		}
 		if s.narrow != nil {
 			s.narrow(b)
+		}
+		if s.dAt < 0 {
+			continue
 		}
 		x := r.next()
 		binary.LittleEndian.PutUint16(b[s.dAt:], s.d[x&15])

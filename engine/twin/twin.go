@@ -47,7 +47,7 @@ const (
 // (quant.TensorType), exactly as `llama-quantize` would type the real model's tensors.
 func Quants() []Quant {
 	return []Quant{F16, Q8_0, quant.Q6_K, quant.Q5_K_M, quant.Q5_K_S, quant.Q4_K_M, quant.Q4_K_S, Q4_0,
-		quant.IQ4_XS, quant.Q3_K_L, quant.Q3_K_M, quant.Q3_K_S, quant.Q2_K}
+		quant.MXFP4_MOE, quant.IQ4_XS, quant.Q3_K_L, quant.Q3_K_M, quant.Q3_K_S, quant.Q2_K}
 }
 
 // ParseQuant accepts "f16", "q8_0", "Q4_K_M", ... and reports the choices when s is none of them.
