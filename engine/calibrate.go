@@ -268,10 +268,7 @@ func (c *calibration) climb(ctx context.Context, step int, st LadderStep) (done 
 	}
 	// Predict this step's measuring time: reading its weights once per generated token at the
 	// rate the last step showed. Writing the twin is not counted.
-	predicted := 1.0
-	if c.lastSize > 0 {
-		predicted += c.lastRunSec * float64(size) / float64(c.lastSize) * float64(calibrationRepeats(size))
-	}
+	predicted := c.predict(size)
 	left := c.o.Budget.Seconds() - c.measuring().Seconds() - c.reserved
 	if len(c.measured) >= 3 && predicted > left {
 		c.note("stopped before %s: it would take about %.0f s and %.0f s of the budget were left", label, predicted, max(left, 0))

@@ -59,6 +59,26 @@ func (c *calibration) unfit(m catalog.Model, q quant.Quant, label string) bool {
 	return true
 }
 
+// gpuLoadBps is the rate the GPU ladder's time prediction assumes for loading a twin (read
+// from the cache and copied to the GPU).
+const gpuLoadBps = 1e9
+
+// predict is the measuring time of a step whose twin has size bytes, from the last step's. On
+// the CPU a run's time grows about linearly with the bytes read per token. On a GPU a token
+// costs little and about the same for small twins (on the H200, 2.2 ms for 135M and 2.5 ms
+// for 1.5B): a run is mostly the worker's start and the load, so the step costs the last one's
+// time plus loading the extra bytes (scaling by bytes predicted 61 s for a step of a few).
+func (c *calibration) predict(size int64) float64 {
+	if c.lastSize <= 0 {
+		return 1
+	}
+	per := c.lastRunSec * float64(size) / float64(c.lastSize)
+	if c.gpu != "" {
+		per = c.lastRunSec + max(float64(size-c.lastSize), 0)/gpuLoadBps
+	}
+	return 1 + per*float64(calibrationRepeats(size))
+}
+
 // where names the ladder in notes: "" on the CPU, " on the GPU" on the GPU's.
 func (c *calibration) where() string {
 	if c.gpu == "" {
