@@ -4,7 +4,7 @@
 # (the installer), xvfb and imagemagick (the GUI screenshot), zip, autoconf tools for libffi.
 # Only `make dist-windows` and `make dist-windows-check` call it; `make test` never does.
 set -eu
-PKGS="gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 cmake make git wine64 nsis xvfb xauth imagemagick zip unzip xz-utils"
+PKGS="gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 cmake make git wine wine64 nsis xvfb xauth imagemagick zip unzip xz-utils"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
