@@ -4,6 +4,8 @@
 ; "Uninstall.exe /S" removes everything the installer wrote; "/PURGE" also removes the user's
 ; data (%LOCALAPPDATA%\slmscope: twins and caches; %APPDATA%\slmscope: progress and settings).
 Unicode true
+; 64-bit stubs: slmscope is x64 only, and Wine without its 32-bit part (wine32) runs only these.
+Target amd64-unicode
 SetCompressor /SOLID lzma
 RequestExecutionLevel user
 ManifestDPIAware true
