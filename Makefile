@@ -12,7 +12,7 @@ SRC_DIRS := charts engine hwprobe internal lessons ui main.go main_test.go
 # Packages that must build without cgo and vet for other operating systems (everything but ui).
 PURE := ./internal/... ./engine/... ./hwprobe/... ./charts/... ./lessons/...
 
-.PHONY: setup build debug run test test-clean-root vet staticcheck lint fmt-check bench accuracy kquant-accuracy dist dist-check
+.PHONY: setup build debug run test test-clean-root vet staticcheck lint fmt-check bench accuracy kquant-accuracy dist dist-check dist-windows dist-windows-check
 
 setup:
 	@sh engine/assets/setup.sh
@@ -103,6 +103,17 @@ dist: build
 # and run the CLI and the GUI there as a normal user. Needs root.
 dist-check: dist
 	@sh engine/assets/dist/check.sh
+
+# dist-windows: llama.cpp v0.5.0 built with mingw-w64 (once, cached in .runtime/windows), slmscope.exe
+# cross-compiled, then the portable .zip and the NSIS installer in dist/, added to SHA256SUMS.
+# Installs its Debian packages (mingw-w64, cmake, wine, nsis, ...) itself. Never run by `make test`.
+dist-windows: setup
+	@sh engine/assets/dist/windows-dist.sh
+
+# dist-windows-check: both under Wine in a fresh prefix under Xvfb (probe, lessons check, bench,
+# GUI screenshot in dist/windows-gui.png, silent install and uninstall leaving nothing).
+dist-windows-check: dist-windows
+	@sh engine/assets/dist/windows-check.sh
 
 # observer: a Live run in the window (Xvfb + xdotool) against a headless slmscope bench of the
 # same model, quant, threads and tokens, alternating; prints the ratio (goal ≥ 0.95). Needs

@@ -85,6 +85,7 @@ func Start(ctx context.Context, opts Options) (*Worker, error) {
 		return nil, err
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
+	noConsole(cmd)
 	// GGML_NO_BACKTRACE: on an abort ggml would attach gdb and print a backtrace to stdout,
 	// slow and unreadable; the assert line on stderr is what explains the crash.
 	cmd.Env = append(append(os.Environ(), "GGML_NO_BACKTRACE=1", wire.EnvDevice+"="+opts.Device), opts.Env...)

@@ -11,3 +11,6 @@ import (
 func llamaVersion(dir string) (string, error) {
 	return "", fmt.Errorf("slmscope cannot load llama.cpp on %s/%s", runtime.GOOS, runtime.GOARCH)
 }
+
+// loadHint is said when llama.cpp's libraries do not load.
+const loadHint = "see README: Install"

@@ -27,3 +27,6 @@ func versionFunc(path string) (func() uintptr, error) {
 		return ret
 	}, nil
 }
+
+// loadHint is said when llama.cpp's libraries do not load.
+const loadHint = "is libffi installed? Debian: apt-get install libffi8"

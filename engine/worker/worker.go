@@ -135,7 +135,7 @@ func startRuntime() (wire.Event, error) {
 		return wire.Event{}, fmt.Errorf("llama.cpp in %s is version %s, but slmscope needs v%s: run `make setup`, or point %s at a v%s build", dir, ver, assets.LlamaVersion, assets.EnvLlamaDir, assets.LlamaVersion)
 	}
 	if err := llama.Load(dir); err != nil {
-		return wire.Event{}, fmt.Errorf("loading llama.cpp from %s: %w (is libffi installed? Debian: apt-get install libffi8)", dir, err)
+		return wire.Event{}, fmt.Errorf("loading llama.cpp from %s: %w (%s)", dir, err, loadHint)
 	}
 	llama.Init()
 	ev := wire.Event{Op: wire.OpReady, LlamaVersion: ver, LibDir: dir, SystemInfo: llama.PrintSystemInfo(),

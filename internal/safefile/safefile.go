@@ -37,6 +37,9 @@ func Check(path string) (fs.FileInfo, error) {
 	if path == "" {
 		return nil, &Error{Path: `""`, Problem: "is an empty path: choose a file", Err: fs.ErrInvalid}
 	}
+	if isDeviceName(path) {
+		return nil, &Error{Path: path, Problem: "is a Windows device name (CON, NUL, COM1, \\\\.\\...), not a file: choose the file itself", Err: ErrNotRegular}
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, statError(path, err)

@@ -1,0 +1,75 @@
+#!/bin/sh
+# windows-check.sh runs the Windows release under Wine 8.0 in a fresh prefix under Xvfb
+# (`make dist-windows-check`): probe, lessons check, bench on the SmolLM2-135M twin (writes the
+# twin, generates), the GUI window (screenshot kept as dist/windows-gui.png), then the installer
+# installs and uninstalls silently, leaving nothing behind in the prefix's drive_c or registry key.
+set -eu
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+HERE="$ROOT/engine/assets/dist"
+OUT="${SLMSCOPE_DIST_DIR:-$ROOT/dist}"
+WORK="$ROOT/build/win/check"
+VERSION=$(sed -n 's/^Version *= *"\(.*\)"/\1/p' "$ROOT/FyneApp.toml" | head -n 1)
+DIR="slmscope-$VERSION-windows-amd64"
+say() { printf 'dist-windows-check: %s\n' "$*" >&2; }
+die() { printf 'dist-windows-check: FAIL: %s\n' "$*" >&2; exit 1; }
+t0=$(date +%s)
+lap() { say "$1 ok ($(($(date +%s) - t0)) s)"; t0=$(date +%s); }
+
+[ -f "$OUT/$DIR.zip" ] || die "no $OUT/$DIR.zip: run make dist-windows"
+rm -rf "$WORK"; mkdir -p "$WORK"
+export WINEPREFIX="$WORK/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+Xvfb :93 -screen 0 1280x800x24 >/dev/null 2>&1 &
+XPID=$!
+trap 'kill $XPID 2>/dev/null; wineserver -k 2>/dev/null || true' EXIT
+export DISPLAY=:93
+wineboot -i >/dev/null 2>&1
+# Go 1.24+ needs ProcessPrng from bcryptprimitives.dll (every Windows 10/11 has it; Wine 8.0 not).
+x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
+    "$HERE/windows/bcryptprimitives.c" -ladvapi32
+lap "fresh Wine prefix"
+
+(cd "$WORK" && unzip -q "$OUT/$DIR.zip")
+EXE="$WORK/$DIR/slmscope.exe"
+wine "$EXE" probe --json >"$WORK/probe.json" 2>"$WORK/probe.err" || die "probe: $(tail -n 3 "$WORK/probe.err")"
+grep -q '"os": "windows"' "$WORK/probe.json" || die "probe --json did not say windows"
+lap "probe --json"
+wine "$EXE" lessons check >"$WORK/lessons.out" 2>&1 || die "lessons check: $(tail -n 3 "$WORK/lessons.out")"
+lap "lessons check"
+wine "$EXE" bench --model twin:smollm2-135m --json >"$WORK/bench.json" 2>"$WORK/bench.err" || die "bench: $(tail -n 3 "$WORK/bench.err")"
+ls "$WINEPREFIX"/drive_c/users/*/AppData/Local/slmscope/twins/smollm2-135m.*.gguf >/dev/null 2>&1 || die "bench wrote no twin"
+gen=$(sed -n 's/^  "gen_tps": \([0-9.]*\).*/\1/p' "$WORK/bench.json")
+awk -v g="$gen" 'BEGIN {exit !(g > 0)}' || die "bench generated no tokens"
+lap "bench (generation $gen tok/s under Wine)"
+
+wine "$EXE" >"$WORK/gui.log" 2>&1 &
+shot="$OUT/windows-gui.png"
+rm -f "$shot"
+for _ in $(seq 60); do
+    sleep 2
+    if xwininfo -root -tree 2>/dev/null | grep -q '"slmscope'; then sleep 8; import -window root "$shot"; break; fi
+done
+wineserver -k 2>/dev/null || true
+[ -s "$shot" ] || die "no slmscope window appeared within 2 minutes: $(tail -n 3 "$WORK/gui.log")"
+lap "GUI window (screenshot $shot)"
+
+wineboot -i >/dev/null 2>&1
+before="$WORK/before.txt"; after="$WORK/after.txt"
+snap() { (cd "$WINEPREFIX/drive_c" && find . -path ./windows -prune -o -print | grep -v -e '/Temp/' -e '/temp/' | LC_ALL=C sort) >"$1"; }
+snap "$before"
+wine "$OUT/$DIR-setup.exe" /S
+wineserver -w
+INST="$WINEPREFIX/drive_c/users/$(id -un)/AppData/Local/Programs/slmscope"
+[ -f "$INST/slmscope.exe" ] && [ -f "$INST/Uninstall.exe" ] || die "the installer put no slmscope.exe / Uninstall.exe in $INST"
+find "$WINEPREFIX/drive_c" -name 'slmscope.lnk' | grep -q . || die "no Start-menu shortcut"
+wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\slmscope' >/dev/null 2>&1 || die "no uninstall registry key"
+wine "$INST/slmscope.exe" probe --json >/dev/null 2>&1 || die "the installed slmscope.exe probe failed"
+lap "installer /S (installed, Start-menu entry, registry key, probe from the install folder)"
+wine "$INST/Uninstall.exe" /S /PURGE
+wineserver -w
+sleep 3
+snap "$after"
+left=$(diff "$before" "$after" | grep '^>' || true)
+[ -z "$left" ] || die "left behind after uninstall: $left"
+wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\slmscope' >/dev/null 2>&1 && die "uninstall registry key left"
+lap "uninstaller /S /PURGE (nothing left in drive_c or the registry key)"
+say "ok"
