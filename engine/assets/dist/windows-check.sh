@@ -1,8 +1,9 @@
 #!/bin/sh
 # windows-check.sh runs the Windows release under Wine 8.0 in a fresh prefix under Xvfb
 # (`make dist-windows-check`): probe, lessons check, bench on the SmolLM2-135M twin (writes the
-# twin, generates), the GUI window (screenshot kept as dist/windows-gui.png), then the installer
-# installs and uninstalls silently, leaving nothing behind in the prefix's drive_c or registry key.
+# twin, generates), the same from folders whose names have spaces and non-ASCII letters, the GUI
+# window (screenshot kept as dist/windows-gui.png), then the installer installs and uninstalls
+# silently, leaving nothing behind in the prefix's drive_c or registry key.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 HERE="$ROOT/engine/assets/dist"
@@ -40,6 +41,17 @@ ls "$WINEPREFIX"/drive_c/users/*/AppData/Local/slmscope/twins/smollm2-135m.*.ggu
 gen=$(sed -n 's/^  "gen_tps": \([0-9.]*\).*/\1/p' "$WORK/bench.json")
 awk -v g="$gen" 'BEGIN {exit !(g > 0)}' || die "bench generated no tokens"
 lap "bench (generation $gen tok/s under Wine)"
+
+# Paths with spaces and letters beyond ASCII: the portable folder (the runtime and llama.cpp's
+# DLLs are found and loaded from it) and the twin folder (written, then mapped by llama.cpp).
+odd="$WORK/Zoë Müller/slmscope $VERSION"
+mkdir -p "$WORK/Zoë Müller"
+cp -r "$WORK/$DIR" "$odd"
+SLMSCOPE_TWIN_DIR="$(winepath -w "$WORK/Zoë Müller/twins ü")" wine "$odd/slmscope.exe" bench --model twin:smollm2-135m \
+    --prompt-tokens 16 --gen-tokens 8 --repeat 1 --json >"$WORK/odd.json" 2>"$WORK/odd.err" || die "bench from a folder with spaces and non-ASCII letters: $(tail -n 3 "$WORK/odd.err")"
+ls "$WORK/Zoë Müller/twins ü"/smollm2-135m.*.gguf >/dev/null 2>&1 || die "no twin written in a folder with spaces and non-ASCII letters"
+grep -q '"gen_tokens": 8' "$WORK/odd.json" || die "bench from a folder with spaces and non-ASCII letters generated no tokens"
+lap "paths with spaces and non-ASCII letters"
 
 wine "$EXE" >"$WORK/gui.log" 2>&1 &
 shot="$OUT/windows-gui.png"
