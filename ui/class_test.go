@@ -70,7 +70,11 @@ func TestClassScreenFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = os.WriteFile(filepath.Join(dir, "half.json"), []byte(`{"format":"slmscope-res`), 0o644)
-	waitFor(t, "the sixth machine", 10*time.Second, func() bool { return len(s.shown.Machines) == 6 })
+	// A look may catch half.json created but not yet written ("the file is empty"): the next
+	// look reads what it holds.
+	waitFor(t, "the sixth machine and half.json refused", 10*time.Second, func() bool {
+		return len(s.shown.Machines) == 6 && strings.Contains(s.refused.Text, "half.json: not JSON")
+	})
 	if s.refused.Hidden || !strings.Contains(s.refused.Text, "half.json: not JSON") {
 		t.Fatalf("refused %q", s.refused.Text)
 	}
