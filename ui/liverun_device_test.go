@@ -31,16 +31,9 @@ func TestLiveRunOffloadsToTheChosenDevice(t *testing.T) {
 	if os.Getenv("SLMSCOPE_GPU_TESTS") != "lavapipe" {
 		t.Skip("set SLMSCOPE_GPU_TESTS=lavapipe (make test does) to run the Vulkan build on Mesa's lavapipe")
 	}
-	fa := newTestApp(t)
-	fa.Preferences().SetStringList(prefLiveFiles, []string{writeTinyTwin(t, t.TempDir())})
 	opts := testWorkerOptions()
 	opts.Env = append(opts.Env, "GGML_VK_VISIBLE_DEVICES=0")
-	a := newAppWith(fa, opts, newUIExec().do)
-	t.Cleanup(a.session.Close)
-	l := newLiveRun(a)
-	l.buildUI()
-	waitChoices(t, l, 0)
-	selectChoice(t, l, "File: tiny.q8_0.gguf")
+	a, l := liveRunOnTinyWith(t, opts)
 	waitFor(t, "the device row", 30*time.Second, func() bool { return !l.device.row.Hidden })
 	label := ""
 	for _, o := range l.device.sel.Options {

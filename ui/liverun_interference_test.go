@@ -21,16 +21,9 @@ func (disturbedSampling) Stop() interference.Report {
 // A Live run that another program slowed says so in one sentence on the stage line and at the
 // top of the stats card, and the run history marks it.
 func TestLiveRunSaysWhenDisturbed(t *testing.T) {
-	fa := test.NewTempApp(t)
-	fa.Preferences().SetStringList(prefLiveFiles, []string{writeTinyTwin(t, t.TempDir())})
 	opts := testWorkerOptions()
 	opts.Interference = func(threads int, pids ...int) interference.Sampling { return disturbedSampling{} }
-	a := newAppWith(fa, opts, newUIExec().do)
-	t.Cleanup(a.session.Close)
-	l := newLiveRun(a)
-	l.buildUI()
-	waitChoices(t, l, 0)
-	selectChoice(t, l, "File: tiny.q8_0.gguf")
+	_, l := liveRunOnTinyWith(t, opts)
 	l.maxTokens.SetText("8")
 	test.Tap(l.runBtn)
 	waitFor(t, "the run to finish", 60*time.Second, func() bool { return !l.runBtn.Disabled() })

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/twin"
 	"slmscope/internal/units"
@@ -37,6 +38,21 @@ func liveRunFor(t *testing.T, files ...string) (*App, *liveRun) {
 func liveRunOnTiny(t *testing.T) (*App, *liveRun) {
 	t.Helper()
 	a, l := liveRunFor(t, writeTinyTwin(t, t.TempDir()))
+	selectChoice(t, l, "File: tiny.q8_0.gguf")
+	return a, l
+}
+
+// liveRunOnTinyWith is a Live run screen whose workers start with opts, on a tiny twin file
+// written for the test, selected.
+func liveRunOnTinyWith(t *testing.T, opts engine.Options) (*App, *liveRun) {
+	t.Helper()
+	fa := newTestApp(t)
+	fa.Preferences().SetStringList(prefLiveFiles, []string{writeTinyTwin(t, t.TempDir())})
+	a := newAppWith(fa, opts, newUIExec().do)
+	t.Cleanup(a.session.Close)
+	l := newLiveRun(a)
+	l.buildUI()
+	waitChoices(t, l, 0)
 	selectChoice(t, l, "File: tiny.q8_0.gguf")
 	return a, l
 }
