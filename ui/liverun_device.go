@@ -18,7 +18,7 @@ import (
 const (
 	prefLiveDevice    = "live.device"     // "auto", "cpu" or a llama.cpp device name
 	prefLiveGPULayers = "live.gpu_layers" // "auto" or a count
-	deviceAuto        = "Auto: the GPU with the most free memory"
+	deviceAuto        = "Auto"            // the GPU with the most free memory, else the CPU (the stats say which)
 	deviceCPU         = "CPU only"
 )
 
@@ -37,8 +37,9 @@ func newDeviceRow(p fyne.Preferences) *deviceRow {
 	d.sel.SetSelected(deviceAuto)
 	d.layers = widget.NewEntry()
 	d.layers.SetText(p.StringWithFallback(prefLiveGPULayers, "auto"))
-	d.row = container.NewGridWithColumns(2, d.sel,
-		container.NewBorder(nil, nil, widget.NewLabel("GPU layers"), nil, d.layers))
+	label := widget.NewLabelWithStyle("Device", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	d.row = container.NewBorder(nil, nil, label, nil, container.NewGridWithColumns(2, d.sel,
+		container.NewBorder(nil, nil, widget.NewLabel("GPU layers"), nil, d.layers)))
 	d.row.Hide()
 	return d
 }
