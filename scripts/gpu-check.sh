@@ -12,8 +12,9 @@
 #
 # Steps: the Vulkan build; NVML's GPUs against llama.cpp's device list (probe); a twin bench at
 # full offload, at partial offload and on the CPU; a short calibration (CPU ladder, then GPU
-# ladder); a larger twin projected, then measured, at full and at partial offload. It takes
-# about 4 minutes on one GPU with 16 cores; each step has a time limit.
+# ladder); two 8B twins projected, then measured, at full and at partial offload: Llama-3.1-8B
+# (on the GPU ladder in other quants) and Qwen3-8B (on no ladder), and the Llama on the CPU. It
+# takes about 5 minutes on one GPU with 16 cores; each step has a time limit.
 set -eu
 
 say() { printf 'gpu-check: %s\n' "$*" >&2; }
@@ -93,12 +94,19 @@ run() {
     step bench-full 120 "$B" bench --model twin:smollm2-135m --quant q8_0 --device auto --gpu-layers auto --repeat 2 --threads "$T" --json
     step bench-partial 120 "$B" bench --model twin:smollm2-135m --quant q8_0 --device auto --gpu-layers 16 --repeat 2 --threads "$T" --json
     step bench-cpu 120 "$B" bench --model twin:smollm2-135m --quant q8_0 --device cpu --repeat 2 --threads "$T" --json
-    step calibrate 300 "$B" calibrate --budget 40s --gpu-budget 90s --threads "$T" --json
-    # Both projections before either run: a run of the same model and quant would replace them.
+    step calibrate 300 "$B" calibrate --budget 60s --gpu-budget 90s --threads "$T" --json
+    # Every projection before any run: a run of the same model and quant would replace it.
+    # Llama-3.1-8B is on the GPU ladder in Q4_0 and Q8_0; Qwen3-8B (36 blocks, another
+    # architecture) is on no ladder, so its projection is held out.
     step project-8b-full 60 "$B" project --model llama-3.1-8b --quant Q4_K_M --context 2048 --prompt 512 --json
     step project-8b-partial 60 "$B" project --model llama-3.1-8b --quant Q4_K_M --context 2048 --prompt 512 --gpu-layers 17 --json
+    step project-q3-full 60 "$B" project --model qwen3-8b --quant Q4_K_M --context 2048 --prompt 512 --json
+    step project-q3-partial 60 "$B" project --model qwen3-8b --quant Q4_K_M --context 2048 --prompt 512 --gpu-layers 19 --json
     step bench-8b-full 150 "$B" bench --model twin:llama-3.1-8b --quant q4_k_m --device auto --gpu-layers auto --repeat 1 --threads "$T" --json
     step bench-8b-partial 150 "$B" bench --model twin:llama-3.1-8b --quant q4_k_m --device auto --gpu-layers 17 --repeat 1 --threads "$T" --json
+    step bench-8b-cpu 150 "$B" bench --model twin:llama-3.1-8b --quant q4_k_m --device cpu --repeat 1 --threads "$T" --json
+    step bench-q3-full 150 "$B" bench --model twin:qwen3-8b --quant q4_k_m --device auto --gpu-layers auto --repeat 1 --threads "$T" --json
+    step bench-q3-partial 150 "$B" bench --model twin:qwen3-8b --quant q4_k_m --device auto --gpu-layers 19 --repeat 1 --threads "$T" --json
 
     python3 - "$S" >"$OUTDIR/summary.json" <<'EOF'
 import json, os, sys
@@ -121,21 +129,21 @@ def bench(n):
     p = b.get("placement") or {}
     return {k: b.get(k) for k in ("device", "gpu_layers", "gen_tps", "llama_gen_tps", "prompt_tps", "ttft_ms", "load_ms", "worker_start_ms", "threads")} | {
         "offloaded": p.get("offloaded"), "why": p.get("placement_why"), "build": p.get("llama_build"), "build_note": p.get("llama_build_note"), "buffers": p.get("buffers")}
-for n in ("bench-full", "bench-partial", "bench-cpu", "bench-8b-full", "bench-8b-partial"):
+for n in ("bench-full", "bench-partial", "bench-cpu", "bench-8b-full", "bench-8b-partial", "bench-8b-cpu", "bench-q3-full", "bench-q3-partial"):
     out[n] = bench(n)
 cal = load("calibrate")
 out["calibrate"] = {"measurements": [{k: m.get(k) for k in ("model_id", "quant", "device", "gen_tps", "prompt_tps")} for m in (cal.get("measurements") or [])],
                     "notes": cal.get("notes"), "quality": cal.get("quality"), "error": cal.get("error")}
-for kind in ("full", "partial"):
-    pr = load("project-8b-" + kind)
+for kind in ("8b-full", "8b-partial", "q3-full", "q3-partial"):
+    pr = load("project-" + kind)
     rows = pr.get("models") or []
     row = rows[0] if rows else {}
-    meas = out.get("bench-8b-" + kind) or {}
+    meas = out.get("bench-" + kind) or {}
     proj = {k: row.get(k) for k in ("decode_tps", "decode_tps_low", "decode_tps_high", "device", "verdict", "basis", "calibrated", "source")}
     if row.get("decode_tps") and meas.get("gen_tps"):
         proj["error_pct"] = round(100 * (row["decode_tps"] - meas["gen_tps"]) / meas["gen_tps"], 1)
         proj["inside_band"] = (row.get("decode_tps_low") or 0) <= meas["gen_tps"] <= (row.get("decode_tps_high") or 0)
-    out["project-8b-" + kind] = proj
+    out["project-" + kind] = proj
 print(json.dumps(out, indent=1))
 EOF
     tar czf "$OUTDIR/steps.tar.gz" -C "$W" steps
