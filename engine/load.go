@@ -68,7 +68,9 @@ func (w *Worker) Load(ctx context.Context, o LoadOptions) (*wire.ModelInfo, erro
 	if ev.Op != wire.OpLoaded || ev.Model == nil {
 		return nil, fmt.Errorf("worker answered %q to load", ev.Op)
 	}
-	place.Buffers, place.Offloaded = parseBuffers(w.log.placementSince(mark))
+	lines := w.log.placementSince(mark)
+	place.Buffers, place.Offloaded = parseBuffers(lines)
+	place.GraphSplits = parseSplits(lines)
 	w.Model, w.ModelPath, w.Placement = ev.Model, o.Path, place
 	return ev.Model, nil
 }

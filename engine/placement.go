@@ -39,6 +39,11 @@ type Placement struct {
 	BuildNote string `json:"llama_build_note,omitempty"`
 	// Buffers are llama.cpp's own buffer sizes per device: where each part ran.
 	Buffers []Buffer `json:"buffers,omitempty"`
+	// GraphSplits is how many pieces llama.cpp's scheduler cut a generation step's graph into
+	// (its log's "splits" for tg), 0 when it printed none. Each split between devices costs a
+	// hand-over per token: on an H200, a partial offload ran 1.3–1.6× slower per CPU layer
+	// than the same layers on the CPU alone (docs/gpu.md).
+	GraphSplits int `json:"graph_splits,omitempty"`
 }
 
 // Buffer is one of llama.cpp's buffers as its log reports it ("Vulkan0 model buffer size =
@@ -205,7 +210,28 @@ var (
 
 // isPlacementLine picks the log lines parseBuffers reads.
 func isPlacementLine(l string) bool {
-	return strings.Contains(l, "buffer size =") || strings.Contains(l, "layers to GPU")
+	return strings.Contains(l, "buffer size =") || strings.Contains(l, "layers to GPU") || strings.Contains(l, "splits =")
+}
+
+// splitsLine is llama.cpp's graph summary: "graph: nodes = 1126, splits = 2, …", or with
+// prompt and generation graphs that differ, "graph (pp bs=512, tg bs=1): nodes = 1126 / 1060,
+// splits = 66 / 34, …".
+var splitsLine = regexp.MustCompile(`splits = (\d+)(?: / (\d+))?`)
+
+// parseSplits reads the generation graph's split count from llama.cpp's log lines of one
+// load (the last summary), 0 when there is none.
+func parseSplits(lines []string) int {
+	n := 0
+	for _, l := range lines {
+		if m := splitsLine.FindStringSubmatch(l); m != nil {
+			v := m[1]
+			if m[2] != "" {
+				v = m[2]
+			}
+			n, _ = strconv.Atoi(v)
+		}
+	}
+	return n
 }
 
 // parseBuffers reads llama.cpp's log lines of one load: its buffer sizes per device and the
