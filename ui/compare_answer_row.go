@@ -186,6 +186,9 @@ func (r *answerRow) placeCells(size fyne.Size) {
 // columnWidths is each column's width: its widest cell among the titles and rows on show.
 // The last column's title may reach past its figures into the margin.
 func (v *answerView) columnWidths() [answerCols]float32 {
+	if v.widths != nil {
+		return *v.widths
+	}
 	var w [answerCols]float32
 	for _, o := range v.box.Objects {
 		r, ok := o.(*answerRow)
@@ -202,12 +205,24 @@ func (v *answerView) columnWidths() [answerCols]float32 {
 	return w
 }
 
+// holdWidths measures the columns once for a layout pass and returns the call that ends the
+// pass (a nested pass keeps the outer one's widths).
+func (v *answerView) holdWidths() func() {
+	if v.widths != nil {
+		return func() {}
+	}
+	w := v.columnWidths()
+	v.widths = &w
+	return func() { v.widths = nil }
+}
+
 // answerLayout stacks the Answer tab's titles, headings, rows and detail; every row gets the
 // same columns (answerRow), the rest the full width.
 type answerLayout struct{ v *answerView }
 
 // MinSize implements fyne.Layout: as wide as the widest row, as tall as all of them.
 func (l *answerLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	defer l.v.holdWidths()()
 	var w, h float32
 	for i, o := range objs {
 		if !o.Visible() {
@@ -235,6 +250,7 @@ func (l *answerLayout) space(prev, o fyne.CanvasObject) float32 {
 
 // Layout implements fyne.Layout.
 func (l *answerLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	defer l.v.holdWidths()()
 	y := float32(0)
 	for i, o := range objs {
 		if !o.Visible() {

@@ -90,21 +90,45 @@ func (a *App) lessonMoE(st engine.MachineState) []lessons.MoEPair {
 	if a.moeFacts != nil && a.moeFactsRev == st.Revision {
 		return a.moeFacts
 	}
+	// One projection call for every pair: each call fits the speed models anew (with their
+	// leave-one-out bands), which took 30–40 ms a call on the UI goroutine here; four calls
+	// stalled the lesson's first frame for 136 ms.
+	var models []catalog.Model
+	var qs []quant.Quant
+	for _, pr := range lessonMoEPairs {
+		for _, id := range []string{pr.moe, pr.dense} {
+			if m, ok := catalog.ByID(id); ok {
+				models = append(models, m)
+			}
+		}
+		qs = appendQuant(appendQuant(qs, pr.moeQ), pr.denseQ)
+	}
+	byKey := map[string]estimate.Projection{}
+	for _, p := range st.Project(models, qs, estimate.Options{}) {
+		byKey[p.ID+"/"+p.Quant.String()] = p
+	}
 	var out []lessons.MoEPair
 	for _, pr := range lessonMoEPairs {
 		m, ok1 := catalog.ByID(pr.moe)
 		d, ok2 := catalog.ByID(pr.dense)
-		if !ok1 || !ok2 {
-			continue
-		}
-		pm := st.Project([]catalog.Model{m}, []quant.Quant{pr.moeQ}, estimate.Options{})
-		pd := st.Project([]catalog.Model{d}, []quant.Quant{pr.denseQ}, estimate.Options{})
-		if len(pm) == 1 && len(pd) == 1 {
-			out = append(out, lessons.MoEPair{MoE: modelFigures(m, pm[0]), Dense: modelFigures(d, pd[0])})
+		pm, ok3 := byKey[pr.moe+"/"+pr.moeQ.String()]
+		pd, ok4 := byKey[pr.dense+"/"+pr.denseQ.String()]
+		if ok1 && ok2 && ok3 && ok4 {
+			out = append(out, lessons.MoEPair{MoE: modelFigures(m, pm), Dense: modelFigures(d, pd)})
 		}
 	}
 	a.moeFacts, a.moeFactsRev = out, st.Revision
 	return out
+}
+
+// appendQuant adds q to qs unless it is there.
+func appendQuant(qs []quant.Quant, q quant.Quant) []quant.Quant {
+	for _, have := range qs {
+		if have == q {
+			return qs
+		}
+	}
+	return append(qs, q)
 }
 
 // modelFigures are the lesson's numbers of one projection.
