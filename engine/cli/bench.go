@@ -8,9 +8,11 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"text/tabwriter"
 
 	"slmscope/engine"
+	"slmscope/engine/quant"
 	"slmscope/engine/runs"
 	"slmscope/engine/twin"
 	"slmscope/hwprobe"
@@ -34,7 +36,7 @@ type benchFlags struct {
 // declare defines bench's flags on fs, filling f when fs parses.
 func (f *benchFlags) declare(fs *flag.FlagSet) {
 	fs.StringVar(&f.model, "model", "twin:smollm2-135m", "twin:ID (see `slmscope models`) or a path to a .gguf file")
-	fs.StringVar(&f.quant, "quant", "q8_0", "twin quantization: f16, q8_0 or q4_0")
+	fs.StringVar(&f.quant, "quant", "q8_0", "twin quantization: "+strings.ToLower(quant.Join(twin.Quants(), ", ")))
 	fs.IntVar(&f.promptTokens, "prompt-tokens", 512, "prompt length in tokens")
 	fs.IntVar(&f.genTokens, "gen-tokens", 128, "tokens to generate")
 	fs.IntVar(&f.threads, "threads", 0, fmt.Sprintf("CPU threads (0: chosen now from the %d cores, one fewer for each that other programs keep busy)", runtime.NumCPU()))

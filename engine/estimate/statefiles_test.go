@@ -31,7 +31,7 @@ func TestCalibrationHelperProcess(t *testing.T) {
 // TestCalibrationTwoProcesses: two processes saving at the same moment lose nothing: both
 // keys survive, and every measurement merged into the shared key is there.
 func TestCalibrationTwoProcesses(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "calibration.json")
+	path := filepath.Join(proctest.TempDir(t), "calibration.json")
 	const n = 15
 	proctest.RunWriters(t, "TestCalibrationHelperProcess", path, n, "app", "cli")
 	for _, who := range []string{"app", "cli"} {

@@ -11,6 +11,7 @@ import (
 
 	"slmscope/engine/ident"
 	"slmscope/internal/interference"
+	"slmscope/internal/proctest"
 )
 
 func run(origin string, tps float64, when time.Time) Run {
@@ -75,7 +76,7 @@ func TestTwoProcessesAppend(t *testing.T) {
 		}
 		os.Exit(0)
 	}
-	path := filepath.Join(t.TempDir(), "runs.jsonl")
+	path := filepath.Join(proctest.TempDir(t), "runs.jsonl")
 	var cmds []*exec.Cmd
 	for i := 0; i < 2; i++ {
 		c := exec.Command(os.Args[0], "-test.run=^TestTwoProcessesAppend$")

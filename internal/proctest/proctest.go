@@ -68,3 +68,21 @@ func Writer(t testing.TB) (path, key string, n int) {
 	}
 	return path, os.Getenv(envKey), n
 }
+
+// TempDir is t.TempDir for the writer tests, which also run as Windows binaries under Wine
+// (make dist-windows-check): Wine 8.0 refuses the calls Go's os.RemoveAll makes on Windows, and
+// t.TempDir fails a test whose folder cannot be removed. This one removes it too, and only logs
+// a folder that stays, so the test fails on what it checks and nothing else.
+func TempDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "slmscope-proctest-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Logf("left %s: %v", dir, err)
+		}
+	})
+	return dir
+}

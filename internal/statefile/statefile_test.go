@@ -94,7 +94,7 @@ func TestHelperProcess(t *testing.T) {
 
 // TestTwoProcesses: two processes updating the same file at the same moment lose nothing.
 func TestTwoProcesses(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state.json")
+	path := filepath.Join(proctest.TempDir(t), "state.json")
 	const n = 40
 	proctest.RunWriters(t, "TestHelperProcess", path, n, "a", "b")
 	var c counters

@@ -1,9 +1,10 @@
 #!/bin/sh
 # windows-check.sh runs the Windows release under Wine 8.0 in a fresh prefix under Xvfb
-# (`make dist-windows-check`): probe, lessons check, bench on the SmolLM2-135M twin (writes the
-# twin, generates), the same from folders whose names have spaces and non-ASCII letters, the GUI
-# window (screenshot kept as dist/windows-gui.png), then the installer installs and uninstalls
-# silently, leaving nothing behind in the prefix's drive_c or registry key.
+# (`make dist-windows-check`): probe, the state files' two-process tests, lessons check, bench
+# on the SmolLM2-135M twin (writes the twin, generates), the same from folders whose names have
+# spaces and non-ASCII letters, the GUI window (screenshot kept as dist/windows-gui.png), then
+# the installer installs and uninstalls silently, leaving nothing behind in the prefix's drive_c
+# or registry key.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 HERE="$ROOT/engine/assets/dist"
@@ -34,6 +35,16 @@ EXE="$WORK/$DIR/slmscope.exe"
 wine "$EXE" probe --json >"$WORK/probe.json" 2>"$WORK/probe.err" || die "probe: $(tail -n 3 "$WORK/probe.err")"
 grep -q '"os": "windows"' "$WORK/probe.json" || die "probe --json did not say windows"
 lap "probe --json"
+# The state files' two-process tests as Windows binaries: two processes update one file at the
+# same moment through LockFileEx, and no update is lost (calibration cache, state file, runs).
+GO="${GO:-go}"
+for t in internal/statefile:TestTwoProcesses engine/estimate:TestCalibrationTwoProcesses engine/runs:TestTwoProcessesAppend; do
+    pkg=${t%%:*} name=${t#*:} exe="$WORK/$(basename "${t%%:*}").test.exe"
+    (cd "$ROOT" && CGO_ENABLED=0 GOOS=windows GOARCH=amd64 "$GO" test -c -o "$exe" "./$pkg") || die "go test -c ./$pkg for windows"
+    wine "$exe" -test.run "^$name\$" -test.v >"$WORK/$name.out" 2>&1 || die "$name under Wine: $(tail -n 5 "$WORK/$name.out")"
+    grep -q -- "--- PASS: $name " "$WORK/$name.out" || die "$name did not run under Wine: $(tail -n 3 "$WORK/$name.out")"
+done
+lap "two-process state-file tests (statefile, calibration cache, runs)"
 wine "$EXE" lessons check >"$WORK/lessons.out" 2>&1 || die "lessons check: $(tail -n 3 "$WORK/lessons.out")"
 lap "lessons check"
 wine "$EXE" bench --model twin:smollm2-135m --json >"$WORK/bench.json" 2>"$WORK/bench.err" || die "bench: $(tail -n 3 "$WORK/bench.err")"
