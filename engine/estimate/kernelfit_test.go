@@ -172,8 +172,8 @@ func TestKernelOfRepack(t *testing.T) {
 	if _, ok := amd[gguf.TypeQ8_0]; ok {
 		t.Error("x86 does not repack Q8_0")
 	}
-	if amd[gguf.TypeQ4_0] != 8 || amd[gguf.TypeIQ4_NL] != 8 {
-		t.Error("x86 repacks Q4_0 and IQ4_NL in groups of 8 rows")
+	if amd[gguf.TypeQ4_0] != 8 || amd[gguf.TypeIQ4_NL] != 8 || amd[gguf.TypeMXFP4] != 8 {
+		t.Error("x86 repacks Q4_0, IQ4_NL and MXFP4 (gpt-oss's experts) in groups of 8 rows")
 	}
 	if arm := repackRows("arm64", false); arm[gguf.TypeQ8_0] != 4 {
 		t.Error("ARM repacks Q8_0")
