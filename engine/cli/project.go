@@ -194,6 +194,9 @@ func printProjections(w io.Writer, rep projectReport, ctxLen, prompt int) {
 		switch {
 		case p.FitVerdict.Placement == estimate.PlacePartial:
 			fits = fmt.Sprintf("%d/%d GPU", p.FitVerdict.GPULayers, p.FitVerdict.TotalLayers)
+			if p.FitVerdict.ExpertsInRAM {
+				fits = fmt.Sprintf("%d/%d experts in RAM", p.FitVerdict.CPUExpertLayers, p.FitVerdict.TotalLayers)
+			}
 		case p.Fits && p.FitVerdict.Placement == estimate.PlaceGPU:
 			fits = "GPU"
 		case p.Fits:

@@ -241,7 +241,7 @@ func forceLayers(v Verdict, m catalog.Model, machine Machine, n int) Verdict {
 		return v
 	}
 	g := machine.GPUs[best]
-	v.Device, v.GPULayers, v.Fits = g.Name, min(n-1, m.Layers), true
+	v.Device, v.GPULayers, v.Fits, v.ExpertsInRAM = g.Name, min(n-1, m.Layers), true, false
 	v.Placement = PlacePartial
 	if n > m.Layers {
 		v.Placement = PlaceGPU

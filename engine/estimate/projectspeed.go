@@ -34,6 +34,8 @@ func (pr projector) projectDecode(dw decodeWork, v Verdict, gpu *GPU) (decodePro
 	switch {
 	case v.Placement == PlaceGPU && gpu != nil && hasModel(sm.GPU, gpu.Name):
 		return wholeDecode(sm.GPU[gpu.Name], gpu.Name, dw), sm.GPUPrompt[gpu.Name]
+	case v.Placement == PlacePartial && v.ExpertsInRAM && gpu != nil && hasModel(sm.GPU, gpu.Name):
+		return expertsInRAMDecode(sm.GPU[gpu.Name], sm.CPU, gpu.Name, v.CPUExpertLayers, dw), sm.CPUPrompt
 	case v.Placement == PlacePartial && gpu != nil && hasModel(sm.GPU, gpu.Name):
 		return partialDecode(sm.GPU[gpu.Name], sm.CPU, gpu.Name, v.GPULayers, dw), sm.CPUPrompt
 	default:
@@ -76,7 +78,7 @@ func partialDecode(g, cpu DecodeModel, gpuName string, gpuLayers int, dw decodeW
 	}
 	onGPU = math.Min(onGPU, dw.read)
 	if g.Kernels != nil && cpu.Kernels != nil {
-		return kernelPartialDecode(g, cpu, gpuName, gpuLayers, dw, onGPU)
+		return kernelPartialDecode(g, cpu, gpuName, fmt.Sprintf("%d of %d layers and the output layer", gpuLayers, dw.m.Layers), dw, onGPU)
 	}
 	gm, gs, gf := g.Seconds(onGPU)
 	cm, cs, cf := cpu.Seconds(dw.read - onGPU)
@@ -97,7 +99,7 @@ func partialDecode(g, cpu DecodeModel, gpuName string, gpuLayers int, dw decodeW
 // per-block dispatch cost is not a byte rate; the kernel models hold both (on
 // that sitting's calibration replayed: +4 %, gpu_check_replay_test.go). Between its two end points this is the same
 // line as partialDecode, which the published 5060 Ti sweep checks.
-func kernelPartialDecode(g, cpu DecodeModel, gpuName string, gpuLayers int, dw decodeWork, onGPU float64) decodeProjection {
+func kernelPartialDecode(g, cpu DecodeModel, gpuName, onGPUWhat string, dw decodeWork, onGPU float64) decodeProjection {
 	gp, cp := wholeDecode(g, gpuName, dw), wholeDecode(cpu, "cpu", dw)
 	f := onGPU / math.Max(dw.read, 1)
 	at := func(gpuTPS, cpuTPS float64) float64 {
@@ -107,10 +109,36 @@ func kernelPartialDecode(g, cpu DecodeModel, gpuName string, gpuLayers int, dw d
 		tps: at(gp.tps, cp.tps), low: at(gp.low, cp.low), high: at(gp.high, cp.high),
 		device: gpuName + " + cpu", calibrated: gp.calibrated && cp.calibrated,
 		uncalibrated: append(gp.uncalibrated, cp.uncalibrated...),
-		basis: fmt.Sprintf("partial offload: %d of %d layers and the output layer (%s, %s of the bytes a token reads) on the GPU: "+
+		basis: fmt.Sprintf("partial offload: %s (%s, %s of the bytes a token reads) on the GPU: "+
 			"that share of the whole model's time per token on the GPU (%s) plus the rest of its time on the CPU (%s) [GPU: %s] [CPU: %s]",
-			gpuLayers, dw.m.Layers, units.Bytes(int64(onGPU)), units.Percent(f), units.TokPerSec(gp.tps), units.TokPerSec(cp.tps), gp.basis, cp.basis),
+			onGPUWhat, units.Bytes(int64(onGPU)), units.Percent(f), units.TokPerSec(gp.tps), units.TokPerSec(cp.tps), gp.basis, cp.basis),
 	}
+}
+
+// expertsInRAMDecode projects decode speed with the expert stacks of a mixture of experts'
+// first cpuLayers blocks in system RAM and the rest on the GPU called gpuName (llama.cpp's
+// --n-cpu-moe): the active experts a token reads there at the CPU's rate, the rest at the GPU's, on the same line between the two end
+// points as partialDecode. What it does not model: the hand-over of each layer's activations
+// between the devices (two per layer, small for one token) and kernels that differ in cost per
+// byte between the experts and the rest. Never measured here: the worker sets no tensor
+// overrides, so this placement is projected only.
+func expertsInRAMDecode(g, cpu DecodeModel, gpuName string, cpuLayers int, dw decodeWork) decodeProjection {
+	share := float64(cpuLayers) / float64(max(dw.m.Layers, 1))
+	onCPU := math.Min(float64(dw.w.ExpertReadPerToken)*share, dw.read)
+	onGPU := dw.read - onCPU
+	var d decodeProjection
+	if g.Kernels != nil && cpu.Kernels != nil {
+		d = kernelPartialDecode(g, cpu, gpuName, "everything but those experts", dw, onGPU)
+	} else {
+		gm, gs, gf := g.Seconds(onGPU)
+		cm, cs, cf := cpu.Seconds(onCPU)
+		gm, gs, gf = gm-g.OverheadSec, gs-g.OverheadSec, gf-g.OverheadSec
+		d = decodeProjection{tps: 1 / (gm + cm), low: 1 / (gs + cs), high: 1 / (gf + cf), device: gpuName + " + cpu",
+			calibrated: g.Calibrated && cpu.Calibrated, basis: fmt.Sprintf("[GPU: %s] [CPU: %s]", g.Basis, cpu.Basis)}
+	}
+	d.basis = fmt.Sprintf("the experts of %d of %d layers in system RAM (llama.cpp's --n-cpu-moe; projected only, never measured here): their active experts (%s per token) at the CPU's rate, the rest (%s) on the GPU; %s",
+		cpuLayers, dw.m.Layers, units.Bytes(int64(onCPU)), units.Bytes(int64(onGPU)), d.basis)
+	return d
 }
 
 // promptProjection is a projection's prompt speed and time to first token, and what they

@@ -27,9 +27,14 @@ type Verdict struct {
 	// Device is the GPU's name for "gpu" and "partial".
 	Device string `json:"device,omitempty"`
 	// GPULayers of TotalLayers blocks go to the GPU (all for "gpu", none for "ram").
-	GPULayers   int   `json:"gpu_layers"`
-	TotalLayers int   `json:"total_layers"`
-	NeedBytes   int64 `json:"need_bytes"`
+	GPULayers int `json:"gpu_layers"`
+	// ExpertsInRAM is a partial placement of a mixture of experts as llama.cpp's --n-cpu-moe
+	// makes it: every block on the GPU but the expert stacks of the first CPUExpertLayers
+	// blocks, which stay in system RAM (all of them: --cpu-moe).
+	ExpertsInRAM    bool  `json:"experts_in_ram,omitempty"`
+	CPUExpertLayers int   `json:"cpu_expert_layers,omitempty"`
+	TotalLayers     int   `json:"total_layers"`
+	NeedBytes       int64 `json:"need_bytes"`
 	// AvailableBytes is the memory the verdict compared against (GPU free memory, the Apple
 	// working-set cap or usable RAM).
 	AvailableBytes int64 `json:"available_bytes"`
@@ -51,6 +56,9 @@ func Judge(m catalog.Model, mem Memory, machine Machine) Verdict {
 	}
 	v := Verdict{NeedBytes: need, TotalLayers: m.Layers}
 	if v, ok := judgeWholeGPU(v, m, machine); ok {
+		return v
+	}
+	if v, ok := judgeExpertsInRAM(v, m, mem, machine); ok {
 		return v
 	}
 	if v, ok := judgePartial(v, m, mem, machine); ok {
@@ -109,6 +117,57 @@ func judgePartial(v Verdict, m catalog.Model, mem Memory, machine Machine) (Verd
 		}
 	}
 	return v, v.Fits
+}
+
+// judgeExpertsInRAM places a mixture of experts that does not fit whole on a GPU as llama.cpp's
+// --n-cpu-moe N does (and its --fit does for such models): the expert stacks of the first N
+// blocks in system RAM, the fewest that let everything else — the other experts, attention,
+// shared experts, embeddings, output, KV cache, compute buffers — fit on the discrete GPU with
+// the most bandwidth. A token then reads those blocks' active experts on the CPU. False for a
+// dense model, or when the GPU is short even with every expert in RAM, or the RAM is.
+func judgeExpertsInRAM(v Verdict, m catalog.Model, mem Memory, machine Machine) (Verdict, bool) {
+	experts, layers := mem.Weights.ExpertBytes, int64(max(m.Layers, 1))
+	if experts <= 0 {
+		return v, false
+	}
+	perLayer := experts / layers
+	best, bestN := -1, int64(0)
+	for i, g := range machine.GPUs {
+		if g.Unified || g.FreeBytes <= 0 || v.NeedBytes-experts > g.FreeBytes {
+			continue
+		}
+		n := min(layers, (v.NeedBytes-g.FreeBytes+perLayer-1)/max(perLayer, 1)) // blocks whose experts must leave
+		if best < 0 || g.BandwidthGBs > machine.GPUs[best].BandwidthGBs {
+			best, bestN = i, max(n, 1)
+		}
+	}
+	if best < 0 {
+		return v, false
+	}
+	inRAM := bestN * perLayer
+	if ram := machine.UsableRAM(); ram > 0 && inRAM > ram {
+		return v, false
+	}
+	g := machine.GPUs[best]
+	v.Fits, v.Placement, v.Device, v.GPULayers, v.AvailableBytes = true, PlacePartial, g.Name, m.Layers, g.FreeBytes
+	v.ExpertsInRAM, v.CPUExpertLayers = true, int(bestN)
+	flag := fmt.Sprintf("--n-cpu-moe %d", bestN)
+	if bestN == layers {
+		flag = "--cpu-moe"
+	}
+	v.Sentence = fmt.Sprintf("fits with the experts of %d of %d layers in system RAM (%s) and the rest on the GPU %s (%s of %s free), as llama.cpp's %s places it; "+
+		"a token reads those experts on the CPU, which is slower",
+		bestN, layers, units.Bytes(inRAM), g.Name, units.Bytes(v.NeedBytes-inRAM), units.Bytes(g.FreeBytes), flag)
+	return v, true
+}
+
+// GPUShare says what part of a partial placement is on the GPU: "20 of 32 layers" or
+// "all but the experts".
+func (v Verdict) GPUShare() string {
+	if v.ExpertsInRAM {
+		return fmt.Sprintf("all but %d of %d layers' experts", v.CPUExpertLayers, v.TotalLayers)
+	}
+	return fmt.Sprintf("%d of %d layers", v.GPULayers, v.TotalLayers)
 }
 
 // offloadLayers is how many layers of perLayer bytes discrete GPU g takes beside the runtime's

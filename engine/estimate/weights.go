@@ -124,6 +124,11 @@ type Weights struct {
 	// partial GPU offload; NonLayerBytes is embeddings, output and final norm.
 	LayerBytes    int64 `json:"layer_bytes"`
 	NonLayerBytes int64 `json:"non_layer_bytes"`
+	// ExpertBytes is a mixture of experts' expert stacks (every expert, shared experts not
+	// included), and ExpertReadPerToken what one token reads of them: what llama.cpp's
+	// --cpu-moe keeps in system RAM, and what the CPU then reads per token.
+	ExpertBytes        int64 `json:"expert_bytes,omitempty"`
+	ExpertReadPerToken int64 `json:"expert_read_per_token_bytes,omitempty"`
 	// Types counts bytes per ggml type, e.g. {"Q4_K": ..., "Q6_K": ..., "F32": ...}.
 	Types map[string]int64 `json:"types"`
 }
@@ -156,6 +161,8 @@ func weightsOfPlan(m catalog.Model, qt quant.Quant, ts []Tensor) Weights {
 		case t.Experts > 0: // a token reads only its experts' slices of the stack
 			f := activeShare(m, t)
 			w.ReadPerToken += int64(float64(t.Bytes) * f)
+			w.ExpertBytes += t.Bytes
+			w.ExpertReadPerToken += int64(float64(t.Bytes) * f)
 			w.ActiveParams += int64(float64(t.Elements()) * f)
 		default:
 			w.ReadPerToken += t.Bytes

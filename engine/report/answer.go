@@ -40,7 +40,7 @@ func (k GroupKind) Title() string {
 	case GroupSlow:
 		return fmt.Sprintf("Runs, slowly (under %.0f tok/s)", ReadingSpeedTPS)
 	case GroupPartial:
-		return "Fits only with N of M layers on the GPU (the rest in RAM)"
+		return "Fits only with part of it on the GPU (N of M layers, or all but some layers' experts; the rest in RAM)"
 	case GroupNoFit:
 		return "Does not fit"
 	}
@@ -152,7 +152,7 @@ func AnswerBand(p estimate.Projection) string {
 func AnswerMemory(p estimate.Projection) string {
 	v := p.FitVerdict
 	if v.Placement == estimate.PlacePartial {
-		return fmt.Sprintf("%d of %d layers on the GPU", v.GPULayers, v.TotalLayers)
+		return v.GPUShare() + " on the GPU"
 	}
 	if v.AvailableBytes <= 0 {
 		return "needs " + units.Bytes(p.MemoryBytes)

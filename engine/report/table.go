@@ -99,6 +99,9 @@ func FitsText(p estimate.Projection) string {
 	v := p.FitVerdict
 	switch {
 	case v.Placement == estimate.PlacePartial:
+		if v.ExpertsInRAM {
+			return fmt.Sprintf("partial: %d/%d layers' experts in RAM", v.CPUExpertLayers, v.TotalLayers)
+		}
 		return fmt.Sprintf("partial %d/%d on GPU", v.GPULayers, v.TotalLayers)
 	case p.Fits && v.Placement == estimate.PlaceGPU:
 		return "yes (GPU)"
