@@ -51,7 +51,9 @@ wine "$EXE" bench --model twin:smollm2-135m --json >"$WORK/bench.json" 2>"$WORK/
 ls "$WINEPREFIX"/drive_c/users/*/AppData/Local/slmscope/twins/smollm2-135m.*.gguf >/dev/null 2>&1 || die "bench wrote no twin"
 gen=$(sed -n 's/^  "gen_tps": \([0-9.]*\).*/\1/p' "$WORK/bench.json")
 awk -v g="$gen" 'BEGIN {exit !(g > 0)}' || die "bench generated no tokens"
-lap "bench (generation $gen tok/s under Wine)"
+rss=$(sed -n 's/^  "peak_rss_bytes": \([0-9]*\).*/\1/p' "$WORK/bench.json")
+[ "${rss:-0}" -gt 0 ] || die "bench measured no peak memory (the worker's K32GetProcessMemoryInfo)"
+lap "bench (generation $gen tok/s under Wine, peak memory $rss bytes)"
 
 # Paths with spaces and letters beyond ASCII: the portable folder (the runtime and llama.cpp's
 # DLLs are found and loaded from it) and the twin folder (written, then mapped by llama.cpp).
