@@ -32,6 +32,7 @@ lap "fresh Wine prefix"
 
 (cd "$WORK" && unzip -q "$OUT/$DIR.zip")
 EXE="$WORK/$DIR/slmscope.exe"
+x86_64-w64-mingw32-objdump -h "$EXE" | grep -q '\.rsrc' || die "slmscope.exe has no resource section: its icon is missing"
 wine "$EXE" probe --json >"$WORK/probe.json" 2>"$WORK/probe.err" || die "probe: $(tail -n 3 "$WORK/probe.err")"
 grep -q '"os": "windows"' "$WORK/probe.json" || die "probe --json did not say windows"
 lap "probe --json"

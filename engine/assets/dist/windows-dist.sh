@@ -32,9 +32,17 @@ VERSION="${SLMSCOPE_VERSION:-$(toml Version)}"
 [ -n "$VERSION" ] || die "FyneApp.toml lacks Version"
 
 mkdir -p "$WORK" "$OUT"
+# The exe's own icon (Explorer, the taskbar, Alt+Tab): a resource object that go build links
+# from the main package's folder while it is there, made by mingw's windres.
+convert "$ROOT/ui/icon.png" -define icon:auto-resize=256,64,48,32,16 "$WORK/icon.ico"
+printf '1 ICON "%s"\n' "$WORK/icon.ico" >"$WORK/slmscope.rc"
+SYSO="$ROOT/zz_icon_windows_amd64.syso"
+trap 'rm -f "$SYSO"' EXIT
+x86_64-w64-mingw32-windres -O coff -o "$SYSO" "$WORK/slmscope.rc" || die "windres could not make the icon resource"
 CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
     nice -n 10 "$GO" build -trimpath -tags ffi_no_embed -ldflags "-s -w" -o "$WORK/slmscope.exe" "$ROOT" ||
     die "cross-compiling slmscope.exe failed"
+rm -f "$SYSO"
 lap "slmscope.exe"
 
 DIR="slmscope-$VERSION-windows-amd64"
@@ -49,7 +57,7 @@ mkdir -p "$P/runtime/licenses"
 cp "$FFI/LICENSE" "$P/runtime/licenses/libffi.txt"
 mv "$P/runtime/llama/win-x64/LICENSE-llama.cpp.txt" "$P/runtime/licenses/llama.cpp.txt"
 cp "$ROOT/README.md" "$P/README.md"
-convert "$ROOT/ui/icon.png" -define icon:auto-resize=256,64,48,32,16 "$P/icon.ico"
+cp "$WORK/icon.ico" "$P/icon.ico"
 cat >"$P/INSTALL.txt" <<TXT
 slmscope $VERSION, portable folder for Windows 10 and 11 (x64).
 
