@@ -161,8 +161,8 @@ func judgeExpertsInRAM(v Verdict, m catalog.Model, mem Memory, machine Machine) 
 	return v, true
 }
 
-// GPUShare says what part of a partial placement is on the GPU: "20 of 32 layers" or
-// "all but the experts".
+// GPUShare says what part of a partial placement is on the GPU: "20 of 32 layers" or "all
+// but 9 of 48 layers' experts".
 func (v Verdict) GPUShare() string {
 	if v.ExpertsInRAM {
 		return fmt.Sprintf("all but %d of %d layers' experts", v.CPUExpertLayers, v.TotalLayers)
