@@ -335,7 +335,7 @@ func (c *calibration) measure(ctx context.Context, step int, m catalog.Model, si
 		bo.Device, bo.GPULayers = "auto", AutoLayers
 	}
 	res := newBenchResult(bo)
-	r := ladderRun{step: step, label: label, modelID: m.ID, opts: bo, res: res, want: calibrationRepeats(size)}
+	r := ladderRun{step: step, label: label, modelID: m.ID, opts: bo, res: res, want: c.repeats(size)}
 	err := measureClean(ctx, &r, benchLadderRun, &c.tally)
 	c.cal.DisturbedRuns = c.tally.disturbed
 	var busy *BusyError

@@ -76,7 +76,19 @@ func (c *calibration) predict(size int64) float64 {
 	if c.gpu != "" {
 		per = c.lastRunSec + max(float64(size-c.lastSize), 0)/gpuLoadBps
 	}
-	return 1 + per*float64(calibrationRepeats(size))
+	return 1 + per*float64(c.repeats(size))
+}
+
+// repeats is how many runs a step of size bytes gets: calibrationRepeats on the CPU, one on a
+// GPU. A GPU run costs seconds, nearly all of it the worker's start, the load and Vulkan's
+// pipelines, and its tokens vary little (the H200's runs: mean ÷ median token 0.96), while the
+// budget spent on repeats kept every H200 ladder at or below 1.5B, 2.3 doublings short of an 8B
+// (docs/gpu.md): there the sizes are worth more than the repeats.
+func (c *calibration) repeats(size int64) int {
+	if c.gpu != "" {
+		return 1
+	}
+	return calibrationRepeats(size)
 }
 
 // where names the ladder in notes: "" on the CPU, " on the GPU" on the GPU's.
