@@ -12,11 +12,7 @@ import (
 // dense model never, and a GPU too small even for the non-expert part falls back to layers.
 func TestExpertsInRAM(t *testing.T) {
 	const GB = int64(1e9)
-	moe := model(t, "qwen3-30b-a3b")
-	mem, err := EstimateMemory(moe, quant.Q4_K_M, 4096, "", DefaultOverhead())
-	if err != nil {
-		t.Fatal(err)
-	}
+	moe, mem := modelMemory(t, "qwen3-30b-a3b", quant.Q4_K_M)
 	experts, rest := mem.Weights.ExpertBytes, mem.RequiredBytes-mem.Weights.ExpertBytes
 	if experts <= 0 || rest <= 0 {
 		t.Fatalf("expert bytes %d of %d", experts, mem.RequiredBytes)
@@ -59,11 +55,7 @@ func TestExpertsInRAM(t *testing.T) {
 			t.Errorf("%s: %d layers' experts in RAM, but %d would do", tc.name, n, n-1)
 		}
 	}
-	dense := model(t, "qwen3-14b")
-	dmem, err := EstimateMemory(dense, quant.Q8_0, 4096, "", DefaultOverhead())
-	if err != nil {
-		t.Fatal(err)
-	}
+	dense, dmem := modelMemory(t, "qwen3-14b", quant.Q8_0)
 	if v := Judge(dense, dmem, gpu(8*GB)); v.ExpertsInRAM || dmem.Weights.ExpertBytes != 0 {
 		t.Errorf("a dense model got experts in RAM: %s", v.Sentence)
 	}

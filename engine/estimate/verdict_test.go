@@ -8,13 +8,20 @@ import (
 	"slmscope/engine/quant"
 )
 
-func TestJudge(t *testing.T) {
-	const GB = int64(1e9)
-	m := model(t, "llama-3.1-8b")
-	mem, err := EstimateMemory(m, "Q4_K_M", 4096, "", DefaultOverhead())
+// modelMemory is catalog model id and its memory at q with a 4096-token context.
+func modelMemory(t *testing.T, id string, q quant.Quant) (catalog.Model, Memory) {
+	t.Helper()
+	m := model(t, id)
+	mem, err := EstimateMemory(m, q, 4096, "", DefaultOverhead())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m, mem
+}
+
+func TestJudge(t *testing.T) {
+	const GB = int64(1e9)
+	m, mem := modelMemory(t, "llama-3.1-8b", quant.Q4_K_M)
 	need := mem.RequiredBytes // about 5.7 GB; peak RSS adds the droppable repacked copy
 	tests := []struct {
 		name      string
