@@ -43,6 +43,11 @@ type Model struct {
 	// Note says what a user should know about the entry: which release was picked and why,
 	// or how the twin's tokenizer differs from the real one (e.g. padded to the config size).
 	Note string `json:"note,omitempty"`
+	// PublishedQuant is the quantization the model's makers published it in, when they did
+	// (gpt-oss: MXFP4 experts, "MXFP4_MOE" as llama.cpp's converter writes it). Compare and
+	// `slmscope project` show it beside the usual ones, and pick it when it runs well: its other
+	// quantizations add bytes, not quality.
+	PublishedQuant string `json:"published_quant,omitempty"`
 }
 
 // QKNorm says where a model RMS-normalises its queries and keys before attention.

@@ -100,7 +100,7 @@ var models2025 = []Model{
 		Context: 131072, QKVBias: true, RopeTheta: 150000, NormEps: 1e-5,
 		Attention: Attention{SlidingWindow: 128, SlidingPattern: 2, OutBias: true, Sinks: true},
 		MoE:       MoE{Experts: 32, ActiveExperts: 4, ExpertFFN: 2880, ExpertBiases: true},
-		Note:      gptOSSNote,
+		Note:      gptOSSNote, PublishedQuant: "MXFP4_MOE",
 	}),
 	gptOSS.member(Model{
 		ID: "gpt-oss-120b", Name: "gpt-oss-120b", Params: 116_830_000_000, Active: 5_130_000_000,
@@ -108,7 +108,7 @@ var models2025 = []Model{
 		Context: 131072, QKVBias: true, RopeTheta: 150000, NormEps: 1e-5,
 		Attention: Attention{SlidingWindow: 128, SlidingPattern: 2, OutBias: true, Sinks: true},
 		MoE:       MoE{Experts: 128, ActiveExperts: 4, ExpertFFN: 2880, ExpertBiases: true},
-		Note:      gptOSSNote,
+		Note:      gptOSSNote, PublishedQuant: "MXFP4_MOE",
 	}),
 	llama3.member(Model{
 		ID: "llama-3.3-70b", Name: "Llama-3.3-70B", Params: 70_600_000_000,

@@ -69,7 +69,7 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 	}
 	machine, cal := ms.Machine, ms.Calibration
 	rep := newProjectReport(ms, stderr)
-	opt := estimate.Options{Context: *ctxLen, PromptTokens: *prompt, GPULayers: *gpuLayers}
+	opt := estimate.Options{Context: *ctxLen, PromptTokens: *prompt, GPULayers: *gpuLayers, Published: *quantFlag == ""}
 	switch {
 	case *validate:
 		v := estimate.Validate(machine, cal, models)

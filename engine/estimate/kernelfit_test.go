@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -174,6 +175,12 @@ func TestKernelOfRepack(t *testing.T) {
 	}
 	if amd[gguf.TypeQ4_0] != 8 || amd[gguf.TypeIQ4_NL] != 8 || amd[gguf.TypeMXFP4] != 8 {
 		t.Error("x86 repacks Q4_0, IQ4_NL and MXFP4 (gpt-oss's experts) in groups of 8 rows")
+	}
+	if runtime.GOARCH == "amd64" {
+		dims := []uint64{2880, 2880}
+		if k := KernelOf(gguf.TypeMXFP4, dims, "cpu"); k != "MXFP4" || !repackedOnCPU(gguf.TypeMXFP4, dims) {
+			t.Errorf("MXFP4 is repacked in memory (%v) but keeps its own kernel: got %q", repackedOnCPU(gguf.TypeMXFP4, dims), k)
+		}
 	}
 	if arm := repackRows("arm64", false); arm[gguf.TypeQ8_0] != 4 {
 		t.Error("ARM repacks Q8_0")

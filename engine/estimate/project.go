@@ -29,6 +29,9 @@ type Options struct {
 	// llama.cpp's n_gpu_layers counts them (the output layer first, then blocks), instead of
 	// the fit rule's choice: for projecting the offload a person sets by hand.
 	GPULayers int
+	// Published also projects each model at the quantization its makers published it in
+	// (catalog.Model.PublishedQuant) when the quants asked for lack it.
+	Published bool
 }
 
 func (o Options) withDefaults() Options {
@@ -131,7 +134,7 @@ func ProjectWith(machine Machine, cal Calibration, models []catalog.Model, quant
 	var out []Projection
 	var errs []error
 	for _, m := range models {
-		for _, q := range quants {
+		for _, q := range modelQuants(m, quants, opt.Published) {
 			p, err := pr.projectPlan(m, q)
 			if err != nil {
 				errs = append(errs, err)
@@ -141,6 +144,21 @@ func ProjectWith(machine Machine, cal Calibration, models []catalog.Model, quant
 		}
 	}
 	return out, errs
+}
+
+// modelQuants is quants, and m's published quantization after them when published is set and
+// they lack it.
+func modelQuants(m catalog.Model, quants []quant.Quant, published bool) []quant.Quant {
+	if !published || m.PublishedQuant == "" {
+		return quants
+	}
+	pq := quant.Canonical(m.PublishedQuant)
+	for _, q := range quants {
+		if quant.Canonical(string(q)) == pq {
+			return quants
+		}
+	}
+	return append(append([]quant.Quant(nil), quants...), pq)
 }
 
 // projector is what every projection on one machine shares: the machine, its calibration

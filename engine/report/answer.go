@@ -8,6 +8,7 @@ import (
 	"slmscope/charts"
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
+	"slmscope/engine/quant"
 	"slmscope/internal/units"
 )
 
@@ -78,6 +79,9 @@ func better(a, b estimate.Projection) bool {
 	if ka != kb {
 		return ka < kb
 	}
+	if pa, pb := isPublished(a), isPublished(b); ka == GroupWell && pa != pb {
+		return pa // a model's other quantizations add bytes to its published weights, not quality
+	}
 	var av, bv float64
 	switch ka {
 	case GroupWell:
@@ -91,6 +95,12 @@ func better(a, b estimate.Projection) bool {
 		return av > bv
 	}
 	return a.Source == estimate.SourceMeasured && b.Source != estimate.SourceMeasured
+}
+
+// isPublished reports whether p is its model's published quantization (gpt-oss's MXFP4).
+func isPublished(p estimate.Projection) bool {
+	m, ok := catalog.ByID(p.ID)
+	return ok && m.PublishedQuant != "" && quant.Canonical(m.PublishedQuant) == quant.Canonical(string(p.Quant))
 }
 
 // Answer picks each model's best quantization among ps and groups the models by verdict.

@@ -103,7 +103,7 @@ func Compute(in Input) Data {
 	if len(in.Models) == 0 {
 		in.Models = catalog.All()
 	}
-	opt := estimate.Options{Context: in.Context, PromptTokens: in.PromptTokens, Cost: in.Cost}
+	opt := estimate.Options{Context: in.Context, PromptTokens: in.PromptTokens, Cost: in.Cost, Published: true}
 	ps, errs := estimate.ProjectWith(in.Machine, in.Calibration, in.Models, in.Quants, opt)
 	d := Data{Input: in, Projections: ps}
 	for _, e := range errs {
