@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,9 +66,15 @@ func TestComputeCoversEveryModelAndQuant(t *testing.T) {
 			}
 			in.Quants = tc.quants
 			d := Compute(in)
-			want := len(d.Input.Quants) * len(in.Models)
-			if got := len(d.Projections) + len(d.Skipped); got != want {
-				t.Fatalf("%d projections + %d skipped, want %d (%d models × %v)", len(d.Projections), len(d.Skipped), want, len(in.Models), d.Input.Quants)
+			want, published := len(d.Input.Quants)*len(in.Models), 0
+			for _, m := range in.Models { // and each model's published quant (gpt-oss's MXFP4) when not asked for
+				if m.PublishedQuant != "" && !slices.Contains(d.Input.Quants, quant.Canonical(m.PublishedQuant)) {
+					published++
+				}
+			}
+			if got := len(d.Projections) + len(d.Skipped); got != want+published || published == 0 {
+				t.Fatalf("%d projections + %d skipped, want %d (%d models × %v, and %d at their published quant)",
+					len(d.Projections), len(d.Skipped), want+published, len(in.Models), d.Input.Quants, published)
 			}
 			measured := 0
 			for _, p := range d.Projections {
