@@ -29,8 +29,9 @@ const (
 )
 
 // answerGap is the space between two columns, beside the labels' own inner padding (so
-// that presenter mode's large type fits 1024 px).
-func answerGap() float32 { return theme.Padding() }
+// that presenter mode's large type fits 1024 px: half the theme's padding, since "MXFP4"
+// made the full padding 4 px too wide).
+func answerGap() float32 { return theme.Padding() / 2 }
 
 // answerRow is one model (or, with index -1, the column titles).
 type answerRow struct {
@@ -78,7 +79,7 @@ func (r *answerRow) restyle() {
 
 // show fills the row with model p.
 func (r *answerRow) show(p estimate.Projection) {
-	r.setTexts([answerCols]string{p.Name, string(p.Quant), report.AnswerSpeed(p), answerBadge(p), report.AnswerMemory(p), report.TTFTText(p)}, false)
+	r.setTexts([answerCols]string{p.Name, report.AnswerQuant(p), report.AnswerSpeed(p), answerBadge(p), report.AnswerMemory(p), report.TTFTText(p)}, false)
 	r.cells[ansSource].Importance = widget.MediumImportance
 	switch {
 	case p.Source == estimate.SourceMeasured:

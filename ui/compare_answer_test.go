@@ -83,7 +83,7 @@ func TestCompareAnswerKeyboard(t *testing.T) {
 	}
 	pressKey(c, fyne.KeyReturn)
 	p := v.items[2]
-	if v.open != 2 || !v.detail.Visible() || !strings.HasPrefix(v.detail.Text, p.Name+" "+string(p.Quant)) {
+	if v.open != 2 || !v.detail.Visible() || !strings.HasPrefix(v.detail.Text, p.Name+" "+report.AnswerQuant(p)) {
 		t.Fatalf("Enter: open %d, detail %q, want %s's", v.open, v.detail.Text, p.Name)
 	}
 	for _, want := range []string{"Memory ", "weights", "KV cache", p.FitVerdict.Sentence, p.Basis} {

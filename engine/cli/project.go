@@ -235,7 +235,7 @@ func printAnswer(w io.Writer, ps []estimate.Projection, prompt int) {
 			if b := report.AnswerBand(p); b != "" {
 				speed += " (" + b + ")"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\tfirst token %s\t%s\n", p.Name, p.Quant, speed, report.AnswerMemory(p), report.TTFTText(p), report.Badge(p))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\tfirst token %s\t%s\n", p.Name, report.AnswerQuant(p), speed, report.AnswerMemory(p), report.TTFTText(p), report.Badge(p))
 		}
 		tw.Flush()
 	}

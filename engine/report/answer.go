@@ -97,6 +97,16 @@ func better(a, b estimate.Projection) bool {
 	return a.Source == estimate.SourceMeasured && b.Source != estimate.SourceMeasured
 }
 
+// AnswerQuant is the quantization as the answer names it: the published name where llama.cpp's
+// differs ("MXFP4" for its MXFP4_MOE, the name of gpt-oss's published files), which also keeps
+// the answer's quant column narrow enough for a projector.
+func AnswerQuant(p estimate.Projection) string {
+	if q := string(p.Quant); q != "MXFP4_MOE" {
+		return q
+	}
+	return "MXFP4"
+}
+
 // isPublished reports whether p is its model's published quantization (gpt-oss's MXFP4).
 func isPublished(p estimate.Projection) bool {
 	m, ok := catalog.ByID(p.ID)
@@ -184,7 +194,7 @@ func AnswerLine(p estimate.Projection) string {
 	if b := AnswerBand(p); b != "" {
 		speed += " (" + b + ")"
 	}
-	return fmt.Sprintf("%s %s: %s, %s, first token %s, %s", p.Name, p.Quant, speed, AnswerMemory(p), TTFTText(p), Badge(p))
+	return fmt.Sprintf("%s %s: %s, %s, first token %s, %s", p.Name, AnswerQuant(p), speed, AnswerMemory(p), TTFTText(p), Badge(p))
 }
 
 // MemoryBreakdown is "Memory 4.92 GB = weights 4.37 GB + KV cache 537 MB (4096 tokens) +

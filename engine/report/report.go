@@ -103,7 +103,9 @@ func Compute(in Input) Data {
 	if len(in.Models) == 0 {
 		in.Models = catalog.All()
 	}
-	opt := estimate.Options{Context: in.Context, PromptTokens: in.PromptTokens, Cost: in.Cost, Published: true}
+	// A list of quants is a view of the catalog, which shows each model at its published
+	// quantization too; one quant asked for (Compare's quant filter) is that one alone.
+	opt := estimate.Options{Context: in.Context, PromptTokens: in.PromptTokens, Cost: in.Cost, Published: len(in.Quants) != 1}
 	ps, errs := estimate.ProjectWith(in.Machine, in.Calibration, in.Models, in.Quants, opt)
 	d := Data{Input: in, Projections: ps}
 	for _, e := range errs {
