@@ -255,7 +255,7 @@ func AnswerTables(ps []estimate.Projection) []charts.Table {
 	for _, g := range Answer(ps) {
 		t := charts.Table{Caption: g.Title, Header: []string{"Model", "Quant", "Speed", "Source", "Memory", "First token"}}
 		for _, p := range g.Models {
-			t.Rows = append(t.Rows, []string{p.Name, string(p.Quant), AnswerSpeed(p), Badge(p), AnswerMemory(p), TTFTText(p)})
+			t.Rows = append(t.Rows, []string{p.Name, AnswerQuant(p), AnswerSpeed(p), Badge(p), AnswerMemory(p), TTFTText(p)})
 		}
 		out = append(out, t)
 	}
