@@ -149,7 +149,8 @@ var models2025 = []Model{
 		Attention: Attention{MLA: &MLA{QLoRARank: 1536, KVLoRARank: 512, NopeDim: 128, RopeDim: 64, VHeadDim: 128}},
 		MoE:       MoE{Experts: 256, ActiveExperts: 8, ExpertFFN: 2048, SharedExperts: 1, DenseLayers: 3},
 		Note: "the honest \"does not fit\": 671B weights (the 685B download adds a 14B multi-token-prediction layer llama.cpp skips); " +
-			"no twin is written (about 380 GB at Q4); same shapes as DeepSeek-R1",
+			"no tokenizer of its 129280-token vocabulary in llama.cpp's bundle: the twin generates one of exactly 129280 tokens; " +
+			"the twin (about 380 GB at Q4) splits attn_kv_b into attn_k_b/attn_v_b as llama.cpp runs MLA; yarn rope scaling is not written; same shapes as DeepSeek-R1",
 	},
 }
 

@@ -103,8 +103,8 @@ func TestTensorsOfEachArchitecture(t *testing.T) {
 		{"gpt-oss-20b", map[string][]uint64{"attn_sinks.weight": {64}, "attn_output.bias": {2880}, "attn_q.bias": {4096}, "post_attention_norm.weight": {2880},
 			"ffn_gate_inp.bias": {32}, "ffn_up_exps.weight": {2880, 2880, 32}, "ffn_up_exps.bias": {2880, 32}, "ffn_down_exps.bias": {2880, 32}}, []string{"ffn_norm.weight"}},
 		{"granite-3.0-1b-a400m", map[string][]uint64{"ffn_gate_inp.weight": {1024, 32}, "ffn_gate_exps.weight": {1024, 512, 32}}, []string{"attn_q_norm.weight"}},
-		{"deepseek-v3", map[string][]uint64{"attn_q_a.weight": {7168, 1536}, "attn_kv_a_mqa.weight": {7168, 576}, "attn_kv_b.weight": {512, 128 * 256},
-			"attn_output.weight": {128 * 128, 7168}, "ffn_gate_shexp.weight": {7168, 2048}, "ffn_gate_exps.weight": {7168, 2048, 256}}, []string{"attn_q.weight"}},
+		{"deepseek-v3", map[string][]uint64{"attn_q_a.weight": {7168, 1536}, "attn_kv_a_mqa.weight": {7168, 576}, "attn_k_b.weight": {128, 512, 128}, "attn_v_b.weight": {512, 128, 128},
+			"attn_output.weight": {128 * 128, 7168}, "ffn_gate_shexp.weight": {7168, 2048}, "ffn_gate_exps.weight": {7168, 2048, 256}}, []string{"attn_q.weight", "attn_kv_b.weight"}},
 		{"phi-4-mini", map[string][]uint64{"attn_qkv.weight": {3072, 3072 + 2*1024}, "ffn_up.weight": {3072, 2 * 8192}}, []string{"output.weight"}},
 	}
 	for _, tc := range tests {

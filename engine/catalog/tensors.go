@@ -105,7 +105,10 @@ func (m Model) addMLA(add addTensor) (attnOut uint64) {
 	}
 	add("attn_kv_a_mqa.weight", KindMatrix, 0, h, u(a.KVLoRARank+a.RopeDim))
 	add("attn_kv_a_norm.weight", KindNorm, 0, u(a.KVLoRARank))
-	add("attn_kv_b.weight", KindMatrix, 0, u(a.KVLoRARank), u(m.Heads*(a.NopeDim+a.VHeadDim)))
+	// llama.cpp v0.5.0 runs MLA with kv_b split per head into k_b and v_b (the unsplit attn_kv_b
+	// is only for legacy files, which cache full keys and values, not the latent).
+	add("attn_k_b.weight", KindMatrix, 0, u(a.NopeDim), u(a.KVLoRARank), u(m.Heads))
+	add("attn_v_b.weight", KindMatrix, 0, u(a.KVLoRARank), u(a.VHeadDim), u(m.Heads))
 	return u(m.Heads * a.VHeadDim)
 }
 

@@ -12,7 +12,7 @@ import (
 // that loads and runs a twin in the pinned llama.cpp (engine/moe_twin_test.go).
 var writable = map[string]bool{
 	"llama": true, "qwen2": true, "phi3": true, "qwen3": true, "qwen3moe": true, "smollm3": true,
-	"granitemoe": true, "gemma3": true, "gpt-oss": true,
+	"granitemoe": true, "gemma3": true, "gpt-oss": true, "deepseek2": true,
 }
 
 // swaDefault is the sliding-window layer pattern llama.cpp v0.5.0 assumes per architecture
@@ -29,12 +29,25 @@ func CanWrite(m catalog.Model) error {
 }
 
 // ropeDim is the number of rotary dimensions per head: all of them unless the model rotates
-// only part (Phi-4-mini).
+// only part (Phi-4-mini), or the rotary key of latent attention (DeepSeek's MLA).
 func ropeDim(m catalog.Model) int {
-	if m.RopeDim > 0 {
+	switch {
+	case m.MLA != nil:
+		return m.MLA.RopeDim
+	case m.RopeDim > 0:
 		return m.RopeDim
 	}
 	return m.HeadDim
+}
+
+// attnShape is the head_count_kv, key_length and value_length a twin writes. For MLA they
+// describe the cache llama.cpp keeps, one latent "head" of the compressed kv plus the rotary
+// key (as its converter writes them); the per-head dims go in the *_length_mla keys.
+func attnShape(m catalog.Model) (kvHeads, keyLen, valLen int) {
+	if a := m.MLA; a != nil {
+		return 1, a.KVLoRARank + a.RopeDim, a.KVLoRARank
+	}
+	return m.KVHeads, m.HeadDim, m.HeadDim
 }
 
 // archKVs returns the metadata beyond the common keys that llama.cpp's loader reads for m's
@@ -66,6 +79,9 @@ func archKVs(m catalog.Model) ([]gguf.KV, error) {
 	if m.RopeThetaLocal > 0 {
 		kvs = append(kvs, gguf.KV{Key: a + ".rope.freq_base_swa", Value: f(m.RopeThetaLocal)})
 	}
+	if m.MLA != nil {
+		kvs = append(kvs, mlaKVs(m)...)
+	}
 	if a == "granitemoe" {
 		kvs = append(kvs,
 			gguf.KV{Key: a + ".logit_scale", Value: f(m.LogitScale)},
@@ -75,3 +91,30 @@ func archKVs(m catalog.Model) ([]gguf.KV, error) {
 	}
 	return kvs, nil
 }
+
+// mlaKVs is what llama.cpp's deepseek2 loader reads beyond the MoE counts
+// (src/models/deepseek2.cpp, load_arch_hparams): the latent ranks, the per-head dims that make
+// it take the MLA path (attn_k_b/attn_v_b, latent cache), the dense lead and DeepSeek-V3's
+// routing (sigmoid gating, normalized top-k weights scaled by routed_scaling_factor 2.5). YaRN
+// keys are optional there and change no shape or speed, so none is written.
+func mlaKVs(m catalog.Model) []gguf.KV {
+	a, l := m.Arch, m.MLA
+	u := func(v int) gguf.Value { return gguf.Uint32(uint32(v)) }
+	kvs := []gguf.KV{
+		{Key: a + ".attention.kv_lora_rank", Value: u(l.KVLoRARank)},
+		{Key: a + ".attention.key_length_mla", Value: u(l.NopeDim + l.RopeDim)},
+		{Key: a + ".attention.value_length_mla", Value: u(l.VHeadDim)},
+		{Key: a + ".leading_dense_block_count", Value: u(m.DenseLayers)},
+		{Key: a + ".expert_shared_count", Value: u(m.SharedExperts)},
+		{Key: a + ".expert_weights_scale", Value: gguf.Float32(2.5)},
+		{Key: a + ".expert_weights_norm", Value: gguf.Bool(true)},
+		{Key: a + ".expert_gating_func", Value: u(gatingSigmoid)},
+	}
+	if l.QLoRARank > 0 {
+		kvs = append(kvs, gguf.KV{Key: a + ".attention.q_lora_rank", Value: u(l.QLoRARank)})
+	}
+	return kvs
+}
+
+// gatingSigmoid is llama.cpp's LLAMA_EXPERT_GATING_FUNC_TYPE_SIGMOID, DeepSeek-V3's router.
+const gatingSigmoid = 2

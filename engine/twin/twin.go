@@ -142,6 +142,7 @@ func newLayout(m catalog.Model, q Quant) (*layout, error) {
 func commonKVs(m catalog.Model, q Quant) []gguf.KV {
 	a := m.Arch
 	u := func(v int) gguf.Value { return gguf.Uint32(uint32(v)) }
+	kvHeads, keyLen, valLen := attnShape(m)
 	return []gguf.KV{
 		{Key: "general.architecture", Value: gguf.String(a)},
 		{Key: "general.name", Value: gguf.String(m.Name + " twin")},
@@ -157,9 +158,9 @@ func commonKVs(m catalog.Model, q Quant) []gguf.KV {
 		{Key: a + ".block_count", Value: u(m.Layers)},
 		{Key: a + ".feed_forward_length", Value: u(m.FFN)},
 		{Key: a + ".attention.head_count", Value: u(m.Heads)},
-		{Key: a + ".attention.head_count_kv", Value: u(m.KVHeads)},
-		{Key: a + ".attention.key_length", Value: u(m.HeadDim)},
-		{Key: a + ".attention.value_length", Value: u(m.HeadDim)},
+		{Key: a + ".attention.head_count_kv", Value: u(kvHeads)},
+		{Key: a + ".attention.key_length", Value: u(keyLen)},
+		{Key: a + ".attention.value_length", Value: u(valLen)},
 		{Key: a + ".attention.layer_norm_rms_epsilon", Value: gguf.Float32(float32(m.NormEps))},
 		{Key: a + ".rope.freq_base", Value: gguf.Float32(float32(m.RopeTheta))},
 		{Key: a + ".rope.dimension_count", Value: u(ropeDim(m))},
