@@ -77,17 +77,25 @@ func partialDecode(g, cpu DecodeModel, gpuName string, gpuLayers int, dw decodeW
 		onGPU += math.Max(float64(dw.w.ReadPerToken)-float64(dw.w.LayerBytes)*float64(dw.m.Layers), 0)
 	}
 	onGPU = math.Min(onGPU, dw.read)
+	return splitDecode(g, cpu, gpuName, fmt.Sprintf("%d of %d layers and the output layer", gpuLayers, dw.m.Layers), dw, onGPU)
+}
+
+// splitDecode projects decode speed with onGPU of the bytes a token reads on the GPU called
+// gpuName (what names that part) and the rest on the CPU: from both devices' kernel models
+// when both have one (kernelPartialDecode), else from their byte rates, with one fixed cost per
+// token, the CPU's.
+func splitDecode(g, cpu DecodeModel, gpuName, what string, dw decodeWork, onGPU float64) decodeProjection {
 	if g.Kernels != nil && cpu.Kernels != nil {
-		return kernelPartialDecode(g, cpu, gpuName, fmt.Sprintf("%d of %d layers and the output layer", gpuLayers, dw.m.Layers), dw, onGPU)
+		return kernelPartialDecode(g, cpu, gpuName, what, dw, onGPU)
 	}
 	gm, gs, gf := g.Seconds(onGPU)
 	cm, cs, cf := cpu.Seconds(dw.read - onGPU)
-	gm, gs, gf = gm-g.OverheadSec, gs-g.OverheadSec, gf-g.OverheadSec // one fixed cost per token, the CPU's
+	gm, gs, gf = gm-g.OverheadSec, gs-g.OverheadSec, gf-g.OverheadSec
 	return decodeProjection{
 		tps: 1 / (gm + cm), low: 1 / (gs + cs), high: 1 / (gf + cf),
 		device: gpuName + " + cpu", calibrated: g.Calibrated && cpu.Calibrated,
-		basis: fmt.Sprintf("partial offload: %d of %d layers and the output layer (%s per token) at the GPU's rate [%s], the rest (%s) at the CPU's [%s]",
-			gpuLayers, dw.m.Layers, units.Bytes(int64(onGPU)), g.Basis, units.Bytes(int64(dw.read-onGPU)), cpu.Basis),
+		basis: fmt.Sprintf("partial offload: %s (%s per token) at the GPU's rate [%s], the rest (%s) at the CPU's [%s]",
+			what, units.Bytes(int64(onGPU)), g.Basis, units.Bytes(int64(dw.read-onGPU)), cpu.Basis),
 	}
 }
 
@@ -96,9 +104,9 @@ func partialDecode(g, cpu DecodeModel, gpuName string, gpuLayers int, dw decodeW
 // plus the CPU's share times its time on the CPU, each from its own kernel model. A byte-rate
 // model fitted on small twins missed the 8B twin's partial run on an H200 by +17 %: the CPU's
 // kernels on 14336-wide matrices stream slower than on the ladder's narrow ones, and the GPU's
-// per-block dispatch cost is not a byte rate; the kernel models hold both (on
-// that sitting's calibration replayed: +4 %, gpu_check_replay_test.go). Between its two end points this is the same
-// line as partialDecode, which the published 5060 Ti sweep checks.
+// per-block dispatch cost is not a byte rate; the kernel models hold both (that sitting's
+// calibration replayed: +4 %, gpu_check_replay_test.go). Between its two end points this is
+// the same line as the byte rates draw, which the published 5060 Ti sweep checks.
 func kernelPartialDecode(g, cpu DecodeModel, gpuName, onGPUWhat string, dw decodeWork, onGPU float64) decodeProjection {
 	gp, cp := wholeDecode(g, gpuName, dw), wholeDecode(cpu, "cpu", dw)
 	f := onGPU / math.Max(dw.read, 1)
@@ -117,27 +125,18 @@ func kernelPartialDecode(g, cpu DecodeModel, gpuName, onGPUWhat string, dw decod
 
 // expertsInRAMDecode projects decode speed with the expert stacks of a mixture of experts'
 // first cpuLayers blocks in system RAM and the rest on the GPU called gpuName (llama.cpp's
-// --n-cpu-moe): the active experts a token reads there at the CPU's rate, the rest at the GPU's, on the same line between the two end
-// points as partialDecode. What it does not model: the hand-over of each layer's activations
-// between the devices (two per layer, small for one token) and kernels that differ in cost per
-// byte between the experts and the rest. Never measured here: the worker sets no tensor
+// --n-cpu-moe): the active experts a token reads there at the CPU's rate, the rest at the
+// GPU's, on the same line between the two end points as partialDecode (splitDecode). What it
+// does not model: the hand-over of each layer's activations between the devices (two per
+// layer, small for one token) and kernels that differ in cost per byte between the experts and
+// the rest. Never measured here: the worker sets no tensor
 // overrides, so this placement is projected only.
 func expertsInRAMDecode(g, cpu DecodeModel, gpuName string, cpuLayers int, dw decodeWork) decodeProjection {
 	share := float64(cpuLayers) / float64(max(dw.m.Layers, 1))
 	onCPU := math.Min(float64(dw.w.ExpertReadPerToken)*share, dw.read)
-	onGPU := dw.read - onCPU
-	var d decodeProjection
-	if g.Kernels != nil && cpu.Kernels != nil {
-		d = kernelPartialDecode(g, cpu, gpuName, "everything but those experts", dw, onGPU)
-	} else {
-		gm, gs, gf := g.Seconds(onGPU)
-		cm, cs, cf := cpu.Seconds(onCPU)
-		gm, gs, gf = gm-g.OverheadSec, gs-g.OverheadSec, gf-g.OverheadSec
-		d = decodeProjection{tps: 1 / (gm + cm), low: 1 / (gs + cs), high: 1 / (gf + cf), device: gpuName + " + cpu",
-			calibrated: g.Calibrated && cpu.Calibrated, basis: fmt.Sprintf("[GPU: %s] [CPU: %s]", g.Basis, cpu.Basis)}
-	}
+	d := splitDecode(g, cpu, gpuName, "everything but those experts", dw, dw.read-onCPU)
 	d.basis = fmt.Sprintf("the experts of %d of %d layers in system RAM (llama.cpp's --n-cpu-moe; projected only, never measured here): their active experts (%s per token) at the CPU's rate, the rest (%s) on the GPU; %s",
-		cpuLayers, dw.m.Layers, units.Bytes(int64(onCPU)), units.Bytes(int64(onGPU)), d.basis)
+		cpuLayers, dw.m.Layers, units.Bytes(int64(onCPU)), units.Bytes(int64(dw.read-onCPU)), d.basis)
 	return d
 }
 
