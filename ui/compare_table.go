@@ -210,7 +210,11 @@ func (s *compareScreen) showDetail(p estimate.Projection) {
 // (col, or -1 for none), speed with its band, fit, memory breakdown, time to first token,
 // the bases, and why it cannot be measured here if it cannot.
 func (s *compareScreen) detailText(p estimate.Projection, col int) string {
-	lines := []string{fmt.Sprintf("%s %s — %s", p.Name, p.Quant, report.Badge(p))}
+	q := string(p.Quant)
+	if aq := report.AnswerQuant(p); aq != q { // the answer's name, then llama.cpp's (the table's)
+		q = fmt.Sprintf("%s (llama.cpp's %s)", aq, q)
+	}
+	lines := []string{fmt.Sprintf("%s %s — %s", p.Name, q, report.Badge(p))}
 	if col > colMeasure && col <= int(report.NumColumns) {
 		// The tapped cell in full: a narrow column may have cut it short.
 		c := reportCol(col)
