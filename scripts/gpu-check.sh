@@ -58,7 +58,9 @@ step() {
     printf '%s\t%s\t%s\n' "$name" "$rc" "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')" >>"$S/steps.tsv"
 }
 
-run() {
+# setup DIR [OUT]: the working folder, the runtime as the portable folder lays it out, the Vulkan
+# loader where the machine lacks one, and the environment every step runs in.
+setup() {
     dir=$(cd "$1" && pwd)
     OUTDIR=${2:-$dir/out}
     mkdir -p "$OUTDIR"
@@ -90,6 +92,10 @@ run() {
     # Two cores left to the machine's own services, for every run: a calibration refuses runs
     # other programs disturbed, and with every core in use even a little other work does.
     T=$(($(nproc) - 2))
+}
+
+run() {
+    setup "$@"
     step probe 90 "$B" probe --json
     step bench-full 120 "$B" bench --model twin:smollm2-135m --quant q8_0 --device auto --gpu-layers auto --repeat 2 --threads "$T" --json
     step bench-partial 120 "$B" bench --model twin:smollm2-135m --quant q8_0 --device auto --gpu-layers 16 --repeat 2 --threads "$T" --json
@@ -150,8 +156,61 @@ EOF
     cat "$OUTDIR/summary.json"
 }
 
+# offload DIR [OUT]: where a partial offload's time goes. One 8B twin per step, each alone on the
+# machine: on the CPU, at 0 layers on the GPU device, at partial and full offload, with and
+# without llama.cpp's pinned host buffer (SLMSCOPE_LLAMA_NO_HOST) and repacking
+# (SLMSCOPE_LLAMA_NO_REPACK), with fewer threads; the first two again at the end for drift.
+offload() {
+    setup "$@"
+    m="--model twin:llama-3.1-8b --quant q4_k_m --repeat 1 --json"
+    q="--model twin:qwen3-8b --quant q4_k_m --repeat 1 --threads $T --json"
+    nh=SLMSCOPE_LLAMA_NO_HOST=1 nr=SLMSCOPE_LLAMA_NO_REPACK=1
+    # shellcheck disable=SC2086
+    {
+        step o-cpu 150 "$B" bench $m --threads "$T" --device cpu
+        step o-partial 150 "$B" bench $m --threads "$T" --device auto --gpu-layers 17
+        step o-full 150 "$B" bench $m --threads "$T" --device auto --gpu-layers auto
+        step o-gpu0 150 "$B" bench $m --threads "$T" --device auto --gpu-layers 0
+        step o-cpu-nohost 150 env $nh "$B" bench $m --threads "$T" --device cpu
+        step o-partial-nohost 150 env $nh "$B" bench $m --threads "$T" --device auto --gpu-layers 17
+        step o-cpu-plain 150 env $nh $nr "$B" bench $m --threads "$T" --device cpu
+        step o-partial-plain 150 env $nh $nr "$B" bench $m --threads "$T" --device auto --gpu-layers 17
+        step o-cpu-t8 150 "$B" bench $m --threads 8 --device cpu
+        step o-partial-t8 150 "$B" bench $m --threads 8 --device auto --gpu-layers 17
+        step o-q3-cpu 150 "$B" bench $q --device cpu
+        step o-q3-partial 150 "$B" bench $q --device auto --gpu-layers 19
+        step o-q3-partial-nohost 150 env $nh "$B" bench $q --device auto --gpu-layers 19
+        step o-q3-full 150 "$B" bench $q --device auto --gpu-layers auto
+        step o-cpu-2 150 "$B" bench $m --threads "$T" --device cpu
+        step o-partial-2 150 "$B" bench $m --threads "$T" --device auto --gpu-layers 17
+    }
+    python3 - "$S" >"$OUTDIR/offload.json" <<'EOF'
+import json, os, sys
+s = sys.argv[1]
+steps = [l.split("\t") for l in open(os.path.join(s, "steps.tsv")).read().split("\n") if l]
+out = {}
+for name, rc, secs in steps:
+    try:
+        with open(os.path.join(s, name + ".json")) as f:
+            b = json.load(f)
+    except Exception as e:
+        out[name] = {"rc": rc, "error": str(e)}
+        continue
+    p = b.get("placement") or {}
+    out[name] = {"rc": rc, "seconds": secs, "gen_tps": b.get("gen_tps"), "llama_gen_tps": b.get("llama_gen_tps"),
+                 "prompt_tps": b.get("prompt_tps"), "threads": b.get("threads"), "offloaded": p.get("offloaded"),
+                 "graph_splits": p.get("graph_splits"), "build": p.get("llama_build"),
+                 "buffers": ["%s %s %d MB" % (x["device"], x["kind"], x["bytes"] // 1000000) for x in p.get("buffers") or []]}
+print(json.dumps(out, indent=1))
+EOF
+    grep -h 'splits =' "$LOG" >"$OUTDIR/splits.txt" || true
+    tar czf "$OUTDIR/steps.tar.gz" -C "$W" steps
+    cat "$OUTDIR/offload.json"
+}
+
 case "${1:-}" in
 prepare) [ $# -eq 2 ] || die "usage: gpu-check.sh prepare DIR"; prepare "$2" ;;
 run) [ $# -ge 2 ] || die "usage: gpu-check.sh run DIR [OUT]"; run "$2" "${3:-}" ;;
-*) die "usage: gpu-check.sh prepare DIR | run DIR [OUT]" ;;
+offload) [ $# -ge 2 ] || die "usage: gpu-check.sh offload DIR [OUT]"; offload "$2" "${3:-}" ;;
+*) die "usage: gpu-check.sh prepare DIR | run DIR [OUT] | offload DIR [OUT]" ;;
 esac

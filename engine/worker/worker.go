@@ -192,6 +192,7 @@ func (w *server) load(req wire.Request) (wire.Event, error) {
 		return wire.Event{}, err
 	}
 	defer runtime.KeepAlive(devices)
+	applyDiagnostics(&mp)
 	if err := unchanged(req); err != nil {
 		return wire.Event{}, err
 	}
