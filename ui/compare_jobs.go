@@ -97,24 +97,22 @@ func benchTwin(ctx context.Context, a *App, id string, q quant.Quant, progress f
 	if err != nil {
 		return estimate.Measurement{}, err
 	}
-	if err := ref.Resolve(ctx, cache, func(done, total int64) {
-		progress(0.5*float64(done)/float64(max(total, 1)), fmt.Sprintf("Writing the %s twin (%.0f%%)…", ref.Label, 100*float64(done)/float64(max(total, 1))))
-	}); err != nil {
-		return estimate.Measurement{}, err
-	}
-	progress(0.5, "Measuring "+ref.Label+" ("+units.TwinDisclaimer+")…")
-	res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: 128, GenTokens: 32, Threads: runtime.NumCPU(), Repeat: 1, Worker: workers,
-		Progress: func(msg string) { progress(0.75, msg) }})
+	m, err := engine.MeasureAndRecord(ctx, engine.MeasureRequest{Model: ref, Cache: cache, Origin: runs.OriginCompare, Machine: state, Project: true,
+		Writing: func(done, total int64) {
+			progress(0.5*float64(done)/float64(max(total, 1)), fmt.Sprintf("Writing the %s twin (%.0f%%)…", ref.Label, 100*float64(done)/float64(max(total, 1))))
+		},
+		Resolved: func(engine.ModelRef) { progress(0.5, "Measuring "+ref.Label+" ("+units.TwinDisclaimer+")…") },
+		Bench: engine.BenchOptions{PromptTokens: 128, GenTokens: 32, Threads: runtime.NumCPU(), Repeat: 1, Worker: workers,
+			Progress: func(msg string) { progress(0.75, msg) }}})
 	if err != nil {
 		return estimate.Measurement{}, err
 	}
-	proj, projOK := engine.ProjectRun(state, ref, res.Context, res.PromptTokens)                                            // what slmscope said before this run
-	_ = engine.Record(engine.WithPrediction(engine.RunFromBench(runs.OriginCompare, ref, res, state.Key), 0, proj, projOK)) // best effort: the measurement stands
+	res := m.Result // a failed record is best effort: the measurement stands
 	if s := res.Interference.Sentence(); s != "" {
 		// the history keeps the run, marked; the calibration never fits on it
 		return estimate.Measurement{}, errors.New(s)
 	}
-	return engine.MeasurementFromBench(id, res, ref), nil
+	return engine.MeasurementFromBench(id, res, m.Model), nil
 }
 
 // compareLoadJob reads the prices and makes sure the app's machine is loaded (probe and

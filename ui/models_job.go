@@ -100,17 +100,14 @@ func measureFile(ctx context.Context, workers engine.Options, machineKey, path s
 	if err != nil {
 		return runs.Run{}, err
 	}
-	if err := ref.Resolve(ctx, nil, nil); err != nil {
-		return runs.Run{}, err
-	}
-	res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: 128, GenTokens: 32, Threads: runtime.NumCPU(), Repeat: 1,
-		Worker: workers, Progress: progress})
+	m, err := engine.MeasureAndRecord(ctx, engine.MeasureRequest{Model: ref, Origin: runs.OriginCompare, Machine: engine.MachineState{Key: machineKey},
+		Bench: engine.BenchOptions{PromptTokens: 128, GenTokens: 32, Threads: runtime.NumCPU(), Repeat: 1, Worker: workers, Progress: progress}})
 	if err != nil {
 		return runs.Run{}, err
 	}
-	run := engine.RunFromBench(runs.OriginCompare, ref, res, machineKey)
-	if err := engine.Record(run); err != nil {
-		return run, fmt.Errorf("measured, but the run history could not be written: %w", err)
+	run := m.Run
+	if m.RecordErr != nil {
+		return run, fmt.Errorf("measured, but the run history could not be written: %w", m.RecordErr)
 	}
 	return run, nil
 }
