@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 
-	"slmscope/engine/runs"
 	"slmscope/engine/twin"
 )
 
@@ -69,6 +68,3 @@ func MeasureAndRecord(ctx context.Context, req MeasureRequest) (Measured, error)
 	}
 	return Measured{Model: ref, Result: res, Run: run, RecordErr: Record(run)}, nil
 }
-
-// Run is one entry of the run history (runs.jsonl).
-type Run = runs.Run
