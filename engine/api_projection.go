@@ -59,9 +59,6 @@ func DefaultPrices() PriceTable { return estimate.DefaultPrices() }
 // PricesPath is the user's price table file.
 func PricesPath() (string, error) { return estimate.PricesPath() }
 
-// LoadPrices reads the price table at path.
-func LoadPrices(path string) (PriceTable, error) { return estimate.LoadPrices(path) }
-
 // ParsePrices reads a price table in prices.json's format; path only names it in errors.
 func ParsePrices(data []byte, path string) (PriceTable, error) {
 	return estimate.ParsePrices(data, path)

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 
+	"slmscope/engine/estimate"
 	"slmscope/engine/twin"
 )
 
@@ -67,4 +68,32 @@ func MeasureAndRecord(ctx context.Context, req MeasureRequest) (Measured, error)
 		run = WithPrediction(run, 0, proj, ok)
 	}
 	return Measured{Model: ref, Result: res, Run: run, RecordErr: Record(run)}, nil
+}
+
+// CalibrateOn runs Calibrate for the machine s the way every front end does: the ladder's
+// twins go to s's twin cache (with the fit rule as its RAM check, see NewTwinCache) and
+// every measured step into the run history (Record). o's other settings, its Machine and
+// Key included, are the caller's; a Cache or Record already set is kept.
+func CalibrateOn(ctx context.Context, s MachineState, o CalibrateOptions) (Calibration, error) {
+	if o.Cache == nil {
+		cache, err := NewTwinCache(s)
+		if err != nil {
+			return Calibration{}, err
+		}
+		o.Cache = cache
+	}
+	if o.Record == nil {
+		o.Record = Record
+	}
+	return Calibrate(ctx, o)
+}
+
+// LoadPriceTable is the user's API price table, or the built-in one when the user has none;
+// err says why the user's could not be used (the built-in table comes back beside it).
+func LoadPriceTable() (PriceTable, error) {
+	path, err := estimate.PricesPath()
+	if err != nil {
+		return estimate.DefaultPrices(), err
+	}
+	return estimate.LoadPrices(path)
 }

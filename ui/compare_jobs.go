@@ -55,22 +55,11 @@ func realCompareSource(a *App) compareSource {
 			}
 			return engine.SaveCalibration(path, c)
 		},
-		prices: func() (engine.PriceTable, error) {
-			path, err := engine.PricesPath()
-			if err != nil {
-				return engine.DefaultPrices(), err
-			}
-			return engine.LoadPrices(path)
-		},
+		prices: engine.LoadPriceTable,
 		calibrate: func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error) {
 			o.Worker = workers
 			state, _ := a.machine.Current()
-			cache, err := engine.NewTwinCache(state)
-			if err != nil {
-				return engine.Calibration{}, err
-			}
-			o.Cache, o.Record = cache, engine.Record
-			return engine.Calibrate(ctx, o)
+			return engine.CalibrateOn(ctx, state, o)
 		},
 		bench: func(ctx context.Context, id string, q engine.Quant, progress func(float64, string)) (engine.Measurement, error) {
 			return benchTwin(ctx, a, id, q, progress)
