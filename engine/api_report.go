@@ -9,39 +9,40 @@ import (
 	"slmscope/charts"
 	"slmscope/engine/class"
 	"slmscope/engine/report"
+	"slmscope/engine/table"
 	"slmscope/hwprobe"
 )
 
 type (
-	// ReportInput is what the report and the Compare table are computed from (report.Input).
-	ReportInput = report.Input
+	// ReportInput is what the report and the Compare table are computed from (table.Input).
+	ReportInput = table.Input
 	// ReportData is every catalog model's projection, the validation and the prices
-	// (report.Data).
-	ReportData = report.Data
-	// Column is one column of the Compare table (report.Column).
-	Column = report.Column
-	// AnswerGroup is one verdict's models in the answer (report.AnswerGroup).
-	AnswerGroup = report.AnswerGroup
-	// GroupKind is an answer group's verdict (report.GroupKind).
-	GroupKind = report.GroupKind
+	// (table.Data).
+	ReportData = table.Data
+	// Column is one column of the Compare table (table.Column).
+	Column = table.Column
+	// AnswerGroup is one verdict's models in the answer (table.AnswerGroup).
+	AnswerGroup = table.AnswerGroup
+	// GroupKind is an answer group's verdict (table.GroupKind).
+	GroupKind = table.GroupKind
 	// HardwareSection is one section of the hardware summary (report.HardwareSection).
 	HardwareSection = report.HardwareSection
 )
 
 // The Compare table's columns the front ends name.
 const (
-	ColParams  = report.ColParams
-	ColFits    = report.ColFits
-	ColSource  = report.ColSource
-	NumColumns = report.NumColumns
+	ColParams  = table.ColParams
+	ColFits    = table.ColFits
+	ColSource  = table.ColSource
+	NumColumns = table.NumColumns
 )
 
 // The answer's verdicts, in the order they are shown.
 const (
-	GroupWell    = report.GroupWell
-	GroupSlow    = report.GroupSlow
-	GroupPartial = report.GroupPartial
-	GroupNoFit   = report.GroupNoFit
+	GroupWell    = table.GroupWell
+	GroupSlow    = table.GroupSlow
+	GroupPartial = table.GroupPartial
+	GroupNoFit   = table.GroupNoFit
 )
 
 // The hardware summary's sections the front ends name.
@@ -56,13 +57,13 @@ const (
 
 const (
 	// DefaultPromptTokens is the prompt length the TTFT column assumes unless told otherwise.
-	DefaultPromptTokens = report.DefaultPromptTokens
+	DefaultPromptTokens = table.DefaultPromptTokens
 	// EmptyStateText is what the Compare screen says before anything is measured here.
 	EmptyStateText = report.EmptyStateText
 )
 
 // ComputeReport projects every model at every quant and runs the validation, without I/O.
-func ComputeReport(in ReportInput) ReportData { return report.Compute(in) }
+func ComputeReport(in ReportInput) ReportData { return table.Compute(in) }
 
 // WriteReport computes the report for in and writes it to w as one offline HTML file.
 func WriteReport(w io.Writer, in ReportInput) error { return report.Write(w, in) }
@@ -81,45 +82,45 @@ func PriceTableChart(t PriceTable) charts.Table { return report.PriceTable(t) }
 func ValidationTables(v Validation) []charts.Table { return report.ValidationTables(v) }
 
 // QuantsFor is the default quants followed by every quant measured in cal.
-func QuantsFor(cal Calibration) []Quant { return report.QuantsFor(cal) }
+func QuantsFor(cal Calibration) []Quant { return table.QuantsFor(cal) }
 
 // Cells returns p's row of the Compare table as text.
-func Cells(p Projection) [NumColumns]string { return report.Cells(p) }
+func Cells(p Projection) [NumColumns]string { return table.Cells(p) }
 
 // SortKey orders rows by column c: numbers for numeric columns, text otherwise.
-func SortKey(p Projection, c Column) (float64, string) { return report.SortKey(p, c) }
+func SortKey(p Projection, c Column) (float64, string) { return table.SortKey(p, c) }
 
 // ColumnTitle is column c's header; the TTFT column names the prompt length it assumes.
-func ColumnTitle(c Column, promptTokens int) string { return report.ColumnTitle(c, promptTokens) }
+func ColumnTitle(c Column, promptTokens int) string { return table.ColumnTitle(c, promptTokens) }
 
 // Badge is "● measured" or "○ projected ±12%".
-func Badge(p Projection) string { return report.Badge(p) }
+func Badge(p Projection) string { return table.Badge(p) }
 
 // MemoryBreakdown says what p's memory is made of.
-func MemoryBreakdown(p Projection) string { return report.MemoryBreakdown(p) }
+func MemoryBreakdown(p Projection) string { return table.MemoryBreakdown(p) }
 
 // ParamsText says how many parameters a model holds (and reads per token, for experts).
-func ParamsText(p Projection) string { return report.ParamsText(p) }
+func ParamsText(p Projection) string { return table.ParamsText(p) }
 
 // TTFTText is the time to first token as text.
-func TTFTText(p Projection) string { return report.TTFTText(p) }
+func TTFTText(p Projection) string { return table.TTFTText(p) }
 
 // Answer picks each model's best quantization among ps and groups the models by verdict.
-func Answer(ps []Projection) []AnswerGroup { return report.Answer(ps) }
+func Answer(ps []Projection) []AnswerGroup { return table.Answer(ps) }
 
 // AnswerQuant is the quantization as the answer names it: the published name where
 // llama.cpp's differs.
-func AnswerQuant(p Projection) string { return report.AnswerQuant(p) }
+func AnswerQuant(p Projection) string { return table.AnswerQuant(p) }
 
 // AnswerSpeed is the generation speed for the answer.
-func AnswerSpeed(p Projection) string { return report.AnswerSpeed(p) }
+func AnswerSpeed(p Projection) string { return table.AnswerSpeed(p) }
 
 // AnswerMemory is what the model needs of what the machine has ("4.92 of 12.9 GB").
-func AnswerMemory(p Projection) string { return report.AnswerMemory(p) }
+func AnswerMemory(p Projection) string { return table.AnswerMemory(p) }
 
 // AnswerBand is the speed's band, "9.8–15.1", or "" for a measurement or when there is
 // none.
-func AnswerBand(p Projection) string { return report.AnswerBand(p) }
+func AnswerBand(p Projection) string { return table.AnswerBand(p) }
 
 // HardwareSections renders the probe r, with the bandwidth the projections use from m.
 func HardwareSections(r *hwprobe.Report, m ProjectionMachine) []HardwareSection {

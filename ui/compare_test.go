@@ -18,7 +18,7 @@ import (
 
 	"slmscope/engine"
 	"slmscope/engine/estimate"
-	"slmscope/engine/report"
+	"slmscope/engine/table"
 	"slmscope/hwprobe"
 	"slmscope/lessons"
 	"slmscope/ui/internal/uitest"
@@ -160,9 +160,9 @@ func TestCompareSortsByTappedColumn(t *testing.T) {
 		col    engine.Column
 		desc   bool
 	}{
-		{"Tok/s", report.ColSpeed, false},
-		{"Tok/s", report.ColSpeed, true},
-		{"Memory", report.ColMemory, false},
+		{"Tok/s", table.ColSpeed, false},
+		{"Tok/s", table.ColSpeed, true},
+		{"Memory", table.ColMemory, false},
 	}
 	for _, tc := range tests {
 		b, _ := headerCell(t, s.view, tc.header)
@@ -202,8 +202,8 @@ func TestCompareContextChangesMemory(t *testing.T) {
 		if p.Context != min(32768, m.Context) || p.Memory.KVBytes <= b.Memory.KVBytes || p.MemoryBytes <= b.MemoryBytes {
 			t.Errorf("%s: context %d, KV %d → %d, memory %d → %d", p.ID, p.Context, b.Memory.KVBytes, p.Memory.KVBytes, b.MemoryBytes, p.MemoryBytes)
 		}
-		if report.MemoryText(p) == report.MemoryText(b) {
-			t.Errorf("%s: memory cell unchanged: %q", p.ID, report.MemoryText(p))
+		if table.MemoryText(p) == table.MemoryText(b) {
+			t.Errorf("%s: memory cell unchanged: %q", p.ID, table.MemoryText(p))
 		}
 	}
 	if got := s.a.fyne.Preferences().Int(prefCompareContext); got != 32768 {

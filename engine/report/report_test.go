@@ -18,6 +18,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
+	"slmscope/engine/table"
 	"slmscope/internal/units"
 )
 
@@ -38,13 +39,13 @@ func fixtureCalibration(t testing.TB) estimate.Calibration {
 
 // fixture is the report input of the fixture calibration, every catalog model and a fixed
 // date.
-func fixture(t *testing.T) Input {
+func fixture(t *testing.T) table.Input {
 	t.Helper()
 	cal := fixtureCalibration(t)
 	if len(cal.Measurements) < 3 {
 		t.Fatalf("fixture has %d measurements, want ≥ 3", len(cal.Measurements))
 	}
-	return Input{Machine: cal.Machine, Calibration: cal, Models: catalog.All(),
+	return table.Input{Machine: cal.Machine, Calibration: cal, Models: catalog.All(),
 		Now: time.Date(2026, 11, 24, 5, 0, 0, 0, time.UTC)}
 }
 
@@ -65,7 +66,7 @@ func TestComputeCoversEveryModelAndQuant(t *testing.T) {
 				in.Calibration = estimate.Calibration{}
 			}
 			in.Quants = tc.quants
-			d := Compute(in)
+			d := table.Compute(in)
 			want, published := len(d.Input.Quants)*len(in.Models), 0
 			for _, m := range in.Models { // and each model's published quant (gpt-oss's MXFP4) unless one quant was asked for
 				if len(d.Input.Quants) != 1 && m.PublishedQuant != "" && !slices.Contains(d.Input.Quants, quant.Canonical(m.PublishedQuant)) {
@@ -81,7 +82,7 @@ func TestComputeCoversEveryModelAndQuant(t *testing.T) {
 				if p.Source == estimate.SourceMeasured {
 					measured++
 				}
-				if b := Badge(p); !strings.HasPrefix(b, "● measured") && !strings.HasPrefix(b, "○ projected") {
+				if b := table.Badge(p); !strings.HasPrefix(b, "● measured") && !strings.HasPrefix(b, "○ projected") {
 					t.Errorf("%s %s: badge %q", p.ID, p.Quant, b)
 				}
 			}
@@ -100,7 +101,7 @@ func TestComputeCoversEveryModelAndQuant(t *testing.T) {
 
 func TestQuantsForAddsMeasuredQuants(t *testing.T) {
 	cal := estimate.Calibration{Measurements: []estimate.Measurement{{ModelID: "smollm2-135m", Quant: "q4_0"}, {ModelID: "smollm2-135m", Quant: "q8_0"}}}
-	got := quant.Join(QuantsFor(cal), ",")
+	got := quant.Join(table.QuantsFor(cal), ",")
 	if want := quant.Join(append(estimate.DefaultQuants(), quant.Q4_0), ","); got != want {
 		t.Errorf("QuantsFor = %s, want %s", got, want)
 	}
@@ -110,9 +111,9 @@ func TestContextChangesMemory(t *testing.T) {
 	in := fixture(t)
 	in.Quants = []quant.Quant{"Q8_0"}
 	in.Context = 2048
-	small := Compute(in)
+	small := table.Compute(in)
 	in.Context = 32768
-	big := Compute(in)
+	big := table.Compute(in)
 	for i := range small.Projections {
 		a, b := small.Projections[i], big.Projections[i]
 		if b.Memory.KVBytes <= a.Memory.KVBytes || b.MemoryBytes <= a.MemoryBytes {
@@ -127,7 +128,7 @@ func TestChartsAreValidAndFilled(t *testing.T) {
 		if !calibrated {
 			in.Calibration = estimate.Calibration{}
 		}
-		cs := Charts(Compute(in))
+		cs := Charts(table.Compute(in))
 		ids := []string{"speed-vs-size", "memory-vs-size", "cost-per-million", "ttft-vs-prompt"}
 		if len(cs) != len(ids) {
 			t.Fatalf("%d charts, want %d", len(cs), len(ids))
@@ -237,7 +238,7 @@ func TestWriteIsOfflineHTML(t *testing.T) {
 	if loc := externalRef.FindStringIndex(rest); loc != nil {
 		t.Errorf("the page references a URL outside the inlined library: …%s…", rest[max(0, loc[0]-80):min(len(rest), loc[1]+80)])
 	}
-	for _, c := range Charts(Compute(in)) {
+	for _, c := range Charts(table.Compute(in)) {
 		if !strings.Contains(strings.Join(h3Text, "\n"), c.Title) {
 			t.Errorf("chart %q missing (headings: %q)", c.Title, h3Text)
 		}
@@ -259,7 +260,7 @@ func TestWriteIsOfflineHTML(t *testing.T) {
 func TestPageUncalibratedSaysSo(t *testing.T) {
 	in := fixture(t)
 	in.Calibration = estimate.Calibration{}
-	p := Page(Compute(in))
+	p := Page(table.Compute(in))
 	var text []string
 	for _, s := range p.Sections {
 		text = append(text, s.Paragraphs...)
@@ -275,16 +276,16 @@ func TestCellsAndSortKeys(t *testing.T) {
 		DecodeTPS: 4, DecodeTPSLow: 3, DecodeTPSHigh: 5, TTFTMs: 2500, Source: estimate.SourceProjected, Calibrated: true,
 		Cost: estimate.Cost{TotalPerMTok: 1.234, Currency: "USD"}}
 	tests := []struct {
-		col  Column
+		col  table.Column
 		want string
 	}{
-		{ColParams, "7.62B"}, {ColFits, "yes (RAM)"}, {ColSpeed, "4.00 (3.00–5.00)"}, {ColTTFT, "2.50 s"},
-		{ColCost, "1.23 USD"}, {ColSource, "○ projected ±25%"},
+		{table.ColParams, "7.62B"}, {table.ColFits, "yes (RAM)"}, {table.ColSpeed, "4.00 (3.00–5.00)"}, {table.ColTTFT, "2.50 s"},
+		{table.ColCost, "1.23 USD"}, {table.ColSource, "○ projected ±25%"},
 	}
-	cells := Cells(p)
+	cells := table.Cells(p)
 	for _, tc := range tests {
 		if cells[tc.col] != tc.want {
-			t.Errorf("column %s: %q, want %q", ColumnTitles[tc.col], cells[tc.col], tc.want)
+			t.Errorf("column %s: %q, want %q", table.ColumnTitles[tc.col], cells[tc.col], tc.want)
 		}
 	}
 	for b, want := range map[int64]string{512: "512 B", 94_400_000: "94.4 MB", 922_000_000: "922 MB", 1_540_000_000: "1.54 GB", 999_600_000: "1.00 GB"} {
@@ -293,7 +294,7 @@ func TestCellsAndSortKeys(t *testing.T) {
 		}
 	}
 	for ms, want := range map[float64]string{840: "840 ms", 2500: "2.50 s", 27_300: "27 s", 1_452_000: "24 min", 11_000_000: "3.1 h"} {
-		if got := TTFTText(estimate.Projection{TTFTMs: ms}); got != want {
+		if got := table.TTFTText(estimate.Projection{TTFTMs: ms}); got != want {
 			t.Errorf("TTFTText(%v ms) = %q, want %q", ms, got, want)
 		}
 	}
@@ -302,11 +303,11 @@ func TestCellsAndSortKeys(t *testing.T) {
 			t.Errorf("percent(%v) = %q, want %q", v, got, want)
 		}
 	}
-	if v, _ := SortKey(p, ColMemory); v != 5e9 {
+	if v, _ := table.SortKey(p, table.ColMemory); v != 5e9 {
 		t.Errorf("memory sort key %v", v)
 	}
 	p.Cost.TotalPerMTok = 0
-	if v, _ := SortKey(p, ColCost); v < 1e300 {
+	if v, _ := table.SortKey(p, table.ColCost); v < 1e300 {
 		t.Errorf("unknown cost sorts at %v, want last", v)
 	}
 }
@@ -315,8 +316,8 @@ func TestCellsAndSortKeys(t *testing.T) {
 // quantization selected (the screen runs it off the UI goroutine and drops stale results).
 func BenchmarkCompute(b *testing.B) {
 	cal := fixtureCalibration(b)
-	in := Input{Machine: cal.Machine, Calibration: cal, Models: catalog.All(), Quants: estimate.Quants()}
+	in := table.Input{Machine: cal.Machine, Calibration: cal, Models: catalog.All(), Quants: estimate.Quants()}
 	for b.Loop() {
-		_ = Compute(in)
+		_ = table.Compute(in)
 	}
 }
