@@ -76,10 +76,10 @@ func (f *fakeCompare) source() compareSource {
 	}
 }
 
-// fixtureCalibration is a real calibration of the development machine (engine/report/testdata).
+// fixtureCalibration is a real calibration of the development machine (engine/table/testdata).
 func fixtureCalibration(t *testing.T) engine.Calibration {
 	t.Helper()
-	b, err := os.ReadFile("../engine/report/testdata/calibration.json")
+	b, err := os.ReadFile("../engine/table/testdata/calibration.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package report
+package table
 
 import (
 	"strings"
@@ -7,14 +7,13 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
-	"slmscope/engine/table"
 )
 
 // The answer lists every catalog model once, in the group its best quantization puts it,
 // each group's models ordered as documented.
 func TestAnswerGroupsEveryModelOnce(t *testing.T) {
-	d := table.Compute(fixture(t))
-	groups := table.Answer(d.Projections)
+	d := Compute(fixture(t))
+	groups := Answer(d.Projections)
 	seen := map[string]bool{}
 	for _, g := range groups {
 		if len(g.Models) == 0 {
@@ -25,16 +24,16 @@ func TestAnswerGroupsEveryModelOnce(t *testing.T) {
 				t.Errorf("%s is listed twice", p.ID)
 			}
 			seen[p.ID] = true
-			if table.KindOf(p) != g.Kind {
-				t.Errorf("%s %s (%s) is under %q", p.ID, p.Quant, table.FitsText(p), g.Title)
+			if KindOf(p) != g.Kind {
+				t.Errorf("%s %s (%s) is under %q", p.ID, p.Quant, FitsText(p), g.Title)
 			}
 			// No other quantization of the model would put it in a better group.
 			for _, q := range d.Projections {
-				if q.ID == p.ID && table.KindOf(q) < g.Kind {
-					t.Errorf("%s: %s would be %q, better than %s's %q", p.ID, q.Quant, table.KindOf(q).Title(), p.Quant, g.Title)
+				if q.ID == p.ID && KindOf(q) < g.Kind {
+					t.Errorf("%s: %s would be %q, better than %s's %q", p.ID, q.Quant, KindOf(q).Title(), p.Quant, g.Title)
 				}
 			}
-			if i > 0 && g.Kind == table.GroupWell && g.Models[i-1].Params < p.Params {
+			if i > 0 && g.Kind == GroupWell && g.Models[i-1].Params < p.Params {
 				t.Errorf("%q: %s before the larger %s", g.Title, g.Models[i-1].ID, p.ID)
 			}
 		}
@@ -44,11 +43,11 @@ func TestAnswerGroupsEveryModelOnce(t *testing.T) {
 			t.Errorf("%s is missing from the answer", m.ID)
 		}
 	}
-	if len(groups) < 2 || groups[0].Kind != table.GroupWell {
+	if len(groups) < 2 || groups[0].Kind != GroupWell {
 		t.Fatalf("groups %v: the fixture machine runs small models well and cannot fit 405B", groups)
 	}
-	if last := groups[len(groups)-1]; last.Kind != table.GroupNoFit {
-		t.Errorf("last group %q, want %q", last.Title, table.GroupNoFit.Title())
+	if last := groups[len(groups)-1]; last.Kind != GroupNoFit {
+		t.Errorf("last group %q, want %q", last.Title, GroupNoFit.Title())
 	}
 }
 
@@ -60,18 +59,18 @@ func TestAnswerPicksTheBestQuantization(t *testing.T) {
 	}
 	// Runs well at both: the better quality (more weight bytes) wins.
 	a, b := well("Q8_0", 8, 800), well("Q4_K_M", 14, 450)
-	if g := table.Answer([]estimate.Projection{b, a}); g[0].Models[0].Quant != "Q8_0" {
+	if g := Answer([]estimate.Projection{b, a}); g[0].Models[0].Quant != "Q8_0" {
 		t.Errorf("runs well at both: picked %s, want Q8_0", g[0].Models[0].Quant)
 	}
 	// Only Q4_K_M reaches reading speed: it wins.
 	a.DecodeTPS = 3
-	g := table.Answer([]estimate.Projection{a, b})
-	if g[0].Kind != table.GroupWell || g[0].Models[0].Quant != "Q4_K_M" {
+	g := Answer([]estimate.Projection{a, b})
+	if g[0].Kind != GroupWell || g[0].Models[0].Quant != "Q4_K_M" {
 		t.Errorf("only Q4_K_M at reading speed: got %q %s", g[0].Title, g[0].Models[0].Quant)
 	}
 	// Slow at both: the faster wins.
 	b.DecodeTPS = 4
-	if g := table.Answer([]estimate.Projection{a, b}); g[0].Kind != table.GroupSlow || g[0].Models[0].Quant != "Q4_K_M" {
+	if g := Answer([]estimate.Projection{a, b}); g[0].Kind != GroupSlow || g[0].Models[0].Quant != "Q4_K_M" {
 		t.Errorf("slow at both: got %q %s", g[0].Title, g[0].Models[0].Quant)
 	}
 }
@@ -79,15 +78,15 @@ func TestAnswerPicksTheBestQuantization(t *testing.T) {
 func TestAnswerPartialOffload(t *testing.T) {
 	p := estimate.Projection{ID: "m", Name: "Model-14B", Quant: "Q4_K_M", Fits: true, DecodeTPS: 9}
 	p.FitVerdict = estimate.Verdict{Fits: true, Placement: estimate.PlacePartial, GPULayers: 20, TotalLayers: 48}
-	g := table.Answer([]estimate.Projection{p})
-	if len(g) != 1 || g[0].Kind != table.GroupPartial {
+	g := Answer([]estimate.Projection{p})
+	if len(g) != 1 || g[0].Kind != GroupPartial {
 		t.Fatalf("groups %+v, want the partial-offload group", g)
 	}
-	if got := table.AnswerMemory(p); got != "20 of 48 layers on the GPU" {
+	if got := AnswerMemory(p); got != "20 of 48 layers on the GPU" {
 		t.Errorf("memory cell %q", got)
 	}
-	if !strings.Contains(table.AnswerLine(p), "Model-14B Q4_K_M: 9.00 tok/s") {
-		t.Errorf("line %q", table.AnswerLine(p))
+	if !strings.Contains(AnswerLine(p), "Model-14B Q4_K_M: 9.00 tok/s") {
+		t.Errorf("line %q", AnswerLine(p))
 	}
 }
 
@@ -98,34 +97,13 @@ func TestParamsText(t *testing.T) {
 		{"/tmp/x.gguf", "Parameters: 1B"},
 	}
 	for _, tc := range tests {
-		got := table.ParamsText(estimate.Projection{ID: tc.id, Params: 1e9})
+		got := ParamsText(estimate.Projection{ID: tc.id, Params: 1e9})
 		if tc.id == "llama-3.1-8b" {
 			m, _ := catalog.ByID(tc.id)
-			got = table.ParamsText(estimate.Projection{ID: tc.id, Params: m.ParamCount()})
+			got = ParamsText(estimate.Projection{ID: tc.id, Params: m.ParamCount()})
 		}
 		if !strings.Contains(got, tc.want) {
 			t.Errorf("%s: %q lacks %q", tc.id, got, tc.want)
-		}
-	}
-}
-
-// The report's first section is the answer, as Compare opens on it: every catalog model with
-// its full name in one of the groups' tables.
-func TestPageOpensOnTheAnswer(t *testing.T) {
-	d := table.Compute(fixture(t))
-	p := Page(d)
-	if len(p.Sections) == 0 || p.Sections[0].Heading != "What this machine can run" {
-		t.Fatalf("first section %+v", p.Sections[0].Heading)
-	}
-	names := map[string]bool{}
-	for _, tb := range p.Sections[0].Tables {
-		for _, r := range tb.Rows {
-			names[r[0]] = true
-		}
-	}
-	for _, m := range catalog.All() {
-		if !names[m.Name] {
-			t.Errorf("%s is not in the report's answer", m.Name)
 		}
 	}
 }
