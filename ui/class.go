@@ -11,8 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"slmscope/engine/class"
-	"slmscope/engine/results"
+	"slmscope/engine"
 	"slmscope/ui/chartview"
 )
 
@@ -37,7 +36,7 @@ type classScreen struct {
 	table   *fyne.Container
 	refused *widget.Label
 
-	shown   class.Class // the class on screen (kept when the folder disappears)
+	shown   engine.Class // the class on screen (kept when the folder disappears)
 	hasData bool
 	watch   *classWatch   // the folder being watched (nil: none)
 	every   time.Duration // how often to look (0 = classEvery; tests shorten it)
@@ -70,7 +69,7 @@ func (s *classScreen) buildUI() fyne.CanvasObject {
 	s.summary = widget.NewLabel("")
 	s.summary.Wrapping = fyne.TextWrapWord
 	s.summary.Hide()
-	s.chart = chartview.New(class.Class{}.SpeedChart())
+	s.chart = chartview.New(engine.Class{}.SpeedChart())
 	s.chart.Hide()
 	s.table = container.NewVBox()
 	s.refused = widget.NewLabel("")
@@ -120,7 +119,7 @@ func (s *classScreen) onChoose() {
 }
 
 // applyClass shows a freshly read class (on the UI goroutine).
-func (s *classScreen) applyClass(c class.Class) {
+func (s *classScreen) applyClass(c engine.Class) {
 	s.shown, s.hasData = c, true
 	left := len(c.Rejected) + len(c.Superseded)
 	s.status.SetText(fmt.Sprintf("%d machines from %s, read at %s; %d files left out. Watching for new files every %s.",
@@ -150,7 +149,7 @@ func (s *classScreen) applyClass(c class.Class) {
 		s.table.Add(newMarkdownTable(tableFromRows(t.Header, t.Rows)))
 	}
 	var refused []string
-	for _, r := range append(append([]class.Rejected(nil), c.Rejected...), c.Superseded...) {
+	for _, r := range append(append([]engine.ClassRejected(nil), c.Rejected...), c.Superseded...) {
 		refused = append(refused, "⚠ "+r.File+": "+r.Reason)
 	}
 	s.refused.SetText(strings.Join(refused, "\n"))
@@ -170,5 +169,5 @@ func (s *classScreen) showGone(err error) {
 // labelText is the label typed for this machine, checked.
 func (s *classScreen) labelText() (string, error) {
 	l := strings.TrimSpace(s.label.Text)
-	return l, results.CheckLabel(l)
+	return l, engine.CheckResultLabel(l)
 }

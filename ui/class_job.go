@@ -15,8 +15,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"slmscope/engine"
-	"slmscope/engine/class"
-	"slmscope/internal/safefile"
 )
 
 // The Class screen's background work: watching the class folder, saving this machine's
@@ -55,13 +53,13 @@ func (s *classScreen) stopWatching() {
 func (s *classScreen) watchLoop(w *classWatch) {
 	last, gone := "", false
 	check := func() {
-		fp, err := class.Fingerprint(w.dir)
+		fp, err := engine.ClassFingerprint(w.dir)
 		if err == nil && fp == last {
 			return
 		}
-		var c class.Class
+		var c engine.Class
 		if err == nil {
-			c, err = class.Load(w.dir)
+			c, err = engine.LoadClass(w.dir)
 		}
 		if err != nil {
 			last = ""
@@ -146,10 +144,10 @@ func (s *classScreen) onReport() {
 	c := s.shown
 	s.spawn(func() {
 		var buf bytes.Buffer
-		err := class.WriteHTML(&buf, c)
+		err := engine.WriteClassHTML(&buf, c)
 		path := filepath.Join(os.TempDir(), "slmscope-class-report.html")
 		if err == nil {
-			err = safefile.WriteAtomic(path, buf.Bytes())
+			err = engine.WriteFileAtomic(path, buf.Bytes())
 		}
 		s.a.do(func() {
 			if err != nil {

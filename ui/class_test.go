@@ -101,8 +101,8 @@ func TestClassSaveMyResults(t *testing.T) {
 	rep := sampleReport()
 	if _, err := a.hub().Load(context.Background(), engine.MachineOptions{
 		Probe: func(context.Context, hwprobe.Options) (*hwprobe.Report, error) { return &rep, nil },
-		LoadCalibration: func(string, string) (estimate.Calibration, error) {
-			return estimate.Calibration{}, estimate.ErrNoCalibration
+		LoadCalibration: func(string, string) (engine.Calibration, error) {
+			return engine.Calibration{}, estimate.ErrNoCalibration
 		},
 	}); err != nil {
 		t.Fatal(err)

@@ -13,11 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
-	"slmscope/engine/catalog"
-	"slmscope/engine/estimate"
-	"slmscope/engine/ident"
-	"slmscope/engine/quant"
-	"slmscope/engine/report"
 	"slmscope/hwprobe"
 	"slmscope/ui/chartview"
 )
@@ -66,23 +61,23 @@ type compareScreen struct {
 	cuts        map[cutKey]string     // texts cut to their column's width (compare_cut.go)
 	loaded      bool
 	hw          *hwprobe.Report
-	machine     estimate.Machine
+	machine     engine.ProjectionMachine
 	key         string
-	cal         estimate.Calibration
-	pricesTable estimate.PriceTable
+	cal         engine.Calibration
+	pricesTable engine.PriceTable
 	loadNotes   []string  // problems reading the prices
 	guess       *guessBox // predict, then measure: the learner's guess for the next ▶
-	data        report.Data
-	rows        []estimate.Projection // data.Projections in table order
-	sortCol     report.Column
+	data        engine.ReportData
+	rows        []engine.Projection // data.Projections in table order
+	sortCol     engine.Column
 	sortDesc    bool
 	gen         int // bumps on every recompute; stale results are dropped
 	busy        bool
 	cancel      context.CancelFunc
-	measure     ident.Key                    // the row being measured
-	selected    ident.Key                    // the row whose basis is shown
-	canMeasure  map[ident.Key]measureVerdict // per row, computed with the projections
-	selCol      int                          // the column tapped in it (its full text heads the detail)
+	measure     engine.ModelKey                    // the row being measured
+	selected    engine.ModelKey                    // the row whose basis is shown
+	canMeasure  map[engine.ModelKey]measureVerdict // per row, computed with the projections
+	selCol      int                                // the column tapped in it (its full text heads the detail)
 	state       engine.MachineState
 	revision    int // the machine revision the projections were computed for
 
@@ -128,10 +123,10 @@ func newCompareScreen(a *App) fyne.CanvasObject {
 // newCompareScreenWith builds the screen and starts loading the machine and calibration.
 func newCompareScreenWith(a *App, src compareSource, spawn func(func())) *compareScreen {
 	a.hub()
-	s := &compareScreen{a: a, src: src, spawn: spawn, sortCol: report.ColParams}
+	s := &compareScreen{a: a, src: src, spawn: spawn, sortCol: engine.ColParams}
 	s.ctx, s.stop = context.WithCancel(context.Background())
 	if src.saveCal != nil {
-		a.machine.Save = func(_ string, c estimate.Calibration) error { return src.saveCal(c) }
+		a.machine.Save = func(_ string, c engine.Calibration) error { return src.saveCal(c) }
 	}
 	s.buildUI()
 	s.observeMachine()
@@ -183,20 +178,20 @@ func (s *compareScreen) costEntry(text string) *widget.Entry {
 }
 
 // settings reads the selectors and cost fields; bad cost input is reported, not guessed.
-func (s *compareScreen) settings() (ctxLen int, quants []quant.Quant, cost estimate.CostSettings, problem string) {
+func (s *compareScreen) settings() (ctxLen int, quants []engine.Quant, cost engine.CostSettings, problem string) {
 	ctxLen, _ = strconv.Atoi(s.ctxSel.Selected)
 	if ctxLen <= 0 {
-		ctxLen = estimate.DefaultContext
+		ctxLen = engine.DefaultContext
 	}
 	switch q := s.quantSel.Selected; q {
 	case quantsAll:
-		quants = estimate.Quants()
+		quants = engine.ProjectedQuants()
 	case quantsDefault, "":
-		quants = report.QuantsFor(s.cal)
+		quants = engine.QuantsFor(s.cal)
 	default:
-		quants = []quant.Quant{quant.Canonical(q)}
+		quants = []engine.Quant{engine.CanonicalQuant(q)}
 	}
-	cost = estimate.DefaultCostSettings()
+	cost = engine.DefaultCostSettings()
 	var bad []string
 	num := func(e *widget.Entry, name string, dst *float64) {
 		t := strings.TrimSpace(strings.ReplaceAll(e.Text, ",", "."))
@@ -245,10 +240,10 @@ func (s *compareScreen) onSettingsChanged() {
 }
 
 // input is the report input for the current state and settings.
-func (s *compareScreen) input() report.Input {
+func (s *compareScreen) input() engine.ReportInput {
 	ctxLen, quants, cost, _ := s.settings()
-	return report.Input{Hardware: s.hw, Machine: s.machine, Calibration: s.cal, Models: catalog.All(),
-		Quants: quants, Context: ctxLen, PromptTokens: report.DefaultPromptTokens, Cost: cost, Prices: s.pricesTable}
+	return engine.ReportInput{Hardware: s.hw, Machine: s.machine, Calibration: s.cal, Models: engine.CatalogModels(),
+		Quants: quants, Context: ctxLen, PromptTokens: engine.DefaultPromptTokens, Cost: cost, Prices: s.pricesTable}
 }
 
 // recompute projects again off the UI goroutine; only the newest result is shown.
@@ -262,7 +257,7 @@ func (s *compareScreen) recompute() {
 }
 
 // applyData shows a computed report (on the UI goroutine).
-func (s *compareScreen) applyData(gen int, d report.Data, can map[ident.Key]measureVerdict) {
+func (s *compareScreen) applyData(gen int, d engine.ReportData, can map[engine.ModelKey]measureVerdict) {
 	if gen != s.gen {
 		return
 	}

@@ -6,8 +6,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"slmscope/engine/estimate"
-	"slmscope/engine/report"
+	"slmscope/engine"
 )
 
 // The Compare screen's Answer tab, the one it opens on: "what can this machine run?" as the
@@ -20,9 +19,9 @@ import (
 type answerView struct {
 	widget.BaseWidget
 	s      *compareScreen
-	items  []estimate.Projection // the models in the order shown
-	cursor int                   // the model the arrow keys are on (-1: none yet)
-	open   int                   // the model whose detail is open (-1: none)
+	items  []engine.Projection // the models in the order shown
+	cursor int                 // the model the arrow keys are on (-1: none yet)
+	open   int                 // the model whose detail is open (-1: none)
 	focus  bool
 
 	box       *fyne.Container // answerLayout: column titles, headings, rows, the detail
@@ -59,7 +58,7 @@ func (v *answerView) CreateRenderer() fyne.WidgetRenderer { return widget.NewSim
 
 // setData shows the models of d grouped by verdict; the cursor and an open detail stay on
 // their model when it is still listed.
-func (v *answerView) setData(ps []estimate.Projection) {
+func (v *answerView) setData(ps []engine.Projection) {
 	var cur, open string
 	if v.cursor >= 0 && v.cursor < len(v.items) {
 		cur = v.items[v.cursor].ID
@@ -67,7 +66,7 @@ func (v *answerView) setData(ps []estimate.Projection) {
 	if v.open >= 0 && v.open < len(v.items) {
 		open = v.items[v.open].ID
 	}
-	groups := report.Answer(ps)
+	groups := engine.Answer(ps)
 	v.items = v.items[:0]
 	objs := []fyne.CanvasObject{v.titles}
 	var fills []func() // each row's texts, set as the row comes on show
@@ -141,13 +140,13 @@ func (v *answerView) reveal(gen int, objs []fyne.CanvasObject, fills []func()) {
 }
 
 // groupImportance colours a group's heading.
-func groupImportance(k report.GroupKind) widget.Importance {
+func groupImportance(k engine.GroupKind) widget.Importance {
 	switch k {
-	case report.GroupWell:
+	case engine.GroupWell:
 		return widget.SuccessImportance
-	case report.GroupSlow, report.GroupPartial:
+	case engine.GroupSlow, engine.GroupPartial:
 		return widget.WarningImportance
-	case report.GroupNoFit:
+	case engine.GroupNoFit:
 		return widget.DangerImportance
 	}
 	return widget.MediumImportance

@@ -4,13 +4,12 @@ import (
 	"fmt"
 	"image/color"
 
+	"slmscope/engine"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"slmscope/engine/estimate"
-	"slmscope/engine/report"
 )
 
 // A model's row in the Answer tab, and the layout that lines the rows' columns up: every
@@ -78,11 +77,11 @@ func (r *answerRow) restyle() {
 }
 
 // show fills the row with model p.
-func (r *answerRow) show(p estimate.Projection) {
-	r.setTexts([answerCols]string{p.Name, report.AnswerQuant(p), report.AnswerSpeed(p), answerBadge(p), report.AnswerMemory(p), report.TTFTText(p)}, false)
+func (r *answerRow) show(p engine.Projection) {
+	r.setTexts([answerCols]string{p.Name, engine.AnswerQuant(p), engine.AnswerSpeed(p), answerBadge(p), engine.AnswerMemory(p), engine.TTFTText(p)}, false)
 	r.cells[ansSource].Importance = widget.MediumImportance
 	switch {
-	case p.Source == estimate.SourceMeasured:
+	case p.Source == engine.SourceMeasured:
 		r.cells[ansSource].Importance = widget.SuccessImportance
 	case !p.Calibrated:
 		r.cells[ansSource].Importance = widget.WarningImportance
@@ -92,8 +91,8 @@ func (r *answerRow) show(p estimate.Projection) {
 
 // answerBadge is "● measured", or "○ ±23%" for a projection with its band (coloured as a
 // warning when nothing measured here backs it), or "○ projected" when it has no band.
-func answerBadge(p estimate.Projection) string {
-	if p.Source == estimate.SourceMeasured {
+func answerBadge(p engine.Projection) string {
+	if p.Source == engine.SourceMeasured {
 		return "● measured"
 	}
 	if p.DecodeTPS > 0 && p.DecodeTPSLow > 0 && p.DecodeTPSHigh > 0 {

@@ -4,13 +4,12 @@ import (
 	"strings"
 	"testing"
 
+	"slmscope/engine"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-
-	"slmscope/engine/catalog"
-	"slmscope/engine/report"
 )
 
 // answerOnScreen builds Compare with the fixture calibration in a's window at size, in
@@ -35,7 +34,7 @@ func TestCompareAnswerListsEveryModel(t *testing.T) {
 	if s.tabs.SelectedIndex() != tabAnswer {
 		t.Errorf("Compare opened on tab %d, want the answer", s.tabs.SelectedIndex())
 	}
-	want := len(catalog.All())
+	want := len(engine.CatalogModels())
 	if len(s.answer.items) != want {
 		t.Errorf("%d models in the answer, want the catalog's %d", len(s.answer.items), want)
 	}
@@ -45,8 +44,8 @@ func TestCompareAnswerListsEveryModel(t *testing.T) {
 			headings = append(headings, l.Text)
 		}
 	}
-	if len(headings) == 0 || headings[0] != report.GroupWell.Title() {
-		t.Errorf("headings %q, want %q first", headings, report.GroupWell.Title())
+	if len(headings) == 0 || headings[0] != engine.GroupWell.Title() {
+		t.Errorf("headings %q, want %q first", headings, engine.GroupWell.Title())
 	}
 	for i, p := range s.answer.items {
 		r := s.answer.rows[i]
@@ -83,7 +82,7 @@ func TestCompareAnswerKeyboard(t *testing.T) {
 	}
 	pressKey(c, fyne.KeyReturn)
 	p := v.items[2]
-	if v.open != 2 || !v.detail.Visible() || !strings.HasPrefix(v.detail.Text, p.Name+" "+report.AnswerQuant(p)) {
+	if v.open != 2 || !v.detail.Visible() || !strings.HasPrefix(v.detail.Text, p.Name+" "+engine.AnswerQuant(p)) {
 		t.Fatalf("Enter: open %d, detail %q, want %s's", v.open, v.detail.Text, p.Name)
 	}
 	for _, want := range []string{"Memory ", "weights", "KV cache", p.FitVerdict.Sentence, p.Basis} {

@@ -11,8 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"slmscope/engine/estimate"
-	"slmscope/engine/report"
+	"slmscope/engine"
 	"slmscope/internal/units"
 	"slmscope/ui/chartview"
 )
@@ -43,12 +42,12 @@ func (s *compareScreen) newStatusWidgets() {
 // ones used, and the export and browser buttons (disabled until there is a report).
 func (s *compareScreen) newSettingControls(p fyne.Preferences) {
 	s.ctxSel = widget.NewSelect(compareContexts, func(string) { s.onSettingsChanged() })
-	s.ctxSel.SetSelected(strconv.Itoa(p.IntWithFallback(prefCompareContext, estimate.DefaultContext)))
+	s.ctxSel.SetSelected(strconv.Itoa(p.IntWithFallback(prefCompareContext, engine.DefaultContext)))
 	if s.ctxSel.Selected == "" {
-		s.ctxSel.SetSelected(strconv.Itoa(estimate.DefaultContext))
+		s.ctxSel.SetSelected(strconv.Itoa(engine.DefaultContext))
 	}
 	quantOpts := []string{quantsDefault, quantsAll}
-	for _, q := range estimate.Quants() {
+	for _, q := range engine.ProjectedQuants() {
 		quantOpts = append(quantOpts, q.String())
 	}
 	s.quantSel = widget.NewSelect(quantOpts, func(string) { s.onSettingsChanged() })
@@ -93,7 +92,7 @@ func (s *compareScreen) buildTableTab() fyne.CanvasObject {
 
 // buildChartsTab makes the Charts tab: one chart view per report chart, stacked.
 func (s *compareScreen) buildChartsTab() fyne.CanvasObject {
-	for _, c := range report.Charts(report.Data{}) {
+	for _, c := range engine.ReportCharts(engine.ReportData{}) {
 		s.charts = append(s.charts, chartview.New(c))
 	}
 	stack := container.NewVBox()
@@ -109,8 +108,8 @@ func (s *compareScreen) buildChartsTab() fyne.CanvasObject {
 // buildCostTab makes the Cost tab: the cost settings, starting from the last ones used, a
 // note on them and the price table.
 func (s *compareScreen) buildCostTab(p fyne.Preferences) fyne.CanvasObject {
-	s.kwh = s.costEntry(fmt.Sprint(p.FloatWithFallback(prefCompareKWh, estimate.DefaultPricePerKWh)))
-	s.currency = s.costEntry(p.StringWithFallback(prefCompareCurrency, estimate.DefaultCostSettings().Currency))
+	s.kwh = s.costEntry(fmt.Sprint(p.FloatWithFallback(prefCompareKWh, engine.DefaultPricePerKWh)))
+	s.currency = s.costEntry(p.StringWithFallback(prefCompareCurrency, engine.DefaultCostSettings().Currency))
 	s.hwPrice = s.costEntry(floatText(p.FloatWithFallback(prefCompareHWPrice, 0)))
 	s.lifetime = s.costEntry(floatText(p.FloatWithFallback(prefCompareLifetime, 0)))
 	s.hours = s.costEntry(floatText(p.FloatWithFallback(prefCompareHours, 0)))

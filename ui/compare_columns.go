@@ -4,10 +4,10 @@ import (
 	"math"
 	"slices"
 
+	"slmscope/engine"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
-
-	"slmscope/engine/report"
 )
 
 // The Compare table's columns each get the width of their longest text (header or cell): when
@@ -86,7 +86,7 @@ func (s *compareScreen) naturalWidths() []float32 {
 	out[colMeasure] = compareMinWidths[colMeasure]
 	for c := 1; c < len(out); c++ {
 		col := reportCol(c)
-		need := fyne.MeasureText("▼ "+report.ColumnTitle(col, s.data.Input.PromptTokens), ts, fyne.TextStyle{Bold: true}).Width
+		need := fyne.MeasureText("▼ "+engine.ColumnTitle(col, s.data.Input.PromptTokens), ts, fyne.TextStyle{Bold: true}).Width
 		for i := range s.rows {
 			need = max(need, fyne.MeasureText(s.rowCells(i)[col], ts, fyne.TextStyle{}).Width)
 		}

@@ -18,13 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
-	"slmscope/engine/estimate"
-	"slmscope/engine/ident"
-	"slmscope/engine/quant"
-	"slmscope/engine/report"
-	"slmscope/engine/runs"
 	"slmscope/hwprobe"
-	"slmscope/internal/predict"
 	"slmscope/internal/units"
 	"slmscope/lessons"
 )
@@ -33,12 +27,12 @@ import (
 // tests swap in fakes so no probe or long calibration runs.
 type compareSource struct {
 	probe     func(ctx context.Context) (*hwprobe.Report, error)
-	loadCal   func(key string) (estimate.Calibration, error)
-	saveCal   func(estimate.Calibration) error
-	prices    func() (estimate.PriceTable, error)
-	calibrate func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error)
+	loadCal   func(key string) (engine.Calibration, error)
+	saveCal   func(engine.Calibration) error
+	prices    func() (engine.PriceTable, error)
+	calibrate func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error)
 	// bench measures one catalog twin (ID and quant) and reports progress sentences.
-	bench func(ctx context.Context, id string, q quant.Quant, progress func(frac float64, msg string)) (estimate.Measurement, error)
+	bench func(ctx context.Context, id string, q engine.Quant, progress func(frac float64, msg string)) (engine.Measurement, error)
 	// openURL hands a file:// URL to the OS browser.
 	openURL func(*url.URL) error
 }
@@ -47,38 +41,27 @@ func realCompareSource(a *App) compareSource {
 	workers := a.session.Options
 	return compareSource{
 		probe: func(ctx context.Context) (*hwprobe.Report, error) { return hwprobe.Probe(ctx, hwprobe.Options{}) },
-		loadCal: func(key string) (estimate.Calibration, error) {
-			path, err := estimate.CachePath()
+		loadCal: func(key string) (engine.Calibration, error) {
+			path, err := engine.CalibrationCachePath()
 			if err != nil {
-				return estimate.Calibration{}, err
+				return engine.Calibration{}, err
 			}
-			return estimate.LoadCalibration(path, key)
+			return engine.LoadCalibration(path, key)
 		},
-		saveCal: func(c estimate.Calibration) error {
-			path, err := estimate.CachePath()
+		saveCal: func(c engine.Calibration) error {
+			path, err := engine.CalibrationCachePath()
 			if err != nil {
 				return err
 			}
-			return estimate.SaveCalibration(path, c)
+			return engine.SaveCalibration(path, c)
 		},
-		prices: func() (estimate.PriceTable, error) {
-			path, err := estimate.PricesPath()
-			if err != nil {
-				return estimate.DefaultPrices(), err
-			}
-			return estimate.LoadPrices(path)
-		},
-		calibrate: func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error) {
+		prices: engine.LoadPriceTable,
+		calibrate: func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error) {
 			o.Worker = workers
 			state, _ := a.machine.Current()
-			cache, err := engine.NewTwinCache(state)
-			if err != nil {
-				return estimate.Calibration{}, err
-			}
-			o.Cache, o.Record = cache, engine.Record
-			return engine.Calibrate(ctx, o)
+			return engine.CalibrateOn(ctx, state, o)
 		},
-		bench: func(ctx context.Context, id string, q quant.Quant, progress func(float64, string)) (estimate.Measurement, error) {
+		bench: func(ctx context.Context, id string, q engine.Quant, progress func(float64, string)) (engine.Measurement, error) {
 			return benchTwin(ctx, a, id, q, progress)
 		},
 		openURL: a.fyne.OpenURL,
@@ -86,35 +69,33 @@ func realCompareSource(a *App) compareSource {
 }
 
 // benchTwin writes (or reuses) a catalog twin and measures it the way the calibration does.
-func benchTwin(ctx context.Context, a *App, id string, q quant.Quant, progress func(float64, string)) (estimate.Measurement, error) {
+func benchTwin(ctx context.Context, a *App, id string, q engine.Quant, progress func(float64, string)) (engine.Measurement, error) {
 	workers := a.session.Options
 	ref, err := engine.ParseModelRef("twin:"+id, string(q))
 	if err != nil {
-		return estimate.Measurement{}, err
+		return engine.Measurement{}, err
 	}
 	state, _ := a.machine.Current()
 	cache, err := engine.NewTwinCache(state)
 	if err != nil {
-		return estimate.Measurement{}, err
+		return engine.Measurement{}, err
 	}
-	if err := ref.Resolve(ctx, cache, func(done, total int64) {
-		progress(0.5*float64(done)/float64(max(total, 1)), fmt.Sprintf("Writing the %s twin (%.0f%%)…", ref.Label, 100*float64(done)/float64(max(total, 1))))
-	}); err != nil {
-		return estimate.Measurement{}, err
-	}
-	progress(0.5, "Measuring "+ref.Label+" ("+units.TwinDisclaimer+")…")
-	res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: 128, GenTokens: 32, Threads: runtime.NumCPU(), Repeat: 1, Worker: workers,
-		Progress: func(msg string) { progress(0.75, msg) }})
+	m, err := engine.MeasureAndRecord(ctx, engine.MeasureRequest{Model: ref, Cache: cache, Origin: engine.OriginCompare, Machine: state, Project: true,
+		Writing: func(done, total int64) {
+			progress(0.5*float64(done)/float64(max(total, 1)), fmt.Sprintf("Writing the %s twin (%.0f%%)…", ref.Label, 100*float64(done)/float64(max(total, 1))))
+		},
+		Resolved: func(engine.ModelRef) { progress(0.5, "Measuring "+ref.Label+" ("+units.TwinDisclaimer+")…") },
+		Bench: engine.BenchOptions{PromptTokens: 128, GenTokens: 32, Threads: runtime.NumCPU(), Repeat: 1, Worker: workers,
+			Progress: func(msg string) { progress(0.75, msg) }}})
 	if err != nil {
-		return estimate.Measurement{}, err
+		return engine.Measurement{}, err
 	}
-	proj, projOK := engine.ProjectRun(state, ref, res.Context, res.PromptTokens)                                            // what slmscope said before this run
-	_ = engine.Record(engine.WithPrediction(engine.RunFromBench(runs.OriginCompare, ref, res, state.Key), 0, proj, projOK)) // best effort: the measurement stands
+	res := m.Result // a failed record is best effort: the measurement stands
 	if s := res.Interference.Sentence(); s != "" {
 		// the history keeps the run, marked; the calibration never fits on it
-		return estimate.Measurement{}, errors.New(s)
+		return engine.Measurement{}, errors.New(s)
 	}
-	return engine.MeasurementFromBench(id, res, ref), nil
+	return engine.MeasurementFromBench(id, res, m.Model), nil
 }
 
 // compareLoadJob reads the prices and makes sure the app's machine is loaded (probe and
@@ -125,7 +106,7 @@ func (j *compareLoadJob) run() {
 	src := j.s.src
 	_, loadErr := j.s.a.machine.LoadOnce(j.s.ctx, engine.MachineOptions{
 		Probe:           func(ctx context.Context, _ hwprobe.Options) (*hwprobe.Report, error) { return src.probe(ctx) },
-		LoadCalibration: func(_, key string) (estimate.Calibration, error) { return src.loadCal(key) },
+		LoadCalibration: func(_, key string) (engine.Calibration, error) { return src.loadCal(key) },
 	})
 	var notes []string
 	prices, perr := src.prices()
@@ -133,7 +114,7 @@ func (j *compareLoadJob) run() {
 		notes = append(notes, "API prices: "+perr.Error())
 	}
 	if len(prices.Prices) == 0 {
-		prices = estimate.DefaultPrices()
+		prices = engine.DefaultPrices()
 	}
 	if j.s.ctx.Err() != nil {
 		return
@@ -154,13 +135,13 @@ func (s *compareScreen) observeMachine() {
 type compareProjectJob struct {
 	s     *compareScreen
 	gen   int
-	in    report.Input
+	in    engine.ReportInput
 	state engine.MachineState // the machine the Run buttons are judged on
 }
 
 func (j *compareProjectJob) run() {
-	d := report.Compute(j.in)
-	can := make(map[ident.Key]measureVerdict, len(d.Projections))
+	d := engine.ComputeReport(j.in)
+	can := make(map[engine.ModelKey]measureVerdict, len(d.Projections))
 	for _, p := range d.Projections {
 		ok, why := measurableOn(j.state, p)
 		can[p.Key()] = measureVerdict{ok, why}
@@ -192,7 +173,7 @@ func (t *throttle) ok() bool {
 type compareCalibrateJob struct {
 	s       *compareScreen
 	ctx     context.Context
-	machine estimate.Machine
+	machine engine.ProjectionMachine
 	key     string
 	budget  time.Duration
 }
@@ -242,11 +223,11 @@ type compareMeasureJob struct {
 	s        *compareScreen
 	ctx      context.Context
 	id, name string
-	quant    quant.Quant
-	machine  estimate.Machine
+	quant    engine.Quant
+	machine  engine.ProjectionMachine
 	key      string
 	// row is what the table projected before the run; guess the learner's guess (0 = none).
-	row   estimate.Projection
+	row   engine.Projection
 	guess float64
 	store *lessons.Store // the prediction record, when there is a guess
 }
@@ -267,7 +248,7 @@ func (j *compareMeasureJob) run() {
 		j.s.a.do(func() { j.s.endBusy(msg, widget.DangerImportance) })
 		return
 	}
-	fresh := estimate.Calibration{Key: j.key, When: time.Now().UTC(), Machine: j.machine, Measurements: []estimate.Measurement{m}}
+	fresh := engine.Calibration{Key: j.key, When: time.Now().UTC(), Machine: j.machine, Measurements: []engine.Measurement{m}}
 	if cur, ok := j.s.a.machine.Current(); ok && cur.Calibration.Key == j.key {
 		fresh.Notes, fresh.BudgetSeconds = cur.Calibration.Notes, cur.Calibration.BudgetSeconds
 	}
@@ -285,11 +266,11 @@ func (j *compareMeasureJob) run() {
 }
 
 // prediction scores the learner's guess against the row's projection and the measurement.
-func (j *compareMeasureJob) prediction(m estimate.Measurement) (predict.Prediction, bool) {
+func (j *compareMeasureJob) prediction(m engine.Measurement) (engine.Prediction, bool) {
 	if j.guess <= 0 || j.store == nil {
-		return predict.Prediction{}, false
+		return engine.Prediction{}, false
 	}
-	pr := predict.Prediction{At: time.Now(), Origin: runs.OriginCompare, Key: string(j.row.Key()), Label: j.name + " " + j.quant.String() + " (twin)",
+	pr := engine.Prediction{At: time.Now(), Origin: engine.OriginCompare, Key: string(j.row.Key()), Label: j.name + " " + j.quant.String() + " (twin)",
 		Guess: j.guess, ProjectedTPS: j.row.DecodeTPS, ProjectedLow: j.row.DecodeTPSLow, ProjectedHigh: j.row.DecodeTPSHigh, MeasuredTPS: m.GenTPS}
 	return pr, pr.Check() == nil
 }
@@ -298,7 +279,7 @@ func (j *compareMeasureJob) prediction(m estimate.Measurement) (predict.Predicti
 // in the OS browser.
 type compareReportJob struct {
 	s       *compareScreen
-	in      report.Input
+	in      engine.ReportInput
 	w       io.WriteCloser // export: the file the user chose
 	where   string
 	browser bool
@@ -306,7 +287,7 @@ type compareReportJob struct {
 
 func (j *compareReportJob) run() {
 	if !j.browser {
-		err := report.Write(j.w, j.in)
+		err := engine.WriteReport(j.w, j.in)
 		if cerr := j.w.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("cannot finish writing the report: %w", cerr)
 		}
@@ -334,13 +315,13 @@ func (j *compareReportJob) run() {
 }
 
 // writeTempReport writes the report to a new file in the temporary folder.
-func writeTempReport(in report.Input) (string, error) {
+func writeTempReport(in engine.ReportInput) (string, error) {
 	f, err := os.CreateTemp("", "slmscope-report-*.html")
 	if err != nil {
 		return "", fmt.Errorf("cannot create a temporary file: %w", err)
 	}
 	_ = f.Chmod(0o644)
-	if err := report.Write(f, in); err != nil {
+	if err := engine.WriteReport(f, in); err != nil {
 		f.Close()
 		os.Remove(f.Name())
 		return "", err

@@ -3,7 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2/container"
 
-	"slmscope/engine/report"
+	"slmscope/engine"
 )
 
 // The Compare screen's tabs other than the table are filled lazily: new projections only
@@ -48,7 +48,7 @@ func (s *compareScreen) fillShownTab() {
 	s.staleTabs[i] = false
 	switch i {
 	case tabCharts:
-		for i, c := range report.Charts(s.data) {
+		for i, c := range engine.ReportCharts(s.data) {
 			if i < len(s.charts) {
 				s.charts[i].SetChart(c)
 			}

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2"
+	"slmscope/engine"
 
-	"slmscope/engine/catalog"
+	"fyne.io/fyne/v2"
 )
 
 // The Compare answer read as a person reads it: the screen is drawn by Fyne's test canvas
@@ -73,7 +73,7 @@ func TestCompareAnswerReadsOnScreen(t *testing.T) {
 // figure after it.
 func readModels(text string) []string {
 	var out []string
-	for _, m := range catalog.All() {
+	for _, m := range engine.CatalogModels() {
 		for _, line := range strings.Split(text, "\n") {
 			i := strings.Index(line, m.Name)
 			if i < 0 || !ocrSpeed.MatchString(line[i+len(m.Name):]) {

@@ -11,8 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
-	"slmscope/engine/estimate"
-	"slmscope/engine/report"
 	"slmscope/internal/units"
 )
 
@@ -24,7 +22,7 @@ func (s *compareScreen) showStatus() {
 		return
 	}
 	if len(s.cal.Measurements) == 0 {
-		s.status.SetText(report.EmptyStateText)
+		s.status.SetText(engine.EmptyStateText)
 		s.status.Importance = widget.WarningImportance
 	} else {
 		s.status.SetText(fmt.Sprintf("Last measured: %s — %d twins on this machine (%s). Rows marked ● were measured; ○ rows are projected from them with the band shown.",
@@ -35,7 +33,7 @@ func (s *compareScreen) showStatus() {
 }
 
 // powerNote says which power figure the local costs use.
-func powerNote(d report.Data) string {
+func powerNote(d engine.ReportData) string {
 	for _, p := range d.Projections {
 		if p.Fits && p.Cost.Power.Basis != "" {
 			return "Power used for local cost: " + p.Cost.Power.Basis + "."
@@ -45,7 +43,7 @@ func powerNote(d report.Data) string {
 }
 
 // showValidation fills the Validation tab.
-func (s *compareScreen) showValidation(v estimate.Validation) {
+func (s *compareScreen) showValidation(v engine.Validation) {
 	head := widget.NewLabel("")
 	head.Wrapping = fyne.TextWrapWord
 	var txt []string
@@ -63,7 +61,7 @@ func (s *compareScreen) showValidation(v estimate.Validation) {
 	}
 	head.SetText(strings.Join(txt, "\n"))
 	objs := []fyne.CanvasObject{head}
-	for _, t := range report.ValidationTables(v) {
+	for _, t := range engine.ValidationTables(v) {
 		objs = append(objs, widget.NewLabelWithStyle(t.Caption, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			newMarkdownTable(tableFromRows(t.Header, t.Rows)))
 	}
@@ -71,15 +69,15 @@ func (s *compareScreen) showValidation(v estimate.Validation) {
 }
 
 // showPrices fills the API price table and the local-vs-API comparison on the Cost tab.
-func (s *compareScreen) showPrices(d report.Data) {
-	pt := report.PriceTable(d.Input.Prices)
+func (s *compareScreen) showPrices(d engine.ReportData) {
+	pt := engine.PriceTableChart(d.Input.Prices)
 	src := "built-in table"
 	if d.Input.Prices.Path != "" {
 		src = d.Input.Prices.Path
 	}
 	note := widget.NewLabel(fmt.Sprintf("%s (%s). %s", pt.Caption, src, d.Input.Prices.Note))
 	note.Wrapping = fyne.TextWrapWord
-	ct := report.ComparisonTable(d)
+	ct := engine.ComparisonTable(d)
 	// A table per turn of the UI loop (turns.go): each shapes all its cells' text.
 	s.priceFill.fill(s.a, s.priceBox, []fyne.CanvasObject{note,
 		container.NewHBox(widget.NewButtonWithIcon("Edit prices…", theme.DocumentCreateIcon(), s.onEditPrices)),
@@ -90,7 +88,7 @@ func (s *compareScreen) showPrices(d report.Data) {
 
 // applyLoaded takes the prices, and the machine's load error if it could not be read (on the
 // UI goroutine).
-func (s *compareScreen) applyLoaded(prices estimate.PriceTable, notes []string, err error) {
+func (s *compareScreen) applyLoaded(prices engine.PriceTable, notes []string, err error) {
 	s.pricesTable, s.loadNotes = prices, notes
 	if err != nil {
 		s.status.SetText("Could not look at this machine: " + err.Error())

@@ -6,17 +6,17 @@ import (
 	"io/fs"
 	"os"
 
+	"slmscope/engine"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"slmscope/engine/estimate"
 )
 
 // pricesFile is where the user's own API price table lives; tests point it elsewhere.
-var pricesFile = estimate.PricesPath
+var pricesFile = engine.PricesPath
 
 // onEditPrices opens the API price table as JSON for editing. Save checks it first and says
 // what is wrong without closing; Restore built-in removes the user's copy.
@@ -54,7 +54,7 @@ func (s *compareScreen) onEditPrices() {
 			return
 		}
 		d.Hide()
-		s.pricesTable = estimate.DefaultPrices()
+		s.pricesTable = engine.DefaultPrices()
 		s.recompute()
 	})
 	cancel := widget.NewButton("Cancel", func() { d.Hide() })
@@ -67,11 +67,11 @@ func (s *compareScreen) onEditPrices() {
 
 // savePrices checks an edited table, writes it to path and uses it; nothing changes on error.
 func (s *compareScreen) savePrices(text, path string) error {
-	t, err := estimate.ParsePrices([]byte(text), path)
+	t, err := engine.ParsePrices([]byte(text), path)
 	if err != nil {
 		return err
 	}
-	if err := estimate.SavePrices(path, t); err != nil {
+	if err := engine.SavePrices(path, t); err != nil {
 		return err
 	}
 	s.pricesTable = t

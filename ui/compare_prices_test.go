@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"slmscope/engine"
 	"slmscope/engine/estimate"
 )
 
@@ -29,7 +30,7 @@ func TestCompareEditPrices(t *testing.T) {
 		t.Fatal("a refused table was written")
 	}
 
-	table := estimate.DefaultPrices()
+	table := engine.DefaultPrices()
 	table.AsOf = "2027-01-01"
 	table.Prices = table.Prices[:1]
 	table.Prices[0].OutputPerMTok = 99

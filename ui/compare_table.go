@@ -11,18 +11,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
-	"slmscope/engine/catalog"
-	"slmscope/engine/estimate"
-	"slmscope/engine/quant"
-	"slmscope/engine/report"
-	"slmscope/engine/twin"
 )
 
 // The Compare table: one row per catalog model and quant, sortable, with a ▶ per row that
 // measures its twin.
 
 // reportCol maps a table column to the report column it shows.
-func reportCol(tableCol int) report.Column { return report.Column(tableCol - 1) }
+func reportCol(tableCol int) engine.Column { return engine.Column(tableCol - 1) }
 
 // sortRows orders the rows by the chosen column (stable, then by size and quant).
 func (s *compareScreen) sortRows() {
@@ -31,8 +26,8 @@ func (s *compareScreen) sortRows() {
 	col, desc := s.sortCol, s.sortDesc
 	sort.SliceStable(s.rows, func(i, j int) bool {
 		a, b := s.rows[i], s.rows[j]
-		an, at := report.SortKey(a, col)
-		bn, bt := report.SortKey(b, col)
+		an, at := engine.SortKey(a, col)
+		bn, bt := engine.SortKey(b, col)
 		if an == bn && at == bt {
 			if a.Params != b.Params {
 				return a.Params < b.Params
@@ -48,7 +43,7 @@ func (s *compareScreen) sortRows() {
 }
 
 // onSort sorts by a column; a second tap reverses the order.
-func (s *compareScreen) onSort(col report.Column) {
+func (s *compareScreen) onSort(col engine.Column) {
 	if s.sortCol == col {
 		s.sortDesc = !s.sortDesc
 	} else {
@@ -60,7 +55,7 @@ func (s *compareScreen) onSort(col report.Column) {
 
 // tableSize is the table's rows and columns: the rows revealed so far (compare_reveal.go).
 func (s *compareScreen) tableSize() (int, int) {
-	return s.reveal.limit(len(s.rows)), int(report.NumColumns) + 1
+	return s.reveal.limit(len(s.rows)), int(engine.NumColumns) + 1
 }
 
 func (s *compareScreen) newCell() fyne.CanvasObject {
@@ -85,7 +80,7 @@ func (s *compareScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		switch {
 		case s.measure == key:
 			b.SetIcon(theme.ViewRefreshIcon()) // this row is being measured
-		case p.Source == estimate.SourceMeasured:
+		case p.Source == engine.SourceMeasured:
 			b.SetIcon(theme.MediaReplayIcon()) // measure again
 		default:
 			b.SetIcon(theme.MediaPlayIcon())
@@ -103,13 +98,13 @@ func (s *compareScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	text := s.rowCells(id.Row)[reportCol(id.Col)]
 	imp := widget.MediumImportance
 	switch reportCol(id.Col) {
-	case report.ColSource:
-		if p.Source == estimate.SourceMeasured {
+	case engine.ColSource:
+		if p.Source == engine.SourceMeasured {
 			imp = widget.SuccessImportance
 		} else if !p.Calibrated {
 			imp = widget.WarningImportance
 		}
-	case report.ColFits:
+	case engine.ColFits:
 		if !p.Fits {
 			imp = widget.DangerImportance
 		}
@@ -125,7 +120,7 @@ func (s *compareScreen) rowCells(i int) []string {
 		s.cells = make([][]string, len(s.rows))
 	}
 	if s.cells[i] == nil {
-		c := report.Cells(s.rows[i])
+		c := engine.Cells(s.rows[i])
 		s.cells[i] = c[:]
 	}
 	return s.cells[i]
@@ -152,7 +147,7 @@ func (s *compareScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject)
 		return
 	}
 	col := reportCol(id.Col)
-	t := report.ColumnTitle(col, s.data.Input.PromptTokens)
+	t := engine.ColumnTitle(col, s.data.Input.PromptTokens)
 	if col == s.sortCol { // the arrow first: a narrow column cuts the end of its title
 		if s.sortDesc {
 			t = "▼ " + t
@@ -167,7 +162,7 @@ func (s *compareScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject)
 // measurable says whether the row's twin can be written and run here, or why not. The
 // verdicts are computed with the projections, off the UI goroutine (compareProjectJob), so
 // refreshing a cell does not run the fit rule.
-func (s *compareScreen) measurable(p estimate.Projection) (bool, string) {
+func (s *compareScreen) measurable(p engine.Projection) (bool, string) {
 	if v, ok := s.canMeasure[p.Key()]; ok {
 		return v.ok, v.why
 	}
@@ -182,54 +177,54 @@ type measureVerdict struct {
 
 // measurableOn says whether p's twin can be written and run on the machine st: the twin must
 // exist in that quantization and pass the one fit rule at the context a run uses.
-func measurableOn(st engine.MachineState, p estimate.Projection) (bool, string) {
-	q, err := twin.ParseQuant(string(p.Quant))
+func measurableOn(st engine.MachineState, p engine.Projection) (bool, string) {
+	q, err := engine.ParseTwinQuant(string(p.Quant))
 	if err != nil {
-		return false, fmt.Sprintf("no twin is written in %s (twins come in %s)", p.Quant, quant.Join(twin.Quants(), ", "))
+		return false, fmt.Sprintf("no twin is written in %s (twins come in %s)", p.Quant, engine.JoinQuants(engine.TwinQuants(), ", "))
 	}
-	m, ok := catalog.ByID(p.ID)
+	m, ok := engine.CatalogModelByID(p.ID)
 	if !ok {
 		return false, "not a catalog model"
 	}
-	v, err := st.Fit(m, q, twin.RunContext)
+	v, err := st.Fit(m, q, engine.TwinRunContext)
 	if err != nil {
 		return false, err.Error()
 	}
-	if !v.Fits && v.Placement != estimate.PlaceUnknown {
-		return false, fmt.Sprintf("at the %d-token context a run uses, it %s", twin.RunContext, v.Sentence)
+	if !v.Fits && v.Placement != engine.PlaceUnknown {
+		return false, fmt.Sprintf("at the %d-token context a run uses, it %s", engine.TwinRunContext, v.Sentence)
 	}
 	return true, ""
 }
 
 // showDetail explains one row: fit sentence, speed, memory and cost basis.
-func (s *compareScreen) showDetail(p estimate.Projection) {
+func (s *compareScreen) showDetail(p engine.Projection) {
 	s.detail.SetText(s.detailText(p, s.selCol))
 }
 
 // detailText is what is known about p and how: its badge, the tapped table column in full
 // (col, or -1 for none), speed with its band, fit, memory breakdown, time to first token,
 // the bases, and why it cannot be measured here if it cannot.
-func (s *compareScreen) detailText(p estimate.Projection, col int) string {
+func (s *compareScreen) detailText(p engine.Projection, col int) string {
 	q := string(p.Quant)
-	if aq := report.AnswerQuant(p); aq != q { // the answer's name, then llama.cpp's (the table's)
+	if aq := engine.AnswerQuant(p); aq != q { // the answer's name, then llama.cpp's (the table's)
 		q = fmt.Sprintf("%s (llama.cpp's %s)", aq, q)
 	}
-	lines := []string{fmt.Sprintf("%s %s — %s", p.Name, q, report.Badge(p))}
-	if col > colMeasure && col <= int(report.NumColumns) {
+	lines := []string{fmt.Sprintf("%s %s — %s", p.Name, q, engine.Badge(p))}
+	if col > colMeasure && col <= int(engine.NumColumns) {
 		// The tapped cell in full: a narrow column may have cut it short.
 		c := reportCol(col)
-		lines = append(lines, report.ColumnTitle(c, s.data.Input.PromptTokens)+": "+report.Cells(p)[c])
+		lines = append(lines, engine.ColumnTitle(c, s.data.Input.PromptTokens)+": "+engine.Cells(p)[c])
 	}
 	if col < 0 {
-		speed := "Speed " + report.AnswerSpeed(p)
-		if b := report.AnswerBand(p); b != "" {
+		speed := "Speed " + engine.AnswerSpeed(p)
+		if b := engine.AnswerBand(p); b != "" {
 			speed += ", band " + b + " tok/s"
 		}
 		if p.Device != "" {
 			speed += " on " + p.Device
 		}
-		lines = append(lines, speed+"; first token after "+report.TTFTText(p)+" for a "+
-			fmt.Sprint(p.PromptTokens)+"-token prompt.", report.ParamsText(p)+".", report.MemoryBreakdown(p)+".")
+		lines = append(lines, speed+"; first token after "+engine.TTFTText(p)+" for a "+
+			fmt.Sprint(p.PromptTokens)+"-token prompt.", engine.ParamsText(p)+".", engine.MemoryBreakdown(p)+".")
 	}
 	if p.FitVerdict.Sentence != "" {
 		lines = append(lines, p.FitVerdict.Sentence)
@@ -242,7 +237,7 @@ func (s *compareScreen) detailText(p estimate.Projection, col int) string {
 }
 
 // onMeasureRow benchmarks one row's twin and adds it to the calibration.
-func (s *compareScreen) onMeasureRow(p estimate.Projection) {
+func (s *compareScreen) onMeasureRow(p engine.Projection) {
 	if s.busy || !s.loaded {
 		return
 	}

@@ -17,10 +17,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
-	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
-	"slmscope/engine/quant"
-	"slmscope/engine/report"
+	"slmscope/engine/table"
 	"slmscope/hwprobe"
 	"slmscope/lessons"
 	"slmscope/ui/internal/uitest"
@@ -29,11 +27,11 @@ import (
 // fakeCompare is a canned machine and calibration for the Compare screen.
 type fakeCompare struct {
 	mu        sync.Mutex
-	cal       estimate.Calibration // what loadCal returns (no measurements = ErrNoCalibration)
-	saved     []estimate.Calibration
+	cal       engine.Calibration // what loadCal returns (no measurements = ErrNoCalibration)
+	saved     []engine.Calibration
 	opened    []*url.URL
-	calibrate func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error)
-	bench     func(ctx context.Context, id string, q quant.Quant, progress func(float64, string)) (estimate.Measurement, error)
+	calibrate func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error)
+	bench     func(ctx context.Context, id string, q engine.Quant, progress func(float64, string)) (engine.Measurement, error)
 }
 
 func fakeReport() *hwprobe.Report {
@@ -46,27 +44,27 @@ func fakeReport() *hwprobe.Report {
 func (f *fakeCompare) source() compareSource {
 	return compareSource{
 		probe: func(context.Context) (*hwprobe.Report, error) { return fakeReport(), nil },
-		loadCal: func(key string) (estimate.Calibration, error) {
+		loadCal: func(key string) (engine.Calibration, error) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			if len(f.cal.Measurements) == 0 {
-				return estimate.Calibration{}, estimate.ErrNoCalibration
+				return engine.Calibration{}, estimate.ErrNoCalibration
 			}
 			c := f.cal
 			c.Key = key
 			return c, nil
 		},
-		saveCal: func(c estimate.Calibration) error {
+		saveCal: func(c engine.Calibration) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.saved = append(f.saved, c)
 			return nil
 		},
-		prices: func() (estimate.PriceTable, error) { return estimate.DefaultPrices(), nil },
-		calibrate: func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error) {
+		prices: func() (engine.PriceTable, error) { return engine.DefaultPrices(), nil },
+		calibrate: func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error) {
 			return f.calibrate(ctx, o)
 		},
-		bench: func(ctx context.Context, id string, q quant.Quant, p func(float64, string)) (estimate.Measurement, error) {
+		bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
 			return f.bench(ctx, id, q, p)
 		},
 		openURL: func(u *url.URL) error {
@@ -78,14 +76,14 @@ func (f *fakeCompare) source() compareSource {
 	}
 }
 
-// fixtureCalibration is a real calibration of the development machine (engine/report/testdata).
-func fixtureCalibration(t *testing.T) estimate.Calibration {
+// fixtureCalibration is a real calibration of the development machine (engine/table/testdata).
+func fixtureCalibration(t *testing.T) engine.Calibration {
 	t.Helper()
-	b, err := os.ReadFile("../engine/report/testdata/calibration.json")
+	b, err := os.ReadFile("../engine/table/testdata/calibration.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c estimate.Calibration
+	var c engine.Calibration
 	if err := json.Unmarshal(b, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +104,7 @@ func compareFor(t *testing.T, f *fakeCompare) (*App, *compareScreen) {
 
 func TestCompareEmptyState(t *testing.T) {
 	_, s := compareFor(t, &fakeCompare{})
-	if s.status.Text != report.EmptyStateText {
+	if s.status.Text != engine.EmptyStateText {
 		t.Errorf("status %q, want the empty state", s.status.Text)
 	}
 	if len(s.rows) == 0 {
@@ -159,12 +157,12 @@ func TestCompareSortsByTappedColumn(t *testing.T) {
 	}
 	tests := []struct {
 		header string
-		col    report.Column
+		col    engine.Column
 		desc   bool
 	}{
-		{"Tok/s", report.ColSpeed, false},
-		{"Tok/s", report.ColSpeed, true},
-		{"Memory", report.ColMemory, false},
+		{"Tok/s", table.ColSpeed, false},
+		{"Tok/s", table.ColSpeed, true},
+		{"Memory", table.ColMemory, false},
 	}
 	for _, tc := range tests {
 		b, _ := headerCell(t, s.view, tc.header)
@@ -173,8 +171,8 @@ func TestCompareSortsByTappedColumn(t *testing.T) {
 			t.Fatalf("after tapping %q: sorted by %d desc=%v", tc.header, s.sortCol, s.sortDesc)
 		}
 		for i := 1; i < len(s.rows); i++ {
-			a, _ := report.SortKey(s.rows[i-1], tc.col)
-			b, _ := report.SortKey(s.rows[i], tc.col)
+			a, _ := engine.SortKey(s.rows[i-1], tc.col)
+			b, _ := engine.SortKey(s.rows[i], tc.col)
 			if (!tc.desc && a > b) || (tc.desc && a < b) {
 				t.Fatalf("%s desc=%v: row %d (%v) before row %d (%v)", tc.header, tc.desc, i-1, a, i, b)
 			}
@@ -189,7 +187,7 @@ func TestCompareContextChangesMemory(t *testing.T) {
 	_, s := compareFor(t, &fakeCompare{cal: fixtureCalibration(t)})
 	s.quantSel.SetSelected("Q8_0")
 	s.ctxSel.SetSelected("2048")
-	before := map[string]estimate.Projection{}
+	before := map[string]engine.Projection{}
 	for _, p := range s.rows {
 		before[p.ID] = p
 	}
@@ -199,13 +197,13 @@ func TestCompareContextChangesMemory(t *testing.T) {
 	}
 	for _, p := range s.rows {
 		b := before[p.ID]
-		m, _ := catalog.ByID(p.ID)
+		m, _ := engine.CatalogModelByID(p.ID)
 		// A context past what the model was trained for is capped there, as llama.cpp caps it.
 		if p.Context != min(32768, m.Context) || p.Memory.KVBytes <= b.Memory.KVBytes || p.MemoryBytes <= b.MemoryBytes {
 			t.Errorf("%s: context %d, KV %d → %d, memory %d → %d", p.ID, p.Context, b.Memory.KVBytes, p.Memory.KVBytes, b.MemoryBytes, p.MemoryBytes)
 		}
-		if report.MemoryText(p) == report.MemoryText(b) {
-			t.Errorf("%s: memory cell unchanged: %q", p.ID, report.MemoryText(p))
+		if table.MemoryText(p) == table.MemoryText(b) {
+			t.Errorf("%s: memory cell unchanged: %q", p.ID, table.MemoryText(p))
 		}
 	}
 	if got := s.a.fyne.Preferences().Int(prefCompareContext); got != 32768 {
@@ -245,7 +243,7 @@ func TestCompareCostSettingsRememberedAndApplied(t *testing.T) {
 func TestCompareMeasureThisMachine(t *testing.T) {
 	fixture := fixtureCalibration(t)
 	var steps []string
-	f := &fakeCompare{calibrate: func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error) {
+	f := &fakeCompare{calibrate: func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error) {
 		if o.Budget != 90*time.Second || o.Key == "" {
 			t.Errorf("budget %v key %q", o.Budget, o.Key)
 		}
@@ -268,7 +266,7 @@ func TestCompareMeasureThisMachine(t *testing.T) {
 	}
 	measured := 0
 	for _, p := range s.rows {
-		if p.Source == estimate.SourceMeasured {
+		if p.Source == engine.SourceMeasured {
 			measured++
 		}
 	}
@@ -280,10 +278,10 @@ func TestCompareMeasureThisMachine(t *testing.T) {
 func TestCompareCancelKeepsPartialResults(t *testing.T) {
 	fixture := fixtureCalibration(t)
 	started := make(chan struct{})
-	f := &fakeCompare{calibrate: func(ctx context.Context, o engine.CalibrateOptions) (estimate.Calibration, error) {
+	f := &fakeCompare{calibrate: func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error) {
 		close(started)
 		<-ctx.Done()
-		c := estimate.Calibration{Key: o.Key, When: time.Now(), Machine: o.Machine, Measurements: fixture.Measurements[:1]}
+		c := engine.Calibration{Key: o.Key, When: time.Now(), Machine: o.Machine, Measurements: fixture.Measurements[:1]}
 		return c, ctx.Err()
 	}}
 	fa := newTestApp(t)
@@ -312,14 +310,14 @@ func TestCompareCancelKeepsPartialResults(t *testing.T) {
 }
 
 func TestCompareMeasureRowAddsMeasurement(t *testing.T) {
-	f := &fakeCompare{bench: func(ctx context.Context, id string, q quant.Quant, p func(float64, string)) (estimate.Measurement, error) {
+	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
 		p(0.5, "Measuring…")
-		return estimate.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 90, PromptTPS: 600,
+		return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 90, PromptTPS: 600,
 			PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20, Twin: true, When: time.Now()}, nil
 	}}
 	_, s := compareFor(t, f)
 	s.quantSel.SetSelected("Q8_0")
-	var row estimate.Projection
+	var row engine.Projection
 	for _, p := range s.rows {
 		if p.ID == "smollm2-135m" {
 			row = p
@@ -333,7 +331,7 @@ func TestCompareMeasureRowAddsMeasurement(t *testing.T) {
 		t.Fatalf("saved %v", f.saved)
 	}
 	for _, p := range s.rows {
-		if p.ID == "smollm2-135m" && p.Source != estimate.SourceMeasured {
+		if p.ID == "smollm2-135m" && p.Source != engine.SourceMeasured {
 			t.Errorf("row still %s after measuring", p.Label())
 		}
 	}
@@ -370,7 +368,7 @@ func TestCompareChartsRenderNatively(t *testing.T) {
 	a, s := compareFor(t, &fakeCompare{cal: fixtureCalibration(t)})
 	a.win.SetContent(s.view)
 	s.tabs.SelectIndex(tabCharts) // charts are drawn when their tab is shown
-	want := report.Charts(s.data)
+	want := engine.ReportCharts(s.data)
 	if len(s.charts) != len(want) {
 		t.Fatalf("%d chart views, want %d", len(s.charts), len(want))
 	}
@@ -397,14 +395,14 @@ func TestFileURL(t *testing.T) {
 // TestCompareMeasureRowScoresGuess: a guess typed before ▶ is scored against the row's
 // projection and the measurement, and kept in the prediction record.
 func TestCompareMeasureRowScoresGuess(t *testing.T) {
-	f := &fakeCompare{bench: func(ctx context.Context, id string, q quant.Quant, p func(float64, string)) (estimate.Measurement, error) {
-		return estimate.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 90, PromptTPS: 600,
+	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
+		return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 90, PromptTPS: 600,
 			PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20, Twin: true, When: time.Now()}, nil
 	}}
 	a, s := compareFor(t, f)
 	dir := t.TempDir()
 	a.setLessonState(newLessonState(filepath.Join(dir, "lessons"), filepath.Join(dir, "progress.json"), func() lessons.Facts { return lessons.Facts{} }))
-	var row estimate.Projection
+	var row engine.Projection
 	for _, p := range s.rows {
 		if p.ID == "smollm2-135m" && p.Quant == "Q8_0" {
 			row = p

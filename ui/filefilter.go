@@ -3,9 +3,9 @@ package ui
 import (
 	"strings"
 
-	"fyne.io/fyne/v2"
+	"slmscope/engine"
 
-	"slmscope/internal/safefile"
+	"fyne.io/fyne/v2"
 )
 
 // regularFiles is a file-dialog filter that shows only regular files with one of the given
@@ -25,6 +25,6 @@ func (f regularFiles) Matches(u fyne.URI) bool {
 	if !ok || u.Scheme() != "file" {
 		return false
 	}
-	st, err := safefile.Check(u.Path())
+	st, err := engine.CheckFile(u.Path())
 	return err == nil && st.Mode().IsRegular()
 }

@@ -5,9 +5,9 @@ import (
 	"os"
 	"sync"
 
-	"fyne.io/fyne/v2"
+	"slmscope/engine"
 
-	"slmscope/engine/assets"
+	"fyne.io/fyne/v2"
 )
 
 // appFonts are the fonts slmscope's theme draws every text with. Fyne's embedded Noto Sans
@@ -42,7 +42,7 @@ func (f *appFonts) forStyle(s fyne.TextStyle) fyne.Resource {
 // loadAppFonts reads the runtime's font files once. Without them the theme keeps Fyne's own
 // fonts and says so once on stderr: the app still works, with symbols drawn as the machine can.
 var loadAppFonts = sync.OnceValues(func() (*appFonts, error) {
-	n := assets.FontFiles
+	n := engine.FontFiles
 	var f appFonts
 	for _, x := range []struct {
 		dst  *fyne.Resource
@@ -51,7 +51,7 @@ var loadAppFonts = sync.OnceValues(func() (*appFonts, error) {
 		{&f.regular, n.Regular}, {&f.bold, n.Bold}, {&f.italic, n.Italic},
 		{&f.boldItalic, n.BoldItalic}, {&f.mono, n.Mono}, {&f.monoBold, n.MonoBold},
 	} {
-		b, err := assets.Font(x.name)
+		b, err := engine.Font(x.name)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "slmscope: drawing text with Fyne's own fonts, so some symbols depend on this machine's fonts: %v\n", err)
 			return nil, err

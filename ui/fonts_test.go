@@ -14,11 +14,11 @@ import (
 	"testing"
 	"unicode"
 
+	"slmscope/engine"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/go-text/typesetting/font"
-
-	"slmscope/engine/assets"
 )
 
 // uiText is one piece of text the app can show and where it comes from.
@@ -88,13 +88,13 @@ func goStrings(t *testing.T, path string) []uiText {
 // TestFontsCoverEveryUIGlyph fails on any glyph of a UI string that one of the app's fonts
 // lacks: Fyne would draw it with whatever font the machine has, or as a box.
 func TestFontsCoverEveryUIGlyph(t *testing.T) {
-	n := assets.FontFiles
+	n := engine.FontFiles
 	texts := shownTexts(t, "..")
 	if len(texts) < 1000 {
 		t.Fatalf("found only %d texts: the walk misses the source tree", len(texts))
 	}
 	for _, name := range []string{n.Regular, n.Bold, n.Italic, n.BoldItalic, n.Mono, n.MonoBold} {
-		b, err := assets.Font(name)
+		b, err := engine.Font(name)
 		if err != nil {
 			t.Fatalf("%v (run make setup)", err)
 		}
@@ -128,7 +128,7 @@ func TestFontsCoverEveryUIGlyph(t *testing.T) {
 // style but the symbol one.
 func TestThemeDrawsWithTheRuntimeFonts(t *testing.T) {
 	th := newAppTheme(1, false)
-	n := assets.FontFiles
+	n := engine.FontFiles
 	for _, c := range []struct {
 		style fyne.TextStyle
 		want  string

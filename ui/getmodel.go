@@ -11,8 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
-	"slmscope/engine/download"
-	"slmscope/engine/twin"
 	"slmscope/internal/units"
 )
 
@@ -27,7 +25,7 @@ const prefModelMirror = "models.mirror"
 // getModelCard is the card's widgets and state (UI goroutine only).
 type getModelCard struct {
 	m    *modelsTab
-	pin  download.Pin
+	pin  engine.DownloadPin
 	card *widget.Card
 
 	before   *widget.Label
@@ -43,7 +41,7 @@ type getModelCard struct {
 }
 
 func newGetModelCard(m *modelsTab) *getModelCard {
-	g := &getModelCard{m: m, pin: download.DefaultPin()}
+	g := &getModelCard{m: m, pin: engine.DefaultDownloadPin()}
 	g.before = noteLabel("", widget.MediumImportance)
 	g.mirror = widget.NewEntry()
 	g.mirror.SetPlaceHolder("optional: USB folder or http(s) URL")
@@ -83,8 +81,8 @@ func (g *getModelCard) onMachine(st engine.MachineState) {
 }
 
 // pinBeforeText is the download's size, type mix, memory need and projected speed.
-func pinBeforeText(st engine.MachineState, pin download.Pin) string {
-	b := st.PinBeforeLoading(pin, twin.RunContext)
+func pinBeforeText(st engine.MachineState, pin engine.DownloadPin) string {
+	b := st.PinBeforeLoading(pin, engine.TwinRunContext)
 	parts := []string{"Download " + units.Bytes(b.Bytes), b.Mix, "memory: " + b.MemoryText()}
 	if s := b.SpeedText(); s != "" {
 		parts = append(parts, "generation "+s)
@@ -93,8 +91,8 @@ func pinBeforeText(st engine.MachineState, pin download.Pin) string {
 }
 
 // request is the download the card asks for.
-func (g *getModelCard) request() download.Request {
-	return download.Request{Model: g.pin.Name, Mirror: strings.TrimSpace(g.mirror.Text), Endpoint: g.m.src.endpoint}
+func (g *getModelCard) request() engine.DownloadRequest {
+	return engine.DownloadRequest{Model: g.pin.Name, Mirror: strings.TrimSpace(g.mirror.Text), Endpoint: g.m.src.endpoint}
 }
 
 func (g *getModelCard) onGet() {
@@ -122,7 +120,7 @@ func (g *getModelCard) onCancel() {
 }
 
 // showProgress shows bytes, speed and time left.
-func (g *getModelCard) showProgress(p download.Progress) {
+func (g *getModelCard) showProgress(p engine.DownloadProgress) {
 	if p.Total > 0 {
 		g.progress.SetValue(float64(p.Done) / float64(p.Total))
 	}
@@ -144,7 +142,7 @@ func (g *getModelCard) showProgress(p download.Progress) {
 }
 
 // finished shows the outcome; a published model is listed at once.
-func (g *getModelCard) finished(res download.Result, err error) {
+func (g *getModelCard) finished(res engine.DownloadResult, err error) {
 	g.cancel = nil
 	g.getBtn.Enable()
 	g.stopBtn.Hide()
@@ -172,8 +170,8 @@ func (g *getModelCard) finished(res download.Result, err error) {
 
 // downloadErrorText puts what to do first: offline means a class mirror or a file you have.
 func downloadErrorText(err error) string {
-	if errors.Is(err, download.ErrOffline) {
-		return download.ErrOffline.Error() + ". Set a class mirror above (a folder or URL your teacher gives), or add a folder that holds a .gguf file you have.\nDetails: " + err.Error()
+	if errors.Is(err, engine.ErrOffline) {
+		return engine.ErrOffline.Error() + ". Set a class mirror above (a folder or URL your teacher gives), or add a folder that holds a .gguf file you have.\nDetails: " + err.Error()
 	}
 	return "The download did not finish: " + err.Error()
 }

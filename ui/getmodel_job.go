@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"slmscope/engine/download"
+	"slmscope/engine"
 )
 
 // getModelJob runs one download off the UI goroutine; progress reaches the card at most
@@ -12,12 +12,12 @@ import (
 type getModelJob struct {
 	g   *getModelCard
 	ctx context.Context
-	req download.Request
+	req engine.DownloadRequest
 }
 
 func (j *getModelJob) run() {
 	th := &throttle{every: 100 * time.Millisecond}
-	res, err := j.g.m.src.download(j.ctx, j.req, func(p download.Progress) {
+	res, err := j.g.m.src.download(j.ctx, j.req, func(p engine.DownloadProgress) {
 		if th.ok() {
 			j.g.m.a.do(func() { j.g.showProgress(p) })
 		}

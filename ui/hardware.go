@@ -13,8 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
-	"slmscope/engine/estimate"
-	"slmscope/engine/report"
 	"slmscope/hwprobe"
 	"slmscope/internal/units"
 )
@@ -26,7 +24,7 @@ const hardwareLiveInterval = 1500 * time.Millisecond
 // hardwareSource is where the Hardware screen gets its figures; tests swap in fakes.
 type hardwareSource struct {
 	probe     func(ctx context.Context, opts hwprobe.Options) (*hwprobe.Report, error)
-	loadCal   func(path, key string) (estimate.Calibration, error)
+	loadCal   func(path, key string) (engine.Calibration, error)
 	memory    func(ctx context.Context) (hwprobe.RAM, error)
 	gpus      func(ctx context.Context, opts hwprobe.Options) ([]hwprobe.GPU, []string)
 	bandwidth func(ctx context.Context, opts hwprobe.Options) hwprobe.Bandwidth
@@ -36,7 +34,7 @@ type hardwareSource struct {
 func realHardwareSource() hardwareSource {
 	return hardwareSource{
 		probe:     hwprobe.Probe,
-		loadCal:   estimate.LoadCalibration,
+		loadCal:   engine.LoadCalibration,
 		memory:    hwprobe.Memory,
 		gpus:      hwprobe.ProbeGPUs,
 		bandwidth: hwprobe.CachedBandwidth,
@@ -153,9 +151,9 @@ func (h *hardwareScreen) applyState(st engine.MachineState) {
 	h.updateLive()
 }
 
-func (h *hardwareScreen) sections() map[string][]report.HardwareSection {
-	out := map[string][]report.HardwareSection{}
-	for _, s := range report.HardwareSections(h.shownReport(), h.state.Machine) {
+func (h *hardwareScreen) sections() map[string][]engine.HardwareSection {
+	out := map[string][]engine.HardwareSection{}
+	for _, s := range engine.HardwareSections(h.shownReport(), h.state.Machine) {
 		out[s.Kind] = append(out[s.Kind], s)
 	}
 	return out
@@ -165,22 +163,22 @@ func (h *hardwareScreen) rebuildCards() {
 	r := h.shownReport()
 	h.gpuBars, h.gpuTexts = map[int]*widget.ProgressBar{}, map[int]*widget.Label{}
 	var cards []fyne.CanvasObject
-	for _, s := range report.HardwareSections(r, h.state.Machine) {
+	for _, s := range engine.HardwareSections(r, h.state.Machine) {
 		var content fyne.CanvasObject
 		switch s.Kind {
-		case report.SectionRAM:
+		case engine.SectionRAM:
 			h.ramBar, h.ramText = widget.NewProgressBar(), wrapLabel("")
 			content = container.NewVBox(h.ramBar, h.ramText)
-		case report.SectionGPU:
+		case engine.SectionGPU:
 			bar, txt := widget.NewProgressBar(), wrapLabel("")
 			h.gpuBars[s.GPU], h.gpuTexts[s.GPU] = bar, txt
 			content = container.NewVBox(txt)
 			if r.GPUs[s.GPU].MemoryTotalBytes > 0 {
 				content = container.NewVBox(bar, txt)
 			}
-		case report.SectionGPUNotes, report.SectionNotes:
+		case engine.SectionGPUNotes, engine.SectionNotes:
 			content = wrapLabel("• " + strings.Join(s.Lines, "\n• "))
-		case report.SectionBandwidth:
+		case engine.SectionBandwidth:
 			h.bwText = wrapLabel("")
 			h.bwBusy = widget.NewProgressBarInfinite()
 			h.bwBusy.Hide()
@@ -190,7 +188,7 @@ func (h *hardwareScreen) rebuildCards() {
 				h.bwBusy.Show()
 			}
 			content = container.NewVBox(h.bwText, h.bwBusy, container.NewHBox(h.remeasureBtn))
-		case report.SectionLlama:
+		case engine.SectionLlama:
 			h.llamaText = wrapLabel(strings.Join(s.Lines, "\n"))
 			content = h.llamaText
 		default:
@@ -210,21 +208,21 @@ func (h *hardwareScreen) updateLive() {
 		return
 	}
 	secs := h.sections()
-	h.updateRAM(r.RAM, secs[report.SectionRAM])
-	for _, s := range secs[report.SectionGPU] {
+	h.updateRAM(r.RAM, secs[engine.SectionRAM])
+	for _, s := range secs[engine.SectionGPU] {
 		h.updateGPU(s, r.GPUs[s.GPU])
 	}
-	if s := secs[report.SectionBandwidth]; len(s) > 0 && h.bwText != nil && !h.measuring {
+	if s := secs[engine.SectionBandwidth]; len(s) > 0 && h.bwText != nil && !h.measuring {
 		h.bwText.SetText(strings.Join(s[0].Lines, "\n"))
 	}
-	if s := secs[report.SectionLlama]; len(s) > 0 && h.llamaText != nil {
+	if s := secs[engine.SectionLlama]; len(s) > 0 && h.llamaText != nil {
 		h.llamaText.SetText(strings.Join(s[0].Lines, "\n"))
 	}
 }
 
 // updateRAM rewrites the RAM bar from m and the RAM card's text, less its first line, from its
 // section (when there is one), stamped with the time.
-func (h *hardwareScreen) updateRAM(m hwprobe.RAM, secs []report.HardwareSection) {
+func (h *hardwareScreen) updateRAM(m hwprobe.RAM, secs []engine.HardwareSection) {
 	if m.TotalBytes > 0 {
 		h.ramBar.SetValue(float64(m.UsedBytes) / float64(m.TotalBytes))
 	}
@@ -239,7 +237,7 @@ func (h *hardwareScreen) updateRAM(m hwprobe.RAM, secs []report.HardwareSection)
 
 // updateGPU rewrites the memory bar of GPU g, whose card section is s, when its memory size is
 // known (used memory from free when the driver gives only that), and the card's text.
-func (h *hardwareScreen) updateGPU(s report.HardwareSection, g hwprobe.GPU) {
+func (h *hardwareScreen) updateGPU(s engine.HardwareSection, g hwprobe.GPU) {
 	if bar := h.gpuBars[s.GPU]; bar != nil && g.MemoryTotalBytes > 0 {
 		used := g.MemoryUsedBytes
 		if used == 0 && g.MemoryFreeBytes <= g.MemoryTotalBytes {

@@ -5,9 +5,6 @@ import (
 	"time"
 
 	"slmscope/engine"
-	"slmscope/engine/catalog"
-	"slmscope/engine/estimate"
-	"slmscope/engine/quant"
 	"slmscope/lessons"
 )
 
@@ -21,8 +18,8 @@ const (
 // lessonFitModels are the lesson's reference models, judged by the one fit rule.
 var lessonFitModels = []struct {
 	id string
-	q  quant.Quant
-}{{"smollm2-135m", quant.BF16}, {"llama-3.1-8b", quant.Q4_K_M}, {"llama-3.1-70b", quant.Q4_K_M}}
+	q  engine.Quant
+}{{"smollm2-135m", engine.BF16}, {"llama-3.1-8b", engine.Q4_K_M}, {"llama-3.1-70b", engine.Q4_K_M}}
 
 // lessonFacts gathers this machine's numbers for the lesson and its live questions from the
 // app's machine (the same RAM figure Hardware and Compare show, and the same fit rule), and
@@ -60,7 +57,7 @@ func machineFacts(f *lessons.Facts, st engine.MachineState) {
 		f.RAMSource += ", " + st.Hardware.RAM.Source
 	}
 	for _, r := range lessonFitModels {
-		m, ok := catalog.ByID(r.id)
+		m, ok := engine.CatalogModelByID(r.id)
 		if !ok {
 			continue
 		}
@@ -75,10 +72,10 @@ func machineFacts(f *lessons.Facts, st engine.MachineState) {
 // about.
 var lessonMoEPairs = []struct {
 	moe, dense   string
-	moeQ, denseQ quant.Quant
+	moeQ, denseQ engine.Quant
 }{
-	{"granite-3.0-1b-a400m", "llama-3.2-1b", quant.Q4_K_M, quant.Q4_K_M},
-	{"qwen3-30b-a3b", "qwen3-14b", quant.Q4_K_M, quant.Q8_0},
+	{"granite-3.0-1b-a400m", "llama-3.2-1b", engine.Q4_K_M, engine.Q4_K_M},
+	{"qwen3-30b-a3b", "qwen3-14b", engine.Q4_K_M, engine.Q8_0},
 }
 
 // lessonMoE projects the lesson's MoE pairs on this machine (measured runs replace projections,
@@ -93,24 +90,24 @@ func (a *App) lessonMoE(st engine.MachineState) []lessons.MoEPair {
 	// One projection call for every pair: each call fits the speed models anew (with their
 	// leave-one-out bands), which took 30–40 ms a call on the UI goroutine here; four calls
 	// stalled the lesson's first frame for 136 ms.
-	var models []catalog.Model
-	var qs []quant.Quant
+	var models []engine.CatalogModel
+	var qs []engine.Quant
 	for _, pr := range lessonMoEPairs {
 		for _, id := range []string{pr.moe, pr.dense} {
-			if m, ok := catalog.ByID(id); ok {
+			if m, ok := engine.CatalogModelByID(id); ok {
 				models = append(models, m)
 			}
 		}
 		qs = appendQuant(appendQuant(qs, pr.moeQ), pr.denseQ)
 	}
-	byKey := map[string]estimate.Projection{}
-	for _, p := range st.Project(models, qs, estimate.Options{}) {
+	byKey := map[string]engine.Projection{}
+	for _, p := range st.Project(models, qs, engine.ProjectionOptions{}) {
 		byKey[p.ID+"/"+p.Quant.String()] = p
 	}
 	var out []lessons.MoEPair
 	for _, pr := range lessonMoEPairs {
-		m, ok1 := catalog.ByID(pr.moe)
-		d, ok2 := catalog.ByID(pr.dense)
+		m, ok1 := engine.CatalogModelByID(pr.moe)
+		d, ok2 := engine.CatalogModelByID(pr.dense)
 		pm, ok3 := byKey[pr.moe+"/"+pr.moeQ.String()]
 		pd, ok4 := byKey[pr.dense+"/"+pr.denseQ.String()]
 		if ok1 && ok2 && ok3 && ok4 {
@@ -122,7 +119,7 @@ func (a *App) lessonMoE(st engine.MachineState) []lessons.MoEPair {
 }
 
 // appendQuant adds q to qs unless it is there.
-func appendQuant(qs []quant.Quant, q quant.Quant) []quant.Quant {
+func appendQuant(qs []engine.Quant, q engine.Quant) []engine.Quant {
 	for _, have := range qs {
 		if have == q {
 			return qs
@@ -132,10 +129,10 @@ func appendQuant(qs []quant.Quant, q quant.Quant) []quant.Quant {
 }
 
 // modelFigures are the lesson's numbers of one projection.
-func modelFigures(m catalog.Model, p estimate.Projection) lessons.ModelFigures {
+func modelFigures(m engine.CatalogModel, p engine.Projection) lessons.ModelFigures {
 	f := lessons.ModelFigures{
 		Name: m.Name, Quant: p.Quant.String(), TotalParams: float64(m.ParamCount()), ActiveParams: float64(m.ActiveParamCount()),
-		MemoryBytes: float64(p.MemoryBytes), TPS: p.DecodeTPS, Measured: p.Source == estimate.SourceMeasured, Fits: p.Fits,
+		MemoryBytes: float64(p.MemoryBytes), TPS: p.DecodeTPS, Measured: p.Source == engine.SourceMeasured, Fits: p.Fits,
 	}
 	if !f.Measured {
 		f.TPSLow, f.TPSHigh = p.DecodeTPSLow, p.DecodeTPSHigh

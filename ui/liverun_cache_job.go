@@ -5,7 +5,7 @@ import (
 
 	"fyne.io/fyne/v2/dialog"
 
-	"slmscope/engine/twin"
+	"slmscope/engine"
 	"slmscope/internal/units"
 )
 
@@ -13,7 +13,7 @@ import (
 func (l *liveRun) updateCacheNote() {
 	l.spawn(func() {
 		text := ""
-		c, err := twin.DefaultCache()
+		c, err := engine.DefaultTwinCache()
 		if err == nil {
 			used, uerr := c.Used()
 			switch {
@@ -35,7 +35,7 @@ func (l *liveRun) onClearTwins() {
 		l.showError(fmt.Errorf("a run is in progress: stop it before clearing the twin cache"))
 		return
 	}
-	c, err := twin.DefaultCache()
+	c, err := engine.DefaultTwinCache()
 	if err != nil {
 		l.showError(err)
 		return

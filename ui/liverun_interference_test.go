@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"slmscope/engine"
 	"slmscope/engine/runs"
 	"slmscope/internal/interference"
 )
@@ -14,8 +15,8 @@ import (
 // disturbedSampling reports every run as slowed by another program on one of 2 cores.
 type disturbedSampling struct{}
 
-func (disturbedSampling) Stop() interference.Report {
-	return interference.Report{Measured: true, Cores: 2, OtherCPUCores: 0.93, Disturbed: true, Why: "other programs used 0.93 of 2 cores during the run"}
+func (disturbedSampling) Stop() engine.InterferenceReport {
+	return engine.InterferenceReport{Measured: true, Cores: 2, OtherCPUCores: 0.93, Disturbed: true, Why: "other programs used 0.93 of 2 cores during the run"}
 }
 
 // A Live run that another program slowed says so in one sentence on the stage line and at the

@@ -11,8 +11,6 @@ import (
 
 	"slmscope/charts"
 	"slmscope/engine"
-	"slmscope/engine/quant"
-	"slmscope/internal/procself"
 	"slmscope/internal/units"
 )
 
@@ -168,15 +166,15 @@ func (j *liveRunJob) startGenerating() {
 		return
 	}
 	j.genAt = time.Now()
-	j.cpu0, j.cpuOK = procself.CPUTime()
+	j.cpu0, j.cpuOK = engine.ProcessCPUTime()
 	j.l.a.onUIThread(func() {
-		if restore, err := procself.LowerThread(niceDuringRun); err == nil {
+		if restore, err := engine.LowerThread(niceDuringRun); err == nil {
 			j.mu.Lock()
 			j.restore = restore
 			j.mu.Unlock()
 		}
 	})
-	if restore, err := procself.LowerForeignThreads(niceDuringRun); err == nil {
+	if restore, err := engine.LowerForeignThreads(niceDuringRun); err == nil {
 		j.restoreForeign = restore // where there is no GPU, Mesa's threads draw the window
 	}
 }
@@ -195,8 +193,8 @@ func (j *liveRunJob) end(sum *engine.RunSummary, err error) runEnd {
 		j.restoreForeign = nil
 	}
 	if !j.genAt.IsZero() {
-		cpu1, ok := procself.CPUTime()
-		e.appCPU = procself.Share(j.cpu0, cpu1, j.cpuOK, ok, time.Since(j.genAt))
+		cpu1, ok := engine.ProcessCPUTime()
+		e.appCPU = engine.CPUShare(j.cpu0, cpu1, j.cpuOK, ok, time.Since(j.genAt))
 	}
 	return e
 }
@@ -299,7 +297,7 @@ func capitalize(s string) string {
 type liveChoicesJob struct {
 	l      *liveRun
 	gen    int
-	quant  quant.Quant
+	quant  engine.Quant
 	files  []string
 	state  engine.MachineState
 	loaded bool

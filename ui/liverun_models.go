@@ -5,11 +5,6 @@ import (
 	"strings"
 
 	"slmscope/engine"
-	"slmscope/engine/catalog"
-	"slmscope/engine/estimate"
-	"slmscope/engine/ident"
-	"slmscope/engine/quant"
-	"slmscope/engine/twin"
 )
 
 // The Live run model picker: catalog twins that pass the one fit rule, then files the user
@@ -17,7 +12,7 @@ import (
 
 // modelChoices is the model picker's content for one quantization.
 type modelChoices struct {
-	quant   quant.Quant
+	quant   engine.Quant
 	choices []modelChoice
 	tooBig  []string // catalog models whose twin would not fit
 	fitNote string   // what the list was judged against
@@ -33,7 +28,7 @@ func (l *liveRun) refreshChoicesThen(then func()) {
 	if l.modelSel == nil {
 		return
 	}
-	q := quant.Canonical(l.quantSel.Selected)
+	q := engine.CanonicalQuant(l.quantSel.Selected)
 	files := l.a.fyne.Preferences().StringListWithFallback(prefLiveFiles, nil)
 	l.a.fyne.Preferences().SetString(prefLiveQuant, q.String())
 	l.choiceGen++
@@ -45,15 +40,15 @@ func (l *liveRun) refreshChoicesThen(then func()) {
 // buildModelChoices lists the twins that fit this machine by the one fit rule (at the
 // context a run uses), then the opened files. Before the machine is known every twin is
 // listed and the note says so.
-func buildModelChoices(q quant.Quant, files []string, st engine.MachineState, loaded bool) modelChoices {
+func buildModelChoices(q engine.Quant, files []string, st engine.MachineState, loaded bool) modelChoices {
 	mc := modelChoices{quant: q}
-	tq, err := twin.ParseQuant(string(q))
+	tq, err := engine.ParseTwinQuant(string(q))
 	if err != nil {
-		tq = twin.Q8_0
+		tq = engine.Q8_0
 	}
-	for _, m := range catalog.All() {
+	for _, m := range engine.CatalogModels() {
 		if loaded {
-			if v, err := st.Fit(m, tq, twin.RunContext); err == nil && !v.Fits && v.Placement != estimate.PlaceUnknown {
+			if v, err := st.Fit(m, tq, engine.TwinRunContext); err == nil && !v.Fits && v.Placement != engine.PlaceUnknown {
 				mc.tooBig = append(mc.tooBig, m.Name)
 				continue
 			}
@@ -70,7 +65,7 @@ func buildModelChoices(q quant.Quant, files []string, st engine.MachineState, lo
 	case !loaded:
 		mc.fitNote = "Checking this machine's memory: models that do not fit will be left out."
 	case st.Machine.UsableRAM() > 0:
-		mc.fitNote = fmt.Sprintf("Twins listed fit this machine (RAM %s) by slmscope's fit rule: weights, KV cache at %d tokens and runtime.", st.RAMText(), twin.RunContext)
+		mc.fitNote = fmt.Sprintf("Twins listed fit this machine (RAM %s) by slmscope's fit rule: weights, KV cache at %d tokens and runtime.", st.RAMText(), engine.TwinRunContext)
 	}
 	if len(mc.tooBig) > 0 {
 		mc.fitNote += fmt.Sprintf(" %d larger models need more memory than that at %s; the Compare screen projects them.", len(mc.tooBig), q)
@@ -86,10 +81,10 @@ func (l *liveRun) applyChoices(mc modelChoices) {
 	for i, c := range l.choices {
 		labels[i] = c.label
 	}
-	want := ident.Key("")
+	want := engine.ModelKey("")
 	if c := l.selected(); c != nil {
 		want = c.ref.Key()
-	} else if k, err := ident.Parse(l.a.fyne.Preferences().String(prefLiveModel)); err == nil {
+	} else if k, err := engine.ParseModelKey(l.a.fyne.Preferences().String(prefLiveModel)); err == nil {
 		want = k
 	}
 	l.modelSel.SetOptions(labels)
@@ -101,7 +96,7 @@ func (l *liveRun) applyChoices(mc modelChoices) {
 
 // pickChoice is the index of the choice with key want, else the same catalog model in another
 // quant, else the first choice (-1 for none).
-func pickChoice(choices []modelChoice, want ident.Key) int {
+func pickChoice(choices []modelChoice, want engine.ModelKey) int {
 	wantID, _, isTwin := want.Catalog()
 	for i, c := range choices {
 		if c.ref.Key() == want {

@@ -3,7 +3,7 @@ package ui
 import (
 	"time"
 
-	"slmscope/internal/procself"
+	"slmscope/engine"
 )
 
 // The Live run's refresh pace. Each refresh makes Fyne repaint the whole window, and what
@@ -30,7 +30,7 @@ type pacer struct {
 }
 
 func newPacer() *pacer {
-	return &pacer{every: flushEvery, cpuNow: procself.MainAndForeignCPU}
+	return &pacer{every: flushEvery, cpuNow: engine.MainAndForeignCPU}
 }
 
 // next is the wait before the next refresh.

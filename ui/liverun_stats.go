@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
-	"slmscope/internal/interference"
 	"slmscope/internal/units"
 )
 
@@ -154,7 +153,7 @@ func placementHow(p engine.Placement) string {
 }
 
 // otherProgramsText is the "Other programs" figure: what else used the CPU during the run.
-func otherProgramsText(f interference.Report) string {
+func otherProgramsText(f engine.InterferenceReport) string {
 	if f.Disturbed {
 		return f.Figure() + ": this run was slowed"
 	}

@@ -17,7 +17,6 @@ import (
 
 	"slmscope/engine"
 	"slmscope/engine/catalog"
-	"slmscope/engine/twin"
 	"slmscope/internal/units"
 )
 
@@ -179,11 +178,11 @@ func TestLiveRunBadFileShowsErrorAndKeepsRunning(t *testing.T) {
 }
 
 func TestLiveRunClearTwinCache(t *testing.T) {
-	c, err := twin.DefaultCache() // SLMSCOPE_TWIN_DIR points into a temp folder (TestMain)
+	c, err := engine.DefaultTwinCache() // SLMSCOPE_TWIN_DIR points into a temp folder (TestMain)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Path(context.Background(), catalog.Tiny, twin.Q8_0, nil); err != nil {
+	if _, err := c.Path(context.Background(), catalog.Tiny, engine.Q8_0, nil); err != nil {
 		t.Fatal(err)
 	}
 	a, l := liveRunFor(t)

@@ -42,7 +42,7 @@ func testWorkerOptions() engine.Options {
 func writeTinyTwin(t *testing.T, dir string) string {
 	t.Helper()
 	p := filepath.Join(dir, "tiny.q8_0.gguf")
-	if err := twin.Write(context.Background(), catalog.Tiny, twin.Q8_0, p, nil); err != nil {
+	if err := twin.Write(context.Background(), catalog.Tiny, engine.Q8_0, p, nil); err != nil {
 		t.Fatalf("writing tiny twin: %v", err)
 	}
 	return p

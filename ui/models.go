@@ -12,10 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
-	"slmscope/engine/download"
-	"slmscope/engine/ident"
-	"slmscope/engine/localmodels"
-	"slmscope/engine/runs"
 	"slmscope/internal/units"
 )
 
@@ -31,20 +27,20 @@ const prefModelDirs = "models.dirs"
 // modelsSource is where the tab gets models, downloads and measurements; tests swap in an
 // environment of temporary folders and an httptest hub.
 type modelsSource struct {
-	scan     func(ctx context.Context, dirs []string) ([]localmodels.Model, error)
-	download func(ctx context.Context, req download.Request, progress func(download.Progress)) (download.Result, error)
+	scan     func(ctx context.Context, dirs []string) ([]engine.LocalModel, error)
+	download func(ctx context.Context, req engine.DownloadRequest, progress func(engine.DownloadProgress)) (engine.DownloadResult, error)
 	// endpoint is the Hugging Face endpoint ("" = HF_ENDPOINT, else the hub).
 	endpoint string
 	// measure benches a model file and returns its run-history entry.
-	measure func(ctx context.Context, path string, progress func(string)) (runs.Run, error)
-	history func() ([]runs.Run, error)
+	measure func(ctx context.Context, path string, progress func(string)) (engine.Run, error)
+	history func() ([]engine.Run, error)
 }
 
 // localRow is one scanned model with what is known before loading it.
 type localRow struct {
-	model    localmodels.Model
+	model    engine.LocalModel
 	before   engine.BeforeLoading
-	measured *runs.Run // the newest run of this file on this machine
+	measured *engine.Run // the newest run of this file on this machine
 }
 
 // modelsTab is the "On this machine" tab's state; widgets are touched on the UI goroutine.
@@ -66,7 +62,7 @@ type modelsTab struct {
 	rev       int // machine revision the rows were judged against (-1: none)
 	gen       int // scan generation: only the newest is shown
 	scans     int // scans shown, for tests
-	measuring ident.Key
+	measuring engine.ModelKey
 	cancel    context.CancelFunc
 }
 
@@ -74,20 +70,16 @@ type modelsTab struct {
 func realModelsSource(a *App) modelsSource {
 	workers := a.session.Options
 	return modelsSource{
-		scan: func(ctx context.Context, dirs []string) ([]localmodels.Model, error) {
-			return localmodels.Scan(ctx, localmodels.Options{Dirs: dirs})
+		scan: func(ctx context.Context, dirs []string) ([]engine.LocalModel, error) {
+			return engine.ScanLocalModels(ctx, engine.LocalModelsOptions{Dirs: dirs})
 		},
-		download: download.Get,
-		measure: func(ctx context.Context, path string, progress func(string)) (runs.Run, error) {
+		download: engine.Download,
+		measure: func(ctx context.Context, path string, progress func(string)) (engine.Run, error) {
 			st, _ := a.machine.Current()
 			return measureFile(ctx, workers, st.Key, path, progress)
 		},
-		history: func() ([]runs.Run, error) {
-			p, err := runs.DefaultPath()
-			if err != nil {
-				return nil, err
-			}
-			rs, _, err := runs.Load(p)
+		history: func() ([]engine.Run, error) {
+			rs, _, err := engine.LoadRunHistory()
 			return rs, err
 		},
 	}
@@ -128,7 +120,7 @@ func (m *modelsTab) dirs() []string {
 
 func (m *modelsTab) showDirs() {
 	d := m.dirs()
-	text := "Looked in: Ollama, Hugging Face, LM Studio and llama.cpp caches, slmscope's downloads (" + localmodels.ModelsDir() + ") and " + localmodels.EnvModelDirs + "."
+	text := "Looked in: Ollama, Hugging Face, LM Studio and llama.cpp caches, slmscope's downloads (" + engine.ModelsDir() + ") and " + engine.EnvModelDirs + "."
 	if len(d) > 0 {
 		text += " Added folders: " + strings.Join(d, ", ") + "."
 		m.forget.Enable()
@@ -235,7 +227,7 @@ func (m *modelsTab) rowView(r localRow) fyne.CanvasObject {
 	if r.measured != nil {
 		lines = append(lines, noteLabel("Measured here: "+r.measured.Describe()+" (peak memory "+units.Bytes(r.measured.PeakRSSBytes)+")", widget.SuccessImportance))
 	}
-	key := ident.File(md.Path)
+	key := engine.FileKey(md.Path)
 	measure := widget.NewButtonWithIcon("Measure", theme.MediaPlayIcon(), func() { m.onMeasure(md) })
 	open := widget.NewButtonWithIcon("Open in Live run", theme.MailForwardIcon(), func() { m.openInLive(md.Path) })
 	if !m.measuring.IsZero() {
@@ -272,7 +264,7 @@ func noteLabel(text string, imp widget.Importance) *widget.Label {
 // openInLive shows the Live run screen with the file chosen.
 func (m *modelsTab) openInLive(path string) {
 	m.a.rememberLiveFile(path)
-	m.a.fyne.Preferences().SetString(prefLiveModel, string(ident.File(path)))
+	m.a.fyne.Preferences().SetString(prefLiveModel, string(engine.FileKey(path)))
 	m.a.showScreen(screenLiveRun)
 	if m.a.openInLive != nil {
 		m.a.openInLive(path)

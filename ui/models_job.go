@@ -6,10 +6,6 @@ import (
 	"runtime"
 
 	"slmscope/engine"
-	"slmscope/engine/ident"
-	"slmscope/engine/localmodels"
-	"slmscope/engine/runs"
-	"slmscope/engine/twin"
 )
 
 // Background work of the "On this machine" tab: scanning the stores and judging each file
@@ -32,7 +28,7 @@ func (m *modelsTab) scanRows(dirs []string, st engine.MachineState) ([]localRow,
 	if err != nil {
 		return nil, err
 	}
-	var history []runs.Run
+	var history []engine.Run
 	if m.src.history != nil {
 		history, _ = m.src.history() // no history yet is the usual case
 	}
@@ -42,8 +38,8 @@ func (m *modelsTab) scanRows(dirs []string, st engine.MachineState) ([]localRow,
 		if !md.OK() {
 			continue
 		}
-		rows[i].before = st.FileBeforeLoading(md.Path, md.Bytes, twin.RunContext)
-		if r, ok := runs.Latest(history, ident.File(md.Path), st.Key); ok {
+		rows[i].before = st.FileBeforeLoading(md.Path, md.Bytes, engine.TwinRunContext)
+		if r, ok := engine.LatestRun(history, engine.FileKey(md.Path), st.Key); ok {
 			rows[i].measured = &r
 		}
 	}
@@ -52,11 +48,11 @@ func (m *modelsTab) scanRows(dirs []string, st engine.MachineState) ([]localRow,
 
 // onMeasure benches one file (a short greedy benchmark in a fresh worker), appends it to the
 // run history and shows the measurement beside the projection.
-func (m *modelsTab) onMeasure(md localmodels.Model) {
+func (m *modelsTab) onMeasure(md engine.LocalModel) {
 	if !m.measuring.IsZero() {
 		return
 	}
-	m.measuring = ident.File(md.Path)
+	m.measuring = engine.FileKey(md.Path)
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	m.status.SetText("Measuring " + md.Name + "…")
@@ -95,22 +91,19 @@ func (m *modelsTab) redrawRows() {
 
 // measureFile benches the GGUF file at path the way Compare ▶ measures a twin (greedy, 128
 // prompt tokens, 32 generated) and records the run.
-func measureFile(ctx context.Context, workers engine.Options, machineKey, path string, progress func(string)) (runs.Run, error) {
+func measureFile(ctx context.Context, workers engine.Options, machineKey, path string, progress func(string)) (engine.Run, error) {
 	ref, err := engine.ParseModelRef(path, "")
 	if err != nil {
-		return runs.Run{}, err
+		return engine.Run{}, err
 	}
-	if err := ref.Resolve(ctx, nil, nil); err != nil {
-		return runs.Run{}, err
-	}
-	res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: 128, GenTokens: 32, Threads: runtime.NumCPU(), Repeat: 1,
-		Worker: workers, Progress: progress})
+	m, err := engine.MeasureAndRecord(ctx, engine.MeasureRequest{Model: ref, Origin: engine.OriginCompare, Machine: engine.MachineState{Key: machineKey},
+		Bench: engine.BenchOptions{PromptTokens: 128, GenTokens: 32, Threads: runtime.NumCPU(), Repeat: 1, Worker: workers, Progress: progress}})
 	if err != nil {
-		return runs.Run{}, err
+		return engine.Run{}, err
 	}
-	run := engine.RunFromBench(runs.OriginCompare, ref, res, machineKey)
-	if err := engine.Record(run); err != nil {
-		return run, fmt.Errorf("measured, but the run history could not be written: %w", err)
+	run := m.Run
+	if m.RecordErr != nil {
+		return run, fmt.Errorf("measured, but the run history could not be written: %w", m.RecordErr)
 	}
 	return run, nil
 }

@@ -18,8 +18,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
-	"slmscope/engine/download"
-	"slmscope/engine/estimate"
 	"slmscope/engine/localmodels"
 	"slmscope/hwprobe"
 )
@@ -44,7 +42,7 @@ func newModelsEnv(t *testing.T) *modelsEnv {
 		t.Fatal(err)
 	}
 	e.gguf = b
-	pin := download.DefaultPin()
+	pin := engine.DefaultDownloadPin()
 	sum := sha256.Sum256(b)
 	e.hub = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasSuffix(r.URL.Path, "/"+pin.Repo+"/resolve/"+pin.Revision+"/"+pin.File) {
@@ -69,19 +67,19 @@ func modelsTabFor(t *testing.T, e *modelsEnv) (*App, *modelsTab) {
 	r := sampleReport()
 	_, err := a.machine.Load(context.Background(), engine.MachineOptions{
 		Probe:           func(context.Context, hwprobe.Options) (*hwprobe.Report, error) { return &r, nil },
-		LoadCalibration: func(_, _ string) (estimate.Calibration, error) { return estimate.Calibration{}, nil },
+		LoadCalibration: func(_, _ string) (engine.Calibration, error) { return engine.Calibration{}, nil },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	src := realModelsSource(a)
-	src.scan = func(ctx context.Context, dirs []string) ([]localmodels.Model, error) {
-		return localmodels.Scan(ctx, localmodels.Options{Env: e.env, Dirs: dirs})
+	src.scan = func(ctx context.Context, dirs []string) ([]engine.LocalModel, error) {
+		return engine.ScanLocalModels(ctx, engine.LocalModelsOptions{Env: e.env, Dirs: dirs})
 	}
 	src.endpoint = e.hub.URL
-	src.download = func(ctx context.Context, req download.Request, progress func(download.Progress)) (download.Result, error) {
+	src.download = func(ctx context.Context, req engine.DownloadRequest, progress func(engine.DownloadProgress)) (engine.DownloadResult, error) {
 		req.Getenv, req.Retries, req.Backoff = e.env.Getenv, 1, time.Millisecond
-		return download.Get(ctx, req, progress)
+		return engine.Download(ctx, req, progress)
 	}
 	m := newModelsTab(a, src, func(f func()) { go f() })
 	waitFor(t, "the first scan", 30*time.Second, func() bool { return m.scans > 0 })
@@ -114,7 +112,7 @@ func TestModelsTabGetMeasureOpen(t *testing.T) {
 	}
 	waitFor(t, "the model in the list", 30*time.Second, func() bool { return len(m.rows) == 1 })
 	r := m.rows[0]
-	if r.model.Source != localmodels.Slmscope || r.model.Path != filepath.Join(e.modelsDir, download.DefaultPin().File) {
+	if r.model.Source != localmodels.Slmscope || r.model.Path != filepath.Join(e.modelsDir, engine.DefaultDownloadPin().File) {
 		t.Errorf("row %+v", r.model)
 	}
 	card := cardsText(m.list)
@@ -170,7 +168,7 @@ func TestModelsTabOfflineAndMirror(t *testing.T) {
 	}
 
 	mirror := t.TempDir()
-	os.WriteFile(filepath.Join(mirror, download.DefaultPin().File), e.gguf, 0o644)
+	os.WriteFile(filepath.Join(mirror, engine.DefaultDownloadPin().File), e.gguf, 0o644)
 	m.get.mirror.SetText(mirror)
 	if got := m.a.fyne.Preferences().String(prefModelMirror); got != mirror {
 		t.Errorf("mirror remembered as %q", got)
@@ -187,7 +185,7 @@ func TestModelsTabOfflineAndMirror(t *testing.T) {
 func TestModelsTabProgressText(t *testing.T) {
 	e := newModelsEnv(t)
 	_, m := modelsTabFor(t, e)
-	m.get.showProgress(download.Progress{Phase: "download", Source: "the hub", Done: 50e6, Total: 145e6, BytesPerSec: 5e6, ETA: 19 * time.Second})
+	m.get.showProgress(engine.DownloadProgress{Phase: "download", Source: "the hub", Done: 50e6, Total: 145e6, BytesPerSec: 5e6, ETA: 19 * time.Second})
 	for _, want := range []string{"50", "145", "/s", "left"} {
 		if !strings.Contains(m.get.progTx.Text, want) {
 			t.Errorf("progress %q lacks %q", m.get.progTx.Text, want)

@@ -4,7 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
-	"slmscope/internal/predict"
+	"slmscope/engine"
 )
 
 // guessBox is "predict, then measure": an optional entry beside Run where the learner guesses
@@ -29,7 +29,7 @@ func newGuessBox() *guessBox {
 // takeAtRun reads the entry when Run is pressed; an entry that is not a speed is an error
 // for the form, and the run does not start.
 func (g *guessBox) takeAtRun() error {
-	v, err := predict.ParseGuess(g.entry.Text)
+	v, err := engine.ParseGuess(g.entry.Text)
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (g *guessBox) takeAtRun() error {
 }
 
 // show scores a guess after its run.
-func (g *guessBox) show(p predict.Prediction) {
+func (g *guessBox) show(p engine.Prediction) {
 	g.outcome.SetText("Predict, then measure: " + p.Verdict())
 	g.outcome.Show()
 }

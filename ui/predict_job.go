@@ -4,13 +4,12 @@ import (
 	"time"
 
 	"slmscope/engine"
-	"slmscope/engine/runs"
 )
 
 // withGuess adds slmscope's projection for sum's model and the learner's guess to the Live
 // run's history entry, off the UI goroutine; when there was a guess it is kept in the
 // learner's prediction record and scored on screen (through App.do).
-func (l *liveRun) withGuess(sum *engine.RunSummary, st engine.MachineState, run runs.Run, guess float64) runs.Run {
+func (l *liveRun) withGuess(sum *engine.RunSummary, st engine.MachineState, run engine.Run, guess float64) engine.Run {
 	p, ok := engine.ProjectRun(st, sum.Model, run.Context, run.PromptTokens)
 	run = engine.WithPrediction(run, guess, p, ok)
 	if run.When.IsZero() {

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"slmscope/engine/estimate"
+	"slmscope/engine"
 	"slmscope/hwprobe"
 )
 
@@ -26,7 +26,7 @@ func recordedLadderScreen(t *testing.T) (*App, *compareScreen) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cal estimate.Calibration
+	var cal engine.Calibration
 	if err := json.Unmarshal(b, &cal); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"slmscope/internal/procself"
+	"slmscope/engine"
 )
 
 // uiThreadCPU pins the calling goroutine (the tests' UI goroutine) to its OS thread for the
@@ -18,13 +18,13 @@ import (
 // reads the thread's run time in nanoseconds from /proc; elsewhere the process's CPU time.
 func uiThreadCPU(t testing.TB) func() (time.Duration, bool) {
 	if runtime.GOOS != "linux" {
-		return procself.CPUTime
+		return engine.ProcessCPUTime
 	}
 	runtime.LockOSThread()
 	t.Cleanup(runtime.UnlockOSThread)
 	path := fmt.Sprintf("/proc/self/task/%d/schedstat", syscall.Gettid())
 	if _, err := os.Stat(path); err != nil { // a kernel without scheduler statistics
-		return procself.CPUTime
+		return engine.ProcessCPUTime
 	}
 	return func() (time.Duration, bool) {
 		b, err := os.ReadFile(path)

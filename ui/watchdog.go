@@ -5,7 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"slmscope/internal/procself"
+	"slmscope/engine"
 )
 
 // The UI goroutine watchdog: a goroutine posts a probe to the UI goroutine every period and
@@ -44,7 +44,7 @@ type watchdog struct {
 
 // newWatchdog watches the goroutine behind post with the default period and limit.
 func newWatchdog(post func(func()), report func(waited, cpu time.Duration)) *watchdog {
-	return &watchdog{post: post, every: watchdogEvery, limit: stallLimit, report: report, cpu: procself.CPUTime}
+	return &watchdog{post: post, every: watchdogEvery, limit: stallLimit, report: report, cpu: engine.ProcessCPUTime}
 }
 
 // run probes until ctx ends. At most one probe waits at a time, so a blocked UI goroutine
@@ -52,7 +52,7 @@ func newWatchdog(post func(func()), report func(waited, cpu time.Duration)) *wat
 // since it was posted, so a reported stall is a lower bound, short by up to one period.
 func (w *watchdog) run(ctx context.Context) {
 	if w.cpu == nil {
-		w.cpu = procself.CPUTime
+		w.cpu = engine.ProcessCPUTime
 	}
 	now, ticks := w.now, w.ticks
 	if now == nil {

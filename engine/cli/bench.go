@@ -93,26 +93,18 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	ms, cache := benchMachine(ctx)
-	if err := ref.Resolve(ctx, cache, nil); err != nil {
-		fmt.Fprintln(stderr, "bench:", err)
-		return ExitFail
-	}
-	threadsWhy := ""
-	if f.threads == 0 {
-		f.threads, threadsWhy = engine.ChooseThreads(ctx, nil)
-		progress("threads: " + threadsWhy)
-	}
 	layers, _ := f.layers()
-	res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: f.promptTokens, GenTokens: f.genTokens,
-		Threads: f.threads, Context: f.ctxLen, Repeat: f.repeat, Device: f.device, GPULayers: layers, Progress: progress})
+	m, err := engine.MeasureAndRecord(ctx, engine.MeasureRequest{Model: ref, Cache: cache, Origin: runs.OriginBench, Machine: ms,
+		Bench: engine.BenchOptions{PromptTokens: f.promptTokens, GenTokens: f.genTokens, Threads: f.threads, Context: f.ctxLen,
+			Repeat: f.repeat, Device: f.device, GPULayers: layers, Progress: progress}})
 	if err != nil {
 		fmt.Fprintln(stderr, "bench:", oneLine(err.Error()))
 		return ExitFail
 	}
-	res.ThreadsWhy = threadsWhy
+	res := m.Result
 	// Every measurement goes into the run history, like the app's.
-	if err := engine.Record(engine.RunFromBench(runs.OriginBench, ref, res, ms.Key)); err != nil {
-		fmt.Fprintln(stderr, "bench: warning: not added to the run history:", oneLine(err.Error()))
+	if m.RecordErr != nil {
+		fmt.Fprintln(stderr, "bench: warning: not added to the run history:", oneLine(m.RecordErr.Error()))
 	}
 	if f.asJSON {
 		return writeJSON(stdout, stderr, "bench", res)

@@ -15,7 +15,6 @@ import (
 	"slmscope/engine"
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
-	"slmscope/engine/twin"
 	"slmscope/internal/units"
 )
 
@@ -38,13 +37,13 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	hub := &engine.Machine{}
-	ms, cache, err := loadTwinCache(ctx, hub)
+	ms, err := hub.Load(ctx, engine.MachineOptions{})
 	if err != nil {
 		fmt.Fprintln(stderr, "calibrate:", oneLine(err.Error()))
 		return ExitFail
 	}
-	cal, err := engine.Calibrate(ctx, engine.CalibrateOptions{
-		Budget: *budget, GPUBudget: *gpuBudget, Threads: *threads, Machine: ms.Machine, Key: ms.Key, Cache: cache, Record: engine.Record,
+	cal, err := engine.CalibrateOn(ctx, ms, engine.CalibrateOptions{
+		Budget: *budget, GPUBudget: *gpuBudget, Threads: *threads, Machine: ms.Machine, Key: ms.Key,
 		Progress: stageProgress(stderr, *asJSON),
 	})
 	if busy := (*engine.BusyError)(nil); errors.As(err, &busy) && *asJSON {
@@ -87,20 +86,6 @@ func calibrateFlagsOK(budget time.Duration, threads int, stderr io.Writer) bool 
 		return false
 	}
 	return !badInputs(stderr, "calibrate", engine.CheckThreads(threads))
-}
-
-// loadTwinCache loads this machine through hub and opens its twin cache, which the ladder
-// writes its twins to.
-func loadTwinCache(ctx context.Context, hub *engine.Machine) (engine.MachineState, *twin.Cache, error) {
-	ms, err := hub.Load(ctx, engine.MachineOptions{})
-	if err != nil {
-		return engine.MachineState{}, nil, err
-	}
-	cache, err := engine.NewTwinCache(ms)
-	if err != nil {
-		return engine.MachineState{}, nil, err
-	}
-	return ms, cache, nil
 }
 
 // stageProgress reports the ladder's progress on stderr, one line per stage (twin writing

@@ -14,7 +14,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
-	"slmscope/engine/report"
+	"slmscope/engine/table"
 	"slmscope/internal/units"
 )
 
@@ -223,7 +223,7 @@ func printProjections(w io.Writer, rep projectReport, ctxLen, prompt int) {
 // printAnswer writes the answer first, as the Compare screen opens on it: the models grouped
 // by verdict, each once at its best quantization, with its full name.
 func printAnswer(w io.Writer, ps []estimate.Projection, prompt int) {
-	groups := report.Answer(ps)
+	groups := table.Answer(ps)
 	if len(groups) == 0 {
 		return
 	}
@@ -231,11 +231,11 @@ func printAnswer(w io.Writer, ps []estimate.Projection, prompt int) {
 		fmt.Fprintf(w, "%s:\n", g.Title)
 		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 		for _, p := range g.Models {
-			speed := report.AnswerSpeed(p)
-			if b := report.AnswerBand(p); b != "" {
+			speed := table.AnswerSpeed(p)
+			if b := table.AnswerBand(p); b != "" {
 				speed += " (" + b + ")"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\tfirst token %s\t%s\n", p.Name, report.AnswerQuant(p), speed, report.AnswerMemory(p), report.TTFTText(p), report.Badge(p))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\tfirst token %s\t%s\n", p.Name, table.AnswerQuant(p), speed, table.AnswerMemory(p), table.TTFTText(p), table.Badge(p))
 		}
 		tw.Flush()
 	}

@@ -12,7 +12,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
-	"slmscope/engine/report"
+	"slmscope/engine/table"
 	"slmscope/engine/twin"
 )
 
@@ -84,7 +84,7 @@ func TestProjectCommandStartsWithTheAnswer(t *testing.T) {
 	}
 	lines := strings.Split(out.String(), "\n")
 	titles := map[string]bool{}
-	for k := report.GroupWell; k <= report.GroupUnknown; k++ {
+	for k := table.GroupWell; k <= table.GroupUnknown; k++ {
 		titles[k.Title()+":"] = true
 	}
 	if !titles[lines[0]] {

@@ -11,6 +11,7 @@ import (
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
 	"slmscope/engine/report"
+	"slmscope/engine/table"
 )
 
 func init() {
@@ -64,8 +65,8 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 }
 
 // reportInput gathers the machine, calibration, cost settings and prices.
-func reportInput(calPath string, noProbe bool) (report.Input, []string, error) {
-	var in report.Input
+func reportInput(calPath string, noProbe bool) (table.Input, []string, error) {
+	var in table.Input
 	ms, err := engine.LoadMachine(context.Background(), engine.MachineOptions{CalibrationPath: calPath, NoProbe: noProbe})
 	if err != nil {
 		return in, nil, err
@@ -92,7 +93,7 @@ func reportInput(calPath string, noProbe bool) (report.Input, []string, error) {
 
 // writeReportFile writes the report next to path and renames it into place, so a failure
 // never leaves half a file.
-func writeReportFile(path string, in report.Input) error {
+func writeReportFile(path string, in table.Input) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, ".slmscope-report-*.html")
 	if err != nil {

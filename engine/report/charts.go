@@ -7,22 +7,23 @@ import (
 
 	"slmscope/charts"
 	"slmscope/engine/estimate"
+	"slmscope/engine/table"
 	"slmscope/internal/units"
 )
 
 // Charts returns the report's four charts in order: speed vs size (rooflines and the reading
 // band), memory vs size (RAM and VRAM limits), cost per million tokens (API prices), and time
 // to first token vs prompt length.
-func Charts(d Data) []charts.Chart {
+func Charts(d table.Data) []charts.Chart {
 	return []charts.Chart{SpeedChart(d), MemoryChart(d), CostChart(d), TTFTChart(d)}
 }
 
 // SpeedChart is generation speed against parameter count.
-func SpeedChart(d Data) charts.Chart {
+func SpeedChart(d table.Data) charts.Chart {
 	var vals []charts.ModelValue
 	for _, p := range d.Projections {
 		v := charts.ModelValue{Name: p.Name, Params: float64(p.Params), Quant: string(p.Quant), Value: p.DecodeTPS,
-			Measured: p.Source == estimate.SourceMeasured, Note: basisNote(p)}
+			Measured: p.Source == estimate.SourceMeasured, Note: table.BasisNote(p)}
 		if !v.Measured {
 			v.Low, v.High = p.DecodeTPSLow, p.DecodeTPSHigh
 		}
@@ -56,7 +57,7 @@ func bytesPerParam(ps []estimate.Projection) map[string]float64 {
 }
 
 // MemoryChart is memory needed against parameter count, with the machine's limits.
-func MemoryChart(d Data) charts.Chart {
+func MemoryChart(d table.Data) charts.Chart {
 	var vals []charts.ModelValue
 	for _, p := range d.Projections {
 		v := charts.ModelValue{Name: p.Name, Params: float64(p.Params), Quant: string(p.Quant), Value: float64(p.MemoryBytes),
@@ -93,17 +94,8 @@ func MemoryChart(d Data) charts.Chart {
 	return charts.MemoryVsSize(vals, charts.MemoryOptions{RAMAvailable: float64(m.UsableRAM()), GPUs: gpus, Basis: basis})
 }
 
-// basisNote is a projection's basis for a tooltip, its label said once: the basis of a
-// projection already opens with it ("projected, uncalibrated: decode reads …").
-func basisNote(p estimate.Projection) string {
-	if strings.HasPrefix(p.Basis, p.Label()) {
-		return shorten(p.Basis, 160)
-	}
-	return p.Label() + ": " + shorten(p.Basis, 160)
-}
-
 // measuredContext is the context of the measurement of p's model and quant (0 if none).
-func measuredContext(d Data, p estimate.Projection) int {
+func measuredContext(d table.Data, p estimate.Projection) int {
 	for _, m := range d.Input.Calibration.Measurements {
 		if m.ModelID == p.ID && m.Quant == p.Quant {
 			return m.Context
@@ -114,7 +106,7 @@ func measuredContext(d Data, p estimate.Projection) int {
 
 // memoryBand is the relative band for memory estimates: the worst leave-one-out error, at
 // least 5%, or 10% before anything was measured.
-func memoryBand(d Data) float64 {
+func memoryBand(d table.Data) float64 {
 	if len(d.Validation.Memory) == 0 {
 		return 0.10
 	}
@@ -123,7 +115,7 @@ func memoryBand(d Data) float64 {
 
 // CostChart is the local cost of a million generated tokens against parameter count, with API
 // output prices as reference lines.
-func CostChart(d Data) charts.Chart {
+func CostChart(d table.Data) charts.Chart {
 	var vals []charts.ModelValue
 	for _, p := range d.Projections {
 		if !p.Fits || p.Cost.TotalPerMTok <= 0 {
@@ -147,7 +139,7 @@ func CostChart(d Data) charts.Chart {
 	return c
 }
 
-func costBasis(d Data) string {
+func costBasis(d table.Data) string {
 	s := d.Input.Cost
 	b := fmt.Sprintf("Electricity %.2f %s/kWh", s.PricePerKWh, s.Currency)
 	if s.HardwarePrice > 0 && s.LifetimeYears > 0 {
@@ -160,7 +152,7 @@ func costBasis(d Data) string {
 }
 
 // TTFTChart is time to first token against prompt length.
-func TTFTChart(d Data) charts.Chart {
+func TTFTChart(d table.Data) charts.Chart {
 	basis := "Projected from this machine's prompt speed fit."
 	if !d.Calibrated() {
 		basis = "Uncalibrated: prompt speed assumed from the CPU's core count until this machine is measured."

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"slmscope/charts"
+	"slmscope/engine/table"
 )
 
 // The charts keep their promises: measured memory shows at any chosen context, each quant has
@@ -14,7 +15,7 @@ func TestMemoryChartShowsMeasuredAtAnyContext(t *testing.T) {
 	for _, ctx := range []int{1024, 4096, 32768} {
 		in := fixture(t)
 		in.Context = ctx
-		c := MemoryChart(Compute(in))
+		c := MemoryChart(table.Compute(in))
 		measured, estimates := 0, 0
 		for _, s := range c.Series {
 			for _, p := range s.Points {
@@ -37,7 +38,7 @@ func TestMemoryChartShowsMeasuredAtAnyContext(t *testing.T) {
 
 func TestChartLegendsAndTooltipsAreShort(t *testing.T) {
 	in := fixture(t)
-	d := Compute(in)
+	d := table.Compute(in)
 	for _, c := range Charts(d) {
 		entries := map[string]bool{}
 		for _, s := range c.Series {

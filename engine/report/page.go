@@ -8,6 +8,7 @@ import (
 	"slmscope/charts"
 	"slmscope/engine/estimate"
 	"slmscope/engine/quant"
+	"slmscope/engine/table"
 	"slmscope/hwprobe"
 	"slmscope/internal/units"
 )
@@ -16,7 +17,7 @@ import (
 const EmptyStateText = "Nothing measured on this machine yet: projections use the measured memory bandwidth only — press Measure this machine (about 90 s)."
 
 // Page lays the computed report out as an HTML page description.
-func Page(d Data) charts.Page {
+func Page(d table.Data) charts.Page {
 	in := d.Input
 	intro := fmt.Sprintf("What this machine can run, how fast, and at what cost: every catalog model at %s, context %d tokens, time to first token for a %d-token prompt. Every number is either measured here (and says how) or projected (and says from what, with its band).",
 		quant.Join(in.Quants, ", "), in.Context, in.PromptTokens)
@@ -40,7 +41,7 @@ func Page(d Data) charts.Page {
 	return page
 }
 
-func hardwareParagraphs(d Data) []string {
+func hardwareParagraphs(d table.Data) []string {
 	if d.Input.Hardware == nil {
 		return []string{"This machine was not probed for this report (--no-probe): the figures below were stored with the calibration."}
 	}
@@ -61,7 +62,7 @@ func HardwareTable(r *hwprobe.Report, m estimate.Machine) charts.Table {
 	return t
 }
 
-func tableParagraphs(d Data) []string {
+func tableParagraphs(d table.Data) []string {
 	var out []string
 	cal := d.Input.Calibration
 	if !d.Calibrated() {
@@ -77,20 +78,20 @@ func tableParagraphs(d Data) []string {
 }
 
 // ProjectionTable is every projection as a table, with its basis.
-func ProjectionTable(d Data) charts.Table {
+func ProjectionTable(d table.Data) charts.Table {
 	t := charts.Table{Caption: fmt.Sprintf("Catalog models at context %d tokens", d.Input.Context)}
-	for c := Column(0); c < NumColumns; c++ {
-		t.Header = append(t.Header, ColumnTitle(c, d.Input.PromptTokens))
+	for c := table.Column(0); c < table.NumColumns; c++ {
+		t.Header = append(t.Header, table.ColumnTitle(c, d.Input.PromptTokens))
 	}
 	for _, p := range d.Projections {
-		c := Cells(p)
+		c := table.Cells(p)
 		t.Rows = append(t.Rows, c[:])
 	}
 	return t
 }
 
 // BasisTable says, row by row, what each projection's numbers rest on.
-func BasisTable(d Data) charts.Table {
+func BasisTable(d table.Data) charts.Table {
 	t := charts.Table{Caption: "The basis of every row in the table above", Header: []string{"Model", "Quant", "Speed, time to first token, memory and fit", "Cost"}}
 	for _, p := range d.Projections {
 		t.Rows = append(t.Rows, []string{p.Name, string(p.Quant), p.Basis, p.Cost.Basis})
@@ -98,7 +99,7 @@ func BasisTable(d Data) charts.Table {
 	return t
 }
 
-func costParagraphs(d Data) []string {
+func costParagraphs(d table.Data) []string {
 	s := d.Input.Cost
 	out := []string{fmt.Sprintf("Local cost of a million generated tokens = energy (power × time at the projected or measured speed × %.2f %s/kWh)%s. Power is measured (RAPL/NVML) where the OS exposes it, otherwise a labelled default for the device class.",
 		s.PricePerKWh, s.Currency, amortText(s))}
@@ -146,7 +147,7 @@ func LargestFitting(ps []estimate.Projection, minTPS float64) (estimate.Projecti
 
 // ComparisonTable puts two local models beside each API, in the lesson's terms: the largest
 // that still generates at reading speed here, and the largest that fits at all.
-func ComparisonTable(d Data) charts.Table {
+func ComparisonTable(d table.Data) charts.Table {
 	t := charts.Table{Caption: "Local models against each API (output tokens)", Header: []string{"Local model", "API model", "Local per 1M", "API per 1M", "Local as % of the API's cost", "In words"}}
 	type pick struct {
 		p   estimate.Projection
@@ -167,7 +168,7 @@ func ComparisonTable(d Data) charts.Table {
 		p := pk.p
 		for _, api := range d.Input.Prices.Prices {
 			c := estimate.Compare(p.Name+" "+p.Quant.String(), p.Cost, api, 0, 0)
-			t.Rows = append(t.Rows, []string{fmt.Sprintf("%s (%s, %s tok/s, %s)", c.LocalModel, pk.why, tps(p.DecodeTPS), p.Label()), c.APIModel,
+			t.Rows = append(t.Rows, []string{fmt.Sprintf("%s (%s, %s tok/s, %s)", c.LocalModel, pk.why, table.FixedFigures(p.DecodeTPS, 100), p.Label()), c.APIModel,
 				fmt.Sprintf("%.3f %s", c.LocalPerM, p.Cost.Currency), fmt.Sprintf("%.2f %s", c.APIPerM, d.Input.Prices.Currency), percent(c.PercentOfCost), c.Sentence})
 		}
 	}
@@ -175,7 +176,7 @@ func ComparisonTable(d Data) charts.Table {
 }
 
 // percent writes a percentage with about two figures: "42%", "4.2%", "0.42%".
-func percent(v float64) string { return fixedFigures(v, 10) + "%" }
+func percent(v float64) string { return table.FixedFigures(v, 10) + "%" }
 
 func validationParagraphs(v estimate.Validation) []string {
 	var out []string
@@ -217,7 +218,7 @@ func ValidationTables(v estimate.Validation) []charts.Table {
 }
 
 // HowParagraphs explains where each kind of number comes from, with this machine's figures.
-func HowParagraphs(d Data) []string {
+func HowParagraphs(d table.Data) []string {
 	in := d.Input
 	out := []string{
 		"Measured numbers come from twins: GGUF files slmscope writes itself with a real model's exact architecture, tensor shapes and tokenizer but random weights (" + units.TwinDisclaimer + "). llama.cpp's speed does not depend on weight values, so a twin's load time, prompt speed, generation speed and peak memory are the real model's on this machine. Each run starts a fresh worker process; generation tok/s is the wall clock between generated tokens, time to first token runs from sending the prompt to the first token, memory is the worker's peak RSS.",
@@ -252,10 +253,10 @@ const AnswerIntro = "The answer first, as the Compare screen opens on it: every 
 // AnswerTables is the answer (Answer) as one table per group, every model with its full name.
 func AnswerTables(ps []estimate.Projection) []charts.Table {
 	var out []charts.Table
-	for _, g := range Answer(ps) {
+	for _, g := range table.Answer(ps) {
 		t := charts.Table{Caption: g.Title, Header: []string{"Model", "Quant", "Speed", "Source", "Memory", "First token"}}
 		for _, p := range g.Models {
-			t.Rows = append(t.Rows, []string{p.Name, AnswerQuant(p), AnswerSpeed(p), Badge(p), AnswerMemory(p), TTFTText(p)})
+			t.Rows = append(t.Rows, []string{p.Name, table.AnswerQuant(p), table.AnswerSpeed(p), table.Badge(p), table.AnswerMemory(p), table.TTFTText(p)})
 		}
 		out = append(out, t)
 	}

@@ -1,4 +1,4 @@
-package report
+package table
 
 import (
 	"fmt"
@@ -127,10 +127,10 @@ func SpeedText(p estimate.Projection) string {
 }
 
 // tps writes a rate in tokens per second with about three figures: "573", "91.2", "0.84".
-func tps(v float64) string { return fixedFigures(v, 100) }
+func tps(v float64) string { return FixedFigures(v, 100) }
 
-// fixedFigures writes v with no decimals from wide up, one from wide/10 up and two below.
-func fixedFigures(v, wide float64) string {
+// FixedFigures writes v with no decimals from wide up, one from wide/10 up and two below.
+func FixedFigures(v, wide float64) string {
 	decimals := 2
 	switch {
 	case v >= wide:

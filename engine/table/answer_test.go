@@ -1,4 +1,4 @@
-package report
+package table
 
 import (
 	"strings"
@@ -104,27 +104,6 @@ func TestParamsText(t *testing.T) {
 		}
 		if !strings.Contains(got, tc.want) {
 			t.Errorf("%s: %q lacks %q", tc.id, got, tc.want)
-		}
-	}
-}
-
-// The report's first section is the answer, as Compare opens on it: every catalog model with
-// its full name in one of the groups' tables.
-func TestPageOpensOnTheAnswer(t *testing.T) {
-	d := Compute(fixture(t))
-	p := Page(d)
-	if len(p.Sections) == 0 || p.Sections[0].Heading != "What this machine can run" {
-		t.Fatalf("first section %+v", p.Sections[0].Heading)
-	}
-	names := map[string]bool{}
-	for _, tb := range p.Sections[0].Tables {
-		for _, r := range tb.Rows {
-			names[r[0]] = true
-		}
-	}
-	for _, m := range catalog.All() {
-		if !names[m.Name] {
-			t.Errorf("%s is not in the report's answer", m.Name)
 		}
 	}
 }
