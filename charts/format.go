@@ -70,19 +70,19 @@ func FormatValue(v float64, u Unit) string {
 	}
 	switch u {
 	case UnitTokPerSec:
-		return sig(v, 3) + " tok/s"
+		return units.Sig(v, 3) + " tok/s"
 	case UnitBytes:
 		return units.BytesN(v, 3)
 	case UnitMillis:
 		if math.Abs(v) >= 1000 {
-			return sig(v/1000, 3) + " s"
+			return units.Sig(v/1000, 3) + " s"
 		}
-		return sig(v, 3) + " ms"
+		return units.Sig(v, 3) + " ms"
 	case UnitSeconds:
 		if math.Abs(v) < 1 && v != 0 {
-			return sig(v*1000, 3) + " ms"
+			return units.Sig(v*1000, 3) + " ms"
 		}
-		return sig(v, 3) + " s"
+		return units.Sig(v, 3) + " s"
 	case UnitUSDPerMTok:
 		return FormatUSD(v) + " per 1M tokens"
 	case UnitParams:
@@ -90,7 +90,7 @@ func FormatValue(v float64, u Unit) string {
 	case UnitTokens:
 		return formatCount(v, 3) + " tokens"
 	}
-	return sig(v, 3)
+	return units.Sig(v, 3)
 }
 
 // FormatTick writes v compactly for an axis tick with n significant digits (the unit is in
@@ -106,7 +106,7 @@ func FormatTick(v float64, u Unit, n int) string {
 	case UnitTokens:
 		return formatCount(v, n)
 	}
-	return sig(v, n)
+	return units.Sig(v, n)
 }
 
 // FormatUSD writes a dollar amount: "$0.012", "$0.45", "$10", "$1.2k".
@@ -117,9 +117,9 @@ func formatUSD(v float64, n int) string {
 		return "-" + formatUSD(-v, n)
 	}
 	if v >= 1e4 {
-		return "$" + sig(v/1e3, n) + "k"
+		return "$" + units.Sig(v/1e3, n) + "k"
 	}
-	return "$" + sig(v, n)
+	return "$" + units.Sig(v, n)
 }
 
 // formatCount writes counts: exact below 10 000, then "12k", "1.5M".
@@ -127,43 +127,13 @@ func formatCount(v float64, n int) string {
 	a := math.Abs(v)
 	switch {
 	case a >= 1e6:
-		return sig(v/1e6, n) + "M"
+		return units.Sig(v/1e6, n) + "M"
 	case a >= 1e4:
-		return sig(v/1e3, n) + "k"
+		return units.Sig(v/1e3, n) + "k"
 	case a == math.Trunc(a):
 		return strconv.FormatFloat(v, 'f', 0, 64)
 	}
-	return sig(v, n)
-}
-
-// sig writes v with n significant digits in plain decimal notation (never an exponent), with
-// trailing zeros trimmed: sig(6.1,3)="6.1", sig(612.3,3)="612", sig(0.01234,3)="0.0123".
-func sig(v float64, n int) string {
-	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-		if v == 0 {
-			return "0"
-		}
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	if n < 1 {
-		n = 1
-	}
-	mag := int(math.Floor(math.Log10(math.Abs(v))))
-	dec := n - 1 - mag
-	if dec < 0 {
-		dec = 0
-	}
-	if dec > 12 {
-		dec = 12
-	}
-	s := strconv.FormatFloat(v, 'f', dec, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	if s == "-0" {
-		s = "0"
-	}
-	return s
+	return units.Sig(v, n)
 }
 
 // trimZeros drops the trailing zeros of a number followed by a unit, for axis ticks:

@@ -11,8 +11,8 @@ type (
 	// ProjectionOptions are a projection's settings: context, prompt length, cost
 	// (estimate.Options).
 	ProjectionOptions = estimate.Options
-	// ProjectionMachine is the machine as projections see it (estimate.Machine).
-	ProjectionMachine = estimate.Machine
+	// MachineSpec is the machine as projections see it (estimate.MachineSpec).
+	MachineSpec = estimate.MachineSpec
 	// Calibration is what was measured on one machine (estimate.Calibration).
 	Calibration = estimate.Calibration
 	// Measurement is one measured twin or model (estimate.Measurement).

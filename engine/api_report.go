@@ -123,7 +123,7 @@ func AnswerMemory(p Projection) string { return table.AnswerMemory(p) }
 func AnswerBand(p Projection) string { return table.AnswerBand(p) }
 
 // HardwareSections renders the probe r, with the bandwidth the projections use from m.
-func HardwareSections(r *hwprobe.Report, m ProjectionMachine) []HardwareSection {
+func HardwareSections(r *hwprobe.Report, m MachineSpec) []HardwareSection {
 	return report.HardwareSections(r, m)
 }
 

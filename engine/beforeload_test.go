@@ -15,7 +15,7 @@ import (
 // against the machine and projected speed with a band before anything loads them; a file
 // that cannot be projected is judged by its size and says so.
 func TestBeforeLoading(t *testing.T) {
-	st := engine.MachineState{Machine: estimate.Machine{RAMTotalBytes: 8e9, RAMAvailableBytes: 6e9, CPUCores: 2, MeasuredBandwidthGBs: 10}}
+	st := engine.MachineState{Machine: estimate.MachineSpec{RAMTotalBytes: 8e9, RAMAvailableBytes: 6e9, CPUCores: 2, MeasuredBandwidthGBs: 10}}
 	p := tinyTwin(t)
 	fi, _ := os.Stat(p)
 	b := st.FileBeforeLoading(p, fi.Size(), 0)
@@ -40,7 +40,7 @@ func TestBeforeLoading(t *testing.T) {
 	if pin.Projection == nil || pin.Mix != "Q8_0" || pin.Bytes <= 0 || pin.SpeedText() == "" {
 		t.Errorf("pin: %+v (%s)", pin, pin.Basis)
 	}
-	tiny := engine.MachineState{Machine: estimate.Machine{RAMTotalBytes: 50e6}}
+	tiny := engine.MachineState{Machine: estimate.MachineSpec{RAMTotalBytes: 50e6}}
 	if v := tiny.PinBeforeLoading(download.DefaultPin(), 0).Verdict; v.Fits || !strings.HasPrefix(v.Sentence, "does not fit") {
 		t.Errorf("a 50 MB machine: %+v", v)
 	}

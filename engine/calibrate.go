@@ -70,7 +70,7 @@ type CalibrateOptions struct {
 	Threads      int          // default all logical CPUs
 	PromptTokens int          // default 128
 	GenTokens    int          // default 32
-	Machine      estimate.Machine
+	Machine      estimate.MachineSpec
 	Key          string // hardware key the result is cached under
 	Cache        *twin.Cache
 	Worker       Options

@@ -60,7 +60,7 @@ func TestCalibrateWithInterference(t *testing.T) {
 				Threads:      1,
 				PromptTokens: 16,
 				GenTokens:    4,
-				Machine:      estimate.Machine{RAMTotalBytes: 8 << 30, RAMAvailableBytes: 4 << 30, CPUCores: 2, MeasuredBandwidthGBs: 10},
+				Machine:      estimate.MachineSpec{RAMTotalBytes: 8 << 30, RAMAvailableBytes: 4 << 30, CPUCores: 2, MeasuredBandwidthGBs: 10},
 				Key:          "test-machine",
 				Cache:        &twin.Cache{Dir: t.TempDir(), CapBytes: 1 << 30},
 				Worker:       opts,

@@ -26,7 +26,7 @@ var GPULadder = []LadderStep{
 
 // calibrationGPU is the GPU the GPU ladder runs on: the one with the most bandwidth of those
 // llama.cpp lists (the machine keeps only those), "" when there is none.
-func calibrationGPU(m estimate.Machine) string {
+func calibrationGPU(m estimate.MachineSpec) string {
 	best := -1
 	for i, g := range m.GPUs {
 		if g.Name != "" && (best < 0 || g.BandwidthGBs > m.GPUs[best].BandwidthGBs) {
@@ -40,7 +40,7 @@ func calibrationGPU(m estimate.Machine) string {
 }
 
 // fitMachine is the machine a step must fit: without its GPUs on the CPU ladder.
-func (c *calibration) fitMachine() estimate.Machine {
+func (c *calibration) fitMachine() estimate.MachineSpec {
 	m := c.o.Machine
 	if c.gpu == "" {
 		m.GPUs = nil

@@ -143,7 +143,7 @@ func smallLadder(t *testing.T) engine.CalibrateOptions {
 		Threads:      2,
 		PromptTokens: 64,
 		GenTokens:    16,
-		Machine:      estimate.Machine{RAMTotalBytes: 8 << 30, RAMAvailableBytes: 4 << 30, CPUCores: 2, MeasuredBandwidthGBs: 10},
+		Machine:      estimate.MachineSpec{RAMTotalBytes: 8 << 30, RAMAvailableBytes: 4 << 30, CPUCores: 2, MeasuredBandwidthGBs: 10},
 		Key:          "test-machine",
 		Cache:        &twin.Cache{Dir: t.TempDir(), CapBytes: 1 << 30},
 		Worker:       workerOptions(),

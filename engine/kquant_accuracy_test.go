@@ -37,7 +37,7 @@ var kquantFiles = []struct {
 // files), and KQUANT_REPLAY=1 projects the same files from the same calibration again without
 // measuring anything, to compare speed models on the same measurements.
 type kquantRecord struct {
-	Machine     estimate.Machine     `json:"machine"`
+	Machine     estimate.MachineSpec `json:"machine"`
 	Calibration estimate.Calibration `json:"calibration"`
 	Load        string               `json:"load_average"`
 	Files       []kquantMeasured     `json:"files"`

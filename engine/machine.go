@@ -24,7 +24,7 @@ type MachineState struct {
 	Hardware *hwprobe.Report
 	// Machine is what the estimator uses. MeasuredBandwidthGBs is the newest measurement:
 	// the probe's per-boot cache, replaced by a calibration's or a Remeasure.
-	Machine estimate.Machine
+	Machine estimate.MachineSpec
 	// Key identifies the hardware in the calibration cache.
 	Key string
 	// Calibration is the stored calibration for Key (zero when nothing was measured).
@@ -154,10 +154,10 @@ func LoadMachine(ctx context.Context, o MachineOptions) (MachineState, error) {
 	return s, nil
 }
 
-// Machine holds the current MachineState for a whole process and tells observers when it
+// MachineHub holds the current MachineState for a whole process and tells observers when it
 // changes. It is safe for concurrent use; observers run on the goroutine that made the
 // change (the UI wraps them in its job adapters).
-type Machine struct {
+type MachineHub struct {
 	// CalibrationPath is where calibrations are saved ("" = estimate.CachePath()).
 	CalibrationPath string
 	// Save replaces estimate.SaveCalibration (tests).
@@ -173,7 +173,7 @@ type Machine struct {
 }
 
 // Load reads the machine (see LoadMachine) and publishes it.
-func (h *Machine) Load(ctx context.Context, o MachineOptions) (MachineState, error) {
+func (h *MachineHub) Load(ctx context.Context, o MachineOptions) (MachineState, error) {
 	if o.CalibrationPath == "" {
 		o.CalibrationPath = h.CalibrationPath
 	}
@@ -187,7 +187,7 @@ func (h *Machine) Load(ctx context.Context, o MachineOptions) (MachineState, err
 
 // LoadOnce returns the loaded state, waiting for a load in flight, or loads it with o if
 // nobody has: screens opening at the same time probe the machine once.
-func (h *Machine) LoadOnce(ctx context.Context, o MachineOptions) (MachineState, error) {
+func (h *MachineHub) LoadOnce(ctx context.Context, o MachineOptions) (MachineState, error) {
 	h.mu.Lock()
 	if h.loaded {
 		s := h.state
@@ -218,14 +218,14 @@ func (h *Machine) LoadOnce(ctx context.Context, o MachineOptions) (MachineState,
 }
 
 // Current returns the state and whether it was loaded yet.
-func (h *Machine) Current() (MachineState, bool) {
+func (h *MachineHub) Current() (MachineState, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.state, h.loaded
 }
 
 // Observe calls f with every new state until the returned function is called.
-func (h *Machine) Observe(f func(MachineState)) (stop func()) {
+func (h *MachineHub) Observe(f func(MachineState)) (stop func()) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.observers == nil {
@@ -242,7 +242,7 @@ func (h *Machine) Observe(f func(MachineState)) (stop func()) {
 }
 
 // publish changes the state under the lock, then tells the observers outside it.
-func (h *Machine) publish(change func(*MachineState)) MachineState {
+func (h *MachineHub) publish(change func(*MachineState)) MachineState {
 	h.mu.Lock()
 	change(&h.state)
 	h.loaded = true
@@ -261,7 +261,7 @@ func (h *Machine) publish(change func(*MachineState)) MachineState {
 // AddCalibration merges fresh measurements into the stored calibration (estimate's one merge
 // rule), saves it, takes a newly measured bandwidth, and publishes the result. A failed save
 // is returned, but the new figures are published all the same.
-func (h *Machine) AddCalibration(fresh estimate.Calibration) (MachineState, error) {
+func (h *MachineHub) AddCalibration(fresh estimate.Calibration) (MachineState, error) {
 	var saveErr error
 	s := h.publish(func(cur *MachineState) {
 		if fresh.Key == "" {
@@ -281,7 +281,7 @@ func (h *Machine) AddCalibration(fresh estimate.Calibration) (MachineState, erro
 }
 
 // SetBandwidth publishes a new bandwidth measurement (the Hardware screen's Remeasure).
-func (h *Machine) SetBandwidth(bw hwprobe.Bandwidth) MachineState {
+func (h *MachineHub) SetBandwidth(bw hwprobe.Bandwidth) MachineState {
 	return h.publish(func(cur *MachineState) {
 		if bw.ReadGBps <= 0 {
 			return
@@ -293,7 +293,7 @@ func (h *Machine) SetBandwidth(bw hwprobe.Bandwidth) MachineState {
 
 // SetRAM publishes a live RAM reading (the Hardware screen's refresh); it does not bump
 // Revision.
-func (h *Machine) SetRAM(ram hwprobe.RAM) MachineState {
+func (h *MachineHub) SetRAM(ram hwprobe.RAM) MachineState {
 	return h.publish(func(cur *MachineState) {
 		if cur.Hardware != nil {
 			hw := *cur.Hardware
@@ -324,7 +324,7 @@ func setBandwidth(cur *MachineState, bw hwprobe.Bandwidth) {
 	}
 }
 
-func (h *Machine) save(c estimate.Calibration) error {
+func (h *MachineHub) save(c estimate.Calibration) error {
 	path := h.CalibrationPath
 	if path == "" {
 		p, err := estimate.CachePath()

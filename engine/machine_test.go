@@ -18,7 +18,7 @@ func TestMachineOneStateForEveryObserver(t *testing.T) {
 		Bandwidth: hwprobe.Bandwidth{ReadGBps: 8.4, Source: "probe", TheoreticalGBps: 40, TheoreticalSource: "DMI"}}
 	old := estimate.Calibration{Key: "k", Measurements: []estimate.Measurement{{ModelID: "a", Quant: "Q8_0", GenTPS: 1}}}
 	var saved []estimate.Calibration
-	h := &Machine{Save: func(_ string, c estimate.Calibration) error { saved = append(saved, c); return nil }}
+	h := &MachineHub{Save: func(_ string, c estimate.Calibration) error { saved = append(saved, c); return nil }}
 	var seen []MachineState
 	stop := h.Observe(func(s MachineState) { seen = append(seen, s) })
 	defer stop()
@@ -30,7 +30,7 @@ func TestMachineOneStateForEveryObserver(t *testing.T) {
 	if err != nil || s.Machine.MeasuredBandwidthGBs != 8.4 || !s.Calibrated() {
 		t.Fatalf("load: %+v, %v", s.Machine, err)
 	}
-	fresh := estimate.Calibration{Key: "k", When: time.Now(), Machine: estimate.Machine{MeasuredBandwidthGBs: 11.2},
+	fresh := estimate.Calibration{Key: "k", When: time.Now(), Machine: estimate.MachineSpec{MeasuredBandwidthGBs: 11.2},
 		Measurements: []estimate.Measurement{{ModelID: "b", Quant: "Q4_0", GenTPS: 2}}}
 	got, err := h.AddCalibration(fresh)
 	if err != nil {
@@ -76,7 +76,7 @@ func TestLoadMachineReadsTheDefaultCacheThroughACallersLoader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cal := estimate.Calibration{Key: key, When: time.Now(), Machine: estimate.Machine{MeasuredBandwidthGBs: 7.5},
+	cal := estimate.Calibration{Key: key, When: time.Now(), Machine: estimate.MachineSpec{MeasuredBandwidthGBs: 7.5},
 		Measurements: []estimate.Measurement{{ModelID: "a", Quant: "Q8_0", GenTPS: 1}}}
 	if err := estimate.SaveCalibration(path, cal); err != nil {
 		t.Fatal(err)

@@ -30,7 +30,7 @@ type App struct {
 	session *engine.Session
 	// machine is the one picture of this machine (probe, bandwidth, calibration) that every
 	// screen reads and observes (machine_job.go).
-	machine *engine.Machine
+	machine *engine.MachineHub
 	// uiDo replaces fyne.Do (tests; see app_job.go); uiLater, when set, replaces it in doLater.
 	uiDo    func(func())
 	uiLater func(func())
@@ -116,7 +116,7 @@ func newApp(fa fyne.App, workerOpts engine.Options) *App { return newAppWith(fa,
 // newAppWith is newApp with the UI executor the job adapters use (nil = fyne.Do; tests pass
 // their own, see app_job.go).
 func newAppWith(fa fyne.App, workerOpts engine.Options, uiDo func(func())) *App {
-	a := &App{fyne: fa, win: fa.NewWindow("slmscope"), session: &engine.Session{Options: workerOpts}, machine: &engine.Machine{}, uiDo: uiDo}
+	a := &App{fyne: fa, win: fa.NewWindow("slmscope"), session: &engine.Session{Options: workerOpts}, machine: &engine.MachineHub{}, uiDo: uiDo}
 	a.win.SetCloseIntercept(func() {
 		a.session.Close()
 		a.win.Close()

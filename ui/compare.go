@@ -61,7 +61,7 @@ type compareScreen struct {
 	cuts        map[cutKey]string     // texts cut to their column's width (compare_cut.go)
 	loaded      bool
 	hw          *hwprobe.Report
-	machine     engine.ProjectionMachine
+	spec        engine.MachineSpec
 	key         string
 	cal         engine.Calibration
 	pricesTable engine.PriceTable
@@ -242,7 +242,7 @@ func (s *compareScreen) onSettingsChanged() {
 // input is the report input for the current state and settings.
 func (s *compareScreen) input() engine.ReportInput {
 	ctxLen, quants, cost, _ := s.settings()
-	return engine.ReportInput{Hardware: s.hw, Machine: s.machine, Calibration: s.cal, Models: engine.CatalogModels(),
+	return engine.ReportInput{Hardware: s.hw, Machine: s.spec, Calibration: s.cal, Models: engine.CatalogModels(),
 		Quants: quants, Context: ctxLen, PromptTokens: engine.DefaultPromptTokens, Cost: cost, Prices: s.pricesTable}
 }
 
@@ -288,6 +288,6 @@ func (s *compareScreen) onMeasureMachine() {
 		return
 	}
 	ctx := s.startBusy("Starting the calibration: a ladder of twins from small to large, about 90 s…")
-	job := &compareCalibrateJob{s: s, ctx: ctx, machine: s.machine, key: s.key, budget: 90 * time.Second}
+	job := &compareCalibrateJob{s: s, ctx: ctx, spec: s.spec, key: s.key, budget: 90 * time.Second}
 	s.spawn(job.run)
 }

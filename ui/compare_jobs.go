@@ -171,17 +171,17 @@ func (t *throttle) ok() bool {
 
 // compareCalibrateJob runs "Measure this machine" and keeps partial results on cancel.
 type compareCalibrateJob struct {
-	s       *compareScreen
-	ctx     context.Context
-	machine engine.ProjectionMachine
-	key     string
-	budget  time.Duration
+	s      *compareScreen
+	ctx    context.Context
+	spec   engine.MachineSpec
+	key    string
+	budget time.Duration
 }
 
 func (j *compareCalibrateJob) run() {
 	th := &throttle{every: 50 * time.Millisecond}
 	cal, err := j.s.src.calibrate(j.ctx, engine.CalibrateOptions{
-		Budget: j.budget, Machine: j.machine, Key: j.key,
+		Budget: j.budget, Machine: j.spec, Key: j.key,
 		Progress: func(step, steps int, msg string, frac float64) {
 			if th.ok() {
 				j.s.a.do(func() { j.s.showProgress(frac, fmt.Sprintf("Step %d of %d: %s", step, steps, msg)) })
@@ -224,7 +224,7 @@ type compareMeasureJob struct {
 	ctx      context.Context
 	id, name string
 	quant    engine.Quant
-	machine  engine.ProjectionMachine
+	spec     engine.MachineSpec
 	key      string
 	// row is what the table projected before the run; guess the learner's guess (0 = none).
 	row   engine.Projection
@@ -248,7 +248,7 @@ func (j *compareMeasureJob) run() {
 		j.s.a.do(func() { j.s.endBusy(msg, widget.DangerImportance) })
 		return
 	}
-	fresh := engine.Calibration{Key: j.key, When: time.Now().UTC(), Machine: j.machine, Measurements: []engine.Measurement{m}}
+	fresh := engine.Calibration{Key: j.key, When: time.Now().UTC(), Machine: j.spec, Measurements: []engine.Measurement{m}}
 	if cur, ok := j.s.a.machine.Current(); ok && cur.Calibration.Key == j.key {
 		fresh.Notes, fresh.BudgetSeconds = cur.Calibration.Notes, cur.Calibration.BudgetSeconds
 	}

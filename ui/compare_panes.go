@@ -105,7 +105,7 @@ func (s *compareScreen) applyLoaded(prices engine.PriceTable, notes []string, er
 // and new projections when the calibration or bandwidth changed.
 func (s *compareScreen) applyMachine(st engine.MachineState) {
 	s.state = st
-	s.hw, s.machine, s.key, s.cal = st.Hardware, st.Machine, st.Key, st.Calibration
+	s.hw, s.spec, s.key, s.cal = st.Hardware, st.Machine, st.Key, st.Calibration
 	lines := append([]string{machineText(st)}, st.Warnings...)
 	s.machineTxt.SetText(strings.Join(append(lines, s.loadNotes...), "\n"))
 	if s.pricesTable.Prices == nil {

@@ -254,7 +254,7 @@ func (s *compareScreen) onMeasureRow(p engine.Projection) {
 	ctx := s.startBusy(fmt.Sprintf("Measuring the %s %s twin…", p.Name, p.Quant))
 	s.measure = p.Key()
 	s.table.Refresh()
-	job := &compareMeasureJob{s: s, ctx: ctx, id: p.ID, name: p.Name, quant: p.Quant, machine: s.machine, key: s.key, row: p, guess: s.guess.atRun}
+	job := &compareMeasureJob{s: s, ctx: ctx, id: p.ID, name: p.Name, quant: p.Quant, spec: s.spec, key: s.key, row: p, guess: s.guess.atRun}
 	if job.guess > 0 {
 		job.store = s.a.lessonState().store // the prediction record lives with quiz progress
 	}

@@ -6,7 +6,7 @@ import (
 	"slmscope/engine"
 )
 
-// The app's one picture of this machine is an engine.Machine (a.machine). This file adapts it
+// The app's one picture of this machine is an engine.MachineHub (a.machine). This file adapts it
 // to the UI: loading runs off the UI goroutine, and every change reaches the screens on the
 // UI goroutine. It is the only machine code that calls fyne.Do.
 
@@ -36,9 +36,9 @@ func (a *App) loadMachine(ctx context.Context, o engine.MachineOptions, spawn fu
 
 // hub makes sure the app has its machine (tests build bare Apps) and returns it. Screens call
 // it on the UI goroutine when they are built, before any job runs.
-func (a *App) hub() *engine.Machine {
+func (a *App) hub() *engine.MachineHub {
 	if a.machine == nil {
-		a.machine = &engine.Machine{}
+		a.machine = &engine.MachineHub{}
 	}
 	return a.machine
 }

@@ -209,7 +209,7 @@ func readPerToken(key string) int64 {
 	if !ok {
 		return 0
 	}
-	ps, _ := estimate.ProjectWith(estimate.Machine{MeasuredBandwidthGBs: 1}, estimate.Calibration{}, []catalog.Model{cm}, []quant.Quant{q}, estimate.Options{})
+	ps, _ := estimate.ProjectWith(estimate.MachineSpec{MeasuredBandwidthGBs: 1}, estimate.Calibration{}, []catalog.Model{cm}, []quant.Quant{q}, estimate.Options{})
 	if len(ps) != 1 {
 		return 0
 	}

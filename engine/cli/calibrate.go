@@ -36,7 +36,7 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	hub := &engine.Machine{}
+	hub := &engine.MachineHub{}
 	ms, err := hub.Load(ctx, engine.MachineOptions{})
 	if err != nil {
 		fmt.Fprintln(stderr, "calibrate:", oneLine(err.Error()))

@@ -69,7 +69,7 @@ func fillLlamaDevices(ctx context.Context, rep *hwprobe.Report) {
 
 // writeProbeText prints the report for people through the app's one hardware renderer:
 // each figure with its source, and the reason for everything unknown.
-func writeProbeText(w io.Writer, r *hwprobe.Report, m estimate.Machine) {
+func writeProbeText(w io.Writer, r *hwprobe.Report, m estimate.MachineSpec) {
 	report.WriteHardwareText(w, report.HardwareSections(r, m))
 	fmt.Fprintf(w, "(probed in %.2f s)\n", r.ProbeSeconds)
 }

@@ -26,10 +26,10 @@ func init() {
 type projectReport struct {
 	Models []estimate.Projection `json:"models"`
 	// Calibrated is true when measurements of this machine were used.
-	Calibrated      bool             `json:"calibrated"`
-	CalibrationWhen *time.Time       `json:"calibration_when,omitempty"`
-	Machine         estimate.Machine `json:"machine"`
-	Notes           []string         `json:"notes,omitempty"`
+	Calibrated      bool                 `json:"calibrated"`
+	CalibrationWhen *time.Time           `json:"calibration_when,omitempty"`
+	Machine         estimate.MachineSpec `json:"machine"`
+	Notes           []string             `json:"notes,omitempty"`
 }
 
 func runProject(args []string, stdout, stderr io.Writer) int {
@@ -167,7 +167,7 @@ func newProjectReport(ms engine.MachineState, stderr io.Writer) projectReport {
 
 // projectCatalog projects models at quants on machine, with a note for each model and quant it
 // had to skip. The projections are never nil, so JSON lists none as [].
-func projectCatalog(machine estimate.Machine, cal estimate.Calibration, models []catalog.Model, quants []quant.Quant, opt estimate.Options) (ps []estimate.Projection, skipped []string) {
+func projectCatalog(machine estimate.MachineSpec, cal estimate.Calibration, models []catalog.Model, quants []quant.Quant, opt estimate.Options) (ps []estimate.Projection, skipped []string) {
 	ps, errs := estimate.ProjectWith(machine, cal, models, quants, opt)
 	for _, e := range errs {
 		skipped = append(skipped, "skipped: "+oneLine(e.Error()))

@@ -20,7 +20,7 @@ func TestProjectCommand(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "calibration.json")
 	cal := estimate.Calibration{Key: "test-machine", When: time.Date(2026, 11, 24, 5, 0, 0, 0, time.UTC),
-		Machine: estimate.Machine{RAMAvailableBytes: 8e9, MeasuredBandwidthGBs: 15, CPUCores: 2},
+		Machine: estimate.MachineSpec{RAMAvailableBytes: 8e9, MeasuredBandwidthGBs: 15, CPUCores: 2},
 		Measurements: []estimate.Measurement{
 			{ModelID: "smollm2-135m", Quant: "Q8_0", Context: 2048, PromptTokens: 512, GenTPS: 90, PromptTPS: 600, TTFTMs: 840, PeakRSSBytes: 200e6, Twin: true},
 			{ModelID: "smollm2-360m", Quant: "Q8_0", Context: 2048, PromptTokens: 512, GenTPS: 38, PromptTPS: 230, PeakRSSBytes: 460e6, Twin: true},

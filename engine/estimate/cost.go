@@ -62,7 +62,7 @@ func MeasuredPower(watts float64, source string) Power {
 
 // DefaultPower is the labelled default for a device: a GPU's power limit (or 150 W when
 // unknown), else 25 W for a laptop CPU or 65 W for a desktop CPU.
-func DefaultPower(machine Machine, gpu *GPU) Power {
+func DefaultPower(machine MachineSpec, gpu *GPU) Power {
 	if gpu != nil {
 		if gpu.PowerLimitW > 0 {
 			return Power{Watts: gpu.PowerLimitW, Basis: fmt.Sprintf("default: %s power limit %.0f W (not measured)", gpu.Name, gpu.PowerLimitW)}

@@ -17,9 +17,9 @@ func TestCostPerMillion(t *testing.T) {
 		kwh, energy, hw, total float64
 	}{
 		// 65 W for 10⁶/10 = 100,000 s = 6.5·10⁶ J = 1.80556 kWh; × 0.30 = 0.541667.
-		{"desktop default", 10, DefaultPower(Machine{}, nil), DefaultCostSettings(), 1.805556, 0.541667, 0, 0.541667},
+		{"desktop default", 10, DefaultPower(MachineSpec{}, nil), DefaultCostSettings(), 1.805556, 0.541667, 0, 0.541667},
 		// 25 W laptop at 50 tok/s: 20,000 s → 0.138889 kWh → × 0.40 = 0.055556.
-		{"laptop", 50, DefaultPower(Machine{Laptop: true}, nil), CostSettings{PricePerKWh: 0.40, Currency: "EUR"}, 0.138889, 0.055556, 0, 0.055556},
+		{"laptop", 50, DefaultPower(MachineSpec{Laptop: true}, nil), CostSettings{PricePerKWh: 0.40, Currency: "EUR"}, 0.138889, 0.055556, 0, 0.055556},
 		// Amortisation: 1500 over 3 years × 365 × 8 h = 31,536,000 s of use; 100,000 s of it
 		// = 4.756469.
 		{"with hardware", 10, MeasuredPower(65, "RAPL"), CostSettings{PricePerKWh: 0.30, Currency: "USD", HardwarePrice: 1500, LifetimeYears: 3, HoursPerDay: 8},
@@ -40,10 +40,10 @@ func TestCostPerMillion(t *testing.T) {
 			t.Errorf("%s: no basis", tc.name)
 		}
 	}
-	if p := DefaultPower(Machine{}, nil); p.Measured || !strings.Contains(p.Basis, "default") {
+	if p := DefaultPower(MachineSpec{}, nil); p.Measured || !strings.Contains(p.Basis, "default") {
 		t.Errorf("default power not labelled: %+v", p)
 	}
-	if p := DefaultPower(Machine{}, &GPU{Name: "X"}); p.Watts != DefaultGPUWatts {
+	if p := DefaultPower(MachineSpec{}, &GPU{Name: "X"}); p.Watts != DefaultGPUWatts {
 		t.Errorf("GPU without limit: %+v", p)
 	}
 }

@@ -17,12 +17,12 @@ func TestExpertsInRAM(t *testing.T) {
 	if experts <= 0 || rest <= 0 {
 		t.Fatalf("expert bytes %d of %d", experts, mem.RequiredBytes)
 	}
-	gpu := func(free int64) Machine {
-		return Machine{RAMAvailableBytes: 64 * GB, GPUs: []GPU{{Name: "RTX 4080", FreeBytes: free, BandwidthGBs: 717}}}
+	gpu := func(free int64) MachineSpec {
+		return MachineSpec{RAMAvailableBytes: 64 * GB, GPUs: []GPU{{Name: "RTX 4080", FreeBytes: free, BandwidthGBs: 717}}}
 	}
 	tests := []struct {
 		name         string
-		machine      Machine
+		machine      MachineSpec
 		placement    string
 		expertsInRAM bool
 		cpuLayers    int // -1: between 1 and all, checked against the GPU's free memory
@@ -32,7 +32,7 @@ func TestExpertsInRAM(t *testing.T) {
 		{"some layers' experts leave", gpu(16 * GB), PlacePartial, true, -1, "--n-cpu-moe"},
 		{"every expert leaves", gpu(rest + rest/100), PlacePartial, true, moe.Layers, "--cpu-moe"},
 		{"too small even without experts: layers", gpu(rest / 2), PlacePartial, false, 0, "layers on the GPU"},
-		{"RAM too small for the experts", Machine{RAMAvailableBytes: 2 * GB, GPUs: []GPU{{Name: "RTX 4080", FreeBytes: rest + rest/100}}}, PlaceNone, false, 0, ""},
+		{"RAM too small for the experts", MachineSpec{RAMAvailableBytes: 2 * GB, GPUs: []GPU{{Name: "RTX 4080", FreeBytes: rest + rest/100}}}, PlaceNone, false, 0, ""},
 	}
 	for _, tc := range tests {
 		v := Judge(moe, mem, tc.machine)

@@ -124,7 +124,7 @@ func mixLabel(fileType string, ts []Tensor) string {
 // ProjectFile projects a real GGUF file on this machine from its own tensor types and
 // shapes: memory from its exact tensor bytes, decode and prompt speed from the kernel models.
 // It is "measured" when a run of that exact file (same path and size) was measured.
-func ProjectFile(machine Machine, cal Calibration, fm FileModel, opt Options) (Projection, error) {
+func ProjectFile(machine MachineSpec, cal Calibration, fm FileModel, opt Options) (Projection, error) {
 	opt = opt.withDefaults()
 	if fm.Model.Context > 0 && opt.Context > fm.Model.Context {
 		opt.Context = fm.Model.Context

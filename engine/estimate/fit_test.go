@@ -74,7 +74,7 @@ func TestFitDecodeRecoversSyntheticParameters(t *testing.T) {
 	}
 	for _, tc := range tests {
 		ms := synthRuns(sizes, tc.t0, tc.bw, tc.amp)
-		sm := FitSpeed(Machine{MeasuredBandwidthGBs: tc.measuredBW}, ms, nil)
+		sm := FitSpeed(MachineSpec{MeasuredBandwidthGBs: tc.measuredBW}, ms, nil)
 		d := sm.CPU
 		if !d.Calibrated || d.Points != len(sizes) {
 			t.Fatalf("%s: calibrated=%v points=%d", tc.name, d.Calibrated, d.Points)
@@ -100,7 +100,7 @@ func TestFitDecodeFewPointsLeansOnPrior(t *testing.T) {
 	// One run at 10 GB/s effective; the prior says 0.75 × 20 = 15 GB/s. The fit must land
 	// between, near the measurement, and the band must be at least 25%.
 	ms := synthRuns([]float64{1e9}, 0, 10, 0)
-	d := FitSpeed(Machine{MeasuredBandwidthGBs: 20}, ms, nil).CPU
+	d := FitSpeed(MachineSpec{MeasuredBandwidthGBs: 20}, ms, nil).CPU
 	if d.BandwidthGBs < 9.5 || d.BandwidthGBs > 12 {
 		t.Errorf("one-point bandwidth %.2f, want near 10", d.BandwidthGBs)
 	}
@@ -108,7 +108,7 @@ func TestFitDecodeFewPointsLeansOnPrior(t *testing.T) {
 		t.Errorf("one-point band %.2f < %.2f", d.Band, bandOnePoint)
 	}
 	// Nothing measured: uncalibrated, from the prior's range.
-	d = FitSpeed(Machine{MeasuredBandwidthGBs: 20}, nil, nil).CPU
+	d = FitSpeed(MachineSpec{MeasuredBandwidthGBs: 20}, nil, nil).CPU
 	tps, lo, hi := d.TPS(1e9)
 	if d.Calibrated || math.Abs(tps-15) > 1e-9 || math.Abs(lo-10) > 1e-9 || math.Abs(hi-20) > 1e-9 {
 		t.Errorf("uncalibrated: calibrated=%v tps %.2f [%.2f, %.2f], want 15 [10, 20]", d.Calibrated, tps, lo, hi)
@@ -155,7 +155,7 @@ func TestValidateLeaveOneOut(t *testing.T) {
 	sizes := []float64{0.14e9, 0.36e9, 0.7e9, 1.5e9, 3e9}
 	// Exact data: every run is projected from the others within 1%.
 	cal := Calibration{Measurements: synthRuns(sizes, 0.5e-3, 12, 0)}
-	v := Validate(Machine{MeasuredBandwidthGBs: 17}, cal, nil)
+	v := Validate(MachineSpec{MeasuredBandwidthGBs: 17}, cal, nil)
 	if len(v.Models) != len(sizes) {
 		t.Fatalf("%d checks, want %d", len(v.Models), len(sizes))
 	}
@@ -169,7 +169,7 @@ func TestValidateLeaveOneOut(t *testing.T) {
 	}
 	// One run 30% slower than the rest predict: its own check shows it, the median does not.
 	cal.Measurements[2].GenTPS *= 0.7
-	v = Validate(Machine{MeasuredBandwidthGBs: 17}, cal, nil)
+	v = Validate(MachineSpec{MeasuredBandwidthGBs: 17}, cal, nil)
 	if e := v.Models[2].ErrorPct; e < 30 {
 		t.Errorf("outlier projected %.1f%% off, want > +30%%", e)
 	}
@@ -187,7 +187,7 @@ func TestValidateMemory(t *testing.T) {
 		oh := DefaultOverhead().Bytes(m, "Q8_0", 2048, 0) + int64(3e6*noise(i))
 		ms = append(ms, Measurement{ModelID: id, Quant: "Q8_0", Context: 2048, PeakRSSBytes: w + kv + oh, GenTPS: 10})
 	}
-	v := Validate(Machine{}, Calibration{Measurements: ms}, nil)
+	v := Validate(MachineSpec{}, Calibration{Measurements: ms}, nil)
 	if len(v.Memory) != 4 {
 		t.Fatalf("%d memory checks", len(v.Memory))
 	}
@@ -218,7 +218,7 @@ func TestOverheadOnDevMachineTwins(t *testing.T) {
 			t.Errorf("%s %s: prior estimate %s vs measured %s (%+.1f%%)", m.ModelID, m.Quant, units.Bytes(mem.TotalBytes), units.Bytes(m.PeakRSSBytes), e)
 		}
 	}
-	v := Validate(Machine{}, cal, nil)
+	v := Validate(MachineSpec{}, cal, nil)
 	if len(v.Memory) != len(cal.Measurements) || v.MaxAbsMemoryErrorPct > 5 {
 		t.Errorf("leave-one-out memory: worst %.1f%% over %d runs: %+v", v.MaxAbsMemoryErrorPct, len(v.Memory), v.Memory)
 	}

@@ -105,9 +105,9 @@ type GPU struct {
 	Unified bool `json:"unified,omitempty"`
 }
 
-// Machine is what the estimator needs to know about this computer. The hardware probe fills
+// MachineSpec is what the estimator needs to know about this computer. The hardware probe fills
 // it; everything is optional and a zero means unknown.
-type Machine struct {
+type MachineSpec struct {
 	RAMTotalBytes     int64 `json:"ram_total_bytes"`
 	RAMAvailableBytes int64 `json:"ram_available_bytes"`
 	// CgroupLimitBytes is the container's memory limit (0 = none).
@@ -128,7 +128,7 @@ type Machine struct {
 
 // UsableRAM is what a model may use in system memory: available RAM, capped by the cgroup
 // limit when one is set. Zero means unknown.
-func (m Machine) UsableRAM() int64 {
+func (m MachineSpec) UsableRAM() int64 {
 	r := m.RAMAvailableBytes
 	if r == 0 {
 		r = m.RAMTotalBytes
@@ -145,7 +145,7 @@ type Calibration struct {
 	// calibration is only used for a machine with the same key.
 	Key          string        `json:"key"`
 	When         time.Time     `json:"when"`
-	Machine      Machine       `json:"machine"`
+	Machine      MachineSpec   `json:"machine"`
 	Measurements []Measurement `json:"measurements"`
 	// BudgetSeconds and Notes record how the calibration run went ("stopped at the budget
 	// before qwen2.5-1.5b", ...).

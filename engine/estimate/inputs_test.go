@@ -78,15 +78,15 @@ func TestCalibrationCacheCorrupt(t *testing.T) {
 
 func TestUsableRAM(t *testing.T) {
 	tests := []struct {
-		m    Machine
+		m    MachineSpec
 		want int64
 	}{
-		{Machine{RAMAvailableBytes: 8, RAMTotalBytes: 16}, 8},
-		{Machine{RAMTotalBytes: 16}, 16},
-		{Machine{RAMAvailableBytes: 8, CgroupLimitBytes: 4}, 4},
-		{Machine{RAMAvailableBytes: 8, CgroupLimitBytes: 12}, 8},
-		{Machine{CgroupLimitBytes: 4}, 4},
-		{Machine{}, 0},
+		{MachineSpec{RAMAvailableBytes: 8, RAMTotalBytes: 16}, 8},
+		{MachineSpec{RAMTotalBytes: 16}, 16},
+		{MachineSpec{RAMAvailableBytes: 8, CgroupLimitBytes: 4}, 4},
+		{MachineSpec{RAMAvailableBytes: 8, CgroupLimitBytes: 12}, 8},
+		{MachineSpec{CgroupLimitBytes: 4}, 4},
+		{MachineSpec{}, 0},
 	}
 	for _, tc := range tests {
 		if got := tc.m.UsableRAM(); got != tc.want {

@@ -93,7 +93,7 @@ func synthKernelRuns(t testing.TB, amp float64) []Measurement {
 	return ms
 }
 
-var synthMachine = Machine{MeasuredBandwidthGBs: 20, CPUCores: 2, RAMTotalBytes: 64e9, RAMAvailableBytes: 60e9}
+var synthMachine = MachineSpec{MeasuredBandwidthGBs: 20, CPUCores: 2, RAMTotalBytes: 64e9, RAMAvailableBytes: 60e9}
 
 // The decode and prompt kernel fits recover the synthetic machine's per-kernel costs (the
 // effective time per weight, which is what measurements pin) and project unseen models.
@@ -263,7 +263,7 @@ func TestBandCoverageWithNoise(t *testing.T) {
 
 // recordedLadder is a default-ladder calibration recorded on a shared 2-core AMD EPYC, and its
 // decode points.
-func recordedLadder(t *testing.T) (Machine, []kernelPoint) {
+func recordedLadder(t *testing.T) (MachineSpec, []kernelPoint) {
 	t.Helper()
 	cal := recordedCalibration(t)
 	return cal.Machine, decodeKernelPoints(speedSamples(cal.Measurements, catalog.All(), "cpu"))

@@ -14,11 +14,11 @@ import (
 // GPU's total memory). A machine with a battery counts as a laptop for default power. When
 // the report carries llama.cpp's device list and it has no GPU device, the GPUs are left out
 // (GPUNote says so): the runtime could not use them.
-func MachineFromReport(r *hwprobe.Report) Machine {
+func MachineFromReport(r *hwprobe.Report) MachineSpec {
 	if r == nil {
-		return Machine{}
+		return MachineSpec{}
 	}
-	m := Machine{
+	m := MachineSpec{
 		RAMTotalBytes:        int64(r.RAM.TotalBytes),
 		RAMAvailableBytes:    int64(r.RAM.AvailableBytes),
 		CgroupLimitBytes:     int64(r.RAM.CgroupLimitBytes),

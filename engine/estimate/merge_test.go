@@ -7,7 +7,7 @@ import (
 
 func TestMergeCalibration(t *testing.T) {
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	old := Calibration{Key: "k", When: t0, BudgetSeconds: 90, Machine: Machine{MeasuredBandwidthGBs: 8.4},
+	old := Calibration{Key: "k", When: t0, BudgetSeconds: 90, Machine: MachineSpec{MeasuredBandwidthGBs: 8.4},
 		Measurements: []Measurement{{ModelID: "a", Quant: "q8_0", GenTPS: 1}, {ModelID: "b", Quant: "Q4_0", GenTPS: 2}}}
 	cases := []struct {
 		name      string
@@ -21,7 +21,7 @@ func TestMergeCalibration(t *testing.T) {
 			Calibration{Key: "k", When: t0.Add(time.Hour), Measurements: []Measurement{{ModelID: "a", Quant: "Q8_0", GenTPS: 5}}},
 			map[string]float64{"a": 5, "b": 2}, 8.4, t0.Add(time.Hour), 90},
 		{"new bandwidth wins",
-			Calibration{Key: "k", When: t0.Add(time.Hour), Machine: Machine{MeasuredBandwidthGBs: 11.2}, Measurements: []Measurement{{ModelID: "c", Quant: "F16", GenTPS: 3}}},
+			Calibration{Key: "k", When: t0.Add(time.Hour), Machine: MachineSpec{MeasuredBandwidthGBs: 11.2}, Measurements: []Measurement{{ModelID: "c", Quant: "F16", GenTPS: 3}}},
 			map[string]float64{"a": 1, "b": 2, "c": 3}, 11.2, t0.Add(time.Hour), 90},
 		{"other hardware replaces",
 			Calibration{Key: "other", When: t0, Measurements: []Measurement{{ModelID: "c", Quant: "F16", GenTPS: 3}}},

@@ -72,7 +72,7 @@ func TestMoEWeights(t *testing.T) {
 // TestMoEProjectionBasis: an MoE's projection names the active and total weights it used,
 // and decodes faster than a dense model of the same memory.
 func TestMoEProjectionBasis(t *testing.T) {
-	machine := Machine{RAMAvailableBytes: 64e9, MeasuredBandwidthGBs: 40, CPUCores: 8}
+	machine := MachineSpec{RAMAvailableBytes: 64e9, MeasuredBandwidthGBs: 40, CPUCores: 8}
 	ps := Project(machine, Calibration{}, []catalog.Model{model(t, "gpt-oss-20b"), model(t, "qwen3-14b")}, []quant.Quant{"Q8_0"}, 4096)
 	if len(ps) != 2 {
 		t.Fatalf("%d projections", len(ps))

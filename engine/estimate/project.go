@@ -117,13 +117,13 @@ func (p Projection) Label() string {
 // Project projects every model at every quant for this machine and calibration at context
 // tokens (0 = DefaultContext), with a 512-token prompt for time to first token. Unknown quant
 // names and models whose shapes cannot be planned are skipped; ProjectWith reports them.
-func Project(machine Machine, cal Calibration, models []catalog.Model, quants []quant.Quant, context int) []Projection {
+func Project(machine MachineSpec, cal Calibration, models []catalog.Model, quants []quant.Quant, context int) []Projection {
 	out, _ := ProjectWith(machine, cal, models, quants, Options{Context: context})
 	return out
 }
 
 // ProjectWith is Project with options; it also returns one error per skipped model/quant.
-func ProjectWith(machine Machine, cal Calibration, models []catalog.Model, quants []quant.Quant, opt Options) ([]Projection, []error) {
+func ProjectWith(machine MachineSpec, cal Calibration, models []catalog.Model, quants []quant.Quant, opt Options) ([]Projection, []error) {
 	opt = opt.withDefaults()
 	if len(quants) == 0 {
 		quants = DefaultQuants()
@@ -164,7 +164,7 @@ func modelQuants(m catalog.Model, quants []quant.Quant, published bool) []quant.
 // projector is what every projection on one machine shares: the machine, its calibration
 // runs, the options and the overhead and speed models fitted on those runs.
 type projector struct {
-	machine Machine
+	machine MachineSpec
 	cal     Calibration
 	opt     Options
 	ov      Overhead
@@ -248,7 +248,7 @@ func (pr projector) projectTensors(m catalog.Model, q quant.Quant, ts []Tensor) 
 // then n-1 blocks from the last down — on the machine's GPU with the most bandwidth; v is
 // unchanged on a machine without one. The verdict counts blocks (partialDecode adds the
 // output layer's read to the GPU's share).
-func forceLayers(v Verdict, m catalog.Model, machine Machine, n int) Verdict {
+func forceLayers(v Verdict, m catalog.Model, machine MachineSpec, n int) Verdict {
 	best := -1
 	for i, g := range machine.GPUs {
 		if best < 0 || g.BandwidthGBs > machine.GPUs[best].BandwidthGBs {
@@ -268,7 +268,7 @@ func forceLayers(v Verdict, m catalog.Model, machine Machine, n int) Verdict {
 	return v
 }
 
-func gpuNamed(machine Machine, name string) *GPU {
+func gpuNamed(machine MachineSpec, name string) *GPU {
 	var gpu *GPU
 	for i := range machine.GPUs {
 		if machine.GPUs[i].Name == name {
@@ -367,7 +367,7 @@ func applyMeasured(p *Projection, runs []Measurement, opt Options) bool {
 }
 
 // powerFor picks measured power for the device from the calibration runs, else the default.
-func powerFor(machine Machine, cal Calibration, gpu *GPU, device string) Power {
+func powerFor(machine MachineSpec, cal Calibration, gpu *GPU, device string) Power {
 	sum, n, src := 0.0, 0, ""
 	for _, m := range cal.Measurements {
 		if m.AvgPowerW <= 0 {

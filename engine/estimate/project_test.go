@@ -13,7 +13,7 @@ import (
 
 func TestProjectUncalibrated(t *testing.T) {
 	m := model(t, "llama-3.1-8b")
-	machine := Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, CPUCores: 8}
+	machine := MachineSpec{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, CPUCores: 8}
 	ps := Project(machine, Calibration{}, []catalog.Model{m}, []quant.Quant{"Q8_0", "q4_k_m"}, 8192)
 	if len(ps) != 2 {
 		t.Fatalf("%d projections, want 2", len(ps))
@@ -51,7 +51,7 @@ func TestProjectUncalibrated(t *testing.T) {
 		t.Errorf("Q4_K_M (%s) should be faster than Q8_0: %.2f vs %.2f", ps[1].Quant, ps[1].DecodeTPS, p.DecodeTPS)
 	}
 	// Catalog alone: still projected, from the assumed bandwidth, and labelled.
-	p = Project(Machine{}, Calibration{}, []catalog.Model{m}, nil, 0)[0]
+	p = Project(MachineSpec{}, Calibration{}, []catalog.Model{m}, nil, 0)[0]
 	if p.Calibrated || !strings.Contains(p.Basis, "no bandwidth measured") || p.Context != DefaultContext || p.Quant != "BF16" {
 		t.Errorf("catalog-only projection: %+v", p)
 	}
@@ -75,7 +75,7 @@ func TestProjectMeasuredAndCalibrated(t *testing.T) {
 			GenTPS: 1 / (0.5e-3 + read/12e9), PromptTPS: 600, TTFTMs: 840, PeakRSSBytes: wb + 60e6, Twin: true, When: when, AvgPowerW: 30, PowerSource: "RAPL package"})
 	}
 	cal := Calibration{Key: "k", When: when, Measurements: ms}
-	machine := Machine{RAMAvailableBytes: 8e9, MeasuredBandwidthGBs: 15}
+	machine := MachineSpec{RAMAvailableBytes: 8e9, MeasuredBandwidthGBs: 15}
 	ps := Project(machine, cal, []catalog.Model{small, model(t, "llama-3.2-1b")}, []quant.Quant{"Q8_0"}, 2048)
 	p := ps[0]
 	if p.Source != SourceMeasured || p.DecodeTPS != ms[0].GenTPS || p.TTFTMs != 840 || p.MeasuredPeakRSSBytes != w+60e6 {
@@ -110,7 +110,7 @@ func TestProjectMeasuredAndCalibrated(t *testing.T) {
 func TestProjectGPU(t *testing.T) {
 	m := model(t, "llama-3.1-8b")
 	gpu := GPU{Name: "RTX 4090", Vendor: "nvidia", FreeBytes: 23e9, BandwidthGBs: 1008, PowerLimitW: 450}
-	p := Project(Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, GPUs: []GPU{gpu}}, Calibration{}, []catalog.Model{m}, []quant.Quant{"Q4_K_M"}, 4096)[0]
+	p := Project(MachineSpec{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, GPUs: []GPU{gpu}}, Calibration{}, []catalog.Model{m}, []quant.Quant{"Q4_K_M"}, 4096)[0]
 	if p.Device != "RTX 4090" || p.Calibrated {
 		t.Fatalf("device %q calibrated %v", p.Device, p.Calibrated)
 	}
@@ -129,8 +129,8 @@ func TestProjectGPU(t *testing.T) {
 	// Partial offload sits between CPU-only and all-GPU speed.
 	small := gpu
 	small.FreeBytes = 3e9
-	q := Project(Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, GPUs: []GPU{small}}, Calibration{}, []catalog.Model{m}, []quant.Quant{"Q4_K_M"}, 4096)[0]
-	cpu := Project(Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40}, Calibration{}, []catalog.Model{m}, []quant.Quant{"Q4_K_M"}, 4096)[0]
+	q := Project(MachineSpec{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, GPUs: []GPU{small}}, Calibration{}, []catalog.Model{m}, []quant.Quant{"Q4_K_M"}, 4096)[0]
+	cpu := Project(MachineSpec{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40}, Calibration{}, []catalog.Model{m}, []quant.Quant{"Q4_K_M"}, 4096)[0]
 	if q.FitVerdict.Placement != PlacePartial || q.DecodeTPS <= cpu.DecodeTPS || q.DecodeTPS >= p.DecodeTPS {
 		t.Errorf("partial %.1f tok/s (%s), cpu %.1f, gpu %.1f", q.DecodeTPS, q.FitVerdict.Placement, cpu.DecodeTPS, p.DecodeTPS)
 	}
@@ -145,7 +145,7 @@ func TestProjectGPUCalibrated(t *testing.T) {
 		// Runs on the GPU at 250 GB/s effective (0.69 of 360), 1 ms fixed cost.
 		ms = append(ms, Measurement{ModelID: id, Quant: "Q8_0", Device: "RTX 3060", PromptTokens: 512, GenTokens: 128, GenTPS: 1 / (1e-3 + read/250e9)})
 	}
-	machine := Machine{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, GPUs: []GPU{gpu}}
+	machine := MachineSpec{RAMAvailableBytes: 32e9, MeasuredBandwidthGBs: 40, GPUs: []GPU{gpu}}
 	p := Project(machine, Calibration{Measurements: ms}, []catalog.Model{model(t, "llama-3.1-8b")}, []quant.Quant{"Q4_K_M"}, 4096)[0]
 	if p.Device != "RTX 3060" || !p.Calibrated || p.Source != SourceProjected {
 		t.Fatalf("device %q calibrated %v source %s", p.Device, p.Calibrated, p.Source)
@@ -168,7 +168,7 @@ func TestProjectGPUCalibrated(t *testing.T) {
 // project --gpu-layers N counts layers as llama.cpp does: the output layer, then N-1 blocks.
 func TestForcedGPULayers(t *testing.T) {
 	m, _ := catalog.ByID("llama-3.1-8b")
-	machine := Machine{RAMTotalBytes: 64 << 30, RAMAvailableBytes: 60 << 30, CPUCores: 8, MeasuredBandwidthGBs: 50,
+	machine := MachineSpec{RAMTotalBytes: 64 << 30, RAMAvailableBytes: 60 << 30, CPUCores: 8, MeasuredBandwidthGBs: 50,
 		GPUs: []GPU{{Name: "Test GPU", FreeBytes: 80 << 30, TotalBytes: 80 << 30, BandwidthGBs: 1000}}}
 	tests := []struct {
 		layers     int

@@ -8,7 +8,7 @@ import (
 // The bytes-only prompt model: prompt speed from FLOPs scaled by this machine's measured twins
 // (the per-kernel model in kernelfit.go replaces it once enough runs exist).
 
-func cpuPromptPrior(machine Machine) (gflops float64, what string, known bool) {
+func cpuPromptPrior(machine MachineSpec) (gflops float64, what string, known bool) {
 	if machine.CPUCores > 0 {
 		return AssumedCPUGFLOPSPerCore * float64(machine.CPUCores),
 			fmt.Sprintf("assumed %.0f GFLOP/s per core × %d cores", AssumedCPUGFLOPSPerCore, machine.CPUCores), true

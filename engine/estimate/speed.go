@@ -151,7 +151,7 @@ type decodePrior struct {
 	what           string
 }
 
-func cpuDecodePrior(machine Machine) decodePrior {
+func cpuDecodePrior(machine MachineSpec) decodePrior {
 	if bw := machine.MeasuredBandwidthGBs; bw > 0 {
 		return decodePrior{bw * CPUEfficiencyTypical, bw * CPUEfficiencyLow, bw * CPUEfficiencyHigh,
 			fmt.Sprintf("measured memory bandwidth %.1f GB/s × %.2f (range %.2f–%.2f)", bw, CPUEfficiencyTypical, CPUEfficiencyLow, CPUEfficiencyHigh)}
@@ -262,7 +262,7 @@ type SpeedModels struct {
 
 // FitSpeed fits every device's models from the measurements (CPU runs for the CPU, runs whose
 // Device names a GPU for that GPU), each with its prior.
-func FitSpeed(machine Machine, ms []Measurement, models []catalog.Model) SpeedModels {
+func FitSpeed(machine MachineSpec, ms []Measurement, models []catalog.Model) SpeedModels {
 	var sm SpeedModels
 	cpu := speedSamples(ms, models, "cpu")
 	sm.CPU = fitDecode("cpu", cpu, cpuDecodePrior(machine))

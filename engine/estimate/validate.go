@@ -87,7 +87,7 @@ type Validation struct {
 // the decode model fitted without it, memory with the overhead fitted without it — and
 // compares with what was measured. Runs of models not in models (or the catalog) are used
 // only where their file size suffices.
-func Validate(machine Machine, cal Calibration, models []catalog.Model) Validation {
+func Validate(machine MachineSpec, cal Calibration, models []catalog.Model) Validation {
 	known := append(append([]catalog.Model(nil), models...), catalog.All()...)
 	v := Validation{Models: []SpeedCheck{}, Memory: []MemoryCheck{}}
 
@@ -108,7 +108,7 @@ func Validate(machine Machine, cal Calibration, models []catalog.Model) Validati
 
 // validationDevices lists the devices whose runs are checked — the CPU, then every named GPU —
 // with each one's decode prior (the CPU's for a GPU of unknown bandwidth).
-func validationDevices(machine Machine) ([]string, map[string]decodePrior) {
+func validationDevices(machine MachineSpec) ([]string, map[string]decodePrior) {
 	devices := []string{"cpu"}
 	priors := map[string]decodePrior{"cpu": cpuDecodePrior(machine)}
 	for _, g := range machine.GPUs {
@@ -189,7 +189,7 @@ func bytesCheck(dev string, s speedSample, others []speedSample, prior decodePri
 
 // addPromptChecks adds the prompt-speed leave-one-out checks of dev's samples, when dev has
 // a prompt prior.
-func (v *Validation) addPromptChecks(machine Machine, dev string, samples []speedSample) {
+func (v *Validation) addPromptChecks(machine MachineSpec, dev string, samples []speedSample) {
 	ppts := promptKernelPoints(samples)
 	g, what, ok := promptPriorFor(machine, dev)
 	if !ok {
@@ -311,7 +311,7 @@ func groupErrors(cs []SpeedCheck, key func(SpeedCheck) string) []TypeErrors {
 }
 
 // promptPriorFor is the prompt FLOP/s prior of a device, as FitSpeed uses it.
-func promptPriorFor(machine Machine, dev string) (float64, string, bool) {
+func promptPriorFor(machine MachineSpec, dev string) (float64, string, bool) {
 	if dev == "cpu" {
 		return cpuPromptPrior(machine)
 	}

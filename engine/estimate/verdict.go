@@ -49,7 +49,7 @@ type Verdict struct {
 // else as many layers as fit on a discrete GPU with the rest in RAM ("fits with N of M
 // layers on the GPU"), else CPU only against usable RAM (available RAM capped by the cgroup
 // limit).
-func Judge(m catalog.Model, mem Memory, machine Machine) Verdict {
+func Judge(m catalog.Model, mem Memory, machine MachineSpec) Verdict {
 	need := mem.RequiredBytes // peak RSS minus the droppable copy of repacked weights
 	if need == 0 {
 		need = mem.TotalBytes
@@ -69,7 +69,7 @@ func Judge(m catalog.Model, mem Memory, machine Machine) Verdict {
 
 // judgeWholeGPU places the whole model on the GPU with the most bandwidth that has room for
 // it; false when none has.
-func judgeWholeGPU(v Verdict, m catalog.Model, machine Machine) (Verdict, bool) {
+func judgeWholeGPU(v Verdict, m catalog.Model, machine MachineSpec) (Verdict, bool) {
 	gpuNeed := v.NeedBytes
 	best := -1
 	var bestAvail int64
@@ -98,7 +98,7 @@ func judgeWholeGPU(v Verdict, m catalog.Model, machine Machine) (Verdict, bool) 
 
 // judgePartial offloads as many layers as fit to the discrete GPU that takes the most, the
 // rest staying in system RAM; false when no GPU takes even one layer with the rest fitting.
-func judgePartial(v Verdict, m catalog.Model, mem Memory, machine Machine) (Verdict, bool) {
+func judgePartial(v Verdict, m catalog.Model, mem Memory, machine MachineSpec) (Verdict, bool) {
 	ram := machine.UsableRAM()
 	perLayer := mem.Weights.LayerBytes + mem.KVBytes/int64(max(m.Layers, 1))
 	for _, g := range machine.GPUs {
@@ -125,7 +125,7 @@ func judgePartial(v Verdict, m catalog.Model, mem Memory, machine Machine) (Verd
 // shared experts, embeddings, output, KV cache, compute buffers — fit on the discrete GPU with
 // the most bandwidth. A token then reads those blocks' active experts on the CPU. False for a
 // dense model, or when the GPU is short even with every expert in RAM, or the RAM is.
-func judgeExpertsInRAM(v Verdict, m catalog.Model, mem Memory, machine Machine) (Verdict, bool) {
+func judgeExpertsInRAM(v Verdict, m catalog.Model, mem Memory, machine MachineSpec) (Verdict, bool) {
 	experts, layers := mem.Weights.ExpertBytes, int64(max(m.Layers, 1))
 	if experts <= 0 {
 		return v, false
@@ -189,7 +189,7 @@ func offloadLayers(g GPU, m catalog.Model, mem Memory, perLayer int64) (int, boo
 
 // judgeRAM judges a CPU-only run against usable RAM: it fits, does not, or cannot be judged
 // when the machine's free memory is unknown.
-func judgeRAM(v Verdict, machine Machine) Verdict {
+func judgeRAM(v Verdict, machine MachineSpec) Verdict {
 	need, ram := v.NeedBytes, machine.UsableRAM()
 	if ram <= 0 {
 		v.Placement = PlaceUnknown
@@ -217,7 +217,7 @@ func judgeRAM(v Verdict, machine Machine) Verdict {
 
 // gpuAvailable is what a whole model may use on g: free memory for a discrete GPU; for a
 // unified-memory GPU, Apple's working-set cap (when known) bounded by usable RAM.
-func gpuAvailable(g GPU, machine Machine) int64 {
+func gpuAvailable(g GPU, machine MachineSpec) int64 {
 	if !g.Unified {
 		return g.FreeBytes
 	}
@@ -251,7 +251,7 @@ type FitInputs struct {
 // machine's runs, ov — judged against machine by Judge. FitAt is this rule for a catalog
 // quant; the Compare table's Fits? column (projectTensors), the model pickers, the Run buttons,
 // the twin cache's refusal, the lesson's live facts and the command line all come here.
-func Fit(m catalog.Model, q quant.Quant, ts []Tensor, in FitInputs, machine Machine, ov Overhead) (Memory, Verdict, error) {
+func Fit(m catalog.Model, q quant.Quant, ts []Tensor, in FitInputs, machine MachineSpec, ov Overhead) (Memory, Verdict, error) {
 	in.Context = FitContext(m, in.Context)
 	if in.UBatch <= 0 {
 		in.UBatch = DefaultUBatch
@@ -276,7 +276,7 @@ func FitContext(m catalog.Model, context int) int {
 }
 
 // FitAt is Fit for catalog model m at quant q and context tokens, with the largest micro-batch.
-func FitAt(m catalog.Model, q quant.Quant, context int, machine Machine, ov Overhead) (Verdict, error) {
+func FitAt(m catalog.Model, q quant.Quant, context int, machine MachineSpec, ov Overhead) (Verdict, error) {
 	ts, err := Plan(m, q)
 	if err != nil {
 		return Verdict{}, err

@@ -25,24 +25,24 @@ func TestJudge(t *testing.T) {
 	need := mem.RequiredBytes // about 5.7 GB; peak RSS adds the droppable repacked copy
 	tests := []struct {
 		name      string
-		machine   Machine
+		machine   MachineSpec
 		placement string
 		fits      bool
 		layers    int
 		sentence  string
 	}{
-		{"plenty of RAM", Machine{RAMAvailableBytes: 32 * GB}, PlaceRAM, true, 0, "fits in RAM"},
-		{"cgroup limit wins", Machine{RAMAvailableBytes: 32 * GB, CgroupLimitBytes: 4 * GB}, PlaceNone, false, 0, "the container's memory limit"},
-		{"too little RAM", Machine{RAMAvailableBytes: 4 * GB}, PlaceNone, false, 0, "short"},
-		{"tight", Machine{RAMAvailableBytes: need + need/20}, PlaceRAM, true, 0, "tight"},
-		{"unknown memory", Machine{}, PlaceUnknown, false, 0, "unknown"},
-		{"whole model on a GPU", Machine{RAMAvailableBytes: 16 * GB, GPUs: []GPU{{Name: "RTX 4090", FreeBytes: 23 * GB, BandwidthGBs: 1008}}},
+		{"plenty of RAM", MachineSpec{RAMAvailableBytes: 32 * GB}, PlaceRAM, true, 0, "fits in RAM"},
+		{"cgroup limit wins", MachineSpec{RAMAvailableBytes: 32 * GB, CgroupLimitBytes: 4 * GB}, PlaceNone, false, 0, "the container's memory limit"},
+		{"too little RAM", MachineSpec{RAMAvailableBytes: 4 * GB}, PlaceNone, false, 0, "short"},
+		{"tight", MachineSpec{RAMAvailableBytes: need + need/20}, PlaceRAM, true, 0, "tight"},
+		{"unknown memory", MachineSpec{}, PlaceUnknown, false, 0, "unknown"},
+		{"whole model on a GPU", MachineSpec{RAMAvailableBytes: 16 * GB, GPUs: []GPU{{Name: "RTX 4090", FreeBytes: 23 * GB, BandwidthGBs: 1008}}},
 			PlaceGPU, true, 32, "fits on the GPU"},
-		{"partial offload", Machine{RAMAvailableBytes: 16 * GB, GPUs: []GPU{{Name: "GTX 1650", FreeBytes: 3 * GB, BandwidthGBs: 128}}},
+		{"partial offload", MachineSpec{RAMAvailableBytes: 16 * GB, GPUs: []GPU{{Name: "GTX 1650", FreeBytes: 3 * GB, BandwidthGBs: 128}}},
 			PlacePartial, true, -1, "layers on the GPU GTX 1650"},
-		{"Apple working-set cap fits", Machine{RAMAvailableBytes: 12 * GB, AppleWorkingSetBytes: 10 * GB, GPUs: []GPU{{Name: "Apple M2", Unified: true, BandwidthGBs: 100}}},
+		{"Apple working-set cap fits", MachineSpec{RAMAvailableBytes: 12 * GB, AppleWorkingSetBytes: 10 * GB, GPUs: []GPU{{Name: "Apple M2", Unified: true, BandwidthGBs: 100}}},
 			PlaceGPU, true, 32, "usable by the GPU"},
-		{"Apple cap too small, RAM not", Machine{RAMAvailableBytes: 12 * GB, AppleWorkingSetBytes: 5 * GB, GPUs: []GPU{{Name: "Apple M1", Unified: true, BandwidthGBs: 68}}},
+		{"Apple cap too small, RAM not", MachineSpec{RAMAvailableBytes: 12 * GB, AppleWorkingSetBytes: 5 * GB, GPUs: []GPU{{Name: "Apple M1", Unified: true, BandwidthGBs: 68}}},
 			PlaceRAM, true, 0, "fits in RAM"},
 	}
 	for _, tc := range tests {
@@ -58,7 +58,7 @@ func TestJudge(t *testing.T) {
 		}
 	}
 	// Partial offload: the layer count follows from free memory and per-layer bytes.
-	v := Judge(m, mem, Machine{RAMAvailableBytes: 16 * GB, GPUs: []GPU{{Name: "GTX 1650", FreeBytes: 3 * GB}}})
+	v := Judge(m, mem, MachineSpec{RAMAvailableBytes: 16 * GB, GPUs: []GPU{{Name: "GTX 1650", FreeBytes: 3 * GB}}})
 	perLayer := mem.Weights.LayerBytes + mem.KVBytes/32
 	if want := int((3*GB - (mem.OverheadBytes - mem.RepackBytes)) / perLayer); v.GPULayers != want || want < 1 || want >= 32 {
 		t.Errorf("partial: %d layers, want %d", v.GPULayers, want)
@@ -73,7 +73,7 @@ func TestJudge(t *testing.T) {
 // verdict, with the context capped at the model's trained context.
 func TestFitsColumnAndFitAtAgree(t *testing.T) {
 	const GB = int64(1e9)
-	machines := map[string]Machine{
+	machines := map[string]MachineSpec{
 		"8 GB laptop":      {RAMAvailableBytes: 8 * GB},
 		"64 GB desktop":    {RAMAvailableBytes: 64 * GB},
 		"16 GB + 8 GB GPU": {RAMAvailableBytes: 16 * GB, GPUs: []GPU{{Name: "RTX 3070", FreeBytes: 8 * GB, BandwidthGBs: 448}}},

@@ -39,7 +39,7 @@ type HardwareSection struct {
 
 // HardwareSections renders r. The machine m supplies the bandwidth the projections use (it
 // may be newer than r's, after a calibration) and the GPU-use note.
-func HardwareSections(r *hwprobe.Report, m estimate.Machine) []HardwareSection {
+func HardwareSections(r *hwprobe.Report, m estimate.MachineSpec) []HardwareSection {
 	if r == nil {
 		return storedSections(m)
 	}
@@ -99,7 +99,7 @@ func HardwareSections(r *hwprobe.Report, m estimate.Machine) []HardwareSection {
 }
 
 // storedSections is the report for a machine known only from a stored calibration.
-func storedSections(m estimate.Machine) []HardwareSection {
+func storedSections(m estimate.MachineSpec) []HardwareSection {
 	const stored = "Source: stored with the calibration (this machine was not probed)"
 	out := []HardwareSection{
 		{Kind: SectionCPU, Title: "CPU", Lines: []string{fmt.Sprintf("%s, %d cores", orWord(m.CPUName, "unknown model"), m.CPUCores), stored}},

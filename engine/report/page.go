@@ -50,7 +50,7 @@ func hardwareParagraphs(d table.Data) []string {
 
 // HardwareTable is the hardware report (HardwareSections, the renderer the Hardware screen and
 // `slmscope probe` use) as one table row per section.
-func HardwareTable(r *hwprobe.Report, m estimate.Machine) charts.Table {
+func HardwareTable(r *hwprobe.Report, m estimate.MachineSpec) charts.Table {
 	t := charts.Table{Caption: "What slmscope found, and where each figure came from", Header: []string{"Item", "What slmscope found (and from where)"}}
 	for _, s := range HardwareSections(r, m) {
 		item := s.Title

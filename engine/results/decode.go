@@ -102,7 +102,7 @@ func checkHardware(h Hardware) error {
 
 // checkMachine refuses negative memory figures and a bandwidth that is not a number in the
 // estimator's view of the machine.
-func checkMachine(m estimate.Machine) error {
+func checkMachine(m estimate.MachineSpec) error {
 	if m.RAMTotalBytes < 0 || m.RAMAvailableBytes < 0 || m.CgroupLimitBytes < 0 || !sane(m.MeasuredBandwidthGBs, 1e5) {
 		return errors.New("the machine's memory figures are impossible")
 	}

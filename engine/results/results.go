@@ -80,7 +80,7 @@ type Results struct {
 	PublicKey string   `json:"public_key"`
 	Hardware  Hardware `json:"hardware"`
 	// Machine is the estimator's view of the machine (what the one fit rule judges against).
-	Machine     estimate.Machine     `json:"machine"`
+	Machine     estimate.MachineSpec `json:"machine"`
 	Calibration estimate.Calibration `json:"calibration"`
 	Runs        []runs.Run           `json:"runs"`
 	Predictions []predict.Prediction `json:"predictions"`
@@ -90,7 +90,7 @@ type Results struct {
 // record.
 type Input struct {
 	Hardware    *hwprobe.Report
-	Machine     estimate.Machine
+	Machine     estimate.MachineSpec
 	Key         string // the hardware key (estimate.HardwareKey); runs of other hardware are left out
 	Calibration estimate.Calibration
 	Runs        []runs.Run
@@ -144,7 +144,7 @@ func Build(in Input) (Results, error) {
 
 // summarise is the hardware summary: the probe's figures when there is a report, else the
 // estimator's machine.
-func summarise(rep *hwprobe.Report, m estimate.Machine) Hardware {
+func summarise(rep *hwprobe.Report, m estimate.MachineSpec) Hardware {
 	h := Hardware{CPU: m.CPUName, Cores: m.CPUCores, RAMBytes: m.RAMTotalBytes, BandwidthGBs: m.MeasuredBandwidthGBs}
 	if rep != nil {
 		h.OS, h.Arch, h.CPU = rep.OS, rep.Arch, rep.CPU.Model

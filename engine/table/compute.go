@@ -29,7 +29,7 @@ type Input struct {
 	// Hardware is the probe's report for the summary (nil: the summary uses Machine alone and
 	// says the figures were stored with the calibration).
 	Hardware    *hwprobe.Report
-	Machine     estimate.Machine
+	Machine     estimate.MachineSpec
 	Calibration estimate.Calibration
 	Models      []catalog.Model
 	// Quants to project (default: estimate.DefaultQuants plus every quant that was measured,
