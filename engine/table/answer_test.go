@@ -85,7 +85,7 @@ func TestAnswerPartialOffload(t *testing.T) {
 	if got := AnswerMemory(p); got != "20 of 48 layers on the GPU" {
 		t.Errorf("memory cell %q", got)
 	}
-	if !strings.Contains(AnswerLine(p), "Model-14B Q4_K_M: 9.00 tok/s") {
+	if !strings.Contains(AnswerLine(p), "Model-14B Q4_K_M: 9.0 tok/s") {
 		t.Errorf("line %q", AnswerLine(p))
 	}
 }

@@ -126,8 +126,8 @@ func SpeedText(p estimate.Projection) string {
 	return fmt.Sprintf("%s (%s–%s)", tps(p.DecodeTPS), tps(p.DecodeTPSLow), tps(p.DecodeTPSHigh))
 }
 
-// tps writes a rate in tokens per second with about three figures: "573", "91.2", "0.84".
-func tps(v float64) string { return FixedFigures(v, 100) }
+// tps writes a rate in tokens per second as every screen does (units.TPS): "573", "91.2", "5.4".
+func tps(v float64) string { return units.TPS(v) }
 
 // FixedFigures writes v with no decimals from wide up, one from wide/10 up and two below.
 func FixedFigures(v, wide float64) string {

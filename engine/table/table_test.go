@@ -123,7 +123,7 @@ func TestCellsAndSortKeys(t *testing.T) {
 		col  Column
 		want string
 	}{
-		{ColParams, "7.62B"}, {ColFits, "yes (RAM)"}, {ColSpeed, "4.00 (3.00–5.00)"}, {ColTTFT, "2.50 s"},
+		{ColParams, "7.62B"}, {ColFits, "yes (RAM)"}, {ColSpeed, "4.0 (3.0–5.0)"}, {ColTTFT, "2.50 s"},
 		{ColCost, "1.23 USD"}, {ColSource, "○ projected ±25%"},
 	}
 	cells := Cells(p)

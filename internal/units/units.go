@@ -115,15 +115,25 @@ func Duration(sec float64) string {
 
 // TokPerSec writes a generation or prompt rate: "95.0 tok/s", "573 tok/s", "0.84 tok/s".
 func TokPerSec(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "n/a"
+	}
+	return TPS(v) + " tok/s"
+}
+
+// TPS is TokPerSec's number without its unit, for tables whose header names the unit:
+// "573", "91.2", "5.4", "0.84". Every screen writes a speed with it, so one figure reads the
+// same everywhere.
+func TPS(v float64) string {
 	switch {
 	case math.IsNaN(v) || math.IsInf(v, 0):
 		return "n/a"
 	case v >= 100:
-		return strconv.FormatFloat(v, 'f', 0, 64) + " tok/s"
+		return strconv.FormatFloat(v, 'f', 0, 64)
 	case v >= 1:
-		return strconv.FormatFloat(v, 'f', 1, 64) + " tok/s"
+		return strconv.FormatFloat(v, 'f', 1, 64)
 	}
-	return Sig(v, 2) + " tok/s"
+	return Sig(v, 2)
 }
 
 // GBps writes a memory bandwidth in decimal GB per second: "8.4 GB/s", "120 GB/s".
