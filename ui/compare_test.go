@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 
 	"slmscope/engine"
 	"slmscope/engine/estimate"
+	"slmscope/engine/estimate/estimatetest"
 	"slmscope/engine/table"
 	"slmscope/hwprobe"
 	"slmscope/lessons"
@@ -78,16 +78,7 @@ func (f *fakeCompare) source() compareSource {
 
 // fixtureCalibration is a real calibration of the development machine (engine/table/testdata).
 func fixtureCalibration(t *testing.T) engine.Calibration {
-	t.Helper()
-	b, err := os.ReadFile("../engine/table/testdata/calibration.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c engine.Calibration
-	if err := json.Unmarshal(b, &c); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return estimatetest.Calibration(t, "../engine/table/testdata/calibration.json")
 }
 
 // compareFor builds the screen with work run inline (spawn calls the job directly), so every

@@ -3,14 +3,13 @@ package ui
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"slmscope/engine"
+	"slmscope/engine/estimate/estimatetest"
 	"slmscope/hwprobe"
 )
 
@@ -22,14 +21,7 @@ const readmeScreenshot = "../docs/screenshot.png"
 // recordedLadderScreen is the Compare screen of the machine the EPYC ladder was recorded on.
 func recordedLadderScreen(t *testing.T) (*App, *compareScreen) {
 	t.Helper()
-	b, err := os.ReadFile("../engine/estimate/testdata/ladder_epyc_2c.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cal engine.Calibration
-	if err := json.Unmarshal(b, &cal); err != nil {
-		t.Fatal(err)
-	}
+	cal := estimatetest.Calibration(t, "../engine/estimate/testdata/ladder_epyc_2c.json")
 	m := cal.Machine
 	src := (&fakeCompare{cal: cal}).source()
 	src.probe = func(context.Context) (*hwprobe.Report, error) {

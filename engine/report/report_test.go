@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"os"
 	"regexp"
@@ -16,22 +15,14 @@ import (
 	"slmscope/engine/assets"
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
+	"slmscope/engine/estimate/estimatetest"
 	"slmscope/engine/table"
 )
 
 // fixtureCalibration loads engine/table/testdata/calibration.json: a real calibration of the development
 // machine (Debian 12, 2 cores, no GPU), measured with `slmscope calibrate --budget 45s`.
 func fixtureCalibration(t testing.TB) estimate.Calibration {
-	t.Helper()
-	b, err := os.ReadFile("../table/testdata/calibration.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cal estimate.Calibration
-	if err := json.Unmarshal(b, &cal); err != nil {
-		t.Fatal(err)
-	}
-	return cal
+	return estimatetest.Calibration(t, "../table/testdata/calibration.json")
 }
 
 // fixture is the report input of the fixture calibration, every catalog model and a fixed

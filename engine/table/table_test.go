@@ -1,8 +1,6 @@
 package table
 
 import (
-	"encoding/json"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +8,7 @@ import (
 
 	"slmscope/engine/catalog"
 	"slmscope/engine/estimate"
+	"slmscope/engine/estimate/estimatetest"
 	"slmscope/engine/quant"
 	"slmscope/internal/units"
 )
@@ -17,16 +16,7 @@ import (
 // fixtureCalibration loads engine/table/testdata/calibration.json: a real calibration of the development
 // machine (Debian 12, 2 cores, no GPU), measured with `slmscope calibrate --budget 45s`.
 func fixtureCalibration(t testing.TB) estimate.Calibration {
-	t.Helper()
-	b, err := os.ReadFile("testdata/calibration.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cal estimate.Calibration
-	if err := json.Unmarshal(b, &cal); err != nil {
-		t.Fatal(err)
-	}
-	return cal
+	return estimatetest.Calibration(t, "testdata/calibration.json")
 }
 
 // fixture is the report input of the fixture calibration, every catalog model and a fixed
