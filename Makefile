@@ -12,7 +12,7 @@ SRC_DIRS := charts engine hwprobe internal lessons ui main.go main_test.go
 # Packages that must build without cgo and vet for other operating systems (everything but ui).
 PURE := ./internal/... ./engine/... ./hwprobe/... ./charts/... ./lessons/...
 
-.PHONY: setup build debug run test test-clean-root vet staticcheck lint fmt-check bench accuracy kquant-accuracy dist dist-check dist-windows dist-windows-check
+.PHONY: setup build debug run test test-clean-root vet staticcheck lint fmt-check bench accuracy kquant-accuracy dist dist-check dist-windows dist-windows-check dist-windows-vulkan dist-windows-vulkan-check
 
 setup:
 	@sh engine/assets/setup.sh
@@ -114,6 +114,15 @@ dist-windows: setup
 # GUI screenshot in dist/windows-gui.png, silent install and uninstall leaving nothing).
 dist-windows-check: dist-windows
 	@sh engine/assets/dist/windows-check.sh
+
+# dist-windows-vulkan: llama.cpp's Vulkan backend for Windows from Debian 12's Vulkan packages,
+# as .runtime/windows/llama/win-x64-vulkan (cached). Not yet in the release or `.ci/run`.
+dist-windows-vulkan: setup
+	@sh engine/assets/dist/windows-vulkan.sh
+
+# dist-windows-vulkan-check: that build under Wine on lavapipe (probe lists Vulkan0; 2/31 layers).
+dist-windows-vulkan-check: dist-windows-vulkan
+	@sh engine/assets/dist/windows-vulkan-check.sh
 
 # observer: a Live run in the window (Xvfb + xdotool) against a headless slmscope bench of the
 # same model, quant, threads and tokens, alternating; prints the ratio (goal ≥ 0.95). Needs
