@@ -160,7 +160,7 @@ func LoadMachine(ctx context.Context, o MachineOptions) (MachineState, error) {
 type MachineHub struct {
 	// CalibrationPath is where calibrations are saved ("" = estimate.CachePath()).
 	CalibrationPath string
-	// Save replaces estimate.SaveCalibration (tests).
+	// Save replaces estimate.MergeSaveCalibration (tests).
 	Save func(path string, c estimate.Calibration) error
 
 	mu        sync.Mutex

@@ -28,7 +28,7 @@ import (
 type compareSource struct {
 	probe     func(ctx context.Context) (*hwprobe.Report, error)
 	loadCal   func(key string) (engine.Calibration, error)
-	saveCal   func(engine.Calibration) error
+	saveCal   func(engine.Calibration) error // tests; nil: the machine hub's merging save
 	prices    func() (engine.PriceTable, error)
 	calibrate func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error)
 	// bench measures one catalog twin (ID and quant) and reports progress sentences.
@@ -47,13 +47,6 @@ func realCompareSource(a *App) compareSource {
 				return engine.Calibration{}, err
 			}
 			return engine.LoadCalibration(path, key)
-		},
-		saveCal: func(c engine.Calibration) error {
-			path, err := engine.CalibrationCachePath()
-			if err != nil {
-				return err
-			}
-			return engine.SaveCalibration(path, c)
 		},
 		prices: engine.LoadPriceTable,
 		calibrate: func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error) {
