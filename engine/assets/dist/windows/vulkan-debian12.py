@@ -48,21 +48,7 @@ old = """    VkBool32 enable_best_practice = layer_settings;
     vk::LayerSettingsCreateInfoEXT layer_setting_info(settings);
     vk::InstanceCreateInfo instance_create_info(vk::InstanceCreateFlags{}, &app_info, layers, extensions, &layer_setting_info);
 """
-new = """#if defined(VK_EXT_layer_settings)
-    VkBool32 enable_best_practice = layer_settings;
-    std::vector<vk::LayerSettingEXT> settings = {
-        {
-            "VK_LAYER_KHRONOS_validation",
-            "validate_best_practices",
-            vk::LayerSettingTypeEXT::eBool32,
-            1,
-            &enable_best_practice
-        },
-    };
-    vk::LayerSettingsCreateInfoEXT layer_setting_info(settings);
-    vk::InstanceCreateInfo instance_create_info(vk::InstanceCreateFlags{}, &app_info, layers, extensions, &layer_setting_info);
-#else
-    vk::InstanceCreateInfo instance_create_info(vk::InstanceCreateFlags{}, &app_info, layers, extensions);
-#endif
-"""
+new = ("#if defined(VK_EXT_layer_settings)\n" + old + "#else\n"
+       "    vk::InstanceCreateInfo instance_create_info(vk::InstanceCreateFlags{}, &app_info, layers, extensions);\n"
+       "#endif\n")
 edit(vk, old, new)
