@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -46,11 +45,7 @@ func runClass(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "class", err)
 	}
 	if *out != "" {
-		var buf bytes.Buffer
-		if err := engine.WriteClassHTML(&buf, c); err != nil {
-			return fail(stderr, "class", err)
-		}
-		if err := engine.WriteFileAtomic(*out, buf.Bytes()); err != nil {
+		if err := engine.SaveClassHTML(*out, c); err != nil {
 			return fail(stderr, "class", err)
 		}
 		abs, _ := filepath.Abs(*out)
