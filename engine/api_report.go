@@ -4,6 +4,7 @@
 package engine
 
 import (
+	"bytes"
 	"io"
 
 	"slmscope/charts"
@@ -11,6 +12,7 @@ import (
 	"slmscope/engine/report"
 	"slmscope/engine/table"
 	"slmscope/hwprobe"
+	"slmscope/internal/safefile"
 )
 
 type (
@@ -141,3 +143,14 @@ func LoadClass(dir string) (Class, error) { return class.Load(dir) }
 
 // WriteClassHTML writes the class as one self-contained offline HTML file.
 func WriteClassHTML(w io.Writer, c Class) error { return class.WriteHTML(w, c) }
+
+// SaveClassHTML writes the class's offline HTML report to path in one step (a temporary file
+// renamed into place), so a failure never leaves half a report: what the app's Report button
+// and `slmscope class --out` both do.
+func SaveClassHTML(path string, c Class) error {
+	var buf bytes.Buffer
+	if err := class.WriteHTML(&buf, c); err != nil {
+		return err
+	}
+	return safefile.WriteAtomic(path, buf.Bytes())
+}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/url"
@@ -143,12 +142,8 @@ func (s *classScreen) onReport() {
 	}
 	c := s.shown
 	s.spawn(func() {
-		var buf bytes.Buffer
-		err := engine.WriteClassHTML(&buf, c)
 		path := filepath.Join(os.TempDir(), "slmscope-class-report.html")
-		if err == nil {
-			err = engine.WriteFileAtomic(path, buf.Bytes())
-		}
+		err := engine.SaveClassHTML(path, c)
 		s.a.do(func() {
 			if err != nil {
 				s.status.SetText("⚠ The report was not written: " + err.Error())

@@ -74,13 +74,33 @@ func TestUIHasOneDoorIntoTheEngine(t *testing.T) {
 	}
 }
 
+// cliImports is every slmscope package the command line (engine/cli) may import: the engine's
+// door, worker for the `slmscope worker` entry point, the lower layers, and internal/units
+// for formatting.
+var cliImports = map[string]bool{
+	"slmscope/engine": true, "slmscope/engine/worker": true, "slmscope/hwprobe": true,
+	"slmscope/lessons": true, "slmscope/internal/units": true,
+}
+
+// TestCLIHasOneDoorIntoTheEngine keeps the command line on the engine API, like ui: the
+// engine's parts and internal/ come through package engine, not from below it.
+func TestCLIHasOneDoorIntoTheEngine(t *testing.T) {
+	imports := importsOf(t, "../engine/cli", false)
+	for _, p := range slmscopeImports(imports) {
+		if !cliImports[p] {
+			t.Errorf("engine/cli imports %s (in %s): reach it through package engine (engine/api_*.go)",
+				p, strings.Join(imports[p], ", "))
+		}
+	}
+}
+
 // TestLowerLayersDoNotImportUp keeps the arrows pointing down: hwprobe, lessons and charts
 // never import the engine or ui, and the engine never imports ui.
 func TestLowerLayersDoNotImportUp(t *testing.T) {
 	for _, c := range []struct{ dir, banned string }{
 		{"../hwprobe", "slmscope/engine"}, {"../lessons", "slmscope/engine"}, {"../charts", "slmscope/engine"},
 		{"../hwprobe", "slmscope/ui"}, {"../lessons", "slmscope/ui"}, {"../charts", "slmscope/ui"},
-		{"../engine", "slmscope/ui"}, {"../internal", "slmscope/engine"}, {"../internal", "slmscope/ui"},
+		{"../engine", "slmscope/ui"}, {"../engine", "slmscope/engine/cli"}, {"../internal", "slmscope/engine"}, {"../internal", "slmscope/ui"},
 	} {
 		for p, files := range importsOf(t, c.dir, true) {
 			if p == c.banned || strings.HasPrefix(p, c.banned+"/") {

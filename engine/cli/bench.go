@@ -12,11 +12,7 @@ import (
 	"text/tabwriter"
 
 	"slmscope/engine"
-	"slmscope/engine/quant"
-	"slmscope/engine/runs"
-	"slmscope/engine/twin"
 	"slmscope/hwprobe"
-	"slmscope/internal/interference"
 	"slmscope/internal/units"
 )
 
@@ -36,7 +32,7 @@ type benchFlags struct {
 // declare defines bench's flags on fs, filling f when fs parses.
 func (f *benchFlags) declare(fs *flag.FlagSet) {
 	fs.StringVar(&f.model, "model", "twin:smollm2-135m", "twin:ID (see `slmscope models`) or a path to a .gguf file")
-	fs.StringVar(&f.quant, "quant", "q8_0", "twin quantization: "+strings.ToLower(quant.Join(twin.Quants(), ", ")))
+	fs.StringVar(&f.quant, "quant", "q8_0", "twin quantization: "+strings.ToLower(engine.JoinQuants(engine.TwinQuants(), ", ")))
 	fs.IntVar(&f.promptTokens, "prompt-tokens", 512, "prompt length in tokens")
 	fs.IntVar(&f.genTokens, "gen-tokens", 128, "tokens to generate")
 	fs.IntVar(&f.threads, "threads", 0, fmt.Sprintf("CPU threads (0: chosen now from the %d cores, one fewer for each that other programs keep busy)", runtime.NumCPU()))
@@ -94,7 +90,7 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	ms, cache := benchMachine(ctx)
 	layers, _ := f.layers()
-	m, err := engine.MeasureAndRecord(ctx, engine.MeasureRequest{Model: ref, Cache: cache, Origin: runs.OriginBench, Machine: ms,
+	m, err := engine.MeasureAndRecord(ctx, engine.MeasureRequest{Model: ref, Cache: cache, Origin: engine.OriginBench, Machine: ms,
 		Bench: engine.BenchOptions{PromptTokens: f.promptTokens, GenTokens: f.genTokens, Threads: f.threads, Context: f.ctxLen,
 			Repeat: f.repeat, Device: f.device, GPULayers: layers, Progress: progress}})
 	if err != nil {
@@ -116,7 +112,7 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 // benchMachine takes one quick look at the machine (no bandwidth run), which serves the twin
 // cache's fit rule and the run history's hardware key. The cache is nil when either fails:
 // Resolve then falls back to the default cache and says what goes wrong there.
-func benchMachine(ctx context.Context) (engine.MachineState, *twin.Cache) {
+func benchMachine(ctx context.Context) (engine.MachineState, *engine.TwinCache) {
 	ms, err := engine.LoadMachine(ctx, engine.MachineOptions{ProbeOptions: hwprobe.Options{SkipBandwidth: true}})
 	cache, cerr := engine.NewTwinCache(ms)
 	if err != nil || cerr != nil {
@@ -168,7 +164,7 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 }
 
 // interferenceFigure is what other programs did, for a table cell.
-func interferenceFigure(f interference.Report) string {
+func interferenceFigure(f engine.InterferenceReport) string {
 	if f.Disturbed {
 		return f.Figure() + " (disturbed)"
 	}

@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"slmscope/engine"
-	"slmscope/engine/catalog"
-	"slmscope/engine/estimate"
 	"slmscope/internal/units"
 )
 
@@ -64,10 +62,10 @@ func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "calibrate: measured, but could not save:", oneLine(perr.Error()))
 		return ExitFail
 	}
-	q := qualityOf(estimate.Validate(merged.Machine, merged.Calibration, catalog.All()), cal.DisturbedRuns)
+	q := qualityOf(engine.Validate(merged.Machine, merged.Calibration, engine.CatalogModels()), cal.DisturbedRuns)
 	if *asJSON {
 		return writeJSON(stdout, stderr, "calibrate", struct {
-			estimate.Calibration
+			engine.Calibration
 			Quality calibrationQuality `json:"quality"`
 		}{merged.Calibration, q})
 	}
@@ -102,7 +100,7 @@ func stageProgress(stderr io.Writer, asJSON bool) func(step, steps int, msg stri
 
 // printCalibration writes the runs just measured (cal), its notes and disturbed runs, and
 // what was saved beside them (merged).
-func printCalibration(stdout io.Writer, cal, merged estimate.Calibration, threads int) {
+func printCalibration(stdout io.Writer, cal, merged engine.Calibration, threads int) {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "twin\tquant\tparams\tgen tok/s\tprompt tok/s\tTTFT\tpeak RSS")
 	for _, m := range cal.Measurements {
@@ -131,7 +129,7 @@ type calibrationQuality struct {
 	Runs                 int     `json:"runs"`
 }
 
-func qualityOf(v estimate.Validation, disturbed int) calibrationQuality {
+func qualityOf(v engine.Validation, disturbed int) calibrationQuality {
 	return calibrationQuality{
 		LeaveOneOutMedianPct: v.MedianAbsErrorPct, MedianBandPct: v.MedianBandPct, BandCoverage: v.BandCoverage,
 		ExtrapolationChecks: len(v.Extrapolation), ExtrapolationPct: v.ExtrapolationMedianAbsErrorPct,

@@ -1,15 +1,13 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
-	"slmscope/engine/class"
-	"slmscope/internal/safefile"
+	"slmscope/engine"
 	"slmscope/internal/units"
 )
 
@@ -42,16 +40,12 @@ func runClass(args []string, stdout, stderr io.Writer) int {
 	if *out != "" && badInputs(stderr, "slmscope class", outputPath("--out", *out)) {
 		return ExitUsage
 	}
-	c, err := class.Load(dir)
+	c, err := engine.LoadClass(dir)
 	if err != nil {
 		return fail(stderr, "class", err)
 	}
 	if *out != "" {
-		var buf bytes.Buffer
-		if err := class.WriteHTML(&buf, c); err != nil {
-			return fail(stderr, "class", err)
-		}
-		if err := safefile.WriteAtomic(*out, buf.Bytes()); err != nil {
+		if err := engine.SaveClassHTML(*out, c); err != nil {
 			return fail(stderr, "class", err)
 		}
 		abs, _ := filepath.Abs(*out)
@@ -65,7 +59,7 @@ func runClass(args []string, stdout, stderr io.Writer) int {
 }
 
 // printClass writes the class view as text.
-func printClass(w io.Writer, c class.Class) {
+func printClass(w io.Writer, c engine.Class) {
 	fmt.Fprintf(w, "%d machines in %s\n\n", len(c.Machines), c.Dir)
 	if len(c.Machines) > 0 {
 		t := c.MachinesTable()

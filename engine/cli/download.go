@@ -10,7 +10,7 @@ import (
 	"os/signal"
 	"time"
 
-	"slmscope/engine/download"
+	"slmscope/engine"
 	"slmscope/internal/units"
 )
 
@@ -22,7 +22,7 @@ func init() {
 func downloadCommand(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("download", stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: slmscope download [MODEL|URL] [flags]\n\nMODEL is a built-in model (default %s) or the http(s) URL of a .gguf file.\n", download.DefaultPin().Name)
+		fmt.Fprintf(stderr, "usage: slmscope download [MODEL|URL] [flags]\n\nMODEL is a built-in model (default %s) or the http(s) URL of a .gguf file.\n", engine.DefaultDownloadPin().Name)
 		fmt.Fprintln(stderr, "HF_ENDPOINT names a Hugging Face mirror. An interrupted download resumes when run again.\n\nFlags:")
 		fs.PrintDefaults()
 	}
@@ -36,11 +36,11 @@ func downloadCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	req := download.Request{Model: model, SHA256: *sha, Out: *out, Mirror: *mirror}
-	res, err := download.Get(ctx, req, downloadProgress(stderr))
+	req := engine.DownloadRequest{Model: model, SHA256: *sha, Out: *out, Mirror: *mirror}
+	res, err := engine.Download(ctx, req, downloadProgress(stderr))
 	if err != nil {
 		fmt.Fprintln(stderr, "download:", oneLine(err.Error()))
-		if errors.Is(err, download.ErrUnknownModel) || errors.Is(err, download.ErrNeedChecksum) {
+		if errors.Is(err, engine.ErrUnknownModel) || errors.Is(err, engine.ErrNeedChecksum) {
 			return ExitUsage
 		}
 		return ExitFail
@@ -92,7 +92,7 @@ func parseWithOneArg(fs *flag.FlagSet, args []string, stderr io.Writer) (arg str
 
 // downloadProgress writes progress to w: one updating line on a terminal, else a line every
 // few seconds.
-func downloadProgress(w io.Writer) func(download.Progress) {
+func downloadProgress(w io.Writer) func(engine.DownloadProgress) {
 	tty := false
 	if f, ok := w.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
@@ -105,7 +105,7 @@ func downloadProgress(w io.Writer) func(download.Progress) {
 	}
 	var last time.Time
 	var lastPhase string
-	return func(p download.Progress) {
+	return func(p engine.DownloadProgress) {
 		final := p.Total > 0 && p.Done >= p.Total
 		if time.Since(last) < every && p.Phase == lastPhase && !final {
 			return

@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"slmscope/engine"
-	"slmscope/internal/safefile"
 )
 
 // badInputs prints every input error in errs on one line each, prefixed by cmd, and reports
@@ -49,5 +48,5 @@ func outputPath(flag, path string) error {
 	if err != nil || st.Mode().IsRegular() {
 		return nil
 	}
-	return &engine.InputError{Field: flag, Problem: fmt.Sprintf("%s is %s, not a file slmscope can write: choose a file name", path, safefile.Describe(st.Mode()))}
+	return &engine.InputError{Field: flag, Problem: fmt.Sprintf("%s is %s, not a file slmscope can write: choose a file name", path, engine.DescribeFileMode(st.Mode()))}
 }

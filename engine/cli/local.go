@@ -8,7 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"slmscope/engine/localmodels"
+	"slmscope/engine"
 	"slmscope/internal/units"
 )
 
@@ -48,12 +48,12 @@ func localModelsCommand(args []string, stdout, stderr io.Writer) int {
 	fs.Bool("local", true, "list the GGUF models on this machine (Ollama, Hugging Face cache, LM Studio, llama.cpp cache, slmscope downloads)")
 	asJSON := fs.Bool("json", false, `print {"models":[{name, source, path, bytes, arch, params, quant, context, problem}]}`)
 	var dirs dirList
-	fs.Var(&dirs, "dir", "also scan this folder (repeatable; "+localmodels.EnvModelDirs+" works too)")
+	fs.Var(&dirs, "dir", "also scan this folder (repeatable; "+engine.EnvModelDirs+" works too)")
 	if code, ok := parseArgs(fs, args, stderr); !ok {
 		return code
 	}
-	opts := localmodels.Options{Dirs: dirs}
-	models, err := localmodels.Scan(context.Background(), opts)
+	opts := engine.LocalModelsOptions{Dirs: dirs}
+	models, err := engine.ScanLocalModels(context.Background(), opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "models --local:", oneLine(err.Error()))
 		return ExitFail
@@ -68,13 +68,13 @@ func localModelsCommand(args []string, stdout, stderr io.Writer) int {
 		}
 		return writeJSON(stdout, stderr, "models --local", out)
 	}
-	printLocalTable(stdout, models, localmodels.Stores(opts))
+	printLocalTable(stdout, models, engine.LocalModelStores(opts))
 	return ExitOK
 }
 
 // printLocalTable writes the readable listing: one row per model, problems as numbered
 // notes below, and where slmscope looked.
-func printLocalTable(w io.Writer, models []localmodels.Model, stores []localmodels.Store) {
+func printLocalTable(w io.Writer, models []engine.LocalModel, stores []engine.LocalModelStore) {
 	if len(models) == 0 {
 		fmt.Fprintln(w, "No GGUF models found on this machine.")
 	} else {
@@ -109,7 +109,7 @@ func printLocalTable(w io.Writer, models []localmodels.Model, stores []localmode
 	for _, s := range stores {
 		fmt.Fprintf(w, "  %-12s %s\n", s.Source, s.Dir)
 	}
-	fmt.Fprintf(w, "Add folders with --dir DIR or %s; get a model with `slmscope download`.\n", localmodels.EnvModelDirs)
+	fmt.Fprintf(w, "Add folders with --dir DIR or %s; get a model with `slmscope download`.\n", engine.EnvModelDirs)
 }
 
 func dash(s string) string {

@@ -5,7 +5,7 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"slmscope/engine/catalog"
+	"slmscope/engine"
 	"slmscope/internal/units"
 )
 
@@ -18,7 +18,7 @@ func init() {
 // token passes through (active_param_count: for MoE the shared weights and the active
 // experts; for every model without the untied embedding table, of which a token reads a row).
 type modelJSON struct {
-	catalog.Model
+	engine.CatalogModel
 	ParamCount       int64 `json:"param_count"`
 	ActiveParamCount int64 `json:"active_param_count"`
 }
@@ -33,11 +33,11 @@ func modelsCommand(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseArgs(fs, args, stderr); !ok {
 		return code
 	}
-	models := catalog.All()
+	models := engine.CatalogModels()
 	if *asJSON {
 		out := make([]modelJSON, len(models))
 		for i, m := range models {
-			out[i] = modelJSON{Model: m, ParamCount: m.ParamCount(), ActiveParamCount: m.ActiveParamCount()}
+			out[i] = modelJSON{CatalogModel: m, ParamCount: m.ParamCount(), ActiveParamCount: m.ActiveParamCount()}
 		}
 		return writeJSON(stdout, stderr, "models", out)
 	}

@@ -8,8 +8,6 @@ import (
 	"os/signal"
 
 	"slmscope/engine"
-	"slmscope/engine/estimate"
-	"slmscope/engine/report"
 	"slmscope/hwprobe"
 )
 
@@ -69,7 +67,7 @@ func fillLlamaDevices(ctx context.Context, rep *hwprobe.Report) {
 
 // writeProbeText prints the report for people through the app's one hardware renderer:
 // each figure with its source, and the reason for everything unknown.
-func writeProbeText(w io.Writer, r *hwprobe.Report, m estimate.MachineSpec) {
-	report.WriteHardwareText(w, report.HardwareSections(r, m))
+func writeProbeText(w io.Writer, r *hwprobe.Report, m engine.MachineSpec) {
+	engine.WriteHardwareText(w, engine.HardwareSections(r, m))
 	fmt.Fprintf(w, "(probed in %.2f s)\n", r.ProbeSeconds)
 }

@@ -11,10 +11,6 @@ import (
 	"time"
 
 	"slmscope/engine"
-	"slmscope/engine/catalog"
-	"slmscope/engine/estimate"
-	"slmscope/engine/quant"
-	"slmscope/engine/table"
 	"slmscope/internal/units"
 )
 
@@ -24,19 +20,19 @@ func init() {
 
 // projectReport is `slmscope project --json`.
 type projectReport struct {
-	Models []estimate.Projection `json:"models"`
+	Models []engine.Projection `json:"models"`
 	// Calibrated is true when measurements of this machine were used.
-	Calibrated      bool                 `json:"calibrated"`
-	CalibrationWhen *time.Time           `json:"calibration_when,omitempty"`
-	Machine         estimate.MachineSpec `json:"machine"`
-	Notes           []string             `json:"notes,omitempty"`
+	Calibrated      bool               `json:"calibrated"`
+	CalibrationWhen *time.Time         `json:"calibration_when,omitempty"`
+	Machine         engine.MachineSpec `json:"machine"`
+	Notes           []string           `json:"notes,omitempty"`
 }
 
 func runProject(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("project", stderr)
 	modelID := fs.String("model", "", "only this catalog model (default: all; the IDs are listed below), or a GGUF file's path")
 	quantFlag := fs.String("quant", "", "only this quantization, or a comma-separated list (default BF16,Q8_0,Q4_K_M)")
-	ctxLen := fs.Int("context", estimate.DefaultContext, "context length in tokens for the KV cache")
+	ctxLen := fs.Int("context", engine.DefaultContext, "context length in tokens for the KV cache")
 	prompt := fs.Int("prompt", 512, "prompt length in tokens for time to first token")
 	asJSON := fs.Bool("json", false, "print JSON: {models:[...]} (with --validate: the leave-one-out report)")
 	validate := fs.Bool("validate", false, "project each measured twin from the others and compare with its measurement")
@@ -69,21 +65,21 @@ func runProject(args []string, stdout, stderr io.Writer) int {
 	}
 	machine, cal := ms.Machine, ms.Calibration
 	rep := newProjectReport(ms, stderr)
-	opt := estimate.Options{Context: *ctxLen, PromptTokens: *prompt, GPULayers: *gpuLayers, Published: *quantFlag == ""}
+	opt := engine.ProjectionOptions{Context: *ctxLen, PromptTokens: *prompt, GPULayers: *gpuLayers, Published: *quantFlag == ""}
 	switch {
 	case *validate:
-		v := estimate.Validate(machine, cal, models)
+		v := engine.Validate(machine, cal, models)
 		if *asJSON {
 			return writeJSON(stdout, stderr, "project", v)
 		}
 		printValidation(stdout, v)
 		return ExitOK
 	case file != nil:
-		p, err := estimate.ProjectFile(machine, cal, *file, opt)
+		p, err := engine.ProjectFile(machine, cal, *file, opt)
 		if err != nil {
 			return fail(stderr, "project", err)
 		}
-		rep.Models = []estimate.Projection{p}
+		rep.Models = []engine.Projection{p}
 	default:
 		ps, skipped := projectCatalog(machine, cal, models, quants, opt)
 		rep.Models, rep.Notes = ps, append(rep.Notes, skipped...)
@@ -101,39 +97,39 @@ func projectUsage(fs *flag.FlagSet, stderr io.Writer) func() {
 	return func() {
 		fmt.Fprintln(stderr, "usage: slmscope project [--model ID|PATH.gguf] [--quant Q] [--context N] [--prompt N] [--json] [--validate]")
 		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nmodels: %s\nquants: %s\n", strings.Join(catalog.IDs(), ", "), quant.Join(estimate.Quants(), ", "))
+		fmt.Fprintf(stderr, "\nmodels: %s\nquants: %s\n", strings.Join(engine.CatalogIDs(), ", "), engine.JoinQuants(engine.ProjectedQuants(), ", "))
 	}
 }
 
 // projectTargets resolves --model: every catalog model when it is empty, one catalog model by
 // its ID, or a GGUF file (a path ending in .gguf, or any existing file that is not an ID).
 // When it fails it has said why on stderr and returns the exit code.
-func projectTargets(modelID string, stderr io.Writer) (models []catalog.Model, file *estimate.FileModel, code int, ok bool) {
+func projectTargets(modelID string, stderr io.Writer) (models []engine.CatalogModel, file *engine.FileModel, code int, ok bool) {
 	if modelID == "" {
-		return catalog.All(), nil, ExitOK, true
+		return engine.CatalogModels(), nil, ExitOK, true
 	}
-	m, isID := catalog.ByID(modelID)
+	m, isID := engine.CatalogModelByID(modelID)
 	if !isID && (strings.HasSuffix(strings.ToLower(modelID), ".gguf") || fileExists(modelID)) {
-		fm, err := estimate.ReadFileModel(modelID)
+		fm, err := engine.ReadFileModel(modelID)
 		if err != nil {
 			return nil, nil, fail(stderr, "project", err), false
 		}
-		return catalog.All(), &fm, ExitOK, true
+		return engine.CatalogModels(), &fm, ExitOK, true
 	}
 	if !isID {
-		fmt.Fprintf(stderr, "slmscope project: no catalog model %q (try one of: %s)\n", modelID, strings.Join(catalog.IDs(), ", "))
+		fmt.Fprintf(stderr, "slmscope project: no catalog model %q (try one of: %s)\n", modelID, strings.Join(engine.CatalogIDs(), ", "))
 		return nil, nil, ExitUsage, false
 	}
-	return []catalog.Model{m}, nil, ExitOK, true
+	return []engine.CatalogModel{m}, nil, ExitOK, true
 }
 
 // projectQuants resolves --quant: the default quants when it is empty, else its list; false
 // (said on stderr) when a name is not a quantization.
-func projectQuants(quantFlag string, stderr io.Writer) ([]quant.Quant, bool) {
+func projectQuants(quantFlag string, stderr io.Writer) ([]engine.Quant, bool) {
 	if quantFlag == "" {
-		return estimate.DefaultQuants(), true
+		return engine.DefaultQuants(), true
 	}
-	qs, err := quant.ParseList(quantFlag)
+	qs, err := engine.ParseQuantList(quantFlag)
 	if err != nil {
 		fmt.Fprintf(stderr, "slmscope project: %s\n", oneLine(err.Error()))
 		return nil, false
@@ -167,13 +163,13 @@ func newProjectReport(ms engine.MachineState, stderr io.Writer) projectReport {
 
 // projectCatalog projects models at quants on machine, with a note for each model and quant it
 // had to skip. The projections are never nil, so JSON lists none as [].
-func projectCatalog(machine estimate.MachineSpec, cal estimate.Calibration, models []catalog.Model, quants []quant.Quant, opt estimate.Options) (ps []estimate.Projection, skipped []string) {
-	ps, errs := estimate.ProjectWith(machine, cal, models, quants, opt)
+func projectCatalog(machine engine.MachineSpec, cal engine.Calibration, models []engine.CatalogModel, quants []engine.Quant, opt engine.ProjectionOptions) (ps []engine.Projection, skipped []string) {
+	ps, errs := engine.ProjectWith(machine, cal, models, quants, opt)
 	for _, e := range errs {
 		skipped = append(skipped, "skipped: "+oneLine(e.Error()))
 	}
 	if ps == nil {
-		ps = []estimate.Projection{}
+		ps = []engine.Projection{}
 	}
 	return ps, skipped
 }
@@ -192,16 +188,16 @@ func printProjections(w io.Writer, rep projectReport, ctxLen, prompt int) {
 	for _, p := range rep.Models {
 		fits := "no"
 		switch {
-		case p.FitVerdict.Placement == estimate.PlacePartial:
+		case p.FitVerdict.Placement == engine.PlacePartial:
 			fits = fmt.Sprintf("%d/%d GPU", p.FitVerdict.GPULayers, p.FitVerdict.TotalLayers)
 			if p.FitVerdict.ExpertsInRAM {
 				fits = fmt.Sprintf("%d/%d experts in RAM", p.FitVerdict.CPUExpertLayers, p.FitVerdict.TotalLayers)
 			}
-		case p.Fits && p.FitVerdict.Placement == estimate.PlaceGPU:
+		case p.Fits && p.FitVerdict.Placement == engine.PlaceGPU:
 			fits = "GPU"
 		case p.Fits:
 			fits = "RAM"
-		case p.FitVerdict.Placement == estimate.PlaceUnknown:
+		case p.FitVerdict.Placement == engine.PlaceUnknown:
 			fits = "?"
 		}
 		ttft := "-"
@@ -222,8 +218,8 @@ func printProjections(w io.Writer, rep projectReport, ctxLen, prompt int) {
 
 // printAnswer writes the answer first, as the Compare screen opens on it: the models grouped
 // by verdict, each once at its best quantization, with its full name.
-func printAnswer(w io.Writer, ps []estimate.Projection, prompt int) {
-	groups := table.Answer(ps)
+func printAnswer(w io.Writer, ps []engine.Projection, prompt int) {
+	groups := engine.Answer(ps)
 	if len(groups) == 0 {
 		return
 	}
@@ -231,11 +227,11 @@ func printAnswer(w io.Writer, ps []estimate.Projection, prompt int) {
 		fmt.Fprintf(w, "%s:\n", g.Title)
 		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 		for _, p := range g.Models {
-			speed := table.AnswerSpeed(p)
-			if b := table.AnswerBand(p); b != "" {
+			speed := engine.AnswerSpeed(p)
+			if b := engine.AnswerBand(p); b != "" {
 				speed += " (" + b + ")"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\tfirst token %s\t%s\n", p.Name, table.AnswerQuant(p), speed, table.AnswerMemory(p), table.TTFTText(p), table.Badge(p))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\tfirst token %s\t%s\n", p.Name, engine.AnswerQuant(p), speed, engine.AnswerMemory(p), engine.TTFTText(p), engine.Badge(p))
 		}
 		tw.Flush()
 	}
@@ -249,7 +245,7 @@ func tps(v float64) string {
 	return fmt.Sprintf("%.1f", v)
 }
 
-func printValidation(w io.Writer, v estimate.Validation) {
+func printValidation(w io.Writer, v engine.Validation) {
 	if v.Note != "" {
 		fmt.Fprintln(w, v.Note)
 	}
@@ -284,7 +280,7 @@ func printValidation(w io.Writer, v estimate.Validation) {
 }
 
 // printExtrapolation lists the largest runs projected from the smaller ones only.
-func printExtrapolation(w io.Writer, v estimate.Validation) {
+func printExtrapolation(w io.Writer, v engine.Validation) {
 	if len(v.Extrapolation) == 0 {
 		fmt.Fprintln(w, "extrapolation: too few runs 1.5× smaller than the largest to project them from the smaller ones alone")
 		return

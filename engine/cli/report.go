@@ -8,10 +8,6 @@ import (
 	"path/filepath"
 
 	"slmscope/engine"
-	"slmscope/engine/catalog"
-	"slmscope/engine/estimate"
-	"slmscope/engine/report"
-	"slmscope/engine/table"
 )
 
 func init() {
@@ -21,7 +17,7 @@ func init() {
 func runReport(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("report", stderr)
 	out := fs.String("out", "", "the HTML file to write (required)")
-	ctxLen := fs.Int("context", estimate.DefaultContext, "context length in tokens for the KV cache")
+	ctxLen := fs.Int("context", engine.DefaultContext, "context length in tokens for the KV cache")
 	prompt := fs.Int("prompt", 512, "prompt length in tokens for time to first token")
 	noProbe := fs.Bool("no-probe", false, "do not probe this machine; use the machine stored with the calibration")
 	noLlama := fs.Bool("no-llama", false, "do not ask a llama.cpp worker for its device list")
@@ -65,8 +61,8 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 }
 
 // reportInput gathers the machine, calibration, cost settings and prices.
-func reportInput(calPath string, noProbe bool) (table.Input, []string, error) {
-	var in table.Input
+func reportInput(calPath string, noProbe bool) (engine.ReportInput, []string, error) {
+	var in engine.ReportInput
 	ms, err := engine.LoadMachine(context.Background(), engine.MachineOptions{CalibrationPath: calPath, NoProbe: noProbe})
 	if err != nil {
 		return in, nil, err
@@ -76,11 +72,11 @@ func reportInput(calPath string, noProbe bool) (table.Input, []string, error) {
 	}
 	in.Hardware, in.Machine, in.Calibration = ms.Hardware, ms.Machine, ms.Calibration
 	notes := append(ms.Warnings, ms.Notes...)
-	in.Models = catalog.All()
-	in.Cost = estimate.DefaultCostSettings()
-	in.Prices = estimate.DefaultPrices()
-	if pp, err := estimate.PricesPath(); err == nil {
-		t, perr := estimate.LoadPrices(pp)
+	in.Models = engine.CatalogModels()
+	in.Cost = engine.DefaultCostSettings()
+	in.Prices = engine.DefaultPrices()
+	if pp, err := engine.PricesPath(); err == nil {
+		t, perr := engine.LoadPrices(pp)
 		if perr != nil {
 			notes = append(notes, perr.Error())
 		}
@@ -93,7 +89,7 @@ func reportInput(calPath string, noProbe bool) (table.Input, []string, error) {
 
 // writeReportFile writes the report next to path and renames it into place, so a failure
 // never leaves half a file.
-func writeReportFile(path string, in table.Input) error {
+func writeReportFile(path string, in engine.ReportInput) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, ".slmscope-report-*.html")
 	if err != nil {
@@ -102,7 +98,7 @@ func writeReportFile(path string, in table.Input) error {
 	tmp := f.Name()
 	defer os.Remove(tmp)
 	_ = f.Chmod(0o644) // a report is for sharing, not a secret
-	if err := report.Write(f, in); err != nil {
+	if err := engine.WriteReport(f, in); err != nil {
 		f.Close()
 		return err
 	}

@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 
 	"slmscope/engine"
-	"slmscope/engine/results"
-	"slmscope/internal/predict"
 	"slmscope/lessons"
 )
 
@@ -34,7 +32,7 @@ func runResults(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "slmscope results save: give the file to write with --out FILE.json (and no other arguments)")
 		return ExitUsage
 	}
-	if err := results.CheckLabel(*name); err != nil {
+	if err := engine.CheckResultLabel(*name); err != nil {
 		fmt.Fprintln(stderr, "slmscope results save: --name:", oneLine(err.Error()))
 		return ExitUsage
 	}
@@ -63,7 +61,7 @@ func runResults(args []string, stdout, stderr io.Writer) int {
 
 // lessonsPredictions reads the learner's prediction record from the progress file (none
 // when it cannot be read: the file is still saved, and the warning says why).
-func lessonsPredictions(stderr io.Writer) []predict.Prediction {
+func lessonsPredictions(stderr io.Writer) []engine.Prediction {
 	path, err := lessons.DefaultProgressPath()
 	if err != nil {
 		fmt.Fprintln(stderr, "slmscope results save: warning: no prediction record:", oneLine(err.Error()))

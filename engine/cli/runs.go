@@ -5,7 +5,7 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"slmscope/engine/runs"
+	"slmscope/engine"
 	"slmscope/internal/units"
 )
 
@@ -15,9 +15,9 @@ func init() {
 
 // runsReport is `slmscope runs --json`.
 type runsReport struct {
-	Path     string     `json:"path"`
-	Runs     []runs.Run `json:"runs"`
-	Problems []string   `json:"problems,omitempty"`
+	Path     string       `json:"path"`
+	Runs     []engine.Run `json:"runs"`
+	Problems []string     `json:"problems,omitempty"`
 }
 
 func runRuns(args []string, stdout, stderr io.Writer) int {
@@ -31,11 +31,11 @@ func runRuns(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "slmscope runs: usage: slmscope runs [--json] [--last N]")
 		return ExitUsage
 	}
-	path, err := runs.DefaultPath()
+	path, err := engine.RunHistoryPath()
 	if err != nil {
 		return fail(stderr, "runs", err)
 	}
-	rs, problems, err := runs.Load(path)
+	rs, problems, err := engine.LoadRuns(path)
 	if err != nil {
 		return fail(stderr, "runs", err)
 	}
@@ -43,7 +43,7 @@ func runRuns(args []string, stdout, stderr io.Writer) int {
 		rs = rs[len(rs)-*last:]
 	}
 	if rs == nil {
-		rs = []runs.Run{}
+		rs = []engine.Run{}
 	}
 	if *asJSON {
 		return writeJSON(stdout, stderr, "runs", runsReport{Path: path, Runs: rs, Problems: problems})

@@ -13,10 +13,6 @@ import (
 	"time"
 
 	"slmscope/engine"
-	"slmscope/engine/catalog"
-	"slmscope/engine/quant"
-	"slmscope/engine/twin"
-	"slmscope/internal/safefile"
 	"slmscope/internal/units"
 )
 
@@ -30,7 +26,7 @@ func init() {
 func twinCommand(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("twin", stderr)
 	id := fs.String("model", "", "catalog model ID (see `slmscope models`)")
-	quantFlag := fs.String("quant", "q8_0", "weight quantization: "+strings.ToLower(quant.Join(twin.Quants(), ", ")))
+	quantFlag := fs.String("quant", "q8_0", "weight quantization: "+strings.ToLower(engine.JoinQuants(engine.TwinQuants(), ", ")))
 	out := fs.String("out", "", "file to write (default: put the twin in the twin cache)")
 	if code, ok := parseArgs(fs, args, stderr); !ok {
 		return code
@@ -39,7 +35,7 @@ func twinCommand(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	size, err := twin.Size(m, q)
+	size, err := engine.TwinSize(m, q)
 	if err != nil {
 		fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
 		return ExitFail
@@ -63,7 +59,7 @@ func twinCommand(args []string, stdout, stderr io.Writer) int {
 
 // twinTarget checks twin's flags and finds the model and quantization they name; when they
 // do not, it says why on stderr and returns the exit code.
-func twinTarget(id, quantFlag, out string, stderr io.Writer) (m catalog.Model, q twin.Quant, code int, ok bool) {
+func twinTarget(id, quantFlag, out string, stderr io.Writer) (m engine.CatalogModel, q engine.Quant, code int, ok bool) {
 	if id == "" {
 		fmt.Fprintln(stderr, "twin: --model is required, e.g. `slmscope twin --model smollm2-135m --out smollm2.gguf`")
 		return m, q, ExitUsage, false
@@ -71,12 +67,12 @@ func twinTarget(id, quantFlag, out string, stderr io.Writer) (m catalog.Model, q
 	if badInputs(stderr, "twin", outputPath("--out", out)) {
 		return m, q, ExitUsage, false
 	}
-	q, err := twin.ParseQuant(quantFlag)
+	q, err := engine.ParseTwinQuant(quantFlag)
 	if err != nil {
 		fmt.Fprintln(stderr, "twin:", err)
 		return m, q, ExitUsage, false
 	}
-	m, ok = catalog.ByID(id)
+	m, ok = engine.CatalogModelByID(id)
 	if !ok {
 		fmt.Fprintf(stderr, "twin: no model %q in the catalog; `slmscope models` lists the IDs\n", id)
 		return m, q, ExitFail, false
@@ -86,7 +82,7 @@ func twinTarget(id, quantFlag, out string, stderr io.Writer) (m catalog.Model, q
 
 // cachedTwin is the path of m's twin in the twin cache, written there first if need be;
 // false (with the reason on stderr) when it cannot be had.
-func cachedTwin(ctx context.Context, m catalog.Model, q twin.Quant, progress func(done, total int64), stderr io.Writer) (string, bool) {
+func cachedTwin(ctx context.Context, m engine.CatalogModel, q engine.Quant, progress func(done, total int64), stderr io.Writer) (string, bool) {
 	c, err := engine.TwinCacheHere(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "twin:", oneLine(err.Error()))
@@ -102,14 +98,14 @@ func cachedTwin(ctx context.Context, m catalog.Model, q twin.Quant, progress fun
 
 // writeTwinFile writes m's twin of size bytes to path, after checking that the disk has room
 // for it; false (with the reason on stderr) when it did not.
-func writeTwinFile(ctx context.Context, m catalog.Model, q twin.Quant, path string, size int64, progress func(done, total int64), stderr io.Writer) (string, bool) {
+func writeTwinFile(ctx context.Context, m engine.CatalogModel, q engine.Quant, path string, size int64, progress func(done, total int64), stderr io.Writer) (string, bool) {
 	dir := filepath.Dir(path)
-	if free, err := safefile.FreeSpace(dir); err == nil && uint64(size) > free {
-		fe := &twin.FitError{Model: m.Name, Quant: q, Resource: "disk", Need: size, Have: int64(min(free, 1<<62)), Dir: dir}
+	if free, err := engine.FreeSpace(dir); err == nil && uint64(size) > free {
+		fe := &engine.TwinFitError{Model: m.Name, Quant: q, Resource: "disk", Need: size, Have: int64(min(free, 1<<62)), Dir: dir}
 		fmt.Fprintln(stderr, "twin:", fe)
 		return path, false
 	}
-	if err := twin.Write(ctx, m, q, path, progress); err != nil {
+	if err := engine.WriteTwin(ctx, m, q, path, progress); err != nil {
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintln(stderr, "twin: interrupted; nothing was written")
 		} else {
@@ -122,7 +118,7 @@ func writeTwinFile(ctx context.Context, m catalog.Model, q twin.Quant, path stri
 
 // printTwinWritten says where m's twin is (an absolute path when one can be had), its size
 // and how fast it was written or found.
-func printTwinWritten(stdout io.Writer, m catalog.Model, q twin.Quant, path string, size int64, secs float64) {
+func printTwinWritten(stdout io.Writer, m engine.CatalogModel, q engine.Quant, path string, size int64, secs float64) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
@@ -185,7 +181,7 @@ func twinsCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "slmscope twins: --clear, --export and --import are separate steps: give one")
 		return ExitUsage
 	}
-	c, err := twin.DefaultCache()
+	c, err := engine.DefaultTwinCache()
 	if err != nil {
 		return fail(stderr, "twins", err)
 	}
@@ -207,7 +203,7 @@ func twinsCommand(args []string, stdout, stderr io.Writer) int {
 }
 
 // cachedBytes is the disk space entries take.
-func cachedBytes(entries []twin.Entry) int64 {
+func cachedBytes(entries []engine.TwinEntry) int64 {
 	var used int64
 	for _, e := range entries {
 		used += e.Bytes
@@ -216,7 +212,7 @@ func cachedBytes(entries []twin.Entry) int64 {
 }
 
 // twinsClear is `twins --clear`: it deletes every cached twin and says how much that freed.
-func twinsClear(c *twin.Cache, entries []twin.Entry, asJSON bool, stdout, stderr io.Writer) int {
+func twinsClear(c *engine.TwinCache, entries []engine.TwinEntry, asJSON bool, stdout, stderr io.Writer) int {
 	used := cachedBytes(entries)
 	if err := c.Clear(); err != nil {
 		return fail(stderr, "twins", err)
@@ -229,7 +225,7 @@ func twinsClear(c *twin.Cache, entries []twin.Entry, asJSON bool, stdout, stderr
 }
 
 // twinsListJSON is `twins --json`: the cache, its cap and use, and every twin in it.
-func twinsListJSON(c *twin.Cache, entries []twin.Entry) twinsJSON {
+func twinsListJSON(c *engine.TwinCache, entries []engine.TwinEntry) twinsJSON {
 	out := twinsJSON{Dir: c.Dir, CapBytes: c.CapBytes, UsedBytes: cachedBytes(entries), Twins: []entryJSON{}}
 	for _, e := range entries {
 		out.Twins = append(out.Twins, entryJSON{ID: e.ID, Quant: string(e.Quant), Format: e.Format,
@@ -239,8 +235,8 @@ func twinsListJSON(c *twin.Cache, entries []twin.Entry) twinsJSON {
 }
 
 // printTwins writes the cache's use against its cap and a table of its twins.
-func printTwins(stdout io.Writer, c *twin.Cache, entries []twin.Entry) {
-	fmt.Fprintf(stdout, "twin cache %s: %s used of %s (set %s to change the cap)\n", c.Dir, units.Bytes(cachedBytes(entries)), units.Bytes(c.CapBytes), twin.EnvCap)
+func printTwins(stdout io.Writer, c *engine.TwinCache, entries []engine.TwinEntry) {
+	fmt.Fprintf(stdout, "twin cache %s: %s used of %s (set %s to change the cap)\n", c.Dir, units.Bytes(cachedBytes(entries)), units.Bytes(c.CapBytes), engine.TwinEnvCap)
 	if len(entries) == 0 {
 		fmt.Fprintln(stdout, "no twins cached yet: `slmscope twin --model ID` or `slmscope bench --model twin:ID` makes one")
 		return
@@ -258,8 +254,8 @@ func printTwins(stdout io.Writer, c *twin.Cache, entries []twin.Entry) {
 }
 
 // twinsKit is `twins --export DIR` and `twins --import DIR`: the offline class kit.
-func twinsKit(c *twin.Cache, exportDir, importDir string, asJSON bool, stdout, stderr io.Writer) int {
-	var done []twin.Entry
+func twinsKit(c *engine.TwinCache, exportDir, importDir string, asJSON bool, stdout, stderr io.Writer) int {
+	var done []engine.TwinEntry
 	var problems []string
 	var err error
 	verb := "exported"
