@@ -99,6 +99,9 @@ func probeCPU(ctx context.Context, opts Options) CPU {
 	}
 	infos, err := gocpu.InfoWithContext(ctx)
 	flags := c.describe(infos, err)
+	if c.Model == "" {
+		c.describeFromRegistry(opts)
+	}
 	c.countCores(ctx, opts)
 	c.setFeatures(opts, flags)
 	if len(c.Features) == 0 {
@@ -124,6 +127,22 @@ func (c *CPU) describe(infos []gocpu.InfoStat, err error) (flags []string) {
 		c.Unknown.set("frequency_mhz", "the OS reports no CPU frequency")
 	}
 	return infos[0].Flags
+}
+
+// describeFromRegistry fills the model, vendor and frequency that gopsutil could not give
+// from Windows' registry, and says so in Source.
+func (c *CPU) describeFromRegistry(opts Options) {
+	model, vendor, mhz, ok := registryCPU(opts)
+	if !ok {
+		return
+	}
+	c.Model, c.Vendor = model, vendor
+	delete(c.Unknown, "model")
+	if mhz > 0 {
+		c.FrequencyMHz = mhz
+		delete(c.Unknown, "frequency_mhz")
+	}
+	c.Source += "; model from the " + registryCPUSource
 }
 
 // countCores fills the logical and physical core counts; on the host the Go runtime's count

@@ -35,6 +35,8 @@ EXE="$WORK/$DIR/slmscope.exe"
 x86_64-w64-mingw32-objdump -h "$EXE" | grep -q '\.rsrc' || die "slmscope.exe has no resource section: its icon is missing"
 wine "$EXE" probe --json >"$WORK/probe.json" 2>"$WORK/probe.err" || die "probe: $(tail -n 3 "$WORK/probe.err")"
 grep -q '"os": "windows"' "$WORK/probe.json" || die "probe --json did not say windows"
+# Wine has no WMI Win32_Processor; the CPU's name comes from the registry, as on Windows.
+grep -A1 '"cpu": {' "$WORK/probe.json" | grep -q '"model": "[^"]' || die "probe --json named no CPU model"
 lap "probe --json"
 # The state files' two-process tests as Windows binaries: two processes update one file at the
 # same moment through LockFileEx, and no update is lost (calibration cache, state file, runs).
