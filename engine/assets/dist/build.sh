@@ -11,15 +11,12 @@
 # libraries, plus the packages shipping the dlopen'd libraries that dlopen.tsv marks "depends".
 set -eu
 
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-HERE="$ROOT/engine/assets/dist"
+SCRIPT=dist
+. "$(dirname "$0")/common.sh"
 OUT="${SLMSCOPE_DIST_DIR:-$ROOT/dist}"
 WORK="$ROOT/build/dist"
 NFPM="github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2"
 GO="${GO:-go}"
-
-say() { printf 'dist: %s\n' "$*" >&2; }
-die() { printf 'dist: error: %s\n' "$*" >&2; exit 1; }
 
 [ "$(uname -s)/$(uname -m)" = Linux/x86_64 ] || die "make dist builds the linux amd64 packages; this is $(uname -s)/$(uname -m)"
 
@@ -48,7 +45,6 @@ NAME=$(toml Name)
 APPID=$(toml ID)
 [ -n "$VERSION" ] && [ -n "$NAME" ] && [ -n "$APPID" ] || die "FyneApp.toml lacks Name, ID or Version"
 PLATFORM=linux-x64
-RT="$ROOT/.runtime"
 [ -f "$RT/llama/$PLATFORM/libllama.so" ] || die "no runtime in $RT/llama/$PLATFORM: run make setup"
 [ -x "$ROOT/bin/slmscope" ] || die "no bin/slmscope: run make build"
 

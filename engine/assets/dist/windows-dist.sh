@@ -10,15 +10,12 @@
 # tag ffi_no_embed, so nothing is written to the user's AppData at start).
 set -eu
 
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-HERE="$ROOT/engine/assets/dist"
+SCRIPT=dist-windows
+. "$(dirname "$0")/common.sh"
 OUT="${SLMSCOPE_DIST_DIR:-$ROOT/dist}"
 WORK="$ROOT/build/win"
-RT="$ROOT/.runtime"
 GO="${GO:-go}"
 
-say() { printf 'dist-windows: %s\n' "$*" >&2; }
-die() { printf 'dist-windows: error: %s\n' "$*" >&2; exit 1; }
 toml() { sed -n "s/^$1 *= *\"\\(.*\\)\"/\\1/p" "$ROOT/FyneApp.toml" | head -n 1; }
 t0=$(date +%s)
 lap() { say "$1: $(($(date +%s) - t0)) s"; t0=$(date +%s); }

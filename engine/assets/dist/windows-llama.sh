@@ -13,15 +13,12 @@
 #   WIN_JOBS=N                           parallel compile jobs (default: the number of cores)
 set -eu
 
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-RT="$ROOT/.runtime"
+SCRIPT=windows-llama
+. "$(dirname "$0")/common.sh"
 PINS="$ROOT/engine/assets/pins.tsv"
 DEST="$RT/windows/llama/win-x64"
 WORK="$ROOT/build/win"
 JOBS="${WIN_JOBS:-$(nproc)}"
-
-say() { printf 'windows-llama: %s\n' "$*" >&2; }
-die() { printf 'windows-llama: error: %s\n' "$*" >&2; exit 1; }
 
 sh "$ROOT/engine/assets/dist/windows-tools.sh"
 sh "$ROOT/engine/assets/setup.sh" >/dev/null

@@ -18,17 +18,13 @@
 # part of `make dist-windows`.
 set -eu
 
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-HERE="$ROOT/engine/assets/dist"
-RT="$ROOT/.runtime"
+SCRIPT=windows-vulkan
+. "$(dirname "$0")/common.sh"
 CPU="$RT/windows/llama/win-x64"
 DEST="$RT/windows/llama/win-x64-vulkan"
 WORK="$ROOT/build/win"
 VK="$WORK/vulkan"
 JOBS="${WIN_JOBS:-$(nproc)}"
-
-say() { printf 'windows-vulkan: %s\n' "$*" >&2; }
-die() { printf 'windows-vulkan: error: %s\n' "$*" >&2; exit 1; }
 
 sh "$HERE/windows-llama.sh"
 pkgs="libvulkan-dev glslc spirv-headers mingw-w64-tools"
