@@ -47,9 +47,6 @@ func LoadCalibration(path, key string) (Calibration, error) {
 	return estimate.LoadCalibration(path, key)
 }
 
-// SaveCalibration stores c in the calibration cache at path.
-func SaveCalibration(path string, c Calibration) error { return estimate.SaveCalibration(path, c) }
-
 // DefaultCostSettings are the cost settings before the user changes them.
 func DefaultCostSettings() CostSettings { return estimate.DefaultCostSettings() }
 
