@@ -17,25 +17,47 @@ import (
 // whole core lost nothing to it (internal/interference's figures; README "Threads on a busy
 // machine"). So the default is one thread per core that other programs leave free.
 
-// threadSample is how long ChooseThreads watches the machine before a run.
+// threadSample is how long ChooseThreads watches the machine before a run, per look.
 const threadSample = 300 * time.Millisecond
+
+// threadLooks is how many times ChooseThreads looks while it sees other programs busy: a
+// program that keeps a core busy is busy in every look, while a burst (the kernel settling
+// after slmscope wrote a 4.5 GB twin, a program starting) is gone by the next one. One look
+// of 300 ms once gave a quiet machine's 8B bench 1 thread for 0.34 cores of such a burst.
+const threadLooks = 3
 
 // ChooseThreads picks llama.cpp's thread count for a run starting now: every core, less one for
 // each core other programs keep busy (counting from a quarter of a core, where a shared core
-// starts to cost more than a thread gains), at least 1. why says what it saw, for people. src
-// samples the machine (nil: the real one).
+// starts to cost more than a thread gains), at least 1. It looks up to threadLooks times and
+// goes by the quietest look. why says what it saw, for people. src samples the machine (nil:
+// the real one).
 func ChooseThreads(ctx context.Context, src interference.Source) (threads int, why string) {
 	cores := runtime.NumCPU()
 	if src == nil {
 		src = interference.Start
 	}
-	s := src(cores, os.Getpid())
-	select {
-	case <-ctx.Done():
-	case <-time.After(threadSample):
+	var quietest interference.Report
+	looks := 0
+	for looks < threadLooks && ctx.Err() == nil {
+		s := src(cores, os.Getpid())
+		select {
+		case <-ctx.Done():
+		case <-time.After(threadSample):
+		}
+		r := s.Stop()
+		looks++
+		if looks == 1 || (r.Measured && r.OtherCPUCores < quietest.OtherCPUCores) {
+			quietest = r
+		}
+		if n, _ := threadsFor(quietest, cores); n == cores || !quietest.Measured {
+			break
+		}
 	}
-	r := s.Stop()
-	return threadsFor(r, cores)
+	threads, why = threadsFor(quietest, cores)
+	if looks > 1 {
+		why += fmt.Sprintf(" (the quietest of %d looks %.1f s apart)", looks, threadSample.Seconds())
+	}
+	return threads, why
 }
 
 // threadsFor is ChooseThreads' rule for what other programs did, r, on cores cores.
