@@ -108,3 +108,17 @@ func repeatPasses(ctx context.Context, runs []ladderRun, deadline time.Time, aga
 		}
 	}
 }
+
+// calibrationRepeats is how many times a twin is measured (the median is kept). A short run
+// on a shared machine moves by ±10 %, so small twins, which cost well under a second each,
+// are measured three times; large ones, where one run takes many seconds, once. The repeats
+// are spread over the ladder (repeatLadder).
+func calibrationRepeats(fileBytes int64) int {
+	switch {
+	case fileBytes < 1<<30:
+		return 3
+	case fileBytes < 3<<30:
+		return 2
+	}
+	return 1
+}
