@@ -130,7 +130,11 @@ func LoadMachine(ctx context.Context, o MachineOptions) (MachineState, error) {
 		s.Hardware, s.Machine, s.Key = hw, estimate.MachineFromReport(hw), estimate.HardwareKey(hw)
 	}
 	load := o.LoadCalibration
-	if load == nil {
+	switch {
+	case load != nil:
+	case o.CalibrationPath != "": // a file the user named may be one calibration, read as it is
+		load = estimate.ReadCalibrationFile
+	default:
 		load = estimate.LoadCalibration
 	}
 	cal, err := load(path, s.Key)

@@ -185,24 +185,7 @@ func LoadCalibration(path, key string) (Calibration, error) {
 	if err != nil {
 		return Calibration{}, err
 	}
-	if key == "" {
-		var best Calibration
-		found := false
-		for _, c := range cf.Entries {
-			if !found || c.When.After(best.When) {
-				best, found = c, true
-			}
-		}
-		if !found {
-			return Calibration{}, ErrNoCalibration
-		}
-		return best, nil
-	}
-	c, ok := cf.Entries[key]
-	if !ok {
-		return Calibration{}, ErrNoCalibration
-	}
-	return c, nil
+	return pick(cf, key)
 }
 
 // ListCalibrations returns every cached calibration, newest first.
