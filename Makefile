@@ -111,17 +111,19 @@ dist-windows: setup
 	@sh engine/assets/dist/windows-dist.sh
 
 # dist-windows-check: both under Wine in a fresh prefix under Xvfb (probe, lessons check, bench,
-# GUI screenshot in dist/windows-gui.png, silent install and uninstall leaving nothing).
+# GUI screenshot in dist/windows-gui.png, silent install and uninstall leaving nothing, then the
+# Vulkan build on lavapipe and the CPU fallback without vulkan-1.dll).
 dist-windows-check: dist-windows
 	@sh engine/assets/dist/windows-check.sh
 
 # dist-windows-vulkan: llama.cpp's Vulkan backend for Windows from Debian 12's Vulkan packages,
-# as .runtime/windows/llama/win-x64-vulkan (cached). Not yet in the release or `.ci/run`.
+# as .runtime/windows/llama/win-x64-vulkan (cached); part of dist-windows.
 dist-windows-vulkan: setup
 	@sh engine/assets/dist/windows-vulkan.sh
 
-# dist-windows-vulkan-check: that build under Wine on lavapipe (probe lists Vulkan0; 2/31 layers).
-dist-windows-vulkan-check: dist-windows-vulkan
+# dist-windows-vulkan-check: the zip's Vulkan build under Wine on lavapipe (probe lists Vulkan0;
+# 2/31 layers), and the CPU build with the sentence why when vulkan-1.dll is switched off.
+dist-windows-vulkan-check: dist-windows
 	@sh engine/assets/dist/windows-vulkan-check.sh
 
 # observer: a Live run in the window (Xvfb + xdotool) against a headless slmscope bench of the

@@ -39,10 +39,17 @@ var systemLibraries = map[string]map[string][]string{
 	"cuda":   {"linux": {"libcudart.so.13", "libcublas.so.13"}, "windows": {"cudart64_13.dll", "cublas64_13.dll"}},
 }
 
-// installHint says how a user gets a missing system library.
-var installHint = map[string]string{
-	"vulkan": "install the GPU driver's Vulkan loader (Debian/Ubuntu: apt-get install libvulkan1)",
-	"cuda":   "install the CUDA 13 runtime (NVIDIA's cuda-cudart-13 and libcublas-13 packages)",
+// installHint says how a user gets a missing system library, by backend and OS (on Windows
+// every GPU maker's driver installs the Vulkan loader, vulkan-1.dll).
+var installHint = map[string]map[string]string{
+	"vulkan": {
+		"linux":   "install the GPU driver's Vulkan loader (Debian/Ubuntu: apt-get install libvulkan1)",
+		"windows": "install or update the graphics driver from the GPU's maker (NVIDIA, AMD or Intel); it brings vulkan-1.dll",
+	},
+	"cuda": {
+		"linux":   "install the CUDA 13 runtime (NVIDIA's cuda-cudart-13 and libcublas-13 packages)",
+		"windows": "install the CUDA 13 runtime from NVIDIA (cudart64_13.dll and cublas64_13.dll)",
+	},
 }
 
 // missingSystemLibrary returns a sentence naming the system library a GPU backend needs but
@@ -53,7 +60,7 @@ func missingSystemLibrary(backend string) string {
 	}
 	for _, lib := range systemLibraries[backend][goos] {
 		if err := openSystemLibrary(lib); err != nil {
-			return fmt.Sprintf("the %s build of llama.cpp is installed but %s cannot be opened, so models run on the CPU: %s", backend, lib, installHint[backend])
+			return fmt.Sprintf("the %s build of llama.cpp is installed but %s cannot be opened, so models run on the CPU: %s", backend, lib, installHint[backend][goos])
 		}
 	}
 	return ""

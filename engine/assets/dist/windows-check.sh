@@ -4,7 +4,7 @@
 # on the SmolLM2-135M twin (writes the twin, generates), the same from folders whose names have
 # spaces and non-ASCII letters, the GUI window (screenshot kept as dist/windows-gui.png), then
 # the installer installs and uninstalls silently, leaving nothing behind in the prefix's drive_c
-# or registry key.
+# or registry key; then the Vulkan build on lavapipe (windows-vulkan-check.sh).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 HERE="$ROOT/engine/assets/dist"
@@ -22,7 +22,7 @@ rm -rf "$WORK"; mkdir -p "$WORK"
 export WINEPREFIX="$WORK/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 Xvfb :93 -screen 0 1280x800x24 >/dev/null 2>&1 &
 XPID=$!
-trap 'kill $XPID 2>/dev/null; wineserver -k 2>/dev/null || true' EXIT
+trap 'kill $XPID 2>/dev/null || true; wineserver -k 2>/dev/null || true' EXIT
 export DISPLAY=:93
 wineboot -i >/dev/null 2>&1
 # Go 1.24+ needs ProcessPrng from bcryptprimitives.dll (every Windows 10/11 has it; Wine 8.0 not).
@@ -88,6 +88,9 @@ wine "$OUT/$DIR-setup.exe" /S
 wineserver -w
 INST="$WINEPREFIX/drive_c/users/$(id -un)/AppData/Local/Programs/slmscope"
 [ -f "$INST/slmscope.exe" ] && [ -f "$INST/Uninstall.exe" ] || die "the installer put no slmscope.exe / Uninstall.exe in $INST"
+if [ "${SLMSCOPE_WIN_VULKAN:-}" != none ]; then
+    [ -f "$INST/runtime/llama/win-x64-vulkan/ggml-vulkan.dll" ] || die "the installer put no Vulkan build in $INST/runtime/llama"
+fi
 find "$WINEPREFIX/drive_c" -name 'slmscope.lnk' | grep -q . || die "no Start-menu shortcut"
 wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\slmscope' >/dev/null 2>&1 || die "no uninstall registry key"
 wine "$INST/slmscope.exe" probe --json >/dev/null 2>&1 || die "the installed slmscope.exe probe failed"
@@ -100,4 +103,10 @@ left=$(diff "$before" "$after" | grep '^>' || true)
 [ -z "$left" ] || die "left behind after uninstall: $left"
 wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\slmscope' >/dev/null 2>&1 && die "uninstall registry key left"
 lap "uninstaller /S /PURGE (nothing left in drive_c or the registry key)"
+wineserver -k 2>/dev/null || true
+kill $XPID 2>/dev/null || true
+if [ "${SLMSCOPE_WIN_VULKAN:-}" != none ]; then
+    sh "$HERE/windows-vulkan-check.sh"
+    lap "the Vulkan build on lavapipe, and the CPU build without vulkan-1.dll"
+fi
 say "ok"

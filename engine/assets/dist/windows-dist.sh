@@ -5,7 +5,9 @@
 #   dist/slmscope-<version>-windows-amd64-setup.exe    NSIS installer (per user, Start menu, uninstaller)
 #
 # and adds both to dist/SHA256SUMS. slmscope.exe is cross-compiled with mingw-w64 (Fyne needs
-# cgo); llama.cpp comes from windows-llama.sh (built once, cached in .runtime/windows); libffi is
+# cgo); llama.cpp comes from windows-llama.sh (the CPU build) and windows-vulkan.sh (the Vulkan
+# build, which the worker takes when vulkan-1.dll opens), both built once and cached in
+# .runtime/windows (SLMSCOPE_WIN_VULKAN=none leaves the Vulkan build out); libffi is
 # the DLL the pinned Go module github.com/jupiterrider/ffi carries, shipped beside the exe (build
 # tag ffi_no_embed, so nothing is written to the user's AppData at start).
 set -eu
@@ -25,6 +27,10 @@ sh "$ROOT/engine/assets/setup.sh" >/dev/null
 lap "tools and setup"
 sh "$HERE/windows-llama.sh"
 lap "llama.cpp for Windows"
+if [ "${SLMSCOPE_WIN_VULKAN:-}" != none ]; then
+    sh "$HERE/windows-vulkan.sh"
+    lap "llama.cpp's Vulkan backend for Windows"
+fi
 VERSION="${SLMSCOPE_VERSION:-$(toml Version)}"
 [ -n "$VERSION" ] || die "FyneApp.toml lacks Version"
 
@@ -49,10 +55,16 @@ cp "$WORK/slmscope.exe" "$P/"
 FFI="$("$GO" env GOMODCACHE)/github.com/jupiterrider/ffi@$(cd "$ROOT" && "$GO" list -m -f '{{.Version}}' github.com/jupiterrider/ffi)/assets/libffi"
 cp "$FFI/windows_amd64/libffi-8.dll" "$P/"
 cp -r "$RT/windows/llama/win-x64" "$P/runtime/llama/win-x64"
+if [ "${SLMSCOPE_WIN_VULKAN:-}" != none ]; then
+    cp -r "$RT/windows/llama/win-x64-vulkan" "$P/runtime/llama/win-x64-vulkan"
+    rm "$P/runtime/llama/win-x64-vulkan/LICENSE-llama.cpp.txt"
+fi
 for d in vocab echarts fonts; do cp -r "$RT/$d" "$P/runtime/$d"; done
 mkdir -p "$P/runtime/licenses"
 cp "$FFI/LICENSE" "$P/runtime/licenses/libffi.txt"
 mv "$P/runtime/llama/win-x64/LICENSE-llama.cpp.txt" "$P/runtime/licenses/llama.cpp.txt"
+[ -f "$P/runtime/llama/win-x64-vulkan/LICENSE-vulkan-headers.txt" ] &&
+    mv "$P/runtime/llama/win-x64-vulkan/LICENSE-vulkan-headers.txt" "$P/runtime/licenses/vulkan-headers.txt"
 cp "$ROOT/README.md" "$P/README.md"
 cp "$WORK/icon.ico" "$P/icon.ico"
 cat >"$P/INSTALL.txt" <<TXT

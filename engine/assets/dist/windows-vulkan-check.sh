@@ -1,29 +1,28 @@
 #!/bin/sh
-# windows-vulkan-check.sh runs the Windows Vulkan build under Wine on Mesa's software Vulkan
-# device (lavapipe, through Wine's winevulkan, which needs an X display: Xvfb), in a fresh
-# prefix: the worker must take win-x64-vulkan, llama.cpp must list the device, and a bench of
-# the SmolLM2-135M twin with 2 of 31 layers on it must generate with buffers on Vulkan0.
-# `make dist-windows-vulkan-check` (after `make dist-windows`); not yet part of `.ci/run`.
+# windows-vulkan-check.sh runs the Windows release's Vulkan build under Wine on Mesa's software
+# Vulkan device (lavapipe, through Wine's winevulkan, which needs an X display: Xvfb), in a fresh
+# prefix, from the zip that `make dist-windows` made: the worker must take win-x64-vulkan,
+# llama.cpp must list the device, and a bench of the SmolLM2-135M twin with 2 of 31 layers on it
+# must generate with buffers on Vulkan0. Then, with vulkan-1.dll switched off, the worker must
+# fall back to the CPU build and say why. Run by `make dist-windows-check` (and alone as
+# `make dist-windows-vulkan-check`).
 set -eu
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-HERE="$ROOT/engine/assets/dist"
+SCRIPT=dist-windows-vulkan-check
+. "$(dirname "$0")/common.sh"
+OUT="${SLMSCOPE_DIST_DIR:-$ROOT/dist}"
 WORK="$ROOT/build/win/vulkan-check"
 VERSION=$(sed -n 's/^Version *= *"\(.*\)"/\1/p' "$ROOT/FyneApp.toml" | head -n 1)
-P="$ROOT/build/win/portable/slmscope-$VERSION-windows-amd64"
-VKB="$ROOT/.runtime/windows/llama/win-x64-vulkan"
-say() { printf 'dist-windows-vulkan-check: %s\n' "$*" >&2; }
-die() { printf 'dist-windows-vulkan-check: FAIL: %s\n' "$*" >&2; exit 1; }
+DIR="slmscope-$VERSION-windows-amd64"
 
-[ -f "$P/slmscope.exe" ] || die "no $P: run make dist-windows"
-[ -f "$VKB/ggml-vulkan.dll" ] || die "no $VKB/ggml-vulkan.dll: run make dist-windows-vulkan"
+[ -f "$OUT/$DIR.zip" ] || die "no $OUT/$DIR.zip: run make dist-windows"
 dpkg-query -W -f='${Status}' mesa-vulkan-drivers 2>/dev/null | grep -q "install ok installed" || die "install mesa-vulkan-drivers (lavapipe)"
 rm -rf "$WORK"; mkdir -p "$WORK"
-cp -r "$P" "$WORK/app"
-cp -r "$VKB" "$WORK/app/runtime/llama/win-x64-vulkan"
+(cd "$WORK" && unzip -q "$OUT/$DIR.zip" && mv "$DIR" app)
+[ -f "$WORK/app/runtime/llama/win-x64-vulkan/ggml-vulkan.dll" ] || die "the zip carries no runtime\\llama\\win-x64-vulkan\\ggml-vulkan.dll"
 export WINEPREFIX="$WORK/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 Xvfb :95 -screen 0 1024x768x24 >/dev/null 2>&1 &
 XPID=$!
-trap 'kill $XPID 2>/dev/null; wineserver -k 2>/dev/null || true' EXIT
+trap 'kill $XPID 2>/dev/null || true; wineserver -k 2>/dev/null || true' EXIT
 export DISPLAY=:95 GGML_VK_VISIBLE_DEVICES=0
 wineboot -i >/dev/null 2>&1
 x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
@@ -39,4 +38,10 @@ grep -q '"offloaded": "2/31"' "$WORK/bench.json" || die "bench did not put 2 of 
 grep -q '"device": "Vulkan0"' "$WORK/bench.json" || die "no llama.cpp buffer on Vulkan0"
 grep -q '"gen_tokens": 4' "$WORK/bench.json" || die "bench on Vulkan0 generated no tokens"
 say "bench: 2/31 layers on Vulkan0, 4 tokens generated"
+# A Windows machine without a Vulkan driver: the CPU build, and the sentence that says why.
+WINEDLLOVERRIDES="$WINEDLLOVERRIDES;vulkan-1=d" wine "$EXE" probe --json >"$WORK/novk.json" 2>"$WORK/novk.err" ||
+    die "probe without vulkan-1.dll: $(tail -n 3 "$WORK/novk.err")"
+grep -q 'win-x64 build' "$WORK/novk.json" || die "without vulkan-1.dll the worker did not take the win-x64 CPU build"
+grep -q 'vulkan-1.dll cannot be opened.*graphics driver' "$WORK/novk.json" || die "without vulkan-1.dll probe does not say why models run on the CPU"
+say "probe without vulkan-1.dll: the CPU build, with the sentence why"
 say "ok"

@@ -14,8 +14,8 @@
 #     two llama.cpp places that assume otherwise behind the switches llama.cpp already has.
 #
 # Needs windows-llama.sh's CPU build first (its DLLs, which the Vulkan build shares). Cached like it: the
-# stamp .pinned holds the source pin and these settings. `make dist-windows-vulkan`; not yet
-# part of `make dist-windows`.
+# stamp .pinned holds the source pin and these settings. Run by `make dist-windows` (and alone
+# as `make dist-windows-vulkan`).
 set -eu
 
 SCRIPT=windows-vulkan
