@@ -68,6 +68,9 @@ type hardwareScreen struct {
 	busy       *widget.ProgressBarInfinite
 	refreshBtn *widget.Button
 	cards      *fyne.Container
+	// cardFill puts the cards on screen one per frame (turns.go): the screen's first frame
+	// with every card's text at once took 107–128 ms (make stalls, 2026-12-04).
+	cardFill turnFiller
 
 	ramBar   *widget.ProgressBar
 	ramText  *widget.Label
@@ -196,9 +199,8 @@ func (h *hardwareScreen) rebuildCards() {
 		}
 		cards = append(cards, widget.NewCard(s.Title, s.Subtitle, content))
 	}
-	h.cards.Objects = cards
-	h.cards.Refresh()
 	h.updateLive()
+	h.cardFill.fill(h.a, h.cards, cards, 1)
 }
 
 // updateLive rewrites the figures that change while the screen is open.
