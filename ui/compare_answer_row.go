@@ -152,13 +152,16 @@ func (rr *answerRowRenderer) Refresh() {
 	}
 }
 
-// MinSize is the columns' widths and the tallest cell.
+// MinSize is the row's own cells side by side and the tallest of them. The shared columns
+// are the answer's layout's business (answerLayout.MinSize): Fyne asks every row for its
+// MinSize in every frame that redraws, and a row that measured all rows' cells made each such
+// frame quadratic in the rows (108 ms on a return to Compare in presenter mode).
 func (rr *answerRowRenderer) MinSize() fyne.Size {
-	w := rr.r.v.columnWidths()
 	var width, h float32
-	for i, c := range rr.r.cells {
-		width += w[i]
-		h = max(h, c.MinSize().Height)
+	for _, c := range rr.r.cells {
+		m := c.MinSize()
+		width += m.Width
+		h = max(h, m.Height)
 	}
 	return fyne.NewSize(width+answerGap()*float32(answerCols-1), h)
 }
@@ -220,7 +223,8 @@ func (v *answerView) holdWidths() func() {
 // same columns (answerRow), the rest the full width.
 type answerLayout struct{ v *answerView }
 
-// MinSize implements fyne.Layout: as wide as the widest row, as tall as all of them.
+// MinSize implements fyne.Layout: as wide as the rows' shared columns, as tall as all of
+// the objects.
 func (l *answerLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	defer l.v.holdWidths()()
 	var w, h float32
@@ -229,8 +233,11 @@ func (l *answerLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 			continue
 		}
 		m := o.MinSize()
-		if _, isRow := o.(*answerRow); isRow {
-			w = max(w, m.Width)
+		if _, isRow := o.(*answerRow); isRow && w == 0 {
+			for _, cw := range l.v.widths {
+				w += cw
+			}
+			w += answerGap() * float32(answerCols-1)
 		}
 		h += m.Height
 		if i > 0 {

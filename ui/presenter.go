@@ -35,6 +35,9 @@ type look struct {
 	gen      int
 	seen     map[screenID]int
 	rethemer rethemer
+	// fontsWarm is closed when the font warm-up of the last theme change is done (fontwarm.go).
+	fontsWarm    <-chan struct{}
+	fontsPolling bool // afterFonts is handing a poll to doLater
 	// guards are the long pages and tables (turns.go): a theme change empties them first and
 	// fills them again in later turns, instead of re-measuring all their text at once.
 	guards map[themeGuard]bool
@@ -73,10 +76,14 @@ func (a *App) setThemeInTurns(t fyne.Theme) {
 	if view != nil {
 		a.content.Objects = nil
 	}
+	a.waitFonts()
 	a.fyne.Settings().SetTheme(t)
-	for g := range l.guards {
-		g.refill(a)
-	}
+	a.warmFonts()
+	a.afterFonts(func() {
+		for g := range l.guards {
+			g.refill(a)
+		}
+	})
 	if view != nil {
 		l.rethemer.start(a, view, func() { a.putBack(view) })
 	}
@@ -143,31 +150,43 @@ func (a *App) togglePresenter() { a.setPresenter(!a.presenting()) }
 
 // setPresenter turns presenter mode on or off: full screen, large high-contrast type, the
 // navigation list hidden (Ctrl+1…6 still switch screens) and each screen's secondary panes.
+// Everything that measures text under the new theme waits for its fonts (fontwarm.go): the
+// window then shows an empty frame for a few frames instead of freezing for one.
 func (a *App) setPresenter(on bool) {
 	l := a.lookState()
 	if l.presenter == on {
 		return
 	}
 	l.presenter = on
-	a.applyTheme()
+	// The sidebar (or the exit button) leaves the window before the theme changes, so that
+	// Fyne's re-theme of the window measures no text before the fonts are loaded.
 	if on {
 		l.normal = a.win.Content()
-		exit := widget.NewButtonWithIcon("Exit presenter mode (F11)", theme.ViewRestoreIcon(), func() { a.setPresenter(false) })
-		a.win.SetContent(container.NewBorder(container.NewHBox(exit), nil, nil, nil, a.content))
-	} else if l.normal != nil {
-		a.win.SetContent(l.normal)
-		if sp, ok := l.normal.(*container.Split); ok {
-			sp.Trailing = a.content // the content was lent to the presenter layout
-			sp.Refresh()
-		}
 	}
+	a.win.SetContent(container.NewBorder(nil, nil, nil, nil, a.content))
+	a.applyTheme()
 	a.win.SetFullScreen(on)
-	if l.button != nil {
-		l.button.SetText(presenterButtonText(on))
-	}
-	for _, f := range l.hooks {
-		f(on)
-	}
+	a.afterFonts(func() {
+		if l.presenter != on {
+			return // toggled again meanwhile; that change does this
+		}
+		if on {
+			exit := widget.NewButtonWithIcon("Exit presenter mode (F11)", theme.ViewRestoreIcon(), func() { a.setPresenter(false) })
+			a.win.SetContent(container.NewBorder(container.NewHBox(exit), nil, nil, nil, a.content))
+		} else if l.normal != nil {
+			a.win.SetContent(l.normal)
+			if sp, ok := l.normal.(*container.Split); ok {
+				sp.Trailing = a.content // the content was lent to the presenter layout
+				sp.Refresh()
+			}
+		}
+		if l.button != nil {
+			l.button.SetText(presenterButtonText(on))
+		}
+		for _, f := range l.hooks {
+			f(on)
+		}
+	})
 }
 
 func presenterButtonText(on bool) string {

@@ -133,3 +133,38 @@ func TestThemeChangeRefillsTheLessonInTurns(t *testing.T) {
 		t.Errorf("page height %v at presenter size, %v before: the text was not re-themed", after, before)
 	}
 }
+
+// Presenter mode waits for the new theme's fonts (fontwarm.go) over later turns of the UI
+// loop, then puts everything back: the screen, the exit button and each screen's panes.
+func TestPresenterModeAfterItsFonts(t *testing.T) {
+	a := newAppWith(newTestApp(t), testWorkerOptions(), newUIExec().do)
+	t.Cleanup(a.session.Close)
+	var q turnQueue
+	q.install(a)
+	l := newLiveRun(a)
+	view := l.buildUI()
+	showIn(a, view)
+	pressKey(a.win.Canvas(), fyne.KeyF11)
+	q.all()
+	a.waitFonts()
+	q.all()
+	if len(a.content.Objects) != 1 || a.content.Objects[0] != view {
+		t.Fatalf("the content area holds %d objects after presenter mode came on, not the screen", len(a.content.Objects))
+	}
+	if findButton(a.win.Content(), "Exit presenter mode (F11)") == nil {
+		t.Error("no exit button above the screen")
+	}
+	if l.tps.TextSize != tpsPresenterTextSize {
+		t.Errorf("live tok/s at %v px, want the presenter's %v", l.tps.TextSize, tpsPresenterTextSize)
+	}
+	pressKey(a.win.Canvas(), fyne.KeyF11)
+	q.all()
+	a.waitFonts()
+	q.all()
+	if a.win.Content() != a.look.normal {
+		t.Error("the navigation did not come back after presenter mode")
+	}
+	if l.tps.TextSize != tpsTextSize {
+		t.Errorf("live tok/s at %v px after presenter mode, want %v", l.tps.TextSize, tpsTextSize)
+	}
+}

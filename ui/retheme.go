@@ -121,7 +121,7 @@ func (r *rethemer) start(a *App, view fyne.CanvasObject, done func()) {
 		r.pending = nil
 		done()
 	}
-	a.doLater(step)
+	a.afterFonts(func() { a.doLater(step) })
 }
 
 // stop abandons a re-theme under way and returns the screen it was for, if any.
