@@ -111,7 +111,8 @@ type compareScreen struct {
 	reportBtn  *widget.Button  // the menu of Export and Open in browser
 	notes      *fyne.Container // the status and machine lines
 	tabs       *container.AppTabs
-	staleTabs  [numCompareTabs]bool // tabs that lag s.data (compare_lazy.go)
+	staleTabs  [numCompareTabs]bool      // tabs that lag s.data (compare_lazy.go)
+	heldTabs   map[int]fyne.CanvasObject // tabs not yet on show, by index (compare_lazy.go)
 	// priceFill and validationFill put those tabs' tables on screen one per turn (turns.go).
 	priceFill, validationFill turnFiller
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
 	"slmscope/engine"
@@ -21,10 +22,37 @@ const (
 	numCompareTabs
 )
 
-// watchTabs fills a tab when it is selected.
+// watchTabs fills a tab when it is selected. The tabs not on show wait outside their tab
+// until first selected: Fyne's AppTabs refreshes every tab's content when it first draws, and
+// the hidden tabs' word-wrapped cards made Compare's first open hold the window for 115 ms.
 func (s *compareScreen) watchTabs(tabs *container.AppTabs) {
 	s.tabs = tabs
-	tabs.OnSelected = func(*container.TabItem) { s.fillShownTab() }
+	s.heldTabs = map[int]fyne.CanvasObject{}
+	for i, it := range tabs.Items {
+		if i != tabs.SelectedIndex() {
+			s.heldTabs[i] = it.Content
+			it.Content = container.NewStack()
+		}
+	}
+	tabs.OnSelected = func(*container.TabItem) {
+		s.attachShownTab()
+		s.fillShownTab()
+	}
+}
+
+// attachShownTab puts the selected tab's content in its tab the first time it is on show,
+// under the theme now in use (it was in no window before).
+func (s *compareScreen) attachShownTab() {
+	i := s.tabs.SelectedIndex()
+	c, held := s.heldTabs[i]
+	if !held {
+		return
+	}
+	delete(s.heldTabs, i)
+	box := s.tabs.Items[i].Content.(*fyne.Container)
+	box.Objects = []fyne.CanvasObject{c}
+	c.Refresh()
+	relayout(box)
 }
 
 // markTabsStale notes that every tab but the answer and the table lags s.data, and fills the
