@@ -32,7 +32,7 @@ type BusyError struct {
 func (e *BusyError) Error() string {
 	what := e.Last.Why
 	if e.Last.CPUDisturbed() {
-		what = fmt.Sprintf("another program used %.1f of %d cores", e.Last.OtherCPUCores, e.Last.Cores)
+		what = fmt.Sprintf("another program %s %.1f of %d cores", e.Last.CPUVerb(), e.Last.OtherCPUCores, e.Last.Cores)
 	}
 	return fmt.Sprintf("%s; close it and measure again (%d of %d runs were disturbed; the previous calibration is kept)", what, e.DisturbedRuns, e.Runs)
 }

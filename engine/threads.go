@@ -68,7 +68,7 @@ func threadsFor(r interference.Report, cores int) (int, string) {
 	taken := int(math.Ceil(r.OtherCPUCores - interference.DisturbedOtherCores))
 	n := max(1, cores-max(taken, 0))
 	if n == cores {
-		return n, fmt.Sprintf("%d (every core: other programs used %.2f of %d cores just now)", n, r.OtherCPUCores, cores)
+		return n, fmt.Sprintf("%d (every core: other programs %s %.2f of %d cores just now)", n, r.CPUVerb(), r.OtherCPUCores, cores)
 	}
-	return n, fmt.Sprintf("%d of %d cores: other programs used %.2f cores just now, and llama.cpp's threads wait for each other, so a thread sharing a core with them would slow every thread", n, cores, r.OtherCPUCores)
+	return n, fmt.Sprintf("%d of %d cores: other programs %s %.2f cores just now, and llama.cpp's threads wait for each other, so a thread sharing a core with them would slow every thread", n, cores, r.CPUVerb(), r.OtherCPUCores)
 }

@@ -20,9 +20,12 @@ type Report struct {
 	// Measured is false where the counters could not be read (another OS, a run too short to
 	// tell); Why then says so and the figures are 0.
 	Measured bool `json:"measured"`
-	// OtherCPUCores is the CPU other programs used, in cores (0.93 = 93 % of one core),
-	// averaged over the run.
+	// OtherCPUCores is the CPU other programs wanted, in cores (0.93 = 93 % of one core),
+	// averaged over the run: what they used, plus the time their threads waited for a CPU
+	// where the kernel keeps it (waiting.go).
 	OtherCPUCores float64 `json:"other_cpu_cores"`
+	// OtherCPUWaitingCores is the waiting part of OtherCPUCores.
+	OtherCPUWaitingCores float64 `json:"other_cpu_waiting_cores,omitempty"`
 	// Cores is the number of logical CPUs the kernel counts; Threads the run's llama.cpp
 	// threads (0: as many as cores). Cores the run left free are other programs' to use.
 	Cores   int `json:"cores,omitempty"`
@@ -67,7 +70,9 @@ const (
 	//   one CPU-bound loop (1.4-1.5 measured, others busy too): 1.6-2.1.
 	//   --threads 1: other 0.97 and 1.21 cores: 77 tok/s both (the free core taken: no
 	//   loss); 1.36: 53; 1.59: 36.
-	// So a quarter of a core is where the loss leaves run-to-run noise (±10 %).
+	// So a quarter of a core is where the loss leaves run-to-run noise (±10 %). These figures
+	// are what other programs used; with their waiting counted too (waiting.go), a program
+	// that competed with the run reads higher, so the threshold flags it sooner, never later.
 	DisturbedOtherCores = 0.25
 	// DisturbedStealPct is how much steal time disturbs a run: a fifth of the CPU time taken
 	// by the hypervisor slows llama.cpp's spin-waiting threads as another program would.
@@ -93,12 +98,21 @@ func (r Report) Sentence() string {
 	}
 	switch {
 	case r.CPUDisturbed():
-		return fmt.Sprintf("Another program used %.2f of %d cores during this run, so this speed is lower than the machine can do: close it, or run with fewer threads.", r.OtherCPUCores, r.Cores)
+		return fmt.Sprintf("Another program %s %.2f of %d cores during this run, so this speed is lower than the machine can do: close it, or run with fewer threads.", r.CPUVerb(), r.OtherCPUCores, r.Cores)
 	case r.StealPct >= DisturbedStealPct:
 		return fmt.Sprintf("The hypervisor gave %.0f %% of this machine's CPU time to other machines during this run, so this speed is lower than the machine can do: measure again later, or run with fewer threads.", r.StealPct)
 	default:
 		return fmt.Sprintf("The machine was short of memory for %.0f %% of this run, so this speed is lower than it can do: close other programs and run again.", r.MemPressurePct)
 	}
+}
+
+// CPUVerb says what OtherCPUCores is: "wanted" where other programs also waited for a CPU
+// (waitingWorthSaying or more), else "used".
+func (r Report) CPUVerb() string {
+	if r.OtherCPUWaitingCores >= waitingWorthSaying {
+		return "wanted"
+	}
+	return "used"
 }
 
 // spareCores is the cores the run left to other programs.

@@ -19,11 +19,14 @@ func TestReportFromFixtureRoots(t *testing.T) {
 		pids          []int
 		want          Report
 	}{
-		{"before", "after-busy", 2, []int{4242, 777}, Report{Measured: true, Cores: 2, Threads: 2, Seconds: 2, OtherCPUCores: 0.93, MemPressurePct: 1, Disturbed: true,
-			Why: "other programs used 0.93 of 2 cores during the run"}},
-		// With 1 thread on 2 cores, a program on the free core leaves the run alone.
-		{"before", "after-busy", 1, []int{4242, 777}, Report{Measured: true, Cores: 2, Threads: 1, Seconds: 2, OtherCPUCores: 0.93, MemPressurePct: 1,
-			Why: "other programs used 0.93 of 2 cores during the run"}},
+		// Pid 5151's threads also waited 0.70 s for a CPU (one of them started during the
+		// run); the worker's own waiting does not count.
+		{"before", "after-busy", 2, []int{4242, 777}, Report{Measured: true, Cores: 2, Threads: 2, Seconds: 2, OtherCPUCores: 1.28, OtherCPUWaitingCores: 0.35, MemPressurePct: 1, Disturbed: true,
+			Why: "other programs wanted 1.28 of 2 cores during the run (they got 0.93; they waited for the rest)"}},
+		// With 1 thread on 2 cores the free core is other programs', but they wanted 0.28
+		// more than it.
+		{"before", "after-busy", 1, []int{4242, 777}, Report{Measured: true, Cores: 2, Threads: 1, Seconds: 2, OtherCPUCores: 1.28, OtherCPUWaitingCores: 0.35, MemPressurePct: 1, Disturbed: true,
+			Why: "other programs wanted 1.28 of 2 cores during the run (they got 0.93; they waited for the rest)"}},
 		{"before", "after-quiet", 2, []int{4242, 777}, Report{Measured: true, Cores: 2, Threads: 2, Seconds: 2, OtherCPUCores: 0.05,
 			Why: "other programs used 0.05 of 2 cores during the run"}},
 		// Without the app's own pid, its 0.05 cores count as another program's.
@@ -176,6 +179,9 @@ func TestSentence(t *testing.T) {
 	}{
 		{Report{Measured: true, Cores: 2, OtherCPUCores: 0.93, Disturbed: true},
 			"Another program used 0.93 of 2 cores during this run, so this speed is lower than the machine can do: close it, or run with fewer threads."},
+		// A program that also waited for a CPU wanted more than it got.
+		{Report{Measured: true, Cores: 2, OtherCPUCores: 0.99, OtherCPUWaitingCores: 0.36, Disturbed: true}, "Another program wanted 0.99 of 2 cores during this run"},
+		{Report{Measured: true, Cores: 2, OtherCPUCores: 0.93, OtherCPUWaitingCores: 0.04, Disturbed: true}, "Another program used 0.93 of 2 cores"},
 		{Report{Measured: true, Cores: 4, StealPct: 40, Disturbed: true}, "The hypervisor gave 40 % of this machine's CPU time to other machines"},
 		{Report{Measured: true, Cores: 4, MemPressurePct: 15, Disturbed: true}, "short of memory for 15 % of this run"},
 		{Report{Measured: true, Cores: 2, OtherCPUCores: 0.1}, ""},

@@ -23,6 +23,7 @@ type snapshot struct {
 	procsOK   bool   // every measured process could be read
 	memSomeUs uint64 // PSI memory "some" total, in µs
 	memOK     bool
+	waits     taskWaits // other programs' threads' run-queue waiting (waiting.go)
 }
 
 // cpuTicks is the aggregate "cpu" line of /proc/stat, in USER_HZ ticks.
@@ -58,6 +59,7 @@ func readSnapshot(root string, at time.Time, pids []int) (snapshot, error) {
 	if b, err := os.ReadFile(filepath.Join(root, "proc", "pressure", "memory")); err == nil {
 		s.memSomeUs, s.memOK = parsePSISome(b)
 	}
+	s.waits = readTaskWaits(root, pids)
 	return s, nil
 }
 
@@ -166,7 +168,13 @@ func compare(a, b snapshot, threads int) Report {
 	r := Report{Measured: true, Cores: cores, Threads: threads, Seconds: round(wall.Seconds(), 3)}
 	// Ticks are counted per CPU at each timer interrupt, a process's when it is charged: a
 	// tick or two either way is noise, never negative use.
-	r.OtherCPUCores = round(max(busy-own, 0)/perCPU, 2)
+	used := max(busy-own, 0) / perCPU
+	r.OtherCPUCores = round(used, 2)
+	if ns, ok := waitedNs(a.waits, b.waits); ok {
+		// What they wanted: what they used and what they waited for, at most every core.
+		r.OtherCPUWaitingCores = round(float64(ns)/float64(wall.Nanoseconds()), 2)
+		r.OtherCPUCores = round(min(used+float64(ns)/float64(wall.Nanoseconds()), float64(cores)), 2)
+	}
 	r.StealPct = round(100*float64(b.cpu.steal-a.cpu.steal)/float64(total), 1)
 	if a.memOK && b.memOK && b.memSomeUs >= a.memSomeUs {
 		r.MemPressurePct = round(100*float64(b.memSomeUs-a.memSomeUs)/float64(wall.Microseconds()), 1)
@@ -178,6 +186,10 @@ func compare(a, b snapshot, threads int) Report {
 func judge(r Report) Report {
 	r.Disturbed = r.CPUDisturbed() || r.StealPct >= DisturbedStealPct || r.MemPressurePct >= DisturbedMemPressurePct
 	r.Why = fmt.Sprintf("other programs used %.2f of %d cores during the run", r.OtherCPUCores, r.Cores)
+	if r.OtherCPUWaitingCores >= waitingWorthSaying {
+		r.Why = fmt.Sprintf("other programs wanted %.2f of %d cores during the run (they got %.2f; they waited for the rest)",
+			r.OtherCPUCores, r.Cores, max(r.OtherCPUCores-r.OtherCPUWaitingCores, 0))
+	}
 	if r.StealPct >= DisturbedStealPct {
 		r.Why += fmt.Sprintf("; the hypervisor took %.0f %% of the CPU time (steal)", r.StealPct)
 	}
