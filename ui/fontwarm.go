@@ -18,11 +18,11 @@ var warmStyles = []fyne.TextStyle{
 	{Bold: true, Italic: true}, {Monospace: true, Bold: true}, {Symbol: true},
 }
 
-// warmFonts starts filling Fyne's font cache for the theme just installed and returns a
-// channel closed when it is done. Call it on the UI goroutine, after SetTheme and before the
-// next one (setThemeInTurns waits for a warm-up under way before changing the theme: the
-// warm-up reads the current theme).
-func (a *App) warmFonts() <-chan struct{} {
+// warmFonts starts filling Fyne's font cache for the theme just installed; look.fontsWarm is
+// closed when it is done. Call it on the UI goroutine, after SetTheme and before the next one
+// (setThemeInTurns waits for a warm-up under way before changing the theme: the warm-up reads
+// the current theme).
+func (a *App) warmFonts() {
 	done := make(chan struct{})
 	a.lookState().fontsWarm = done
 	go func() {
@@ -32,7 +32,6 @@ func (a *App) warmFonts() <-chan struct{} {
 			fyne.MeasureText("x", 14, st)
 		}
 	}()
-	return done
 }
 
 // waitFonts returns once the last warm-up has finished (at once if none is under way). It
@@ -48,7 +47,8 @@ func (a *App) waitFonts() {
 // a frame later, as often as needed, so the window keeps drawing meanwhile. Where a later
 // call runs at once (the tests' executors), it waits instead.
 func (a *App) afterFonts(f func()) {
-	w := a.lookState().fontsWarm
+	l := a.lookState()
+	w := l.fontsWarm
 	if w == nil {
 		f()
 		return
@@ -59,7 +59,6 @@ func (a *App) afterFonts(f func()) {
 		return
 	default:
 	}
-	l := a.lookState()
 	if l.fontsPolling || (a.uiLater == nil && a.uiDo != nil) {
 		// A later call that runs at once would poll in a loop: wait instead.
 		<-w

@@ -172,8 +172,9 @@ func compare(a, b snapshot, threads int) Report {
 	r.OtherCPUCores = round(used, 2)
 	if ns, ok := waitedNs(a.waits, b.waits); ok {
 		// What they wanted: what they used and what they waited for, at most every core.
-		r.OtherCPUWaitingCores = round(float64(ns)/float64(wall.Nanoseconds()), 2)
-		r.OtherCPUCores = round(min(used+float64(ns)/float64(wall.Nanoseconds()), float64(cores)), 2)
+		waiting := float64(ns) / float64(wall.Nanoseconds())
+		r.OtherCPUWaitingCores = round(waiting, 2)
+		r.OtherCPUCores = round(min(used+waiting, float64(cores)), 2)
 	}
 	r.StealPct = round(100*float64(b.cpu.steal-a.cpu.steal)/float64(total), 1)
 	if a.memOK && b.memOK && b.memSomeUs >= a.memSomeUs {

@@ -40,8 +40,8 @@ func readTaskWaits(root string, pids []int) taskWaits {
 	w := taskWaits{ns: map[int]uint64{}}
 	for _, e := range ents {
 		name := e.Name()
-		if own[name] || !isPid(name) {
-			continue
+		if _, err := strconv.Atoi(name); err != nil || own[name] {
+			continue // not a process, or one being measured
 		}
 		tasks, err := os.ReadDir(filepath.Join(procDir, name, "task"))
 		if err != nil {
@@ -63,18 +63,6 @@ func readTaskWaits(root string, pids []int) taskWaits {
 		}
 	}
 	return w
-}
-
-func isPid(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // parseSchedstatWait reads the second field of a schedstat file: "run_ns wait_ns timeslices".
