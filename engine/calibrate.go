@@ -390,5 +390,6 @@ func MeasurementFromBench(modelID string, r *BenchResult, ref ModelRef) estimate
 		GenTPS: r.GenTPS, GenTokens: r.GenTokens, TokenMsP50: r.TokenMsP50, PromptTPS: r.PromptTPS, PromptTokens: r.PromptTokens,
 		TTFTMs: r.TTFTMs, LoadMs: r.LoadMs, PeakRSSBytes: int64(r.PeakRSSBytes),
 		AvgPowerW: r.AvgPowerW, PowerSource: r.PowerSource, Twin: r.Twin, When: r.When,
+		TokenMsP50Runs: repeatTokenMs(r.Runs),
 	}
 }

@@ -122,3 +122,17 @@ func calibrationRepeats(fileBytes int64) int {
 	}
 	return 1
 }
+
+// repeatTokenMs is each repeat's median token time, or nil for fewer than two repeats.
+func repeatTokenMs(runs []BenchRun) []float64 {
+	if len(runs) < 2 {
+		return nil
+	}
+	out := make([]float64, 0, len(runs))
+	for _, r := range runs {
+		if r.TokenMsP50 > 0 {
+			out = append(out, r.TokenMsP50)
+		}
+	}
+	return out
+}

@@ -52,3 +52,22 @@ func TestRepeatLadderKeepsPassesWhole(t *testing.T) {
 		})
 	}
 }
+
+// A twin measured several times keeps each repeat's median token for the drift; one run keeps
+// none.
+func TestMeasurementKeepsRepeats(t *testing.T) {
+	tests := []struct {
+		name string
+		runs []BenchRun
+		want []float64
+	}{
+		{"one run", []BenchRun{{TokenMsP50: 10}}, nil},
+		{"three runs", []BenchRun{{TokenMsP50: 10}, {TokenMsP50: 12}, {TokenMsP50: 11}}, []float64{10, 12, 11}},
+	}
+	for _, tc := range tests {
+		m := MeasurementFromBench("smollm2-135m", &BenchResult{Runs: tc.runs}, ModelRef{})
+		if fmt.Sprint(m.TokenMsP50Runs) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, m.TokenMsP50Runs, tc.want)
+		}
+	}
+}

@@ -38,11 +38,15 @@ type Measurement struct {
 	GenTPS    float64 `json:"gen_tps"`
 	GenTokens int     `json:"gen_tokens,omitempty"`
 	// TokenMsP50 is the median time between generated tokens (0: not recorded).
-	TokenMsP50   float64 `json:"token_ms_p50,omitempty"`
-	PromptTPS    float64 `json:"prompt_tps"`
-	PromptTokens int     `json:"prompt_tokens"`
-	TTFTMs       float64 `json:"ttft_ms"`
-	LoadMs       float64 `json:"load_ms,omitempty"`
+	TokenMsP50 float64 `json:"token_ms_p50,omitempty"`
+	// TokenMsP50Runs is each repeat's median token time when the run was measured more than
+	// once (a calibration measures small twins three times, a pass of the ladder apart): how
+	// far they spread is the machine's own drift over the calibration (driftOf).
+	TokenMsP50Runs []float64 `json:"token_ms_p50_runs,omitempty"`
+	PromptTPS      float64   `json:"prompt_tps"`
+	PromptTokens   int       `json:"prompt_tokens"`
+	TTFTMs         float64   `json:"ttft_ms"`
+	LoadMs         float64   `json:"load_ms,omitempty"`
 	// PeakRSSBytes is the worker process's peak resident set (weights, KV, buffers, runtime).
 	PeakRSSBytes int64 `json:"peak_rss_bytes"`
 	// AvgPowerW is the average power drawn during generation, when RAPL or NVML could read it.

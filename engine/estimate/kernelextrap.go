@@ -151,16 +151,22 @@ func (k *KernelModel) setExtrapolation(checks []extrapCheck) {
 }
 
 // driftOf is the root mean square of the decode runs' relative deviations from the mean of
-// their repeats (same model, quant, threads and device): how much the machine itself moves
-// a measurement between runs spread over a calibration. 0 without repeats.
+// their repeats: how much the machine itself moves a measurement between runs spread over a
+// calibration. Repeats are the runs inside one measurement (TokenMsP50Runs: a calibration
+// measures each small twin three times, a pass of the ladder apart) and measurements of the
+// same model, quant, threads and position. 0 without repeats.
 func driftOf(pts []kernelPoint) (drift float64, repeats int) {
 	groups := map[string][]float64{}
+	var inside [][]float64
 	for _, p := range pts {
 		key := fmt.Sprint(p.s.m.ModelID, "|", p.s.m.Quant, "|", p.s.m.Threads, "|", p.n)
 		groups[key] = append(groups[key], p.y)
+		if len(p.s.m.TokenMsP50Runs) >= 2 {
+			inside = append(inside, p.s.m.TokenMsP50Runs)
+		}
 	}
 	var dev []float64
-	for _, ys := range groups {
+	for _, ys := range append(inside, mapValues(groups)...) {
 		if len(ys) < 2 {
 			continue
 		}
@@ -196,4 +202,18 @@ func (k KernelModel) reachText(p Profile, n int) string {
 		s += fmt.Sprintf("; the machine's own drift ±%s (repeats spread over the calibration) is in the band", units.Percent(k.Drift))
 	}
 	return s
+}
+
+// mapValues is m's values in the order of m's sorted keys.
+func mapValues(m map[string][]float64) [][]float64 {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([][]float64, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, m[k])
+	}
+	return out
 }

@@ -78,6 +78,13 @@ func TestDriftOfRepeats(t *testing.T) {
 	if n != 2 || math.Abs(d-0.1) > 1e-9 {
 		t.Errorf("drift %v from %d repeats, want 0.1 from 2", d, n)
 	}
+	// a calibration's twin measured three times keeps its repeats' median tokens
+	c := pt("c", 0.02)
+	c.s.m.TokenMsP50Runs = []float64{18, 20, 22}
+	d, n = driftOf([]kernelPoint{c, pt("b", 2)})
+	if want := math.Sqrt(2.0 / 3 * 0.01); n != 3 || math.Abs(d-want) > 1e-9 {
+		t.Errorf("drift %v from %d repeats inside one measurement, want %v from 3", d, n, want)
+	}
 }
 
 // Validation on the recorded ladder projects its largest twins from the smaller ones alone and
