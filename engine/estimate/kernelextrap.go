@@ -2,7 +2,9 @@ package estimate
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 
 	"slmscope/internal/units"
@@ -157,16 +159,19 @@ func (k *KernelModel) setExtrapolation(checks []extrapCheck) {
 // same model, quant, threads and position. 0 without repeats.
 func driftOf(pts []kernelPoint) (drift float64, repeats int) {
 	groups := map[string][]float64{}
-	var inside [][]float64
+	var all [][]float64 // each group of repeats
 	for _, p := range pts {
 		key := fmt.Sprint(p.s.m.ModelID, "|", p.s.m.Quant, "|", p.s.m.Threads, "|", p.n)
 		groups[key] = append(groups[key], p.y)
 		if len(p.s.m.TokenMsP50Runs) >= 2 {
-			inside = append(inside, p.s.m.TokenMsP50Runs)
+			all = append(all, p.s.m.TokenMsP50Runs)
 		}
 	}
+	for _, k := range slices.Sorted(maps.Keys(groups)) {
+		all = append(all, groups[k])
+	}
 	var dev []float64
-	for _, ys := range append(inside, mapValues(groups)...) {
+	for _, ys := range all {
 		if len(ys) < 2 {
 			continue
 		}
@@ -202,18 +207,4 @@ func (k KernelModel) reachText(p Profile, n int) string {
 		s += fmt.Sprintf("; the machine's own drift ±%s (repeats spread over the calibration) is in the band", units.Percent(k.Drift))
 	}
 	return s
-}
-
-// mapValues is m's values in the order of m's sorted keys.
-func mapValues(m map[string][]float64) [][]float64 {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([][]float64, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, m[k])
-	}
-	return out
 }
