@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"slmscope/hwprobe"
 	"slmscope/internal/interference"
 )
 
@@ -33,6 +34,50 @@ func TestThreadsFor(t *testing.T) {
 	}
 }
 
+// noQuota makes ChooseThreads see no CPU quota, whatever cgroup the test runs in.
+func noQuota(t *testing.T) {
+	t.Helper()
+	saved := cpuQuota
+	cpuQuota = func() hwprobe.CPUQuota { return hwprobe.CPUQuota{Note: "no CPU quota (a test)"} }
+	t.Cleanup(func() { cpuQuota = saved })
+}
+
+func TestWithinQuota(t *testing.T) {
+	tests := []struct {
+		name    string
+		threads int
+		quota   float64
+		want    int
+		mention string
+	}{
+		{"no quota", 2, 0, 2, "every core"},
+		{"1 core of 2", 2, 1.0, 1, "a CPU quota allows 1 core ("},
+		{"1.5 cores of 2: 2 threads still win", 2, 1.5, 2, "quota of 1.5 cores"},
+		{"1.2 cores of 2", 2, 1.2, 1, "allows 1.2 cores ("},
+		{"half a core", 2, 0.5, 1, "allows 0.5 cores ("},
+		{"4.6 cores of 8", 8, 4.6, 5, "without the quota: every core"},
+		{"a quota above the cores left free", 1, 1.5, 1, "allows them"},
+	}
+	for _, tc := range tests {
+		q := hwprobe.CPUQuota{Cores: tc.quota, Source: "cgroup v2 cpu.max"}
+		n, why := withinQuota(tc.threads, "every core", q)
+		if n != tc.want || !strings.Contains(why, tc.mention) {
+			t.Errorf("%s: %d (%q), want %d mentioning %q", tc.name, n, why, tc.want, tc.mention)
+		}
+	}
+}
+
+// ChooseThreads keeps inside the process's CPU quota whatever the machine's load allows.
+func TestChooseThreadsKeepsInsideTheQuota(t *testing.T) {
+	saved := cpuQuota
+	cpuQuota = func() hwprobe.CPUQuota { return hwprobe.CPUQuota{Cores: 1, Source: "cgroup v1 cpu.cfs_quota_us"} }
+	t.Cleanup(func() { cpuQuota = saved })
+	src, _ := looks(0.01)
+	if got, why := ChooseThreads(context.Background(), src); got != 1 || !strings.Contains(why, "cpu.cfs_quota_us") {
+		t.Errorf("%d threads (%q), want 1 naming the quota's file", got, why)
+	}
+}
+
 // looks is a Source that reports one figure per look, in turn (the last one again after).
 func looks(cores ...float64) (interference.Source, *int) {
 	n := 0
@@ -49,6 +94,7 @@ func TestChooseThreadsLooksAgainAtABurst(t *testing.T) {
 	if runtime.NumCPU() != 2 {
 		t.Skipf("the figures are for 2 cores; this machine has %d", runtime.NumCPU())
 	}
+	noQuota(t)
 	tests := []struct {
 		name      string
 		seen      []float64

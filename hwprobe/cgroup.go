@@ -42,16 +42,16 @@ func readCgroupMemory(root string) cgroupMemory {
 	if err != nil {
 		return cgroupMemory{Note: fmt.Sprintf("no cgroup mounts (%v)", err)}
 	}
-	v1Path, hasV1, v2Path, hasV2 := memoryCgroupPaths(lines)
+	v1Path, hasV1, v2Path, hasV2 := cgroupPaths(lines, "memory")
 	var notes []string
-	if m, ok := memoryMount(mounts, 1); ok && hasV1 {
+	if m, ok := controllerMount(mounts, 1, "memory"); ok && hasV1 {
 		cg := walkCgroup(root, m, v1Path, 1)
 		if cg.settled() {
 			return cg
 		}
 		notes = append(notes, cg.Note)
 	}
-	if m, ok := memoryMount(mounts, 2); ok && hasV2 {
+	if m, ok := controllerMount(mounts, 2, "memory"); ok && hasV2 {
 		cg := walkCgroup(root, m, v2Path, 2)
 		if cg.settled() {
 			return cg
@@ -70,9 +70,9 @@ func readCgroupMemory(root string) cgroupMemory {
 // settled reports whether cg is the answer: a limit, or a cgroup read without trouble.
 func (cg cgroupMemory) settled() bool { return cg.Limit > 0 || cg.Note == "" }
 
-// memoryCgroupPaths reads the process's cgroup paths from the lines of /proc/self/cgroup:
-// the v1 memory controller's and the v2 unified hierarchy's, each with whether it is there.
-func memoryCgroupPaths(lines []string) (v1Path string, hasV1 bool, v2Path string, hasV2 bool) {
+// cgroupPaths reads the process's cgroup paths from the lines of /proc/self/cgroup: the v1
+// controller's (memory, cpu) and the v2 unified hierarchy's, each with whether it is there.
+func cgroupPaths(lines []string, controller string) (v1Path string, hasV1 bool, v2Path string, hasV2 bool) {
 	for _, l := range lines {
 		parts := strings.SplitN(l, ":", 3)
 		if len(parts) != 3 {
@@ -82,18 +82,18 @@ func memoryCgroupPaths(lines []string) (v1Path string, hasV1 bool, v2Path string
 			v2Path, hasV2 = parts[2], true
 			continue
 		}
-		if contains(strings.Split(parts[1], ","), "memory") {
+		if contains(strings.Split(parts[1], ","), controller) {
 			v1Path, hasV1 = parts[2], true
 		}
 	}
 	return v1Path, hasV1, v2Path, hasV2
 }
 
-// memoryMount finds the first mount of the cgroup version's memory hierarchy: a v1 cgroup
-// mount with the memory controller, or the v2 cgroup2 mount.
-func memoryMount(mounts []mountEntry, version int) (mountEntry, bool) {
+// controllerMount finds the first mount of the cgroup version's hierarchy for a controller
+// (memory, cpu): a v1 cgroup mount with that controller, or the v2 cgroup2 mount.
+func controllerMount(mounts []mountEntry, version int, controller string) (mountEntry, bool) {
 	for _, m := range mounts {
-		if version == 1 && m.fsType == "cgroup" && contains(m.superOpts, "memory") ||
+		if version == 1 && m.fsType == "cgroup" && contains(m.superOpts, controller) ||
 			version == 2 && m.fsType == "cgroup2" {
 			return m, true
 		}
@@ -112,11 +112,7 @@ var (
 
 // walkCgroup reads limits from the process's cgroup folder up to the mount point.
 func walkCgroup(root string, m mountEntry, cgPath string, version int) cgroupMemory {
-	mountDir := filepath.Join(root, m.mountPoint)
-	leaf := filepath.Join(mountDir, path.Clean("/"+pathInMount(m, cgPath)))
-	if _, err := os.Stat(leaf); err != nil {
-		leaf = mountDir // the path from /proc/self/cgroup is not visible here (namespaced)
-	}
+	leaf, mountDir := cgroupLeaf(root, m, cgPath)
 	files := cgroupV1Files
 	if version == 2 {
 		files = cgroupV2Files
@@ -140,6 +136,16 @@ func walkCgroup(root string, m mountEntry, cgPath string, version int) cgroupMem
 		cg.Usage = u
 	}
 	return cg
+}
+
+// cgroupLeaf is the process's cgroup folder under root for mount m and the mount's own folder.
+func cgroupLeaf(root string, m mountEntry, cgPath string) (leaf, mountDir string) {
+	mountDir = filepath.Join(root, m.mountPoint)
+	leaf = filepath.Join(mountDir, path.Clean("/"+pathInMount(m, cgPath)))
+	if _, err := os.Stat(leaf); err != nil {
+		leaf = mountDir // the path from /proc/self/cgroup is not visible here (namespaced)
+	}
+	return leaf, mountDir
 }
 
 // pathInMount is cgPath relative to the root of mount m.

@@ -21,7 +21,9 @@ type CPU struct {
 	Features       []string `json:"features"`
 	Source         string   `json:"source"`
 	FeaturesSource string   `json:"features_source"`
-	Unknown        Unknown  `json:"unknown,omitempty"`
+	// Quota is the CPU time this process's cgroup allows, which can be less than its cores.
+	Quota   CPUQuota `json:"quota"`
+	Unknown Unknown  `json:"unknown,omitempty"`
 }
 
 // flagFeatures maps an OS feature flag (Linux /proc/cpuinfo "flags"/"Features", macOS sysctl
@@ -103,6 +105,11 @@ func probeCPU(ctx context.Context, opts Options) CPU {
 		c.describeFromRegistry(opts)
 	}
 	c.countCores(ctx, opts)
+	if runtime.GOOS == "linux" || !opts.isHost() {
+		c.Quota = readCgroupCPU(opts.root())
+	} else {
+		c.Quota = ReadCPUQuota()
+	}
 	c.setFeatures(opts, flags)
 	if len(c.Features) == 0 {
 		c.Unknown.set("features", "no SIMD feature llama.cpp uses was detected")

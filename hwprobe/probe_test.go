@@ -376,3 +376,27 @@ func TestUnescapeMount(t *testing.T) {
 		}
 	}
 }
+
+func TestCgroupCPUQuota(t *testing.T) {
+	tests := []struct {
+		root      string
+		cores     float64
+		sourceHas string
+		noteHas   string
+	}{
+		{root: "root-x86-cgv2", cores: 1.5, sourceHas: "v2 testdata/root-x86-cgv2/sys/fs/cgroup/user.slice/app.scope/cpu.max"},
+		{root: "cg-v2-parent", cores: 1, sourceHas: "machine.slice/cpu.max"},
+		{root: "root-arm-cgv1", cores: 0.5, sourceHas: "v1 testdata/root-arm-cgv1/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us"},
+		{root: "cg-v1-unlimited", noteHas: "cpu.cfs_quota_us is unlimited"},
+		{root: "cg-space", noteHas: "no CPU quota"},
+		{root: "root-bare", noteHas: "no cgroup information"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.root, func(t *testing.T) {
+			q := readCgroupCPU(filepath.Join("testdata", tc.root))
+			if q.Cores != tc.cores || !strings.Contains(q.Source, tc.sourceHas) || !strings.Contains(q.Note, tc.noteHas) {
+				t.Errorf("got %+v, want %g cores from %q, note %q", q, tc.cores, tc.sourceHas, tc.noteHas)
+			}
+		})
+	}
+}

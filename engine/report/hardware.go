@@ -59,6 +59,9 @@ func HardwareSections(r *hwprobe.Report, m estimate.MachineSpec) []HardwareSecti
 	if c.FrequencyMHz > 0 {
 		cpu = append(cpu, fmt.Sprintf("%.0f MHz", c.FrequencyMHz))
 	}
+	if c.Quota.Cores > 0 {
+		cpu = append(cpu, fmt.Sprintf("A CPU quota allows slmscope %s (%s): runs use at most that many threads, rounded", c.Quota.CoresText(), c.Quota.Source))
+	}
 	cpu = append(cpu, "Features llama.cpp uses: "+orWord(strings.Join(c.Features, " "), "none detected"),
 		"Source: "+c.Source+"; features: "+c.FeaturesSource)
 	out = append(out, HardwareSection{Kind: SectionCPU, Title: "CPU", Subtitle: sys, Lines: append(cpu, UnknownLines(c.Unknown)...)})
