@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime"
 	"strings"
 	"time"
 
@@ -252,7 +251,7 @@ func (o BenchOptions) withDefaults() BenchOptions {
 		o.GenTokens = 128
 	}
 	if o.Threads <= 0 {
-		o.Threads = runtime.NumCPU()
+		o.Threads, _ = DefaultThreads()
 	}
 	if o.Context <= 0 {
 		o.Context = max(2048, o.PromptTokens+o.GenTokens+16)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"time"
 
 	"slmscope/engine/catalog"
@@ -188,7 +187,7 @@ func (o *CalibrateOptions) withDefaults() error {
 		o.GPULadder = GPULadder
 	}
 	if o.Threads <= 0 {
-		o.Threads = runtime.NumCPU()
+		o.Threads, _ = DefaultThreads()
 	}
 	if o.PromptTokens <= 0 {
 		o.PromptTokens = 128

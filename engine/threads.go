@@ -83,6 +83,14 @@ func threadsFor(r interference.Report, cores int) (int, string) {
 	return n, fmt.Sprintf("%d of %d cores: other programs %s %.2f cores just now, and llama.cpp's threads wait for each other, so a thread sharing a core with them would slow every thread", n, cores, r.CPUVerb(), r.OtherCPUCores)
 }
 
+// DefaultThreads is the thread count for work that does not look at the machine's load first
+// (calibration, whose runs are checked for interference instead, and the Live run's default):
+// every core, within the CPU quota. why says so.
+func DefaultThreads() (threads int, why string) {
+	cores := runtime.NumCPU()
+	return withinQuota(cores, fmt.Sprintf("%d (every core)", cores), cpuQuota())
+}
+
 // withinQuota caps threads, chosen as why says, at the CPU quota rounded to the nearest core (at
 // least 1), and says so. Round, not floor: in 1.5 cores, 2 threads still ran Qwen3-4B 22 % faster
 // than 1, while in 1 core, 2 threads lost 42 % on the 1B twin (README, "Threads inside a CPU quota").

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -78,7 +77,7 @@ func benchTwin(ctx context.Context, a *App, id string, q engine.Quant, progress 
 			progress(0.5*float64(done)/float64(max(total, 1)), fmt.Sprintf("Writing the %s twin (%.0f%%)…", ref.Label, 100*float64(done)/float64(max(total, 1))))
 		},
 		Resolved: func(engine.ModelRef) { progress(0.5, "Measuring "+ref.Label+" ("+units.TwinDisclaimer+")…") },
-		Bench: engine.BenchOptions{PromptTokens: 128, GenTokens: 32, Threads: runtime.NumCPU(), Repeat: 1, Worker: workers,
+		Bench: engine.BenchOptions{PromptTokens: 128, GenTokens: 32, Repeat: 1, Worker: workers,
 			Progress: func(msg string) { progress(0.75, msg) }}})
 	if err != nil {
 		return engine.Measurement{}, err

@@ -134,7 +134,8 @@ func (l *liveRun) newSettingsWidgets(p fyne.Preferences) *widget.Button {
 		threadOpts = append(threadOpts, strconv.Itoa(i))
 	}
 	l.threads = widget.NewSelect(threadOpts, nil)
-	l.threads.SetSelected(strconv.Itoa(min(max(p.IntWithFallback(prefLiveThreads, runtime.NumCPU()), 1), runtime.NumCPU())))
+	defThreads, _ := engine.DefaultThreads()
+	l.threads.SetSelected(strconv.Itoa(min(max(p.IntWithFallback(prefLiveThreads, defThreads), 1), runtime.NumCPU())))
 	l.sampling = l.newSamplingSelect()
 	l.device = newDeviceRow(p)
 	l.maxTokens = widget.NewEntry()

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"runtime"
 
 	"slmscope/engine"
 )
@@ -97,7 +96,7 @@ func measureFile(ctx context.Context, workers engine.Options, machineKey, path s
 		return engine.Run{}, err
 	}
 	m, err := engine.MeasureAndRecord(ctx, engine.MeasureRequest{Model: ref, Origin: engine.OriginCompare, Machine: engine.MachineState{Key: machineKey},
-		Bench: engine.BenchOptions{PromptTokens: 128, GenTokens: 32, Threads: runtime.NumCPU(), Repeat: 1, Worker: workers, Progress: progress}})
+		Bench: engine.BenchOptions{PromptTokens: 128, GenTokens: 32, Repeat: 1, Worker: workers, Progress: progress}})
 	if err != nil {
 		return engine.Run{}, err
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -23,7 +22,8 @@ func init() {
 func calibrateCommand(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("calibrate", stderr)
 	budget := fs.Duration("budget", 90*time.Second, "measuring time for the ladder (up to half as much again when the runs miss the quality goals: leave-one-out ≤ 5 %, band ≤ ±12 %, ≥ 80 % inside)")
-	threads := fs.Int("threads", runtime.NumCPU(), "CPU threads")
+	defThreads, defWhy := engine.DefaultThreads()
+	threads := fs.Int("threads", defThreads, "CPU threads: every core, within a CPU quota when there is one (here "+defWhy+")")
 	gpuBudget := fs.Duration("gpu-budget", 0, "time budget for the GPU ladder, measured after the CPU ladder when llama.cpp lists a GPU (0: half of --budget; below 0: none)")
 	asJSON := fs.Bool("json", false, "print the calibration as JSON")
 	if code, ok := parseArgs(fs, args, stderr); !ok {
