@@ -33,14 +33,9 @@ type mountEntry struct {
 // readCgroupMemory finds this process's memory cgroup under root (v1 memory controller first,
 // then the v2 unified hierarchy) and the tightest limit from its folder up to the mount point.
 func readCgroupMemory(root string) cgroupMemory {
-	procCgroup := filepath.Join(root, "proc/self/cgroup")
-	lines, err := readLines(procCgroup)
-	if err != nil {
-		return cgroupMemory{Note: fmt.Sprintf("no cgroup information (%v)", err)}
-	}
-	mounts, err := readCgroupMounts(filepath.Join(root, "proc/self/mountinfo"))
-	if err != nil {
-		return cgroupMemory{Note: fmt.Sprintf("no cgroup mounts (%v)", err)}
+	lines, mounts, note := readCgroupInfo(root)
+	if note != "" {
+		return cgroupMemory{Note: note}
 	}
 	v1Path, hasV1, v2Path, hasV2 := cgroupPaths(lines, "memory")
 	var notes []string
@@ -65,6 +60,20 @@ func readCgroupMemory(root string) cgroupMemory {
 		return cgroupMemory{Note: "no memory cgroup is mounted for this process"}
 	}
 	return cgroupMemory{Note: strings.Join(notes, "; ")}
+}
+
+// readCgroupInfo reads the process's /proc/self/cgroup lines and cgroup mounts under root; note
+// says why when either cannot be read.
+func readCgroupInfo(root string) (lines []string, mounts []mountEntry, note string) {
+	lines, err := readLines(filepath.Join(root, "proc/self/cgroup"))
+	if err != nil {
+		return nil, nil, fmt.Sprintf("no cgroup information (%v)", err)
+	}
+	mounts, err = readCgroupMounts(filepath.Join(root, "proc/self/mountinfo"))
+	if err != nil {
+		return nil, nil, fmt.Sprintf("no cgroup mounts (%v)", err)
+	}
+	return lines, mounts, ""
 }
 
 // settled reports whether cg is the answer: a limit, or a cgroup read without trouble.

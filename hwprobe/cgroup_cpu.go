@@ -42,13 +42,9 @@ func ReadCPUQuota() CPUQuota {
 // readCgroupCPU finds this process's cpu cgroup under root (the v2 unified hierarchy's cpu.max,
 // then the v1 cpu controller's cpu.cfs_quota_us and cpu.cfs_period_us) and the tightest quota.
 func readCgroupCPU(root string) CPUQuota {
-	lines, err := readLines(filepath.Join(root, "proc/self/cgroup"))
-	if err != nil {
-		return CPUQuota{Note: fmt.Sprintf("no cgroup information (%v)", err)}
-	}
-	mounts, err := readCgroupMounts(filepath.Join(root, "proc/self/mountinfo"))
-	if err != nil {
-		return CPUQuota{Note: fmt.Sprintf("no cgroup mounts (%v)", err)}
+	lines, mounts, note := readCgroupInfo(root)
+	if note != "" {
+		return CPUQuota{Note: note}
 	}
 	v1Path, hasV1, v2Path, hasV2 := cgroupPaths(lines, "cpu")
 	best := CPUQuota{Note: "no CPU quota: no cpu cgroup is mounted for this process"}
