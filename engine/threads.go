@@ -20,8 +20,8 @@ import (
 //
 // A CPU quota (a container's or a systemd unit's cgroup) is the same trap in another form: 2
 // spinning threads in a quota of 1 core use it up in half of each period and then all stop, so
-// the 1B twin ran 7.7 tok/s on 2 threads against 13.4 on 1 (README, "Threads inside a CPU
-// quota"). So the threads are at most the quota rounded to the nearest core, at least 1.
+// the 1B twin ran 7.7 to 13.4 tok/s on 2 threads against 13.4 to 16.4 on 1 (README, "Threads
+// inside a CPU quota"). So the threads are at most the quota rounded to the nearest core, at least 1.
 
 // cpuQuota reads the process's CPU quota; tests replace it.
 var cpuQuota = hwprobe.ReadCPUQuota
@@ -37,9 +37,9 @@ const threadLooks = 3
 
 // ChooseThreads picks llama.cpp's thread count for a run starting now: every core, less one for
 // each core other programs keep busy (counting from a quarter of a core, where a shared core
-// starts to cost more than a thread gains), no more than a CPU quota rounded, at least 1. It looks up to threadLooks times and
-// goes by the quietest look. why says what it saw, for people. src samples the machine (nil:
-// the real one).
+// starts to cost more than a thread gains), no more than the CPU quota rounded, at least 1. It
+// looks up to threadLooks times and goes by the quietest look. why says what it saw, for people.
+// src samples the machine (nil: the real one).
 func ChooseThreads(ctx context.Context, src interference.Source) (threads int, why string) {
 	cores := runtime.NumCPU()
 	quota := cpuQuota()
@@ -92,8 +92,9 @@ func DefaultThreads() (threads int, why string) {
 }
 
 // withinQuota caps threads, chosen as why says, at the CPU quota rounded to the nearest core (at
-// least 1), and says so. Round, not floor: in 1.5 cores, 2 threads still ran Qwen3-4B 22 % faster
-// than 1, while in 1 core, 2 threads lost 42 % on the 1B twin (README, "Threads inside a CPU quota").
+// least 1), and says so. Round, not floor: in 1.5 cores, 2 threads still ran Qwen3-4B 19–22 %
+// faster than 1, while in 1 core, 2 threads lost 11–42 % on the 1B twin (README, "Threads
+// inside a CPU quota").
 func withinQuota(threads int, why string, q hwprobe.CPUQuota) (int, string) {
 	if q.Cores <= 0 {
 		return threads, why
