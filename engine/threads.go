@@ -93,8 +93,8 @@ func DefaultThreads() (threads int, why string) {
 
 // withinQuota caps threads, chosen as why says, at the CPU quota rounded to the nearest core (at
 // least 1), and says so. Round, not floor: in 1.5 cores, 2 threads still ran Qwen3-4B 3–39 %
-// faster than 1 in each of 3 pairs, while in 1 core, 2 threads lost 11–42 % on the 1B twin (README, "Threads
-// inside a CPU quota").
+// faster than 1 in each of 3 pairs, while in 1 core, 2 threads lost 11–42 % on the 1B twin
+// (README, "Threads inside a CPU quota").
 func withinQuota(threads int, why string, q hwprobe.CPUQuota) (int, string) {
 	if q.Cores <= 0 {
 		return threads, why
