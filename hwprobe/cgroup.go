@@ -172,7 +172,7 @@ func pathInMount(m mountEntry, cgPath string) string {
 // smallest limit (0 = unlimited) and the file it came from; found is false when no folder
 // has a readable limitFile.
 func tightestLimit(leaf, mountDir, limitFile string, version int) (limit uint64, source string, found bool) {
-	for dir := leaf; ; dir = filepath.Dir(dir) {
+	eachFolderUp(leaf, mountDir, func(dir string) {
 		lim, ok, err := readLimit(filepath.Join(dir, limitFile))
 		if err == nil {
 			found = true
@@ -180,8 +180,17 @@ func tightestLimit(leaf, mountDir, limitFile string, version int) (limit uint64,
 				limit, source = lim, fmt.Sprintf("v%d %s", version, filepath.Join(dir, limitFile))
 			}
 		}
+	})
+	return limit, source, found
+}
+
+// eachFolderUp calls f for leaf and every folder above it up to mountDir, where a cgroup's
+// parents can set tighter limits than it.
+func eachFolderUp(leaf, mountDir string, f func(dir string)) {
+	for dir := leaf; ; dir = filepath.Dir(dir) {
+		f(dir)
 		if dir == mountDir || len(dir) <= len(mountDir) {
-			return limit, source, found
+			return
 		}
 	}
 }

@@ -32,11 +32,14 @@ func (q CPUQuota) CoresText() string {
 }
 
 // ReadCPUQuota reads the running process's CPU quota.
-func ReadCPUQuota() CPUQuota {
-	if runtime.GOOS != "linux" {
+func ReadCPUQuota() CPUQuota { return cpuQuotaFor(Options{}) }
+
+// cpuQuotaFor reads the CPU quota of the system opts looks at (the host, or a fixture tree).
+func cpuQuotaFor(opts Options) CPUQuota {
+	if runtime.GOOS != "linux" && opts.isHost() {
 		return CPUQuota{Note: "no CPU quota read: cgroups exist only on Linux"}
 	}
-	return readCgroupCPU("/")
+	return readCgroupCPU(opts.root())
 }
 
 // readCgroupCPU finds this process's cpu cgroup under root (the v2 unified hierarchy's cpu.max,
@@ -55,7 +58,7 @@ func readCgroupCPU(root string) CPUQuota {
 			return
 		}
 		leaf, mountDir := cgroupLeaf(root, m, cgPath)
-		for dir := leaf; ; dir = filepath.Dir(dir) {
+		eachFolderUp(leaf, mountDir, func(dir string) {
 			cores, file, ok := readCPUQuotaIn(dir, version)
 			if file != "" && !found {
 				found = true
@@ -64,10 +67,7 @@ func readCgroupCPU(root string) CPUQuota {
 			if ok && (best.Cores == 0 || cores < best.Cores) {
 				best = CPUQuota{Cores: cores, Source: fmt.Sprintf("cgroup v%d %s", version, file)}
 			}
-			if dir == mountDir || len(dir) <= len(mountDir) {
-				return
-			}
-		}
+		})
 	}
 	if hasV2 {
 		try(2, v2Path)

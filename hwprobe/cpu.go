@@ -105,11 +105,7 @@ func probeCPU(ctx context.Context, opts Options) CPU {
 		c.describeFromRegistry(opts)
 	}
 	c.countCores(ctx, opts)
-	if runtime.GOOS == "linux" || !opts.isHost() {
-		c.Quota = readCgroupCPU(opts.root())
-	} else {
-		c.Quota = ReadCPUQuota()
-	}
+	c.Quota = cpuQuotaFor(opts)
 	c.setFeatures(opts, flags)
 	if len(c.Features) == 0 {
 		c.Unknown.set("features", "no SIMD feature llama.cpp uses was detected")
