@@ -14,17 +14,19 @@ import (
 // small twins measure its fixed cost per token, and the larger ones its bandwidth. Its kernels
 // are the catalog's (TestLadderMeasuresEveryPublishedKernel): Qwen2.5 0.5B at Q4_K_M for the
 // Q5_0 fallback of matrices whose rows are no multiple of 256 (gpt-oss's 2880-wide ones at
-// Q4_K_M), and Granite's MoE at MXFP4_MOE for gpt-oss's published experts.
+// Q4_K_M), and Granite's MoE at MXFP4_MOE for gpt-oss's published experts. Both come after
+// the 3B, so that a short budget still measures the fixed cost and the bandwidth first; they
+// cost the 8B steps about 12 s of it (each GPU run costs about 6 s, docs/gpu.md).
 var GPULadder = []LadderStep{
 	{"smollm2-135m", quant.Q8_0},
 	{"smollm2-135m", quant.Q4_0},
-	{"qwen2.5-0.5b", quant.Q4_K_M},
 	{"llama-3.2-1b", quant.Q4_K_M},
 	{"qwen2.5-1.5b", quant.Q4_K_M},
 	{"smollm2-1.7b", quant.Q8_0},
 	{"llama-3.2-3b", quant.Q4_K_M},
 	{"granite-3.0-1b-a400m", quant.Q4_K_M},
 	{"granite-3.0-1b-a400m", quant.MXFP4_MOE},
+	{"qwen2.5-0.5b", quant.Q4_K_M},
 	{"llama-3.1-8b", quant.Q4_0},
 	{"llama-3.1-8b", quant.Q8_0},
 }
