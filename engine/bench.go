@@ -167,6 +167,8 @@ type BenchRun struct {
 	// Interference is what other programs did during the run; in BenchResult, the busiest
 	// run's (see busiest).
 	Interference interference.Report `json:"interference"`
+	// Steadiness is how evenly the tokens came; in BenchResult, the least even run's.
+	Steadiness Steadiness `json:"steadiness"`
 }
 
 // BenchResult is the median over repeats (the embedded BenchRun; power source, device and
@@ -186,10 +188,12 @@ type BenchResult struct {
 	BenchRun
 	Repeats int `json:"repeats"`
 	// DisturbedRuns counts the repeats other programs slowed (Interference.Disturbed).
-	DisturbedRuns int        `json:"disturbed_runs"`
-	Runs          []BenchRun `json:"runs"`
-	When          time.Time  `json:"when"`
-	Method        string     `json:"method"`
+	DisturbedRuns int `json:"disturbed_runs"`
+	// UnevenRuns counts the repeats whose tokens came unevenly (Steadiness.Uneven).
+	UnevenRuns int        `json:"uneven_runs"`
+	Runs       []BenchRun `json:"runs"`
+	When       time.Time  `json:"when"`
+	Method     string     `json:"method"`
 }
 
 // Bench measures a model: Model must be resolved (see ModelRef.Resolve).
@@ -219,7 +223,7 @@ func newBenchResult(o BenchOptions) *BenchResult {
 		Model: o.Model.Label, Twin: o.Model.Twin, Quant: o.Model.Quant, Params: o.Model.Params,
 		FileBytes: o.Model.Bytes, Path: o.Model.Path, Threads: o.Threads, Context: o.Context,
 		When:   time.Now().UTC(),
-		Method: "each repeat starts a fresh worker; greedy sampling; times are slmscope's wall clock on the parent side of the pipe; llama_* are llama.cpp's perf counters for the same run; peak RSS is the worker's VmHWM; values are medians over repeats; interference is other programs' CPU time during the run (all busy CPU time minus the worker's and slmscope's), from the busiest repeat",
+		Method: "each repeat starts a fresh worker; greedy sampling; times are slmscope's wall clock on the parent side of the pipe; llama_* are llama.cpp's perf counters for the same run; peak RSS is the worker's VmHWM; values are medians over repeats; interference is other programs' CPU time during the run (all busy CPU time minus the worker's and slmscope's), from the busiest repeat; steadiness is the mean token rate over the median token's, from the least even repeat",
 	}
 }
 
@@ -285,6 +289,7 @@ func (res *BenchResult) takeMedians() {
 	res.PromptTokens = res.Runs[0].PromptTokens
 	res.GenTokens = res.Runs[0].GenTokens
 	res.Interference, res.DisturbedRuns = busiest(res.Runs)
+	res.Steadiness, res.UnevenRuns = unevenest(res.Runs)
 }
 
 // busiest is the interference of the run other programs disturbed most (the most other CPU
@@ -348,6 +353,7 @@ func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {
 		PromptTokens: r.PromptTokens, GenTokens: r.GenTokens,
 		AvgPowerW: watts, PowerSource: powerSrc, Device: runDevice(w.Placement), GPULayers: w.Placement.GPULayers, Placement: w.Placement,
 		Interference: r.Interference,
+		Steadiness:   SteadinessOf(r.GenTokens, r.GenTPS(), r.TokenMsPercentile(50), r.TokenMsPercentile(95)),
 	}, w.Ready.LlamaVersion, nil
 }
 

@@ -400,6 +400,9 @@ func TestSmolLM2TwinBench(t *testing.T) {
 	if res.GenTokens != 16 || res.PromptTokens != 64 || res.GenTPS <= 0 || res.LlamaGenTPS <= 0 || res.LoadMs <= 0 {
 		t.Errorf("incomplete result: %+v", res)
 	}
+	if s := res.Steadiness; s.MeanToMedian <= 0 || s.MedianTPS <= 0 || s.TailToMedian < 1 {
+		t.Errorf("steadiness not measured: %+v", s)
+	}
 	t.Logf("SmolLM2-135M Q8_0 twin: gen %.1f tok/s (llama.cpp %.1f), prompt %.0f tok/s, load %.0f ms, peak %s",
 		res.GenTPS, res.LlamaGenTPS, res.PromptTPS, res.LoadMs, units.BytesU(res.PeakRSSBytes))
 }

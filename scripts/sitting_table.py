@@ -5,7 +5,8 @@ Reads what the sitting kept in OUT (cal.json, p-*.json projections made before e
 b-*.json measurements) and prints the calibration's quality line and one row per model:
 projected decode tok/s with its band, measured tok/s (a run's mean, as every screen shows it)
 with the median token, the error, whether the band held, projected peak memory against peak
-RSS, and what else the machine did during the run.
+RSS, what else the machine did during the run, and how evenly its tokens came (the mean rate
+over the median token's; below 0.8 the run is uneven).
 """
 import json
 import os
@@ -37,14 +38,14 @@ def main():
         print("calibration: none saved (%s)" % cal.get("error", "see cal.err"))
     print()
     print("| Twin | Threads | Projected tok/s (band) | Measured tok/s (median token) | Error | Inside "
-          "| Projected peak memory / peak RSS | Other programs (cores) |")
-    print("|---|---|---|---|---|---|---|---|")
+          "| Projected peak memory / peak RSS | Other programs (cores) | Mean / median token rate |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for mq in models:
         m, qn = mq.split(":")
         p = load(os.path.join(out, "p-%s-%s.json" % (m, qn)))
         b = load(os.path.join(out, "b-%s-%s.json" % (m, qn)))
         if not p or not p.get("models") or not b:
-            print("| %s %s | | failed: see p-/b-%s-%s.err | | | | | |" % (m, qn.upper(), m, qn))
+            print("| %s %s | | failed: see p-/b-%s-%s.err | | | | | | |" % (m, qn.upper(), m, qn))
             continue
         pm = p["models"][0]
         proj, lo, hi = pm["decode_tps"], pm["decode_tps_low"], pm["decode_tps_high"]
@@ -53,11 +54,13 @@ def main():
         inside = "yes" if lo <= meas <= hi else "**no**"
         mem = pm.get("memory", {}).get("total_bytes", pm.get("memory_bytes", 0))
         intf = b.get("interference") or {}
-        print("| %s %s | %s | %.2f (%.2f–%.2f) | %.2f (p50 %.1f ms) | %+.1f %% | %s | %.2f / %.2f GB (%+.1f %%) | %.2f%s |" % (
+        st = b.get("steadiness") or {}
+        print("| %s %s | %s | %.2f (%.2f–%.2f) | %.2f (p50 %.1f ms) | %+.1f %% | %s | %.2f / %.2f GB (%+.1f %%) | %.2f%s | %.2f%s |" % (
             pm["name"], pm["quant"], b.get("threads"), proj, lo, hi, meas, b.get("token_ms_p50", 0),
             err, inside, mem / 1e9, b.get("peak_rss_bytes", 0) / 1e9,
             100 * (mem - b.get("peak_rss_bytes", 1)) / max(b.get("peak_rss_bytes", 1), 1),
-            intf.get("other_cpu_cores", float("nan")), ", disturbed" if intf.get("disturbed") else ""))
+            intf.get("other_cpu_cores", float("nan")), ", disturbed" if intf.get("disturbed") else "",
+            st.get("mean_to_median", meas * b.get("token_ms_p50", 0) / 1000), ", uneven" if st.get("uneven") else ""))
 
 
 if __name__ == "__main__":

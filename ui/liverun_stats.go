@@ -113,11 +113,18 @@ func (l *liveRun) showStats(sum *engine.RunSummary, appCPU float64) {
 	}
 	rows = append(rows, [3]string{"Other programs", otherProgramsText(r.Interference),
 		"measured: all busy CPU time minus this app's and its worker's, while the model generated"})
+	steady := engine.SteadinessOf(r.GenTokens, r.GenTPS(), r.TokenMsPercentile(50), r.TokenMsPercentile(95))
+	rows = append(rows, [3]string{"Steadiness", steady.Figure(),
+		fmt.Sprintf("measured: mean token rate over the median token's; uneven below %.1f (about 0.9 on a quiet machine)", engine.UnevenShare)})
 	if sum.Model.Twin {
 		rows = append(rows, [3]string{"Text", units.TwinDisclaimer, "weights are deterministic noise in the real shapes"})
 	}
 	l.stats.RemoveAll()
-	if warn := r.Interference.Sentence(); warn != "" {
+	warn := r.Interference.Sentence()
+	if warn == "" {
+		warn = steady.Sentence()
+	}
+	if warn != "" {
 		w := widget.NewLabel(warn)
 		w.Importance = widget.WarningImportance
 		w.Wrapping = fyne.TextWrapWord

@@ -124,7 +124,7 @@ func TestLiveRunStreamsAndShowsStats(t *testing.T) {
 		t.Errorf("stage %q", l.stage.Text)
 	}
 	stats := cardsText(l.stats)
-	for _, want := range []string{"Time to first token", "Generation", "llama.cpp counter", "Peak memory", "Per-token latency", units.TwinDisclaimer} {
+	for _, want := range []string{"Time to first token", "Generation", "llama.cpp counter", "Peak memory", "Per-token latency", "Steadiness", "median token's rate", units.TwinDisclaimer} {
 		if !strings.Contains(stats, want) {
 			t.Errorf("stats card lacks %q:\n%s", want, stats)
 		}

@@ -153,6 +153,7 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 	}
 	row("peak memory", peak, "measured: worker's peak resident set")
 	row("other programs", interferenceFigure(r.Interference), interferenceHow(r.Repeats))
+	row("steadiness", r.Steadiness.Figure(), steadinessHow(r.Repeats))
 	fmt.Fprintf(tw, "medians over %d runs\n", r.Repeats)
 	_ = tw.Flush()
 	if s := r.Interference.Sentence(); s != "" {
@@ -160,7 +161,20 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 			s += fmt.Sprintf(" (%d of %d runs were disturbed.)", r.DisturbedRuns, r.Repeats)
 		}
 		fmt.Fprintln(w, s)
+	} else if s := r.Steadiness.Sentence(); s != "" {
+		if r.Repeats > 1 {
+			s += fmt.Sprintf(" (%d of %d runs were uneven.)", r.UnevenRuns, r.Repeats)
+		}
+		fmt.Fprintln(w, s)
 	}
+}
+
+func steadinessHow(repeats int) string {
+	how := fmt.Sprintf("measured: mean token rate over the median token's; uneven below %.1f (about 0.9 on a quiet machine)", engine.UnevenShare)
+	if repeats > 1 {
+		how += " (the least even run)"
+	}
+	return how
 }
 
 // interferenceFigure is what other programs did, for a table cell.
