@@ -48,7 +48,7 @@ func (l *liveRun) finished(end runEnd) {
 	} else {
 		l.stage.SetText(fmt.Sprintf("Done: %d tokens (%s).", r.GenTokens, stopReasonText(r.StopReason)))
 	}
-	if warn := r.Interference.Sentence(); warn != "" {
+	if warn := runWarning(r); warn != "" {
 		l.stage.SetText(l.stage.Text + " " + warn)
 	}
 	l.showStats(sum, end.appCPU)
@@ -113,18 +113,13 @@ func (l *liveRun) showStats(sum *engine.RunSummary, appCPU float64) {
 	}
 	rows = append(rows, [3]string{"Other programs", otherProgramsText(r.Interference),
 		"measured: all busy CPU time minus this app's and its worker's, while the model generated"})
-	steady := engine.SteadinessOf(r.GenTokens, r.GenTPS(), r.TokenMsPercentile(50), r.TokenMsPercentile(95))
-	rows = append(rows, [3]string{"Steadiness", steady.Figure(),
+	rows = append(rows, [3]string{"Steadiness", steadinessOf(r).Figure(),
 		fmt.Sprintf("measured: mean token rate over the median token's; uneven below %.1f (about 0.9 on a quiet machine)", engine.UnevenShare)})
 	if sum.Model.Twin {
 		rows = append(rows, [3]string{"Text", units.TwinDisclaimer, "weights are deterministic noise in the real shapes"})
 	}
 	l.stats.RemoveAll()
-	warn := r.Interference.Sentence()
-	if warn == "" {
-		warn = steady.Sentence()
-	}
-	if warn != "" {
+	if warn := runWarning(r); warn != "" {
 		w := widget.NewLabel(warn)
 		w.Importance = widget.WarningImportance
 		w.Wrapping = fyne.TextWrapWord
@@ -157,6 +152,20 @@ func placementHow(p engine.Placement) string {
 		how += "; " + p.BuildNote
 	}
 	return how
+}
+
+// steadinessOf is how evenly a run's tokens came.
+func steadinessOf(r *engine.Result) engine.Steadiness {
+	return engine.SteadinessOf(r.GenTokens, r.GenTPS(), r.TokenMsPercentile(50), r.TokenMsPercentile(95))
+}
+
+// runWarning is the one sentence a run's speed needs: other programs slowed it, else its
+// tokens came unevenly; "" when neither.
+func runWarning(r *engine.Result) string {
+	if s := r.Interference.Sentence(); s != "" {
+		return s
+	}
+	return steadinessOf(r).Sentence()
 }
 
 // otherProgramsText is the "Other programs" figure: what else used the CPU during the run.
