@@ -62,6 +62,11 @@ func (s Steadiness) Sentence() string {
 		"machine's host). Measure again, and compare median tokens.", s.MeanToMedian, s.MedianTPS, s.TailToMedian)
 }
 
+// SteadinessHow says how steadiness is measured, for the label beside its figure.
+func SteadinessHow() string {
+	return fmt.Sprintf("measured: mean token rate over the median token's; uneven below %.1f (about 0.9 on a quiet machine)", UnevenShare)
+}
+
 // unevenest is the least even of rs's runs' steadiness, and how many were uneven.
 func unevenest(rs []BenchRun) (Steadiness, int) {
 	var worst Steadiness

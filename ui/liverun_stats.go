@@ -113,8 +113,7 @@ func (l *liveRun) showStats(sum *engine.RunSummary, appCPU float64) {
 	}
 	rows = append(rows, [3]string{"Other programs", otherProgramsText(r.Interference),
 		"measured: all busy CPU time minus this app's and its worker's, while the model generated"})
-	rows = append(rows, [3]string{"Steadiness", steadinessOf(r).Figure(),
-		fmt.Sprintf("measured: mean token rate over the median token's; uneven below %.1f (about 0.9 on a quiet machine)", engine.UnevenShare)})
+	rows = append(rows, [3]string{"Steadiness", steadinessOf(r).Figure(), engine.SteadinessHow()})
 	if sum.Model.Twin {
 		rows = append(rows, [3]string{"Text", units.TwinDisclaimer, "weights are deterministic noise in the real shapes"})
 	}

@@ -170,7 +170,7 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 }
 
 func steadinessHow(repeats int) string {
-	how := fmt.Sprintf("measured: mean token rate over the median token's; uneven below %.1f (about 0.9 on a quiet machine)", engine.UnevenShare)
+	how := engine.SteadinessHow()
 	if repeats > 1 {
 		how += " (the least even run)"
 	}
