@@ -61,11 +61,13 @@ func runRuns(args []string, stdout, stderr io.Writer) int {
 		gen := units.TokPerSec(r.GenTPS)
 		if r.Interference != nil && r.Interference.Disturbed {
 			gen += " (disturbed)"
+		} else if engine.SteadinessOf(r.GenTokens, r.GenTPS, r.TokenMsP50, r.TokenMsP95).Uneven {
+			gen += " (uneven)"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d tok, %s\t%s\t%d tok, %s\t%s\n", r.When.Local().Format("2006-01-02 15:04"), r.Origin, r.Label,
 			r.Threads, r.PromptTokens, units.TokPerSec(r.PromptTPS), units.Millis(r.TTFTMs), r.GenTokens, gen, units.Bytes(r.PeakRSSBytes))
 	}
 	tw.Flush()
-	fmt.Fprintf(stdout, "measured on this machine; \"disturbed\": other programs slowed the run; history in %s\n", path)
+	fmt.Fprintf(stdout, "measured on this machine; \"disturbed\": other programs slowed the run; \"uneven\": a tail of slow tokens that other programs do not explain; history in %s\n", path)
 	return ExitOK
 }

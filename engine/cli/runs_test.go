@@ -27,9 +27,21 @@ func TestRunsCommand(t *testing.T) {
 	if code != ExitOK || !strings.Contains(out, "Tiny (twin, Q8_0)") || !strings.Contains(out, "123 tok/s") {
 		t.Fatalf("exit %d, %q", code, out)
 	}
+	if strings.Contains(out, "(uneven)") {
+		t.Errorf("a run without token times is called uneven: %q", out)
+	}
+	// gpt-oss-20b's run at 20:05 on the test VM: median token 84.9 ms, mean 7.41 tok/s
+	tail := r
+	tail.Label, tail.GenTokens, tail.GenTPS, tail.TokenMsP50, tail.TokenMsP95 = "Tail (twin, MXFP4_MOE)", 128, 7.41, 84.9, 301.1
+	if err := runs.Append(path, tail); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ = run(t, "runs"); code != ExitOK || !strings.Contains(out, "7.4 tok/s (uneven)") {
+		t.Errorf("an uneven run is not marked: exit %d, %q", code, out)
+	}
 	code, out, _ = run(t, "runs", "--json")
 	var got runsReport
-	if code != ExitOK || json.Unmarshal([]byte(out), &got) != nil || len(got.Runs) != 1 || got.Runs[0].GenTPS != 123.4 {
+	if code != ExitOK || json.Unmarshal([]byte(out), &got) != nil || len(got.Runs) != 2 || got.Runs[0].GenTPS != 123.4 {
 		t.Fatalf("--json: exit %d, %q", code, out)
 	}
 	if code, _, _ := run(t, "runs", "--last", "-1"); code != ExitUsage {
