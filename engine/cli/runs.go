@@ -58,16 +58,24 @@ func runRuns(args []string, stdout, stderr io.Writer) int {
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "WHEN\tFROM\tMODEL\tTHREADS\tPROMPT\tTTFT\tGENERATION\tPEAK MEMORY")
 	for _, r := range rs {
-		gen := units.TokPerSec(r.GenTPS)
-		if r.Interference != nil && r.Interference.Disturbed {
-			gen += " (disturbed)"
-		} else if engine.SteadinessOf(r.GenTokens, r.GenTPS, r.TokenMsP50, r.TokenMsP95).Uneven {
-			gen += " (uneven)"
-		}
+		gen := genFigure(r)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d tok, %s\t%s\t%d tok, %s\t%s\n", r.When.Local().Format("2006-01-02 15:04"), r.Origin, r.Label,
 			r.Threads, r.PromptTokens, units.TokPerSec(r.PromptTPS), units.Millis(r.TTFTMs), r.GenTokens, gen, units.Bytes(r.PeakRSSBytes))
 	}
 	tw.Flush()
 	fmt.Fprintf(stdout, "measured on this machine; \"disturbed\": other programs slowed the run; \"uneven\": a tail of slow tokens that other programs do not explain; history in %s\n", path)
 	return ExitOK
+}
+
+// genFigure is a run's generation speed, marked when other programs slowed it or its tokens
+// came unevenly.
+func genFigure(r engine.Run) string {
+	gen := units.TokPerSec(r.GenTPS)
+	if r.Interference != nil && r.Interference.Disturbed {
+		return gen + " (disturbed)"
+	}
+	if engine.SteadinessOf(r.GenTokens, r.GenTPS, r.TokenMsP50, r.TokenMsP95).Uneven {
+		return gen + " (uneven)"
+	}
+	return gen
 }
