@@ -141,6 +141,7 @@ func LoadMachine(ctx context.Context, o MachineOptions) (MachineState, error) {
 	switch {
 	case err == nil:
 		s.Calibration = cal
+		s.Notes = withLadderGapNote(s.Notes, cal)
 		if o.NoProbe {
 			s.Machine, s.Key = cal.Machine, cal.Key
 		} else if s.Machine.MeasuredBandwidthGBs == 0 {
@@ -278,7 +279,7 @@ func (h *MachineHub) AddCalibration(fresh estimate.Calibration) (MachineState, e
 		if bw := fresh.Machine.MeasuredBandwidthGBs; bw > 0 {
 			setBandwidth(cur, hwprobe.Bandwidth{ReadGBps: bw, Source: "re-measured at " + fresh.When.Local().Format("15:04") + " before the calibration"})
 		}
-		cur.Notes = dropUncalibratedNote(cur.Notes)
+		cur.Notes = withLadderGapNote(dropUncalibratedNote(cur.Notes), merged)
 		cur.Revision++
 	})
 	return s, saveErr

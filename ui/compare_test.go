@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -412,5 +413,30 @@ func TestCompareMeasureRowScoresGuess(t *testing.T) {
 	}
 	if got := a.lessonState().store.Predictions(); len(got) != 1 || got[0].Guess != 50 || got[0].MeasuredTPS != 90 || got[0].ProjectedTPS != row.DecodeTPS {
 		t.Errorf("prediction record %+v", got)
+	}
+}
+
+// A calibration saved before the ladder measured MXFP4 and the K-quants (the fixture, from
+// 2026-11-24) says so on the machine line, and measuring the whole ladder drops the sentence.
+func TestCompareSaysWhatTheCalibrationDidNotMeasure(t *testing.T) {
+	fixture := fixtureCalibration(t)
+	f := &fakeCompare{cal: fixture, calibrate: func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error) {
+		c := fixture
+		c.Key = o.Key
+		c.Measurements = slices.Clone(fixture.Measurements)
+		for _, st := range engine.DefaultLadder {
+			c.Measurements = append(c.Measurements, engine.Measurement{ModelID: st.ModelID, Quant: st.Quant, Device: "cpu", GenTPS: 60, TokenMsP50: 16, Context: 2048})
+		}
+		return c, nil
+	}}
+	_, s := compareFor(t, f)
+	for _, want := range []string{"This calibration has no run of ", "MXFP4, Q3_K, Q4_K (repacked)", "which `slmscope calibrate` measures"} {
+		if !strings.Contains(s.machineTxt.Text, want) {
+			t.Fatalf("machine line %q lacks %q", s.machineTxt.Text, want)
+		}
+	}
+	test.Tap(s.measureBtn)
+	if strings.Contains(s.machineTxt.Text, "has no run of") {
+		t.Errorf("after measuring the ladder, machine line %q", s.machineTxt.Text)
 	}
 }
