@@ -22,7 +22,7 @@ func ladderGapNote(cal estimate.Calibration) string {
 	measured := map[string]bool{}
 	for _, m := range cal.Measurements {
 		if m.Device == "" || m.Device == "cpu" {
-			for _, k := range cpuKernels(m.ModelID, m.Quant) {
+			for _, k := range cpuKernels(m.ModelID, m.Quant, 0) {
 				measured[k] = true
 			}
 		}
@@ -32,7 +32,7 @@ func ladderGapNote(cal estimate.Calibration) string {
 	}
 	var gap []string
 	for _, st := range DefaultLadder {
-		for _, k := range cpuKernels(st.ModelID, st.Quant) {
+		for _, k := range cpuKernels(st.ModelID, st.Quant, 0.01) {
 			if !measured[k] && !slices.Contains(gap, k) {
 				gap = append(gap, k)
 			}
@@ -47,9 +47,11 @@ func ladderGapNote(cal estimate.Calibration) string {
 		ladderGapPrefix, strings.Join(gap, ", "), them)
 }
 
-// cpuKernels is the CPU kernels a run of catalog model id at q multiplies with (none for a
-// model the catalog lacks, such as a user's own file).
-func cpuKernels(id string, q quant.Quant) []string {
+// cpuKernels is the CPU kernels a run of catalog model id at q multiplies with, each carrying
+// at least the share minShare of the bytes a token reads (none for a model the catalog lacks,
+// such as a user's own file). A ladder step's kernels below 1 % of its bytes are no gap: the
+// fit cannot tell their cost from the others'.
+func cpuKernels(id string, q quant.Quant, minShare float64) []string {
 	m, ok := catalog.ByID(id)
 	if !ok {
 		return nil
@@ -58,9 +60,16 @@ func cpuKernels(id string, q quant.Quant) []string {
 	if err != nil {
 		return nil
 	}
+	loads := estimate.ProfileOf(m, ts, "cpu").Kernels
+	var total float64
+	for _, l := range loads {
+		total += l.Bytes
+	}
 	var ks []string
-	for k := range estimate.ProfileOf(m, ts, "cpu").Kernels {
-		ks = append(ks, k)
+	for k, l := range loads {
+		if l.Bytes >= minShare*total {
+			ks = append(ks, k)
+		}
 	}
 	return ks
 }
