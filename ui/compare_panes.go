@@ -108,7 +108,7 @@ func (s *compareScreen) applyMachine(st engine.MachineState) {
 	s.hw, s.spec, s.key, s.cal = st.Hardware, st.Machine, st.Key, st.Calibration
 	lines := append([]string{machineText(st)}, st.Warnings...)
 	if gap := st.LadderGap(); gap != "" {
-		lines = append(lines, "T"+strings.TrimPrefix(gap, "t")+".") // a sentence of its own
+		lines = append(lines, capitalize(gap)+".") // a sentence of its own
 	}
 	s.machineTxt.SetText(strings.Join(append(lines, s.loadNotes...), "\n"))
 	if s.pricesTable.Prices == nil {
