@@ -11,7 +11,8 @@
 #
 # QUOTA puts the whole sitting into a cgroup with that CPU quota (cgroup v2 cpu.max or v1
 # cpu.cfs_quota_us; needs root). TWINS=DIR reuses twins already written there for the models
-# (not for the ladder unless LADDER_TWINS=1), which saves minutes on large twins. Run it on an
+# (not for the ladder unless LADDER_TWINS=1), which saves minutes on large twins; each is dropped
+# from the page cache first, as the app leaves a twin it writes. Run it on an
 # otherwise quiet machine; report every sitting, failed ones too.
 set -eu
 BIN=$(cd "$(dirname "${BIN:-bin/slmscope}")" && pwd)/$(basename "${BIN:-bin/slmscope}")
@@ -48,7 +49,13 @@ echo "calibrate: $(($(date +%s) - t0)) s" >>sitting.txt
 for mq in $MODELS; do
     m=${mq%%:*}; q=${mq##*:}
     "$BIN" project --model "$m" --quant "$(echo "$q" | tr a-z A-Z)" --json >"p-$m-$q.json" 2>"p-$m-$q.err" || true
-    [ -n "${TWINS:-}" ] && export SLMSCOPE_TWIN_DIR="$TWINS"
+    if [ -n "${TWINS:-}" ]; then
+        export SLMSCOPE_TWIN_DIR="$TWINS"
+        # as the app leaves a twin it writes (twin.Write): out of the page cache, read from disk
+        for f in "$TWINS/$m.$q".twin*.gguf; do
+            [ -f "$f" ] && dd if="$f" iflag=nocache count=0 status=none
+        done
+    fi
     # shellcheck disable=SC2086
     "$BIN" bench --model "twin:$m" --quant "$q" --repeat 1 --json $th >"b-$m-$q.json" 2>"b-$m-$q.err" || true
     [ -n "${LADDER_TWINS:-}" ] || unset SLMSCOPE_TWIN_DIR

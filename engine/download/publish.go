@@ -203,6 +203,7 @@ func (d *job) hashFile(ctx context.Context, p, label string) (string, error) {
 		}
 	}
 	d.meter.end(done)
+	safefile.DropCached(f) // flushed while downloading: load it from the disk, as a twin (twin.Write)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 

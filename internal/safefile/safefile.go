@@ -4,7 +4,9 @@
 // a link loop; Open then opens it so that even a file swapped for a pipe between the two
 // steps cannot block (O_NONBLOCK on Unix) and checks that what it opened is the file it
 // checked. Lock gives one process at a time a state file (flock on Unix, a lock file
-// elsewhere). The package imports nothing from slmscope, so every package may use it.
+// elsewhere). DropCached lets a file just written be read from the disk, not from the
+// pages its writer left cached. The package imports nothing from slmscope, so every package
+// may use it.
 package safefile
 
 import (
