@@ -196,13 +196,16 @@ func (j *compareCalibrateJob) run() {
 	if cancelled {
 		msg = fmt.Sprintf("Cancelled: the %d twins measured so far are kept.", len(cal.Measurements))
 	}
-	deliverMeasured(j.s, msg, serr, " They could not be saved for next time: ")
+	deliverMeasured(j.s, msg, false, serr, " They could not be saved for next time: ")
 }
 
 // deliverMeasured shows how a measurement ended; a failed save is said, not hidden. The new
 // figures reach every screen through the machine's observers.
-func deliverMeasured(s *compareScreen, msg string, saveErr error, saveMsg string) {
+func deliverMeasured(s *compareScreen, msg string, uneven bool, saveErr error, saveMsg string) {
 	imp := widget.SuccessImportance
+	if uneven {
+		imp = widget.WarningImportance
+	}
 	if saveErr != nil {
 		msg += saveMsg + saveErr.Error()
 		imp = widget.WarningImportance
@@ -248,13 +251,17 @@ func (j *compareMeasureJob) run() {
 	_, serr := j.s.a.machine.AddCalibration(fresh)
 	msg := fmt.Sprintf("Measured %s: %s generation, %s to first token, peak memory %s (%s).",
 		label, units.TokPerSec(m.GenTPS), units.Millis(m.TTFTMs), units.Bytes(m.PeakRSSBytes), units.TwinDisclaimer)
+	st := engine.SteadinessOf(m.GenTokens, m.GenTPS, m.TokenMsP50, m.TokenMsP95)
+	if st.Uneven {
+		msg += " " + st.Sentence() // the calibration fits its median token, which a tail does not move
+	}
 	if pr, ok := j.prediction(m); ok {
 		msg += " Predict, then measure: " + pr.Verdict()
 		if err := j.store.RecordPrediction(pr); err != nil {
 			msg += " (not kept in your prediction record: " + err.Error() + ")"
 		}
 	}
-	deliverMeasured(j.s, msg, serr, " Not saved for next time: ")
+	deliverMeasured(j.s, msg, st.Uneven, serr, " Not saved for next time: ")
 }
 
 // prediction scores the learner's guess against the row's projection and the measurement.

@@ -301,42 +301,6 @@ func TestCompareCancelKeepsPartialResults(t *testing.T) {
 	}
 }
 
-func TestCompareMeasureRowAddsMeasurement(t *testing.T) {
-	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
-		p(0.5, "Measuring…")
-		return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 90, PromptTPS: 600,
-			PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20, Twin: true, When: time.Now()}, nil
-	}}
-	_, s := compareFor(t, f)
-	s.quantSel.SetSelected("Q8_0")
-	var row engine.Projection
-	for _, p := range s.rows {
-		if p.ID == "smollm2-135m" {
-			row = p
-		}
-	}
-	if ok, why := s.measurable(row); !ok {
-		t.Fatalf("smollm2-135m Q8_0 not measurable: %s", why)
-	}
-	s.onMeasureRow(row)
-	if len(f.saved) != 1 || len(f.saved[0].Measurements) != 1 {
-		t.Fatalf("saved %v", f.saved)
-	}
-	for _, p := range s.rows {
-		if p.ID == "smollm2-135m" && p.Source != engine.SourceMeasured {
-			t.Errorf("row still %s after measuring", p.Label())
-		}
-	}
-	if !strings.Contains(s.progressTx.Text, "90.0 tok/s") {
-		t.Errorf("progress line %q", s.progressTx.Text)
-	}
-	// A quant without twins cannot be measured, and says why.
-	s.quantSel.SetSelected("BF16")
-	if ok, why := s.measurable(s.rows[0]); ok || !strings.Contains(why, "twin") {
-		t.Errorf("BF16 measurable=%v (%s)", ok, why)
-	}
-}
-
 func TestCompareOpenInBrowserWritesReport(t *testing.T) {
 	f := &fakeCompare{cal: fixtureCalibration(t)}
 	_, s := compareFor(t, f)

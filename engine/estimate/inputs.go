@@ -39,6 +39,9 @@ type Measurement struct {
 	GenTokens int     `json:"gen_tokens,omitempty"`
 	// TokenMsP50 is the median time between generated tokens (0: not recorded).
 	TokenMsP50 float64 `json:"token_ms_p50,omitempty"`
+	// TokenMsP95 is the 95th-percentile time between generated tokens (0: not recorded): with
+	// the median, how evenly the run's tokens came (engine.SteadinessOf).
+	TokenMsP95 float64 `json:"token_ms_p95,omitempty"`
 	// TokenMsP50Runs is each repeat's median token time when the run was measured more than
 	// once (a calibration measures small twins three times, a pass of the ladder apart): how
 	// far they spread is the machine's own drift over the calibration (driftOf).

@@ -1,0 +1,107 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"slmscope/engine"
+)
+
+func TestCompareMeasureRowAddsMeasurement(t *testing.T) {
+	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
+		p(0.5, "Measuring…")
+		return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 90, PromptTPS: 600,
+			PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20, Twin: true, When: time.Now()}, nil
+	}}
+	_, s := compareFor(t, f)
+	s.quantSel.SetSelected("Q8_0")
+	var row engine.Projection
+	for _, p := range s.rows {
+		if p.ID == "smollm2-135m" {
+			row = p
+		}
+	}
+	if ok, why := s.measurable(row); !ok {
+		t.Fatalf("smollm2-135m Q8_0 not measurable: %s", why)
+	}
+	s.onMeasureRow(row)
+	if len(f.saved) != 1 || len(f.saved[0].Measurements) != 1 {
+		t.Fatalf("saved %v", f.saved)
+	}
+	for _, p := range s.rows {
+		if p.ID == "smollm2-135m" && p.Source != engine.SourceMeasured {
+			t.Errorf("row still %s after measuring", p.Label())
+		}
+	}
+	if !strings.Contains(s.progressTx.Text, "90.0 tok/s") {
+		t.Errorf("progress line %q", s.progressTx.Text)
+	}
+	// A quant without twins cannot be measured, and says why.
+	s.quantSel.SetSelected("BF16")
+	if ok, why := s.measurable(s.rows[0]); ok || !strings.Contains(why, "twin") {
+		t.Errorf("BF16 measurable=%v (%s)", ok, why)
+	}
+}
+
+// TestCompareSaysAnUnevenMeasurement taps a row's measure button in the laid-out table; the
+// twin's tokens came with a tail (mean 0.6 of the median token's rate), and the line under the
+// table says so as a warning, as bench and the Live run do.
+func TestCompareSaysAnUnevenMeasurement(t *testing.T) {
+	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
+		return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 60, GenTokens: 32,
+			TokenMsP50: 10, TokenMsP95: 35, PromptTPS: 600, PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20,
+			Twin: true, When: time.Now()}, nil
+	}}
+	a, s := compareFor(t, f)
+	a.win.SetContent(s.view)
+	a.win.Resize(fyne.NewSize(1400, 800))
+	s.tabs.SelectIndex(tabTable)
+	run := firstRowMeasureButton(t, s)
+	if run == nil {
+		t.Fatal("no row of the table has a measure button to tap")
+	}
+	test.Tap(run)
+	drainUI()
+	if len(f.saved) != 1 {
+		t.Fatalf("the measurement was not added to the calibration: %v", f.saved)
+	}
+	if got := s.progressTx.Text; !strings.Contains(got, "60.0 tok/s") || !strings.Contains(got, "Uneven run: its mean speed was 0.60 of its median token's rate (100.0 tok/s)") {
+		t.Errorf("line after measuring: %q", got)
+	}
+	if s.progressTx.Importance != widget.WarningImportance {
+		t.Errorf("an uneven measurement is shown with importance %v, want a warning", s.progressTx.Importance)
+	}
+}
+
+// firstRowMeasureButton is the first enabled measure button among the table's drawn cells
+// (newCell: a label, then the button); nil when there is none. The table makes its cells when
+// its renderer refreshes, which a window on a real screen does as it draws.
+func firstRowMeasureButton(t *testing.T, s *compareScreen) *widget.Button {
+	t.Helper()
+	for _, obj := range test.LaidOutObjects(s.table) {
+		cells, ok := obj.(fyne.Widget)
+		if !ok || fmt.Sprintf("%T", obj) != "*widget.tableCells" {
+			continue
+		}
+		r := test.WidgetRenderer(cells)
+		r.Refresh()
+		for _, o := range r.Objects() {
+			c, ok := o.(*fyne.Container)
+			if !ok || len(c.Objects) != 2 {
+				continue
+			}
+			_, isLabel := c.Objects[0].(*widget.Label)
+			if b, isButton := c.Objects[1].(*widget.Button); isLabel && isButton && b.Visible() && !b.Disabled() {
+				return b
+			}
+		}
+	}
+	return nil
+}
