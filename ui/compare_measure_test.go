@@ -105,3 +105,35 @@ func firstRowMeasureButton(t *testing.T, s *compareScreen) *widget.Button {
 	}
 	return nil
 }
+
+// TestCompareMeasuredSentenceHasARowOfItsOwn measures a row through its button at classroom
+// size: the long sentence after it wraps across the window's width, under the controls, and
+// the screen still fits the window (between the controls it stood 590 px tall and grew it).
+func TestCompareMeasuredSentenceHasARowOfItsOwn(t *testing.T) {
+	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
+		return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 60, GenTokens: 32,
+			TokenMsP50: 10, TokenMsP95: 35, PromptTPS: 600, PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20,
+			Twin: true, When: time.Now()}, nil
+	}}
+	a, s := compareFor(t, f)
+	a.win.SetContent(s.view)
+	a.win.Resize(goldenSize)
+	s.tabs.SelectIndex(tabTable)
+	run := firstRowMeasureButton(t, s)
+	if run == nil {
+		t.Fatal("no row of the table has a measure button to tap")
+	}
+	test.Tap(run)
+	drainUI()
+	a.win.Resize(goldenSize.AddWidthHeight(0, 1)) // lays the wrapped sentence out at the window's width
+	a.win.Resize(goldenSize)
+	if !strings.Contains(s.progressTx.Text, "Uneven run") {
+		t.Fatalf("line after measuring: %q", s.progressTx.Text)
+	}
+	if w, full := s.progressTx.Size().Width, s.view.Size().Width; w < 0.9*full {
+		t.Errorf("the sentence after measuring is %v px wide in a %v px screen: it should have a row of its own", w, full)
+	}
+	if h := a.win.Content().MinSize().Height; h > goldenSize.Height-8 {
+		t.Errorf("Compare after measuring needs %v pixels of height, more than a %v window has", h, goldenSize)
+	}
+}

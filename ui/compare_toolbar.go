@@ -3,14 +3,15 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
 // Compare's controls in one compact row: Measure this machine (and Cancel with its progress
-// while it runs), context, quantization, export, browser and the glossary. Outside presenter
-// mode it sits above the answer; in presenter mode the answer comes first and the row, the
-// tab bar with it, moves below it.
+// bar while it runs, its sentence on a line of its own below), context, quantization, export,
+// browser and the glossary. Outside presenter mode it sits above the answer; in presenter mode
+// the answer comes first and the row, the tab bar with it, moves below it.
 
 // compareQuantWidth is the quantization selector's width.
 const compareQuantWidth = 250
@@ -25,7 +26,10 @@ func (s *compareScreen) buildToolbar() {
 	glossary.SetText("")
 	left := container.NewHBox(s.measureBtn, s.cancelBtn, widget.NewLabel("Context"), s.ctxSel, quantBox)
 	right := container.NewHBox(s.reportBtn, glossary)
-	s.toolbar = container.NewBorder(nil, nil, left, right, container.NewVBox(s.progress, s.progressTx))
+	// The sentence under the row, at the window's width: between the controls it had 50 px at
+	// 1024, and a finished measurement's wrapped sentence stood 590 px tall and grew the window.
+	row := container.NewBorder(nil, nil, left, right, container.NewVBox(layout.NewSpacer(), s.progress, layout.NewSpacer()))
+	s.toolbar = container.NewVBox(row, s.progressTx)
 	s.notes = container.NewVBox(s.status, s.machineTxt)
 }
 
