@@ -30,9 +30,9 @@ func (s *compareScreen) newStatusWidgets() {
 	s.measureBtn.Importance = widget.HighImportance
 	s.measureBtn.Disable()
 	s.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), s.onCancel)
-	s.cancelBtn.Hide()
 	s.progress = widget.NewProgressBar()
-	s.progress.Hide()
+	s.progressRow = container.NewBorder(nil, nil, nil, s.cancelBtn, s.progress)
+	s.progressRow.Hide()
 	s.progressTx = widget.NewLabel("")
 	s.progressTx.Wrapping = fyne.TextWrapWord // long messages must not widen the window
 	s.progressTx.Hide()

@@ -109,6 +109,8 @@ func firstRowMeasureButton(t *testing.T, s *compareScreen) *widget.Button {
 // TestCompareMeasuredSentenceHasARowOfItsOwn measures a row through its button at classroom
 // size: the long sentence after it wraps across the window's width, under the controls, and
 // the screen still fits the window (between the controls it stood 590 px tall and grew it).
+// The progress bar of a running measurement, with Cancel, has the width too (between them it
+// had none, and Cancel pushed the row past the window's edge).
 func TestCompareMeasuredSentenceHasARowOfItsOwn(t *testing.T) {
 	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
 		return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 60, GenTokens: 32,
@@ -136,4 +138,18 @@ func TestCompareMeasuredSentenceHasARowOfItsOwn(t *testing.T) {
 	if h := a.win.Content().MinSize().Height; h > goldenSize.Height-8 {
 		t.Errorf("Compare after measuring needs %v pixels of height, more than a %v window has", h, goldenSize)
 	}
+	// While a measurement runs, its progress bar is on show across the screen too.
+	s.startBusy("Measuring the SmolLM2-135M Q4_0 twin…")
+	a.win.Resize(goldenSize.AddWidthHeight(0, 1))
+	a.win.Resize(goldenSize)
+	if s.progressTx.Importance != widget.MediumImportance {
+		t.Errorf("a new measurement's sentence keeps the last one's importance %v", s.progressTx.Importance)
+	}
+	if w, full := s.progress.Size().Width, s.view.Size().Width; !s.progressRow.Visible() || !s.cancelBtn.Visible() || w < 0.7*full {
+		t.Errorf("the progress bar while measuring is %v px wide in a %v px screen (shown: %v, Cancel: %v)", w, full, s.progressRow.Visible(), s.cancelBtn.Visible())
+	}
+	if min := a.win.Content().MinSize(); min.Height > goldenSize.Height-8 || min.Width > goldenSize.Width {
+		t.Errorf("Compare while measuring needs %v, more than a %v window has", min, goldenSize)
+	}
+	s.endBusy("", widget.MediumImportance)
 }

@@ -145,10 +145,10 @@ func (s *compareScreen) startBusy(msg string) context.Context {
 	ctx, cancel := context.WithCancel(s.ctx)
 	s.busy, s.cancel = true, cancel
 	s.measureBtn.Disable()
-	s.cancelBtn.Show()
 	s.cancelBtn.Enable()
 	s.progress.SetValue(0)
-	s.progress.Show()
+	s.progressRow.Show()
+	s.progressTx.Importance = widget.MediumImportance // not the last run's success or failure colour
 	s.progressTx.SetText(msg)
 	s.progressTx.Show()
 	s.table.Refresh()
@@ -163,8 +163,7 @@ func (s *compareScreen) endBusy(msg string, imp widget.Importance) {
 	s.busy, s.cancel, s.measure = false, nil, ""
 	s.showStatus() // the calibration may have changed while busy
 	s.measureBtn.Enable()
-	s.cancelBtn.Hide()
-	s.progress.Hide()
+	s.progressRow.Hide()
 	s.progressTx.SetText(msg)
 	s.progressTx.Importance = imp
 	s.progressTx.Refresh()

@@ -3,14 +3,13 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
-// Compare's controls in one compact row: Measure this machine (and Cancel with its progress
-// bar while it runs, its sentence on a line of its own below), context, quantization, export,
-// browser and the glossary. Outside presenter mode it sits above the answer; in presenter mode
+// Compare's controls in one compact row: Measure this machine, context, quantization, export,
+// browser and the glossary; while a measurement runs, its progress bar with Cancel and its
+// sentence on lines of their own below. Outside presenter mode it sits above the answer; in presenter mode
 // the answer comes first and the row, the tab bar with it, moves below it.
 
 // compareQuantWidth is the quantization selector's width.
@@ -24,12 +23,13 @@ func (s *compareScreen) buildToolbar() {
 	s.reportBtn = widget.NewButtonWithIcon("Report", theme.MoreVerticalIcon(), s.onReportMenu)
 	glossary := glossaryButton(s.a, compareTerms...)
 	glossary.SetText("")
-	left := container.NewHBox(s.measureBtn, s.cancelBtn, widget.NewLabel("Context"), s.ctxSel, quantBox)
+	left := container.NewHBox(s.measureBtn, widget.NewLabel("Context"), s.ctxSel, quantBox)
 	right := container.NewHBox(s.reportBtn, glossary)
-	// The sentence under the row, at the window's width: between the controls it had 50 px at
-	// 1024, and a finished measurement's wrapped sentence stood 590 px tall and grew the window.
-	row := container.NewBorder(nil, nil, left, right, container.NewVBox(layout.NewSpacer(), s.progress, layout.NewSpacer()))
-	s.toolbar = container.NewVBox(row, s.progressTx)
+	// The progress bar with Cancel, and the sentence, under the row at the window's width:
+	// between the controls they had no width at 1024 px, the bar never showed, Cancel pushed
+	// the row past the window's edge, and a finished measurement's wrapped sentence stood
+	// 590 px tall and grew the window.
+	s.toolbar = container.NewVBox(container.NewBorder(nil, nil, left, right), s.progressRow, s.progressTx)
 	s.notes = container.NewVBox(s.status, s.machineTxt)
 }
 
