@@ -54,21 +54,7 @@ func TestCompareMeasureRowAddsMeasurement(t *testing.T) {
 // twin's tokens came with a tail (mean 0.6 of the median token's rate), and the line under the
 // table says so as a warning, as bench and the Live run do.
 func TestCompareSaysAnUnevenMeasurement(t *testing.T) {
-	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
-		return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 60, GenTokens: 32,
-			TokenMsP50: 10, TokenMsP95: 35, PromptTPS: 600, PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20,
-			Twin: true, When: time.Now()}, nil
-	}}
-	a, s := compareFor(t, f)
-	a.win.SetContent(s.view)
-	a.win.Resize(fyne.NewSize(1400, 800))
-	s.tabs.SelectIndex(tabTable)
-	run := firstRowMeasureButton(t, s)
-	if run == nil {
-		t.Fatal("no row of the table has a measure button to tap")
-	}
-	test.Tap(run)
-	drainUI()
+	f, _, s := measureAnUnevenRow(t, fyne.NewSize(1400, 800))
 	if len(f.saved) != 1 {
 		t.Fatalf("the measurement was not added to the calibration: %v", f.saved)
 	}
@@ -78,6 +64,28 @@ func TestCompareSaysAnUnevenMeasurement(t *testing.T) {
 	if s.progressTx.Importance != widget.WarningImportance {
 		t.Errorf("an uneven measurement is shown with importance %v, want a warning", s.progressTx.Importance)
 	}
+}
+
+// measureAnUnevenRow shows Compare's table in a window of size and taps the first row's
+// measure button; the fake twin's tokens come with a tail (mean 0.6 of the median token's rate).
+func measureAnUnevenRow(t *testing.T, size fyne.Size) (*fakeCompare, *App, *compareScreen) {
+	t.Helper()
+	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
+		return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 60, GenTokens: 32,
+			TokenMsP50: 10, TokenMsP95: 35, PromptTPS: 600, PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20,
+			Twin: true, When: time.Now()}, nil
+	}}
+	a, s := compareFor(t, f)
+	a.win.SetContent(s.view)
+	a.win.Resize(size)
+	s.tabs.SelectIndex(tabTable)
+	run := firstRowMeasureButton(t, s)
+	if run == nil {
+		t.Fatal("no row of the table has a measure button to tap")
+	}
+	test.Tap(run)
+	drainUI()
+	return f, a, s
 }
 
 // firstRowMeasureButton is the first enabled measure button among the table's drawn cells
@@ -112,21 +120,7 @@ func firstRowMeasureButton(t *testing.T, s *compareScreen) *widget.Button {
 // The progress bar of a running measurement, with Cancel, has the width too (between them it
 // had none, and Cancel pushed the row past the window's edge).
 func TestCompareMeasuredSentenceHasARowOfItsOwn(t *testing.T) {
-	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
-		return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 60, GenTokens: 32,
-			TokenMsP50: 10, TokenMsP95: 35, PromptTPS: 600, PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20,
-			Twin: true, When: time.Now()}, nil
-	}}
-	a, s := compareFor(t, f)
-	a.win.SetContent(s.view)
-	a.win.Resize(goldenSize)
-	s.tabs.SelectIndex(tabTable)
-	run := firstRowMeasureButton(t, s)
-	if run == nil {
-		t.Fatal("no row of the table has a measure button to tap")
-	}
-	test.Tap(run)
-	drainUI()
+	_, a, s := measureAnUnevenRow(t, goldenSize)
 	a.win.Resize(goldenSize.AddWidthHeight(0, 1)) // lays the wrapped sentence out at the window's width
 	a.win.Resize(goldenSize)
 	if !strings.Contains(s.progressTx.Text, "Uneven run") {
