@@ -87,34 +87,33 @@ type compareScreen struct {
 	measureBtn *widget.Button
 	cancelBtn  *widget.Button
 	progress   *widget.ProgressBar
-	// progressRow holds the bar and Cancel, shown only while a measurement runs.
-	progressRow *fyne.Container
-	progressTx  *widget.Label
-	ctxSel      *widget.Select
-	quantSel    *widget.Select
-	exportBtn   *widget.Button
-	browserBtn  *widget.Button
-	table       *widget.Table
-	colWidths   []float32 // the widths fitColumns last gave the columns
-	detail      *widget.Label
-	detailSc    *container.Scroll
-	charts      []*chartview.View
-	validation  *fyne.Container
-	priceBox    *fyne.Container
-	kwh         *widget.Entry
-	currency    *widget.Entry
-	hwPrice     *widget.Entry
-	lifetime    *widget.Entry
-	hours       *widget.Entry
-	costNote    *widget.Label
-	models      *modelsTab      // the "On this machine" tab (models.go)
-	answer      *answerView     // the Answer tab (compare_answer.go)
-	toolbar     *fyne.Container // Measure, context, quantization, actions (compare_toolbar.go)
-	reportBtn   *widget.Button  // the menu of Export and Open in browser
-	notes       *fyne.Container // the status and machine lines
-	tabs        *container.AppTabs
-	staleTabs   [numCompareTabs]bool      // tabs that lag s.data (compare_lazy.go)
-	heldTabs    map[int]fyne.CanvasObject // tabs not yet on show, by index (compare_lazy.go)
+	busyRow    *fyne.Container // the bar and Cancel, on show while a measurement runs
+	progressTx *widget.Label
+	ctxSel     *widget.Select
+	quantSel   *widget.Select
+	exportBtn  *widget.Button
+	browserBtn *widget.Button
+	table      *widget.Table
+	colWidths  []float32 // the widths fitColumns last gave the columns
+	detail     *widget.Label
+	detailSc   *container.Scroll
+	charts     []*chartview.View
+	validation *fyne.Container
+	priceBox   *fyne.Container
+	kwh        *widget.Entry
+	currency   *widget.Entry
+	hwPrice    *widget.Entry
+	lifetime   *widget.Entry
+	hours      *widget.Entry
+	costNote   *widget.Label
+	models     *modelsTab      // the "On this machine" tab (models.go)
+	answer     *answerView     // the Answer tab (compare_answer.go)
+	toolbar    *fyne.Container // Measure, context, quantization, actions (compare_toolbar.go)
+	reportBtn  *widget.Button  // the menu of Export and Open in browser
+	notes      *fyne.Container // the status and machine lines
+	tabs       *container.AppTabs
+	staleTabs  [numCompareTabs]bool      // tabs that lag s.data (compare_lazy.go)
+	heldTabs   map[int]fyne.CanvasObject // tabs not yet on show, by index (compare_lazy.go)
 	// priceFill and validationFill put those tabs' tables on screen one per turn (turns.go).
 	priceFill, validationFill turnFiller
 }

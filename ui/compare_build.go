@@ -31,8 +31,8 @@ func (s *compareScreen) newStatusWidgets() {
 	s.measureBtn.Disable()
 	s.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), s.onCancel)
 	s.progress = widget.NewProgressBar()
-	s.progressRow = container.NewBorder(nil, nil, nil, s.cancelBtn, s.progress)
-	s.progressRow.Hide()
+	s.busyRow = container.NewBorder(nil, nil, nil, s.cancelBtn, s.progress)
+	s.busyRow.Hide()
 	s.progressTx = widget.NewLabel("")
 	s.progressTx.Wrapping = fyne.TextWrapWord // long messages must not widen the window
 	s.progressTx.Hide()

@@ -139,8 +139,8 @@ func TestCompareMeasuredSentenceHasARowOfItsOwn(t *testing.T) {
 	if s.progressTx.Importance != widget.MediumImportance {
 		t.Errorf("a new measurement's sentence keeps the last one's importance %v", s.progressTx.Importance)
 	}
-	if w, full := s.progress.Size().Width, s.view.Size().Width; !s.progressRow.Visible() || !s.cancelBtn.Visible() || w < 0.7*full {
-		t.Errorf("the progress bar while measuring is %v px wide in a %v px screen (shown: %v, Cancel: %v)", w, full, s.progressRow.Visible(), s.cancelBtn.Visible())
+	if w, full := s.progress.Size().Width, s.view.Size().Width; !s.busyRow.Visible() || !s.cancelBtn.Visible() || w < 0.7*full {
+		t.Errorf("the progress bar while measuring is %v px wide in a %v px screen (shown: %v, Cancel: %v)", w, full, s.busyRow.Visible(), s.cancelBtn.Visible())
 	}
 	if min := a.win.Content().MinSize(); min.Height > goldenSize.Height-8 || min.Width > goldenSize.Width {
 		t.Errorf("Compare while measuring needs %v, more than a %v window has", min, goldenSize)

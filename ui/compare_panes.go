@@ -147,7 +147,7 @@ func (s *compareScreen) startBusy(msg string) context.Context {
 	s.measureBtn.Disable()
 	s.cancelBtn.Enable()
 	s.progress.SetValue(0)
-	s.progressRow.Show()
+	s.busyRow.Show()
 	s.progressTx.Importance = widget.MediumImportance // not the last run's success or failure colour
 	s.progressTx.SetText(msg)
 	s.progressTx.Show()
@@ -163,7 +163,7 @@ func (s *compareScreen) endBusy(msg string, imp widget.Importance) {
 	s.busy, s.cancel, s.measure = false, nil, ""
 	s.showStatus() // the calibration may have changed while busy
 	s.measureBtn.Enable()
-	s.progressRow.Hide()
+	s.busyRow.Hide()
 	s.progressTx.SetText(msg)
 	s.progressTx.Importance = imp
 	s.progressTx.Refresh()

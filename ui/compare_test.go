@@ -250,7 +250,7 @@ func TestCompareMeasureThisMachine(t *testing.T) {
 	if len(f.saved) != 1 || len(f.saved[0].Measurements) != len(fixture.Measurements) {
 		t.Fatalf("saved %d calibrations", len(f.saved))
 	}
-	if !strings.HasPrefix(s.status.Text, "Last measured:") || s.busy || !s.progressRow.Hidden {
+	if !strings.HasPrefix(s.status.Text, "Last measured:") || s.busy || !s.busyRow.Hidden {
 		t.Errorf("after measuring: status %q busy %v", s.status.Text, s.busy)
 	}
 	if len(s.data.Validation.Models) == 0 {

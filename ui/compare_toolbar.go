@@ -29,7 +29,7 @@ func (s *compareScreen) buildToolbar() {
 	// between the controls they had no width at 1024 px, the bar never showed, Cancel pushed
 	// the row past the window's edge, and a finished measurement's wrapped sentence stood
 	// 590 px tall and grew the window.
-	s.toolbar = container.NewVBox(container.NewBorder(nil, nil, left, right), s.progressRow, s.progressTx)
+	s.toolbar = container.NewVBox(container.NewBorder(nil, nil, left, right), s.busyRow, s.progressTx)
 	s.notes = container.NewVBox(s.status, s.machineTxt)
 }
 
