@@ -12,6 +12,7 @@ import (
 	"slmscope/engine/runs"
 	"slmscope/engine/twin"
 	"slmscope/hwprobe"
+	"slmscope/internal/units"
 )
 
 // LadderStep is one twin the calibration measures.
@@ -144,8 +145,8 @@ func calibrateOn(ctx context.Context, o CalibrateOptions, gpu string) (estimate.
 		more := min(c.o.GrowBudget-c.grown, c.o.Budget/2)
 		c.grown += more
 		c.o.Budget += more
-		c.note("measured %.0f s more: after %d twins %s", more.Seconds(), len(c.measured), miss)
-		c.say(next+1, fmt.Sprintf("Measuring %.0f s more: after %d twins %s…", more.Seconds(), len(c.measured), miss))
+		c.note("measured %.0f s more: after %s %s", more.Seconds(), units.Count(len(c.measured), "twin"), miss)
+		c.say(next+1, fmt.Sprintf("Measuring %.0f s more: after %s %s…", more.Seconds(), units.Count(len(c.measured), "twin"), miss))
 		c.reserved = 0 // the repeats reserved for are done
 		if next, err = c.climbFrom(ctx, next); err != nil {
 			return c.cal, err
@@ -162,12 +163,12 @@ func calibrateOn(ctx context.Context, o CalibrateOptions, gpu string) (estimate.
 		return c.cal, err
 	}
 	if len(c.cal.Measurements) < 3 {
-		c.cal.Notes = append(c.cal.Notes, fmt.Sprintf("only %d twins measured: projections lean on the bandwidth prior", len(c.cal.Measurements)))
+		c.cal.Notes = append(c.cal.Notes, fmt.Sprintf("only %s measured: projections lean on the bandwidth prior", units.Count(len(c.cal.Measurements), "twin")))
 	}
 	if c.writing > 0 {
 		c.cal.Notes = append(c.cal.Notes, fmt.Sprintf("writing the twins took %.0f s, not counted in the budget", c.writing.Seconds()))
 	}
-	c.say(len(c.o.Ladder), fmt.Sprintf("Measured %d twins in %.0f s.", len(c.cal.Measurements), c.measuring().Seconds()))
+	c.say(len(c.o.Ladder), fmt.Sprintf("Measured %s in %.0f s.", units.Count(len(c.cal.Measurements), "twin"), c.measuring().Seconds()))
 	return c.cal, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
+	"slmscope/internal/units"
 	"slmscope/ui/chartview"
 )
 
@@ -122,8 +123,8 @@ func (s *classScreen) onChoose() {
 func (s *classScreen) applyClass(c engine.Class) {
 	s.shown, s.hasData = c, true
 	left := len(c.Rejected) + len(c.Superseded)
-	s.status.SetText(fmt.Sprintf("%d machines from %s, read at %s; %d files left out. Watching for new files every %s.",
-		len(c.Machines), c.Dir, c.Read.Local().Format("15:04:05"), left, classEvery))
+	s.status.SetText(fmt.Sprintf("%s from %s, read at %s; %s left out. Watching for new files every %s.",
+		units.Count(len(c.Machines), "machine"), c.Dir, c.Read.Local().Format("15:04:05"), units.Count(left, "file"), classEvery))
 	var lines []string
 	for _, cr := range c.CanRun {
 		lines = append(lines, "How many machines in this room can run "+cr.String()+" (slmscope's fit rule on each machine's own memory).")

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"slmscope/engine"
+	"slmscope/internal/units"
 )
 
 // The Class screen's background work: watching the class folder, saving this machine's
@@ -125,8 +126,8 @@ func (s *classScreen) saveTo(path, label string) {
 			s.a.do(func() { s.status.SetText("⚠ Your results were not saved: " + err.Error()) })
 			return
 		}
-		msg := fmt.Sprintf("Saved %s for %s: %d runs, %d predictions, signed by this installation's key. Hand it in (USB stick or shared folder).",
-			path, res.DisplayName(), len(res.Runs), len(res.Predictions))
+		msg := fmt.Sprintf("Saved %s for %s: %s, %s, signed by this installation's key. Hand it in (USB stick or shared folder).",
+			path, res.DisplayName(), units.Count(len(res.Runs), "run"), units.Count(len(res.Predictions), "prediction"))
 		if len(notes) > 0 {
 			msg += " Note: " + strings.Join(notes, " ")
 		}

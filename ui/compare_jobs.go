@@ -192,9 +192,9 @@ func (j *compareCalibrateJob) run() {
 		return
 	}
 	_, serr := j.s.a.machine.AddCalibration(cal) // merged by estimate's one rule; observers recompute
-	msg := fmt.Sprintf("Measured %d twins.", len(cal.Measurements))
+	msg := "Measured " + units.Count(len(cal.Measurements), "twin") + "."
 	if cancelled {
-		msg = fmt.Sprintf("Cancelled: the %d twins measured so far are kept.", len(cal.Measurements))
+		msg = "Cancelled: kept the " + units.Count(len(cal.Measurements), "twin") + " measured so far."
 	}
 	deliverMeasured(j.s, msg, false, serr, " They could not be saved for next time: ")
 }

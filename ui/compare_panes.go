@@ -25,8 +25,8 @@ func (s *compareScreen) showStatus() {
 		s.status.SetText(engine.EmptyStateText)
 		s.status.Importance = widget.WarningImportance
 	} else {
-		s.status.SetText(fmt.Sprintf("Last measured: %s — %d twins on this machine (%s). Rows marked ● were measured; ○ rows are projected from them with the band shown.",
-			s.cal.When.Local().Format("2006-01-02 15:04"), len(s.cal.Measurements), units.TwinDisclaimer))
+		s.status.SetText(fmt.Sprintf("Last measured: %s — %s on this machine (%s). Rows marked ● were measured; ○ rows are projected from them with the band shown.",
+			s.cal.When.Local().Format("2006-01-02 15:04"), units.Count(len(s.cal.Measurements), "twin"), units.TwinDisclaimer))
 		s.status.Importance = widget.MediumImportance
 	}
 	s.status.Refresh()
@@ -52,7 +52,7 @@ func (s *compareScreen) showValidation(v engine.Validation) {
 	}
 	switch {
 	case len(v.Models) > 0:
-		txt = append(txt, fmt.Sprintf("Leave-one-out: each measured twin's speed projected from the others only. Median absolute error %.1f%% over %d twins.", v.MedianAbsErrorPct, len(v.Models)))
+		txt = append(txt, fmt.Sprintf("Leave-one-out: each measured twin's speed projected from the others only. Median absolute error %.1f%% over %s.", v.MedianAbsErrorPct, units.Count(len(v.Models), "twin")))
 	case len(s.cal.Measurements) == 0:
 		txt = append(txt, "Nothing to validate yet: press Measure this machine. The projections are checked against each measured twin once there are at least two.")
 	}

@@ -186,9 +186,9 @@ func (m *modelsTab) applyRows(gen int, rows []localRow, err error) {
 	case len(rows) == 0:
 		m.status.SetText("No GGUF models found on this machine yet. Get the built-in one above, add a folder that holds .gguf files, or open a file in Live run.")
 	case ok == len(rows):
-		m.status.SetText(fmt.Sprintf("%d models found. Each shows what it needs here before anything loads it.", len(rows)))
+		m.status.SetText(fmt.Sprintf("%s found. Each shows what it needs here before anything loads it.", units.Count(len(rows), "model")))
 	default:
-		m.status.SetText(fmt.Sprintf("%d models found, %d of them unusable (their problem is shown; they are never loaded).", len(rows), len(rows)-ok))
+		m.status.SetText(fmt.Sprintf("%s found, %d of them unusable (their problem is shown; they are never loaded).", units.Count(len(rows), "model"), len(rows)-ok))
 	}
 	m.list.RemoveAll()
 	for _, r := range rows {

@@ -203,8 +203,8 @@ func Page(c Class) charts.Page {
 	for _, cr := range c.CanRun {
 		can = append(can, "How many machines in this room can run "+cr.String()+".")
 	}
-	intro := fmt.Sprintf("%d machines from %d result files in %s; %d files left out. Every speed below was measured on the machine that reports it; every fit is slmscope's one fit rule on that machine's own memory.",
-		len(c.Machines), len(c.Machines)+len(c.Rejected)+len(c.Superseded), c.Dir, len(c.Rejected)+len(c.Superseded))
+	intro := fmt.Sprintf("%s from %s in %s; %s left out. Every speed below was measured on the machine that reports it; every fit is slmscope's one fit rule on that machine's own memory.",
+		units.Count(len(c.Machines), "machine"), units.Count(len(c.Machines)+len(c.Rejected)+len(c.Superseded), "result file"), c.Dir, units.Count(len(c.Rejected)+len(c.Superseded), "file"))
 	sections := []charts.Section{
 		{Heading: "Machines", Paragraphs: []string{c.MedianText()}, Tables: []charts.Table{c.MachinesTable()}},
 		{Heading: "Speed against memory bandwidth", Paragraphs: []string{"Generating a token reads every weight once, so a machine's memory bandwidth sets the ceiling of its generation speed: the points should rise with bandwidth and stay under the line."}, Charts: []charts.Chart{c.SpeedChart()}},

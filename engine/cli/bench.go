@@ -154,7 +154,7 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 	row("peak memory", peak, "measured: worker's peak resident set")
 	row("other programs", interferenceFigure(r.Interference), interferenceHow(r.Repeats))
 	row("steadiness", r.Steadiness.Figure(), steadinessHow(r.Repeats))
-	fmt.Fprintf(tw, "medians over %d runs\n", r.Repeats)
+	fmt.Fprintf(tw, "medians over %s\n", units.Count(r.Repeats, "run"))
 	_ = tw.Flush()
 	if s := r.Interference.Sentence(); s != "" {
 		if r.Repeats > 1 {

@@ -32,7 +32,7 @@ func TestResultsSaveThenClass(t *testing.T) {
 		t.Fatalf("path label: exit %d, %q", code, errOut)
 	}
 	code, out, errOut := run(t, "results", "save", "--name", "Teacher's desk", "--out", filepath.Join(room, "me.json"))
-	if code != ExitOK || !strings.Contains(out, "Teacher's desk, 1 runs") {
+	if code != ExitOK || !strings.Contains(out, "Teacher's desk, 1 run, 0 predictions") {
 		t.Fatalf("results save: exit %d\n%s\n%s", code, out, errOut)
 	}
 	data, _ := os.ReadFile(filepath.Join(room, "me.json"))

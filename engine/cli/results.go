@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"slmscope/engine"
+	"slmscope/internal/units"
 	"slmscope/lessons"
 )
 
@@ -55,7 +56,7 @@ func runResults(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "results save", err)
 	}
 	abs, _ := filepath.Abs(*out)
-	fmt.Fprintf(stdout, "wrote %s: %s, %d runs, %d predictions, signed by this installation's key\n", abs, r.DisplayName(), len(r.Runs), len(r.Predictions))
+	fmt.Fprintf(stdout, "wrote %s: %s, %s, %s, signed by this installation's key\n", abs, r.DisplayName(), units.Count(len(r.Runs), "run"), units.Count(len(r.Predictions), "prediction"))
 	return ExitOK
 }
 

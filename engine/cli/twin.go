@@ -220,7 +220,7 @@ func twinsClear(c *engine.TwinCache, entries []engine.TwinEntry, asJSON bool, st
 	if asJSON {
 		return writeJSON(stdout, stderr, "twins", map[string]any{"dir": c.Dir, "cleared": len(entries), "freed_bytes": used})
 	}
-	fmt.Fprintf(stdout, "cleared %d twins (%s) from %s\n", len(entries), units.Bytes(used), c.Dir)
+	fmt.Fprintf(stdout, "cleared %s (%s) from %s\n", units.Count(len(entries), "twin"), units.Bytes(used), c.Dir)
 	return ExitOK
 }
 
@@ -278,7 +278,7 @@ func twinsKit(c *engine.TwinCache, exportDir, importDir string, asJSON bool, std
 	for _, p := range problems {
 		fmt.Fprintln(stdout, "left out:", p)
 	}
-	fmt.Fprintf(stdout, "%d twins %s\n", len(done), verb)
+	fmt.Fprintf(stdout, "%s %s\n", units.Count(len(done), "twin"), verb)
 	if len(problems) > 0 {
 		return ExitFail
 	}

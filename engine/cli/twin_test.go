@@ -116,7 +116,7 @@ func TestTwinCommands(t *testing.T) {
 		{"twins extra arg", []string{"twins", "x"}, ExitUsage, "", "unexpected argument"},
 		{"twins two steps at once", []string{"twins", "--clear", "--export", "x"}, ExitUsage, "", "separate steps"},
 		{"kit import of a folder with no twins", []string{"twins", "--import", "."}, ExitOK, "0 twins imported", ""},
-		{"clear", []string{"twins", "--clear"}, ExitOK, "cleared 1 twins", ""},
+		{"clear", []string{"twins", "--clear"}, ExitOK, "cleared 1 twin (", ""},
 		{"cleared", []string{"twins"}, ExitOK, "no twins cached yet", ""},
 	}
 	for _, tc := range tests {

@@ -86,6 +86,15 @@ func Tokens(n int) string {
 	return strconv.Itoa(n)
 }
 
+// Count writes a count with its noun, singular for one: "1 twin", "3 twins". Every noun
+// counted on screen takes a plain -s plural.
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
 // Millis writes a duration given in milliseconds: "0.84 ms", "84 ms", "840 ms", "1.2 s",
 // "2.1 min".
 func Millis(ms float64) string {
