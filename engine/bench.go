@@ -145,16 +145,18 @@ type BenchOptions struct {
 // BenchRun is one repeat of a benchmark. BenchResult embeds it for the medians, so its field
 // order is the order of the keys in `slmscope bench --json`.
 type BenchRun struct {
-	WorkerStartMs  float64 `json:"worker_start_ms"`
-	LoadMs         float64 `json:"load_ms"`
-	TTFTMs         float64 `json:"ttft_ms"`
-	PromptTokens   int     `json:"prompt_tokens"`
-	PromptTPS      float64 `json:"prompt_tps"`
-	GenTokens      int     `json:"gen_tokens"`
-	GenTPS         float64 `json:"gen_tps"`
-	TokenMsP50     float64 `json:"token_ms_p50"`
-	TokenMsP95     float64 `json:"token_ms_p95"`
-	PeakRSSBytes   uint64  `json:"peak_rss_bytes"`
+	WorkerStartMs float64 `json:"worker_start_ms"`
+	LoadMs        float64 `json:"load_ms"`
+	TTFTMs        float64 `json:"ttft_ms"`
+	PromptTokens  int     `json:"prompt_tokens"`
+	PromptTPS     float64 `json:"prompt_tps"`
+	GenTokens     int     `json:"gen_tokens"`
+	GenTPS        float64 `json:"gen_tps"`
+	TokenMsP50    float64 `json:"token_ms_p50"`
+	TokenMsP95    float64 `json:"token_ms_p95"`
+	PeakRSSBytes  uint64  `json:"peak_rss_bytes"`
+	// HugePageBytes is the worker's memory in transparent huge pages (0: none, or not told).
+	HugePageBytes  uint64  `json:"huge_page_bytes"`
 	LlamaPromptTPS float64 `json:"llama_prompt_tps"`
 	LlamaGenTPS    float64 `json:"llama_gen_tps"`
 	AvgPowerW      float64 `json:"avg_power_w,omitempty"`
@@ -281,6 +283,7 @@ func (res *BenchResult) takeMedians() {
 	res.TokenMsP50 = med(func(r BenchRun) float64 { return r.TokenMsP50 })
 	res.TokenMsP95 = med(func(r BenchRun) float64 { return r.TokenMsP95 })
 	res.PeakRSSBytes = uint64(med(func(r BenchRun) float64 { return float64(r.PeakRSSBytes) }))
+	res.HugePageBytes = uint64(med(func(r BenchRun) float64 { return float64(r.HugePageBytes) }))
 	res.LlamaPromptTPS = med(func(r BenchRun) float64 { return r.LlamaPromptTPS })
 	res.LlamaGenTPS = med(func(r BenchRun) float64 { return r.LlamaGenTPS })
 	res.AvgPowerW = med(func(r BenchRun) float64 { return r.AvgPowerW })
@@ -349,7 +352,7 @@ func benchOnce(ctx context.Context, o BenchOptions) (BenchRun, string, error) {
 		WorkerStartMs: w.StartMs, LoadMs: w.Model.LoadMs,
 		TTFTMs: float64(r.TTFT.Nanoseconds()) / 1e6, PromptTPS: r.PromptTPS(), GenTPS: r.GenTPS(),
 		TokenMsP50: r.TokenMsPercentile(50), TokenMsP95: r.TokenMsPercentile(95),
-		PeakRSSBytes: r.Stats.PeakRSSBytes, LlamaPromptTPS: r.LlamaPromptTPS(), LlamaGenTPS: r.LlamaGenTPS(),
+		PeakRSSBytes: r.Stats.PeakRSSBytes, HugePageBytes: r.Stats.HugePageBytes, LlamaPromptTPS: r.LlamaPromptTPS(), LlamaGenTPS: r.LlamaGenTPS(),
 		PromptTokens: r.PromptTokens, GenTokens: r.GenTokens,
 		AvgPowerW: watts, PowerSource: powerSrc, Device: runDevice(w.Placement), GPULayers: w.Placement.GPULayers, Placement: w.Placement,
 		Interference: r.Interference,

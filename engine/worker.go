@@ -88,7 +88,7 @@ func Start(ctx context.Context, opts Options) (*Worker, error) {
 	noConsole(cmd)
 	// GGML_NO_BACKTRACE: on an abort ggml would attach gdb and print a backtrace to stdout,
 	// slow and unreadable; the assert line on stderr is what explains the crash.
-	cmd.Env = append(append(os.Environ(), "GGML_NO_BACKTRACE=1", wire.EnvDevice+"="+opts.Device), opts.Env...)
+	cmd.Env = withHugePages(append(append(os.Environ(), "GGML_NO_BACKTRACE=1", wire.EnvDevice+"="+opts.Device), opts.Env...))
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, fmt.Errorf("starting worker: %w", err)

@@ -152,6 +152,9 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 		peak = units.BytesU(r.PeakRSSBytes)
 	}
 	row("peak memory", peak, "measured: worker's peak resident set")
+	if r.HugePageBytes > 0 {
+		row("in huge pages", units.BytesU(r.HugePageBytes), "measured: worker's memory in transparent huge pages at the end")
+	}
 	row("other programs", interferenceFigure(r.Interference), interferenceHow(r.Repeats))
 	row("steadiness", r.Steadiness.Figure(), steadinessHow(r.Repeats))
 	fmt.Fprintf(tw, "medians over %s\n", units.Count(r.Repeats, "run"))

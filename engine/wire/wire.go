@@ -136,8 +136,11 @@ type Stats struct {
 	LlamaEvalMs   float64 `json:"llama_eval_ms"`
 	LlamaEvalN    int     `json:"llama_eval_n"`
 	PeakRSSBytes  uint64  `json:"peak_rss_bytes"`
-	Cancelled     bool    `json:"cancelled,omitempty"`
-	StopReason    string  `json:"stop_reason"` // "max_tokens", "eos", "cancelled", "context_full"
+	// HugePageBytes is the worker's memory in transparent huge pages at the end of the run
+	// (AnonHugePages; 0 where the OS does not say).
+	HugePageBytes uint64 `json:"huge_page_bytes,omitempty"`
+	Cancelled     bool   `json:"cancelled,omitempty"`
+	StopReason    string `json:"stop_reason"` // "max_tokens", "eos", "cancelled", "context_full"
 	// ChatFormat says how a chat request's prompt was formatted (one of the Chat* constants);
 	// Formatted is the text the worker tokenized then. Both are empty for plain requests.
 	ChatFormat string `json:"chat_format,omitempty"`

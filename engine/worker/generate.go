@@ -71,6 +71,7 @@ func (w *server) generate(req wire.Request) error {
 	stats.LlamaPromptMs, stats.LlamaPromptN = perf.TPromptEvalMs, int(perf.NPEval)
 	stats.LlamaEvalMs, stats.LlamaEvalN = perf.TEvalMs, int(perf.NEval)
 	_, stats.PeakRSSBytes = memoryUse()
+	stats.HugePageBytes = hugePageUse()
 	w.send(wire.Event{Op: wire.OpDone, Stats: &stats})
 	return nil
 }

@@ -37,3 +37,7 @@ func memoryUse() (rss, peak uint64) {
 	}
 	return uint64(c.workingSetSize), uint64(c.peakWorkingSetSize)
 }
+
+// hugePageUse is 0: Windows gives large pages only to processes with a privilege llama.cpp
+// does not ask for, so none are in use.
+func hugePageUse() uint64 { return 0 }
