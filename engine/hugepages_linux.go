@@ -15,7 +15,7 @@ const hugePagesTunable = "glibc.malloc.hugetlb=1"
 // them only on request (transparent_hugepage "madvise", as on this Debian 12 machine and on
 // Ubuntu) those gigabytes sat in 4 KiB pages. Measured here (scripts/hugepages.sh,
 // docs/accuracy.md, 2026-12-06): the 8B twin loads in 8.7–13.8 s instead of 16.4–28.9 s, and
-// generation was faster in 13 of 15 paired runs (8B and 1B; median pair +3 %). A
+// generation was faster in 13 of 15 paired runs (8B and 1B; median pair +4 %). A
 // GLIBC_TUNABLES that already sets glibc.malloc.hugetlb is the user's choice and kept
 // (hugetlb=0 turns this off).
 func withHugePages(env []string) []string {
