@@ -25,7 +25,9 @@ type Session struct {
 
 // RunRequest is one interactive run.
 type RunRequest struct {
-	Model     ModelRef
+	Model ModelRef
+	// Threads is llama.cpp's thread count; 0 chooses it as the run starts (ChooseThreads:
+	// a core less for each one other programs keep busy).
 	Threads   int
 	Context   int
 	MaxTokens int
@@ -61,6 +63,9 @@ type RunSummary struct {
 	LoadMs        float64 // 0 when the model was already loaded
 	Reused        bool
 	Threads       int
+	// ThreadsWhy says how Threads was chosen when the request left it to the run ("" when
+	// the person chose it).
+	ThreadsWhy string
 	// Placement is where the model ran: device, layers, llama.cpp's buffers.
 	Placement Placement
 }
@@ -110,6 +115,11 @@ func (s *Session) Run(ctx context.Context, req RunRequest, ev RunEvents) (*RunSu
 		return nil, err
 	}
 	sum := &RunSummary{Model: ref, Threads: req.Threads}
+	if req.Threads == 0 {
+		ev.stage("choosing threads", -1)
+		req.Threads, sum.ThreadsWhy = ChooseThreads(ctx, s.Options.Interference)
+		sum.Threads = req.Threads
+	}
 	w, err := s.startedWorker(ctx, sum, ev)
 	if err != nil {
 		return nil, err

@@ -84,8 +84,8 @@ func threadsFor(r interference.Report, cores int) (int, string) {
 }
 
 // DefaultThreads is the thread count for work that does not look at the machine's load first
-// (calibration, whose runs are checked for interference instead, and the Live run's default):
-// every core, within the CPU quota. why says so.
+// (calibration, whose runs are checked for interference instead): every core, within the CPU
+// quota. why says so.
 func DefaultThreads() (threads int, why string) {
 	cores := runtime.NumCPU()
 	return withinQuota(cores, fmt.Sprintf("%d (every core)", cores), cpuQuota())

@@ -21,10 +21,16 @@ import (
 )
 
 // Preference keys of the Live run screen. live.last_* are read by the lesson's live facts.
+// autoThreads is the Live run's default thread choice: the run picks them as it starts, a
+// core less for each one other programs keep busy (engine.ChooseThreads), because llama.cpp's
+// threads wait for each other and one sharing its core slows them all (README, "Threads on a
+// busy machine": 3.9 tok/s on 2 threads beside two busy programs, 97 on 1).
+const autoThreads = "Auto"
+
 const (
 	prefLiveModel    = "live.model_key" // an ident.Key, never a label
 	prefLiveQuant    = "live.quant"
-	prefLiveThreads  = "live.threads"
+	prefLiveThreads  = "live.threads" // 0 or unset: autoThreads
 	prefLiveMax      = "live.max_tokens"
 	prefLivePrompt   = "live.prompt"
 	prefLiveFiles    = "live.files"
@@ -129,13 +135,15 @@ func (l *liveRun) newSettingsWidgets(p fyne.Preferences) *widget.Button {
 	l.modelSel.PlaceHolder = "Choose a model"
 	openBtn := widget.NewButtonWithIcon("Open GGUF file…", theme.FolderOpenIcon(), l.onOpenFile)
 
-	var threadOpts []string
+	threadOpts := []string{autoThreads}
 	for i := 1; i <= runtime.NumCPU(); i++ {
 		threadOpts = append(threadOpts, strconv.Itoa(i))
 	}
 	l.threads = widget.NewSelect(threadOpts, nil)
-	defThreads, _ := engine.DefaultThreads()
-	l.threads.SetSelected(strconv.Itoa(min(max(p.IntWithFallback(prefLiveThreads, defThreads), 1), runtime.NumCPU())))
+	l.threads.SetSelected(autoThreads)
+	if n := p.IntWithFallback(prefLiveThreads, 0); n >= 1 && n <= runtime.NumCPU() {
+		l.threads.SetSelected(strconv.Itoa(n))
+	}
 	l.sampling = l.newSamplingSelect()
 	l.device = newDeviceRow(p)
 	l.maxTokens = widget.NewEntry()
@@ -266,7 +274,7 @@ func (l *liveRun) request() (engine.RunRequest, error) {
 	if err != nil || n < 1 || n > 8192 {
 		return engine.RunRequest{}, fmt.Errorf("max tokens must be a whole number from 1 to 8192, not %q", l.maxTokens.Text)
 	}
-	th, _ := strconv.Atoi(l.threads.Selected)
+	th, _ := strconv.Atoi(l.threads.Selected) // autoThreads reads as 0: the run chooses
 	if strings.TrimSpace(l.prompt.Text) == "" {
 		return engine.RunRequest{}, fmt.Errorf("the prompt is empty: type something for the model to continue")
 	}

@@ -85,7 +85,7 @@ func (l *liveRun) showStats(sum *engine.RunSummary, appCPU float64) {
 		{"Model", sum.Model.Label, sum.Model.Path},
 		{"Params", units.Params(sum.Model.Params), "counted from the file's tensors"},
 		{"File", units.Bytes(sum.Model.Bytes) + ", " + sum.Model.Quant.String(), ""},
-		{"Threads", strconv.Itoa(sum.Threads), fmt.Sprintf("context %d", sum.Info.Context)},
+		threadsRow(sum),
 		{"Device", sum.Placement.Summary(), placementHow(sum.Placement)},
 		{"llama.cpp", "v" + sum.LlamaVersion, "runtime version checked by the worker"},
 	}
@@ -173,4 +173,12 @@ func otherProgramsText(f engine.InterferenceReport) string {
 		return f.Figure() + ": this run was slowed"
 	}
 	return f.Figure()
+}
+
+// threadsRow is the stats card's thread count, with how it was chosen when the run chose it.
+func threadsRow(sum *engine.RunSummary) [3]string {
+	if sum.ThreadsWhy == "" {
+		return [3]string{"Threads", strconv.Itoa(sum.Threads), fmt.Sprintf("your choice · context %d", sum.Info.Context)}
+	}
+	return [3]string{"Threads", strconv.Itoa(sum.Threads) + " (auto)", fmt.Sprintf("chosen as the run started: %s · context %d", sum.ThreadsWhy, sum.Info.Context)}
 }

@@ -96,11 +96,16 @@ func (r Report) Sentence() string {
 	if !r.Disturbed {
 		return ""
 	}
+	// A run on one thread has no fewer to go to.
+	fewer, later := ", or run with fewer threads", ", or run with fewer threads"
+	if r.Threads == 1 {
+		fewer, later = " and run again", ""
+	}
 	switch {
 	case r.CPUDisturbed():
-		return fmt.Sprintf("Another program %s %.2f of %d cores during this run, so this speed is lower than the machine can do: close it, or run with fewer threads.", r.CPUVerb(), r.OtherCPUCores, r.Cores)
+		return fmt.Sprintf("Another program %s %.2f of %d cores during this run, so this speed is lower than the machine can do: close it%s.", r.CPUVerb(), r.OtherCPUCores, r.Cores, fewer)
 	case r.StealPct >= DisturbedStealPct:
-		return fmt.Sprintf("The hypervisor gave %.0f %% of this machine's CPU time to other machines during this run, so this speed is lower than the machine can do: measure again later, or run with fewer threads.", r.StealPct)
+		return fmt.Sprintf("The hypervisor gave %.0f %% of this machine's CPU time to other machines during this run, so this speed is lower than the machine can do: measure again later%s.", r.StealPct, later)
 	default:
 		return fmt.Sprintf("The machine was short of memory for %.0f %% of this run, so this speed is lower than it can do: close other programs and run again.", r.MemPressurePct)
 	}

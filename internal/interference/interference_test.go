@@ -187,6 +187,10 @@ func TestSentence(t *testing.T) {
 		{Report{Measured: true, Cores: 2, OtherCPUCores: 0.1}, ""},
 		// judged for 1 thread: the CPU sentence needs more than the free core
 		{Report{Measured: true, Cores: 2, Threads: 1, OtherCPUCores: 0.93, StealPct: 30, Disturbed: true}, "The hypervisor gave 30 %"},
+		// A run on one thread is not told to use fewer.
+		{Report{Measured: true, Cores: 2, Threads: 1, OtherCPUCores: 2.0, Disturbed: true},
+			"Another program used 2.00 of 2 cores during this run, so this speed is lower than the machine can do: close it and run again."},
+		{Report{Measured: true, Cores: 2, Threads: 1, StealPct: 40, Disturbed: true}, "measure again later."},
 		{NotMeasured("not measured on this OS"), ""},
 	}
 	for _, tc := range tests {
