@@ -28,9 +28,11 @@ import (
 const autoThreads = "Auto"
 
 const (
-	prefLiveModel    = "live.model_key" // an ident.Key, never a label
-	prefLiveQuant    = "live.quant"
-	prefLiveThreads  = "live.threads" // 0 or unset: autoThreads
+	prefLiveModel = "live.model_key" // an ident.Key, never a label
+	prefLiveQuant = "live.quant"
+	// prefLiveThreads is 0 or unset for autoThreads. It has a new key since Auto came: every run
+	// stored the old default ("live.threads", all cores) as if it had been chosen.
+	prefLiveThreads  = "live.threadChoice"
 	prefLiveMax      = "live.max_tokens"
 	prefLivePrompt   = "live.prompt"
 	prefLiveFiles    = "live.files"

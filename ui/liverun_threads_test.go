@@ -53,3 +53,17 @@ func TestLiveRunChoosesThreadsBesideABusyProgram(t *testing.T) {
 		t.Errorf("a new window shows threads %q, want the remembered %d", b.threads.Selected, cores)
 	}
 }
+
+// The thread count every run stored before Auto came (the old default, all cores) is not taken
+// for a choice.
+func TestLiveRunOldStoredThreadsAreNotAChoice(t *testing.T) {
+	fa := newTestApp(t)
+	fa.Preferences().SetInt("live.threads", runtime.NumCPU())
+	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
+	t.Cleanup(a.session.Close)
+	l := newLiveRun(a)
+	l.buildUI()
+	if l.threads.Selected != autoThreads {
+		t.Errorf("threads show %q after an old stored default, want %q", l.threads.Selected, autoThreads)
+	}
+}
