@@ -4,7 +4,9 @@ package worker
 
 import (
 	"bufio"
+	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -12,52 +14,42 @@ import (
 // hugePageUse returns how much of this process's memory sits in transparent huge pages
 // (AnonHugePages in /proc/self/smaps_rollup, which kernels since 4.14 have), 0 if unknown.
 func hugePageUse() uint64 {
-	data, err := os.ReadFile("/proc/self/smaps_rollup")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		v, ok := strings.CutPrefix(line, "AnonHugePages:")
-		if !ok {
-			continue
-		}
-		f := strings.Fields(v)
-		if len(f) == 2 && f[1] == "kB" {
-			if n, err := strconv.ParseUint(f[0], 10, 64); err == nil {
-				return n * 1024
-			}
-		}
-	}
-	return 0
+	return procKB("/proc/self/smaps_rollup", "AnonHugePages")["AnonHugePages"]
 }
 
 // memoryUse returns the resident set size now and its peak (VmRSS, VmHWM from /proc/self/status).
 func memoryUse() (rss, peak uint64) {
-	f, err := os.Open("/proc/self/status")
+	kb := procKB("/proc/self/status", "VmRSS", "VmHWM")
+	return kb["VmRSS"], kb["VmHWM"]
+}
+
+// procKB reads the "Key:   N kB" lines of a /proc file whose key is one of keys, in bytes;
+// keys it cannot read are absent.
+func procKB(path string, keys ...string) map[string]uint64 {
+	f, err := os.Open(path)
 	if err != nil {
-		return 0, 0
+		return nil
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	return parseKB(f, keys)
+}
+
+// parseKB is procKB's parser, apart so that tests can feed it a file's text.
+func parseKB(r io.Reader, keys []string) map[string]uint64 {
+	out := map[string]uint64{}
+	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		k, v, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
+		if !ok || !slices.Contains(keys, k) {
 			continue
 		}
 		f := strings.Fields(v)
 		if len(f) != 2 || f[1] != "kB" {
 			continue
 		}
-		n, err := strconv.ParseUint(f[0], 10, 64)
-		if err != nil {
-			continue
-		}
-		switch k {
-		case "VmRSS":
-			rss = n * 1024
-		case "VmHWM":
-			peak = n * 1024
+		if n, err := strconv.ParseUint(f[0], 10, 64); err == nil {
+			out[k] = n * 1024
 		}
 	}
-	return rss, peak
+	return out
 }
