@@ -167,6 +167,11 @@ func (s *compareScreen) endBusy(msg string, imp widget.Importance) {
 	s.progressTx.SetText(msg)
 	s.progressTx.Importance = imp
 	s.progressTx.Refresh()
+	// The toolbar is shorter now (no bar; one line where the last step's sentence wrapped):
+	// the screen's layout must give the tabs that room back, or a blank band stays above them.
+	if s.view != nil {
+		s.view.Refresh()
+	}
 	s.table.Refresh()
 }
 
