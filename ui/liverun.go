@@ -252,6 +252,8 @@ func (l *liveRun) connect() {
 		l.refreshChoices()
 	}
 	l.updateCacheNote()
+	// Compare's calibration and bench write twins too: read the cache again on each return.
+	l.a.onShown(screenLiveRun, l.updateCacheNote)
 	// Ctrl+Enter runs and Ctrl+. stops, but only while this screen is the one on show.
 	l.a.addShortcut(fyne.KeyReturn, func() {
 		if l.a.current == screenLiveRun {

@@ -202,6 +202,28 @@ func TestLiveRunClearTwinCache(t *testing.T) {
 	})
 }
 
+// A twin written elsewhere (Compare's calibration, bench) shows in the cache note when Live
+// run is shown again, not only after a run of its own.
+func TestLiveRunCacheNoteFollowsTwinsWrittenElsewhere(t *testing.T) {
+	c, err := engine.DefaultTwinCache() // SLMSCOPE_TWIN_DIR points into a temp folder (TestMain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Clear(); err != nil {
+		t.Fatal(err)
+	}
+	a, l := liveRunFor(t)
+	waitFor(t, "the empty cache note", 10*time.Second, func() bool { return strings.HasPrefix(l.cacheNote.Text, "Twin cache: 0 B") })
+	a.showScreen(screenHardware)
+	if _, err := c.Path(context.Background(), catalog.Tiny, engine.Q8_0, nil); err != nil {
+		t.Fatal(err)
+	}
+	a.showScreen(screenLiveRun)
+	waitFor(t, "the cache note to count the new twin", 10*time.Second, func() bool {
+		return strings.Contains(l.cacheNote.Text, c.Dir) && !strings.HasPrefix(l.cacheNote.Text, "Twin cache: 0 B")
+	})
+}
+
 // findButton returns the first button under o whose text is text.
 func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	for _, obj := range test.LaidOutObjects(o) {
