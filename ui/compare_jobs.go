@@ -191,12 +191,22 @@ func (j *compareCalibrateJob) run() {
 		})
 		return
 	}
-	_, serr := j.s.a.machine.AddCalibration(cal) // merged by estimate's one rule; observers recompute
-	msg := "Measured " + units.Count(len(cal.Measurements), "twin") + "."
+	merged, serr := j.s.a.machine.AddCalibration(cal) // merged by estimate's one rule; observers recompute
+	msg := "Measured " + units.Count(len(cal.Measurements), "twin") + keptNote(len(cal.Measurements), len(merged.Calibration.Measurements))
 	if cancelled {
-		msg = "Cancelled: kept the " + units.Count(len(cal.Measurements), "twin") + " measured so far."
+		msg = "Cancelled: kept the " + units.Count(len(cal.Measurements), "twin") + " measured so far" + keptNote(len(cal.Measurements), len(merged.Calibration.Measurements))
 	}
 	deliverMeasured(j.s, msg, false, serr, " They could not be saved for next time: ")
+}
+
+// keptNote ends the sentence after a calibration of fresh runs saved as total: the status
+// line counts every twin the saved calibration holds, so the earlier runs it kept are said,
+// as `slmscope calibrate` says them, rather than two counts side by side unexplained.
+func keptNote(fresh, total int) string {
+	if total <= fresh {
+		return "."
+	}
+	return fmt.Sprintf("; saved with %s of other twins kept (%d in all).", units.Count(total-fresh, "earlier run"), total)
 }
 
 // deliverMeasured shows how a measurement ended; a failed save is said, not hidden. The new

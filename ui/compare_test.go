@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -264,6 +265,25 @@ func TestCompareMeasureThisMachine(t *testing.T) {
 	}
 	if measured == 0 {
 		t.Error("no measured rows after calibration")
+	}
+}
+
+// After a calibration the sentence under the bar counts the twins just measured and the
+// earlier runs the saved calibration kept, so it agrees with the status line's total.
+func TestCompareMeasuredSentenceCountsKeptRuns(t *testing.T) {
+	fixture := fixtureCalibration(t)
+	f := &fakeCompare{cal: fixture, calibrate: func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error) {
+		return engine.Calibration{Key: o.Key, When: time.Now(), Machine: o.Machine, Measurements: slices.Clone(fixture.Measurements[:3])}, nil
+	}}
+	_, s := compareFor(t, f)
+	test.Tap(s.measureBtn)
+	total := len(fixture.Measurements)
+	want := fmt.Sprintf("Measured 3 twins; saved with %d earlier runs of other twins kept (%d in all).", total-3, total)
+	if s.progressTx.Text != want {
+		t.Errorf("after measuring: %q, want %q", s.progressTx.Text, want)
+	}
+	if !strings.Contains(s.status.Text, fmt.Sprintf("%d twins on this machine", total)) {
+		t.Errorf("status %q does not count the %d twins saved", s.status.Text, total)
 	}
 }
 
