@@ -55,9 +55,11 @@ var hostRepack = repackRows(runtime.GOARCH, cpu.X86.HasAVX512F)
 //
 // MXFP4 is repacked (repackedOnCPU counts its copy in memory) but keeps its own kernel name:
 // its repacked kernel decodes 4-bit values through a table, like IQ4_NL, and is not the
-// repacked Q4_0 kernel the ladder measures. Named "(repacked)", an unmeasured MXFP4 borrowed
-// repacked Q4_0's cost, and the 12:10 gpt-oss-20b sitting (docs/accuracy.md) went from −8.9 %
-// to +37 %.
+// repacked Q4_0 kernel, so the ladder measures it as a kernel of its own (Granite's MXFP4
+// twin). Named "(repacked)", it took repacked Q4_0's fitted cost, and one gpt-oss-20b sitting
+// (2026-12-04 12:10, docs/accuracy.md) went from −8.9 % to +37 %. Where no run measured it,
+// it is still projected from the nearest repacked kernel (proxyClass), with the uncalibrated
+// band.
 func KernelOf(t gguf.GGMLType, dims []uint64, device string) string {
 	if (device == "cpu" || device == "") && t != gguf.TypeMXFP4 && repackedOnCPU(t, dims) {
 		return t.String() + repackSuffix
@@ -224,13 +226,15 @@ func (p Profile) KernelNames() []string {
 // state. It returns "" when nothing was measured.
 func nearestKernel(k string, measured map[string]float64) string {
 	bpw := kernelType(k).BitsPerWeight()
+	fam, repacked := proxyClass(k)
 	best, bestD := "", math.Inf(1)
 	for m := range measured {
 		d := math.Abs(kernelType(m).BitsPerWeight() - bpw)
-		if KernelFamily(m) != KernelFamily(k) {
+		mFam, mRepacked := proxyClass(m)
+		if mFam != fam {
 			d += 4
 		}
-		if strings.HasSuffix(m, repackSuffix) != strings.HasSuffix(k, repackSuffix) {
+		if mRepacked != repacked {
 			d += 2
 		}
 		if d < bestD || d == bestD && m < best {
@@ -238,4 +242,17 @@ func nearestKernel(k string, measured map[string]float64) string {
 		}
 	}
 	return best
+}
+
+// proxyClass is the family and repack state nearestKernel matches on. MXFP4 keeps its own
+// kernel name (KernelOf) but is repacked wherever its rows allow, so it is matched as a
+// repacked kernel: in 15 calibrations of a 2-core EPYC (2026-12-05/06) its fitted cost per
+// weight was 0.6–2.1× (median 0.95×) repacked Q4_0's and about a third of Q5_0's, the legacy
+// kernel nearest in bits, from which a left-out Granite MXFP4 run was projected 32 % slow in
+// every calibration, and so would gpt-oss be on a machine whose ladder stops before MXFP4.
+func proxyClass(k string) (family string, repacked bool) {
+	if kernelType(k) == gguf.TypeMXFP4 {
+		return "repacked", true
+	}
+	return KernelFamily(k), strings.HasSuffix(k, repackSuffix)
 }
