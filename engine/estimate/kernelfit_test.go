@@ -164,7 +164,7 @@ func TestUncalibratedKernel(t *testing.T) {
 
 // An unmeasured kernel borrows the nearest measured one: same family first, then the same
 // repack state, then bits. MXFP4 counts as repacked: a Granite MXFP4 run left out was
-// projected 32 % slow from Q5_0 in every calibration of 2026-12-05/06.
+// projected 19–36 % slow from Q5_0 in every calibration of 2026-12-06.
 func TestNearestKernel(t *testing.T) {
 	measured := map[string]float64{"Q4_0 (repacked)": 1, "Q4_K (repacked)": 1, "Q5_0": 1, "Q8_0": 1, "Q6_K": 1, "F16": 1}
 	for _, c := range []struct{ k, want string }{

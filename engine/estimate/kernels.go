@@ -246,10 +246,10 @@ func nearestKernel(k string, measured map[string]float64) string {
 
 // proxyClass is the family and repack state nearestKernel matches on. MXFP4 keeps its own
 // kernel name (KernelOf) but is repacked wherever its rows allow, so it is matched as a
-// repacked kernel: in 15 calibrations of a 2-core EPYC (2026-12-05/06) its fitted cost per
-// weight was 0.6–2.1× (median 0.95×) repacked Q4_0's and about a third of Q5_0's, the legacy
-// kernel nearest in bits, from which a left-out Granite MXFP4 run was projected 32 % slow in
-// every calibration, and so would gpt-oss be on a machine whose ladder stops before MXFP4.
+// repacked kernel: in 10 calibrations of a 2-core EPYC (2026-12-06) its fitted cost per
+// weight was 0.6–2.5× (median 0.95×) repacked Q4_0's and about a third of Q5_0's, the legacy
+// kernel nearest in bits, from which a left-out Granite MXFP4 run was projected 19–36 % slow,
+// and gpt-oss 23–38 % slow on a machine whose ladder stops before MXFP4 (docs/accuracy.md).
 func proxyClass(k string) (family string, repacked bool) {
 	if kernelType(k) == gguf.TypeMXFP4 {
 		return "repacked", true
