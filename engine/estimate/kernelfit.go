@@ -107,7 +107,7 @@ func (k KernelModel) mapKernel(kernel string) (string, bool) {
 	if _, ok := k.Cost[kernel]; ok {
 		return kernel, true
 	}
-	return nearestKernel(kernel, k.Cost), false
+	return nearestKernel(kernel, k.Kind, k.Cost), false
 }
 
 // features is a point's row: [1, layers/100 (decode only), GB read or attention GFLOP, then

@@ -163,7 +163,7 @@ func TestUncalibratedKernel(t *testing.T) {
 }
 
 // An unmeasured kernel borrows the nearest measured one: same family first, then the same
-// repack state, then bits. MXFP4 counts as repacked: a Granite MXFP4 run left out was
+// repack state, then bits. In decode MXFP4 counts as repacked: a Granite MXFP4 run left out was
 // projected 19–36 % slow from Q5_0 in every calibration of 2026-12-06.
 func TestNearestKernel(t *testing.T) {
 	measured := map[string]float64{"Q4_0 (repacked)": 1, "Q4_K (repacked)": 1, "Q5_0": 1, "Q8_0": 1, "Q6_K": 1, "F16": 1}
@@ -174,12 +174,16 @@ func TestNearestKernel(t *testing.T) {
 		{"Q3_K", "Q6_K"},
 		{"BF16", "F16"},
 	} {
-		if got := nearestKernel(c.k, measured); got != c.want {
+		if got := nearestKernel(c.k, "decode", measured); got != c.want {
 			t.Errorf("%s is projected from %q, want %q", c.k, got, c.want)
 		}
 	}
-	if got := nearestKernel("MXFP4", map[string]float64{"Q5_0": 1, "Q8_0": 1}); got != "Q5_0" {
+	if got := nearestKernel("MXFP4", "decode", map[string]float64{"Q5_0": 1, "Q8_0": 1}); got != "Q5_0" {
 		t.Errorf("MXFP4 with no repacked kernel measured: from %q, want the nearest in bits, Q5_0", got)
+	}
+	// Prompt processing: repacked Q4_0's matrix kernels are far faster than MXFP4's.
+	if got := nearestKernel("MXFP4", "prompt", measured); got != "Q5_0" {
+		t.Errorf("MXFP4's prompt cost from %q, want Q5_0", got)
 	}
 }
 

@@ -223,14 +223,14 @@ func (p Profile) KernelNames() []string {
 
 // nearestKernel picks, among measured kernels, the one an unmeasured kernel k is projected
 // from: the closest in bits per weight, preferring the same family, then the same repack
-// state. It returns "" when nothing was measured.
-func nearestKernel(k string, measured map[string]float64) string {
+// state, for a model of kind "decode" or "prompt". It returns "" when nothing was measured.
+func nearestKernel(k, kind string, measured map[string]float64) string {
 	bpw := kernelType(k).BitsPerWeight()
-	fam, repacked := proxyClass(k)
+	fam, repacked := proxyClass(k, kind)
 	best, bestD := "", math.Inf(1)
 	for m := range measured {
 		d := math.Abs(kernelType(m).BitsPerWeight() - bpw)
-		mFam, mRepacked := proxyClass(m)
+		mFam, mRepacked := proxyClass(m, kind)
 		if mFam != fam {
 			d += 4
 		}
@@ -245,13 +245,15 @@ func nearestKernel(k string, measured map[string]float64) string {
 }
 
 // proxyClass is the family and repack state nearestKernel matches on. MXFP4 keeps its own
-// kernel name (KernelOf) but is repacked wherever its rows allow, so it is matched as a
-// repacked kernel: in 10 calibrations of a 2-core EPYC (2026-12-06) its fitted cost per
+// kernel name (KernelOf) but is repacked wherever its rows allow, so in decode it is matched
+// as a repacked kernel: in 10 calibrations of a 2-core EPYC (2026-12-06) its fitted cost per
 // weight was 0.6–2.5× (median 0.95×) repacked Q4_0's and about a third of Q5_0's, the legacy
 // kernel nearest in bits, from which a left-out Granite MXFP4 run was projected 19–36 % slow,
 // and gpt-oss 23–38 % slow on a machine whose ladder stops before MXFP4 (docs/accuracy.md).
-func proxyClass(k string) (family string, repacked bool) {
-	if kernelType(k) == gguf.TypeMXFP4 {
+// Not in prompt processing: there repacked Q4_0's matrix kernels made the left-out MXFP4 run
+// 160–256 % too fast, Q5_0 25–69 %.
+func proxyClass(k, kind string) (family string, repacked bool) {
+	if kind == "decode" && kernelType(k) == gguf.TypeMXFP4 {
 		return "repacked", true
 	}
 	return KernelFamily(k), strings.HasSuffix(k, repackSuffix)
