@@ -37,6 +37,10 @@ type answerView struct {
 	// the columns, which measure every row, so a pass without it was quadratic in the rows
 	// (201 ms for Compare's 39 rows at 1920×1080).
 	widths *[answerCols]float32
+	// planned is every column's width over all the rows of a reveal under way, measured from
+	// their texts before they come on show, so the columns do not widen batch by batch; zero
+	// once the last batch is on show, when the rows' own cells decide (columnWidths).
+	planned [answerCols]float32
 }
 
 func newAnswerView(s *compareScreen) *answerView {
@@ -99,6 +103,7 @@ func (v *answerView) setData(ps []engine.Projection) {
 		objs, fills = []fyne.CanvasObject{v.emptyNote}, nil
 	}
 	v.cursor, v.open = v.indexOf(cur), v.indexOf(open)
+	v.planned = v.plannedWidths()
 	v.fillGen++
 	v.box.Objects = nil
 	v.reveal(v.fillGen, objs, fills)
@@ -123,8 +128,9 @@ func (v *answerView) reveal(gen int, objs []fyne.CanvasObject, fills []func()) {
 	}
 	v.box.Objects = append(v.box.Objects, objs[:n]...)
 	if n == len(objs) {
-		// The columns are as wide as the widest cells of all rows now on show: the rows
-		// revealed before the last batch were laid out for narrower ones.
+		// The columns are as wide as the widest cells of all rows now on show, which the
+		// planned widths foresaw; placed again in case the theme changed during the reveal.
+		v.planned = [answerCols]float32{}
 		v.titles.placeCells(v.titles.Size())
 		for _, o := range v.box.Objects {
 			if r, ok := o.(*answerRow); ok {

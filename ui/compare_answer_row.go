@@ -61,14 +61,25 @@ func (r *answerRow) setTexts(t [answerCols]string, title bool) {
 	r.restyle()
 }
 
-// restyle sets each cell's style: the name bold, the numbers bold and large.
+// cellStyle is column i's text style and size: the name bold, the numbers bold and large;
+// the titles plain.
+func (v *answerView) cellStyle(i int, title bool) (fyne.TextStyle, fyne.ThemeSizeName) {
+	if title {
+		return fyne.TextStyle{}, theme.SizeNameText
+	}
+	switch i {
+	case ansName:
+		return fyne.TextStyle{Bold: true}, theme.SizeNameText
+	case ansSpeed, ansMemory, ansTTFT:
+		return fyne.TextStyle{Bold: true}, v.answerSizeName()
+	}
+	return fyne.TextStyle{}, theme.SizeNameText
+}
+
+// restyle sets each cell's style (cellStyle).
 func (r *answerRow) restyle() {
 	for i, c := range r.cells {
-		c.TextStyle.Bold = !r.title && (i == ansName || i == ansSpeed || i == ansMemory || i == ansTTFT)
-		c.SizeName = theme.SizeNameText
-		if !r.title && (i == ansSpeed || i == ansMemory || i == ansTTFT) {
-			c.SizeName = r.v.answerSizeName()
-		}
+		c.TextStyle, c.SizeName = r.v.cellStyle(i, r.title)
 		if r.title {
 			c.Importance = widget.LowImportance
 		}
@@ -78,7 +89,7 @@ func (r *answerRow) restyle() {
 
 // show fills the row with model p.
 func (r *answerRow) show(p engine.Projection) {
-	r.setTexts([answerCols]string{p.Name, engine.AnswerQuant(p), engine.AnswerSpeed(p), answerBadge(p), engine.AnswerMemory(p), engine.TTFTText(p)}, false)
+	r.setTexts(answerTexts(p), false)
 	r.cells[ansSource].Importance = widget.MediumImportance
 	switch {
 	case p.Source == engine.SourceMeasured:
@@ -87,6 +98,11 @@ func (r *answerRow) show(p engine.Projection) {
 		r.cells[ansSource].Importance = widget.WarningImportance
 	}
 	r.cells[ansSource].Refresh()
+}
+
+// answerTexts is model p's row.
+func answerTexts(p engine.Projection) [answerCols]string {
+	return [answerCols]string{p.Name, engine.AnswerQuant(p), engine.AnswerSpeed(p), answerBadge(p), engine.AnswerMemory(p), engine.TTFTText(p)}
 }
 
 // answerBadge is "● measured", or "○ ±23%" for a projection with its band (coloured as a
@@ -186,13 +202,14 @@ func (r *answerRow) placeCells(size fyne.Size) {
 	}
 }
 
-// columnWidths is each column's width: its widest cell among the titles and rows on show.
-// The last column's title may reach past its figures into the margin.
+// columnWidths is each column's width: its widest cell among the titles and rows on show,
+// and during a reveal the rows still to come (planned). The last column's title may reach
+// past its figures into the margin.
 func (v *answerView) columnWidths() [answerCols]float32 {
 	if v.widths != nil {
 		return *v.widths
 	}
-	var w [answerCols]float32
+	w := v.planned
 	for _, o := range v.box.Objects {
 		r, ok := o.(*answerRow)
 		if !ok {
@@ -203,6 +220,20 @@ func (v *answerView) columnWidths() [answerCols]float32 {
 				continue
 			}
 			w[i] = max(w[i], c.MinSize().Width)
+		}
+	}
+	return w
+}
+
+// plannedWidths is each column's widest cell over every item, from the texts alone: a
+// label's text plus its inner padding on both sides, as widget.Label measures itself.
+func (v *answerView) plannedWidths() [answerCols]float32 {
+	var w [answerCols]float32
+	pad := 2 * theme.InnerPadding()
+	for _, p := range v.items {
+		for i, t := range answerTexts(p) {
+			style, size := v.cellStyle(i, false)
+			w[i] = max(w[i], fyne.MeasureText(t, theme.Size(size), style).Width+pad)
 		}
 	}
 	return w

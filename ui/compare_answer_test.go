@@ -217,3 +217,37 @@ func TestCompareReportMenu(t *testing.T) {
 		t.Errorf("Report menu shows %q", items)
 	}
 }
+
+// The answer's columns are as wide from its first batch of rows as when every row is on show,
+// in normal and in presenter mode: the rows still to come were measured from their texts.
+func TestCompareAnswerColumnsHoldDuringTheReveal(t *testing.T) {
+	for _, presenter := range []bool{false, true} {
+		fa := newTestApp(t)
+		a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
+		t.Cleanup(a.session.Close)
+		if presenter {
+			a.setPresenter(true)
+		}
+		var q turnQueue
+		q.install(a)
+		s := newCompareScreenWith(a, (&fakeCompare{cal: fixtureCalibration(t)}).source(), func(job func()) { job() })
+		t.Cleanup(s.stop)
+		v := s.answer
+		if len(v.box.Objects) >= len(v.items) {
+			t.Fatalf("presenter %v: %d of %d rows on show at once: no reveal to watch", presenter, len(v.box.Objects), len(v.items))
+		}
+		first := v.columnWidths()
+		if n := q.all(); n == 0 {
+			t.Fatalf("presenter %v: the reveal took no later turn", presenter)
+		}
+		if v.planned != ([answerCols]float32{}) {
+			t.Errorf("presenter %v: planned widths %v kept after the reveal", presenter, v.planned)
+		}
+		last := v.columnWidths()
+		for i := range first {
+			if d := first[i] - last[i]; d < -0.01 || d > 0.01 {
+				t.Errorf("presenter %v: column %d was %v px wide in the first batch, %v with every row", presenter, i, first[i], last[i])
+			}
+		}
+	}
+}
