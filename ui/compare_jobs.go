@@ -192,9 +192,10 @@ func (j *compareCalibrateJob) run() {
 		return
 	}
 	merged, serr := j.s.a.machine.AddCalibration(cal) // merged by estimate's one rule; observers recompute
-	msg := "Measured " + units.Count(len(cal.Measurements), "twin") + keptNote(len(cal.Measurements), len(merged.Calibration.Measurements))
+	kept := keptNote(len(cal.Measurements), len(merged.Calibration.Measurements))
+	msg := "Measured " + units.Count(len(cal.Measurements), "twin") + kept
 	if cancelled {
-		msg = "Cancelled: kept the " + units.Count(len(cal.Measurements), "twin") + " measured so far" + keptNote(len(cal.Measurements), len(merged.Calibration.Measurements))
+		msg = "Cancelled: kept the " + units.Count(len(cal.Measurements), "twin") + " measured so far" + kept
 	}
 	deliverMeasured(j.s, msg, false, serr, " They could not be saved for next time: ")
 }
