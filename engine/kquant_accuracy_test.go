@@ -62,6 +62,9 @@ func BenchmarkKQuantAccuracy(b *testing.B) {
 	dir := os.Getenv("KQUANT_DIR")
 	if dir == "" {
 		dir = b.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		// a new folder is the usual case: the 2.5 min calibration must not be lost to it
+		b.Fatalf("KQUANT_DIR %s: %v", dir, err)
 	}
 	recPath := filepath.Join(dir, "kquant-record.json")
 	for i := 0; i < b.N; i++ {
