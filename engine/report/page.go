@@ -14,7 +14,7 @@ import (
 )
 
 // EmptyStateText is shown before anything was measured on this machine.
-const EmptyStateText = "Nothing measured on this machine yet: projections use the measured memory bandwidth only — press Measure this machine (about 90 s)."
+const EmptyStateText = "Nothing measured on this machine yet: projections use the measured memory bandwidth only — press Measure this machine (1½ to 2½ minutes)."
 
 // Page lays the computed report out as an HTML page description.
 func Page(d table.Data) charts.Page {
