@@ -62,6 +62,8 @@ const (
 	DefaultPromptTokens = table.DefaultPromptTokens
 	// EmptyStateText is what the Compare screen says before anything is measured here.
 	EmptyStateText = report.EmptyStateText
+	// CalibrationTime is how long a default calibration takes ("1½ to 2½ minutes").
+	CalibrationTime = report.CalibrationTime
 )
 
 // ComputeReport projects every model at every quant and runs the validation, without I/O.

@@ -289,7 +289,7 @@ func (s *compareScreen) onMeasureMachine() {
 	if s.busy || !s.loaded {
 		return
 	}
-	ctx := s.startBusy("Starting the calibration: a ladder of twins from small to large, 1½ to 2½ minutes…")
+	ctx := s.startBusy("Starting the calibration: a ladder of twins from small to large, " + engine.CalibrationTime + "…")
 	job := &compareCalibrateJob{s: s, ctx: ctx, spec: s.spec, key: s.key, budget: 90 * time.Second}
 	s.spawn(job.run)
 }
