@@ -15,10 +15,11 @@ import (
 	"slmscope/internal/units"
 )
 
-// LadderStep is one twin the calibration measures.
+// LadderStep is one twin the calibration measures, and after what prompt (promptFor).
 type LadderStep struct {
 	ModelID string
 	Quant   quant.Quant
+	Prompt  PromptLength
 }
 
 // DefaultLadder mixes the quantizations people run (Q4_K_M, Q5_K_M, Q3_K_M, Q6_K, Q8_0,
@@ -37,35 +38,37 @@ type LadderStep struct {
 // Then a second run of the kernels one step alone measured (Q5_K and Q3_K on Qwen3 0.6B, Q5_1
 // on SmolLM2 360M): a kernel's cost fitted on one run takes that run's noise whole, and
 // leave-one-out cannot check it (its run, left out, is projected from another kernel).
+// Two SmolLM2-135M steps decode after a long prompt (LongPrompt), so that the kernel model
+// measures what attention costs at a thousand positions rather than assuming it.
 // TestLadderMeasuresEveryPublishedKernel keeps the ladder covering the catalog's kernels.
 // Steps that would not fit in memory or in the time left are skipped, and the calibration
 // says so; projections of types never measured say "uncalibrated type".
 var DefaultLadder = []LadderStep{
-	{"smollm2-135m", quant.Q8_0},
-	{"smollm2-135m", quant.Q4_0},
-	{"smollm2-135m", quant.F16},
-	{"llama-3.2-1b", quant.Q4_K_M},
-	{"smollm2-135m", quant.Q4_K_M},
-	{"qwen2.5-0.5b", quant.Q4_0},
-	{"smollm2-360m", quant.Q8_0},
-	{"llama-3.2-1b", quant.Q5_K_M},
-	{"smollm2-135m", quant.Q6_K},
-	{"qwen2.5-0.5b", quant.Q6_K},
-	{"llama-3.2-1b", quant.Q3_K_M},
-	{"granite-3.0-1b-a400m", quant.Q4_K_M},
-	{"granite-3.0-1b-a400m", quant.MXFP4_MOE},
-	{"smollm2-135m", quant.Q5_K_M},
-	{"qwen3-0.6b", quant.Q5_K_M},
-	{"smollm2-360m", quant.Q5_K_M},
-	{"qwen3-0.6b", quant.Q3_K_M},
-	{"smollm2-360m", quant.Q4_K_M},
-	{"llama-3.2-1b", quant.Q6_K},
-	{"qwen2.5-0.5b", quant.Q4_K_M},
-	{"llama-3.2-1b", quant.Q4_0},
-	{"qwen2.5-1.5b", quant.Q4_K_M},
-	{"smollm2-1.7b", quant.Q8_0},
-	{"llama-3.2-3b", quant.Q4_K_M},
-	{"llama-3.1-8b", quant.Q4_0},
+	{"smollm2-135m", quant.Q8_0, ShortPrompt},
+	{"smollm2-135m", quant.Q4_0, LongPrompt},
+	{"smollm2-135m", quant.F16, ShortPrompt},
+	{"llama-3.2-1b", quant.Q4_K_M, ShortPrompt},
+	{"smollm2-135m", quant.Q4_K_M, LongPrompt},
+	{"qwen2.5-0.5b", quant.Q4_0, ShortPrompt},
+	{"smollm2-360m", quant.Q8_0, ShortPrompt},
+	{"llama-3.2-1b", quant.Q5_K_M, ShortPrompt},
+	{"smollm2-135m", quant.Q6_K, ShortPrompt},
+	{"qwen2.5-0.5b", quant.Q6_K, ShortPrompt},
+	{"llama-3.2-1b", quant.Q3_K_M, ShortPrompt},
+	{"granite-3.0-1b-a400m", quant.Q4_K_M, ShortPrompt},
+	{"granite-3.0-1b-a400m", quant.MXFP4_MOE, ShortPrompt},
+	{"smollm2-135m", quant.Q5_K_M, ShortPrompt},
+	{"qwen3-0.6b", quant.Q5_K_M, ShortPrompt},
+	{"smollm2-360m", quant.Q5_K_M, ShortPrompt},
+	{"qwen3-0.6b", quant.Q3_K_M, ShortPrompt},
+	{"smollm2-360m", quant.Q4_K_M, ShortPrompt},
+	{"llama-3.2-1b", quant.Q6_K, ShortPrompt},
+	{"qwen2.5-0.5b", quant.Q4_K_M, ShortPrompt},
+	{"llama-3.2-1b", quant.Q4_0, ShortPrompt},
+	{"qwen2.5-1.5b", quant.Q4_K_M, ShortPrompt},
+	{"smollm2-1.7b", quant.Q8_0, ShortPrompt},
+	{"llama-3.2-3b", quant.Q4_K_M, ShortPrompt},
+	{"llama-3.1-8b", quant.Q4_0, ShortPrompt},
 }
 
 // CalibrateOptions configures "Measure this machine".
@@ -315,7 +318,7 @@ func (c *calibration) climb(ctx context.Context, step int, st LadderStep) (done 
 	if err != nil || skip {
 		return false, err
 	}
-	return false, c.measure(ctx, step, m, size, label, ref)
+	return false, c.measure(ctx, step, m, size, label, ref, c.o.promptFor(step, st))
 }
 
 // prepare writes the step's twin unless the cache has it, with its own progress; skip says
@@ -351,15 +354,9 @@ func (c *calibration) prepare(ctx context.Context, step int, m catalog.Model, q 
 
 // measure benchmarks the step's twin once (measured again while other programs disturb it)
 // and adds it to the climb.
-func (c *calibration) measure(ctx context.Context, step int, m catalog.Model, size int64, label string, ref ModelRef) error {
+func (c *calibration) measure(ctx context.Context, step int, m catalog.Model, size int64, label string, ref ModelRef, prompt int) error {
 	c.say(step, "Measuring "+label+"…")
 	benchStart, disturbedBefore := time.Now(), c.tally.disturbed
-	// Prompts alternate between half and one and a half times PromptTokens, so the per-kernel
-	// prompt model sees how prompt speed moves with length.
-	prompt := c.o.PromptTokens / 2
-	if step%2 == 0 {
-		prompt = c.o.PromptTokens * 3 / 2
-	}
 	bo := BenchOptions{Model: ref, PromptTokens: prompt, GenTokens: c.o.GenTokens, Threads: c.o.Threads, Repeat: 1, Worker: c.o.Worker}
 	if c.gpu != "" {
 		bo.Device, bo.GPULayers = "auto", AutoLayers

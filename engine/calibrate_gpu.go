@@ -18,17 +18,17 @@ import (
 // the 3B, so that a short budget still measures the fixed cost and the bandwidth first; they
 // cost the 8B steps about 12 s of it (each GPU run costs about 6 s, docs/gpu.md).
 var GPULadder = []LadderStep{
-	{"smollm2-135m", quant.Q8_0},
-	{"smollm2-135m", quant.Q4_0},
-	{"llama-3.2-1b", quant.Q4_K_M},
-	{"qwen2.5-1.5b", quant.Q4_K_M},
-	{"smollm2-1.7b", quant.Q8_0},
-	{"llama-3.2-3b", quant.Q4_K_M},
-	{"granite-3.0-1b-a400m", quant.Q4_K_M},
-	{"granite-3.0-1b-a400m", quant.MXFP4_MOE},
-	{"qwen2.5-0.5b", quant.Q4_K_M},
-	{"llama-3.1-8b", quant.Q4_0},
-	{"llama-3.1-8b", quant.Q8_0},
+	{"smollm2-135m", quant.Q8_0, ShortPrompt},
+	{"smollm2-135m", quant.Q4_0, ShortPrompt},
+	{"llama-3.2-1b", quant.Q4_K_M, ShortPrompt},
+	{"qwen2.5-1.5b", quant.Q4_K_M, ShortPrompt},
+	{"smollm2-1.7b", quant.Q8_0, ShortPrompt},
+	{"llama-3.2-3b", quant.Q4_K_M, ShortPrompt},
+	{"granite-3.0-1b-a400m", quant.Q4_K_M, ShortPrompt},
+	{"granite-3.0-1b-a400m", quant.MXFP4_MOE, ShortPrompt},
+	{"qwen2.5-0.5b", quant.Q4_K_M, ShortPrompt},
+	{"llama-3.1-8b", quant.Q4_0, ShortPrompt},
+	{"llama-3.1-8b", quant.Q8_0, ShortPrompt},
 }
 
 // calibrationGPU is the GPU the GPU ladder runs on: the one with the most bandwidth of those

@@ -12,7 +12,7 @@ import (
 // KernelModel is a speed model that knows kernels. For decode (Kind "decode"):
 //
 //	seconds per token = Fixed + PerLayer · layers + PerMVocab · vocabulary + PerMRow · rows
-//	                    + (bytes read) · SecPerGB
+//	                    + (bytes read) · SecPerGB + (attention FLOPs at n) · SecPerAttnGFLOP
 //	                    + Σ over kernels (weights of that kernel) · Cost[kernel]
 //
 // bytes read being every matrix, the embedding row, norms and the KV cache at the run's mean
@@ -41,6 +41,14 @@ type KernelModel struct {
 	// dot product call, whose fixed part weighs more on narrow matrices.
 	PerMRowSec float64 `json:"per_mrow_s"`
 	SecPerGB   float64 `json:"s_per_gb"`
+	// SecPerAttnGFLOP is the decode time per 10⁹ FLOPs of attention (decode only): a token at
+	// position n multiplies its query with n keys and sums n values in every head, work
+	// that grows with the position while the weights read stay the same. Measured here, it
+	// cost 4 to 6 times what streaming the KV cache alone would (docs/accuracy.md).
+	SecPerAttnGFLOP float64 `json:"s_per_attn_gflop"`
+	// AttnMeasured says whether runs pinned SecPerAttnGFLOP (attentionMeasured); if not, it is
+	// held at 0.
+	AttnMeasured bool `json:"attention_measured,omitempty"`
 	// Cost maps each calibrated kernel to its seconds per 10⁹ weights beyond streaming them.
 	Cost map[string]float64 `json:"cost_s_per_gweight"`
 	// Runs counts, per kernel, the runs in which it held at least minKernelShare of the weights.
@@ -115,9 +123,9 @@ func (k KernelModel) mapKernel(kernel string) (string, bool) {
 func (k KernelModel) features(p Profile, n int, cols []string) []float64 {
 	var x []float64
 	if k.Kind == "decode" {
-		x = []float64{1, float64(p.Layers) / 100, p.ReadBytes(n) / gb, p.vocab / 1e6, p.rows / 1e6}
+		x = []float64{1, float64(p.Layers) / 100, p.ReadBytes(n) / gb, p.vocab / 1e6, p.rows / 1e6, p.attnFlops(n) / gb}
 	} else {
-		x = []float64{1, p.attnFlopsPerPos * float64(n) / 2 / gb}
+		x = []float64{1, p.promptAttnFlops(n) / gb}
 	}
 	idx := map[string]int{}
 	for i, c := range cols {
@@ -202,7 +210,7 @@ func (k KernelModel) columns() []string {
 func (k KernelModel) theta(cols []string) []float64 {
 	var th []float64
 	if k.Kind == "decode" {
-		th = []float64{k.FixedSec, k.PerLayerSec * 100, k.SecPerGB, k.PerMVocabSec, k.PerMRowSec}
+		th = []float64{k.FixedSec, k.PerLayerSec * 100, k.SecPerGB, k.PerMVocabSec, k.PerMRowSec, k.SecPerAttnGFLOP}
 	} else {
 		th = []float64{k.FixedSec, k.SecPerGB}
 	}
@@ -260,9 +268,16 @@ func (k *KernelModel) describe(prior kernelPrior) {
 		parts = append(parts, c+" "+units.Millis(1000*k.EffectiveCost(c))+" per 10⁹ weights")
 	}
 	if k.Kind == "decode" {
-		k.Basis = fmt.Sprintf("kernel model fitted on %d run(s) on %s: %s + %s per block + %s per 100k vocabulary entries + %s per 100k matrix rows + bytes ÷ %s + per-kernel cost (%s); prior %s; 80 %% band ±%s from leave-one-out errors",
+		attn := fmt.Sprintf(" + attention (not measured: no run decoded past %d positions)", longPosition)
+		switch {
+		case k.SecPerAttnGFLOP > 0:
+			attn = " + attention at " + units.Sig(1/k.SecPerAttnGFLOP, 3) + " GFLOP/s"
+		case k.AttnMeasured:
+			attn = " + attention (measured, too small to see)"
+		}
+		k.Basis = fmt.Sprintf("kernel model fitted on %d run(s) on %s: %s + %s per block + %s per 100k vocabulary entries + %s per 100k matrix rows + bytes ÷ %s%s + per-kernel cost (%s); prior %s; 80 %% band ±%s from leave-one-out errors",
 			k.Points, k.Device, units.Millis(1000*k.FixedSec), units.Millis(1000*k.PerLayerSec), units.Millis(100*k.PerMVocabSec), units.Millis(100*k.PerMRowSec), units.GBps(1/math.Max(k.SecPerGB, minSeconds)),
-			strings.Join(parts, ", "), prior.what, units.Percent(k.Band*math.Max(k.BandScale, 1)))
+			attn, strings.Join(parts, ", "), prior.what, units.Percent(k.Band*math.Max(k.BandScale, 1)))
 		return
 	}
 	k.Basis = fmt.Sprintf("prompt kernel model fitted on %d run(s) on %s: %s + attention at %s GFLOP/s + per-kernel cost (%s); prior %s; 80 %% band ±%s from leave-one-out errors",

@@ -113,8 +113,12 @@ type Profile struct {
 	// norms and biases.
 	OtherBytes float64 `json:"other_bytes"`
 	// kvPerPos is the F16 KV cache bytes per position; attnFlopsPerPos the attention FLOPs
-	// per token per position of context (QKᵀ and the weighted sum of V).
+	// per token per position of context (QKᵀ and the weighted sum of V) over every layer.
 	kvPerPos, attnFlopsPerPos float64
+	// localShare is the share of layers that attend to a sliding window of window positions
+	// only: llama.cpp's CPU attention skips the masked positions beyond it.
+	localShare float64
+	window     int
 	// vocab is the vocabulary size: every token's logits are copied out and sampled over it.
 	vocab float64
 	// rows is the number of matrix rows (GGUF dims[1]) multiplied per token: each is one dot
@@ -176,7 +180,30 @@ func ProfileOf(m catalog.Model, ts []Tensor, device string) Profile {
 		p.kvPerPos = 2 * float64(m.Layers*(m.MLA.KVLoRARank+m.MLA.RopeDim))
 	}
 	p.attnFlopsPerPos = 4 * float64(m.Layers*m.Heads*m.HeadDim)
+	if m.SlidingPattern > 0 && m.Layers > 0 {
+		// every SlidingPattern-th layer is global, as llama.cpp's swa pattern sets it
+		p.localShare = float64(m.Layers-m.Layers/m.SlidingPattern) / float64(m.Layers)
+		p.window = m.SlidingWindow
+	}
 	return p
+}
+
+// attnFlops is the attention work of one generated token at context position pos: each
+// global layer's heads read pos positions, a sliding-window layer's at most its window.
+func (p Profile) attnFlops(pos int) float64 {
+	n := float64(max(pos, 0))
+	return p.attnFlopsPerPos * ((1-p.localShare)*n + p.localShare*math.Min(n, float64(p.window)))
+}
+
+// promptAttnFlops is the mean attention work of a token of an n-token prompt: token i reads
+// i positions (at most the window on a sliding-window layer).
+func (p Profile) promptAttnFlops(n int) float64 {
+	mean := float64(max(n, 0)) / 2
+	local := mean
+	if w := float64(p.window); w > 0 && float64(n) > w {
+		local = (w*w/2 + (float64(n)-w)*w) / float64(n)
+	}
+	return p.attnFlopsPerPos * ((1-p.localShare)*mean + p.localShare*local)
 }
 
 // lookedUpOnly says whether t is an untied token embedding table: read a row per token

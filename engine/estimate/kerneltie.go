@@ -101,8 +101,8 @@ func (k KernelModel) familyTies(sp fitSpread) []tieRow {
 }
 
 // decodeKernelOffset is where the kernels start in a decode feature row (fixed, per block,
-// bytes, vocabulary, rows; KernelModel.features).
-const decodeKernelOffset = 5
+// bytes, vocabulary, rows, attention; KernelModel.features).
+const decodeKernelOffset = 6
 
 // fitSpread is how well a decode fit's runs pin its kernels: the posterior covariance of their
 // effective costs (in KernelModel.columns order), and noise, the runs' variance as a multiple

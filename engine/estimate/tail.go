@@ -7,8 +7,9 @@ import (
 	"slmscope/internal/units"
 )
 
-// The speed models are fitted on each run's median token (Measurement.DecodeTPS): a few tokens
-// that waited for another process would otherwise become a kernel's cost. But what a person
+// The speed models are fitted on each run's median token (Measurement.DecodeTPS; over repeats,
+// the mean without the slowest): a few tokens that waited for another process would otherwise
+// become a kernel's cost. But what a person
 // sees measured (Live run, bench, a measured row of Compare) is the mean over the run, which
 // those waits slow: 1.5 % on average over 67 calibration runs here, more on a busy machine.
 // A projection of the median compared with a measured mean errs fast every time, so the
