@@ -3,21 +3,24 @@
 # of TWINS, `slmscope bench` after SHORT and after LONG prompt tokens (GEN generated, 128 as
 # projections assume), and `slmscope project --prompt` at the same two lengths from the
 # calibration in $HOME; prints each side's milliseconds per token and what 1000 positions
-# more cost. Run it on a quiet machine after `slmscope calibrate`.
+# more cost. Run it on a quiet machine after `slmscope calibrate`. A twin the calibration
+# measured is "projected" from its own measurement at the calibration's position (the same at
+# both lengths), so the default twins are ones the ladder does not measure.
 #
 #   sh scripts/attention.sh
-#   TWINS="qwen3-4b:q4_k_m" LONG=512 sh scripts/attention.sh
+#   TWINS="smollm2-135m:q8_0 qwen3-0.6b:q5_k_m" LONG=512 sh scripts/attention.sh
 #
 # Before the kernel model had an attention term it counted only the KV cache's bytes, which
-# on 2 cores here was a quarter to a fifth of what 1000 positions cost (docs/accuracy.md).
+# on 2 cores here was a tenth to a half of what 1000 positions cost (docs/accuracy.md).
 set -eu
 BIN=${BIN:-bin/slmscope}
-TWINS=${TWINS:-"smollm2-135m:q8_0 llama-3.2-1b:q5_k_m qwen3-0.6b:q5_k_m qwen3-4b:q4_k_m"}
+TWINS=${TWINS:-"qwen3-1.7b:q4_k_m qwen3-4b:q4_k_m"}
 SHORT=${SHORT:-64}
 LONG=${LONG:-1024}
 GEN=${GEN:-128}
 REPEAT=${REPEAT:-1}
 OUT=${OUT:-$(mktemp -d /tmp/attention.XXXXXX)}
+mkdir -p "$OUT"
 [ -x "$BIN" ] || { echo "attention: no $BIN (make build)" >&2; exit 1; }
 
 for mq in $TWINS; do

@@ -42,9 +42,9 @@ type KernelModel struct {
 	PerMRowSec float64 `json:"per_mrow_s"`
 	SecPerGB   float64 `json:"s_per_gb"`
 	// SecPerAttnGFLOP is the decode time per 10⁹ FLOPs of attention (decode only): a token at
-	// position n multiplies its query with n keys and sums n values in every head, work
-	// that grows with the position while the weights read stay the same. Measured here, it
-	// cost 4 to 6 times what streaming the KV cache alone would (docs/accuracy.md).
+	// position n multiplies its query with n keys and sums n values in every head, work that
+	// grows with the position while the weights read stay the same. On 2 cores here 1000
+	// positions cost 2 to 10 times what streaming their KV cache takes (docs/accuracy.md).
 	SecPerAttnGFLOP float64 `json:"s_per_attn_gflop"`
 	// AttnMeasured says whether runs pinned SecPerAttnGFLOP (attentionMeasured); if not, it is
 	// held at 0.
