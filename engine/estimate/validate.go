@@ -16,7 +16,7 @@ type SpeedCheck struct {
 	Quant  quant.Quant `json:"quant"`
 	Device string      `json:"device"`
 	// MeasuredTPS is the run's decode speed as the models are fitted on it (DecodeTPS: its
-	// median token where recorded).
+	// median token where recorded; over repeats, their mean without the slowest).
 	MeasuredTPS  float64 `json:"measured_tps"`
 	ProjectedTPS float64 `json:"projected_tps"`
 	// ErrorPct is (projected − measured) / measured × 100.

@@ -205,7 +205,7 @@ func ValidationTables(v estimate.Validation) []charts.Table {
 	var out []charts.Table
 	if len(v.Models) > 0 {
 		t := charts.Table{Caption: fmt.Sprintf("Generation speed, leave-one-out (median absolute error %.1f%%)", v.MedianAbsErrorPct),
-			Header: []string{"Model", "Quant", "Device", "Measured tok/s (median token)", "Projected from the others", "Error", "From runs"}}
+			Header: []string{"Model", "Quant", "Device", "Measured tok/s (median token; repeats without the slowest)", "Projected from the others", "Error", "From runs"}}
 		for _, c := range v.Models {
 			t.Rows = append(t.Rows, []string{c.ID, string(c.Quant), c.Device, fmt.Sprintf("%.1f", c.MeasuredTPS), fmt.Sprintf("%.1f", c.ProjectedTPS), fmt.Sprintf("%+.1f%%", c.ErrorPct), fmt.Sprint(c.From)})
 		}
