@@ -54,7 +54,7 @@ func TestProjectFileMatchesCatalogProjection(t *testing.T) {
 		t.Errorf("TTFT %.0f ms (%.0f–%.0f)", got.TTFTMs, got.TTFTMsLow, got.TTFTMsHigh)
 	}
 	// Measured when a run of this very file exists.
-	cal.Measurements = append(cal.Measurements, Measurement{ModelID: path, Quant: "Q4_K_M", FileBytes: fm.Size, GenTPS: 42, PromptTPS: 300, PromptTokens: 256})
+	cal.Measurements = append(cal.Measurements, Measurement{ModelID: path, Quant: "Q4_K_M", FileBytes: fm.Size, GenTPS: 42, PromptTPS: 300, PromptTokens: 256, GenTokens: decodeGenTokens})
 	got, err = ProjectFile(synthMachine, cal, fm, opt)
 	if err != nil || got.Source != SourceMeasured || got.DecodeTPS != 42 {
 		t.Errorf("after a run of the file: %s %.1f tok/s, %v", got.Source, got.DecodeTPS, err)

@@ -62,8 +62,8 @@ func (k *KernelModel) setReach(pts []kernelPoint) {
 	for _, p := range pts {
 		s := p.sizeGB(k.Kind)
 		k.MaxSizeGB = math.Max(k.MaxSizeGB, s)
-		if k.Kind == "decode" && k.Device == "cpu" && p.y > 0 {
-			k.StreamGBs = math.Max(k.StreamGBs, s/p.y)
+		if y := p.y - k.attnSeconds(p.prof, p.n); k.Kind == "decode" && k.Device == "cpu" && y > 0 {
+			k.StreamGBs = math.Max(k.StreamGBs, s/y)
 		}
 	}
 }
@@ -77,11 +77,26 @@ func (k KernelModel) doublings(p Profile, n int) float64 {
 	return math.Max(0, math.Log2(s/k.MaxSizeGB))
 }
 
+// attnSeconds is the fitted attention time of a token at position n (0 where unmeasured).
+func (k KernelModel) attnSeconds(p Profile, n int) float64 {
+	if k.Kind != "decode" {
+		return 0
+	}
+	return k.SecPerAttnGFLOP * p.attnFlops(n) / gb
+}
+
+// streamFloor is the least time a token at position n can take: its bytes at the fastest rate
+// a run streamed them, plus its attention's arithmetic, which streaming does not hide (Qwen3-4B
+// here: 24 ms more per 1000 positions where the bytes alone said 3).
+func (k KernelModel) streamFloor(p Profile, n int) float64 {
+	return p.ReadBytes(n)/gb/k.StreamGBs + k.attnSeconds(p, n)
+}
+
 // beyond applies the ceiling, the drift and the extrapolation widening to a projection of sec
 // seconds per token with band.
 func (k KernelModel) beyond(p Profile, n int, sec, band float64) (float64, float64) {
 	if k.Kind == "decode" && k.StreamGBs > 0 {
-		sec = math.Max(sec, p.ReadBytes(n)/gb/k.StreamGBs)
+		sec = math.Max(sec, k.streamFloor(p, n))
 	}
 	if k.Drift > 0 {
 		band = math.Hypot(band, k.Drift)
@@ -195,8 +210,11 @@ func driftOf(pts []kernelPoint) (drift float64, repeats int) {
 func (k KernelModel) reachText(p Profile, n int) string {
 	var s string
 	if k.Kind == "decode" && k.StreamGBs > 0 {
-		if raw, _, _ := k.rawSeconds(p, n); p.ReadBytes(n)/gb/k.StreamGBs > raw {
+		if raw, _, _ := k.rawSeconds(p, n); k.streamFloor(p, n) > raw {
 			s += fmt.Sprintf("; capped at the fastest weight streaming measured here (%s)", units.GBps(k.StreamGBs))
+			if a := k.attnSeconds(p, n); a > 0 {
+				s += fmt.Sprintf(" plus attention at position %d (%s per token)", n, units.Millis(1000*a))
+			}
 		}
 	}
 	if d := k.doublings(p, n); d > 0 {

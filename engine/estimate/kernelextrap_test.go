@@ -114,3 +114,35 @@ func BenchmarkFitSpeedLadder(b *testing.B) {
 		FitSpeed(cal.Machine, cal.Measurements, catalog.All())
 	}
 }
+
+// The streaming floor pays for attention: a run's attention is taken out of the rate it
+// streamed at, and a projection's own attention at its position goes on top of its bytes, so
+// beyond the ladder a longer context still costs what its attention does.
+func TestStreamFloorPaysForAttention(t *testing.T) {
+	m, _ := catalog.ByID("qwen3-4b")
+	ts, err := Plan(m, quant.Q4_K_M)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := ProfileOf(m, ts, "cpu")
+	small, _ := catalog.ByID("smollm2-135m")
+	sts, _ := Plan(small, quant.Q4_0)
+	ladder := ProfileOf(small, sts, "cpu")
+	const attnSecPerGF, rate = 1.0 / 25, 30.0 // s per GFLOP of attention, GB/s streamed
+	k := KernelModel{Kind: "decode", Device: "cpu", SecPerAttnGFLOP: attnSecPerGF}
+	run := kernelPoint{prof: ladder, n: 1088}
+	run.y = ladder.ReadBytes(run.n)/gb/rate + ladder.attnFlops(run.n)/gb*attnSecPerGF
+	k.setReach([]kernelPoint{run})
+	if math.Abs(k.StreamGBs-rate) > 1e-9 {
+		t.Fatalf("streamed %.3f GB/s, want %.0f: the run's attention is not streaming", k.StreamGBs, rate)
+	}
+	for _, pos := range []int{80, 576, 4096} {
+		want := big.ReadBytes(pos)/gb/rate + big.attnFlops(pos)/gb*attnSecPerGF
+		if got, _ := k.beyond(big, pos, 1e-6, 0.1); math.Abs(got/want-1) > 1e-9 {
+			t.Errorf("Qwen3-4B at position %d: floor %.2f ms, want %.2f ms", pos, 1000*got, 1000*want)
+		}
+	}
+	if !strings.Contains(k.reachText(big, 4096), "plus attention") {
+		t.Errorf("reach text %q does not say the floor carries attention", k.reachText(big, 4096))
+	}
+}

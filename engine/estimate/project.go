@@ -2,7 +2,6 @@ package estimate
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"slmscope/engine/catalog"
@@ -222,8 +221,11 @@ func (pr projector) projectTensors(m catalog.Model, q quant.Quant, ts []Tensor) 
 
 	// A measured run of this exact model and quant replaces the projection.
 	if runs := matchingRuns(pr.cal.Measurements, m.ID, q); len(runs) > 0 {
-		if applyMeasured(&p, runs, opt) {
+		secAt := func(at int) float64 { return pr.decodeSeconds(m, ts, mem.Weights, v, gpu, at) }
+		if pm := applyMeasured(&p, runs, opt, secAt); pm.ttft {
 			promptBasis = fmt.Sprintf("prompt %.0f tok/s and time to first token measured", p.PromptTPS)
+		} else if pm.speed {
+			promptBasis = fmt.Sprintf("prompt %.0f tok/s measured (on %s-token prompts); time to first token = %d tokens ÷ that speed", p.PromptTPS, pm.lengths, opt.PromptTokens)
 		}
 		decodeBasis = p.Basis
 	} else {
@@ -309,61 +311,6 @@ func sharedText(m catalog.Model) string {
 func hasModel(m map[string]DecodeModel, name string) bool {
 	_, ok := m[name]
 	return ok
-}
-
-func matchingRuns(ms []Measurement, id string, q quant.Quant) []Measurement {
-	var out []Measurement
-	for _, m := range ms {
-		if strings.EqualFold(m.ModelID, id) && m.Quant == q && m.GenTPS > 0 {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// applyMeasured puts measured figures in place of projected ones: decode = mean of the runs
-// (band = their min and max), prompt speed = mean, time to first token measured when a run
-// used the same prompt length (else prompt length ÷ measured prompt speed), peak RSS shown
-// beside the estimate. It reports whether prompt speed was measured too.
-func applyMeasured(p *Projection, runs []Measurement, opt Options) bool {
-	p.Source, p.Calibrated = SourceMeasured, true
-	sum, lo, hi, psum, pn := 0.0, math.Inf(1), math.Inf(-1), 0.0, 0
-	ttft, tn := 0.0, 0
-	var rss int64
-	for _, r := range runs {
-		sum += r.GenTPS
-		lo, hi = math.Min(lo, r.GenTPS), math.Max(hi, r.GenTPS)
-		if r.PromptTPS > 0 {
-			psum += r.PromptTPS
-			pn++
-		}
-		if r.TTFTMs > 0 && r.PromptTokens == opt.PromptTokens {
-			ttft += r.TTFTMs
-			tn++
-		}
-		if r.PeakRSSBytes > rss {
-			rss = r.PeakRSSBytes
-		}
-		if r.Device != "" {
-			p.Device = r.Device
-		}
-	}
-	p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh = sum/float64(len(runs)), lo, hi
-	if pn > 0 {
-		p.PromptTPS = psum / float64(pn)
-		p.TTFTMs = float64(opt.PromptTokens) / p.PromptTPS * msPerSecond
-	}
-	if tn > 0 {
-		p.TTFTMs = ttft / float64(tn)
-	}
-	p.MeasuredPeakRSSBytes = rss
-	kind := "real file"
-	if runs[0].Twin {
-		kind = units.TwinDisclaimer
-	}
-	p.Basis = fmt.Sprintf("measured: %d run(s) of this model and quant on this machine (%s), last on %s; decode %.1f tok/s (range %.1f–%.1f), peak RSS %s",
-		len(runs), kind, runs[len(runs)-1].When.Format("2006-01-02 15:04"), p.DecodeTPS, lo, hi, units.Bytes(rss))
-	return pn > 0
 }
 
 // powerFor picks measured power for the device from the calibration runs, else the default.
