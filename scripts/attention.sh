@@ -4,8 +4,8 @@
 # projections assume), and `slmscope project --prompt` at the same two lengths from the
 # calibration in $HOME; prints each side's milliseconds per token and what 1000 positions
 # more cost. Run it on a quiet machine after `slmscope calibrate`. A twin the calibration
-# measured is "projected" from its own measurement at the calibration's position (the same at
-# both lengths), so the default twins are ones the ladder does not measure.
+# measured shows its own run moved to each length by the fitted position cost, so the default
+# twins are ones the ladder does not measure.
 #
 #   sh scripts/attention.sh
 #   TWINS="smollm2-135m:q8_0 qwen3-0.6b:q5_k_m" LONG=512 sh scripts/attention.sh

@@ -212,8 +212,9 @@ func printProjections(w io.Writer, rep projectReport, ctxLen, prompt int) {
 			units.Bytes(p.MemoryBytes), fits, tps(p.DecodeTPS), tps(p.DecodeTPSLow), tps(p.DecodeTPSHigh), ttft, cost, p.Label())
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "\nmeasured = a run of that model and quant on this machine; projected = fitted on this machine's runs;")
-	fmt.Fprintln(w, "uncalibrated = from bandwidth and published efficiency only. `--json` shows each row's basis.")
+	fmt.Fprintln(w, "\nmeasured = a run of that model and quant on this machine (moved to this prompt length by the fitted cost")
+	fmt.Fprintln(w, "of the positions between); projected = fitted on this machine's runs; uncalibrated = from bandwidth and")
+	fmt.Fprintln(w, "published efficiency only. `--json` shows each row's basis.")
 }
 
 // printAnswer writes the answer first, as the Compare screen opens on it: the models grouped
