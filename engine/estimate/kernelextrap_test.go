@@ -115,34 +115,40 @@ func BenchmarkFitSpeedLadder(b *testing.B) {
 	}
 }
 
-// The streaming floor pays for attention: a run's attention is taken out of the rate it
-// streamed at, and a projection's own attention at its position goes on top of its bytes, so
-// beyond the ladder a longer context still costs what its attention does.
-func TestStreamFloorPaysForAttention(t *testing.T) {
+// The streaming floor holds a large model at the fastest streaming measured up to the default
+// prompt's position; past it the fitted cost of the positions between (attention and the KV
+// cache's bytes) goes on top, so a long context still costs what its attention does.
+func TestStreamFloorPaysForPositionsPastTheDefault(t *testing.T) {
 	m, _ := catalog.ByID("qwen3-4b")
 	ts, err := Plan(m, quant.Q4_K_M)
 	if err != nil {
 		t.Fatal(err)
 	}
 	big := ProfileOf(m, ts, "cpu")
-	small, _ := catalog.ByID("smollm2-135m")
-	sts, _ := Plan(small, quant.Q4_0)
-	ladder := ProfileOf(small, sts, "cpu")
-	const attnSecPerGF, rate = 1.0 / 25, 30.0 // s per GFLOP of attention, GB/s streamed
-	k := KernelModel{Kind: "decode", Device: "cpu", SecPerAttnGFLOP: attnSecPerGF}
-	run := kernelPoint{prof: ladder, n: 1088}
-	run.y = ladder.ReadBytes(run.n)/gb/rate + ladder.attnFlops(run.n)/gb*attnSecPerGF
-	k.setReach([]kernelPoint{run})
-	if math.Abs(k.StreamGBs-rate) > 1e-9 {
-		t.Fatalf("streamed %.3f GB/s, want %.0f: the run's attention is not streaming", k.StreamGBs, rate)
+	const attnSecPerGF, rate, rawRate = 1.0 / 25, 30.0, 60.0 // s per GFLOP of attention, GB/s
+	// the fitted model alone streams twice as fast as any run did: the floor binds
+	k := KernelModel{Kind: "decode", Device: "cpu", SecPerGB: 1 / rawRate, SecPerAttnGFLOP: attnSecPerGF, StreamGBs: rate}
+	raw := func(pos int) float64 { return big.ReadBytes(pos)/gb/rawRate + big.attnFlops(pos)/gb*attnSecPerGF }
+	at576 := big.ReadBytes(floorPosition) / gb / rate
+	tests := []struct {
+		pos  int
+		want float64
+	}{
+		{80, big.ReadBytes(80) / gb / rate},
+		{floorPosition, at576},
+		{4096, at576 + raw(4096) - raw(floorPosition)},
 	}
-	for _, pos := range []int{80, 576, 4096} {
-		want := big.ReadBytes(pos)/gb/rate + big.attnFlops(pos)/gb*attnSecPerGF
-		if got, _ := k.beyond(big, pos, 1e-6, 0.1); math.Abs(got/want-1) > 1e-9 {
-			t.Errorf("Qwen3-4B at position %d: floor %.2f ms, want %.2f ms", pos, 1000*got, 1000*want)
+	for _, tc := range tests {
+		got, _ := k.beyond(big, tc.pos, raw(tc.pos), 0.1)
+		if math.Abs(got/tc.want-1) > 1e-9 {
+			t.Errorf("Qwen3-4B at position %d: %.2f ms, want %.2f ms", tc.pos, 1000*got, 1000*tc.want)
 		}
 	}
-	if !strings.Contains(k.reachText(big, 4096), "plus attention") {
-		t.Errorf("reach text %q does not say the floor carries attention", k.reachText(big, 4096))
+	long, _ := k.beyond(big, 4096, raw(4096), 0.1)
+	if attn := (big.attnFlops(4096) - big.attnFlops(floorPosition)) / gb * attnSecPerGF; long-at576 < attn {
+		t.Errorf("4096 positions cost %.1f ms more than 576, less than their attention's %.1f ms", 1000*(long-at576), 1000*attn)
+	}
+	if !strings.Contains(k.reachText(big, 4096), "plus the fitted cost of the positions") {
+		t.Errorf("reach text %q does not say the positions past the default were added", k.reachText(big, 4096))
 	}
 }
