@@ -60,3 +60,18 @@ func TestAttentionTermNeedsLongRuns(t *testing.T) {
 		t.Errorf("fitted with the long runs: basis %q, want attention at about 25 GFLOP/s", k.Basis)
 	}
 }
+
+// A prompt model whose runs did not resolve attention says so, rather than naming the
+// division guard's billion GFLOP/s.
+func TestPromptBasisWithoutAttention(t *testing.T) {
+	k := KernelModel{Kind: "prompt", Device: "cpu", Points: 5, Cost: map[string]float64{"Q8_0": 0.01}}
+	k.describe(kernelPrior{what: "test"})
+	if !strings.Contains(k.Basis, "attention (too small to see") || strings.Contains(k.Basis, "000000") {
+		t.Errorf("basis %q", k.Basis)
+	}
+	k.SecPerGB = 1.0 / 40
+	k.describe(kernelPrior{what: "test"})
+	if !strings.Contains(k.Basis, "attention at 40 GFLOP/s") {
+		t.Errorf("basis %q, want attention at 40 GFLOP/s", k.Basis)
+	}
+}

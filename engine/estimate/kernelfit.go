@@ -280,6 +280,10 @@ func (k *KernelModel) describe(prior kernelPrior) {
 			attn, strings.Join(parts, ", "), prior.what, units.Percent(k.Band*math.Max(k.BandScale, 1)))
 		return
 	}
-	k.Basis = fmt.Sprintf("prompt kernel model fitted on %d run(s) on %s: %s + attention at %s GFLOP/s + per-kernel cost (%s); prior %s; 80 %% band ±%s from leave-one-out errors",
-		k.Points, k.Device, units.Millis(1000*k.FixedSec), units.Sig(1/math.Max(k.SecPerGB, minSeconds), 3), strings.Join(parts, ", "), prior.what, units.Percent(k.Band*math.Max(k.BandScale, 1)))
+	attn := "attention (too small to see in these runs)"
+	if k.SecPerGB > minSeconds {
+		attn = "attention at " + units.Sig(1/k.SecPerGB, 3) + " GFLOP/s"
+	}
+	k.Basis = fmt.Sprintf("prompt kernel model fitted on %d run(s) on %s: %s + %s + per-kernel cost (%s); prior %s; 80 %% band ±%s from leave-one-out errors",
+		k.Points, k.Device, units.Millis(1000*k.FixedSec), attn, strings.Join(parts, ", "), prior.what, units.Percent(k.Band*math.Max(k.BandScale, 1)))
 }

@@ -69,6 +69,7 @@ func applyMeasured(p *Projection, runs []Measurement, opt Options, secAt func(in
 	p.Source, p.Calibrated = SourceMeasured, true
 	pos := opt.PromptTokens + decodeGenTokens/2
 	sum, lo, hi, psum, pn := 0.0, math.Inf(1), math.Inf(-1), 0.0, 0
+	runSum, runLo, runHi := 0.0, math.Inf(1), math.Inf(-1) // as the runs measured, unmoved
 	ttft, tn := 0.0, 0
 	var rss int64
 	var shifts []float64
@@ -84,6 +85,8 @@ func applyMeasured(p *Projection, runs []Measurement, opt Options, secAt func(in
 		minFrom, maxFrom = min(minFrom, from), max(maxFrom, from)
 		sum += tps
 		lo, hi = math.Min(lo, tps), math.Max(hi, tps)
+		runSum += r.GenTPS
+		runLo, runHi = math.Min(runLo, r.GenTPS), math.Max(runHi, r.GenTPS)
 		if r.PromptTPS > 0 {
 			psum += r.PromptTPS
 			pn++
@@ -118,8 +121,8 @@ func applyMeasured(p *Projection, runs []Measurement, opt Options, secAt func(in
 	p.Basis = fmt.Sprintf("measured: %d run(s) of this model and quant on this machine (%s), last on %s; decode %.1f tok/s (range %.1f–%.1f)",
 		len(runs), kind, runs[len(runs)-1].When.Format("2006-01-02 15:04"), p.DecodeTPS, lo, hi)
 	if moved {
-		p.Basis += fmt.Sprintf(" at position %d (a %d-token prompt), moved from the runs' %s by the fitted cost of the positions between (%s per token)",
-			pos, opt.PromptTokens, positionsText(minFrom, maxFrom), shiftText(shifts))
+		p.Basis += fmt.Sprintf(" at position %d (a %d-token prompt), moved from the %.1f tok/s (range %.1f–%.1f) the runs measured at %s by the fitted cost of the positions between (%s per token)",
+			pos, opt.PromptTokens, runSum/float64(len(runs)), runLo, runHi, positionsText(minFrom, maxFrom), shiftText(shifts))
 	}
 	p.Basis += ", peak RSS " + units.Bytes(rss)
 	return promptMeasured{speed: pn > 0, ttft: tn > 0, lengths: strings.Join(lengths, "/")}
