@@ -39,13 +39,18 @@ type LadderStep struct {
 // on SmolLM2 360M): a kernel's cost fitted on one run takes that run's noise whole, and
 // leave-one-out cannot check it (its run, left out, is projected from another kernel).
 // Two SmolLM2-135M steps decode after a long prompt (LongPrompt), so that the kernel model
-// measures what attention costs at a thousand positions rather than assuming it.
+// measures what attention costs at a thousand positions rather than assuming it; the Q4_0 one
+// runs after a short prompt too, in the same pass, so that one twin's two positions pin the
+// cost between them. Without that pair the fit told attention from those kernels' costs only
+// through the other twins, and the machine's drift between steps landed in it: 16–54 GFLOP/s
+// in three calibrations of one machine (docs/accuracy.md).
 // TestLadderMeasuresEveryPublishedKernel keeps the ladder covering the catalog's kernels.
 // Steps that would not fit in memory or in the time left are skipped, and the calibration
 // says so; projections of types never measured say "uncalibrated type".
 var DefaultLadder = []LadderStep{
 	{"smollm2-135m", quant.Q8_0, ShortPrompt},
 	{"smollm2-135m", quant.Q4_0, LongPrompt},
+	{"smollm2-135m", quant.Q4_0, ShortPrompt},
 	{"smollm2-135m", quant.F16, ShortPrompt},
 	{"llama-3.2-1b", quant.Q4_K_M, ShortPrompt},
 	{"smollm2-135m", quant.Q4_K_M, LongPrompt},
@@ -171,12 +176,12 @@ func calibrateOn(ctx context.Context, o CalibrateOptions, gpu string) (estimate.
 		return c.cal, err
 	}
 	if len(c.cal.Measurements) < 3 {
-		c.cal.Notes = append(c.cal.Notes, fmt.Sprintf("only %s measured: projections lean on the bandwidth prior", units.Count(len(c.cal.Measurements), "twin")))
+		c.cal.Notes = append(c.cal.Notes, fmt.Sprintf("only %s measured: projections lean on the bandwidth prior", units.Count(c.cal.Twins(), "twin")))
 	}
 	if c.writing > 0 {
 		c.cal.Notes = append(c.cal.Notes, fmt.Sprintf("writing the twins took %.0f s, not counted in the budget", c.writing.Seconds()))
 	}
-	c.say(len(c.o.Ladder), fmt.Sprintf("Measured %s in %.0f s.", units.Count(len(c.cal.Measurements), "twin"), c.measuring().Seconds()))
+	c.say(len(c.o.Ladder), fmt.Sprintf("Measured %s in %.0f s.", units.Count(c.cal.Twins(), "twin"), c.measuring().Seconds()))
 	return c.cal, nil
 }
 

@@ -63,7 +63,7 @@ func TestMachineNotesAnOldCalibrationsGap(t *testing.T) {
 	if !strings.HasPrefix(s.LadderGap(), "this calibration has no run of MXFP4") {
 		t.Errorf("LadderGap() = %q", s.LadderGap())
 	}
-	fresh := estimate.Calibration{Key: "k", When: time.Now(), Measurements: ladderRuns(DefaultLadder[11:13])}
+	fresh := estimate.Calibration{Key: "k", When: time.Now(), Measurements: ladderRuns(DefaultLadder[12:14])}
 	got, err := h.AddCalibration(fresh)
 	if err != nil {
 		t.Fatal(err)

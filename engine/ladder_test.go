@@ -69,3 +69,31 @@ func kernelsOf(t *testing.T, m catalog.Model, q quant.Quant, device string) map[
 	}
 	return estimate.ProfileOf(m, ts, device).Kernels
 }
+
+// TestLadderPairsALongPromptWithAShortOne checks that some twin of the CPU ladder decodes after
+// a long prompt and after a short one, early enough that a busy machine's shortened ladder
+// still has both: that pair is what pins the attention term, free of any kernel's cost.
+func TestLadderPairsALongPromptWithAShortOne(t *testing.T) {
+	const early = 5 // steps a busy machine still climbs
+	type twin struct {
+		id string
+		q  quant.Quant
+	}
+	lengths := map[twin]map[engine.PromptLength]bool{}
+	for i, st := range engine.DefaultLadder {
+		if i >= early {
+			break
+		}
+		k := twin{st.ModelID, st.Quant}
+		if lengths[k] == nil {
+			lengths[k] = map[engine.PromptLength]bool{}
+		}
+		lengths[k][st.Prompt] = true
+	}
+	for _, l := range lengths {
+		if l[engine.LongPrompt] && l[engine.ShortPrompt] {
+			return
+		}
+	}
+	t.Errorf("no twin among the first %d steps decodes after both a long and a short prompt: %v", early, engine.DefaultLadder[:early])
+}

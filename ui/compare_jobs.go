@@ -193,9 +193,9 @@ func (j *compareCalibrateJob) run() {
 	}
 	merged, serr := j.s.a.machine.AddCalibration(cal) // merged by estimate's one rule; observers recompute
 	kept := keptNote(len(cal.Measurements), len(merged.Calibration.Measurements))
-	msg := "Measured " + units.Count(len(cal.Measurements), "twin") + kept
+	msg := "Measured " + units.Count(cal.Twins(), "twin") + kept
 	if cancelled {
-		msg = "Cancelled: kept the " + units.Count(len(cal.Measurements), "twin") + " measured so far" + kept
+		msg = "Cancelled: kept the " + units.Count(cal.Twins(), "twin") + " measured so far" + kept
 	}
 	deliverMeasured(j.s, msg, false, serr, " They could not be saved for next time: ")
 }

@@ -26,7 +26,7 @@ func (s *compareScreen) showStatus() {
 		s.status.Importance = widget.WarningImportance
 	} else {
 		s.status.SetText(fmt.Sprintf("Last measured: %s — %s on this machine (%s). Rows marked ● were measured; ○ rows are projected from them with the band shown.",
-			s.cal.When.Local().Format("2006-01-02 15:04"), units.Count(len(s.cal.Measurements), "twin"), units.TwinDisclaimer))
+			s.cal.When.Local().Format("2006-01-02 15:04"), units.Count(s.cal.Twins(), "twin"), units.TwinDisclaimer))
 		s.status.Importance = widget.MediumImportance
 	}
 	s.status.Refresh()

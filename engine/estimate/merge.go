@@ -37,3 +37,13 @@ func (m Measurement) Key() ident.Key { return ident.Twin(m.ModelID, m.Quant) }
 // Key identifies the projected model (catalog id and quant): the same key as its twin's
 // measurement and its Compare row.
 func (p Projection) Key() ident.Key { return ident.Twin(p.ID, p.Quant) }
+
+// Twins is how many distinct twins (model and quant) c measured: the ladder measures one twin
+// after both a short and a long prompt, which is two runs of one twin.
+func (c Calibration) Twins() int {
+	seen := map[ident.Key]bool{}
+	for _, m := range c.Measurements {
+		seen[m.Key()] = true
+	}
+	return len(seen)
+}

@@ -48,3 +48,15 @@ func TestMergeCalibration(t *testing.T) {
 		})
 	}
 }
+
+// A twin measured after a short and a long prompt is one twin.
+func TestCalibrationTwins(t *testing.T) {
+	c := Calibration{Measurements: []Measurement{
+		{ModelID: "smollm2-135m", Quant: "Q4_0", PromptTokens: 64},
+		{ModelID: "smollm2-135m", Quant: "Q4_0", PromptTokens: 1024},
+		{ModelID: "smollm2-135m", Quant: "Q8_0", PromptTokens: 64},
+	}}
+	if got := c.Twins(); got != 2 {
+		t.Errorf("Twins() = %d, want 2", got)
+	}
+}
