@@ -400,7 +400,7 @@ func MeasurementFromBench(modelID string, r *BenchResult, ref ModelRef) estimate
 		FileBytes: r.FileBytes, WeightBytes: ref.WeightBytes,
 		Context: r.Context, Threads: r.Threads, Device: r.Device, GPULayers: r.GPULayers,
 		GenTPS: r.GenTPS, GenTokens: r.GenTokens, TokenMsP50: r.TokenMsP50, TokenMsP95: r.TokenMsP95, PromptTPS: r.PromptTPS, PromptTokens: r.PromptTokens,
-		TTFTMs: r.TTFTMs, LoadMs: r.LoadMs, PeakRSSBytes: int64(r.PeakRSSBytes),
+		TTFTMs: r.TTFTMs, LoadMs: r.LoadMs, PeakRSSBytes: int64(r.PeakRSSBytes), Read: r.Placement.Read,
 		AvgPowerW: r.AvgPowerW, PowerSource: r.PowerSource, Twin: r.Twin, When: r.When,
 		TokenMsP50Runs: repeatTokenMs(r.Runs),
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"slmscope/engine/estimate"
 	"slmscope/engine/gguf"
 	"slmscope/engine/wire"
 	"slmscope/hwprobe"
@@ -50,12 +51,13 @@ func (w *Worker) Load(ctx context.Context, o LoadOptions) (*wire.ModelInfo, erro
 	if err := w.checkMemory(o.Path, gf, stamp.size, o.Context, place.GPULayers); err != nil {
 		return nil, err
 	}
+	direct := w.readMode(o.Path, o.Context, &place)
 	w.Model, w.ModelPath, w.modelStamp, w.loading = nil, "", stamp, o.Path
 	defer func() { w.loading = "" }()
 	w.threads = o.Threads
 	mark := w.log.mark()
 	if err := w.send(wire.Request{Op: wire.OpLoad, Path: o.Path, Threads: o.Threads, Context: o.Context, GPULayers: place.GPULayers,
-		Device: place.Device, ExpectSize: stamp.size, ExpectModNano: stamp.modNano}); err != nil {
+		Device: place.Device, ExpectSize: stamp.size, ExpectModNano: stamp.modNano, DirectIO: direct}); err != nil {
 		return nil, w.crashError("loading " + o.Path)
 	}
 	ev, err := w.next(ctx, "loading "+o.Path, w.loadTimeout(stamp.size))
@@ -71,8 +73,43 @@ func (w *Worker) Load(ctx context.Context, o LoadOptions) (*wire.ModelInfo, erro
 	lines := w.log.placementSince(mark)
 	place.Buffers, place.Offloaded = parseBuffers(lines)
 	place.GraphSplits = parseSplits(lines)
+	place.Read = readName(ev.Model.LoadMode)
 	w.Model, w.ModelPath, w.Placement = ev.Model, o.Path, place
 	return ev.Model, nil
+}
+
+// readMode decides how a CPU run reads the weights of the file at path (the fit rule's
+// estimate.ReadsDirectly against the RAM usable now) and notes the choice in p. A run with
+// layers on a GPU keeps llama.cpp's mapped read: the GPU does not repack.
+func (w *Worker) readMode(path string, ctxLen int, p *Placement) bool {
+	if p.OnGPU() {
+		return false
+	}
+	have := usableRAM()
+	if have <= 0 {
+		return false
+	}
+	fm, err := estimate.ReadFileModel(path)
+	if err != nil {
+		return false
+	}
+	if ctxLen <= 0 {
+		ctxLen = 2048
+	}
+	direct, why := estimate.ReadsDirectly(fm, ctxLen, have)
+	p.ReadWhy = why
+	return direct
+}
+
+// readName is the read mode for people from llama.cpp's load-mode name.
+func readName(loadMode string) string {
+	switch loadMode {
+	case "dio":
+		return estimate.ReadDirect
+	case "none":
+		return "read"
+	}
+	return estimate.ReadMapped
 }
 
 // place resolves o's device and layer count against the devices the worker listed.

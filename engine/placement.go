@@ -44,6 +44,11 @@ type Placement struct {
 	// hand-over per token: on an H200, a partial offload ran 1.3–1.6× slower per CPU layer
 	// than the same layers on the CPU alone (docs/gpu.md).
 	GraphSplits int `json:"graph_splits,omitempty"`
+	// Read is how the worker read the weights: "mapped" (llama.cpp's default), "direct"
+	// (direct I/O, when the mapped file beside the repacked copy would crowd free memory:
+	// estimate.ReadsDirectly) or "read"; ReadWhy says why it was direct.
+	Read    string `json:"read,omitempty"`
+	ReadWhy string `json:"read_why,omitempty"`
 }
 
 // Buffer is one of llama.cpp's buffers as its log reports it ("Vulkan0 model buffer size =

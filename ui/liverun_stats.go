@@ -150,6 +150,9 @@ func placementHow(p engine.Placement) string {
 	if p.BuildNote != "" {
 		how += "; " + p.BuildNote
 	}
+	if p.ReadWhy != "" {
+		how += "; weights " + p.ReadWhy
+	}
 	return how
 }
 

@@ -141,6 +141,13 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 	if r.Placement.BuildNote != "" {
 		row("GPU build", "not used", r.Placement.BuildNote)
 	}
+	if r.Placement.Read != "" {
+		how := "llama.cpp maps the file (its default)"
+		if r.Placement.ReadWhy != "" {
+			how = r.Placement.ReadWhy
+		}
+		row("weights", r.Placement.Read, how)
+	}
 	row("worker start", fmt.Sprintf("%.0f ms", r.WorkerStartMs), "measured: process start to llama.cpp ready")
 	row("model load", fmt.Sprintf("%.0f ms", r.LoadMs), "measured: llama.cpp load + context creation")
 	row("time to first token", fmt.Sprintf("%.0f ms", r.TTFTMs), fmt.Sprintf("measured: %d-token prompt", r.PromptTokens))

@@ -52,6 +52,9 @@ type Measurement struct {
 	LoadMs         float64   `json:"load_ms,omitempty"`
 	// PeakRSSBytes is the worker process's peak resident set (weights, KV, buffers, runtime).
 	PeakRSSBytes int64 `json:"peak_rss_bytes"`
+	// Read is how the worker read the weights (ReadDirect, or "" / ReadMapped): a direct read
+	// holds every weight once and no mapped original beside the repacked copy.
+	Read string `json:"read,omitempty"`
 	// AvgPowerW is the average power drawn during generation, when RAPL or NVML could read it.
 	AvgPowerW   float64 `json:"avg_power_w,omitempty"`
 	PowerSource string  `json:"power_source,omitempty"` // "RAPL package", "NVML", ...

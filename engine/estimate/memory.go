@@ -190,10 +190,14 @@ func overheadSamples(ms []Measurement, models []catalog.Model) []overheadSample 
 			continue
 		}
 		in := overheadInputs{context: m.Context, hidden: cm.Hidden, vocab: cm.Vocab, ffn: cm.FFN, ubatch: m.ubatch()}
-		if m.onCPU() {
-			in.repack = repackBytes(cm, m.Quant)
+		if m.Read != ReadDirect {
+			// mapped: the original of the repacked copy is resident beside it, and the untied
+			// embedding table is not (a direct read holds every weight once)
+			if m.onCPU() {
+				in.repack = repackBytes(cm, m.Quant)
+			}
+			wb -= idleEmbeddingBytes(cm, m.Quant)
 		}
-		wb -= idleEmbeddingBytes(cm, m.Quant)
 		out = append(out, overheadSample{m: m, model: cm, in: in, fixed: wb + kv, y: float64(m.PeakRSSBytes - wb - kv)})
 	}
 	return out
@@ -268,12 +272,17 @@ type Memory struct {
 	IdleBytes int64 `json:"idle_embedding_bytes,omitempty"`
 	// TotalBytes is the expected peak RSS (what the worker's measurement shows);
 	// RequiredBytes = TotalBytes − RepackBytes is what must fit, used for the fit verdicts.
-	RequiredBytes int64   `json:"required_bytes"`
-	TotalBytes    int64   `json:"total_bytes"`
-	Context       int     `json:"context"`
-	KVType        string  `json:"kv_type"`
-	Weights       Weights `json:"weights"`
-	Basis         string  `json:"basis"`
+	RequiredBytes int64 `json:"required_bytes"`
+	TotalBytes    int64 `json:"total_bytes"`
+	// Read is how a CPU run reads the weights: ReadMapped, or ReadDirect when the mapped file
+	// beside the repacked copy would crowd the machine's free memory (readDirectly); ReadWhy
+	// says why it is direct.
+	Read    string  `json:"read"`
+	ReadWhy string  `json:"read_why,omitempty"`
+	Context int     `json:"context"`
+	KVType  string  `json:"kv_type"`
+	Weights Weights `json:"weights"`
+	Basis   string  `json:"basis"`
 }
 
 // EstimateMemory adds exact weights, exact KV cache and the overhead model for m at quant
@@ -309,18 +318,26 @@ func estimateMemoryPlan(m catalog.Model, qt quant.Quant, ts []Tensor, context, u
 	mem := Memory{
 		WeightBytes: w.Bytes, IdleBytes: idle, KVBytes: kv, OverheadBytes: oh, RepackBytes: min(rp, oh), TotalBytes: resident + kv + oh,
 		RequiredBytes: resident + kv + oh - min(rp, oh),
-		Context:       context, KVType: strings.ToUpper(kvType), Weights: w,
+		Context:       context, KVType: strings.ToUpper(kvType), Weights: w, Read: ReadMapped,
 	}
 	mem.Basis = fmt.Sprintf("weights %s (%s, exact per tensor) + KV cache %s (%d tokens, %s) + overhead %s (%s)",
 		units.Bytes(w.Bytes), w.TypeSummary(), units.Bytes(kv), context, mem.KVType, units.Bytes(oh), ov.Basis)
-	if idle > 0 {
-		mem.Basis += fmt.Sprintf("; the %s untied embedding table is mapped but read a row per token, so it is not counted as resident", units.Bytes(idle))
+	mem.Basis += mem.mappedNotes()
+	return mem, nil
+}
+
+// mappedNotes is the memory basis's words on what a mapped read leaves out of the resident
+// set: the untied embedding table and the original of the repacked copy ("" for neither).
+func (mem Memory) mappedNotes() string {
+	s := ""
+	if mem.IdleBytes > 0 {
+		s += fmt.Sprintf("; the %s untied embedding table is mapped but read a row per token, so it is not counted as resident", units.Bytes(mem.IdleBytes))
 	}
 	if mem.RepackBytes > 0 {
-		mem.Basis += fmt.Sprintf("; %s of that is the CPU backend's repacked copy of the Q4 weights: peak RSS shows it while loading, but the mapped original can be dropped by the OS, so %s must fit",
+		s += fmt.Sprintf("; %s of that is the CPU backend's repacked copy of the Q4 weights: peak RSS shows it while loading, but the mapped original can be dropped by the OS, so %s must fit",
 			units.Bytes(mem.RepackBytes), units.Bytes(mem.RequiredBytes))
 	}
-	return mem, nil
+	return s
 }
 
 func findModel(models []catalog.Model, id string) (catalog.Model, bool) {

@@ -248,9 +248,11 @@ type FitInputs struct {
 // Fit is slmscope's one fit rule: the memory model m needs with typed tensors ts (a plan or a
 // real file's tensor table) — exact weights, exact KV cache for the context, capped at the
 // model's trained context as llama.cpp caps it, and the runtime overhead fitted on this
-// machine's runs, ov — judged against machine by Judge. FitAt is this rule for a catalog
-// quant; the Compare table's Fits? column (projectTensors), the model pickers, the Run buttons,
-// the twin cache's refusal, the lesson's live facts and the command line all come here.
+// machine's runs, ov — judged against machine by Judge. A CPU run whose mapped file and
+// repacked copy would crowd usable RAM reads the weights directly instead (readDirectly), and
+// its memory says so. FitAt is this rule for a catalog quant; the Compare table's Fits? column
+// (projectTensors), the model pickers, the Run buttons, the twin cache's refusal, the lesson's
+// live facts, the worker's read mode and the command line all come here.
 func Fit(m catalog.Model, q quant.Quant, ts []Tensor, in FitInputs, machine MachineSpec, ov Overhead) (Memory, Verdict, error) {
 	in.Context = FitContext(m, in.Context)
 	if in.UBatch <= 0 {
@@ -260,7 +262,13 @@ func Fit(m catalog.Model, q quant.Quant, ts []Tensor, in FitInputs, machine Mach
 	if err != nil {
 		return Memory{}, Verdict{}, err
 	}
-	return mem, Judge(m, mem, machine), nil
+	v := Judge(m, mem, machine)
+	if v.Placement == PlaceRAM {
+		if d, ok := mem.readDirectly(machine.UsableRAM()); ok {
+			mem, v = d, Judge(m, d, machine)
+		}
+	}
+	return mem, v, nil
 }
 
 // FitContext is the context a run of m gets when context tokens are asked for: DefaultContext

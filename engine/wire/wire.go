@@ -40,6 +40,9 @@ type Request struct {
 	// parent checked it; the worker refuses to load a file that no longer matches.
 	ExpectSize    int64 `json:"expect_size,omitempty"`
 	ExpectModNano int64 `json:"expect_mod_nano,omitempty"`
+	// DirectIO reads the weights with direct I/O instead of mapping the file (the parent's
+	// choice, estimate.ReadsDirectly); where the OS has none, llama.cpp reads them buffered.
+	DirectIO bool `json:"direct_io,omitempty"`
 
 	// generate
 	Prompt       string `json:"prompt,omitempty"`
@@ -123,6 +126,8 @@ type ModelInfo struct {
 	Threads      int     `json:"threads"`
 	LoadMs       float64 `json:"load_ms"`
 	GPULayers    int     `json:"gpu_layers"`
+	// LoadMode is llama.cpp's name of how the weights were read ("mmap", "dio", "none").
+	LoadMode string `json:"load_mode,omitempty"`
 }
 
 // Stats closes one generation: the worker's own clock and llama.cpp's perf counters.

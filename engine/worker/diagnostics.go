@@ -13,7 +13,8 @@ import (
 //   - EnvNoRepack=1 clears use_extra_bufts: no weight is repacked for the CPU's kernels;
 //   - EnvNoMmap=1 reads the weights into memory of the process's own instead of mapping the
 //     file, so the tensors llama.cpp does not repack are read from anonymous pages, not the
-//     page cache (docs/accuracy.md, the 8B Q4_K_M twin).
+//     page cache (docs/accuracy.md, the 8B Q4_K_M twin); EnvNoMmap=dio reads them so with
+//     direct I/O, whatever the parent chose (docs/accuracy.md, "Reading the weights").
 const (
 	EnvNoHost   = "SLMSCOPE_LLAMA_NO_HOST"
 	EnvNoRepack = "SLMSCOPE_LLAMA_NO_REPACK"
@@ -28,7 +29,10 @@ func applyDiagnostics(mp *llama.ModelParams) {
 	if os.Getenv(EnvNoRepack) == "1" {
 		mp.UseExtraBufts = 0
 	}
-	if os.Getenv(EnvNoMmap) == "1" {
+	switch os.Getenv(EnvNoMmap) {
+	case "1":
 		mp.LoadMode = llama.LoadModeNone
+	case "dio":
+		mp.LoadMode = llama.LoadModeDirectIO
 	}
 }

@@ -187,6 +187,9 @@ func (w *server) load(req wire.Request) (wire.Event, error) {
 	if req.GPULayers >= 0 {
 		mp.NGpuLayers = int32(req.GPULayers)
 	}
+	if req.DirectIO {
+		mp.LoadMode = llama.LoadModeDirectIO
+	}
 	devices, err := placeOn(&mp, req.Device)
 	if err != nil {
 		return wire.Event{}, err
@@ -235,6 +238,7 @@ func (w *server) load(req wire.Request) (wire.Event, error) {
 		Threads:      req.Threads,
 		LoadMs:       loadMs,
 		GPULayers:    int(mp.NGpuLayers),
+		LoadMode:     llama.LoadModeName(mp.LoadMode),
 	}}, nil
 }
 
