@@ -45,7 +45,7 @@ func (mem Memory) readDirectly(usable int64) (Memory, bool) {
 		return mem, false
 	}
 	d.Read = ReadDirect
-	d.ReadWhy = fmt.Sprintf("read with direct I/O, not mapped: the mapped file beside the CPU backend's repacked copy would peak at %s, over %.0f %% of the %s free, so each weight is read into memory once and peak RSS is %s",
+	d.ReadWhy = fmt.Sprintf("read into memory, not mapped: the mapped file beside the CPU backend's repacked copy would peak at %s, over %.0f %% of the %s free, so each weight is read once (with direct I/O on Linux) and peak RSS is %s",
 		units.Bytes(mem.TotalBytes), DirectReadShare*100, units.Bytes(usable), units.Bytes(d.TotalBytes))
 	d.Basis = strings.TrimSuffix(mem.Basis, mem.mappedNotes()) + "; " + d.ReadWhy
 	return d, true

@@ -58,7 +58,7 @@ func TestReadDirectlyWhenTheMappedPeakCrowdsRAM(t *testing.T) {
 		if !v.Fits || v.Placement != PlaceRAM {
 			t.Errorf("%s: verdict %+v", name, v)
 		}
-		if !strings.Contains(mem.Basis, "read with direct I/O") || strings.Contains(mem.Basis, "mapped original can be dropped") || strings.Contains(mem.Basis, "not counted as resident") {
+		if !strings.Contains(mem.Basis, "read into memory, not mapped") || strings.Contains(mem.Basis, "mapped original can be dropped") || strings.Contains(mem.Basis, "not counted as resident") {
 			t.Errorf("%s: basis %q", name, mem.Basis)
 		}
 	}
