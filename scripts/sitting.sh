@@ -39,6 +39,9 @@ export HOME="$OUT/home" SLMSCOPE_RUNTIME_DIR="$ROOT/.runtime"
 unset XDG_CACHE_HOME XDG_CONFIG_HOME XDG_DATA_HOME SLMSCOPE_RUNS
 [ -n "${LADDER_TWINS:-}" ] && [ -n "${TWINS:-}" ] && export SLMSCOPE_TWIN_DIR="$TWINS"
 th=""; [ -n "${THREADS:-}" ] && th="--threads $THREADS"
+# the projection and the bench at one context, so their memory compares like with like (the
+# bench's default for its 512 + 128 tokens; `project` defaults to 4096)
+CTX=${CTX:-2048}
 cd "$OUT"
 { date -u +%FT%TZ; uptime; } >sitting.txt
 t0=$(date +%s)
@@ -48,7 +51,7 @@ echo "calibrate: $(($(date +%s) - t0)) s" >>sitting.txt
 "$BIN" project --validate --json >validate.json 2>validate.err || true
 for mq in $MODELS; do
     m=${mq%%:*}; q=${mq##*:}
-    "$BIN" project --model "$m" --quant "$(echo "$q" | tr a-z A-Z)" --json >"p-$m-$q.json" 2>"p-$m-$q.err" || true
+    "$BIN" project --model "$m" --quant "$(echo "$q" | tr a-z A-Z)" --context "$CTX" --json >"p-$m-$q.json" 2>"p-$m-$q.err" || true
     if [ -n "${TWINS:-}" ]; then
         export SLMSCOPE_TWIN_DIR="$TWINS"
         # as the app leaves a twin it writes (twin.Write): out of the page cache, read from disk
@@ -57,7 +60,7 @@ for mq in $MODELS; do
         done
     fi
     # shellcheck disable=SC2086
-    "$BIN" bench --model "twin:$m" --quant "$q" --repeat 1 --json $th >"b-$m-$q.json" 2>"b-$m-$q.err" || true
+    "$BIN" bench --model "twin:$m" --quant "$q" --repeat 1 --context "$CTX" --json $th >"b-$m-$q.json" 2>"b-$m-$q.err" || true
     [ -n "${LADDER_TWINS:-}" ] || unset SLMSCOPE_TWIN_DIR
 done
 { date -u +%FT%TZ; uptime; } >>sitting.txt
