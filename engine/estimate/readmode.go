@@ -51,6 +51,20 @@ func (mem Memory) readDirectly(usable int64) (Memory, bool) {
 	return d, true
 }
 
+// ResidentWeightBytes is the weights the run holds in memory: every weight when they are
+// read directly, all but the untied embedding table when the file is mapped.
+func (mem Memory) ResidentWeightBytes() int64 {
+	if mem.Read == ReadDirect {
+		return mem.WeightBytes
+	}
+	return mem.WeightBytes - mem.IdleBytes
+}
+
+// KeptOverheadBytes is the overhead less the repacked copy's share (which stands in for the
+// mapped original the OS may drop, or for the weights read once): the part of RequiredBytes
+// that is neither weights nor KV cache.
+func (mem Memory) KeptOverheadBytes() int64 { return max(mem.OverheadBytes-mem.RepackBytes, 0) }
+
 // ReadsDirectly says whether a CPU run of the GGUF file fm at context tokens reads its
 // weights directly on a machine with usable bytes of RAM, and why: the worker asks this just
 // before it loads. It takes the default overhead, not a calibration's, so it can differ from

@@ -41,6 +41,9 @@ func TestReadDirectlyWhenTheMappedPeakCrowdsRAM(t *testing.T) {
 			t.Fatal(err)
 		}
 		name := c.id + " " + string(c.q)
+		if parts := mem.ResidentWeightBytes() + mem.KVBytes + mem.KeptOverheadBytes(); parts != mem.RequiredBytes {
+			t.Errorf("%s in %d GB: weights + KV + overhead = %d, but %d must fit", name, c.ram/gb, parts, mem.RequiredBytes)
+		}
 		if got := mem.Read == ReadDirect; got != c.direct {
 			t.Errorf("%s in %d GB: direct %v, want %v (mapped peak %d MB, read %q)", name, c.ram/gb, got, c.direct, mapped.TotalBytes/1e6, mem.Read)
 			continue

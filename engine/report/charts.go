@@ -61,8 +61,8 @@ func MemoryChart(d table.Data) charts.Chart {
 	var vals []charts.ModelValue
 	for _, p := range d.Projections {
 		v := charts.ModelValue{Name: p.Name, Params: float64(p.Params), Quant: string(p.Quant), Value: float64(p.MemoryBytes),
-			Note: fmt.Sprintf("weights %s + KV cache %s (%d tokens) + overhead %s", units.Bytes(p.Memory.WeightBytes),
-				units.Bytes(p.Memory.KVBytes), p.Context, units.Bytes(p.Memory.OverheadBytes-p.Memory.RepackBytes))}
+			Note: fmt.Sprintf("weights %s + KV cache %s (%d tokens) + overhead %s", units.Bytes(p.Memory.ResidentWeightBytes()),
+				units.Bytes(p.Memory.KVBytes), p.Context, units.Bytes(p.Memory.KeptOverheadBytes()))}
 		if band := memoryBand(d); band > 0 {
 			v.Low, v.High = v.Value*(1-band), v.Value*(1+band)
 		}

@@ -198,11 +198,11 @@ func AnswerLine(p estimate.Projection) string {
 }
 
 // MemoryBreakdown is "Memory 4.92 GB = weights 4.37 GB + KV cache 537 MB (4096 tokens) +
-// overhead 12 MB": the resident weights, and the overhead less the droppable repacked copy.
+// overhead 12 MB": the resident weights, and the overhead less the repacked copy.
 func MemoryBreakdown(p estimate.Projection) string {
 	m := p.Memory
 	return fmt.Sprintf("Memory %s = weights %s + KV cache %s (%d tokens) + overhead %s", units.Bytes(p.MemoryBytes),
-		units.Bytes(m.WeightBytes-m.IdleBytes), units.Bytes(m.KVBytes), m.Context, units.Bytes(max(m.OverheadBytes-m.RepackBytes, 0)))
+		units.Bytes(m.ResidentWeightBytes()), units.Bytes(m.KVBytes), m.Context, units.Bytes(m.KeptOverheadBytes()))
 }
 
 // ParamsText says how many parameters a model holds and, for a mixture of experts, how many
