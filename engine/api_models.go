@@ -40,6 +40,8 @@ const (
 	BF16   = quant.BF16
 	Q4_K_M = quant.Q4_K_M
 	Q8_0   = quant.Q8_0
+	// MXFP4_MOE is gpt-oss as published: MXFP4 experts, the rest Q8_0.
+	MXFP4_MOE = quant.MXFP4_MOE
 )
 
 // CanonicalQuant upper-cases and trims s without checking the name (for stored values).

@@ -131,7 +131,12 @@ func (l *liveRun) buildUI() fyne.CanvasObject {
 // newSettingsWidgets makes the run settings (model, quantization, threads, sampling, max
 // tokens, prompt), starting from the last ones used; it returns the button that opens a file.
 func (l *liveRun) newSettingsWidgets(p fyne.Preferences) *widget.Button {
-	l.quantSel = widget.NewSelect([]string{"F16", "Q8_0", "Q4_0"}, func(string) { l.refreshChoices() })
+	quants := engine.TwinQuants()
+	names := make([]string, len(quants))
+	for i, q := range quants {
+		names[i] = q.String()
+	}
+	l.quantSel = widget.NewSelect(names, func(string) { l.refreshChoices() })
 	l.quantSel.SetSelected(p.StringWithFallback(prefLiveQuant, "Q8_0"))
 	l.modelSel = widget.NewSelect(nil, func(string) { l.onModelChanged() })
 	l.modelSel.PlaceHolder = "Choose a model"

@@ -47,6 +47,9 @@ func buildModelChoices(q engine.Quant, files []string, st engine.MachineState, l
 		tq = engine.Q8_0
 	}
 	for _, m := range engine.CatalogModels() {
+		if tq == engine.MXFP4_MOE && !m.IsMoE() {
+			continue // llama.cpp's MXFP4_MOE quantizes experts; a dense model has none
+		}
 		if loaded {
 			if v, err := st.Fit(m, tq, engine.TwinRunContext); err == nil && !v.Fits && v.Placement != engine.PlaceUnknown {
 				mc.tooBig = append(mc.tooBig, m.Name)

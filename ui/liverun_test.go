@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -97,6 +98,34 @@ func TestLiveRunListsSmolLM2TwinFirst(t *testing.T) {
 	waitChoices(t, l, shown)
 	if l.modelSel.Selected != "SmolLM2-135M (twin, Q4_0)" {
 		t.Errorf("after switching quant the picker shows %q", l.modelSel.Selected)
+	}
+}
+
+// TestLiveRunOffersEveryTwinQuant: the quantization picker offers what a twin can be written
+// in, the published K-quants and gpt-oss's MXFP4_MOE among them; MXFP4_MOE lists the
+// mixture-of-experts twins only (llama.cpp's MXFP4_MOE quantizes experts).
+func TestLiveRunOffersEveryTwinQuant(t *testing.T) {
+	_, l := liveRunFor(t)
+	for _, want := range []string{"F16", "Q8_0", "Q4_K_M", "Q4_0", "MXFP4_MOE"} {
+		if !slices.Contains(l.quantSel.Options, want) {
+			t.Errorf("quantizations %v lack %s", l.quantSel.Options, want)
+		}
+	}
+	shown := l.choicesShown
+	l.quantSel.SetSelected("MXFP4_MOE")
+	waitChoices(t, l, shown)
+	moe := 0
+	for _, c := range l.choices {
+		m, ok := catalog.ByID(c.ref.Model.ID)
+		if c.ref.Twin && (!ok || !m.IsMoE()) {
+			t.Errorf("MXFP4_MOE lists the dense twin %q", c.label)
+		}
+		if strings.HasPrefix(c.label, "gpt-oss-20b (twin, MXFP4_MOE)") {
+			moe++
+		}
+	}
+	if moe != 1 {
+		t.Errorf("MXFP4_MOE does not list gpt-oss-20b: %v", l.modelSel.Options)
 	}
 }
 
