@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"slmscope/engine/quant"
-
 	"slmscope/internal/units"
 )
 
