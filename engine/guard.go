@@ -135,9 +135,7 @@ func (w *Worker) checkMemory(path string, gf *gguf.File, size int64, ctxLen, gpu
 		return nil
 	}
 	info := gf.Info()
-	if ctxLen <= 0 {
-		ctxLen = 2048
-	}
+	ctxLen = runContext(ctxLen)
 	if info.ContextLength > 0 && uint64(ctxLen) > info.ContextLength {
 		ctxLen = int(info.ContextLength)
 	}

@@ -51,7 +51,7 @@ func (w *Worker) Load(ctx context.Context, o LoadOptions) (*wire.ModelInfo, erro
 	if err := w.checkMemory(o.Path, gf, stamp.size, o.Context, place.GPULayers); err != nil {
 		return nil, err
 	}
-	direct := w.readMode(o.Path, o.Context, &place)
+	direct := w.readMode(gf, o.Path, o.Context, &place)
 	w.Model, w.ModelPath, w.modelStamp, w.loading = nil, "", stamp, o.Path
 	defer func() { w.loading = "" }()
 	w.threads = o.Threads
@@ -78,10 +78,10 @@ func (w *Worker) Load(ctx context.Context, o LoadOptions) (*wire.ModelInfo, erro
 	return ev.Model, nil
 }
 
-// readMode decides how a CPU run reads the weights of the file at path (the fit rule's
-// estimate.ReadsDirectly against the RAM usable now) and notes the choice in p. A run with
-// layers on a GPU keeps llama.cpp's mapped read: the GPU does not repack.
-func (w *Worker) readMode(path string, ctxLen int, p *Placement) bool {
+// readMode decides how a CPU run reads the weights of gf, the checked file at path (the fit
+// rule's estimate.ReadsDirectly against the RAM usable now), and notes the choice in p. A run
+// with layers on a GPU keeps llama.cpp's mapped read: the GPU does not repack.
+func (w *Worker) readMode(gf *gguf.File, path string, ctxLen int, p *Placement) bool {
 	if p.OnGPU() {
 		return false
 	}
@@ -89,16 +89,21 @@ func (w *Worker) readMode(path string, ctxLen int, p *Placement) bool {
 	if have <= 0 {
 		return false
 	}
-	fm, err := estimate.ReadFileModel(path)
+	fm, err := estimate.FileModelOf(gf, path)
 	if err != nil {
 		return false
 	}
-	if ctxLen <= 0 {
-		ctxLen = 2048
-	}
-	direct, why := estimate.ReadsDirectly(fm, ctxLen, have)
+	direct, why := estimate.ReadsDirectly(fm, runContext(ctxLen), have)
 	p.ReadWhy = why
 	return direct
+}
+
+// runContext is the context a load of ctxLen tokens gets: the worker's 2048 for 0.
+func runContext(ctxLen int) int {
+	if ctxLen <= 0 {
+		return 2048
+	}
+	return ctxLen
 }
 
 // readName is the read mode for people from llama.cpp's load-mode name.
@@ -120,10 +125,7 @@ func (w *Worker) place(gf *gguf.File, o LoadOptions) (Placement, error) {
 		return p, err
 	}
 	p.Why = why
-	ctxLen := o.Context
-	if ctxLen <= 0 {
-		ctxLen = 2048
-	}
+	ctxLen := runContext(o.Context)
 	if dev == nil {
 		_, p.Layers = autoGPULayers(gf, ctxLen, 0)
 		return p, nil

@@ -35,6 +35,11 @@ func ReadFileModel(path string) (FileModel, error) {
 	if err := f.CheckModel(); err != nil {
 		return FileModel{}, err
 	}
+	return FileModelOf(f, path)
+}
+
+// FileModelOf is ReadFileModel for a file already opened and checked (gguf.File.CheckModel).
+func FileModelOf(f *gguf.File, path string) (FileModel, error) {
 	info := f.Info()
 	m := catalog.Model{ID: path, Name: info.Name, Arch: info.Arch, Layers: int(info.BlockCount),
 		Hidden: int(info.EmbeddingLength), Heads: int(info.HeadCount), KVHeads: int(info.HeadCountKV),
