@@ -1,0 +1,114 @@
+package estimate
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"sort"
+	"testing"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/quant"
+	"slmscope/internal/units"
+)
+
+// sittingRecord is testdata/sittings_epyc_2c.json: what scripts/sitting.sh kept of each sitting
+// (a fresh home, the default calibration, then large twins benched), so that every change to
+// the speed model is held against the same real measurements. A bench on another thread count
+// than its calibration (one chose 1 thread beside a busy compiler) is not in it.
+type sittingRecord struct {
+	Machine  string `json:"machine"`
+	Sittings []struct {
+		Sitting     string      `json:"sitting"`
+		Calibration Calibration `json:"calibration"`
+		Benches     []struct {
+			ID         string      `json:"id"`
+			Quant      quant.Quant `json:"quant"`
+			Context    int         `json:"context"`
+			Prompt     int         `json:"prompt_tokens"`
+			TokenMsP50 float64     `json:"token_ms_p50"`
+		} `json:"benches"`
+	} `json:"sittings"`
+}
+
+// TestSittingsReplay projects, from each kept sitting's calibration and with this code, the
+// large twins that sitting then measured (Llama-3.1-8B, Qwen3-4B, gpt-oss-20b: 2 to 28 times
+// the largest ladder twin), and holds the whole record to what the speed model achieved on it
+// when it was kept (2026-12-07: median error 6.1 %, 39 of 42 inside their bands), with a
+// little room. A change that helps the ladder's own leave-one-out but moves these, such as a
+// per-block cost counted by the norms and biases (7.7 %, tried 2026-12-07), fails here.
+func TestSittingsReplay(t *testing.T) {
+	data, err := os.ReadFile("testdata/sittings_epyc_2c.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec sittingRecord
+	if err := json.Unmarshal(data, &rec); err != nil {
+		t.Fatal(err)
+	}
+	var errs []float64
+	inside := 0
+	for _, s := range rec.Sittings {
+		for _, b := range s.Benches {
+			m, ok := catalog.ByID(b.ID)
+			if !ok {
+				t.Fatalf("sitting %s: %s is not in the catalog", s.Sitting, b.ID)
+			}
+			ps, perr := ProjectWith(s.Calibration.Machine, s.Calibration, []catalog.Model{m}, []quant.Quant{b.Quant}, Options{Context: b.Context, PromptTokens: b.Prompt})
+			if len(perr) > 0 || len(ps) != 1 {
+				t.Fatalf("sitting %s, %s %s: %v", s.Sitting, b.ID, b.Quant, perr)
+			}
+			p, measured := ps[0], 1000/b.TokenMsP50
+			e := 100 * relErr(p.DecodeTPS, measured)
+			in := measured >= p.DecodeTPSLow && measured <= p.DecodeTPSHigh
+			if in {
+				inside++
+			}
+			errs = append(errs, math.Abs(e))
+			t.Logf("%-4s %-13s %-9s projected %6.2f tok/s (%.2f–%.2f), measured %6.2f: %+6.1f %% inside %v", s.Sitting, b.ID, b.Quant, p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh, measured, e, in)
+		}
+	}
+	if len(errs) < 42 {
+		t.Fatalf("%d benches replayed, want the record's 42", len(errs))
+	}
+	sort.Float64s(errs)
+	med, share := units.Median(errs), float64(inside)/float64(len(errs))
+	t.Logf("%s: %d projections, median error %.1f %%, %d inside their bands", rec.Machine, len(errs), med, inside)
+	if med > 7 {
+		t.Errorf("median decode error %.1f %% over the kept sittings; the model held them at 6.1 %% (limit 7)", med)
+	}
+	if share < 0.85 {
+		t.Errorf("%.0f %% of the kept sittings' measurements inside their bands; the model held 93 %% (limit 85)", 100*share)
+	}
+}
+
+// TestSittingsLeaveOneOut validates each kept sitting's calibration again with this code, as
+// `project --validate` does, and holds the median of their leave-one-out medians to what the
+// model achieved on them when they were kept (2026-12-07: 7.3 %), with a little room. Every goal
+// of issue 22 is met by 1 of the 14. Variants of the model's terms and of how a twin's repeats
+// are combined all gave 7.0–8.3 % on these records (docs/accuracy.md, 2026-12-07).
+func TestSittingsLeaveOneOut(t *testing.T) {
+	data, err := os.ReadFile("testdata/sittings_epyc_2c.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec sittingRecord
+	if err := json.Unmarshal(data, &rec); err != nil {
+		t.Fatal(err)
+	}
+	var loo []float64
+	met := 0
+	for _, s := range rec.Sittings {
+		v := Validate(s.Calibration.Machine, s.Calibration, catalog.All())
+		loo = append(loo, v.MedianAbsErrorPct)
+		if v.MedianAbsErrorPct <= 5 && v.MedianBandPct <= 12 && v.BandCoverage >= 0.8 {
+			met++
+		}
+		t.Logf("%-4s %2d runs: leave-one-out %.1f %%, band ±%.1f %%, %.0f %% inside", s.Sitting, len(v.Models), v.MedianAbsErrorPct, v.MedianBandPct, 100*v.BandCoverage)
+	}
+	med := units.Median(loo)
+	t.Logf("median leave-one-out %.1f %%; every goal of issue 22 met by %d of %d", med, met, len(loo))
+	if med > 8 {
+		t.Errorf("median leave-one-out %.1f %% over the kept calibrations; the model held them at 7.3 %% (limit 8)", med)
+	}
+}
