@@ -147,7 +147,7 @@ func calibrateOn(ctx context.Context, o CalibrateOptions, gpu string) (estimate.
 	if err != nil {
 		return c.cal, err
 	}
-	err = c.repeat(ctx)
+	err = c.repeat(ctx, false)
 	// A first calibration on a noisy machine can end with too few runs for bands as narrow as
 	// the goals: then it climbs further, within GrowBudget.
 	for err == nil && gpu == "" && next < len(c.o.Ladder) && c.grown < c.o.GrowBudget {
@@ -164,7 +164,10 @@ func calibrateOn(ctx context.Context, o CalibrateOptions, gpu string) (estimate.
 		if next, err = c.climbFrom(ctx, next); err != nil {
 			return c.cal, err
 		}
-		err = c.repeat(ctx)
+		err = c.repeat(ctx, false)
+	}
+	if err == nil {
+		err = c.repeat(ctx, true)
 	}
 	c.cal.BudgetSeconds = c.o.Budget.Seconds()
 	c.cal.DisturbedRuns = c.tally.disturbed

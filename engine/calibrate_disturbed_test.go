@@ -78,8 +78,7 @@ func TestCalibrationRefusesDisturbedRuns(t *testing.T) {
 				}
 			}
 			if err == nil {
-				now := time.Now()
-				err = repeatLadder(context.Background(), runs, now, now.Add(time.Hour), again, func(int, string) {}, &notes, &tally)
+				err = repeatPasses(context.Background(), runs, time.Now().Add(time.Hour), again, func(int, string) {}, &notes, &tally)
 			}
 			var busy *BusyError
 			if tc.busy != errors.As(err, &busy) {

@@ -27,12 +27,17 @@ func (c *calibration) climbFrom(ctx context.Context, i int) (next int, err error
 	return i, nil
 }
 
-// repeat measures the twins climbed so far again (repeatLadder); the repeats may run past the
-// budget by a fifth when the machine slowed down on the way.
-func (c *calibration) repeat(ctx context.Context) error {
+// repeat measures the twins climbed so far again until each has the runs it wants
+// (repeatPasses); the repeats may run past the budget by a fifth when the machine slowed down
+// on the way. With last set, no further step will be climbed, and the time left in the
+// budget goes to extra passes over the small twins (extraPasses).
+func (c *calibration) repeat(ctx context.Context, last bool) error {
 	end := c.start.Add(c.o.Budget + c.writing)
 	deadline := end.Add(c.o.Budget / 5)
-	return repeatLadder(ctx, c.measured, end, deadline, benchLadderRun, c.say, &c.cal.Notes, &c.tally)
+	if !last {
+		return repeatPasses(ctx, c.measured, deadline, benchLadderRun, c.say, &c.cal.Notes, &c.tally)
+	}
+	return extraPasses(ctx, c.measured, end, deadline, benchLadderRun, c.say, &c.cal.Notes, &c.tally)
 }
 
 // Issue 22's goals for a calibration, as `project --validate` measures them: the leave-one-out

@@ -23,18 +23,13 @@ type ladderRun struct {
 // after every twin has its calibrationRepeats.
 const maxCalibrationRepeats = 5
 
-// repeatLadder measures the twins again, one pass over the ladder at a time, until each has
-// the runs it wants. A twin's repeats are then a minute apart instead of back to back: a slow
-// stretch of a shared machine (another process busy for seconds) slows one run of several
-// twins, which their medians drop, instead of every run of one twin, which the fit would take
-// for that twin's kernels being slow. Past the deadline the remaining repeats are left out,
-// and notes says so. Time left in the budget (until end) then goes to further passes over
-// the twins measured three times, up to maxCalibrationRepeats runs each. It returns ctx's
-// error when the calibration was cancelled.
-func repeatLadder(ctx context.Context, runs []ladderRun, end, deadline time.Time, again measureAgain, say func(int, string), notes *[]string, tally *disturbTally) error {
-	if err := repeatPasses(ctx, runs, deadline, again, say, notes, tally); err != nil {
-		return err
-	}
+// extraPasses spends the time left until end on further passes over the twins measured three
+// times, up to maxCalibrationRepeats runs each. A calibration makes them only once no further
+// step of the ladder fits (calibration.repeat): a fourth and fifth run of a small twin barely
+// move the fit (18 calibrations of a 2-core EPYC, cut to their first three repeats:
+// leave-one-out 6.6 % against 6.9 %, docs/accuracy.md), while a step they crowd out may be a
+// kernel's second run, without which that kernel's checks carry bands of ±20–50 %.
+func extraPasses(ctx context.Context, runs []ladderRun, end, deadline time.Time, again measureAgain, say func(int, string), notes *[]string, tally *disturbTally) error {
 	for more := true; more; {
 		// plan a pass that ends by end; one cut short by it is the last, so that every
 		// twin's runs stay a pass apart
@@ -67,9 +62,14 @@ type measureAgain func(ctx context.Context, r *ladderRun) error
 
 func benchLadderRun(ctx context.Context, r *ladderRun) error { return BenchAgain(ctx, r.opts, r.res) }
 
-// repeatPasses makes passes over runs until each has the runs it wants or deadline passes.
-// A repeat other programs disturbed is measured again (measureClean) or left out; a machine
-// that stayed busy ends the passes with a *BusyError.
+// repeatPasses measures the twins again, one pass over the ladder at a time, until each has
+// the runs it wants. A twin's repeats are then a minute apart instead of back to back: a slow
+// stretch of a shared machine (another process busy for seconds) slows one run of several
+// twins, which their medians drop, instead of every run of one twin, which the fit would take
+// for that twin's kernels being slow. Past the deadline the remaining repeats are left out,
+// and notes says so. A repeat other programs disturbed is measured again (measureClean) or
+// left out; a machine that stayed busy ends the passes with a *BusyError. It returns ctx's
+// error when the calibration was cancelled.
 func repeatPasses(ctx context.Context, runs []ladderRun, deadline time.Time, again measureAgain, say func(int, string), notes *[]string, tally *disturbTally) error {
 	for {
 		more := false

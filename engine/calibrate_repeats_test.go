@@ -38,7 +38,11 @@ func TestRepeatLadderKeepsPassesWhole(t *testing.T) {
 			}
 			now := time.Now()
 			var notes []string
-			if err := repeatLadder(context.Background(), runs, now.Add(tc.left), now.Add(time.Hour), again, func(int, string) {}, &notes, &disturbTally{}); err != nil {
+			say, tally := func(int, string) {}, &disturbTally{}
+			if err := repeatPasses(context.Background(), runs, now.Add(time.Hour), again, say, &notes, tally); err != nil {
+				t.Fatal(err)
+			}
+			if err := extraPasses(context.Background(), runs, now.Add(tc.left), now.Add(time.Hour), again, say, &notes, tally); err != nil {
 				t.Fatal(err)
 			}
 			whole := []string{"a2", "big2", "b2", "a3", "b3", "a4", "b4", "a5", "b5"}
