@@ -21,19 +21,27 @@ def load(path):
         return None
 
 
+def met(ok):
+    """met or missed, so that a value rounded to the goal still says which it was"""
+    return "met" if ok else "missed"
+
+
 def main():
     out, models = sys.argv[1], sys.argv[2].split()
     cal = load(os.path.join(out, "cal.json")) or {}
     q = cal.get("quality") or {}
     print(open(os.path.join(out, "sitting.txt")).read().strip())
     if q:
+        loo = q.get("leave_one_out_median_abs_error_pct", 0)
+        band = q.get("median_band_pct", 0)
+        cov = 100 * q.get("band_coverage", 0)
         print(
-            "calibration: %d runs, leave-one-out median %.1f %% (goal <= 5), median band +-%.1f %% "
-            "(goal <= 12), %.1f %% inside (goal >= 80), extrapolation median %.1f %% of %d, "
-            "%d disturbed" % (q.get("runs", 0), q.get("leave_one_out_median_abs_error_pct", 0),
-                              q.get("median_band_pct", 0), 100 * q.get("band_coverage", 0),
-                              q.get("extrapolation_median_abs_error_pct", 0),
-                              q.get("extrapolation_checks", 0), q.get("disturbed_runs", 0)))
+            "calibration: %d runs, leave-one-out median %.2f %% (goal <= 5: %s), median band "
+            "+-%.1f %% (goal <= 12: %s), %.1f %% inside (goal >= 80: %s), extrapolation median "
+            "%.1f %% of %d, %d disturbed" % (
+                q.get("runs", 0), loo, met(loo <= 5), band, met(band <= 12), cov, met(cov >= 80),
+                q.get("extrapolation_median_abs_error_pct", 0), q.get("extrapolation_checks", 0),
+                q.get("disturbed_runs", 0)))
     else:
         print("calibration: none saved (%s)" % cal.get("error", "see cal.err"))
     print()

@@ -98,8 +98,8 @@ func stageProgress(stderr io.Writer, asJSON bool) func(step, steps int, msg stri
 	}
 }
 
-// printCalibration writes the runs just measured (cal), its notes and disturbed runs, and
-// what was saved beside them (merged).
+// printCalibration writes the runs just measured (cal), the notes of what was saved (merged:
+// cal's, and which earlier runs the merge left out), disturbed runs, and what was kept.
 func printCalibration(stdout io.Writer, cal, merged engine.Calibration, threads int) {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "twin\tquant\tparams\tgen tok/s\tprompt tok/s\tTTFT\tpeak RSS")
@@ -108,14 +108,14 @@ func printCalibration(stdout io.Writer, cal, merged engine.Calibration, threads 
 			m.GenTPS, m.PromptTPS, m.TTFTMs, units.Bytes(m.PeakRSSBytes))
 	}
 	_ = tw.Flush()
-	for _, n := range cal.Notes {
+	for _, n := range merged.Notes {
 		fmt.Fprintln(stdout, "note:", n)
 	}
 	if cal.DisturbedRuns > 0 {
 		fmt.Fprintf(stdout, "%d run(s) were disturbed by other programs: each was measured again or left out, none was fitted on\n", cal.DisturbedRuns)
 	}
 	kept := len(merged.Measurements) - len(cal.Measurements)
-	fmt.Fprintf(stdout, "measured (%s) with %d threads; saved with %d earlier run(s) of other twins kept\n", units.TwinDisclaimer, threads, kept)
+	fmt.Fprintf(stdout, "measured (%s) with %s; saved with %d earlier run(s) of other twins kept\n", units.TwinDisclaimer, units.Count(threads, "thread"), kept)
 }
 
 // calibrationQuality is how good a calibration is, as `project --validate` measures it.

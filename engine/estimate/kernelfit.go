@@ -73,7 +73,10 @@ type KernelModel struct {
 	PerDoubling  float64 `json:"band_per_doubling,omitempty"`
 	ExtrapChecks int     `json:"extrapolation_checks,omitempty"`
 	Drift        float64 `json:"drift,omitempty"`
-	Basis        string  `json:"basis"`
+	// Threads is the thread count every fitted run used (0 when they differ or none said):
+	// its projections are for that many threads.
+	Threads int    `json:"threads,omitempty"`
+	Basis   string `json:"basis"`
 }
 
 // minKernelRuns is the fewest runs a kernel model is fitted on: with fewer, its fixed,
@@ -222,7 +225,7 @@ func (k KernelModel) theta(cols []string) []float64 {
 
 // fitKernels fits a kernel model of kind on pts; ok is false when nothing could be fitted.
 func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (KernelModel, bool) {
-	k := KernelModel{Device: device, Kind: kind, Cost: map[string]float64{}, Runs: map[string]int{}, Points: len(pts)}
+	k := KernelModel{Device: device, Kind: kind, Cost: map[string]float64{}, Runs: map[string]int{}, Points: len(pts), Threads: commonThreads(pts)}
 	for _, p := range pts {
 		var w float64
 		for _, l := range p.prof.Kernels {
@@ -261,6 +264,15 @@ func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (Kern
 	return k, true
 }
 
+// commonThreads is the thread count of every point, or 0 when they differ or one did not say.
+func commonThreads(pts []kernelPoint) int {
+	ss := make([]speedSample, len(pts))
+	for i, p := range pts {
+		ss[i] = p.s
+	}
+	return sampleThreads(ss)
+}
+
 // describe writes the model's basis sentence.
 func (k *KernelModel) describe(prior kernelPrior) {
 	var parts []string
@@ -276,7 +288,7 @@ func (k *KernelModel) describe(prior kernelPrior) {
 			attn = " + attention (measured, too small to see)"
 		}
 		k.Basis = fmt.Sprintf("kernel model fitted on %d run(s) on %s: %s + %s per block + %s per 100k vocabulary entries + %s per 100k matrix rows + bytes ÷ %s%s + per-kernel cost (%s); prior %s; 80 %% band ±%s from leave-one-out errors",
-			k.Points, k.Device, units.Millis(1000*k.FixedSec), units.Millis(1000*k.PerLayerSec), units.Millis(100*k.PerMVocabSec), units.Millis(100*k.PerMRowSec), units.GBps(1/math.Max(k.SecPerGB, minSeconds)),
+			k.Points, onDevice(k.Device, k.Threads), units.Millis(1000*k.FixedSec), units.Millis(1000*k.PerLayerSec), units.Millis(100*k.PerMVocabSec), units.Millis(100*k.PerMRowSec), units.GBps(1/math.Max(k.SecPerGB, minSeconds)),
 			attn, strings.Join(parts, ", "), prior.what, units.Percent(k.Band*math.Max(k.BandScale, 1)))
 		return
 	}
@@ -285,5 +297,5 @@ func (k *KernelModel) describe(prior kernelPrior) {
 		attn = "attention at " + units.Sig(1/k.SecPerGB, 3) + " GFLOP/s"
 	}
 	k.Basis = fmt.Sprintf("prompt kernel model fitted on %d run(s) on %s: %s + %s + per-kernel cost (%s); prior %s; 80 %% band ±%s from leave-one-out errors",
-		k.Points, k.Device, units.Millis(1000*k.FixedSec), attn, strings.Join(parts, ", "), prior.what, units.Percent(k.Band*math.Max(k.BandScale, 1)))
+		k.Points, onDevice(k.Device, k.Threads), units.Millis(1000*k.FixedSec), attn, strings.Join(parts, ", "), prior.what, units.Percent(k.Band*math.Max(k.BandScale, 1)))
 }

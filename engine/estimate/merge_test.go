@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -44,6 +45,46 @@ func TestMergeCalibration(t *testing.T) {
 			}
 			if got.Machine.MeasuredBandwidthGBs != c.wantBW || !got.When.Equal(c.wantWhen) || got.BudgetSeconds != c.wantBudge {
 				t.Errorf("bandwidth %v when %v budget %v", got.Machine.MeasuredBandwidthGBs, got.When, got.BudgetSeconds)
+			}
+		})
+	}
+}
+
+// A calibration on another thread count does not keep the earlier runs of the twins it did not
+// measure on that device: one fit takes every run as the machine's one speed.
+func TestMergeCalibrationThreads(t *testing.T) {
+	run := func(id string, threads int, device string) Measurement {
+		return Measurement{ModelID: id, Quant: "Q4_0", Threads: threads, Device: device, GenTPS: float64(threads)}
+	}
+	old := Calibration{Key: "k", Measurements: []Measurement{
+		run("a", 2, ""), run("b", 2, "cpu"), run("c", 0, ""), run("g", 2, "GPU0"), run("h", 2, "GPU1")}}
+	cases := []struct {
+		name     string
+		fresh    []Measurement
+		wantIDs  string
+		wantNote string
+	}{
+		{"same threads: every other run kept", []Measurement{run("a", 2, "")}, "b c g h a", ""},
+		{"1 thread on the CPU: the CPU's 2-thread runs left out, the GPUs' and the unknown kept",
+			[]Measurement{run("a", 1, "cpu")}, "c g h a",
+			"left out 1 earlier run on 2 threads: this calibration ran on 1 thread, and a fit takes every run at one speed of the machine"},
+		{"1 thread on one GPU: that GPU's other run left out", []Measurement{run("x", 1, "GPU0")}, "a b c h x",
+			"left out 1 earlier run on 2 threads"},
+		{"no thread count said: nothing left out", []Measurement{run("a", 0, "")}, "b c g h a", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := MergeCalibration(old, Calibration{Key: "k", Measurements: c.fresh, Notes: []string{"fresh"}})
+			var ids []string
+			for _, m := range got.Measurements {
+				ids = append(ids, m.ModelID)
+			}
+			if strings.Join(ids, " ") != c.wantIDs {
+				t.Errorf("runs %v, want %s", ids, c.wantIDs)
+			}
+			notes := strings.Join(got.Notes, " | ")
+			if c.wantNote == "" && notes != "fresh" || !strings.Contains(notes, c.wantNote) || !strings.HasPrefix(notes, "fresh") {
+				t.Errorf("notes %q, want fresh and %q", notes, c.wantNote)
 			}
 		})
 	}

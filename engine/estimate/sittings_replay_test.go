@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"slmscope/engine/catalog"
@@ -110,5 +111,29 @@ func TestSittingsLeaveOneOut(t *testing.T) {
 	t.Logf("median leave-one-out %.1f %%; every goal of issue 22 met by %d of %d", med, met, len(loo))
 	if med > 8 {
 		t.Errorf("median leave-one-out %.1f %% over the kept calibrations; the model held them at 7.3 %% (limit 8)", med)
+	}
+}
+
+// A projection says how many threads its kernel model's runs used, since it holds for that
+// many: the kept sittings' calibrations ran on 2, and a calibration mixing thread counts names
+// none.
+func TestKernelBasisNamesThreads(t *testing.T) {
+	cal := loadSittings(t).Sittings[0].Calibration
+	m, _ := catalog.ByID("qwen3-4b")
+	basis := func(c Calibration) string {
+		ps, perr := ProjectWith(c.Machine, c, []catalog.Model{m}, []quant.Quant{quant.Q4_K_M}, Options{Context: 2048})
+		if len(perr) > 0 || len(ps) != 1 {
+			t.Fatalf("projection: %v", perr)
+		}
+		return ps[0].Basis
+	}
+	if b := basis(cal); !strings.Contains(b, "run(s) on cpu at 2 threads:") {
+		t.Errorf("basis %q does not say the runs were on 2 threads", b)
+	}
+	mixed := cal
+	mixed.Measurements = append([]Measurement(nil), cal.Measurements...)
+	mixed.Measurements[0].Threads = 1
+	if b := basis(mixed); !strings.Contains(b, "run(s) on cpu:") {
+		t.Errorf("basis %q names a thread count for runs on 1 and 2 threads", b)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"slmscope/engine/catalog"
+	"slmscope/internal/units"
 )
 
 // Decode efficiency: the share of a memory bandwidth that llama.cpp's token generation
@@ -216,9 +217,30 @@ func fitDecode(device string, ss []speedSample, prior decodePrior) DecodeModel {
 		d.Band = math.Max(d.Band, bandTwoPoints)
 	}
 	d.Basis = fmt.Sprintf("fitted on %d measured run(s) on %s: %.2f ms + bytes ÷ %.1f GB/s per token (prior %s); band ±%.0f%% from fit and leave-one-out errors",
-		len(pts), device, d.OverheadSec*msPerSecond, d.BandwidthGBs, prior.what, d.Band*100)
+		len(pts), onDevice(device, sampleThreads(pts)), d.OverheadSec*msPerSecond, d.BandwidthGBs, prior.what, d.Band*100)
 	d.Kernels = fitDecodeKernels(device, pts, prior)
 	return d
+}
+
+// sampleThreads is the thread count of every sample, or 0 when they differ or one did not say.
+func sampleThreads(ss []speedSample) int {
+	t := 0
+	for i, s := range ss {
+		if s.m.Threads <= 0 || i > 0 && s.m.Threads != t {
+			return 0
+		}
+		t = s.m.Threads
+	}
+	return t
+}
+
+// onDevice names the device runs were measured on and, when they all said it, their thread
+// count: a projection fitted on them holds for that many threads.
+func onDevice(device string, threads int) string {
+	if threads > 0 {
+		return device + " at " + units.Count(threads, "thread")
+	}
+	return device
 }
 
 // decodeTheta solves for [overhead s, seconds per GB] with relative weights and the prior.
