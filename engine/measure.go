@@ -2,9 +2,11 @@ package engine
 
 import (
 	"context"
+	"runtime"
 
 	"slmscope/engine/estimate"
 	"slmscope/engine/twin"
+	"slmscope/internal/units"
 )
 
 // MeasureRequest is one measurement that goes into the run history: `slmscope bench`, the
@@ -27,6 +29,11 @@ type MeasureRequest struct {
 	// before the run is kept beside the measurement.
 	Machine MachineState
 	Project bool
+	// JoinsCalibration says the run will be added to Machine's calibration (Compare's "measure
+	// this row"). With Bench.Threads 0 it then runs on the calibration's CPU thread count, when
+	// the calibration has one: a run on another count would make the merge leave out every
+	// earlier CPU run (estimate.MergeCalibration).
+	JoinsCalibration bool
 }
 
 // Measured is what MeasureAndRecord measured and kept.
@@ -51,6 +58,13 @@ func MeasureAndRecord(ctx context.Context, req MeasureRequest) (Measured, error)
 	o := req.Bench
 	o.Model = ref
 	threadsWhy := ""
+	if t := req.Machine.Calibration.ThreadsOn("cpu"); o.Threads == 0 && req.JoinsCalibration && t > 0 {
+		o.Threads = min(t, runtime.NumCPU())
+		threadsWhy = units.Count(o.Threads, "thread") + ", as the calibration this run joins was measured"
+		if o.Progress != nil {
+			o.Progress("threads: " + threadsWhy)
+		}
+	}
 	if o.Threads == 0 {
 		o.Threads, threadsWhy = ChooseThreads(ctx, nil)
 		if o.Progress != nil {

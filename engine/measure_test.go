@@ -45,6 +45,35 @@ func TestMeasureAndRecordKeepsTheRun(t *testing.T) {
 	}
 }
 
+// A run that joins the calibration (Compare's "measure this row") is measured on the thread
+// count of the calibration's CPU runs, not on the count the machine's load would pick: on
+// another count the merge would leave out every earlier CPU run.
+func TestMeasureAndRecordJoinsTheCalibrationsThreads(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	ref, err := engine.ParseModelRef(tinyTwin(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	state := engine.MachineState{Key: "test-machine", Calibration: engine.Calibration{Key: "test-machine",
+		Measurements: []engine.Measurement{{ModelID: "smollm2-135m", Quant: "Q8_0", Threads: 1, GenTPS: 50}}}}
+	var lines []string
+	m, err := engine.MeasureAndRecord(ctx, engine.MeasureRequest{Model: ref, Origin: engine.OriginCompare, Machine: state, JoinsCalibration: true,
+		Bench: engine.BenchOptions{PromptTokens: 8, GenTokens: 4, Repeat: 1, Worker: workerOptions(),
+			Progress: func(s string) { lines = append(lines, s) }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Result.Threads != 1 || !strings.Contains(m.Result.ThreadsWhy, "calibration") {
+		t.Errorf("measured on %d threads (%q), want the calibration's 1", m.Result.Threads, m.Result.ThreadsWhy)
+	}
+	if len(lines) == 0 || !strings.HasPrefix(lines[0], "threads: 1 thread") {
+		t.Errorf("progress %q does not say the thread count first", lines)
+	}
+}
+
 // A file that is not a model is refused before anything is measured or recorded.
 func TestMeasureAndRecordRefusesANonModel(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())

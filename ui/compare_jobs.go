@@ -60,7 +60,8 @@ func realCompareSource(a *App) compareSource {
 	}
 }
 
-// benchTwin writes (or reuses) a catalog twin and measures it the way the calibration does.
+// benchTwin writes (or reuses) a catalog twin and measures it the way the calibration does, on
+// its thread count (engine.MeasureRequest.JoinsCalibration), since the run joins it.
 func benchTwin(ctx context.Context, a *App, id string, q engine.Quant, progress func(float64, string)) (engine.Measurement, error) {
 	workers := a.session.Options
 	ref, err := engine.ParseModelRef("twin:"+id, string(q))
@@ -78,7 +79,7 @@ func benchTwin(ctx context.Context, a *App, id string, q engine.Quant, progress 
 		},
 		Resolved: func(engine.ModelRef) { progress(0.5, "Measuring "+ref.Label+" ("+units.TwinDisclaimer+")…") },
 		Bench: engine.BenchOptions{PromptTokens: 128, GenTokens: 32, Repeat: 1, Worker: workers,
-			Progress: func(msg string) { progress(0.75, msg) }}})
+			Progress: func(msg string) { progress(0.75, msg) }}, JoinsCalibration: true})
 	if err != nil {
 		return engine.Measurement{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"slmscope/engine/ident"
 	"slmscope/internal/units"
@@ -61,6 +62,23 @@ func (m Measurement) device() string {
 		return "cpu"
 	}
 	return m.Device
+}
+
+// ThreadsOn is the thread count of c's latest run on device ("cpu" or a GPU's name) that said
+// one, 0 when none did: a run to be added to c is measured on as many, or the merge leaves out
+// every older run on that device (MergeCalibration).
+func (c Calibration) ThreadsOn(device string) int {
+	if device == "" {
+		device = "cpu"
+	}
+	t := 0
+	var at time.Time
+	for _, m := range c.Measurements {
+		if m.device() == device && m.Threads > 0 && (t == 0 || !m.When.Before(at)) {
+			t, at = m.Threads, m.When
+		}
+	}
+	return t
 }
 
 // droppedNote says which earlier runs MergeCalibration left out for their thread count ("" for

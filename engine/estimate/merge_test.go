@@ -90,6 +90,28 @@ func TestMergeCalibrationThreads(t *testing.T) {
 	}
 }
 
+// A run added to a calibration is measured on its thread count: the latest run's on that device.
+func TestCalibrationThreadsOn(t *testing.T) {
+	t0 := time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
+	c := Calibration{Measurements: []Measurement{
+		{ModelID: "a", Threads: 2, When: t0},
+		{ModelID: "b", Threads: 1, Device: "cpu", When: t0.Add(time.Minute)},
+		{ModelID: "c", Threads: 0, When: t0.Add(2 * time.Minute)},
+		{ModelID: "g", Threads: 4, Device: "GPU0", When: t0.Add(3 * time.Minute)},
+	}}
+	for _, tc := range []struct {
+		device string
+		want   int
+	}{{"", 1}, {"cpu", 1}, {"GPU0", 4}, {"GPU1", 0}} {
+		if got := c.ThreadsOn(tc.device); got != tc.want {
+			t.Errorf("ThreadsOn(%q) = %d, want %d", tc.device, got, tc.want)
+		}
+	}
+	if got := (Calibration{}).ThreadsOn("cpu"); got != 0 {
+		t.Errorf("an empty calibration's threads = %d, want 0", got)
+	}
+}
+
 // A twin measured after a short and a long prompt is one twin.
 func TestCalibrationTwins(t *testing.T) {
 	c := Calibration{Measurements: []Measurement{
