@@ -13,14 +13,7 @@ import (
 // MeasureAndRecord benches a model file and appends the run to the run history, choosing the
 // thread count when given 0 and saying so through the progress lines.
 func TestMeasureAndRecordKeepsTheRun(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	t.Setenv("HOME", t.TempDir())
-	ref, err := engine.ParseModelRef(tinyTwin(t), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+	ref, ctx := measureSetup(t)
 	var lines []string
 	resolved := false
 	m, err := engine.MeasureAndRecord(ctx, engine.MeasureRequest{Model: ref, Origin: engine.OriginCompare,
@@ -49,14 +42,7 @@ func TestMeasureAndRecordKeepsTheRun(t *testing.T) {
 // count of the calibration's CPU runs, not on the count the machine's load would pick: on
 // another count the merge would leave out every earlier CPU run.
 func TestMeasureAndRecordJoinsTheCalibrationsThreads(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	t.Setenv("HOME", t.TempDir())
-	ref, err := engine.ParseModelRef(tinyTwin(t), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+	ref, ctx := measureSetup(t)
 	state := engine.MachineState{Key: "test-machine", Calibration: engine.Calibration{Key: "test-machine",
 		Measurements: []engine.Measurement{{ModelID: "smollm2-135m", Quant: "Q8_0", Threads: 1, GenTPS: 50}}}}
 	var lines []string
@@ -72,6 +58,21 @@ func TestMeasureAndRecordJoinsTheCalibrationsThreads(t *testing.T) {
 	if len(lines) == 0 || !strings.HasPrefix(lines[0], "threads: 1 thread") {
 		t.Errorf("progress %q does not say the thread count first", lines)
 	}
+}
+
+// measureSetup gives a test its own home folders and the tiny twin to measure, with a context
+// that ends with the test.
+func measureSetup(t *testing.T) (engine.ModelRef, context.Context) {
+	t.Helper()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	ref, err := engine.ParseModelRef(tinyTwin(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ref, ctx
 }
 
 // A file that is not a model is refused before anything is measured or recorded.
