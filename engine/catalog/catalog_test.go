@@ -37,6 +37,7 @@ func TestParamCountMatchesPublished(t *testing.T) {
 		{"qwen3-14b", 14_800_000_000},
 		{"qwen3-32b", 32_800_000_000},
 		{"qwen3-30b-a3b", 30_500_000_000},
+		{"gemma-3-270m", 270_000_000},
 		{"gemma-3-1b", 1_000_000_000},
 		{"gemma-3-4b", 4_000_000_000},
 		{"gemma-3-12b", 12_000_000_000},

@@ -67,6 +67,13 @@ var models2025 = []Model{
 		return m
 	}(),
 	gemma3.member(Model{
+		ID: "gemma-3-270m", Name: "Gemma-3-270M", Source: "google/gemma-3-270m-it config.json", Params: 270_000_000,
+		Layers: 18, Hidden: 640, Heads: 4, KVHeads: 1, HeadDim: 256, FFN: 2048, Vocab: 262144,
+		Context: 32768, TiedEmbeddings: true, RopeTheta: 1e6, NormEps: 1e-6,
+		Attention: Attention{SlidingWindow: 512, SlidingPattern: 6, RopeThetaLocal: 10000, PostNorms: true},
+		Note:      gemma3VocabNote + "; 168 M of its 268 M weights are the embedding table",
+	}),
+	gemma3.member(Model{
 		ID: "gemma-3-1b", Name: "Gemma-3-1B", Source: "google/gemma-3-1b-it config.json", Params: 1_000_000_000,
 		Layers: 26, Hidden: 1152, Heads: 4, KVHeads: 1, HeadDim: 256, FFN: 6912, Vocab: 262144,
 		Context: 32768, TiedEmbeddings: true, RopeTheta: 1e6, NormEps: 1e-6,

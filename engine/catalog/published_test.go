@@ -25,14 +25,16 @@ type config struct {
 func TestShapesMatchPublishedConfigs(t *testing.T) {
 	const tol = 0.02
 	want := map[string]config{
-		"qwen3-0.6b":  {source: "Qwen/Qwen3-0.6B", layers: 28, hidden: 1024, heads: 16, kvHeads: 8, headDim: 128, ffn: 3072, vocab: 151936, context: 40960, tied: true, total: 0.6e9, totalTol: tol},
-		"qwen3-1.7b":  {source: "Qwen/Qwen3-1.7B", layers: 28, hidden: 2048, heads: 16, kvHeads: 8, headDim: 128, ffn: 6144, vocab: 151936, context: 40960, tied: true, total: 1.7e9, totalTol: tol},
-		"qwen3-4b":    {source: "Qwen/Qwen3-4B", layers: 36, hidden: 2560, heads: 32, kvHeads: 8, headDim: 128, ffn: 9728, vocab: 151936, context: 40960, tied: true, total: 4.0e9, totalTol: tol},
-		"qwen3-8b":    {source: "Qwen/Qwen3-8B", layers: 36, hidden: 4096, heads: 32, kvHeads: 8, headDim: 128, ffn: 12288, vocab: 151936, context: 40960, total: 8.2e9, totalTol: tol},
-		"qwen3-14b":   {source: "Qwen/Qwen3-14B", layers: 40, hidden: 5120, heads: 40, kvHeads: 8, headDim: 128, ffn: 17408, vocab: 151936, context: 40960, total: 14.8e9, totalTol: tol},
-		"qwen3-32b":   {source: "Qwen/Qwen3-32B", layers: 64, hidden: 5120, heads: 64, kvHeads: 8, headDim: 128, ffn: 25600, vocab: 151936, context: 40960, total: 32.8e9, totalTol: tol},
-		"gemma-3-1b":  {source: "google/gemma-3-1b-it", layers: 26, hidden: 1152, heads: 4, kvHeads: 1, headDim: 256, ffn: 6912, vocab: 262144, context: 32768, tied: true, slidingWindow: 512, total: 1.0e9, totalTol: tol},
-		"gemma-3-27b": {source: "google/gemma-3-27b-it", layers: 62, hidden: 5376, heads: 32, kvHeads: 16, headDim: 128, ffn: 21504, vocab: 262208, context: 131072, tied: true, slidingWindow: 1024, total: 27e9, totalTol: tol},
+		"qwen3-0.6b": {source: "Qwen/Qwen3-0.6B", layers: 28, hidden: 1024, heads: 16, kvHeads: 8, headDim: 128, ffn: 3072, vocab: 151936, context: 40960, tied: true, total: 0.6e9, totalTol: tol},
+		"qwen3-1.7b": {source: "Qwen/Qwen3-1.7B", layers: 28, hidden: 2048, heads: 16, kvHeads: 8, headDim: 128, ffn: 6144, vocab: 151936, context: 40960, tied: true, total: 1.7e9, totalTol: tol},
+		"qwen3-4b":   {source: "Qwen/Qwen3-4B", layers: 36, hidden: 2560, heads: 32, kvHeads: 8, headDim: 128, ffn: 9728, vocab: 151936, context: 40960, tied: true, total: 4.0e9, totalTol: tol},
+		"qwen3-8b":   {source: "Qwen/Qwen3-8B", layers: 36, hidden: 4096, heads: 32, kvHeads: 8, headDim: 128, ffn: 12288, vocab: 151936, context: 40960, total: 8.2e9, totalTol: tol},
+		"qwen3-14b":  {source: "Qwen/Qwen3-14B", layers: 40, hidden: 5120, heads: 40, kvHeads: 8, headDim: 128, ffn: 17408, vocab: 151936, context: 40960, total: 14.8e9, totalTol: tol},
+		"qwen3-32b":  {source: "Qwen/Qwen3-32B", layers: 64, hidden: 5120, heads: 64, kvHeads: 8, headDim: 128, ffn: 25600, vocab: 151936, context: 40960, total: 32.8e9, totalTol: tol},
+		// Google's announcement: 170M embedding and 100M transformer block parameters.
+		"gemma-3-270m": {source: "google/gemma-3-270m-it", layers: 18, hidden: 640, heads: 4, kvHeads: 1, headDim: 256, ffn: 2048, vocab: 262144, context: 32768, tied: true, slidingWindow: 512, total: 270e6, totalTol: tol},
+		"gemma-3-1b":   {source: "google/gemma-3-1b-it", layers: 26, hidden: 1152, heads: 4, kvHeads: 1, headDim: 256, ffn: 6912, vocab: 262144, context: 32768, tied: true, slidingWindow: 512, total: 1.0e9, totalTol: tol},
+		"gemma-3-27b":  {source: "google/gemma-3-27b-it", layers: 62, hidden: 5376, heads: 32, kvHeads: 16, headDim: 128, ffn: 21504, vocab: 262208, context: 131072, tied: true, slidingWindow: 1024, total: 27e9, totalTol: tol},
 		// "4B" and "12B" are rounded names; the cards' 4.3B and 12.2B include the 0.4B vision encoder.
 		"gemma-3-4b":    {source: "google/gemma-3-4b-it", layers: 34, hidden: 2560, heads: 8, kvHeads: 4, headDim: 256, ffn: 10240, vocab: 262208, context: 131072, tied: true, slidingWindow: 1024, total: 4.3e9 - 0.42e9, totalTol: tol},
 		"gemma-3-12b":   {source: "google/gemma-3-12b-it", layers: 48, hidden: 3840, heads: 16, kvHeads: 8, headDim: 256, ffn: 15360, vocab: 262208, context: 131072, tied: true, slidingWindow: 1024, total: 12.2e9 - 0.42e9, totalTol: tol},
