@@ -34,6 +34,9 @@ const (
 	PlaceUnknown = estimate.PlaceUnknown
 	// SourceMeasured marks a projection backed by a measurement of that model here.
 	SourceMeasured = estimate.SourceMeasured
+	// ProjectedGenTokens is how many tokens a projected run generates (its speed is read at
+	// their middle).
+	ProjectedGenTokens = estimate.ProjectedGenTokens
 )
 
 // ProjectedQuants lists the quantizations the estimator knows, in the order the app shows them.

@@ -30,8 +30,9 @@ type compareSource struct {
 	saveCal   func(engine.Calibration) error // tests; nil: the machine hub's merging save
 	prices    func() (engine.PriceTable, error)
 	calibrate func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error)
-	// bench measures one catalog twin (ID and quant) and reports progress sentences.
-	bench func(ctx context.Context, id string, q engine.Quant, progress func(frac float64, msg string)) (engine.Measurement, error)
+	// bench measures one catalog twin (ID and quant) after a prompt of that many tokens and
+	// reports progress sentences.
+	bench func(ctx context.Context, id string, q engine.Quant, prompt int, progress func(frac float64, msg string)) (engine.Measurement, error)
 	// openURL hands a file:// URL to the OS browser.
 	openURL func(*url.URL) error
 }
@@ -53,16 +54,19 @@ func realCompareSource(a *App) compareSource {
 			state, _ := a.machine.Current()
 			return engine.CalibrateOn(ctx, state, o)
 		},
-		bench: func(ctx context.Context, id string, q engine.Quant, progress func(float64, string)) (engine.Measurement, error) {
-			return benchTwin(ctx, a, id, q, progress)
+		bench: func(ctx context.Context, id string, q engine.Quant, prompt int, progress func(float64, string)) (engine.Measurement, error) {
+			return benchTwin(ctx, a, id, q, prompt, progress)
 		},
 		openURL: a.fyne.OpenURL,
 	}
 }
 
 // benchTwin writes (or reuses) a catalog twin and measures it the way the calibration does, on
-// its thread count (engine.MeasureRequest.JoinsCalibration), since the run joins it.
-func benchTwin(ctx context.Context, a *App, id string, q engine.Quant, progress func(float64, string)) (engine.Measurement, error) {
+// its thread count (engine.MeasureRequest.JoinsCalibration), since the run joins it. It decodes
+// after a prompt of prompt tokens, the table's: the row then shows the run where it was
+// measured instead of moved there by the fitted cost of the positions between, its time to
+// first token is measured too, and a learner's guess is judged at the position it was made for.
+func benchTwin(ctx context.Context, a *App, id string, q engine.Quant, prompt int, progress func(float64, string)) (engine.Measurement, error) {
 	workers := a.session.Options
 	ref, err := engine.ParseModelRef("twin:"+id, string(q))
 	if err != nil {
@@ -78,7 +82,7 @@ func benchTwin(ctx context.Context, a *App, id string, q engine.Quant, progress 
 			progress(0.5*float64(done)/float64(max(total, 1)), fmt.Sprintf("Writing the %s twin (%.0f%%)…", ref.Label, 100*float64(done)/float64(max(total, 1))))
 		},
 		Resolved: func(engine.ModelRef) { progress(0.5, "Measuring "+ref.Label+" ("+units.TwinDisclaimer+")…") },
-		Bench: engine.BenchOptions{PromptTokens: 128, GenTokens: 32, Repeat: 1, Worker: workers,
+		Bench: engine.BenchOptions{PromptTokens: prompt, GenTokens: 32, Repeat: 1, Worker: workers,
 			Progress: func(msg string) { progress(0.75, msg) }}, JoinsCalibration: true})
 	if err != nil {
 		return engine.Measurement{}, err
@@ -241,7 +245,7 @@ type compareMeasureJob struct {
 
 func (j *compareMeasureJob) run() {
 	th := &throttle{every: 50 * time.Millisecond}
-	m, err := j.s.src.bench(j.ctx, j.id, j.quant, func(frac float64, msg string) {
+	m, err := j.s.src.bench(j.ctx, j.id, j.quant, j.row.PromptTokens, func(frac float64, msg string) {
 		if th.ok() {
 			j.s.a.do(func() { j.s.showProgress(frac, msg) })
 		}
@@ -260,9 +264,10 @@ func (j *compareMeasureJob) run() {
 		fresh.Notes, fresh.BudgetSeconds = cur.Calibration.Notes, cur.Calibration.BudgetSeconds
 	}
 	fresh.Machine.MeasuredBandwidthGBs = 0 // measuring one row does not re-measure bandwidth
-	_, serr := j.s.a.machine.AddCalibration(fresh)
-	msg := fmt.Sprintf("Measured %s: %s generation, %s to first token, peak memory %s (%s).",
-		label, units.TokPerSec(m.GenTPS), units.Millis(m.TTFTMs), units.Bytes(m.PeakRSSBytes), units.TwinDisclaimer)
+	merged, serr := j.s.a.machine.AddCalibration(fresh)
+	msg := fmt.Sprintf("Measured %s after a %d-token prompt: %s generation, %s to first token, peak memory %s (%s).",
+		label, m.PromptTokens, units.TokPerSec(m.GenTPS), units.Millis(m.TTFTMs), units.Bytes(m.PeakRSSBytes), units.TwinDisclaimer)
+	msg += j.rowShows(merged, m)
 	st := engine.SteadinessOf(m.GenTokens, m.GenTPS, m.TokenMsP50, m.TokenMsP95)
 	if st.Uneven {
 		msg += " " + st.Sentence() // the calibration fits its median token, which a tail does not move
@@ -274,6 +279,23 @@ func (j *compareMeasureJob) run() {
 		}
 	}
 	deliverMeasured(j.s, msg, st.Uneven, serr, " Not saved for next time: ")
+}
+
+// rowShows is the sentence that says what the run's row shows when that is not the run's own
+// figure: the table reads speed at the middle of engine.ProjectedGenTokens generated tokens,
+// and a run of fewer is moved there by the fitted cost of the positions between
+// (engine.ProjectRun computes the row as the table does).
+func (j *compareMeasureJob) rowShows(merged engine.MachineState, m engine.Measurement) string {
+	ref, err := engine.ParseModelRef("twin:"+j.id, string(j.quant))
+	if err != nil {
+		return ""
+	}
+	p, ok := engine.ProjectRun(merged, ref, j.row.Context, j.row.PromptTokens)
+	if !ok || p.Source != engine.SourceMeasured || units.TokPerSec(p.DecodeTPS) == units.TokPerSec(m.GenTPS) {
+		return ""
+	}
+	return fmt.Sprintf(" Its row shows %s: the table reads speed over %d generated tokens, and this run's %d are moved there (its detail says how).",
+		units.TokPerSec(p.DecodeTPS), engine.ProjectedGenTokens, m.GenTokens)
 }
 
 // prediction scores the learner's guess against the row's projection and the measurement.

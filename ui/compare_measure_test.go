@@ -12,13 +12,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"slmscope/engine"
+	"slmscope/internal/units"
 )
 
 func TestCompareMeasureRowAddsMeasurement(t *testing.T) {
-	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
+	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, prompt int, p func(float64, string)) (engine.Measurement, error) {
 		p(0.5, "Measuring…")
 		return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 90, PromptTPS: 600,
-			PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20, Twin: true, When: time.Now()}, nil
+			PromptTokens: prompt, TTFTMs: 210, PeakRSSBytes: 200 << 20, Twin: true, When: time.Now()}, nil
 	}}
 	_, s := compareFor(t, f)
 	s.quantSel.SetSelected("Q8_0")
@@ -70,9 +71,9 @@ func TestCompareSaysAnUnevenMeasurement(t *testing.T) {
 // measure button; the fake twin's tokens come with a tail (mean 0.6 of the median token's rate).
 func measureAnUnevenRow(t *testing.T, size fyne.Size) (*fakeCompare, *App, *compareScreen) {
 	t.Helper()
-	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
+	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, prompt int, p func(float64, string)) (engine.Measurement, error) {
 		return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 60, GenTokens: 32,
-			TokenMsP50: 10, TokenMsP95: 35, PromptTPS: 600, PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20,
+			TokenMsP50: 10, TokenMsP95: 35, PromptTPS: 600, PromptTokens: prompt, TTFTMs: 210, PeakRSSBytes: 200 << 20,
 			Twin: true, When: time.Now()}, nil
 	}}
 	a, s := compareFor(t, f)
@@ -146,4 +147,48 @@ func TestCompareMeasuredSentenceHasARowOfItsOwn(t *testing.T) {
 		t.Errorf("Compare while measuring needs %v, more than a %v window has", min, goldenSize)
 	}
 	s.endBusy("", widget.MediumImportance)
+}
+
+// TestCompareMeasuredRowSaysWhatItsRowShows measures a row: the run decodes after the table's
+// prompt, and the line under the table gives the run's own speed (32 tokens) and then the
+// figure its row shows (moved to the middle of the table's 128 tokens), the same figure the
+// table shows.
+func TestCompareMeasuredRowSaysWhatItsRowShows(t *testing.T) {
+	var asked int
+	f := &fakeCompare{cal: fixtureCalibration(t), bench: func(ctx context.Context, id string, q engine.Quant, prompt int, p func(float64, string)) (engine.Measurement, error) {
+		asked = prompt
+		return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 2048, Device: "cpu", Threads: 2, GenTPS: 90, GenTokens: 32, PromptTPS: 600,
+			PromptTokens: prompt, TTFTMs: 850, PeakRSSBytes: 200 << 20, Twin: true, When: time.Now()}, nil
+	}}
+	_, s := compareFor(t, f)
+	s.quantSel.SetSelected("Q8_0")
+	row := rowOf(t, s, "smollm2-135m")
+	s.onMeasureRow(row)
+	if asked != engine.DefaultPromptTokens || row.PromptTokens != engine.DefaultPromptTokens {
+		t.Errorf("the twin was measured after a %d-token prompt; the table's row is at %d", asked, row.PromptTokens)
+	}
+	after := rowOf(t, s, "smollm2-135m")
+	if after.Source != engine.SourceMeasured {
+		t.Fatalf("row still %s after measuring", after.Label())
+	}
+	got := s.progressTx.Text
+	want := fmt.Sprintf("Its row shows %s: the table reads speed over 128 generated tokens, and this run's 32 are moved there", units.TokPerSec(after.DecodeTPS))
+	if after.DecodeTPS >= 90 || after.DecodeTPS < 80 {
+		t.Errorf("the row shows %.1f tok/s: a run moved to a later position is a little slower than its 90.0", after.DecodeTPS)
+	}
+	if !strings.Contains(got, "after a 512-token prompt: 90.0 tok/s generation") || !strings.Contains(got, want) {
+		t.Errorf("line after measuring: %q\nwant the run's 90.0 tok/s and %q", got, want)
+	}
+}
+
+// rowOf is the table's row of model id.
+func rowOf(t *testing.T, s *compareScreen, id string) engine.Projection {
+	t.Helper()
+	for _, p := range s.rows {
+		if p.ID == id {
+			return p
+		}
+	}
+	t.Fatalf("no row of %s", id)
+	return engine.Projection{}
 }

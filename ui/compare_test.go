@@ -33,7 +33,7 @@ type fakeCompare struct {
 	saved     []engine.Calibration
 	opened    []*url.URL
 	calibrate func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error)
-	bench     func(ctx context.Context, id string, q engine.Quant, progress func(float64, string)) (engine.Measurement, error)
+	bench     func(ctx context.Context, id string, q engine.Quant, prompt int, progress func(float64, string)) (engine.Measurement, error)
 }
 
 func fakeReport() *hwprobe.Report {
@@ -66,8 +66,8 @@ func (f *fakeCompare) source() compareSource {
 		calibrate: func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error) {
 			return f.calibrate(ctx, o)
 		},
-		bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
-			return f.bench(ctx, id, q, p)
+		bench: func(ctx context.Context, id string, q engine.Quant, prompt int, p func(float64, string)) (engine.Measurement, error) {
+			return f.bench(ctx, id, q, prompt, p)
 		},
 		openURL: func(u *url.URL) error {
 			f.mu.Lock()
@@ -371,9 +371,9 @@ func TestFileURL(t *testing.T) {
 // TestCompareMeasureRowScoresGuess: a guess typed before ▶ is scored against the row's
 // projection and the measurement, and kept in the prediction record.
 func TestCompareMeasureRowScoresGuess(t *testing.T) {
-	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, p func(float64, string)) (engine.Measurement, error) {
+	f := &fakeCompare{bench: func(ctx context.Context, id string, q engine.Quant, prompt int, p func(float64, string)) (engine.Measurement, error) {
 		return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 4096, GenTPS: 90, PromptTPS: 600,
-			PromptTokens: 128, TTFTMs: 210, PeakRSSBytes: 200 << 20, Twin: true, When: time.Now()}, nil
+			PromptTokens: prompt, TTFTMs: 210, PeakRSSBytes: 200 << 20, Twin: true, When: time.Now()}, nil
 	}}
 	a, s := compareFor(t, f)
 	dir := t.TempDir()

@@ -69,8 +69,12 @@ const (
 	assumedBandHigh = 2.0  // ... to double
 )
 
+// ProjectedGenTokens is how many tokens a projected run generates: its decode speed is read at
+// their middle position, since the KV cache read grows over them.
+const ProjectedGenTokens = 128
+
 const (
-	decodeGenTokens = 128  // tokens generated in a projected run (the KV read grows over them)
+	decodeGenTokens = ProjectedGenTokens
 	defaultPrompt   = 512  // prompt tokens when none is given
 	gb              = 1e9  // bytes per GB
 	minSeconds      = 1e-9 // guards divisions
