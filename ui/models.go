@@ -225,7 +225,7 @@ func (m *modelsTab) rowView(r localRow) fyne.CanvasObject {
 	}
 	lines = append(lines, noteLabel(capitalize(r.before.Basis)+".", widget.LowImportance))
 	if r.measured != nil {
-		lines = append(lines, noteLabel("Measured here: "+r.measured.Describe()+" (peak memory "+units.Bytes(r.measured.PeakRSSBytes)+")", widget.SuccessImportance))
+		lines = append(lines, noteLabel(fmt.Sprintf("Measured here: %s after a %d-token prompt (peak memory %s)", r.measured.Describe(), r.measured.PromptTokens, units.Bytes(r.measured.PeakRSSBytes)), widget.SuccessImportance))
 	}
 	key := engine.FileKey(md.Path)
 	measure := widget.NewButtonWithIcon("Measure", theme.MediaPlayIcon(), func() { m.onMeasure(md) })

@@ -88,15 +88,16 @@ func (m *modelsTab) redrawRows() {
 	}
 }
 
-// measureFile benches the GGUF file at path the way Compare ▶ measures a twin (greedy, 128
-// prompt tokens, 32 generated) and records the run.
+// measureFile benches the GGUF file at path the way Compare ▶ measures a twin (greedy, 32
+// tokens generated after a prompt of engine.DefaultPromptTokens, the prompt the card's
+// projection is for) and records the run.
 func measureFile(ctx context.Context, workers engine.Options, machineKey, path string, progress func(string)) (engine.Run, error) {
 	ref, err := engine.ParseModelRef(path, "")
 	if err != nil {
 		return engine.Run{}, err
 	}
 	m, err := engine.MeasureAndRecord(ctx, engine.MeasureRequest{Model: ref, Origin: engine.OriginCompare, Machine: engine.MachineState{Key: machineKey},
-		Bench: engine.BenchOptions{PromptTokens: 128, GenTokens: 32, Repeat: 1, Worker: workers, Progress: progress}})
+		Bench: engine.BenchOptions{PromptTokens: engine.DefaultPromptTokens, GenTokens: 32, Repeat: 1, Worker: workers, Progress: progress}})
 	if err != nil {
 		return engine.Run{}, err
 	}

@@ -128,7 +128,7 @@ func TestModelsTabGetMeasureOpen(t *testing.T) {
 	if !strings.HasPrefix(m.status.Text, "Measured ") {
 		t.Fatalf("status %q", m.status.Text)
 	}
-	if card := cardsText(m.list); !strings.Contains(card, "Measured here: Compare ▶") {
+	if card := cardsText(m.list); !strings.Contains(card, "Measured here: Compare ▶") || !strings.Contains(card, fmt.Sprintf("after a %d-token prompt", engine.DefaultPromptTokens)) {
 		t.Errorf("no measurement beside the projection:\n%s", card)
 	}
 
