@@ -85,7 +85,8 @@ type CalibrateOptions struct {
 	// next calibration measures it).
 	WriteBudget time.Duration
 	// GrowBudget is the measuring time the CPU ladder may add when the runs measured within
-	// Budget miss issue 22's quality goals (default Budget/2; negative: none). A noisy machine
+	// Budget miss issue 22's quality goals, or when it stopped before a step that measures a
+	// kernel none of them did (default Budget/2; negative: none). A noisy machine
 	// measures fewer twins in its budget, and fewer runs per kernel give wider bands.
 	GrowBudget   time.Duration
 	Ladder       []LadderStep // default DefaultLadder
@@ -149,9 +150,10 @@ func calibrateOn(ctx context.Context, o CalibrateOptions, gpu string) (estimate.
 	}
 	err = c.repeat(ctx, false)
 	// A first calibration on a noisy machine can end with too few runs for bands as narrow as
-	// the goals: then it climbs further, within GrowBudget.
+	// the goals, or before a step that measures a kernel no run has (unmeasuredAhead): then it
+	// climbs further, within GrowBudget.
 	for err == nil && gpu == "" && next < len(c.o.Ladder) && c.grown < c.o.GrowBudget {
-		miss := c.missedGoals()
+		miss := c.growReason(next)
 		if miss == "" {
 			break
 		}
@@ -238,10 +240,12 @@ type calibration struct {
 	// how fast they were written (a first guess until one is).
 	writing  time.Duration
 	writeBps float64
-	// The last measured step's time for one run and its file size: a run's time grows about
-	// linearly with the bytes read per token, so the next one is predicted by scaling.
+	// The last measured step's time for one run, its file size and the bytes a token of it
+	// reads (stepRead): a run's time grows about linearly with the bytes read per token, so the
+	// next one is predicted by scaling.
 	lastRunSec float64
 	lastSize   int64
+	lastRead   float64
 	// The climb runs each twin once; its other repeats come in passes after it (repeatLadder),
 	// and reserved is the time they will take.
 	measured []ladderRun
@@ -309,7 +313,8 @@ func (c *calibration) climb(ctx context.Context, step int, st LadderStep) (done 
 	}
 	// Predict this step's measuring time: reading its weights once per generated token at the
 	// rate the last step showed. Writing the twin is not counted.
-	predicted := c.predict(size)
+	read := stepRead(m, q)
+	predicted := c.predict(size, read)
 	left := c.o.Budget.Seconds() - c.measuring().Seconds() - c.reserved
 	if len(c.measured) >= 3 && predicted > left {
 		c.note("stopped before %s: it would take about %.0f s and %.0f s of the budget were left", label, predicted, max(left, 0))
@@ -388,23 +393,10 @@ func (c *calibration) measure(ctx context.Context, step int, m catalog.Model, si
 		return nil
 	}
 	// the time of one run, disturbed tries left out, predicts the next steps
-	c.lastRunSec, c.lastSize = time.Since(benchStart).Seconds()/float64(1+c.tally.disturbed-disturbedBefore), size
+	c.lastRunSec, c.lastSize, c.lastRead = time.Since(benchStart).Seconds()/float64(1+c.tally.disturbed-disturbedBefore), size, stepRead(m, ref.Quant)
 	r.runSec = c.lastRunSec
 	c.reserved += float64(r.want-1) * c.lastRunSec
 	c.measured = append(c.measured, r)
 	c.say(step, fmt.Sprintf("%s: %.1f tok/s generation, %.0f tok/s prompt", label, res.GenTPS, res.PromptTPS))
 	return nil
-}
-
-// MeasurementFromBench turns a benchmark into the estimator's input.
-func MeasurementFromBench(modelID string, r *BenchResult, ref ModelRef) estimate.Measurement {
-	return estimate.Measurement{
-		ModelID: modelID, Quant: r.Quant, Params: r.Params,
-		FileBytes: r.FileBytes, WeightBytes: ref.WeightBytes,
-		Context: r.Context, Threads: r.Threads, Device: r.Device, GPULayers: r.GPULayers,
-		GenTPS: r.GenTPS, GenTokens: r.GenTokens, TokenMsP50: r.TokenMsP50, TokenMsP95: r.TokenMsP95, PromptTPS: r.PromptTPS, PromptTokens: r.PromptTokens,
-		TTFTMs: r.TTFTMs, LoadMs: r.LoadMs, PeakRSSBytes: int64(r.PeakRSSBytes), Read: r.Placement.Read,
-		AvgPowerW: r.AvgPowerW, PowerSource: r.PowerSource, Twin: r.Twin, When: r.When,
-		TokenMsP50Runs: repeatTokenMs(r.Runs),
-	}
 }

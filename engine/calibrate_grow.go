@@ -40,6 +40,16 @@ func (c *calibration) repeat(ctx context.Context, last bool) error {
 	return extraPasses(ctx, c.measured, end, deadline, benchLadderRun, c.say, &c.cal.Notes, &c.tally)
 }
 
+// growReason says why the climb, stopped before step index next, should measure further: the
+// goals its runs miss, else a kernel a step ahead would measure and none of them did; "" when
+// neither.
+func (c *calibration) growReason(next int) string {
+	if miss := c.missedGoals(); miss != "" {
+		return miss
+	}
+	return c.unmeasuredAhead(next)
+}
+
 // Issue 22's goals for a calibration, as `project --validate` measures them: the leave-one-out
 // median error, the median band's half-width and the share of runs inside their bands.
 const (

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slmscope/engine/estimate"
 	"slmscope/engine/runs"
 	"slmscope/internal/interference"
 )
@@ -53,3 +54,16 @@ func Record(run runs.Run) error {
 
 // reportCopy is f for a run-history entry, which must not share the result's memory.
 func reportCopy(f interference.Report) *interference.Report { return &f }
+
+// MeasurementFromBench turns a benchmark into the estimator's input.
+func MeasurementFromBench(modelID string, r *BenchResult, ref ModelRef) estimate.Measurement {
+	return estimate.Measurement{
+		ModelID: modelID, Quant: r.Quant, Params: r.Params,
+		FileBytes: r.FileBytes, WeightBytes: ref.WeightBytes,
+		Context: r.Context, Threads: r.Threads, Device: r.Device, GPULayers: r.GPULayers,
+		GenTPS: r.GenTPS, GenTokens: r.GenTokens, TokenMsP50: r.TokenMsP50, TokenMsP95: r.TokenMsP95, PromptTPS: r.PromptTPS, PromptTokens: r.PromptTokens,
+		TTFTMs: r.TTFTMs, LoadMs: r.LoadMs, PeakRSSBytes: int64(r.PeakRSSBytes), Read: r.Placement.Read,
+		AvgPowerW: r.AvgPowerW, PowerSource: r.PowerSource, Twin: r.Twin, When: r.When,
+		TokenMsP50Runs: repeatTokenMs(r.Runs),
+	}
+}
