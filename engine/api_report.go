@@ -62,7 +62,7 @@ const (
 	DefaultPromptTokens = table.DefaultPromptTokens
 	// EmptyStateText is what the Compare screen says before anything is measured here.
 	EmptyStateText = report.EmptyStateText
-	// CalibrationTime is how long a default calibration takes ("1½ to 2½ minutes").
+	// CalibrationTime is how long a default calibration takes ("2 to 3 minutes").
 	CalibrationTime = report.CalibrationTime
 )
 
