@@ -19,29 +19,33 @@ import (
 // count as measuring it: Granite's F32 router (under 1 %) does not measure F32.
 const newKernelShare = 0.1
 
+// stepProfile is the per-token work of m's twin at q on the CPU, from its planned tensors;
+// false when it cannot be planned.
+func stepProfile(m catalog.Model, q quant.Quant) (estimate.Profile, bool) {
+	ts, err := estimate.Plan(m, q)
+	if err != nil {
+		return estimate.Profile{}, false
+	}
+	return estimate.ProfileOf(m, ts, "cpu"), true
+}
+
 // stepRead is the bytes a token of m's twin at q reads: the tensors it multiplies (a mixture of
 // experts' active experts only) and the rows it looks up. 0 when it cannot be planned.
 func stepRead(m catalog.Model, q quant.Quant) float64 {
-	ts, err := estimate.Plan(m, q)
-	if err != nil {
+	p, ok := stepProfile(m, q)
+	if !ok {
 		return 0
 	}
-	p := estimate.ProfileOf(m, ts, "cpu")
-	read := p.OtherBytes
-	for _, l := range p.Kernels {
-		read += l.Bytes
-	}
-	return read
+	return p.ReadBytes(0)
 }
 
 // stepKernels are the CPU kernels that carry at least newKernelShare of a token's weight bytes
 // in m's twin at q, sorted.
 func stepKernels(m catalog.Model, q quant.Quant) []string {
-	ts, err := estimate.Plan(m, q)
-	if err != nil {
+	p, ok := stepProfile(m, q)
+	if !ok {
 		return nil
 	}
-	p := estimate.ProfileOf(m, ts, "cpu")
 	var total float64
 	for _, l := range p.Kernels {
 		total += l.Bytes
