@@ -196,6 +196,8 @@ type BenchResult struct {
 	Runs       []BenchRun `json:"runs"`
 	When       time.Time  `json:"when"`
 	Method     string     `json:"method"`
+	// Pace is the machine's pace after the run against its calibration's (bench --pace).
+	Pace *PaceCheck `json:"pace,omitempty"`
 }
 
 // Bench measures a model: Model must be resolved (see ModelRef.Resolve).

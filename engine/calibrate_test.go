@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -101,6 +102,31 @@ func TestCalibrateShortLadderThenProject(t *testing.T) {
 		}
 	}
 	t.Logf("measured: %+v", measured)
+	checkPaceAfter(ctx, t, o, cal)
+}
+
+// checkPaceAfter runs the pace check on the calibration just measured, and on the same
+// calibration with its times quartered, as if it had been measured on a machine four times
+// faster: the check must find this one slower (unless it now ran 3.5 times faster than
+// moments ago) and say so.
+func checkPaceAfter(ctx context.Context, t *testing.T, o engine.CalibrateOptions, cal estimate.Calibration) {
+	p, err := engine.CheckPace(ctx, engine.MachineState{Calibration: cal}, o.Cache, o.Worker, nil)
+	if err != nil || p.Runs != 3 || p.Reference == "" || p.NowTokenMs <= 0 || p.Threads != 2 || p.PromptTokens <= 0 {
+		t.Fatalf("pace check: %+v, %v", p, err)
+	}
+	fast := cal
+	fast.Measurements = slices.Clone(cal.Measurements)
+	for i := range fast.Measurements {
+		m := &fast.Measurements[i]
+		m.TokenMsP50Runs = slices.Clone(m.TokenMsP50Runs)
+		for j := range m.TokenMsP50Runs {
+			m.TokenMsP50Runs[j] /= 4
+		}
+	}
+	q, err := engine.CheckPace(ctx, engine.MachineState{Calibration: fast}, o.Cache, o.Worker, nil)
+	if err != nil || math.Abs(q.CalibratedTokenMs*4/p.CalibratedTokenMs-1) > 1e-9 || q.Verdict != engine.PaceSlower || !strings.Contains(q.Why, "slower than when it was calibrated") {
+		t.Errorf("pace against a calibration 4× faster: %+v, %v (against the real one: %+v)", q, err, p)
+	}
 }
 
 // Cancelled while the repeats are under way, the calibration keeps every twin the climb

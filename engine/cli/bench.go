@@ -26,7 +26,7 @@ type benchFlags struct {
 	promptTokens, genTokens int
 	threads, ctxLen, repeat int
 	device, gpuLayers       string
-	asJSON                  bool
+	asJSON, pace            bool
 }
 
 // declare defines bench's flags on fs, filling f when fs parses.
@@ -40,6 +40,7 @@ func (f *benchFlags) declare(fs *flag.FlagSet) {
 	fs.IntVar(&f.repeat, "repeat", 3, "repeats (each in a fresh worker); medians are reported")
 	fs.StringVar(&f.device, "device", "auto", "where to run: auto (the GPU with the most free memory, else the CPU), cpu, or a llama.cpp device name from `slmscope probe` (Vulkan0)")
 	fs.StringVar(&f.gpuLayers, "gpu-layers", "auto", "layers on the GPU: auto (as many as fit in its free memory) or a count (0: none)")
+	fs.BoolVar(&f.pace, "pace", false, "then run the calibration's reference twin again: is the machine at the pace it was calibrated at?")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
 }
 
@@ -101,6 +102,14 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 	// Every measurement goes into the run history, like the app's.
 	if m.RecordErr != nil {
 		fmt.Fprintln(stderr, "bench: warning: not added to the run history:", oneLine(m.RecordErr.Error()))
+	}
+	if f.pace {
+		p, err := engine.CheckPace(ctx, ms, cache, engine.Options{}, progress)
+		if err != nil {
+			fmt.Fprintln(stderr, "bench: --pace:", oneLine(err.Error()))
+			return ExitFail
+		}
+		res.Pace = &p
 	}
 	if f.asJSON {
 		return writeJSON(stdout, stderr, "bench", res)
@@ -176,6 +185,9 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 			s += fmt.Sprintf(" (%d of %d runs were uneven.)", r.UnevenRuns, r.Repeats)
 		}
 		fmt.Fprintln(w, s)
+	}
+	if r.Pace != nil {
+		fmt.Fprintln(w, r.Pace.Why)
 	}
 }
 

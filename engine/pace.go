@@ -1,0 +1,172 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"slmscope/engine/catalog"
+	"slmscope/engine/estimate"
+	"slmscope/engine/twin"
+	"slmscope/internal/units"
+)
+
+// The machine's pace. A projection is this machine's speed as its calibration measured it;
+// a run measured later compares with it only while the machine runs at that pace. A virtual
+// machine can run slower for minutes with nothing in the guest showing it: on the 2-core EPYC
+// test VM (2026-12-07 09:41–09:44, docs/accuracy.md) three large twins ran 1.7× slower than in
+// any other sitting with other programs at 0.01–0.03 cores and steal at 0 %, and each fell
+// outside its band. A run outside its band cannot say by itself whether the projection missed
+// or the machine was slow; running one of the calibration's own twins again can (CheckPace).
+
+// Pace verdicts.
+const (
+	PaceSame   = "same"
+	PaceSlower = "slower"
+	PaceFaster = "faster"
+	PaceBusy   = "busy" // other programs disturbed the check itself
+)
+
+// PaceTolerance is how far the reference twin's time per token may move from the
+// calibration's before the machine is called slower or faster. Quiet, the same twin's fitted
+// time (Llama-3.2-1B Q4_K_M, three repeats a pass apart) spread from 6 % below to 13 % above
+// its median over eight calibrations of the 2-core test VM in one day, and a three-run check
+// within one calibration varied by 2.5 % (root mean square); the slow stretch above was 70 %.
+const PaceTolerance = 0.15
+
+// paceRunSeconds is the longest one run of the reference twin may have taken in the
+// calibration: the check runs it paceRepeats times after the measurement it explains.
+const paceRunSeconds = 2.5
+
+// paceRepeats is how many times the check runs the reference twin; its slowest run is left
+// out, as the calibration's repeats are (estimate.Measurement.DecodeTPS).
+const paceRepeats = 3
+
+// PaceCheck is the machine's pace now against its calibration's, from its reference twin run
+// again with the calibration's settings. JSON names follow `slmscope bench --pace --json`.
+type PaceCheck struct {
+	// Reference is the twin run again (its label), from a calibration step measured with
+	// Threads threads after a PromptTokens-token prompt.
+	Reference    string `json:"reference"`
+	Threads      int    `json:"threads"`
+	PromptTokens int    `json:"prompt_tokens"`
+	// CalibratedTokenMs is its time per token in the calibration of CalibratedAt; NowTokenMs
+	// the same estimate from Runs runs now.
+	CalibratedTokenMs float64 `json:"calibrated_token_ms"`
+	CalibratedAt      string  `json:"calibrated_at"`
+	NowTokenMs        float64 `json:"now_token_ms"`
+	Runs              int     `json:"runs"`
+	// Ratio is NowTokenMs / CalibratedTokenMs: above 1 the machine is slower now.
+	Ratio   float64 `json:"ratio"`
+	Verdict string  `json:"verdict"`
+	// Why is the verdict in one sentence for people.
+	Why string `json:"why"`
+}
+
+// Slower reports whether the machine ran slower than its calibration by more than
+// PaceTolerance: measurements now are not its usual speed.
+func (p PaceCheck) Slower() bool { return p.Verdict == PaceSlower }
+
+// paceReference picks the calibration run the check repeats: a CPU run measured at least
+// three times (so its own figure is steady), whose one run took at most paceRunSeconds, the
+// largest such (its weights streamed like a large model's rather than sitting in cache and
+// fixed costs); without one, the quickest run measured more than once.
+func paceReference(cal estimate.Calibration) (estimate.Measurement, bool) {
+	var best estimate.Measurement
+	found := false
+	for _, m := range cal.Measurements {
+		if !onCPUOnly(m) || len(m.TokenMsP50Runs) < 2 || m.Threads <= 0 {
+			continue
+		}
+		if _, ok := catalog.ByID(m.ModelID); !ok || !m.Twin {
+			continue
+		}
+		if !found || betterReference(m, best) {
+			best, found = m, true
+		}
+	}
+	return best, found
+}
+
+// betterReference says whether run a makes a better reference than b (paceReference).
+func betterReference(a, b estimate.Measurement) bool {
+	fitsA, fitsB := len(a.TokenMsP50Runs) >= 3 && runSeconds(a) <= paceRunSeconds, len(b.TokenMsP50Runs) >= 3 && runSeconds(b) <= paceRunSeconds
+	switch {
+	case fitsA != fitsB:
+		return fitsA
+	case fitsA:
+		return a.FileBytes > b.FileBytes
+	}
+	return runSeconds(a) < runSeconds(b)
+}
+
+// runSeconds is how long one run of m took: load, prompt and generation.
+func runSeconds(m estimate.Measurement) float64 {
+	s := m.LoadMs / 1000
+	if m.PromptTPS > 0 {
+		s += float64(m.PromptTokens) / m.PromptTPS
+	}
+	return s + float64(m.GenTokens)/m.DecodeTPS()
+}
+
+func onCPUOnly(m estimate.Measurement) bool {
+	return (m.Device == "" || m.Device == "cpu") && m.GPULayers == 0
+}
+
+// ErrNoPaceReference says the calibration has no twin run that a pace check can repeat.
+var ErrNoPaceReference = errors.New("the calibration has no CPU twin run measured more than once to compare with: measure this machine again (Compare ▶ Measure this machine, or slmscope calibrate)")
+
+// CheckPace runs s's calibration's reference twin again (writing it to cache first when it is
+// gone) and compares its time per token with the calibration's. progress may be nil.
+func CheckPace(ctx context.Context, s MachineState, cache *twin.Cache, worker Options, progress func(string)) (PaceCheck, error) {
+	ref, ok := paceReference(s.Calibration)
+	if !ok {
+		return PaceCheck{}, ErrNoPaceReference
+	}
+	m, _ := catalog.ByID(ref.ModelID)
+	r := TwinRef(m, ref.Quant)
+	if err := r.Resolve(ctx, cache, nil); err != nil {
+		return PaceCheck{}, fmt.Errorf("pace check: writing the %s twin: %w", r.Label, err)
+	}
+	say := func(msg string) {
+		if progress != nil {
+			progress(msg)
+		}
+	}
+	say(fmt.Sprintf("Checking the machine's pace: running %s as the calibration did (%d runs)…", r.Label, paceRepeats))
+	res, err := Bench(ctx, BenchOptions{Model: r, PromptTokens: ref.PromptTokens, GenTokens: ref.GenTokens, Threads: ref.Threads,
+		Context: ref.Context, Repeat: paceRepeats, Worker: worker})
+	if err != nil {
+		return PaceCheck{}, fmt.Errorf("pace check: %w", err)
+	}
+	now := estimate.Measurement{TokenMsP50Runs: repeatTokenMs(res.Runs)}
+	p := PaceCheck{Reference: r.Label, Threads: ref.Threads, PromptTokens: ref.PromptTokens, CalibratedTokenMs: 1000 / ref.DecodeTPS(),
+		CalibratedAt: s.Calibration.When.Local().Format("2 Jan 15:04"), NowTokenMs: 1000 / now.DecodeTPS(), Runs: len(res.Runs)}
+	p.judge(res.DisturbedRuns > 0, res.Interference.Sentence())
+	return p, nil
+}
+
+// judge sets Ratio, Verdict and Why from the two times; busy with its sentence when other
+// programs disturbed the check's runs.
+func (p *PaceCheck) judge(busy bool, busyWhy string) {
+	p.Ratio = p.NowTokenMs / p.CalibratedTokenMs
+	times := fmt.Sprintf("its reference twin, %s, took %s a token now against %s in the calibration of %s", p.Reference,
+		units.Millis(p.NowTokenMs), units.Millis(p.CalibratedTokenMs), p.CalibratedAt)
+	switch {
+	case math.IsNaN(p.Ratio) || math.IsInf(p.Ratio, 0) || p.Ratio <= 0:
+		p.Verdict, p.Why = PaceBusy, "The machine's pace could not be checked: the reference twin gave no token times."
+	case busy:
+		p.Verdict = PaceBusy
+		p.Why = "The machine's pace could not be checked: " + busyWhy
+	case p.Ratio >= 1+PaceTolerance:
+		p.Verdict = PaceSlower
+		p.Why = fmt.Sprintf("The machine is running %.1f× slower than when it was calibrated: %s. Something slows the whole machine that the CPU counters do not show (a virtual machine's host, power saving, heat), so a run now is not its usual speed: measure again later.", p.Ratio, times)
+	case p.Ratio <= 1/(1+PaceTolerance):
+		p.Verdict = PaceFaster
+		p.Why = fmt.Sprintf("The machine is running %.1f× faster than when it was calibrated: %s. The calibration was measured in a slower stretch: measure this machine again.", 1/p.Ratio, times)
+	default:
+		p.Verdict = PaceSame
+		p.Why = fmt.Sprintf("The machine runs at its calibrated pace (within %.0f %%): %s.", 100*PaceTolerance, times)
+	}
+}
