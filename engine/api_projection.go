@@ -34,6 +34,8 @@ const (
 	PlaceUnknown = estimate.PlaceUnknown
 	// SourceMeasured marks a projection backed by a measurement of that model here.
 	SourceMeasured = estimate.SourceMeasured
+	// SourceProjected marks a projection from the calibration's fit, with a band.
+	SourceProjected = estimate.SourceProjected
 	// ProjectedGenTokens is how many tokens a projected run generates (its speed is read at
 	// their middle).
 	ProjectedGenTokens = estimate.ProjectedGenTokens

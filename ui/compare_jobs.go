@@ -19,7 +19,6 @@ import (
 	"slmscope/engine"
 	"slmscope/hwprobe"
 	"slmscope/internal/units"
-	"slmscope/lessons"
 )
 
 // compareSource is where the Compare screen gets the machine, calibration and measurements;
@@ -33,6 +32,9 @@ type compareSource struct {
 	// bench measures one catalog twin (ID and quant) after a prompt of that many tokens and
 	// reports progress sentences.
 	bench func(ctx context.Context, id string, q engine.Quant, prompt int, progress func(frac float64, msg string)) (engine.Measurement, error)
+	// pace runs the calibration's reference twin again (engine.CheckPace) after a row
+	// measured outside its band; nil skips the check.
+	pace func(ctx context.Context, progress func(string)) (engine.PaceCheck, error)
 	// openURL hands a file:// URL to the OS browser.
 	openURL func(*url.URL) error
 }
@@ -56,6 +58,14 @@ func realCompareSource(a *App) compareSource {
 		},
 		bench: func(ctx context.Context, id string, q engine.Quant, prompt int, progress func(float64, string)) (engine.Measurement, error) {
 			return benchTwin(ctx, a, id, q, prompt, progress)
+		},
+		pace: func(ctx context.Context, progress func(string)) (engine.PaceCheck, error) {
+			state, _ := a.machine.Current()
+			cache, err := engine.NewTwinCache(state)
+			if err != nil {
+				return engine.PaceCheck{}, err
+			}
+			return engine.CheckPace(ctx, state, cache, workers, progress)
 		},
 		openURL: a.fyne.OpenURL,
 	}
@@ -227,85 +237,6 @@ func deliverMeasured(s *compareScreen, msg string, uneven bool, saveErr error, s
 		imp = widget.WarningImportance
 	}
 	s.a.do(func() { s.endBusy(msg, imp) })
-}
-
-// compareMeasureJob measures one row's twin and adds it to the calibration.
-type compareMeasureJob struct {
-	s        *compareScreen
-	ctx      context.Context
-	id, name string
-	quant    engine.Quant
-	spec     engine.MachineSpec
-	key      string
-	// row is what the table projected before the run; guess the learner's guess (0 = none).
-	row   engine.Projection
-	guess float64
-	store *lessons.Store // the prediction record, when there is a guess
-}
-
-func (j *compareMeasureJob) run() {
-	th := &throttle{every: 50 * time.Millisecond}
-	m, err := j.s.src.bench(j.ctx, j.id, j.quant, j.row.PromptTokens, func(frac float64, msg string) {
-		if th.ok() {
-			j.s.a.do(func() { j.s.showProgress(frac, msg) })
-		}
-	})
-	label := j.name + " " + j.quant.String()
-	if err != nil {
-		msg := fmt.Sprintf("Could not measure %s: %v", label, err)
-		if errors.Is(err, context.Canceled) {
-			msg = "Cancelled: " + label + " was not measured."
-		}
-		j.s.a.do(func() { j.s.endBusy(msg, widget.DangerImportance) })
-		return
-	}
-	fresh := engine.Calibration{Key: j.key, When: time.Now().UTC(), Machine: j.spec, Measurements: []engine.Measurement{m}}
-	if cur, ok := j.s.a.machine.Current(); ok && cur.Calibration.Key == j.key {
-		fresh.Notes, fresh.BudgetSeconds = cur.Calibration.Notes, cur.Calibration.BudgetSeconds
-	}
-	fresh.Machine.MeasuredBandwidthGBs = 0 // measuring one row does not re-measure bandwidth
-	merged, serr := j.s.a.machine.AddCalibration(fresh)
-	msg := fmt.Sprintf("Measured %s after a %d-token prompt: %s generation, %s to first token, peak memory %s (%s).",
-		label, m.PromptTokens, units.TokPerSec(m.GenTPS), units.Millis(m.TTFTMs), units.Bytes(m.PeakRSSBytes), units.TwinDisclaimer)
-	msg += j.rowShows(merged, m)
-	st := engine.SteadinessOf(m.GenTokens, m.GenTPS, m.TokenMsP50, m.TokenMsP95)
-	if st.Uneven {
-		msg += " " + st.Sentence() // the calibration fits its median token, which a tail does not move
-	}
-	if pr, ok := j.prediction(m); ok {
-		msg += " Predict, then measure: " + pr.Verdict()
-		if err := j.store.RecordPrediction(pr); err != nil {
-			msg += " (not kept in your prediction record: " + err.Error() + ")"
-		}
-	}
-	deliverMeasured(j.s, msg, st.Uneven, serr, " Not saved for next time: ")
-}
-
-// rowShows is the sentence that says what the run's row shows when that is not the run's own
-// figure: the table reads speed at the middle of engine.ProjectedGenTokens generated tokens,
-// and a run of fewer is moved there by the fitted cost of the positions between
-// (engine.ProjectRun computes the row as the table does).
-func (j *compareMeasureJob) rowShows(merged engine.MachineState, m engine.Measurement) string {
-	ref, err := engine.ParseModelRef("twin:"+j.id, string(j.quant))
-	if err != nil {
-		return ""
-	}
-	p, ok := engine.ProjectRun(merged, ref, j.row.Context, j.row.PromptTokens)
-	if !ok || p.Source != engine.SourceMeasured || units.TokPerSec(p.DecodeTPS) == units.TokPerSec(m.GenTPS) {
-		return ""
-	}
-	return fmt.Sprintf(" Its row shows %s: the table reads speed over %d generated tokens, and this run's %d are moved there (its detail says how).",
-		units.TokPerSec(p.DecodeTPS), engine.ProjectedGenTokens, m.GenTokens)
-}
-
-// prediction scores the learner's guess against the row's projection and the measurement.
-func (j *compareMeasureJob) prediction(m engine.Measurement) (engine.Prediction, bool) {
-	if j.guess <= 0 || j.store == nil {
-		return engine.Prediction{}, false
-	}
-	pr := engine.Prediction{At: time.Now(), Origin: engine.OriginCompare, Key: string(j.row.Key()), Label: j.name + " " + j.quant.String() + " (twin)",
-		Guess: j.guess, ProjectedTPS: j.row.DecodeTPS, ProjectedLow: j.row.DecodeTPSLow, ProjectedHigh: j.row.DecodeTPSHigh, MeasuredTPS: m.GenTPS}
-	return pr, pr.Check() == nil
 }
 
 // compareReportJob writes the HTML report to a writer, or to a temporary file it then opens

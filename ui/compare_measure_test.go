@@ -192,3 +192,70 @@ func rowOf(t *testing.T, s *compareScreen, id string) engine.Projection {
 	t.Fatalf("no row of %s", id)
 	return engine.Projection{}
 }
+
+// A ▶ run outside its row's band runs the pace check, and the line says what it found: a
+// machine slower than its calibration keeps the run out of the calibration; one at its
+// calibrated pace lets it in, and the projection is said to have missed. A run inside its
+// band checks nothing.
+func TestCompareRowOutsideItsBandChecksThePace(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		factor    float64 // the run's speed over the row's band's low end
+		verdict   string
+		checked   bool
+		measured  bool // the row shows the run afterwards
+		wantWords []string
+	}{
+		{"slower machine", 0.4, engine.PaceSlower, true, false,
+			[]string{"That is outside the row's band (", "the machine is slower", "This run was not added to the calibration."}},
+		{"projection missed", 0.4, engine.PaceSame, true, true,
+			[]string{"That is outside the row's band (", "So the projection itself missed: this run now joins the calibration"}},
+		{"inside its band", 1.05, engine.PaceSame, false, true, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var checked int
+			var tps float64
+			f := &fakeCompare{cal: fixtureCalibration(t),
+				bench: func(ctx context.Context, id string, q engine.Quant, prompt int, p func(float64, string)) (engine.Measurement, error) {
+					return engine.Measurement{ModelID: id, Quant: q, Params: 134_515_008, Context: 2048, Device: "cpu", Threads: 2, GenTPS: tps, GenTokens: 32, PromptTPS: 600,
+						PromptTokens: prompt, TTFTMs: 850, PeakRSSBytes: 200 << 20, Twin: true, When: time.Now()}, nil
+				},
+				pace: func(ctx context.Context, progress func(string)) (engine.PaceCheck, error) {
+					checked++
+					return engine.PaceCheck{Verdict: c.verdict, Why: "(the machine is " + c.verdict + ")"}, nil
+				}}
+			_, s := compareFor(t, f)
+			s.quantSel.SetSelected("Q8_0")
+			row := projectedRow(t, s)
+			tps = c.factor * row.DecodeTPSLow
+			s.onMeasureRow(row)
+			got := s.progressTx.Text
+			if (checked > 0) != c.checked {
+				t.Errorf("pace checked %d times, want checked %v; line %q", checked, c.checked, got)
+			}
+			if after := rowOf(t, s, row.ID); (after.Source == engine.SourceMeasured) != c.measured {
+				t.Errorf("the row is %s after the run, want measured %v; line %q", after.Label(), c.measured, got)
+			}
+			for _, w := range c.wantWords {
+				if !strings.Contains(got, w) {
+					t.Errorf("line %q\nwant %q", got, w)
+				}
+			}
+			if !c.checked && strings.Contains(got, "outside the row's band") {
+				t.Errorf("line %q speaks of a band the run was inside", got)
+			}
+		})
+	}
+}
+
+// projectedRow is the table's first row projected with a band (not measured here).
+func projectedRow(t *testing.T, s *compareScreen) engine.Projection {
+	t.Helper()
+	for _, p := range s.rows {
+		if p.Source == engine.SourceProjected && p.DecodeTPSLow > 0 && p.DecodeTPSLow < p.DecodeTPSHigh {
+			return p
+		}
+	}
+	t.Fatalf("no projected row among %d", len(s.rows))
+	return engine.Projection{}
+}

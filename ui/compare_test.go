@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -34,6 +35,7 @@ type fakeCompare struct {
 	opened    []*url.URL
 	calibrate func(ctx context.Context, o engine.CalibrateOptions) (engine.Calibration, error)
 	bench     func(ctx context.Context, id string, q engine.Quant, prompt int, progress func(float64, string)) (engine.Measurement, error)
+	pace      func(ctx context.Context, progress func(string)) (engine.PaceCheck, error) // nil: no pace check
 }
 
 func fakeReport() *hwprobe.Report {
@@ -68,6 +70,12 @@ func (f *fakeCompare) source() compareSource {
 		},
 		bench: func(ctx context.Context, id string, q engine.Quant, prompt int, p func(float64, string)) (engine.Measurement, error) {
 			return f.bench(ctx, id, q, prompt, p)
+		},
+		pace: func(ctx context.Context, progress func(string)) (engine.PaceCheck, error) {
+			if f.pace == nil {
+				return engine.PaceCheck{}, errors.New("no pace check in this test")
+			}
+			return f.pace(ctx, progress)
 		},
 		openURL: func(u *url.URL) error {
 			f.mu.Lock()
