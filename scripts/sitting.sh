@@ -1,8 +1,10 @@
 #!/bin/sh
 # sitting.sh — one sitting of issue 22's goals as a new user meets them: a fresh home folder, the
 # default `slmscope calibrate` (twins written from nothing unless TWINS names a folder), its
-# `project --validate` quality, then each model of MODELS projected BEFORE it runs and measured
-# with `slmscope bench`. Prints a Markdown table; keeps every JSON in OUT.
+# `project --validate` quality, then each model of MODELS projected BEFORE it runs, measured
+# with `slmscope bench`, and followed by `slmscope pace` (the calibration's reference twin run
+# again: was the machine at its calibrated pace?). Prints a Markdown table; keeps every JSON
+# in OUT.
 #
 #   BIN=bin/slmscope sh scripts/sitting.sh                     # the default sitting
 #   THREADS=1 sh scripts/sitting.sh                            # calibrate and bench on 1 thread
@@ -62,6 +64,8 @@ for mq in $MODELS; do
     # shellcheck disable=SC2086
     "$BIN" bench --model "twin:$m" --quant "$q" --repeat 1 --context "$CTX" --json $th >"b-$m-$q.json" 2>"b-$m-$q.err" || true
     [ -n "${LADDER_TWINS:-}" ] || unset SLMSCOPE_TWIN_DIR
+    # was the machine at its calibrated pace just after this run? (its reference twin again)
+    "$BIN" pace --json >"pace-$m-$q.json" 2>"pace-$m-$q.err" || true
 done
 { date -u +%FT%TZ; uptime; } >>sitting.txt
 python3 "$ROOT/scripts/sitting_table.py" "$OUT" "$MODELS"

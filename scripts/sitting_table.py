@@ -2,11 +2,13 @@
 """sitting_table.py OUT "MODEL:QUANT ...": the Markdown summary of one scripts/sitting.sh run.
 
 Reads what the sitting kept in OUT (cal.json, p-*.json projections made before each run,
-b-*.json measurements) and prints the calibration's quality line and one row per model:
+b-*.json measurements, pace-*.json pace checks) and prints the calibration's quality line and one row per model:
 projected decode tok/s with its band, measured tok/s (a run's mean, as every screen shows it)
 with the median token, the error, whether the band held, projected peak memory against peak
 RSS, what else the machine did during the run, and how evenly its tokens came (the mean rate
-over the median token's; below 0.8 the run is uneven).
+over the median token's; below 0.8 the run is uneven), and the machine's pace just after the
+run: its calibration's reference twin's time per token now over then (above 1.15 it ran slower
+than when it was calibrated, which the CPU counters do not show).
 """
 import json
 import os
@@ -46,14 +48,15 @@ def main():
         print("calibration: none saved (%s)" % cal.get("error", "see cal.err"))
     print()
     print("| Twin | Threads | Projected tok/s (band) | Measured tok/s (median token) | Error | Inside "
-          "| Projected peak memory / peak RSS | Other programs (cores) | Mean / median token rate |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| Projected peak memory / peak RSS | Other programs (cores) | Mean / median token rate "
+          "| Pace (reference now / calibrated) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for mq in models:
         m, qn = mq.split(":")
         p = load(os.path.join(out, "p-%s-%s.json" % (m, qn)))
         b = load(os.path.join(out, "b-%s-%s.json" % (m, qn)))
         if not p or not p.get("models") or not b:
-            print("| %s %s | | failed: see p-/b-%s-%s.err | | | | | | |" % (m, qn.upper(), m, qn))
+            print("| %s %s | | failed: see p-/b-%s-%s.err | | | | | | | |" % (m, qn.upper(), m, qn))
             continue
         pm = p["models"][0]
         proj, lo, hi = pm["decode_tps"], pm["decode_tps_low"], pm["decode_tps_high"]
@@ -63,12 +66,21 @@ def main():
         mem = pm.get("memory", {}).get("total_bytes", pm.get("memory_bytes", 0))
         intf = b.get("interference") or {}
         st = b.get("steadiness") or {}
-        print("| %s %s | %s | %.2f (%.2f–%.2f) | %.2f (p50 %.1f ms) | %+.1f %% | %s | %.2f / %.2f GB (%+.1f %%) | %.2f%s | %.2f%s |" % (
+        print("| %s %s | %s | %.2f (%.2f–%.2f) | %.2f (p50 %.1f ms) | %+.1f %% | %s | %.2f / %.2f GB (%+.1f %%) | %.2f%s | %.2f%s | %s |" % (
             pm["name"], pm["quant"], b.get("threads"), proj, lo, hi, meas, b.get("token_ms_p50", 0),
             err, inside, mem / 1e9, b.get("peak_rss_bytes", 0) / 1e9,
             100 * (mem - b.get("peak_rss_bytes", 1)) / max(b.get("peak_rss_bytes", 1), 1),
             intf.get("other_cpu_cores", float("nan")), ", disturbed" if intf.get("disturbed") else "",
-            st.get("mean_to_median", meas * b.get("token_ms_p50", 0) / 1000), ", uneven" if st.get("uneven") else ""))
+            st.get("mean_to_median", meas * b.get("token_ms_p50", 0) / 1000), ", uneven" if st.get("uneven") else "",
+            pace(load(os.path.join(out, "pace-%s-%s.json" % (m, qn))))))
+
+
+def pace(p):
+    """the pace check's ratio and verdict, or why there is none"""
+    if not p:
+        return "not checked"
+    v = p.get("verdict", "")
+    return "%.2f%s" % (p.get("ratio", 0), "" if v == "same" else ", " + v)
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ func (j *compareMeasureJob) run() {
 	}
 	msg += paceMsg
 	st := engine.SteadinessOf(m.GenTokens, m.GenTPS, m.TokenMsP50, m.TokenMsP95)
-	if st.Uneven {
+	if st.Uneven && !slow { // a slow machine's run is already set aside, and said why
 		msg += " " + st.Sentence() // the calibration fits its median token, which a tail does not move
 	}
 	if pr, ok := j.prediction(m); ok {
@@ -87,8 +87,8 @@ func (j *compareMeasureJob) paceIfOutside(m engine.Measurement, progress func(fl
 		(m.GenTPS >= r.DecodeTPSLow && m.GenTPS <= r.DecodeTPSHigh) {
 		return "", false
 	}
-	msg = fmt.Sprintf(" That is outside the row's band (%s–%s), so slmscope ran a twin of the calibration again: ",
-		units.TokPerSec(r.DecodeTPSLow), units.TokPerSec(r.DecodeTPSHigh))
+	msg = fmt.Sprintf(" That is outside the row's band (%s–%s tok/s), so slmscope ran a twin of the calibration again: ",
+		units.TPS(r.DecodeTPSLow), units.TPS(r.DecodeTPSHigh))
 	p, err := j.s.src.pace(j.ctx, func(s string) { progress(0.9, s) })
 	switch {
 	case err != nil:

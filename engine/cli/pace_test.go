@@ -1,0 +1,21 @@
+package cli
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// Without a calibration there is no pace to compare with: pace says so on one line, before
+// any model runs, and fails.
+func TestPaceWithoutCalibration(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
+	for _, tc := range []cliCase{
+		{"pace", []string{"pace"}, ExitFail, "", "has not been measured yet"},
+		{"pace --json", []string{"pace", "--json"}, ExitFail, "", "run `slmscope calibrate`"},
+		{"extra arg", []string{"pace", "now"}, ExitUsage, "", "unexpected argument"},
+	} {
+		tc.check(t)
+	}
+}
