@@ -29,10 +29,10 @@ const (
 )
 
 // PaceTolerance is how far the reference twin's time per token may move from the
-// calibration's before the machine is called slower or faster: more than a quiet machine's
-// own pace moves. Over eight calibrations of the 2-core test VM in one day (2026-12-07), the
-// fitted times of the twins the check picks (Llama-3.2-1B Q4_K_M and Q5_K_M, three repeats a
-// pass apart) spread 1.17–1.21× from the fastest calibration to the slowest. The slow stretch
+// calibration's before the machine is called slower or faster: as far as a quiet machine's
+// own pace moved. In 15 calibrations on 2 threads of the 2-core test VM over two days
+// (2026-12-06 19:59 to 12-07 12:58), the twin the check picks there, Qwen2.5-0.5B Q6_K, fitted
+// 17.2–20.7 ms a token: 1.20× from the fastest calibration to the slowest. The slow stretch
 // above was 1.7×, and a 0.6-core CPU quota on 2 threads 3.4×.
 const PaceTolerance = 0.2
 
@@ -71,8 +71,11 @@ func (p PaceCheck) Slower() bool { return p.Verdict == PaceSlower }
 
 // paceReference picks the calibration run the check repeats: a CPU run measured at least
 // three times (so its own figure is steady), whose one run took at most paceRunSeconds, the
-// largest such (its weights streamed like a large model's rather than sitting in cache and
-// fixed costs); without one, the quickest run measured more than once.
+// one whose token reads the most bytes (its time is streaming, as a large model's is, more
+// than fixed costs; a mixture of experts reads its active experts only: Granite's 0.8 GB MoE
+// twin reads 0.3 GB a token, and its time moved 7 % from calibration to calibration with the
+// machine's own pace taken out, against 2–2.5 % for Llama-3.2-1B's); without one, the
+// quickest run measured more than once.
 func paceReference(cal estimate.Calibration) (estimate.Measurement, bool) {
 	var best estimate.Measurement
 	found := false
@@ -97,9 +100,15 @@ func betterReference(a, b estimate.Measurement) bool {
 	case fitsA != fitsB:
 		return fitsA
 	case fitsA:
-		return a.FileBytes > b.FileBytes
+		return runRead(a) > runRead(b)
 	}
 	return runSeconds(a) < runSeconds(b)
+}
+
+// runRead is the bytes a token of m's twin reads (stepRead).
+func runRead(m estimate.Measurement) float64 {
+	c, _ := catalog.ByID(m.ModelID)
+	return stepRead(c, m.Quant)
 }
 
 // runSeconds is how long one run of m took: load, prompt and generation.
