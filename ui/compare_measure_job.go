@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/widget"
@@ -47,18 +48,20 @@ func (j *compareMeasureJob) run() {
 	msg := fmt.Sprintf("Measured %s after a %d-token prompt: %s generation, %s to first token, peak memory %s (%s).",
 		label, m.PromptTokens, units.TokPerSec(m.GenTPS), units.Millis(m.TTFTMs), units.Bytes(m.PeakRSSBytes), units.TwinDisclaimer)
 	paceMsg, slow := j.paceIfOutside(m, progress)
+	msg += paceMsg
 	var serr error
 	if !slow {
 		var merged engine.MachineState
 		merged, serr = j.s.a.machine.AddCalibration(j.fresh(m))
 		msg += j.rowShows(merged, m)
 	}
-	msg += paceMsg
 	st := engine.SteadinessOf(m.GenTokens, m.GenTPS, m.TokenMsP50, m.TokenMsP95)
 	if st.Uneven && !slow { // a slow machine's run is already set aside, and said why
 		msg += " " + st.Sentence() // the calibration fits its median token, which a tail does not move
 	}
-	if pr, ok := j.prediction(m); ok {
+	if pr, ok := j.prediction(m); ok && slow {
+		msg += " Your guess was not scored: the machine ran slower than its usual pace, so this run is no fair answer. Measure again when it is back at its pace."
+	} else if ok {
 		msg += " Predict, then measure: " + pr.Verdict()
 		if err := j.store.RecordPrediction(pr); err != nil {
 			msg += " (not kept in your prediction record: " + err.Error() + ")"
@@ -87,12 +90,12 @@ func (j *compareMeasureJob) paceIfOutside(m engine.Measurement, progress func(fl
 		(m.GenTPS >= r.DecodeTPSLow && m.GenTPS <= r.DecodeTPSHigh) {
 		return "", false
 	}
-	msg = fmt.Sprintf(" That is outside the row's band (%s–%s tok/s), so slmscope ran a twin of the calibration again: ",
+	msg = fmt.Sprintf(" That is outside the row's band (%s–%s tok/s), so slmscope ran a twin of the calibration again. ",
 		units.TPS(r.DecodeTPSLow), units.TPS(r.DecodeTPSHigh))
 	p, err := j.s.src.pace(j.ctx, func(s string) { progress(0.9, s) })
 	switch {
 	case err != nil:
-		return msg + "it could not (" + err.Error() + ").", false
+		return msg + "It could not: " + strings.TrimSuffix(err.Error(), ".") + ".", false
 	case p.Slower():
 		return msg + p.Why + " This run was not added to the calibration.", true
 	case p.Verdict == engine.PaceSame:

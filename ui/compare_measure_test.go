@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"slmscope/engine"
 	"slmscope/internal/units"
+	"slmscope/lessons"
 )
 
 func TestCompareMeasureRowAddsMeasurement(t *testing.T) {
@@ -207,9 +209,9 @@ func TestCompareRowOutsideItsBandChecksThePace(t *testing.T) {
 		wantWords []string
 	}{
 		{"slower machine", 0.4, engine.PaceSlower, true, false,
-			[]string{"That is outside the row's band (", "the machine is slower", "This run was not added to the calibration."}},
+			[]string{"That is outside the row's band (", "the machine is slower", "This run was not added to the calibration.", "Your guess was not scored"}},
 		{"projection missed", 0.4, engine.PaceSame, true, true,
-			[]string{"That is outside the row's band (", "So the projection itself missed: this run now joins the calibration"}},
+			[]string{"That is outside the row's band (", "So the projection itself missed: this run now joins the calibration", "Predict, then measure"}},
 		{"inside its band", 1.05, engine.PaceSame, false, true, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -224,9 +226,12 @@ func TestCompareRowOutsideItsBandChecksThePace(t *testing.T) {
 					checked++
 					return engine.PaceCheck{Verdict: c.verdict, Why: "(the machine is " + c.verdict + ")"}, nil
 				}}
-			_, s := compareFor(t, f)
+			a, s := compareFor(t, f)
+			dir := t.TempDir()
+			a.setLessonState(newLessonState(filepath.Join(dir, "lessons"), filepath.Join(dir, "progress.json"), func() lessons.Facts { return lessons.Facts{} }))
 			s.quantSel.SetSelected("Q8_0")
 			row := projectedRow(t, s)
+			test.Type(s.guess.entry, "50")
 			tps = c.factor * row.DecodeTPSLow
 			s.onMeasureRow(row)
 			got := s.progressTx.Text
@@ -243,6 +248,9 @@ func TestCompareRowOutsideItsBandChecksThePace(t *testing.T) {
 			}
 			if !c.checked && strings.Contains(got, "outside the row's band") {
 				t.Errorf("line %q speaks of a band the run was inside", got)
+			}
+			if scored := len(a.lessonState().store.Predictions()); scored != map[bool]int{true: 0, false: 1}[c.verdict == engine.PaceSlower] {
+				t.Errorf("%d guesses kept in the prediction record; line %q", scored, got)
 			}
 		})
 	}
