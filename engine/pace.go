@@ -74,7 +74,7 @@ func (p PaceCheck) Slower() bool { return p.Verdict == PaceSlower }
 // one whose token reads the most bytes (its time is streaming, as a large model's is, more
 // than fixed costs; a mixture of experts reads its active experts only: Granite's 0.8 GB MoE
 // twin reads 0.3 GB a token, and its time moved 7 % from calibration to calibration with the
-// machine's own pace taken out, against 2–2.5 % for Llama-3.2-1B's); without one, the
+// machine's own pace taken out, against 1.6–2.5 % for Llama-3.2-1B's); without one, the
 // quickest run measured more than once.
 func paceReference(cal estimate.Calibration) (estimate.Measurement, bool) {
 	var best estimate.Measurement
@@ -171,7 +171,7 @@ func (p *PaceCheck) judge(busy bool, busyWhy string) {
 		p.Verdict, p.Why = PaceBusy, "The machine's pace could not be checked: the reference twin gave no token times."
 	case busy:
 		p.Verdict = PaceBusy
-		p.Why = "The machine's pace could not be checked: " + busyWhy
+		p.Why = "The machine's pace could not be checked. " + busyWhy
 	case p.Ratio >= 1+PaceTolerance:
 		p.Verdict = PaceSlower
 		p.Why = fmt.Sprintf("The machine is running %.1f× slower than when it was calibrated: %s. Something slows the whole machine that the CPU counters do not show (a CPU quota, a virtual machine's host, power saving, heat), so a run now is not its usual speed: measure again later.", p.Ratio, times)

@@ -34,7 +34,7 @@ type compareSource struct {
 	bench func(ctx context.Context, id string, q engine.Quant, prompt int, progress func(frac float64, msg string)) (engine.Measurement, error)
 	// pace runs the calibration's reference twin again (engine.CheckPace) after a row
 	// measured outside its band; nil skips the check.
-	pace func(ctx context.Context, progress func(string)) (engine.PaceCheck, error)
+	pace paceFunc
 	// openURL hands a file:// URL to the OS browser.
 	openURL func(*url.URL) error
 }
@@ -59,14 +59,7 @@ func realCompareSource(a *App) compareSource {
 		bench: func(ctx context.Context, id string, q engine.Quant, prompt int, progress func(float64, string)) (engine.Measurement, error) {
 			return benchTwin(ctx, a, id, q, prompt, progress)
 		},
-		pace: func(ctx context.Context, progress func(string)) (engine.PaceCheck, error) {
-			state, _ := a.machine.Current()
-			cache, err := engine.NewTwinCache(state)
-			if err != nil {
-				return engine.PaceCheck{}, err
-			}
-			return engine.CheckPace(ctx, state, cache, workers, progress)
-		},
+		pace:    realPace(a),
 		openURL: a.fyne.OpenURL,
 	}
 }

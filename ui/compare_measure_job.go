@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/widget"
@@ -80,28 +79,20 @@ func (j *compareMeasureJob) fresh(m engine.Measurement) engine.Calibration {
 	return fresh
 }
 
-// paceIfOutside checks the machine's pace (engine.CheckPace) when the run fell outside the
-// band its row projected: a run outside cannot say by itself whether the projection missed
-// or the whole machine ran slow. It returns the sentences to add, and slow when the machine
-// ran slower than its calibration: such a run is not added to it, as a disturbed one is not.
+// paceIfOutside checks the machine's pace when the run fell outside its row's band
+// (outsideBandPace). It returns the sentences to add, and slow when the machine ran slower
+// than its calibration: such a run is not added to it, as a disturbed one is not.
 func (j *compareMeasureJob) paceIfOutside(m engine.Measurement, progress func(float64, string)) (msg string, slow bool) {
-	r := j.row
-	if j.s.src.pace == nil || r.Source != engine.SourceProjected || r.DecodeTPSLow <= 0 ||
-		(m.GenTPS >= r.DecodeTPSLow && m.GenTPS <= r.DecodeTPSHigh) {
-		return "", false
-	}
-	msg = fmt.Sprintf(" That is outside the row's band (%s–%s tok/s), so slmscope ran a twin of the calibration again. ",
-		units.TPS(r.DecodeTPSLow), units.TPS(r.DecodeTPSHigh))
-	p, err := j.s.src.pace(j.ctx, func(s string) { progress(0.9, s) })
+	msg, c, ran := outsideBandPace(j.ctx, j.s.src.pace, j.row, m.GenTPS, func(s string) { progress(0.9, s) })
 	switch {
-	case err != nil:
-		return msg + "It could not: " + strings.TrimSuffix(err.Error(), ".") + ".", false
-	case p.Slower():
-		return msg + p.Why + " This run was not added to the calibration.", true
-	case p.Verdict == engine.PaceSame:
-		return msg + p.Why + " So the projection itself missed: this run now joins the calibration, and the rows with it.", false
+	case !ran:
+		return "", false
+	case c.Slower():
+		return msg + " This run was not added to the calibration.", true
+	case c.Verdict == engine.PaceSame:
+		return msg + " So the projection itself missed: this run now joins the calibration, and the rows with it.", false
 	}
-	return msg + p.Why, false
+	return msg, false
 }
 
 // rowShows is the sentence that says what the run's row shows when that is not the run's own

@@ -209,9 +209,9 @@ func TestCompareRowOutsideItsBandChecksThePace(t *testing.T) {
 		wantWords []string
 	}{
 		{"slower machine", 0.4, engine.PaceSlower, true, false,
-			[]string{"That is outside the row's band (", "the machine is slower", "This run was not added to the calibration.", "Your guess was not scored"}},
+			[]string{"That is outside its projected band (", "the machine is slower", "This run was not added to the calibration.", "Your guess was not scored"}},
 		{"projection missed", 0.4, engine.PaceSame, true, true,
-			[]string{"That is outside the row's band (", "So the projection itself missed: this run now joins the calibration", "Predict, then measure"}},
+			[]string{"That is outside its projected band (", "So the projection itself missed: this run now joins the calibration", "Predict, then measure"}},
 		{"inside its band", 1.05, engine.PaceSame, false, true, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -246,7 +246,7 @@ func TestCompareRowOutsideItsBandChecksThePace(t *testing.T) {
 					t.Errorf("line %q\nwant %q", got, w)
 				}
 			}
-			if !c.checked && strings.Contains(got, "outside the row's band") {
+			if !c.checked && strings.Contains(got, "outside its projected band") {
 				t.Errorf("line %q speaks of a band the run was inside", got)
 			}
 			if scored := len(a.lessonState().store.Predictions()); scored != map[bool]int{true: 0, false: 1}[c.verdict == engine.PaceSlower] {

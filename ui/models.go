@@ -34,6 +34,9 @@ type modelsSource struct {
 	// measure benches a model file and returns its run-history entry.
 	measure func(ctx context.Context, path string, progress func(string)) (engine.Run, error)
 	history func() ([]engine.Run, error)
+	// pace checks the machine's pace after a measurement outside its projected band (nil:
+	// never).
+	pace paceFunc
 }
 
 // localRow is one scanned model with what is known before loading it.
@@ -82,6 +85,7 @@ func realModelsSource(a *App) modelsSource {
 			rs, _, err := engine.LoadRunHistory()
 			return rs, err
 		},
+		pace: realPace(a),
 	}
 }
 

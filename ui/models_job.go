@@ -56,10 +56,21 @@ func (m *modelsTab) onMeasure(md engine.LocalModel) {
 	m.cancel = cancel
 	m.status.SetText("Measuring " + md.Name + "…")
 	m.redrawRows()
+	var proj engine.Projection // the card's projection, read here on the UI goroutine
+	for _, r := range m.rows {
+		if r.model.Path == md.Path && r.before.Projection != nil {
+			proj = *r.before.Projection
+		}
+	}
 	m.spawn(func() {
-		run, err := m.src.measure(ctx, md.Path, func(msg string) {
+		say := func(msg string) {
 			m.a.do(func() { m.status.SetText(md.Name + ": " + msg) })
-		})
+		}
+		run, err := m.src.measure(ctx, md.Path, say)
+		var paceMsg string
+		if err == nil {
+			paceMsg, _, _ = outsideBandPace(ctx, m.src.pace, proj, run.GenTPS, say)
+		}
 		m.a.do(func() {
 			m.measuring, m.cancel = "", nil
 			cancel()
@@ -68,7 +79,7 @@ func (m *modelsTab) onMeasure(md engine.LocalModel) {
 				m.redrawRows()
 				return
 			}
-			m.status.SetText(fmt.Sprintf("Measured %s: %s. It is in the run history.", md.Name, run.Describe()))
+			m.status.SetText(fmt.Sprintf("Measured %s: %s. It is in the run history.", md.Name, run.Describe()) + paceMsg)
 			for i := range m.rows {
 				if m.rows[i].model.Path == md.Path {
 					r := run

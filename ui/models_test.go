@@ -58,16 +58,22 @@ func newModelsEnv(t *testing.T) *modelsEnv {
 	return e
 }
 
-// modelsTabFor builds the tab on a test app with e's folders and hub.
+// modelsTabFor builds the tab on a test app with e's folders and hub, on a machine not
+// measured yet.
 func modelsTabFor(t *testing.T, e *modelsEnv) (*App, *modelsTab) {
+	return modelsTabWith(t, e, sampleReport(), engine.Calibration{}, nil)
+}
+
+// modelsTabWith builds the tab on machine r calibrated by cal, with edit (may be nil) changing
+// the source.
+func modelsTabWith(t *testing.T, e *modelsEnv, r hwprobe.Report, cal engine.Calibration, edit func(*modelsSource)) (*App, *modelsTab) {
 	t.Helper()
 	fa := newTestApp(t)
 	a := newAppWith(fa, testWorkerOptions(), newUIExec().do)
 	t.Cleanup(a.session.Close)
-	r := sampleReport()
 	_, err := a.machine.Load(context.Background(), engine.MachineOptions{
 		Probe:           func(context.Context, hwprobe.Options) (*hwprobe.Report, error) { return &r, nil },
-		LoadCalibration: func(_, _ string) (engine.Calibration, error) { return engine.Calibration{}, nil },
+		LoadCalibration: func(_, _ string) (engine.Calibration, error) { return cal, nil },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +86,9 @@ func modelsTabFor(t *testing.T, e *modelsEnv) (*App, *modelsTab) {
 	src.download = func(ctx context.Context, req engine.DownloadRequest, progress func(engine.DownloadProgress)) (engine.DownloadResult, error) {
 		req.Getenv, req.Retries, req.Backoff = e.env.Getenv, 1, time.Millisecond
 		return engine.Download(ctx, req, progress)
+	}
+	if edit != nil {
+		edit(&src)
 	}
 	m := newModelsTab(a, src, func(f func()) { go f() })
 	waitFor(t, "the first scan", 30*time.Second, func() bool { return m.scans > 0 })
@@ -211,4 +220,51 @@ func cardsText(o fyne.CanvasObject) string {
 	}
 	walk(o)
 	return b.String()
+}
+
+// Measure on a file whose run falls outside its calibrated projection's band checks the
+// machine's pace and says what it found; one inside checks nothing.
+func TestModelsMeasureOutsideItsBandChecksThePace(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		factor  float64 // the run's speed over the band's low end
+		checked bool
+	}{
+		{"outside", 0.3, true},
+		{"inside", 1.02, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newModelsEnv(t)
+			if err := os.MkdirAll(e.modelsDir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(e.modelsDir, "tiny.gguf"), e.gguf, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var checked int
+			var tps float64
+			_, m := modelsTabWith(t, e, *fakeReport(), fixtureCalibration(t), func(src *modelsSource) {
+				src.measure = func(ctx context.Context, path string, progress func(string)) (engine.Run, error) {
+					return engine.Run{Label: "tiny", GenTPS: tps, PromptTokens: engine.DefaultPromptTokens, When: time.Now()}, nil
+				}
+				src.pace = func(ctx context.Context, progress func(string)) (engine.PaceCheck, error) {
+					checked++
+					return engine.PaceCheck{Verdict: engine.PaceSlower, Why: "The machine is running 3.4× slower than when it was calibrated."}, nil
+				}
+			})
+			waitFor(t, "the model in the list", 30*time.Second, func() bool { return len(m.rows) == 1 })
+			p := m.rows[0].before.Projection
+			if p == nil || !p.Calibrated || p.DecodeTPSLow <= 0 {
+				t.Fatalf("the file's projection %+v: want a calibrated one with a band", p)
+			}
+			tps = c.factor * p.DecodeTPSLow
+			m.onMeasure(m.rows[0].model)
+			waitFor(t, "the measurement", 30*time.Second, func() bool { return m.measuring.IsZero() })
+			got := m.status.Text
+			if (checked > 0) != c.checked || c.checked != strings.Contains(got, "That is outside its projected band (") ||
+				c.checked != strings.Contains(got, "3.4× slower") || !strings.HasPrefix(got, "Measured ") {
+				t.Errorf("pace checked %d times; status %q", checked, got)
+			}
+		})
+	}
 }
