@@ -127,16 +127,25 @@ func onCPUOnly(m estimate.Measurement) bool {
 // ErrNoPaceReference says the calibration has no twin run that a pace check can repeat.
 var ErrNoPaceReference = errors.New("the calibration has no CPU twin run measured more than once to compare with: measure this machine again (Compare ▶ Measure this machine, or slmscope calibrate)")
 
+// CanCheckPace says why cal gives a pace check nothing to compare with (nil when it does):
+// commands ask before they measure anything.
+func CanCheckPace(cal estimate.Calibration) error {
+	if len(cal.Measurements) == 0 {
+		return fmt.Errorf("no pace to check against: %w", estimate.ErrNoCalibration)
+	}
+	if _, ok := paceReference(cal); !ok {
+		return ErrNoPaceReference
+	}
+	return nil
+}
+
 // CheckPace runs s's calibration's reference twin again (writing it to cache first when it is
 // gone) and compares its time per token with the calibration's. progress may be nil.
 func CheckPace(ctx context.Context, s MachineState, cache *twin.Cache, worker Options, progress func(string)) (PaceCheck, error) {
-	if len(s.Calibration.Measurements) == 0 {
-		return PaceCheck{}, fmt.Errorf("no pace to check against: %w", estimate.ErrNoCalibration)
+	if err := CanCheckPace(s.Calibration); err != nil {
+		return PaceCheck{}, err
 	}
-	ref, ok := paceReference(s.Calibration)
-	if !ok {
-		return PaceCheck{}, ErrNoPaceReference
-	}
+	ref, _ := paceReference(s.Calibration)
 	m, _ := catalog.ByID(ref.ModelID)
 	r := TwinRef(m, ref.Quant)
 	if err := r.Resolve(ctx, cache, nil); err != nil {

@@ -60,11 +60,11 @@ func TestPaceJudge(t *testing.T) {
 		{"in a CPU quota", 103.2, 30.9, false, PaceSlower, "running 3.3× slower than when it was calibrated"},
 		{"just past the tolerance", 30.9 * 1.21, 30.9, false, PaceSlower, "1.2× slower"},
 		{"calibrated in a slow stretch", 20.0, 30.9, false, PaceFaster, "1.5× faster"},
-		{"disturbed", 60, 30.9, true, PaceBusy, "could not be checked: other programs"},
+		{"disturbed", 60, 30.9, true, PaceBusy, "could not be checked. Another program wanted"},
 		{"no token times", math.Inf(1), 30.9, false, PaceBusy, "gave no token times"},
 	} {
 		p := PaceCheck{Reference: "Llama-3.2-1B (twin, Q5_K_M)", CalibratedTokenMs: c.cal, NowTokenMs: c.now, CalibratedAt: "7 Dec 09:31"}
-		p.judge(c.busy, "other programs used 0.93 of 2 cores during the run")
+		p.judge(c.busy, "Another program wanted 0.93 of 2 cores during this run.")
 		if p.Verdict != c.verdict || !strings.Contains(p.Why, c.says) || p.Slower() != (c.verdict == PaceSlower) {
 			t.Errorf("%s: %s %q, want %s saying %q", c.name, p.Verdict, p.Why, c.verdict, c.says)
 		}

@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// Without a calibration there is no pace to compare with: pace says so on one line, before
-// any model runs, and fails.
+// Without a calibration there is no pace to compare with: pace and bench --pace say so on one
+// line, before any model runs, and fail.
 func TestPaceWithoutCalibration(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
@@ -15,6 +15,7 @@ func TestPaceWithoutCalibration(t *testing.T) {
 		{"pace", []string{"pace"}, ExitFail, "", "has not been measured yet"},
 		{"pace --json", []string{"pace", "--json"}, ExitFail, "", "run `slmscope calibrate`"},
 		{"extra arg", []string{"pace", "now"}, ExitUsage, "", "unexpected argument"},
+		{"bench --pace, before it measures", []string{"bench", "--pace"}, ExitFail, "", "bench: --pace: no pace to check against"},
 	} {
 		tc.check(t)
 	}
