@@ -107,7 +107,7 @@ func TestCalibrateShortLadderThenProject(t *testing.T) {
 
 // checkPaceAfter runs the pace check on the calibration just measured, and on the same
 // calibration with its times quartered, as if it had been measured on a machine four times
-// faster: the check must find this one slower (unless it now ran 3.5 times faster than
+// faster: the check must find this one slower (unless it now ran 3.3 times faster than
 // moments ago) and say so.
 func checkPaceAfter(ctx context.Context, t *testing.T, o engine.CalibrateOptions, cal estimate.Calibration) {
 	p, err := engine.CheckPace(ctx, engine.MachineState{Calibration: cal}, o.Cache, o.Worker, nil)
