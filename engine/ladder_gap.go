@@ -21,7 +21,7 @@ const ladderGapPrefix = "this calibration has no run of "
 func ladderGapNote(cal estimate.Calibration) string {
 	measured := map[string]bool{}
 	for _, m := range cal.Measurements {
-		if m.Device == "" || m.Device == "cpu" {
+		if m.OnCPU() {
 			for _, k := range cpuKernels(m.ModelID, m.Quant, 0) {
 				measured[k] = true
 			}

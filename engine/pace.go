@@ -80,7 +80,7 @@ func paceReference(cal estimate.Calibration) (estimate.Measurement, bool) {
 	var best estimate.Measurement
 	found := false
 	for _, m := range cal.Measurements {
-		if !onCPUOnly(m) || len(m.TokenMsP50Runs) < 2 || m.Threads <= 0 {
+		if !m.OnCPU() || len(m.TokenMsP50Runs) < 2 || m.Threads <= 0 {
 			continue
 		}
 		if _, ok := catalog.ByID(m.ModelID); !ok || !m.Twin {
@@ -118,10 +118,6 @@ func runSeconds(m estimate.Measurement) float64 {
 		s += float64(m.PromptTokens) / m.PromptTPS
 	}
 	return s + float64(m.GenTokens)/m.DecodeTPS()
-}
-
-func onCPUOnly(m estimate.Measurement) bool {
-	return (m.Device == "" || m.Device == "cpu") && m.GPULayers == 0
 }
 
 // ErrNoPaceReference says the calibration has no twin run that a pace check can repeat.

@@ -103,8 +103,8 @@ func fastRepeatsMs(runs []float64) float64 {
 	return sum / float64(len(r)-1)
 }
 
-// onCPU reports whether the run used the CPU only.
-func (m Measurement) onCPU() bool { return m.Device == "" || m.Device == "cpu" }
+// OnCPU reports whether the run used the CPU only (Device "cpu" or empty).
+func (m Measurement) OnCPU() bool { return m.Device == "" || m.Device == "cpu" }
 
 // ubatch returns the largest micro-batch the run processed: its prompt length capped by
 // n_ubatch (llama.cpp's default 512). Compute scratch is touched only as far as the batches

@@ -193,7 +193,7 @@ func overheadSamples(ms []Measurement, models []catalog.Model) []overheadSample 
 		if m.Read != ReadDirect {
 			// mapped: the original of the repacked copy is resident beside it, and the untied
 			// embedding table is not (a direct read holds every weight once)
-			if m.onCPU() {
+			if m.OnCPU() {
 				in.repack = repackBytes(cm, m.Quant)
 			}
 			wb -= idleEmbeddingBytes(cm, m.Quant)

@@ -320,7 +320,7 @@ func powerFor(machine MachineSpec, cal Calibration, gpu *GPU, device string) Pow
 		if m.AvgPowerW <= 0 {
 			continue
 		}
-		if gpu == nil && !m.onCPU() || gpu != nil && m.Device != gpu.Name {
+		if gpu == nil && !m.OnCPU() || gpu != nil && m.Device != gpu.Name {
 			continue
 		}
 		sum += m.AvgPowerW

@@ -54,7 +54,7 @@ func measuredSpeedOn(m Measurement, device string) bool {
 		return false
 	}
 	if device == "cpu" {
-		return m.onCPU()
+		return m.OnCPU()
 	}
 	return m.Device == device
 }

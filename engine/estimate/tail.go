@@ -20,7 +20,7 @@ import (
 func meanPerMedian(ms []Measurement, device string) (ratio float64, n int) {
 	var rs []float64
 	for _, m := range ms {
-		if m.TokenMsP50 > 0 && m.GenTPS > 0 && (m.Device == device || device == "cpu" && m.onCPU()) {
+		if m.TokenMsP50 > 0 && m.GenTPS > 0 && (m.Device == device || device == "cpu" && m.OnCPU()) {
 			rs = append(rs, m.GenTPS/m.DecodeTPS())
 		}
 	}
