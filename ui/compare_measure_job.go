@@ -59,7 +59,7 @@ func (j *compareMeasureJob) run() {
 		msg += " " + st.Sentence() // the calibration fits its median token, which a tail does not move
 	}
 	if pr, ok := j.prediction(m); ok && slow {
-		msg += " Your guess was not scored: the machine ran slower than its usual pace, so this run is no fair answer. Measure again when it is back at its pace."
+		msg += " " + guessNotScored
 	} else if ok {
 		msg += " Predict, then measure: " + pr.Verdict()
 		if err := j.store.RecordPrediction(pr); err != nil {

@@ -58,6 +58,9 @@ type liveRun struct {
 	a         *App
 	session   *engine.Session
 	spawn     func(func()) // runs work off the UI goroutine (tests may run it inline)
+	// project and pace judge a finished run against slmscope's projection (liverun_judge.go)
+	project projectFunc
+	pace    paceFunc
 	// machineRev is the machine revision the model list was judged against (-1: not loaded).
 	machineRev int
 
@@ -113,7 +116,8 @@ func newLiveRunScreen(a *App) fyne.CanvasObject {
 // newLiveRun is the screen's state, with background work on goroutines.
 func newLiveRun(a *App) *liveRun {
 	a.hub()
-	return &liveRun{a: a, session: a.session, spawn: func(f func()) { go f() }, machineRev: -1}
+	return &liveRun{a: a, session: a.session, spawn: func(f func()) { go f() }, machineRev: -1,
+		project: engine.ProjectRun, pace: realPace(a)}
 }
 
 // buildUI makes the screen's widgets, lays them out and connects them to the app.

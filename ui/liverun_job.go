@@ -73,6 +73,7 @@ type runEnd struct {
 	err    error
 	tokens int     // tokens received, also when the run failed
 	appCPU float64 // the app's own CPU in cores while the model generated (0: unknown)
+	judged liveJudgement
 }
 
 func (j *liveRunJob) run(ctx context.Context, req engine.RunRequest) {
@@ -80,6 +81,9 @@ func (j *liveRunJob) run(ctx context.Context, req engine.RunRequest) {
 	sum, err := j.l.session.Run(ctx, req, j.events())
 	stop()
 	end := j.end(sum, err)
+	if err == nil && sum != nil && sum.Result != nil {
+		end.judged = j.judge(ctx, sum)
+	}
 	j.l.a.do(func() { j.l.finished(end) })
 }
 
@@ -340,9 +344,9 @@ func (l *liveRun) checkFileJob(path string) {
 }
 
 // recordRun appends a finished Live run to the run history off the UI goroutine, with the
-// app's own CPU during it (cores; 0: unknown); a failure is said on the stage line, and the
-// run's figures stay on screen.
-func (l *liveRun) recordRun(sum *engine.RunSummary, appCPU float64) {
+// app's own CPU during it (cores; 0: unknown) and slmscope's projection for it (jd); a failure
+// is said on the stage line, and the run's figures stay on screen.
+func (l *liveRun) recordRun(sum *engine.RunSummary, appCPU float64, jd liveJudgement) {
 	st, _ := l.a.machine.Current()
 	run := engine.RunFromSummary(sum, st.Key, appCPU)
 	guess := l.guess.atRun
@@ -350,7 +354,7 @@ func (l *liveRun) recordRun(sum *engine.RunSummary, appCPU float64) {
 		l.a.lessonState() // the prediction record lives with quiz progress
 	}
 	l.spawn(func() {
-		run = l.withGuess(sum, st, run, guess)
+		run = l.withGuess(run, guess, jd)
 		if err := engine.Record(run); err != nil {
 			l.a.do(func() { l.stage.SetText(l.stage.Text + " (not added to the run history: " + err.Error() + ")") })
 		}

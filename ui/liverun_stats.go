@@ -62,7 +62,7 @@ func (l *liveRun) finished(end runEnd) {
 		p.SetFloat(prefLastPeakRSS, float64(r.Stats.PeakRSSBytes))
 		p.SetFloat(prefLastParams, float64(sum.Model.Params))
 		p.SetString(prefLastQuant, sum.Model.Quant.String())
-		l.recordRun(sum, end.appCPU)
+		l.recordRun(sum, end.appCPU, end.judged)
 	}
 }
 

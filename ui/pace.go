@@ -9,6 +9,9 @@ import (
 	"slmscope/internal/units"
 )
 
+// guessNotScored says why a guess was not scored against a run the pace check found slow.
+const guessNotScored = "Your guess was not scored: the machine ran slower than its usual pace, so this run is no fair answer. Measure again when it is back at its pace."
+
 // paceFunc runs the calibration's reference twin again (engine.CheckPace) and reports
 // progress sentences.
 type paceFunc func(ctx context.Context, progress func(string)) (engine.PaceCheck, error)

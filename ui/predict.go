@@ -38,8 +38,9 @@ func (g *guessBox) takeAtRun() error {
 	return nil
 }
 
-// show scores a guess after its run.
-func (g *guessBox) show(p engine.Prediction) {
-	g.outcome.SetText("Predict, then measure: " + p.Verdict())
+// say shows the line after a run: the guess's score, or slmscope's projection beside the
+// measurement.
+func (g *guessBox) say(line string) {
+	g.outcome.SetText(line)
 	g.outcome.Show()
 }

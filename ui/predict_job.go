@@ -1,30 +1,42 @@
 package ui
 
 import (
+	"fmt"
 	"time"
 
 	"slmscope/engine"
+	"slmscope/internal/units"
 )
 
-// withGuess adds slmscope's projection for sum's model and the learner's guess to the Live
-// run's history entry, off the UI goroutine; when there was a guess it is kept in the
-// learner's prediction record and scored on screen (through App.do).
-func (l *liveRun) withGuess(sum *engine.RunSummary, st engine.MachineState, run engine.Run, guess float64) engine.Run {
-	p, ok := engine.ProjectRun(st, sum.Model, run.Context, run.PromptTokens)
-	run = engine.WithPrediction(run, guess, p, ok)
+// withGuess adds slmscope's projection jd.p and the learner's guess to the Live run's history
+// entry, off the UI goroutine, and puts the line that compares them on screen (through
+// App.do): the projection beside the measurement, or with a guess the guess's score, which
+// goes into the learner's prediction record. A guess is not scored when the pace check found
+// the machine slower than its calibration.
+func (l *liveRun) withGuess(run engine.Run, guess float64, jd liveJudgement) engine.Run {
+	run = engine.WithPrediction(run, guess, jd.p, jd.ok)
 	if run.When.IsZero() {
 		run.When = time.Now()
 	}
 	pr, has := engine.PredictionOf(run)
-	if !has {
+	switch {
+	case has && jd.slow:
+		line := fmt.Sprintf("Predict, then measure: this run measured %s.%s %s", units.TokPerSec(run.GenTPS), jd.note, guessNotScored)
+		l.a.do(func() { l.guess.say(line) })
+		return run
+	case !has:
+		if line := jd.projectionLine(); line != "" {
+			l.a.do(func() { l.guess.say(line) })
+		}
 		return run
 	}
 	err := l.a.lessons.store.RecordPrediction(pr)
+	line := "Predict, then measure: " + pr.Verdict() + jd.note
+	if err != nil {
+		line += " (not kept in your prediction record: " + err.Error() + ")"
+	}
 	l.a.do(func() {
-		l.guess.show(pr)
-		if err != nil {
-			l.guess.outcome.SetText(l.guess.outcome.Text + " (not kept in your prediction record: " + err.Error() + ")")
-		}
+		l.guess.say(line)
 		l.a.lessons.progressChanged()
 	})
 	return run
