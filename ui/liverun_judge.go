@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"slmscope/engine"
 	"slmscope/internal/units"
@@ -28,6 +29,9 @@ type liveJudgement struct {
 	// when the machine ran slower than its calibration.
 	band, note string
 	slow       bool
+	// noneWhy says why a run has no projection to compare with, when one was made for
+	// another setting (ok is then false).
+	noneWhy string
 }
 
 // judge projects the finished run sum and, when it fell outside a calibrated band, checks the
@@ -44,7 +48,9 @@ func (j *liveRunJob) judge(ctx context.Context, sum *engine.RunSummary) liveJudg
 	}
 	tps := r.GenTPS()
 	if calTh := st.Calibration.ThreadsOn("cpu"); calTh > 0 && sum.Threads > 0 && sum.Threads != calTh && jd.p.Device == "cpu" {
-		jd.note = fmt.Sprintf(" It was projected for the calibration's %d threads, and this run used %d, so the two do not compare.", calTh, sum.Threads)
+		// a projection for another thread count says nothing of this run, nor scores against it
+		jd.p, jd.ok = engine.Projection{}, false
+		jd.noneWhy = fmt.Sprintf("its calibration ran %d threads, and this run used %d", calTh, sum.Threads)
 		return jd
 	}
 	jd.band = bandSentence(jd.p, tps)
@@ -68,8 +74,16 @@ func (j *liveRunJob) judge(ctx context.Context, sum *engine.RunSummary) liveJudg
 	return jd
 }
 
-// bandSentence says whether a run of tps tokens per second is inside p's band.
+// bandSentence says whether a run of tps tokens per second is inside p's band, or for a
+// model measured here before, how far the run is from that measurement.
 func bandSentence(p engine.Projection, tps float64) string {
+	if p.Source == engine.SourceMeasured && p.DecodeTPS > 0 {
+		d, how := tps/p.DecodeTPS-1, "faster"
+		if d < 0 {
+			how = "slower"
+		}
+		return fmt.Sprintf(" This run's %s is %s %s.", units.TokPerSec(tps), units.Percent(math.Abs(d)), how)
+	}
 	if p.DecodeTPSLow <= 0 || p.DecodeTPSHigh <= 0 {
 		return ""
 	}
@@ -84,16 +98,20 @@ func bandSentence(p engine.Projection, tps float64) string {
 // guess ("" when nothing was projected).
 func (jd liveJudgement) projectionLine() string {
 	if !jd.ok {
+		if jd.noneWhy != "" {
+			return "slmscope has no projection for this run: " + jd.noneWhy + "."
+		}
 		return ""
 	}
 	p := jd.p
+	if p.Source == engine.SourceMeasured {
+		return "slmscope's figure for this model: " + units.TokPerSec(p.DecodeTPS) + ", measured here before." + jd.band + jd.note
+	}
 	s := "slmscope projected " + units.TokPerSec(p.DecodeTPS)
 	if p.DecodeTPSHigh > 0 {
 		s += fmt.Sprintf(" (band %s–%s tok/s)", units.TPS(p.DecodeTPSLow), units.TPS(p.DecodeTPSHigh))
 	}
 	switch {
-	case p.Source == engine.SourceMeasured:
-		s += " for this run, from this model's own measurement here."
 	case p.Calibrated:
 		s += " for this run, from this machine's calibration."
 	default:

@@ -31,7 +31,7 @@ func TestLiveRunOutsideItsBandChecksThePace(t *testing.T) {
 		wantWords []string
 	}{
 		{"slower machine", 1e4, 2e4, "25", engine.PaceSlower, true, 0,
-			[]string{"Predict, then measure: this run measured", "That is outside its projected band (", "(the machine is slower)", "Your guess was not scored"}},
+			[]string{"Predict, then measure: It measured ", "That is outside its projected band (", "(the machine is slower)", "Your guess was not scored"}},
 		{"projection missed", 1e4, 2e4, "25", engine.PaceSame, true, 1,
 			[]string{"Predict, then measure: measured", "your guess 25.0 tok/s was", "That is outside its projected band (", "So the projection itself missed."}},
 		{"inside its band, no guess", 0.01, 1e5, "", engine.PaceSame, false, 0,
@@ -75,5 +75,43 @@ func TestLiveRunOutsideItsBandChecksThePace(t *testing.T) {
 				t.Errorf("run history without the projection: %+v", last)
 			}
 		})
+	}
+}
+
+// TestLiveRunOnOtherThreadsHasNoProjection: with 1 thread chosen on the form and a calibration
+// measured on 2, the run is not compared with a projection for 2 threads, and a guess is
+// scored against the measurement alone.
+func TestLiveRunOnOtherThreadsHasNoProjection(t *testing.T) {
+	dir := t.TempDir()
+	a, l := liveRunFor(t, writeTinyTwin(t, dir))
+	a.setLessonState(newLessonState(filepath.Join(dir, "lessons"), filepath.Join(dir, "progress.json"), func() lessons.Facts { return lessons.Facts{} }))
+	if _, err := a.machine.AddCalibration(fixtureCalibration(t)); err != nil {
+		t.Fatal(err)
+	}
+	l.project = func(engine.MachineState, engine.ModelRef, int, int) (engine.Projection, bool) {
+		return engine.Projection{Source: engine.SourceProjected, Calibrated: true, Device: "cpu", DecodeTPS: 1.5e4, DecodeTPSLow: 1e4, DecodeTPSHigh: 2e4}, true
+	}
+	checked := 0
+	l.pace = func(context.Context, func(string)) (engine.PaceCheck, error) {
+		checked++
+		return engine.PaceCheck{}, nil
+	}
+	selectChoice(t, l, "File: tiny")
+	l.maxTokens.SetText("16")
+	l.threads.SetSelected("1")
+	test.Type(l.guess.entry, "25")
+	test.Tap(l.runBtn)
+	waitFor(t, "the run and its line", 60*time.Second, func() bool { return !l.runBtn.Disabled() && !l.guess.outcome.Hidden })
+	got := l.guess.outcome.Text
+	for _, w := range []string{"your guess 25.0 tok/s was", "slmscope made no projection for this model: its calibration ran 2 threads, and this run used 1."} {
+		if !strings.Contains(got, w) {
+			t.Errorf("line %q\nwant %q", got, w)
+		}
+	}
+	if checked != 0 || strings.Contains(got, "band") {
+		t.Errorf("pace checked %d times against a projection for other threads; line %q", checked, got)
+	}
+	if n := len(a.lessons.store.Predictions()); n != 1 {
+		t.Errorf("%d guesses kept in the prediction record, want 1", n)
 	}
 }

@@ -1,11 +1,9 @@
 package ui
 
 import (
-	"fmt"
 	"time"
 
 	"slmscope/engine"
-	"slmscope/internal/units"
 )
 
 // withGuess adds slmscope's projection jd.p and the learner's guess to the Live run's history
@@ -21,7 +19,7 @@ func (l *liveRun) withGuess(run engine.Run, guess float64, jd liveJudgement) eng
 	pr, has := engine.PredictionOf(run)
 	switch {
 	case has && jd.slow:
-		line := fmt.Sprintf("Predict, then measure: this run measured %s.%s %s", units.TokPerSec(run.GenTPS), jd.note, guessNotScored)
+		line := "Predict, then measure:" + jd.note + " " + guessNotScored // the note gives the measurement
 		l.a.do(func() { l.guess.say(line) })
 		return run
 	case !has:
@@ -32,6 +30,9 @@ func (l *liveRun) withGuess(run engine.Run, guess float64, jd liveJudgement) eng
 	}
 	err := l.a.lessons.store.RecordPrediction(pr)
 	line := "Predict, then measure: " + pr.Verdict() + jd.note
+	if jd.noneWhy != "" {
+		line = "Predict, then measure: " + pr.Verdict() + ": " + jd.noneWhy + "."
+	}
 	if err != nil {
 		line += " (not kept in your prediction record: " + err.Error() + ")"
 	}
