@@ -31,10 +31,17 @@ type sittingRecord struct {
 	} `json:"sittings"`
 }
 
-// loadSittings reads the kept sittings' record.
-func loadSittings(t *testing.T) sittingRecord {
+// sittingsFirst is the first instance's record (2026-12-06); sittingsSecond another instance
+// of the same kind, never tuned on, whose sittings were kept the day after (2026-12-07).
+const (
+	sittingsFirst  = "testdata/sittings_epyc_2c.json"
+	sittingsSecond = "testdata/sittings_epyc_2c_1207.json"
+)
+
+// loadSittings reads a kept sittings' record.
+func loadSittings(t *testing.T, path string) sittingRecord {
 	t.Helper()
-	data, err := os.ReadFile("testdata/sittings_epyc_2c.json")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,15 +54,44 @@ func loadSittings(t *testing.T) sittingRecord {
 
 // TestSittingsReplay projects, from each kept sitting's calibration and with this code, the
 // large twins that sitting then measured (Llama-3.1-8B, Qwen3-4B, gpt-oss-20b: 2 to 28 times
-// the largest ladder twin), against each bench's mean speed, and holds the whole record to what
-// the speed model achieved on it when it was kept (2026-12-07: median error 5.6 %, 40 of 42
-// inside their bands), with a little room. A change that helps the ladder's own leave-one-out
-// but moves these, such as a per-block cost counted by the norms and biases (7.2 %, tried
-// 2026-12-07), fails here.
+// the largest ladder twin), against each bench's mean speed, and holds each record to what
+// the speed model achieved on it when it was kept, with a little room: the first instance's 42
+// benches at median error 5.6 % with 40 inside their bands, the second's 14 (projected by the
+// same code before they ran) at 8.2 % with 13 inside. A change that helps the ladder's own
+// leave-one-out but moves these, such as a per-block cost counted by the norms and biases
+// (7.2 % on the first, tried 2026-12-07), or a ceiling from the second-fastest streaming run
+// rather than the fastest (8.4 % and 11.8 %, tried the same day), fails here.
 func TestSittingsReplay(t *testing.T) {
-	rec := loadSittings(t)
+	for _, c := range []struct {
+		path           string
+		benches        int
+		maxMedian      float64 // percent; the record's own median and a little room
+		minInsideShare float64
+	}{
+		{sittingsFirst, 42, 6.5, 0.85},
+		{sittingsSecond, 14, 9.5, 0.85},
+	} {
+		t.Run(c.path, func(t *testing.T) {
+			med, share, n := replaySittings(t, loadSittings(t, c.path))
+			if n != c.benches {
+				t.Fatalf("%d benches replayed, want the record's %d", n, c.benches)
+			}
+			if med > c.maxMedian {
+				t.Errorf("median decode error %.1f %% over the kept sittings (limit %.1f)", med, c.maxMedian)
+			}
+			if share < c.minInsideShare {
+				t.Errorf("%.0f %% of the kept sittings' measurements inside their bands (limit %.0f)", 100*share, 100*c.minInsideShare)
+			}
+		})
+	}
+}
+
+// replaySittings projects every bench of rec from its sitting's calibration: the median
+// error (percent), the share inside their bands, and how many there were.
+func replaySittings(t *testing.T, rec sittingRecord) (median, inside float64, n int) {
+	t.Helper()
 	var errs []float64
-	inside := 0
+	in := 0
 	for _, s := range rec.Sittings {
 		for _, b := range s.Benches {
 			m, ok := catalog.ByID(b.ID)
@@ -69,48 +105,50 @@ func TestSittingsReplay(t *testing.T) {
 			// the bench's mean, as every screen shows it and as the projection is made
 			p, measured := ps[0], b.GenTPS
 			e := 100 * relErr(p.DecodeTPS, measured)
-			in := measured >= p.DecodeTPSLow && measured <= p.DecodeTPSHigh
-			if in {
-				inside++
+			inBand := measured >= p.DecodeTPSLow && measured <= p.DecodeTPSHigh
+			if inBand {
+				in++
 			}
 			errs = append(errs, math.Abs(e))
-			t.Logf("%-4s %-13s %-9s projected %6.2f tok/s (%.2f–%.2f), measured %6.2f: %+6.1f %% inside %v", s.Sitting, b.ID, b.Quant, p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh, measured, e, in)
+			t.Logf("%-4s %-13s %-9s projected %6.2f tok/s (%.2f–%.2f), measured %6.2f: %+6.1f %% inside %v", s.Sitting, b.ID, b.Quant, p.DecodeTPS, p.DecodeTPSLow, p.DecodeTPSHigh, measured, e, inBand)
 		}
 	}
-	if len(errs) < 42 {
-		t.Fatalf("%d benches replayed, want the record's 42", len(errs))
+	if len(errs) == 0 {
+		t.Fatal("no benches in the record")
 	}
-	med, share := units.Median(errs), float64(inside)/float64(len(errs))
-	t.Logf("%s: %d projections, median error %.1f %%, %d inside their bands", rec.Machine, len(errs), med, inside)
-	if med > 6.5 {
-		t.Errorf("median decode error %.1f %% over the kept sittings; the model held them at 5.6 %% (limit 6.5)", med)
-	}
-	if share < 0.85 {
-		t.Errorf("%.0f %% of the kept sittings' measurements inside their bands; the model held 95 %% (limit 85)", 100*share)
-	}
+	median, inside = units.Median(errs), float64(in)/float64(len(errs))
+	t.Logf("%s: %d projections, median error %.1f %%, %d inside their bands", rec.Machine, len(errs), median, in)
+	return median, inside, len(errs)
 }
 
 // TestSittingsLeaveOneOut validates each kept sitting's calibration again with this code, as
 // `project --validate` does, and holds the median of their leave-one-out medians to what the
-// model achieved on them when they were kept (2026-12-07: 7.3 %), with a little room. Every goal
-// of issue 22 is met by 1 of the 14. No variant of the model's terms or of how a twin's repeats
-// are combined went below 6.8 % on these records (docs/accuracy.md, 2026-12-07).
+// model achieved on them when they were kept, with a little room: 7.3 % on the first instance
+// (every goal of issue 22 met by 1 of its 14), 5.1 % on the second (met by 1 of its 4). No
+// variant of the model's terms or of how a twin's repeats are combined went below 6.8 % on
+// the first record (docs/accuracy.md, 2026-12-07).
 func TestSittingsLeaveOneOut(t *testing.T) {
-	rec := loadSittings(t)
-	var loo []float64
-	met := 0
-	for _, s := range rec.Sittings {
-		v := Validate(s.Calibration.Machine, s.Calibration, catalog.All())
-		loo = append(loo, v.MedianAbsErrorPct)
-		if v.MedianAbsErrorPct <= 5 && v.MedianBandPct <= 12 && v.BandCoverage >= 0.8 {
-			met++
-		}
-		t.Logf("%-4s %2d runs: leave-one-out %.1f %%, band ±%.1f %%, %.0f %% inside", s.Sitting, len(v.Models), v.MedianAbsErrorPct, v.MedianBandPct, 100*v.BandCoverage)
-	}
-	med := units.Median(loo)
-	t.Logf("median leave-one-out %.1f %%; every goal of issue 22 met by %d of %d", med, met, len(loo))
-	if med > 8 {
-		t.Errorf("median leave-one-out %.1f %% over the kept calibrations; the model held them at 7.3 %% (limit 8)", med)
+	for _, c := range []struct {
+		path  string
+		limit float64 // percent
+	}{{sittingsFirst, 8}, {sittingsSecond, 6.5}} {
+		t.Run(c.path, func(t *testing.T) {
+			var loo []float64
+			met := 0
+			for _, s := range loadSittings(t, c.path).Sittings {
+				v := Validate(s.Calibration.Machine, s.Calibration, catalog.All())
+				loo = append(loo, v.MedianAbsErrorPct)
+				if v.MedianAbsErrorPct <= 5 && v.MedianBandPct <= 12 && v.BandCoverage >= 0.8 {
+					met++
+				}
+				t.Logf("%-4s %2d runs: leave-one-out %.1f %%, band ±%.1f %%, %.0f %% inside", s.Sitting, len(v.Models), v.MedianAbsErrorPct, v.MedianBandPct, 100*v.BandCoverage)
+			}
+			med := units.Median(loo)
+			t.Logf("median leave-one-out %.1f %%; every goal of issue 22 met by %d of %d", med, met, len(loo))
+			if med > c.limit {
+				t.Errorf("median leave-one-out %.1f %% over the kept calibrations (limit %.1f)", med, c.limit)
+			}
+		})
 	}
 }
 
@@ -118,7 +156,7 @@ func TestSittingsLeaveOneOut(t *testing.T) {
 // many: the kept sittings' calibrations ran on 2, and a calibration mixing thread counts names
 // none.
 func TestKernelBasisNamesThreads(t *testing.T) {
-	cal := loadSittings(t).Sittings[0].Calibration
+	cal := loadSittings(t, sittingsFirst).Sittings[0].Calibration
 	m, _ := catalog.ByID("qwen3-4b")
 	basis := func(c Calibration) string {
 		ps, perr := ProjectWith(c.Machine, c, []catalog.Model{m}, []quant.Quant{quant.Q4_K_M}, Options{Context: 2048})
