@@ -52,7 +52,7 @@ func (s *compareScreen) showValidation(v engine.Validation) {
 	}
 	switch {
 	case len(v.Models) > 0:
-		txt = append(txt, fmt.Sprintf("Leave-one-out: each measured twin's speed projected from the others only. Median absolute error %.1f%% over %s.", v.MedianAbsErrorPct, units.Count(len(v.Models), "twin")))
+		txt = append(txt, fmt.Sprintf("Leave-one-out: each measured twin's speed projected from the others only. Median absolute error %.1f%% over %s.", v.MedianAbsErrorPct, checkedRuns(v)))
 	case len(s.cal.Measurements) == 0:
 		txt = append(txt, "Nothing to validate yet: press Measure this machine. The projections are checked against each measured twin once there are at least two.")
 	}
@@ -66,6 +66,20 @@ func (s *compareScreen) showValidation(v engine.Validation) {
 			newMarkdownTable(tableFromRows(t.Header, t.Rows)))
 	}
 	s.validationFill.fill(s.a, s.validation, objs, 1) // a table per turn (turns.go)
+}
+
+// checkedRuns counts the runs leave-one-out checked, and the twins they are when one twin ran
+// at two settings (a short and a long prompt): "18 runs of 17 twins", as "Measured 17 twins"
+// counts them above.
+func checkedRuns(v engine.Validation) string {
+	twins := map[string]bool{}
+	for _, c := range v.Models {
+		twins[c.ID+"|"+string(c.Quant)+"|"+c.Device] = true
+	}
+	if len(twins) == len(v.Models) {
+		return units.Count(len(v.Models), "twin")
+	}
+	return units.Count(len(v.Models), "run") + " of " + units.Count(len(twins), "twin")
 }
 
 // showPrices fills the API price table and the local-vs-API comparison on the Cost tab.

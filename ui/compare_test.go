@@ -432,3 +432,24 @@ func TestCompareSaysWhatTheCalibrationDidNotMeasure(t *testing.T) {
 		t.Errorf("after measuring the ladder, machine line %q", s.machineTxt.Text)
 	}
 }
+
+// TestValidationCountsRunsAndTwins: when one twin ran at two prompts, the Validation tab counts
+// runs and twins apart ("7 runs of 6 twins"), as the calibration's "Measured 6 twins" counts
+// twins: one fact, one figure on every screen.
+func TestValidationCountsRunsAndTwins(t *testing.T) {
+	cal := fixtureCalibration(t)
+	again := cal.Measurements[0]
+	again.PromptTokens *= 8
+	cal.Measurements = append(cal.Measurements, again)
+	_, s := compareFor(t, &fakeCompare{cal: cal})
+	s.tabs.SelectIndex(tabValidation)
+	waitFor(t, "the Validation tab", 10*time.Second, func() bool { return len(s.validation.Objects) > 0 })
+	head, ok := s.validation.Objects[0].(*widget.Label)
+	if !ok {
+		t.Fatalf("the Validation tab starts with %T", s.validation.Objects[0])
+	}
+	want := fmt.Sprintf("over %d runs of %d twins.", len(cal.Measurements), len(cal.Measurements)-1)
+	if !strings.Contains(head.Text, want) {
+		t.Errorf("Validation head %q\nwant %q", head.Text, want)
+	}
+}
