@@ -111,11 +111,14 @@ func (p Prediction) Verdict() string {
 		return s + "; slmscope made no projection for this model"
 	}
 	s += fmt.Sprintf("; slmscope's projection %s", units.TokPerSec(p.ProjectedTPS))
-	if p.ProjectedHigh > 0 {
+	// a model measured here before is "projected" as that measurement: a band of no width,
+	// which says nothing
+	hasBand := p.ProjectedHigh > p.ProjectedLow
+	if hasBand {
 		s += fmt.Sprintf(" (band %s–%s)", units.Sig(p.ProjectedLow, 3), units.TokPerSec(p.ProjectedHigh))
 	}
 	s += " was " + pct(p.ProjectionErrorPct()) + " off"
-	if p.ProjectedHigh > 0 {
+	if hasBand {
 		if p.InBand() {
 			s += ", the measurement inside its band"
 		} else {

@@ -22,6 +22,10 @@ func TestScoring(t *testing.T) {
 	if v := p.Verdict(); !strings.Contains(v, "25.0 %") || !strings.Contains(v, "inside its band") || !strings.Contains(v, "slmscope was closer") {
 		t.Errorf("verdict %q", v)
 	}
+	measuredBefore := Prediction{At: at, Guess: 30, ProjectedTPS: 38, ProjectedLow: 38, ProjectedHigh: 38, MeasuredTPS: 40}
+	if v := measuredBefore.Verdict(); strings.Contains(v, "band") || !strings.Contains(v, "slmscope's projection 38.0 tok/s was 5.0 % off.") {
+		t.Errorf("a projection of no width (a model measured before) reads %q", v)
+	}
 	noProj := Prediction{At: at, Guess: 50, MeasuredTPS: 40}
 	if !math.IsNaN(noProj.ProjectionErrorPct()) || noProj.InBand() {
 		t.Error("a prediction without projection has no projection error")
