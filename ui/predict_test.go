@@ -37,9 +37,10 @@ func TestLiveRunGuess(t *testing.T) {
 	if len(ps) != 1 || ps[0].Guess != 25 || ps[0].MeasuredTPS <= 0 {
 		t.Fatalf("prediction record %+v", ps)
 	}
-	path, _ := runs.DefaultPath()
-	rs, _, _ := runs.Load(path)
-	if last, ok := runs.Newest(rs, runs.OriginLive); !ok || last.Guess != 25 {
-		t.Fatalf("run history: %+v", last)
-	}
+	path, _ := runs.DefaultPath() // written after the score is shown
+	waitFor(t, "the run in the history with its guess", 10*time.Second, func() bool {
+		rs, _, _ := runs.Load(path)
+		last, ok := runs.Newest(rs, runs.OriginLive)
+		return ok && last.Guess == 25
+	})
 }
