@@ -14,8 +14,9 @@
 # QUOTA puts the whole sitting into a cgroup with that CPU quota (cgroup v2 cpu.max or v1
 # cpu.cfs_quota_us; needs root). TWINS=DIR reuses twins already written there for the models
 # (not for the ladder unless LADDER_TWINS=1), which saves minutes on large twins; each is dropped
-# from the page cache first, as the app leaves a twin it writes. Run it on an
-# otherwise quiet machine; report every sitting, failed ones too.
+# from the page cache first, as the app leaves a twin it writes. The fresh home's own twins are
+# removed at the end (KEEP_TWINS=1 keeps them). Run it on an otherwise quiet machine; report
+# every sitting, failed ones too.
 set -eu
 BIN=$(cd "$(dirname "${BIN:-bin/slmscope}")" && pwd)/$(basename "${BIN:-bin/slmscope}")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -69,4 +70,7 @@ for mq in $MODELS; do
 done
 { date -u +%FT%TZ; uptime; } >>sitting.txt
 python3 "$ROOT/scripts/sitting_table.py" "$OUT" "$MODELS"
+# the fresh home's twins are 5-8 GB a sitting: six sittings and a quantizer run filled a 92 GB
+# disk (2026-12-07). KEEP_TWINS=1 keeps them; the calibration and every JSON stay either way.
+[ -n "${KEEP_TWINS:-}" ] || rm -rf "$OUT/home/.cache/slmscope/twins"
 echo "sitting: kept in $OUT" >&2
