@@ -191,6 +191,8 @@ type BenchResult struct {
 	Repeats int `json:"repeats"`
 	// DisturbedRuns counts the repeats other programs slowed (Interference.Disturbed).
 	DisturbedRuns int `json:"disturbed_runs"`
+	// LeftOutRuns counts the disturbed repeats left out of the medians (see measuredRuns).
+	LeftOutRuns int `json:"left_out_runs"`
 	// UnevenRuns counts the repeats whose tokens came unevenly (Steadiness.Uneven).
 	UnevenRuns int        `json:"uneven_runs"`
 	Runs       []BenchRun `json:"runs"`
@@ -227,7 +229,7 @@ func newBenchResult(o BenchOptions) *BenchResult {
 		Model: o.Model.Label, Twin: o.Model.Twin, Quant: o.Model.Quant, Params: o.Model.Params,
 		FileBytes: o.Model.Bytes, Path: o.Model.Path, Threads: o.Threads, Context: o.Context,
 		When:   time.Now().UTC(),
-		Method: "each repeat starts a fresh worker; greedy sampling; times are slmscope's wall clock on the parent side of the pipe; llama_* are llama.cpp's perf counters for the same run; peak RSS is the worker's VmHWM; values are medians over repeats; interference is other programs' CPU time during the run (all busy CPU time minus the worker's and slmscope's), from the busiest repeat; steadiness is the mean token rate over the median token's, from the least even repeat",
+		Method: "each repeat starts a fresh worker; greedy sampling; times are slmscope's wall clock on the parent side of the pipe; llama_* are llama.cpp's perf counters for the same run; peak RSS is the worker's VmHWM; values are medians over repeats, leaving out the repeats other programs disturbed while any repeat ran undisturbed; interference is other programs' CPU time during the run (all busy CPU time minus the worker's and slmscope's), from the busiest repeat of those; steadiness is the mean token rate over the median token's, from the least even repeat of those",
 	}
 }
 
@@ -267,12 +269,13 @@ func (o BenchOptions) withDefaults() BenchOptions {
 	return o
 }
 
-// takeMedians sets res's embedded BenchRun to the medians of its runs (power source, device
-// and token counts from the first).
+// takeMedians sets res's embedded BenchRun to the medians of its measured runs (measuredRuns;
+// power source, device and token counts from the first run).
 func (res *BenchResult) takeMedians() {
+	used := measuredRuns(res.Runs)
 	med := func(f func(BenchRun) float64) float64 {
-		xs := make([]float64, len(res.Runs))
-		for i, r := range res.Runs {
+		xs := make([]float64, len(used))
+		for i, r := range used {
 			xs[i] = f(r)
 		}
 		return units.Median(xs)
@@ -293,8 +296,43 @@ func (res *BenchResult) takeMedians() {
 	res.Device, res.GPULayers, res.Placement = res.Runs[0].Device, res.Runs[0].GPULayers, res.Runs[0].Placement
 	res.PromptTokens = res.Runs[0].PromptTokens
 	res.GenTokens = res.Runs[0].GenTokens
-	res.Interference, res.DisturbedRuns = busiest(res.Runs)
-	res.Steadiness, res.UnevenRuns = unevenest(res.Runs)
+	_, res.DisturbedRuns = busiest(res.Runs)
+	res.Interference, _ = busiest(used)
+	res.LeftOutRuns = len(res.Runs) - len(used)
+	res.Steadiness, res.UnevenRuns = unevenest(used)
+}
+
+// measuredRuns is the runs a benchmark's medians are taken over: the undisturbed ones when
+// other programs disturbed some repeats but not all, else every run. With the medians over
+// every repeat, a burst of other work during one of two repeats is half the result: an 8B twin
+// benched on 2 threads while a test suite ran beside its first repeat reported 246.7 ms a
+// token, the first repeat's 351.1 and the quiet second's 142.4 averaged (2026-12-07,
+// docs/accuracy.md). A machine busy through every repeat is still reported, as disturbed.
+func measuredRuns(rs []BenchRun) []BenchRun {
+	var quiet []BenchRun
+	for _, r := range rs {
+		if !r.Interference.Disturbed {
+			quiet = append(quiet, r)
+		}
+	}
+	if len(quiet) == 0 {
+		return rs
+	}
+	return quiet
+}
+
+// LeftOut says which repeats the medians left out and why ("" when none): "1 of 3 runs was
+// disturbed and left out of the medians: other programs used 0.93 of 2 cores during the run."
+func (res *BenchResult) LeftOut() string {
+	if res.LeftOutRuns == 0 {
+		return ""
+	}
+	worst, _ := busiest(res.Runs)
+	verb := "were"
+	if res.LeftOutRuns == 1 {
+		verb = "was"
+	}
+	return fmt.Sprintf("%d of %d runs %s disturbed and left out of the medians: %s.", res.LeftOutRuns, len(res.Runs), verb, strings.TrimSuffix(worst.Why, "."))
 }
 
 // busiest is the interference of the run other programs disturbed most (the most other CPU

@@ -12,6 +12,7 @@ import (
 	"slmscope/engine/runs"
 	"slmscope/engine/twin"
 	"slmscope/internal/interference"
+	"slmscope/internal/units"
 )
 
 // scriptedInterference is an interference source for the worker: the n-th generation (from 1)
@@ -89,6 +90,55 @@ func TestCalibrateWithInterference(t *testing.T) {
 				if r.Interference == nil || r.Interference.Disturbed {
 					t.Errorf("recorded %s with interference %+v: want an undisturbed report", r.Label, r.Interference)
 				}
+			}
+		})
+	}
+}
+
+// A bench's medians leave out the repeats other programs disturbed while another repeat ran
+// quiet, and it says so; a machine busy through every repeat is reported as it ran, disturbed.
+// Real workers on the tiny twin, the interference scripted per repeat.
+func TestBenchLeavesDisturbedRepeatsOut(t *testing.T) {
+	tests := []struct {
+		name              string
+		disturbed         func(n int) bool
+		leftOut, counted  int
+		headlineDisturbed bool
+		sentence          string
+	}{
+		{"second of three disturbed", func(n int) bool { return n == 2 }, 1, 1, false,
+			"1 of 3 runs was disturbed and left out of the medians: other programs used 0.93 of 2 cores during the run."},
+		{"every repeat disturbed", func(int) bool { return true }, 0, 3, true, ""},
+		{"quiet", func(int) bool { return false }, 0, 0, false, ""},
+	}
+	ref, err := engine.ParseModelRef(tinyTwin(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			opts := workerOptions()
+			opts.Interference = scriptedInterference(tc.disturbed)
+			res, err := engine.Bench(ctx, engine.BenchOptions{Model: ref, PromptTokens: 16, GenTokens: 8, Threads: 1, Repeat: 3, Worker: opts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.LeftOutRuns != tc.leftOut || res.DisturbedRuns != tc.counted || res.Interference.Disturbed != tc.headlineDisturbed {
+				t.Errorf("left out %d, disturbed %d, headline disturbed %v; want %d, %d, %v", res.LeftOutRuns, res.DisturbedRuns, res.Interference.Disturbed, tc.leftOut, tc.counted, tc.headlineDisturbed)
+			}
+			var inMedians []float64
+			for _, r := range res.Runs {
+				if !r.Interference.Disturbed || tc.headlineDisturbed {
+					inMedians = append(inMedians, r.TokenMsP50)
+				}
+			}
+			if want := units.Median(inMedians); res.TokenMsP50 != want {
+				t.Errorf("median token %.3f ms; want %.3f, the median of %v", res.TokenMsP50, want, inMedians)
+			}
+			if got := res.LeftOut(); got != tc.sentence {
+				t.Errorf("LeftOut() = %q; want %q", got, tc.sentence)
 			}
 		})
 	}

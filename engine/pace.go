@@ -161,7 +161,9 @@ func CheckPace(ctx context.Context, s MachineState, cache *twin.Cache, worker Op
 	now := estimate.Measurement{TokenMsP50Runs: repeatTokenMs(res.Runs)}
 	p := PaceCheck{Reference: r.Label, Threads: ref.Threads, PromptTokens: ref.PromptTokens, CalibratedTokenMs: 1000 / ref.DecodeTPS(),
 		CalibratedAt: s.Calibration.When.Local().Format("2 Jan 15:04"), NowTokenMs: 1000 / now.DecodeTPS(), Runs: len(res.Runs)}
-	p.judge(res.DisturbedRuns > 0, res.Interference.Sentence())
+	// any disturbed run makes the check unsure, even one its medians left out
+	worst, disturbed := busiest(res.Runs)
+	p.judge(disturbed > 0, worst.Sentence())
 	return p, nil
 }
 

@@ -174,10 +174,13 @@ func printBench(w io.Writer, r *engine.BenchResult) {
 	if r.HugePageBytes > 0 {
 		row("in huge pages", units.BytesU(r.HugePageBytes), "measured: worker's memory in transparent huge pages at the end")
 	}
-	row("other programs", interferenceFigure(r.Interference), interferenceHow(r.Repeats))
-	row("steadiness", r.Steadiness.Figure(), steadinessHow(r.Repeats))
-	fmt.Fprintf(tw, "medians over %s\n", units.Count(r.Repeats, "run"))
+	row("other programs", interferenceFigure(r.Interference), interferenceHow(r.Repeats-r.LeftOutRuns))
+	row("steadiness", r.Steadiness.Figure(), steadinessHow(r.Repeats-r.LeftOutRuns))
+	fmt.Fprintf(tw, "medians over %s\n", units.Count(r.Repeats-r.LeftOutRuns, "run"))
 	_ = tw.Flush()
+	if s := r.LeftOut(); s != "" {
+		fmt.Fprintln(w, s)
+	}
 	if s := r.Interference.Sentence(); s != "" {
 		if r.Repeats > 1 {
 			s += fmt.Sprintf(" (%d of %d runs were disturbed.)", r.DisturbedRuns, r.Repeats)
