@@ -22,6 +22,15 @@ import (
 //     twins are bound by its fixed cost per layer (kernel dispatch), not by streaming, so
 //     the rate they show is far below what a larger model streams (an H200 through Vulkan:
 //     441 GB/s at 1 GB read per token, 950 GB/s at 4.7 GB);
+//   - on one thread, a second ceiling: no projection works through weights faster than the
+//     fastest rate a measured run did (WeightGps). One thread never waits for another, so the
+//     ladder's largest twins already work at a large model's rate (after a 512-token prompt,
+//     Llama-3.2-1B Q4_K_M 30.8 G weights/s and the Llama-3.1-8B twin 30.7, 2026-12-07), while
+//     the kernel model, its time split among fixed, per-row and per-kernel terms on small
+//     twins, projected the 8B twin on one thread 14–25 % fast in four of five sittings. On two
+//     threads the 8B works through weights faster than any twin (52.7 against 44.1 G/s: the
+//     threads' wait at each operation weighs less in it), so there the bytes' ceiling alone
+//     holds;
 //   - a wider band per doubling of the bytes read beyond the largest run measured
 //     (PerDoubling), set from the calibration's own extrapolation checks: its largest twins
 //     projected from a fit on the smaller ones only;
@@ -55,15 +64,19 @@ func (p kernelPoint) sizeGB(kind string) float64 {
 	return b / gb
 }
 
-// setReach records what the fitted points span: the largest size measured and, for decode,
-// the fastest weight streaming any run achieved.
+// setReach records what the fitted points span: the largest size measured and, for decode on
+// the CPU, the fastest weight streaming any run achieved and, where every run used one thread,
+// the fastest rate any worked through weights.
 func (k *KernelModel) setReach(pts []kernelPoint) {
-	k.MaxSizeGB, k.StreamGBs = 0, 0
+	k.MaxSizeGB, k.StreamGBs, k.WeightGps = 0, 0, 0
 	for _, p := range pts {
 		s := p.sizeGB(k.Kind)
 		k.MaxSizeGB = math.Max(k.MaxSizeGB, s)
 		if k.Kind == "decode" && k.Device == "cpu" && p.y > 0 {
 			k.StreamGBs = math.Max(k.StreamGBs, s/p.y)
+			if k.Threads == 1 {
+				k.WeightGps = math.Max(k.WeightGps, p.prof.weightsMultiplied()/gb/p.y)
+			}
 		}
 	}
 }
@@ -89,23 +102,41 @@ func (k KernelModel) doublings(p Profile, n int) float64 {
 const floorPosition = defaultPrompt + decodeGenTokens/2
 
 // streamFloor is the least time a token at position n can take, given raw, the fitted model's
-// time there: its bytes at the fastest rate a run streamed them, and past floorPosition the
-// fitted model's time plus what the floor added at floorPosition.
+// time there: its bytes at the fastest rate a run streamed them (see floorAt).
 func (k KernelModel) streamFloor(p Profile, n int, raw float64) float64 {
-	floor := p.ReadBytes(n) / gb / k.StreamGBs
+	if k.StreamGBs <= 0 {
+		return 0
+	}
+	return k.floorAt(p, n, raw, func(pos int) float64 { return p.ReadBytes(pos) / gb / k.StreamGBs })
+}
+
+// weightFloor is, on one thread, the least time a token at position n can take, given raw:
+// its weights at the fastest rate a run worked through them (see floorAt); 0 where no such
+// rate was set.
+func (k KernelModel) weightFloor(p Profile, n int, raw float64) float64 {
+	if k.WeightGps <= 0 {
+		return 0
+	}
+	return k.floorAt(p, n, raw, func(int) float64 { return p.weightsMultiplied() / gb / k.WeightGps })
+}
+
+// floorAt is a ceiling's least time at position n, least(n), and past floorPosition the fitted
+// model's time raw plus what the ceiling added at floorPosition: the ceilings' rates come from
+// ladder runs at about that position, their attention included.
+func (k KernelModel) floorAt(p Profile, n int, raw float64, least func(pos int) float64) float64 {
+	floor := least(n)
 	if n > floorPosition {
 		rawAt, _, _ := k.rawSeconds(p, floorPosition)
-		lift := math.Max(0, p.ReadBytes(floorPosition)/gb/k.StreamGBs-rawAt)
-		floor = math.Max(floor, raw+lift)
+		floor = math.Max(floor, raw+math.Max(0, least(floorPosition)-rawAt))
 	}
 	return floor
 }
 
-// beyond applies the ceiling, the drift and the extrapolation widening to a projection of sec
+// beyond applies the ceilings, the drift and the extrapolation widening to a projection of sec
 // seconds per token with band.
 func (k KernelModel) beyond(p Profile, n int, sec, band float64) (float64, float64) {
-	if k.Kind == "decode" && k.StreamGBs > 0 {
-		sec = math.Max(sec, k.streamFloor(p, n, sec))
+	if k.Kind == "decode" {
+		sec = math.Max(sec, math.Max(k.streamFloor(p, n, sec), k.weightFloor(p, n, sec)))
 	}
 	if k.Drift > 0 {
 		band = math.Hypot(band, k.Drift)
@@ -218,13 +249,20 @@ func driftOf(pts []kernelPoint) (drift float64, repeats int) {
 // reachText says, for a projection's basis, what the ceiling and the reach did to it.
 func (k KernelModel) reachText(p Profile, n int) string {
 	var s string
-	if k.Kind == "decode" && k.StreamGBs > 0 {
-		if raw, _, _ := k.rawSeconds(p, n); k.streamFloor(p, n, raw) > raw {
-			s += fmt.Sprintf("; capped at the fastest weight streaming measured here (%s)", units.GBps(k.StreamGBs))
-			if n > floorPosition {
-				s += fmt.Sprintf(" as at position %d, plus the fitted cost of the positions from there to %d", floorPosition, n)
-			}
+	if k.Kind == "decode" {
+		raw, _, _ := k.rawSeconds(p, n)
+		stream, weights := k.streamFloor(p, n, raw), k.weightFloor(p, n, raw)
+		capped := ""
+		switch {
+		case weights > raw && weights >= stream:
+			capped = fmt.Sprintf("; capped at the fastest rate one thread worked through weights here (%.1f G weights/s)", k.WeightGps)
+		case stream > raw:
+			capped = fmt.Sprintf("; capped at the fastest weight streaming measured here (%s)", units.GBps(k.StreamGBs))
 		}
+		if capped != "" && n > floorPosition {
+			capped += fmt.Sprintf(" as at position %d, plus the fitted cost of the positions from there to %d", floorPosition, n)
+		}
+		s += capped
 	}
 	if d := k.doublings(p, n); d > 0 {
 		s += fmt.Sprintf("; %.1f doublings beyond the largest run measured (%s): band +%s (%s per doubling, from %d extrapolation check(s) and a prior)",

@@ -152,3 +152,60 @@ func TestStreamFloorPaysForPositionsPastTheDefault(t *testing.T) {
 		t.Errorf("reach text %q does not say the positions past the default were added", k.reachText(big, 4096))
 	}
 }
+
+// On one thread a projection works through weights no faster than the calibration's fastest
+// run did, and its basis says so; on two threads only the bytes' ceiling holds. S28 of the
+// second instance's record ran on one thread (in a 1-core quota); the 8B twin it projected at
+// 4.41 tok/s ran 3.56 in that sitting and 4.05 by itself three hours later.
+func TestOneThreadWorksThroughWeightsNoFaster(t *testing.T) {
+	var cal Calibration
+	for _, s := range loadSittings(t, sittingsSecond).Sittings {
+		if s.Sitting == "S28" {
+			cal = s.Calibration
+		}
+	}
+	if len(cal.Measurements) == 0 || cal.ThreadsOn("cpu") != 1 {
+		t.Fatalf("S28 is not in the record on one thread: %d runs", len(cal.Measurements))
+	}
+	twoThreads := cal
+	twoThreads.Measurements = append([]Measurement(nil), cal.Measurements...)
+	for i := range twoThreads.Measurements {
+		twoThreads.Measurements[i].Threads = 2
+	}
+	m, _ := catalog.ByID("llama-3.1-8b")
+	ts, err := Plan(m, quant.Q4_0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof := ProfileOf(m, ts, "cpu")
+	for _, tc := range []struct {
+		name    string
+		cal     Calibration
+		ceiling bool
+	}{{"one thread", cal, true}, {"two threads", twoThreads, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			k := FitSpeed(tc.cal.Machine, tc.cal.Measurements, catalog.All()).CPU.Kernels
+			if k == nil {
+				t.Fatal("no kernel model")
+			}
+			if (k.WeightGps > 0) != tc.ceiling {
+				t.Fatalf("weight rate %.1f G/s; want one: %v", k.WeightGps, tc.ceiling)
+			}
+			ps, perr := ProjectWith(tc.cal.Machine, tc.cal, []catalog.Model{m}, []quant.Quant{quant.Q4_0}, Options{Context: 2048, PromptTokens: 512})
+			if len(perr) > 0 || len(ps) != 1 {
+				t.Fatalf("projection: %v", perr)
+			}
+			capped := strings.Contains(ps[0].Basis, "one thread worked through weights")
+			if capped != tc.ceiling {
+				t.Errorf("basis %q; want the weights' ceiling named: %v", ps[0].Basis, tc.ceiling)
+			}
+			if tc.ceiling {
+				least := prof.weightsMultiplied() / gb / k.WeightGps
+				if sec, _, _ := k.Seconds(prof, floorPosition); sec < least*0.9999 {
+					t.Errorf("a token in %.1f ms, faster than the fastest weight rate allows (%.1f ms)", 1000*sec, 1000*least)
+				}
+				t.Logf("8B Q4_0 on one thread: %.2f tok/s (%.1f G weights/s ceiling)", ps[0].DecodeTPS, k.WeightGps)
+			}
+		})
+	}
+}

@@ -66,10 +66,11 @@ type KernelModel struct {
 	// with their bits per weight (0: the same per weight, compute-bound; 1: proportional,
 	// bandwidth-bound); families absent use 1. See bitsScale.
 	BitsExponent map[string]float64 `json:"bits_exponent,omitempty"`
-	// MaxSizeGB, StreamGBs, PerDoubling, ExtrapChecks and Drift say how far the fitted runs
-	// reach and what a projection beyond them carries (kernelextrap.go).
+	// MaxSizeGB, StreamGBs, WeightGps, PerDoubling, ExtrapChecks and Drift say how far the
+	// fitted runs reach and what a projection beyond them carries (kernelextrap.go).
 	MaxSizeGB    float64 `json:"max_size_gb,omitempty"`
 	StreamGBs    float64 `json:"stream_gbs,omitempty"`
+	WeightGps    float64 `json:"weight_gps,omitempty"` // 10⁹ weights a second; one thread only
 	PerDoubling  float64 `json:"band_per_doubling,omitempty"`
 	ExtrapChecks int     `json:"extrapolation_checks,omitempty"`
 	Drift        float64 `json:"drift,omitempty"`

@@ -145,6 +145,16 @@ func (p Profile) tokenWeights(kern, kind string) float64 {
 	return w
 }
 
+// weightsMultiplied is the matrix weights a decoded token multiplies (an MoE's active experts
+// only), over every kernel.
+func (p Profile) weightsMultiplied() float64 {
+	var w float64
+	for _, l := range p.Kernels {
+		w += l.Weights
+	}
+	return w
+}
+
 // ProfileOf builds m's profile from its typed tensors ts (Plan, or a file's tensor table)
 // for device.
 func ProfileOf(m catalog.Model, ts []Tensor, device string) Profile {
