@@ -32,7 +32,8 @@ type sittingRecord struct {
 }
 
 // sittingsFirst is the first instance's record (2026-12-06); sittingsSecond another instance
-// of the same kind, never tuned on, whose sittings were kept the day after (2026-12-07).
+// of the same kind, never tuned on, whose sittings were kept the day after (2026-12-07): S25–S29
+// in its first hour and a half, S31–S34 three hours later.
 const (
 	sittingsFirst  = "testdata/sittings_epyc_2c.json"
 	sittingsSecond = "testdata/sittings_epyc_2c_1207.json"
@@ -55,13 +56,14 @@ func loadSittings(t *testing.T, path string) sittingRecord {
 // TestSittingsReplay projects, from each kept sitting's calibration and with this code, the
 // large twins that sitting then measured (Llama-3.1-8B, Qwen3-4B, gpt-oss-20b: 2 to 28 times
 // the largest ladder twin), against each bench's mean speed, and holds each record to what
-// the speed model achieved on it when it was kept, with a little room: the first instance's 42
-// benches at median error 5.6 % with 40 inside their bands, the second's 14 (projected by the
-// same code before they ran) at 8.2 % with 13 inside. With the weights' ceiling on one thread
-// (kernelextrap.go) they are 4.9 % and 8.2 %, the same inside. A change that helps the ladder's own
-// leave-one-out but moves these, such as a per-block cost counted by the norms and biases
-// (7.2 % on the first, tried 2026-12-07), or a ceiling from the second-fastest streaming run
-// rather than the fastest (8.4 % and 11.8 %, tried the same day), fails here.
+// the speed model achieved on it, with a little room. When kept, the first instance's 42
+// benches were at a median error of 5.6 % with 40 inside their bands, and the second's first
+// 14 (projected by the same code before they ran) at 8.2 % with 13 inside. With the weights'
+// ceiling on one thread (kernelextrap.go) the first is at 4.6 %, and the second, grown to 22
+// with four sittings of which three on one thread, at 5.1 % with 20 inside. A change that helps
+// the ladder's own leave-one-out but moves these, such as a per-block cost counted by the norms
+// and biases (7.2 % on the first, tried 2026-12-07), or a ceiling from the second-fastest
+// streaming run rather than the fastest (8.4 % and 11.8 %, tried the same day), fails here.
 func TestSittingsReplay(t *testing.T) {
 	for _, c := range []struct {
 		path           string
@@ -69,8 +71,8 @@ func TestSittingsReplay(t *testing.T) {
 		maxMedian      float64 // percent; the record's own median and a little room
 		minInsideShare float64
 	}{
-		{sittingsFirst, 42, 6.5, 0.85},
-		{sittingsSecond, 14, 9.5, 0.85},
+		{sittingsFirst, 42, 5.5, 0.85},
+		{sittingsSecond, 22, 6.5, 0.85},
 	} {
 		t.Run(c.path, func(t *testing.T) {
 			med, share, n := replaySittings(t, loadSittings(t, c.path))
@@ -124,20 +126,21 @@ func replaySittings(t *testing.T, rec sittingRecord) (median, inside float64, n 
 
 // TestSittingsLeaveOneOut validates each kept sitting's calibration again with this code, as
 // `project --validate` does, and holds the median of their leave-one-out medians to what the
-// model achieved on them when they were kept, with a little room: 7.3 % on the first instance
-// (every goal of issue 22 met by 1 of its 14), 5.1 % on the second (met by 1 of its 4); 6.3 %
-// and 5.8 % with the weights' ceiling on one thread, which moves only the one-thread
-// calibrations (A4 9.2 → 5.0 %, Q1 13.2 → 9.7, S5 7.1 → 4.3, S28 4.1 → 5.7, N3 4.3 but its
-// band ±12.0 → ±13.7). No variant of the model's terms or of how a twin's repeats are combined
-// went below 6.8 % on the first record before that (docs/accuracy.md, 2026-12-07). Neither did
-// a factor per pass divided out of the repeats (8.4 % on the first, 5.4 % on the second), nor
-// the K-quant rows counted 1.5 times that the first record had suggested (5.2 % on the second,
-// never tuned on, against 5.1).
+// model achieves on them, with a little room. When kept: 7.3 % on the first instance (every
+// goal of issue 22 met by 1 of its 14), 5.1 % on the second's first 4 (met by 1). With the
+// weights' ceiling on one thread, which moves only the one-thread calibrations (A4 9.2 → 5.0 %,
+// Q1 13.2 → 9.7, S5 7.1 → 4.3, S28 4.1 → 5.1; N3 stays at 4.3 but its band widens from ±12.0
+// to ±13.7), 6.3 % on the first and 5.3 % on the second's 8 (met by 2). No variant of the
+// model's terms or of how a twin's repeats are combined went below 6.8 % on the first record
+// before that (docs/accuracy.md, 2026-12-07). Neither did a factor per pass divided out of the
+// repeats (8.4 % on the first, 5.4 % on the second's first 4), nor the K-quant rows counted 1.5
+// times that the first record had suggested (5.2 % on the second's first 4, never tuned on,
+// against 5.1).
 func TestSittingsLeaveOneOut(t *testing.T) {
 	for _, c := range []struct {
 		path  string
 		limit float64 // percent
-	}{{sittingsFirst, 8}, {sittingsSecond, 6.5}} {
+	}{{sittingsFirst, 7}, {sittingsSecond, 6}} {
 		t.Run(c.path, func(t *testing.T) {
 			var loo []float64
 			met := 0
