@@ -130,8 +130,8 @@ func (k KernelModel) attnSeconds(p Profile, n int) float64 {
 }
 
 // floorAt is a ceiling's least time at position n, least(n), and past floorPosition the fitted
-// model's time raw plus what the ceiling added at floorPosition: the ceilings' rates come from
-// ladder runs at about that position, their attention included.
+// model's time raw plus what the ceiling added at floorPosition, where the ceiling was found to
+// hold (streamFloor's rate has the ladder runs' own attention in it).
 func (k KernelModel) floorAt(p Profile, n int, raw float64, least func(pos int) float64) float64 {
 	floor := least(n)
 	if n > floorPosition {

@@ -228,10 +228,7 @@ func (k KernelModel) theta(cols []string) []float64 {
 func fitKernels(device, kind string, pts []kernelPoint, prior kernelPrior) (KernelModel, bool) {
 	k := KernelModel{Device: device, Kind: kind, Cost: map[string]float64{}, Runs: map[string]int{}, Points: len(pts), Threads: commonThreads(pts)}
 	for _, p := range pts {
-		var w float64
-		for _, l := range p.prof.Kernels {
-			w += l.Weights
-		}
+		w := p.prof.weightsMultiplied()
 		for kern, l := range p.prof.Kernels {
 			if w > 0 && l.Weights/w >= minKernelShare {
 				k.Runs[kern]++
