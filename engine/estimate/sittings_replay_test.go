@@ -34,8 +34,8 @@ type sittingRecord struct {
 // sittingsFirst is the first instance's record (2026-12-06); sittingsSecond another instance
 // of the same kind, never tuned on, whose sittings were kept the day after (2026-12-07): S25–S29
 // in its first hour and a half, S31–S35 four hours after boot; sittingsThird a third, never
-// tuned on, in its first hour (S36–S38 and S40, 2026-12-07 23:35 to 12-08 00:25), whose host moved its
-// pace by up to 1.4× within the hour (the 8B twin's token 137–196 ms on two threads).
+// tuned on, in its first hour (S36–S38 and S40, 2026-12-07 23:35 to 12-08 00:25), whose host
+// moved its pace by up to 1.4× within the hour (the 8B twin's token 137–196 ms on two threads).
 const (
 	sittingsFirst  = "testdata/sittings_epyc_2c.json"
 	sittingsSecond = "testdata/sittings_epyc_2c_1207.json"
